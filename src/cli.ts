@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+import { basename } from 'node:path';
+
+/**
+ * The single entry point. Invoked as `tfmfa` (or as this file): command mode. Invoked through a symlink with
+ * any other name (terraform, aws, terragrunt, tofu, ...): shim mode for that tool. Only what the chosen mode
+ * needs is imported, so the shim's hot path stays light.
+ */
+const COMMAND_NAMES = new Set(['tfmfa', 'cli.js', 'cli.ts', 'tfmfa.js']);
+
+async function main(): Promise<number> {
+  const invokedAs = basename(process.argv[1] ?? 'tfmfa');
+  const args = process.argv.slice(2);
+  try {
+    if (COMMAND_NAMES.has(invokedAs)) {
+      const { runCommand } = await import('./commands/index.ts');
+      return await runCommand(args);
+    }
+    const { runShim } = await import('./shim/run.ts');
+    return await runShim(invokedAs, args);
+  } catch (error) {
+    const { reportError } = await import('./errors.ts');
+    return reportError(error);
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`tfmfa: ${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,54 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../errors.ts';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Options shared by the commands that open a session. */
+export const SESSION_OPTIONS = {
+  'mfa-token': { type: 'string' },
+  'no-session': { type: 'boolean' },
+  'session-ttl': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+export const SESSION_OPTIONS_HELP = `  --mfa-token CODE     use this MFA code instead of prompting
+  --no-session         assume the role straight from the long-term keys (no GetSessionToken)
+  --session-ttl DUR    lifetime of the MFA session (e.g. 8h, 90m; 15m..36h; default 8h, TFMFA_SESSION_TTL)
+  -h, --help           show this help`;
+
+/**
+ * Splits `[options] PROFILE [--] COMMAND…`: options may stand before or after PROFILE; the command starts at
+ * `--` or at the first word after PROFILE, and everything from there on is the command's, untouched.
+ */
+export function splitAtCommand(argv: string[], options: Options): { own: string[]; command: string[] } {
+  let positionals = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') return { own: argv.slice(0, i), command: argv.slice(i + 1) };
+    if (arg.startsWith('-') && arg !== '-') {
+      const name = arg.replace(/^--?/, '').split('=')[0] ?? '';
+      const spec = options[name] ?? Object.values(options).find((o) => o.short === name);
+      if (spec?.type === 'string' && !arg.includes('=')) i++;
+      continue;
+    }
+    positionals++;
+    if (positionals === 2) return { own: argv.slice(0, i), command: argv.slice(i) };
+  }
+  return { own: argv, command: [] };
+}
+
+export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new UserError(`${command}: ${message}: run 'tfmfa ${command} --help'`, 2);
+  }
+}
+
+export function requireProfile(command: string, positionals: string[], env: NodeJS.ProcessEnv = process.env): string {
+  const profile = positionals[0] ?? env.AWS_PROFILE ?? env.AWS_DEFAULT_PROFILE;
+  if (!profile) throw new UserError(`${command}: no profile given: run 'tfmfa ${command} PROFILE' (or set AWS_PROFILE)`, 2);
+  if (positionals.length > 1) throw new UserError(`${command}: unexpected argument '${positionals[1]}': run 'tfmfa ${command} --help'`, 2);
+  return profile;
+}

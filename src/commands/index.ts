@@ -1,0 +1,50 @@
+import { UserError } from '../errors.ts';
+import { version } from '../version.ts';
+
+/** One module per command, loaded only when that command runs. */
+interface CommandModule {
+  summary: string;
+  help: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  exec: () => import('./exec.ts'),
+};
+
+function usage(summaries: Array<[string, string]>): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;
+  return `Usage: tfmfa COMMAND [options]
+
+Run Terraform, Terragrunt and the AWS CLI with IAM roles that require MFA: one prompt, cached sessions.
+
+Commands:
+${summaries.map(([name, text]) => `  ${name.padEnd(width)}${text}`).join('\n')}
+
+Shim mode: invoked through a symlink named after a tool (terraform, aws, terragrunt, tofu, ...), tfmfa runs
+the real tool found later on PATH with the AWS_PROFILE session. 'tfmfa COMMAND --help' for details.
+Options: -h, --help; -v, --version`;
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    const summaries = await Promise.all(Object.entries(COMMANDS).map(async ([n, load]) => [n, (await load()).summary] as [string, string]));
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (topic && COMMANDS[topic]) {
+      process.stdout.write(`${(await COMMANDS[topic]()).help}\n`);
+      return 0;
+    }
+    process.stdout.write(`${usage(summaries)}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '-v' || name === '--version' || name === 'version') {
+    process.stdout.write(`tfmfa ${version()}\n`);
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    throw new UserError(`unknown command '${name}': run 'tfmfa --help' for the list`, 2);
+  }
+  return (await load()).run(rest);
+}

@@ -1,0 +1,119 @@
+import { UserError } from '../errors.ts';
+import { credentialSource } from './kinds/credential-source.ts';
+import { credentialProcessSource, hasCredentialProcess } from './kinds/credential-process.ts';
+import { isRoleProfile, roleStep } from './kinds/role.ts';
+import { isSsoProfile, ssoSource } from './kinds/sso.ts';
+import { hasStaticKeys, staticKeysSource } from './kinds/static-keys.ts';
+import { closestNames } from './suggest.ts';
+import type { AwsFiles, Chain, ProfileSection, RoleStep, SourceStep } from './types.ts';
+import { checkMfaSerial, defaultRoleSessionName } from './validate.ts';
+
+export interface ResolveOptions {
+  /** Used in the default role session name. */
+  user: string;
+  nowMs: number;
+}
+
+/** A profile that exists but has no credentials of its own (for example only `region`). */
+export class NoCredentialsError extends UserError {}
+
+/**
+ * Resolves a profile into a chain: a source of base credentials, then the role hops from it to the profile.
+ * Follows `source_profile` to any depth; a cycle or a missing profile is a UserError naming it.
+ */
+export function resolveChain(files: AwsFiles, target: string, options: ResolveOptions): Chain {
+  const visited: string[] = [];
+  const roleProfiles: Array<{ name: string; section: ProfileSection }> = [];
+  let name = target;
+  let source: SourceStep;
+  for (;;) {
+    const section = files.profiles.get(name);
+    if (!section) throw missingProfile(files, name, target, visited);
+    if (visited.includes(name)) throw new UserError(`source_profile cycle: ${[...visited, name].join(' → ')}: make one of these profiles use long-term keys or credential_source`, 2);
+    visited.push(name);
+    if (isRoleProfile(section)) {
+      roleProfiles.unshift({ name, section });
+      const next = section.source_profile?.trim();
+      if (next && section.credential_source) {
+        throw new UserError(`profile '${name}' has both source_profile and credential_source: keep only one`, 2);
+      }
+      if (next === name && hasStaticKeys(section)) {
+        source = staticKeysSource(name, section);
+        break;
+      }
+      if (next) {
+        name = next;
+        continue;
+      }
+      if (section.credential_source) {
+        source = credentialSource(name, section.credential_source);
+        break;
+      }
+      throw new UserError(`profile '${name}' has role_arn but neither source_profile nor credential_source: add one of them`, 2);
+    }
+    source = baseSource(files, name, section, target);
+    break;
+  }
+  return buildChain(files, target, visited, roleProfiles, source, options);
+}
+
+function baseSource(files: AwsFiles, name: string, section: ProfileSection, target: string): SourceStep {
+  // The SDKs rank static keys ahead of credential_process and SSO.
+  if (hasStaticKeys(section)) return staticKeysSource(name, section);
+  if (hasCredentialProcess(section)) return credentialProcessSource(name, section);
+  if (isSsoProfile(section)) return ssoSource(name, section, files);
+  if (name === target) {
+    throw new NoCredentialsError(`profile '${name}' has no credentials and no role_arn: add aws_access_key_id/aws_secret_access_key, role_arn with source_profile, credential_process or SSO settings`, 2);
+  }
+  throw new UserError(`profile '${name}' (a source_profile of '${target}') has no credentials: add aws_access_key_id/aws_secret_access_key to ${files.credentialsPath}`, 2);
+}
+
+function buildChain(
+  files: AwsFiles,
+  target: string,
+  visited: string[],
+  roleProfiles: Array<{ name: string; section: ProfileSection }>,
+  source: SourceStep,
+  options: ResolveOptions,
+): Chain {
+  const sourceToTarget = [...visited].reverse();
+  const sessionName = defaultRoleSessionName(options.user, options.nowMs);
+  // mfa_serial is the profile's own or inherited from its source profile (as aws-vault does).
+  let inheritedSerial: string | undefined;
+  const serialAt = new Map<string, string | undefined>();
+  for (const name of sourceToTarget) {
+    const own = files.profiles.get(name)?.mfa_serial?.trim();
+    if (own) inheritedSerial = checkMfaSerial(name, own);
+    serialAt.set(name, inheritedSerial);
+  }
+  const roles: RoleStep[] = roleProfiles.map(({ name, section }) => roleStep(name, section, serialAt.get(name), sessionName));
+  const chain: Chain = { profile: target, source, roles, profiles: sourceToTarget };
+  const mfaSerial = serialAt.get(target);
+  if (mfaSerial) chain.mfaSerial = mfaSerial;
+  const mfaProcess = nearest(files, visited, 'mfa_process');
+  if (mfaProcess) chain.mfaProcess = mfaProcess;
+  const region = nearest(files, visited, 'region');
+  if (region) chain.region = region;
+  return chain;
+}
+
+/** The first value of `key` walking from the target towards the source. */
+function nearest(files: AwsFiles, targetToSource: string[], key: string): string | undefined {
+  for (const name of targetToSource) {
+    const value = files.profiles.get(name)?.[key]?.trim();
+    if (value) return value;
+  }
+  return undefined;
+}
+
+function missingProfile(files: AwsFiles, name: string, target: string, visited: string[]): UserError {
+  const suggestions = closestNames(name, files.profiles.keys());
+  const hint = suggestions.length ? `did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : `no profiles are defined in ${files.configPath} or ${files.credentialsPath}`;
+  const where = name === target ? `profile '${name}' not found` : `profile '${name}' (source_profile of '${visited[visited.length - 1]}') not found`;
+  return new UserError(`${where}: ${hint}`, 2);
+}
+
+/** True when tfmfa has work to do for this chain: a role to assume or an MFA session to open. */
+export function chainNeedsSession(chain: Chain): boolean {
+  return chain.roles.length > 0 || chain.mfaSerial !== undefined;
+}

@@ -1,0 +1,71 @@
+/** What a profile resolves to: a source of base credentials, then role hops, source first. */
+
+export type ProfileSection = Readonly<Record<string, string | undefined>>;
+
+export interface StaticKeysSource {
+  kind: 'static-keys';
+  profile: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Present when the keys are themselves temporary (aws_session_token). */
+  sessionToken?: string;
+}
+
+export type CredentialSourceName = 'Environment' | 'Ec2InstanceMetadata' | 'EcsContainer';
+
+export interface CredentialSourceSource {
+  kind: 'credential-source';
+  profile: string;
+  source: CredentialSourceName;
+}
+
+export interface CredentialProcessSource {
+  kind: 'credential-process';
+  profile: string;
+  command: string;
+}
+
+export interface SsoSource {
+  kind: 'sso';
+  profile: string;
+}
+
+export type SourceStep = StaticKeysSource | CredentialSourceSource | CredentialProcessSource | SsoSource;
+
+export interface RoleStep {
+  kind: 'role';
+  profile: string;
+  roleArn: string;
+  externalId?: string;
+  /** From `duration_seconds`; absent means STS's default (3600). */
+  durationSeconds?: number;
+  roleSessionName: string;
+  /** The profile's own `mfa_serial`, or the one it inherits from its source profile. */
+  mfaSerial?: string;
+}
+
+export interface Chain {
+  /** The profile asked for. */
+  profile: string;
+  source: SourceStep;
+  /** Role hops in the order they are assumed. */
+  roles: RoleStep[];
+  /** The MFA device this chain prompts for, if any. */
+  mfaSerial?: string;
+  /** aws-vault's `mfa_process`: a command whose stdout is the code. */
+  mfaProcess?: string;
+  region?: string;
+  /** Profile names from the source to the target. */
+  profiles: string[];
+}
+
+/** The user's two AWS files, parsed. */
+export interface AwsFiles {
+  configPath: string;
+  credentialsPath: string;
+  /** Profiles by name: config-file settings overlaid by credentials-file settings. */
+  profiles: ReadonlyMap<string, ProfileSection>;
+  /** Names that appear in the config file (`[profile x]`, `[default]`). */
+  configProfileNames: ReadonlySet<string>;
+  ssoSessions: ReadonlyMap<string, ProfileSection>;
+}

@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+
+/** Writes a 0600 file all at once: a temp file in the same directory, then rename over the target. */
+export function writeFileAtomic(path: string, data: string): void {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(temp, 'wx', 0o600);
+    writeSync(fd, data);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temp, path);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // the temp file was never created or is already gone
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,31 @@
+import { lstatSync, mkdirSync } from 'node:fs';
+import { UserError } from '../errors.ts';
+
+/** The cache directory cannot be created (read-only or full disk, no permission): tfmfa can still work uncached. */
+export class CacheUnavailableError extends UserError {}
+
+/**
+ * Makes sure `path` is a directory only its owner can use: created 0700 if missing,
+ * refused when it is a symlink, owned by another user, or open to group/others.
+ */
+export function ensurePrivateDir(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new CacheUnavailableError(`cannot create cache directory ${path}: ${(error as Error).message}; set TFMFA_CACHE_DIR to a writable directory`);
+  }
+  checkPrivateDir(path);
+}
+
+export function checkPrivateDir(path: string): void {
+  const stat = lstatSync(path);
+  if (!stat.isDirectory()) throw new UserError(`cache path ${path} is not a directory (or is a symlink): remove it or set TFMFA_CACHE_DIR elsewhere`);
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) {
+    throw new UserError(`cache directory ${path} is owned by uid ${stat.uid}, not you (uid ${uid}): remove it or set TFMFA_CACHE_DIR to a directory of your own`);
+  }
+  if ((stat.mode & 0o077) !== 0) {
+    const mode = (stat.mode & 0o777).toString(8);
+    throw new UserError(`cache directory ${path} is open to other users (mode ${mode}): run 'chmod 700 ${path}'`);
+  }
+}

@@ -1,0 +1,67 @@
+import { userInfo } from 'node:os';
+import { loadAwsFiles } from '../config/load.ts';
+import { awsFilePaths, type AwsFilePaths } from '../config/paths.ts';
+import { resolveChain } from '../config/resolve.ts';
+import type { AwsFiles, Chain } from '../config/types.ts';
+import { cacheDirectory, lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../settings.ts';
+import type { AwsCredentials } from './credentials.ts';
+import { resolveCredentials } from './resolve-credentials.ts';
+
+/** What a command asks for: a profile and the session options common to every command. */
+export interface SessionRequest {
+  profile: string;
+  env?: NodeJS.ProcessEnv;
+  mfaToken?: string;
+  /** False with `--no-session`. */
+  useSession?: boolean;
+  /** `--session-ttl` as given. */
+  sessionTtl?: string;
+}
+
+export interface ProfileSession {
+  paths: AwsFilePaths;
+  files: AwsFiles;
+  chain: Chain;
+  credentials: AwsCredentials;
+  fromCache: boolean;
+  cacheDir: string;
+}
+
+export function currentUser(env: NodeJS.ProcessEnv): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER || env.LOGNAME || 'user';
+  }
+}
+
+/** Loads the user's files and resolves a profile's chain. */
+export async function loadChain(profile: string, env: NodeJS.ProcessEnv = process.env): Promise<{ paths: AwsFilePaths; files: AwsFiles; chain: Chain }> {
+  const paths = awsFilePaths(env);
+  const files = await loadAwsFiles(paths);
+  const chain = resolveChain(files, profile, { user: currentUser(env), nowMs: Date.now() });
+  return { paths, files, chain };
+}
+
+/** Region for STS calls: the environment's, else the profile's, else us-east-1. */
+export function stsRegion(chain: Chain, env: NodeJS.ProcessEnv): string {
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION || chain.region || 'us-east-1';
+}
+
+/** Profile → credentials, through the cache (and STS and an MFA prompt when needed). */
+export async function profileSession(request: SessionRequest): Promise<ProfileSession> {
+  const env = request.env ?? process.env;
+  const { paths, files, chain } = await loadChain(request.profile, env);
+  const cacheDir = cacheDirectory(env);
+  const { credentials, fromCache } = await resolveCredentials(chain, {
+    paths,
+    cacheDir,
+    minTtlSeconds: minimumTtlSeconds(env),
+    lockTimeoutSeconds: lockTimeoutSeconds(env),
+    useSession: request.useSession ?? true,
+    sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env),
+    region: stsRegion(chain, env),
+    ...(request.mfaToken !== undefined ? { mfaToken: request.mfaToken } : {}),
+  });
+  return { paths, files, chain, credentials, fromCache, cacheDir };
+}

@@ -1,0 +1,161 @@
+import type { AwsFilePaths } from '../config/paths.ts';
+import type { Chain } from '../config/types.ts';
+import { debug, warn } from '../debug.ts';
+import { chooseMfaSource } from '../mfa/choose.ts';
+import { MFA_ATTEMPTS } from '../mfa/types.ts';
+import { entryCredentials, SessionCache, type CacheEntry } from './cache.ts';
+import { secondsLeft, type AwsCredentials } from './credentials.ts';
+import { withLock } from './lock.ts';
+import { CacheUnavailableError } from './private-dir.ts';
+import { sourceCredentials } from './source-credentials.ts';
+import { planChain, type Plan, type PlanStep } from './strategy.ts';
+import { StsError } from './sts-errors.ts';
+import { assumeRole, getSessionToken, type StsTarget } from './sts.ts';
+
+/** A cached source still good enough to assume a role from (the role gets its own full lifetime). */
+const SOURCE_MARGIN_SECONDS = 60;
+
+export interface SessionOptions {
+  paths: AwsFilePaths;
+  cacheDir: string;
+  minTtlSeconds: number;
+  lockTimeoutSeconds: number;
+  useSession: boolean;
+  sessionTtlSeconds: number;
+  mfaToken?: string;
+  region: string;
+}
+
+export interface ResolvedCredentials {
+  credentials: AwsCredentials;
+  /** True when no STS call was made. */
+  fromCache: boolean;
+}
+
+let warnedUncached = false;
+
+/** Opens the session cache, or returns null (after one warning) when the directory cannot be created. */
+export function openCache(dir: string): SessionCache | null {
+  try {
+    return new SessionCache(dir).prepare();
+  } catch (error) {
+    if (!(error instanceof CacheUnavailableError)) throw error;
+    if (!warnedUncached) {
+      warnedUncached = true;
+      warn(`${error.message}: continuing without a session cache`);
+    }
+    return null;
+  }
+}
+
+/**
+ * The credentials for a chain: from the cache when fresh, else by running the plan under the MFA device's
+ * lock, so that parallel processes prompt once and the rest read what the first wrote.
+ */
+export async function resolveCredentials(chain: Chain, options: SessionOptions): Promise<ResolvedCredentials> {
+  const plan = planChain(chain, { useSession: options.useSession, sessionTtlSeconds: options.sessionTtlSeconds });
+  plan.clamped.forEach((note) => debug(note));
+  const last = plan.steps[plan.steps.length - 1];
+  if (!last) return { credentials: await sourceCredentials(chain.source, options.paths), fromCache: false };
+  const cache = openCache(options.cacheDir);
+  const hit = freshEntry(cache, last, options.minTtlSeconds);
+  if (hit) {
+    debug(`cache hit: ${hit.label}, ${Math.round(secondsLeft(entryCredentials(hit)))}s left`);
+    return { credentials: entryCredentials(hit), fromCache: true };
+  }
+  debug(`cache miss for ${last.label}`);
+  const run = () => runPlan(chain, plan, cache, options);
+  if (!cache) return run();
+  return withLock({ cacheDir: options.cacheDir, key: plan.lockKey, timeoutSeconds: options.lockTimeoutSeconds }, run);
+}
+
+function freshEntry(cache: SessionCache | null, step: PlanStep, minimumSeconds: number): CacheEntry | null {
+  const entry = cache?.read(step.cacheKey) ?? null;
+  return entry && secondsLeft(entryCredentials(entry)) >= minimumSeconds ? entry : null;
+}
+
+async function runPlan(chain: Chain, plan: Plan, cache: SessionCache | null, options: SessionOptions): Promise<ResolvedCredentials> {
+  const steps = plan.steps;
+  const target: StsTarget = { region: options.region, profile: chain.profile };
+  // A cached source that STS no longer accepts (revoked, expired early) is dropped once and rebuilt, never in a loop.
+  for (let round = 0; ; round++) {
+    let start = -1;
+    let credentials: AwsCredentials | undefined;
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const entry = freshEntry(cache, steps[i] as PlanStep, i === steps.length - 1 ? options.minTtlSeconds : SOURCE_MARGIN_SECONDS);
+      if (entry) {
+        start = i;
+        credentials = entryCredentials(entry);
+        break;
+      }
+    }
+    if (start === steps.length - 1 && credentials) return { credentials, fromCache: true };
+    credentials ??= await sourceCredentials(chain.source, options.paths);
+    try {
+      for (let i = start + 1; i < steps.length; i++) {
+        const step = steps[i] as PlanStep;
+        credentials = await runStep(step, credentials, chain, target, options);
+        cache?.write(cacheEntry(step, credentials, chain.profile));
+      }
+      return { credentials, fromCache: false };
+    } catch (error) {
+      const revoked = error instanceof StsError && (error.kind === 'credentials-gone' || error.kind === 'invalid-key');
+      if (!revoked || start < 0 || round > 0 || !cache) throw error;
+      debug(`cached credentials were refused by STS (${error.code}): dropping them and starting again`);
+      for (let i = 0; i <= start; i++) cache.remove((steps[i] as PlanStep).cacheKey);
+    }
+  }
+}
+
+async function runStep(step: PlanStep, base: AwsCredentials, chain: Chain, target: StsTarget, options: SessionOptions): Promise<AwsCredentials> {
+  if (step.kind === 'get-session-token') {
+    return withMfaCode(step.mfaSerial, chain, options, (code) =>
+      getSessionToken(base, { durationSeconds: step.durationSeconds, serialNumber: step.mfaSerial, tokenCode: code }, target));
+  }
+  const input = {
+    roleArn: step.role.roleArn,
+    roleSessionName: step.role.roleSessionName,
+    ...(step.durationSeconds ? { durationSeconds: step.durationSeconds } : {}),
+    ...(step.role.externalId ? { externalId: step.role.externalId } : {}),
+  };
+  if (!step.mfaSerial) return assumeRole(base, input, target);
+  const serial = step.mfaSerial;
+  return withMfaCode(serial, chain, options, (code) => assumeRole(base, { ...input, serialNumber: serial, tokenCode: code }, target));
+}
+
+/** Gets a code and makes the call; a code STS rejects is asked for again, three attempts in all. */
+async function withMfaCode<T>(serial: string, chain: Chain, options: SessionOptions, call: (code: string) => Promise<T>): Promise<T> {
+  const source = chooseMfaSource({
+    serial,
+    profile: chain.profile,
+    ...(options.mfaToken !== undefined ? { flagToken: options.mfaToken } : {}),
+    ...(chain.mfaProcess ? { mfaProcess: chain.mfaProcess } : {}),
+  });
+  let rejection: string | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const code = await source.code(attempt, rejection);
+    try {
+      return await call(code);
+    } catch (error) {
+      const retry = error instanceof StsError && error.kind === 'mfa-rejected' && source.retryable && attempt < MFA_ATTEMPTS;
+      if (!retry) throw error;
+      rejection = error.message;
+      if (source.name !== 'terminal') warn(`${rejection} (attempt ${attempt + 1} of ${MFA_ATTEMPTS})`);
+    }
+  }
+}
+
+function cacheEntry(step: PlanStep, credentials: AwsCredentials, profile: string): CacheEntry {
+  return {
+    version: 1,
+    key: step.cacheKey,
+    kind: step.kind === 'get-session-token' ? 'session' : 'role',
+    label: step.label,
+    profile,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken ?? '',
+    expiration: (credentials.expiration ?? new Date()).toISOString(),
+    createdAt: new Date().toISOString(),
+  };
+}

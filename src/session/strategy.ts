@@ -1,0 +1,90 @@
+import type { Chain, RoleStep, SourceStep } from '../config/types.ts';
+import { ROLE_CHAINING_LIMIT } from '../settings.ts';
+
+/**
+ * The session strategy, as a pure plan: which STS calls turn a chain's source into the profile's credentials,
+ * and under which cache key each result is kept.
+ *
+ * - Long-term keys + MFA device: GetSessionToken with the code (cached per key + device), then each role is
+ *   AssumeRole signed with that session, no code, at most 1 h (AWS's role-chaining limit). One code serves
+ *   every role on the device.
+ * - A first role asking for more than 1 h, or `--no-session`: AssumeRole straight from the long-term keys with
+ *   the code; further hops are chained (at most 1 h).
+ * - Any other source (temporary keys, credential_source, credential_process, SSO): roles are assumed from it,
+ *   the first with the MFA code when the chain has a device.
+ */
+export interface GetSessionTokenStep {
+  kind: 'get-session-token';
+  cacheKey: string;
+  label: string;
+  durationSeconds: number;
+  mfaSerial: string;
+}
+
+export interface AssumeRoleStep {
+  kind: 'assume-role';
+  cacheKey: string;
+  label: string;
+  role: RoleStep;
+  durationSeconds?: number;
+  /** Set when this call carries the MFA code itself. */
+  mfaSerial?: string;
+}
+
+export type PlanStep = GetSessionTokenStep | AssumeRoleStep;
+
+export interface Plan {
+  /** Identity of the source credentials, the root of every cache key. */
+  baseKey: string;
+  /** What the cross-process lock is keyed by: the MFA device, else the source. */
+  lockKey: string;
+  steps: PlanStep[];
+  /** Durations that were lowered to fit STS limits, to tell the user once. */
+  clamped: string[];
+}
+
+export interface StrategyOptions {
+  /** False with `--no-session`: assume the first role straight from the long-term keys. */
+  useSession: boolean;
+  sessionTtlSeconds: number;
+}
+
+export function baseKeyOf(source: SourceStep): string {
+  return source.kind === 'static-keys' ? `keys:${source.accessKeyId}` : `${source.kind}:${source.profile}`;
+}
+
+function isLongTermKeys(source: SourceStep): boolean {
+  return source.kind === 'static-keys' && !source.sessionToken;
+}
+
+export function planChain(chain: Chain, options: StrategyOptions): Plan {
+  const baseKey = baseKeyOf(chain.source);
+  const serial = chain.mfaSerial;
+  const plan: Plan = { baseKey, lockKey: serial ? `mfa:${serial}` : baseKey, steps: [], clamped: [] };
+  const first = chain.roles[0];
+  const firstWantsLong = (first?.durationSeconds ?? 0) > ROLE_CHAINING_LIMIT;
+  const useSession = serial !== undefined && isLongTermKeys(chain.source) && (first === undefined || (options.useSession && !firstWantsLong));
+
+  let previousKey = baseKey;
+  if (useSession && serial) {
+    const cacheKey = `session|${baseKey}|${serial}`;
+    plan.steps.push({ kind: 'get-session-token', cacheKey, label: `MFA session ${serial} (${chain.source.profile})`, durationSeconds: options.sessionTtlSeconds, mfaSerial: serial });
+    previousKey = cacheKey;
+  }
+  chain.roles.forEach((role, index) => {
+    const chained = useSession || index > 0 || !isLongTermKeys(chain.source);
+    const carriesCode = !useSession && index === 0 && serial !== undefined;
+    let durationSeconds = role.durationSeconds;
+    if (chained && durationSeconds !== undefined && durationSeconds > ROLE_CHAINING_LIMIT) {
+      plan.clamped.push(`${role.profile}: duration_seconds ${durationSeconds} lowered to ${ROLE_CHAINING_LIMIT} (AWS limits chained roles to 1 hour)`);
+      durationSeconds = ROLE_CHAINING_LIMIT;
+    }
+    const cacheKey = `role|${role.roleArn}|${role.externalId ?? ''}|${carriesCode ? `mfa:${serial}|` : ''}${previousKey}`;
+    const step: AssumeRoleStep = { kind: 'assume-role', cacheKey, label: `role ${role.roleArn} (${role.profile})`, role };
+    if (durationSeconds !== undefined) step.durationSeconds = durationSeconds;
+    if (carriesCode) step.mfaSerial = serial;
+    plan.steps.push(step);
+    previousKey = cacheKey;
+  });
+  return plan;
+}
