@@ -1,8 +1,8 @@
 import { debug } from '../debug.ts';
-import { applyChanges, credentialEnvironment, hasSessionFor } from '../launch/environment.ts';
+import { applyChanges, hasSessionFor, mergeChanges, regionChanges } from '../launch/environment.ts';
 import { findCommand } from '../launch/find-command.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
-import { profileSession } from '../session/profile-session.ts';
+import { sessionEnvironment } from '../launch/session-environment.ts';
 import { parseCommandArgs, requireProfile, SESSION_OPTIONS, SESSION_OPTIONS_HELP, splitAtCommand } from './args.ts';
 
 export const summary = 'run a command with the profile\'s credentials in its environment';
@@ -36,14 +36,13 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     debug(`session for '${profile}' already in the environment: running ${file} unchanged`);
     return replaceProcess(file, argvOfChild, applyChanges(env, { set: {}, unset: [] }));
   }
-  const session = await profileSession({
+  const { session, changes, region } = await sessionEnvironment({
     profile,
     env,
     ...(values['mfa-token'] !== undefined ? { mfaToken: values['mfa-token'] } : {}),
     useSession: !values['no-session'],
     ...(values['session-ttl'] !== undefined ? { sessionTtl: values['session-ttl'] } : {}),
   });
-  const changes = credentialEnvironment({ credentials: session.credentials, profile, current: env, ...(session.chain.region ? { region: session.chain.region } : {}) });
   debug(`running ${file} for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);
-  return replaceProcess(file, argvOfChild, applyChanges(env, changes));
+  return replaceProcess(file, argvOfChild, applyChanges(env, mergeChanges(changes, regionChanges(env, region))));
 }

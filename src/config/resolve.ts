@@ -17,6 +17,9 @@ export interface ResolveOptions {
 /** A profile that exists but has no credentials of its own (for example only `region`). */
 export class NoCredentialsError extends UserError {}
 
+/** The profile asked for does not exist. */
+export class ProfileNotFoundError extends UserError {}
+
 /**
  * Resolves a profile into a chain: a source of base credentials, then the role hops from it to the profile.
  * Follows `source_profile` to any depth; a cycle or a missing profile is a UserError naming it.
@@ -109,8 +112,8 @@ function nearest(files: AwsFiles, targetToSource: string[], key: string): string
 function missingProfile(files: AwsFiles, name: string, target: string, visited: string[]): UserError {
   const suggestions = closestNames(name, files.profiles.keys());
   const hint = suggestions.length ? `did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : `no profiles are defined in ${files.configPath} or ${files.credentialsPath}`;
-  const where = name === target ? `profile '${name}' not found` : `profile '${name}' (source_profile of '${visited[visited.length - 1]}') not found`;
-  return new UserError(`${where}: ${hint}`, 2);
+  if (name === target) return new ProfileNotFoundError(`profile '${name}' not found: ${hint}`, 2);
+  return new UserError(`profile '${name}' (source_profile of '${visited[visited.length - 1]}') not found: ${hint}`, 2);
 }
 
 /** True when tfmfa has work to do for this chain: a role to assume or an MFA session to open. */

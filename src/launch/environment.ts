@@ -15,16 +15,8 @@ export interface EnvironmentChanges {
   unset: string[];
 }
 
-export interface CredentialEnvironmentInput {
-  credentials: AwsCredentials;
-  profile: string;
-  /** The profile's region; used for AWS_REGION / AWS_DEFAULT_REGION unless those are already set. */
-  region?: string;
-  current: NodeJS.ProcessEnv;
-}
-
-export function credentialEnvironment(input: CredentialEnvironmentInput): EnvironmentChanges {
-  const { credentials, current } = input;
+/** The variables a session sets and removes, whatever the current environment holds. */
+export function sessionChanges(credentials: AwsCredentials, profile: string): EnvironmentChanges {
   const changes: EnvironmentChanges = { set: {}, unset: [...PROFILE_VARIABLES] };
   changes.set.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
   changes.set.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
@@ -32,13 +24,22 @@ export function credentialEnvironment(input: CredentialEnvironmentInput): Enviro
   else changes.unset.push('AWS_SESSION_TOKEN');
   if (credentials.expiration) changes.set.AWS_CREDENTIAL_EXPIRATION = credentials.expiration.toISOString();
   else changes.unset.push('AWS_CREDENTIAL_EXPIRATION');
-  const region = current.AWS_REGION || current.AWS_DEFAULT_REGION || input.region;
-  if (region) {
-    if (!current.AWS_REGION) changes.set.AWS_REGION = region;
-    if (!current.AWS_DEFAULT_REGION) changes.set.AWS_DEFAULT_REGION = region;
-  }
-  changes.set[MARKER_VARIABLE] = input.profile;
+  changes.set[MARKER_VARIABLE] = profile;
   return changes;
+}
+
+/**
+ * The region rule: AWS_REGION, else AWS_DEFAULT_REGION, else the profile's region; whichever of the two
+ * variables is missing is set to it (boto3 reads only AWS_DEFAULT_REGION, the Go SDK AWS_REGION).
+ */
+export function regionChanges(current: NodeJS.ProcessEnv, profileRegion: string | undefined): EnvironmentChanges {
+  const region = current.AWS_REGION || current.AWS_DEFAULT_REGION || profileRegion;
+  const set: Record<string, string> = {};
+  if (region) {
+    if (!current.AWS_REGION) set.AWS_REGION = region;
+    if (!current.AWS_DEFAULT_REGION) set.AWS_DEFAULT_REGION = region;
+  }
+  return { set, unset: [] };
 }
 
 export function mergeChanges(a: EnvironmentChanges, b: EnvironmentChanges): EnvironmentChanges {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { UserError } from '../errors.ts';
 
@@ -15,7 +14,8 @@ export async function replaceProcess(file: string, argv: string[], env: Record<s
       throw launchError(file, error);
     }
   }
-  return spawnAndMirror(file, argv, env);
+  const { spawn } = await import('node:child_process');
+  return spawnAndMirror(spawn, file, argv, env);
 }
 
 function launchError(file: string, error: unknown): UserError {
@@ -30,7 +30,7 @@ function launchError(file: string, error: unknown): UserError {
  * Fallback without execve: stdio inherited; SIGTERM and SIGHUP forwarded; SIGINT not forwarded, because the
  * terminal already sent Ctrl-C to the whole process group and a second SIGINT makes Terraform abort hard.
  */
-export function spawnAndMirror(file: string, argv: string[], env: Record<string, string>): Promise<never> {
+export function spawnAndMirror(spawn: typeof import('node:child_process').spawn, file: string, argv: string[], env: Record<string, string>): Promise<never> {
   return new Promise<never>((_, reject) => {
     const child = spawn(file, argv.slice(1), { argv0: argv[0], env, stdio: 'inherit' });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);

@@ -21,3 +21,13 @@ export function writeFileAtomic(path: string, data: string): void {
     throw error;
   }
 }
+
+/** Removes a file; false when it was not there (or could not be removed). */
+export function removeFile(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

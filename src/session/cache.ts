@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { debug, warn } from '../debug.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { removeFile, writeFileAtomic } from './atomic-write.ts';
 import type { AwsCredentials } from './credentials.ts';
 import { ensurePrivateDir } from './private-dir.ts';
 
@@ -103,15 +103,6 @@ export class SessionCache {
       }
     }
     return entries;
-  }
-}
-
-export function removeFile(path: string): boolean {
-  try {
-    unlinkSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -1,0 +1,59 @@
+import { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { UserError } from '../errors.ts';
+
+/** The second line of every shell launcher tfmfa generates. */
+export const LAUNCHER_MARKER = '# tfmfa-launcher';
+
+function isLauncher(path: string): boolean {
+  const buffer = Buffer.alloc(96);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, length).toString('latin1').includes(LAUNCHER_MARKER);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function executableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The first executable named `tool` on PATH that is not tfmfa: not the entry point (by real path, so symlink
+ * chains, duplicate and relative PATH entries all count) and not a tfmfa shell launcher.
+ */
+export function findRealBinary(tool: string, env: NodeJS.ProcessEnv, entryPoint: string, cwd = process.cwd()): string {
+  let self: string;
+  try {
+    self = realpathSync(entryPoint);
+  } catch {
+    self = entryPoint;
+  }
+  const seen = new Set<string>();
+  const entries = (env.PATH ?? '').split(delimiter);
+  for (const entry of entries) {
+    const candidate = join(entry === '' ? cwd : resolve(cwd, entry), tool);
+    if (seen.has(candidate) || !executableFile(candidate)) continue;
+    seen.add(candidate);
+    let real: string;
+    try {
+      real = realpathSync(candidate);
+    } catch {
+      continue; // a symlink loop or a vanished file
+    }
+    if (real === self || isLauncher(real)) continue;
+    return candidate;
+  }
+  throw new UserError(`no real ${tool} found on PATH after the tfmfa shim (${entries.filter(Boolean).join(delimiter) || 'PATH is empty'}): install ${tool} or fix PATH`, 127);
+}

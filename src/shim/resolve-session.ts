@@ -1,0 +1,28 @@
+import { NoCredentialsError, ProfileNotFoundError, chainNeedsSession } from '../config/resolve.ts';
+import { debug } from '../debug.ts';
+import { mergeChanges, regionChanges, type EnvironmentChanges } from '../launch/environment.ts';
+import { sessionEnvironment } from '../launch/session-environment.ts';
+import { loadChain } from '../session/profile-session.ts';
+
+/**
+ * The shim's slow path: the environment changes for the profile, or null when tfmfa has nothing to add
+ * (the profile does not exist, has no credentials, or needs neither MFA nor a role): a shim never breaks a
+ * tool that already works.
+ */
+export async function shimSessionChanges(profile: string, env: NodeJS.ProcessEnv): Promise<EnvironmentChanges | null> {
+  try {
+    const { chain } = await loadChain(profile, env);
+    if (!chainNeedsSession(chain)) {
+      debug(`profile '${profile}' needs neither MFA nor a role: passing through`);
+      return null;
+    }
+  } catch (error) {
+    if (error instanceof ProfileNotFoundError || error instanceof NoCredentialsError) {
+      debug(`profile '${profile}': ${error.message}: passing through`);
+      return null;
+    }
+    throw error;
+  }
+  const { changes, region } = await sessionEnvironment({ profile, env });
+  return mergeChanges(changes, regionChanges(env, region));
+}
