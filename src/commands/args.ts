@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../errors.ts';
+import { checkMfaToken } from '../mfa/flag.ts';
+import type { SessionRequest } from '../session/profile-session.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -51,4 +53,15 @@ export function requireProfile(command: string, positionals: string[], env: Node
   if (!profile) throw new UserError(`${command}: no profile given: run 'tfmfa ${command} PROFILE' (or set AWS_PROFILE)`, 2);
   if (positionals.length > 1) throw new UserError(`${command}: unexpected argument '${positionals[1]}': run 'tfmfa ${command} --help'`, 2);
   return profile;
+}
+
+/** A session request from the parsed SESSION_OPTIONS. */
+export function sessionRequest(profile: string, env: NodeJS.ProcessEnv, values: { 'mfa-token'?: string; 'no-session'?: boolean; 'session-ttl'?: string }): SessionRequest {
+  return {
+    profile,
+    env,
+    useSession: !values['no-session'],
+    ...(values['mfa-token'] !== undefined ? { mfaToken: checkMfaToken(values['mfa-token']) } : {}),
+    ...(values['session-ttl'] !== undefined ? { sessionTtl: values['session-ttl'] } : {}),
+  };
 }

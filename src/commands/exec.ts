@@ -3,7 +3,7 @@ import { applyChanges, hasSessionFor, mergeChanges, regionChanges } from '../lau
 import { findCommand } from '../launch/find-command.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';
-import { parseCommandArgs, requireProfile, SESSION_OPTIONS, SESSION_OPTIONS_HELP, splitAtCommand } from './args.ts';
+import { parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP, splitAtCommand } from './args.ts';
 
 export const summary = 'run a command with the profile\'s credentials in its environment';
 
@@ -14,13 +14,18 @@ AWS_CREDENTIAL_EXPIRATION, AWS_REGION, AWS_DEFAULT_REGION and TFMFA_PROFILE set,
 AWS_DEFAULT_PROFILE, AWS_SECURITY_TOKEN, AWS_SESSION_EXPIRATION removed. Asks for the MFA code only when
 the cached session is gone. The command replaces tfmfa (same PID, signals and exit status).
 
+The child also gets AWS_CONFIG_FILE pointing at a generated overlay of your config in which every profile
+that needs MFA or a role uses 'tfmfa credential-process', so a Terraform provider block with
+profile = "X" works too (TFMFA_OVERLAY=0 or --no-overlay turns this off).
+
 Options:
 ${SESSION_OPTIONS_HELP}
+  --no-overlay         do not point the child at the config overlay
 
 Example:
   tfmfa exec prod -- terraform plan -detailed-exitcode`;
 
-const OPTIONS = SESSION_OPTIONS;
+const OPTIONS = { ...SESSION_OPTIONS, 'no-overlay': { type: 'boolean' } } as const;
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { own, command } = splitAtCommand(argv, OPTIONS);
@@ -36,13 +41,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     debug(`session for '${profile}' already in the environment: running ${file} unchanged`);
     return replaceProcess(file, argvOfChild, applyChanges(env, { set: {}, unset: [] }));
   }
-  const { session, changes, region } = await sessionEnvironment({
-    profile,
-    env,
-    ...(values['mfa-token'] !== undefined ? { mfaToken: values['mfa-token'] } : {}),
-    useSession: !values['no-session'],
-    ...(values['session-ttl'] !== undefined ? { sessionTtl: values['session-ttl'] } : {}),
-  });
+  const { session, changes, region } = await sessionEnvironment({ ...sessionRequest(profile, env, values), overlay: !values['no-overlay'] });
   debug(`running ${file} for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);
   return replaceProcess(file, argvOfChild, applyChanges(env, mergeChanges(changes, regionChanges(env, region))));
 }

@@ -10,6 +10,8 @@ interface CommandModule {
 
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   exec: () => import('./exec.ts'),
+  'credential-process': () => import('./credential-process.ts'),
+  export: () => import('./export.ts'),
 };
 
 function usage(summaries: Array<[string, string]>): string {

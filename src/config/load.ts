@@ -23,8 +23,10 @@ export async function loadAwsFiles(paths: AwsFilePaths): Promise<AwsFiles> {
     }
   }
   // The credentials file wins over the config file for the same key, as in the AWS CLI.
+  const credentialsSections = new Map<string, ProfileSection>();
   for (const [name, section] of Object.entries(credentialsFile)) {
+    credentialsSections.set(name, section);
     profiles.set(name, { ...profiles.get(name), ...section });
   }
-  return { ...paths, profiles, configProfileNames, ssoSessions };
+  return { ...paths, profiles, configProfileNames, ssoSessions, credentialsSections };
 }

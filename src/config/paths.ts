@@ -7,10 +7,14 @@ export interface AwsFilePaths {
   credentialsPath: string;
 }
 
+/**
+ * Inside a tfmfa session with the config overlay, AWS_CONFIG_FILE names the overlay and TFMFA_CONFIG_FILE /
+ * TFMFA_CREDENTIALS_FILE the user's real files, which tfmfa itself always reads.
+ */
 export function awsFilePaths(env: NodeJS.ProcessEnv = process.env): AwsFilePaths {
   const home = env.HOME || homedir();
   return {
-    configPath: env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
-    credentialsPath: env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),
+    configPath: env.TFMFA_CONFIG_FILE || env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
+    credentialsPath: env.TFMFA_CREDENTIALS_FILE || env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),
   };
 }

@@ -68,4 +68,6 @@ export interface AwsFiles {
   /** Names that appear in the config file (`[profile x]`, `[default]`). */
   configProfileNames: ReadonlySet<string>;
   ssoSessions: ReadonlyMap<string, ProfileSection>;
+  /** The credentials file's own sections, before merging. */
+  credentialsSections: ReadonlyMap<string, ProfileSection>;
 }

@@ -1,7 +1,10 @@
+import { debug } from '../debug.ts';
+import { overlayEnabled } from '../overlay/enabled.ts';
+import { ENTRY_POINT, ensureOverlay, overlayChanges } from '../overlay/overlay.ts';
 import { minimumTtlSeconds } from '../settings.ts';
-import { profileSession, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
+import { currentUser, profileSession, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
 import { writeTicket } from '../ticket/store.ts';
-import { sessionChanges, type EnvironmentChanges } from './environment.ts';
+import { mergeChanges, sessionChanges, type EnvironmentChanges } from './environment.ts';
 
 export interface SessionEnvironment {
   session: ProfileSession;
@@ -11,18 +14,25 @@ export interface SessionEnvironment {
 }
 
 /**
- * Resolves the profile's session and the environment changes that carry it to a child, and records them as
- * the profile's ticket so the next shim launch can skip all of this.
+ * Resolves the profile's session and the environment changes that carry it to a child (credentials, and the
+ * config overlay unless it is off), and records them as the profile's ticket so that the next shim launch
+ * can skip all of this.
  */
-export async function sessionEnvironment(request: SessionRequest): Promise<SessionEnvironment> {
+export async function sessionEnvironment(request: SessionRequest & { overlay?: boolean }): Promise<SessionEnvironment> {
   const env = request.env ?? process.env;
   const session = await profileSession(request);
-  const changes = sessionChanges(session.credentials, request.profile);
+  const overlay = (request.overlay ?? true) && overlayEnabled(env);
+  let changes = sessionChanges(session.credentials, request.profile);
+  if (overlay) {
+    const written = ensureOverlay({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: ENTRY_POINT, user: currentUser(env) });
+    debug(`overlay rewrites ${written.rewritten.length} profile(s) to credential_process: ${written.rewritten.join(', ')}`);
+    changes = mergeChanges(changes, overlayChanges(written, session.files));
+  }
   const region = session.chain.region;
   writeTicket(
     session.cacheDir,
     request.profile,
-    { minTtl: minimumTtlSeconds(env), configPath: session.paths.configPath, credentialsPath: session.paths.credentialsPath, changes, ...(region ? { region } : {}) },
+    { minTtl: minimumTtlSeconds(env), overlay, configPath: session.paths.configPath, credentialsPath: session.paths.credentialsPath, changes, ...(region ? { region } : {}) },
     session.credentials.expiration,
   );
   return { session, changes, ...(region ? { region } : {}) };

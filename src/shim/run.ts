@@ -4,6 +4,7 @@ import { UserError } from '../errors.ts';
 import { applyChanges, hasSessionFor, mergeChanges, regionChanges, type EnvironmentChanges } from '../launch/environment.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
 import { cacheDirectory, minimumTtlSeconds } from '../settings.ts';
+import { overlayEnabled } from '../overlay/enabled.ts';
 import { readTicket } from '../ticket/store.ts';
 import { pushStack } from './loop-guard.ts';
 import { isPassthrough } from './passthrough.ts';
@@ -38,7 +39,7 @@ export async function runShim(tool: string, args: string[], entryPoint = process
   const profile = shimProfile(env);
   const cacheDir = cacheDirectory(env);
   const paths = awsFilePaths(env);
-  const ticket = readTicket(cacheDir, profile, { minTtl: minimumTtlSeconds(env), ...paths });
+  const ticket = readTicket(cacheDir, profile, { minTtl: minimumTtlSeconds(env), overlay: overlayEnabled(env), ...paths });
   if (ticket) {
     debug(`profile '${profile}': ticket hit`);
     const changes = mergeChanges(mergeChanges(ticket.changes, regionChanges(env, ticket.region)), stack);

@@ -6,6 +6,7 @@ import type { EnvironmentChanges } from '../launch/environment.ts';
  *
  *   tfmfa-ticket 1
  *   min_ttl 300                  TFMFA_MIN_TTL it was written for
+ *   overlay 1                    whether the config overlay was on (TFMFA_OVERLAY)
  *   config /home/u/.aws/config   the files it was derived from (a newer file invalidates it)
  *   credentials /home/u/.aws/credentials
  *   region us-west-2             the profile's region (applied by the region rule)
@@ -24,6 +25,7 @@ export const TICKET_PROFILE = /^[A-Za-z0-9_][A-Za-z0-9._@+-]{0,127}$/;
 
 export interface Ticket {
   minTtl: number;
+  overlay: boolean;
   configPath: string;
   credentialsPath: string;
   region?: string;
@@ -35,7 +37,7 @@ export function serializeTicket(ticket: Ticket): string | null {
   if (paths.some((p) => p.includes('\n'))) return null;
   const names = [...ticket.changes.unset, ...Object.keys(ticket.changes.set)];
   if (!names.every((name) => TICKET_NAME.test(name))) return null;
-  const lines = [TICKET_HEADER, `min_ttl ${ticket.minTtl}`, `config ${ticket.configPath}`, `credentials ${ticket.credentialsPath}`];
+  const lines = [TICKET_HEADER, `min_ttl ${ticket.minTtl}`, `overlay ${ticket.overlay ? 1 : 0}`, `config ${ticket.configPath}`, `credentials ${ticket.credentialsPath}`];
   if (ticket.region) lines.push(`region ${ticket.region}`);
   for (const name of ticket.changes.unset) lines.push(`unset ${name}`);
   for (const [name, value] of Object.entries(ticket.changes.set)) {
@@ -50,7 +52,7 @@ export function serializeTicket(ticket: Ticket): string | null {
 export function parseTicket(text: string): Ticket | null {
   const lines = text.split('\n');
   if (lines[0] !== TICKET_HEADER || lines[lines.length - 1] !== '') return null;
-  const ticket: Ticket = { minTtl: NaN, configPath: '', credentialsPath: '', changes: { set: {}, unset: [] } };
+  const ticket: Ticket = { minTtl: NaN, overlay: true, configPath: '', credentialsPath: '', changes: { set: {}, unset: [] } };
   for (let i = 1; i < lines.length - 1; i++) {
     const line = lines[i] as string;
     const space = line.indexOf(' ');
@@ -58,6 +60,7 @@ export function parseTicket(text: string): Ticket | null {
     const rest = space < 0 ? '' : line.slice(space + 1);
     if (word === 'end') return i === lines.length - 2 && Number.isFinite(ticket.minTtl) && ticket.configPath && ticket.credentialsPath ? ticket : null;
     if (word === 'min_ttl' && /^\d+$/.test(rest)) ticket.minTtl = Number(rest);
+    else if (word === 'overlay' && (rest === '0' || rest === '1')) ticket.overlay = rest === '1';
     else if (word === 'config') ticket.configPath = rest;
     else if (word === 'credentials') ticket.credentialsPath = rest;
     else if (word === 'region') ticket.region = rest;

@@ -51,9 +51,9 @@ function privateToMe(path: string, kind: 'file' | 'dir'): boolean {
 
 /**
  * The profile's ticket if it is still good: owned by this user and private, its deadline not passed, written
- * for the same TFMFA_MIN_TTL and AWS file paths, and newer than both files. Otherwise null.
+ * for the same TFMFA_MIN_TTL, overlay setting and AWS file paths, and newer than both files. Otherwise null.
  */
-export function readTicket(cacheDir: string, profile: string, expect: { minTtl: number; configPath: string; credentialsPath: string }): Ticket | null {
+export function readTicket(cacheDir: string, profile: string, expect: { minTtl: number; overlay: boolean; configPath: string; credentialsPath: string }): Ticket | null {
   if (!TICKET_PROFILE.test(profile)) return null;
   const paths = ticketPaths(cacheDir, profile);
   try {
@@ -61,7 +61,7 @@ export function readTicket(cacheDir: string, profile: string, expect: { minTtl: 
     if (statSync(paths.deadline).mtimeMs <= Date.now()) return null;
     const written = statSync(paths.ticket, { bigint: true }).mtimeNs;
     const ticket = parseTicket(readFileSync(paths.ticket, 'utf8'));
-    if (!ticket || ticket.minTtl !== expect.minTtl || ticket.configPath !== expect.configPath || ticket.credentialsPath !== expect.credentialsPath) return null;
+    if (!ticket || ticket.minTtl !== expect.minTtl || ticket.overlay !== expect.overlay || ticket.configPath !== expect.configPath || ticket.credentialsPath !== expect.credentialsPath) return null;
     for (const file of [ticket.configPath, ticket.credentialsPath]) {
       const stat = statSync(file, { bigint: true, throwIfNoEntry: false });
       if (stat && stat.mtimeNs > written) return null;

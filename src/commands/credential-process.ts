@@ -1,0 +1,47 @@
+import { credentialProcessJson } from '../output/credential-json.ts';
+import { profileSession } from '../session/profile-session.ts';
+import { parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
+
+export const summary = 'print credentials as JSON for credential_process = in ~/.aws/config';
+
+export const help = `Usage: tfmfa credential-process [options] PROFILE
+
+Prints {"Version":1,"AccessKeyId":…,"SecretAccessKey":…,"SessionToken":…,"Expiration":…} on stdout and
+nothing else; errors go to stderr with a non-zero exit. Prompts for the MFA code on the terminal (/dev/tty),
+since SDKs capture stdout (and botocore stderr). Same cache and lock as exec: a warm session costs nothing.
+
+In ~/.aws/config, with absolute paths (not every SDK runs credential_process through a login shell):
+  [profile prod-tf]
+  credential_process = /usr/local/bin/tfmfa credential-process prod
+
+Options:
+${SESSION_OPTIONS_HELP}
+  --config-file PATH       read profiles from PATH instead of AWS_CONFIG_FILE / ~/.aws/config
+  --credentials-file PATH  read keys from PATH instead of AWS_SHARED_CREDENTIALS_FILE / ~/.aws/credentials`;
+
+const OPTIONS = {
+  ...SESSION_OPTIONS,
+  'config-file': { type: 'string' },
+  'credentials-file': { type: 'string' },
+} as const;
+
+/** The environment with the AWS file paths given on the command line (the overlay passes the user's real files). */
+export function withFileOptions(env: NodeJS.ProcessEnv, values: { 'config-file'?: string; 'credentials-file'?: string }): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    ...(values['config-file'] ? { AWS_CONFIG_FILE: values['config-file'] } : {}),
+    ...(values['credentials-file'] ? { AWS_SHARED_CREDENTIALS_FILE: values['credentials-file'] } : {}),
+  };
+}
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values, positionals } = parseCommandArgs('credential-process', argv, OPTIONS);
+  if (values.help) {
+    process.stdout.write(`${help}\n`);
+    return 0;
+  }
+  const profile = requireProfile('credential-process', positionals, {});
+  const session = await profileSession(sessionRequest(profile, withFileOptions(env, values), values));
+  process.stdout.write(`${credentialProcessJson(session.credentials)}\n`);
+  return 0;
+}

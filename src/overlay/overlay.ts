@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chainNeedsSession, resolveChain } from '../config/resolve.ts';
+import type { AwsFiles } from '../config/types.ts';
+import { debug } from '../debug.ts';
+import type { EnvironmentChanges } from '../launch/environment.ts';
+import { shQuote } from '../output/shell-formats.ts';
+import { writeFileAtomic } from '../session/atomic-write.ts';
+import { ensurePrivateDir } from '../session/private-dir.ts';
+import { configSectionProfile, editSections, type SectionEdit } from './ini-filter.ts';
+
+/**
+ * The config overlay: a copy of the user's config in which every profile that needs MFA or a role becomes
+ * `credential_process = <node> <tfmfa> credential-process <name> …`, so that a Terraform provider block with
+ * `profile = "X"` (which beats credentials in the environment) still gets tfmfa's session. Static-key profiles
+ * also go through credential_process, so the overlay never holds a long-term key; its credentials file is empty.
+ */
+const FORMAT = 1;
+
+/** Keys an SDK ranks ahead of credential_process, or that would make it try MFA/SSO itself. */
+const SHADOWING_KEYS = [
+  'role_arn', 'source_profile', 'credential_source', 'mfa_serial', 'mfa_process', 'external_id', 'role_session_name', 'duration_seconds',
+  'sso_session', 'sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name', 'sso_registration_scopes',
+  'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'credential_process',
+];
+const SECRET_KEYS = new Set(['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token']);
+
+export interface Overlay {
+  configPath: string;
+  credentialsPath: string;
+  rewritten: string[];
+}
+
+/** tfmfa's own entry point (dist/cli.js), whatever name this process was started under. */
+export const ENTRY_POINT = fileURLToPath(new URL('../cli.js', import.meta.url));
+
+export interface OverlayContext {
+  cacheDir: string;
+  files: AwsFiles;
+  /** Absolute paths of the Node binary and tfmfa's entry point, for the credential_process command. */
+  node: string;
+  entryPoint: string;
+  user: string;
+}
+
+function fileStamp(path: string): string {
+  const stat = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}` : 'none';
+}
+
+function credentialProcessLine(context: OverlayContext, profile: string): string {
+  const { files } = context;
+  const command = [context.node, context.entryPoint, 'credential-process', profile, '--config-file', files.configPath, '--credentials-file', files.credentialsPath];
+  return `credential_process = ${command.map(shQuote).join(' ')}`;
+}
+
+/** Which profiles the overlay hands to tfmfa credential-process. */
+function profilesToRewrite(context: OverlayContext): { rewritten: string[]; staticOnly: string[] } {
+  const rewritten: string[] = [];
+  const staticOnly: string[] = [];
+  for (const name of context.files.profiles.keys()) {
+    try {
+      const chain = resolveChain(context.files, name, { user: context.user, nowMs: Date.now() });
+      if (chainNeedsSession(chain)) rewritten.push(name);
+      else if (chain.source.kind === 'static-keys') staticOnly.push(name);
+    } catch {
+      // a profile tfmfa cannot resolve is left exactly as the user wrote it
+    }
+  }
+  return { rewritten, staticOnly };
+}
+
+export function renderOverlayConfig(context: OverlayContext, configText: string): { text: string; rewritten: string[] } {
+  const { files } = context;
+  const { rewritten, staticOnly } = profilesToRewrite(context);
+  const handled = new Set([...rewritten, ...staticOnly]);
+  const movedFromCredentials = (name: string) => Object.entries(files.credentialsSections.get(name) ?? {})
+    .filter(([key, value]) => !SECRET_KEYS.has(key) && !key.includes('.') && value !== undefined && !(handled.has(name) && SHADOWING_KEYS.includes(key)));
+  const editFor = (header: string): SectionEdit | undefined => {
+    const name = configSectionProfile(header);
+    if (name === null) return undefined;
+    const moved = movedFromCredentials(name);
+    if (!handled.has(name) && moved.length === 0) return undefined;
+    const dropKeys = new Set([...(handled.has(name) ? SHADOWING_KEYS : []), ...moved.map(([key]) => key)]);
+    return { dropKeys, addLines: [...(handled.has(name) ? [credentialProcessLine(context, name)] : []), ...moved.map(([key, value]) => `${key} = ${value}`)] };
+  };
+  const edited = editSections(configText, editFor);
+  const seenProfiles = new Set([...edited.seen].map(configSectionProfile).filter((n): n is string => n !== null));
+  const extra: string[] = [];
+  for (const name of files.credentialsSections.keys()) {
+    if (seenProfiles.has(name)) continue;
+    const lines = [...(handled.has(name) ? [credentialProcessLine(context, name)] : []), ...movedFromCredentials(name).map(([key, value]) => `${key} = ${value}`)];
+    if (lines.length > 0) extra.push(name === 'default' ? '[default]' : `[profile ${name}]`, ...lines);
+  }
+  const text = extra.length ? `${edited.text.replace(/\n*$/, '\n')}${extra.join('\n')}\n` : edited.text;
+  return { text, rewritten };
+}
+
+/** Writes (or reuses) the overlay for the user's current files. Regenerated only when a source file changes. */
+export function ensureOverlay(context: OverlayContext): Overlay {
+  const { files } = context;
+  const id = createHash('sha256').update(`${files.configPath}\n${files.credentialsPath}`).digest('hex').slice(0, 16);
+  const dir = join(context.cacheDir, 'overlay', id);
+  ensurePrivateDir(join(context.cacheDir, 'overlay'));
+  ensurePrivateDir(dir);
+  const overlay = { configPath: join(dir, 'config'), credentialsPath: join(dir, 'credentials') };
+  const stamp = JSON.stringify({ format: FORMAT, config: fileStamp(files.configPath), credentials: fileStamp(files.credentialsPath), node: context.node, entry: context.entryPoint });
+  const stampPath = join(dir, 'source.json');
+  try {
+    const previous = JSON.parse(readFileSync(stampPath, 'utf8')) as { stamp: string; rewritten: string[] };
+    if (previous.stamp === stamp && statSync(overlay.configPath).isFile()) return { ...overlay, rewritten: previous.rewritten };
+  } catch {
+    // no overlay yet, or an unreadable one: regenerate
+  }
+  let configText = '';
+  try {
+    configText = readFileSync(files.configPath, 'utf8');
+  } catch {
+    // no config file: the overlay holds only what comes from the credentials file
+  }
+  const { text, rewritten } = renderOverlayConfig(context, configText);
+  writeFileAtomic(overlay.configPath, text);
+  writeFileAtomic(overlay.credentialsPath, '');
+  writeFileAtomic(stampPath, JSON.stringify({ stamp, rewritten }));
+  debug(`overlay ${overlay.configPath}: credential_process for ${rewritten.join(', ') || 'no profile'}`);
+  return { ...overlay, rewritten };
+}
+
+/** The variables that point a child at the overlay, and tfmfa itself back at the user's files. */
+export function overlayChanges(overlay: Overlay, files: AwsFiles): EnvironmentChanges {
+  return {
+    set: {
+      AWS_CONFIG_FILE: overlay.configPath,
+      AWS_SHARED_CREDENTIALS_FILE: overlay.credentialsPath,
+      TFMFA_CONFIG_FILE: files.configPath,
+      TFMFA_CREDENTIALS_FILE: files.credentialsPath,
+    },
+    unset: [],
+  };
+}
