@@ -21,11 +21,13 @@ profile = "X" works too (TFMFA_OVERLAY=0 or --no-overlay turns this off).
 Options:
 ${SESSION_OPTIONS_HELP}
   --no-overlay         do not point the child at the config overlay
+  --server             stay the parent and serve self-renewing credentials to the command over a local
+                       ECS-style endpoint (for runs that outlive a one-hour role session)
 
 Example:
   tfmfa exec prod -- terraform plan -detailed-exitcode`;
 
-const OPTIONS = { ...SESSION_OPTIONS, 'no-overlay': { type: 'boolean' } } as const;
+const OPTIONS = { ...SESSION_OPTIONS, 'no-overlay': { type: 'boolean' }, server: { type: 'boolean' } } as const;
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { own, command } = splitAtCommand(argv, OPTIONS);
@@ -40,6 +42,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (hasSessionFor(env, profile)) {
     debug(`session for '${profile}' already in the environment: running ${file} unchanged`);
     return replaceProcess(file, argvOfChild, applyChanges(env, { set: {}, unset: [] }));
+  }
+  if (values.server) {
+    const { runWithServer } = await import('../server/run-with-server.ts');
+    return runWithServer({ request: sessionRequest(profile, env, values), file, argv: argvOfChild, env });
   }
   const { session, changes, region } = await sessionEnvironment({ ...sessionRequest(profile, env, values), overlay: !values['no-overlay'] });
   debug(`running ${file} for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);

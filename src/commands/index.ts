@@ -12,6 +12,12 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   exec: () => import('./exec.ts'),
   'credential-process': () => import('./credential-process.ts'),
   export: () => import('./export.ts'),
+  shim: () => import('./shim.ts'),
+  list: () => import('./list.ts'),
+  clear: () => import('./clear.ts'),
+  doctor: () => import('./doctor.ts'),
+  login: () => import('./login.ts'),
+  completion: () => import('./completion.ts'),
 };
 
 function usage(summaries: Array<[string, string]>): string {

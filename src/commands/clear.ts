@@ -1,0 +1,8 @@
+import { UserError } from '../errors.ts';
+
+export const summary = '(placeholder: being implemented)';
+export const help = 'Usage: tfmfa clear';
+
+export async function run(_argv: string[]): Promise<number> {
+  throw new UserError('clear: not implemented yet');
+}
