@@ -12,6 +12,11 @@ async function main(): Promise<number> {
   const invokedAs = basename(process.argv[1] ?? 'tfmfa');
   const args = process.argv.slice(2);
   try {
+    if (COMMAND_NAMES.has(invokedAs) && args[0] === '__shim') {
+      // The shell launcher's fallback: `cli.js __shim TOOL ARGS...` behaves exactly as a shim named TOOL.
+      const { runShim } = await import('./shim/run.ts');
+      return await runShim(args[1] ?? '', args.slice(2));
+    }
     if (COMMAND_NAMES.has(invokedAs)) {
       const { runCommand } = await import('./commands/index.ts');
       return await runCommand(args);
