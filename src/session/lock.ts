@@ -14,6 +14,8 @@ export interface LockOptions {
   cacheDir: string;
   /** What the lock protects, e.g. an MFA device ARN. */
   key: string;
+  /** The same for people: 'the MFA device arn:…'. */
+  description: string;
   timeoutSeconds: number;
   /** Called once when the lock is busy and this process starts waiting. */
   onWait?: () => void;
@@ -52,7 +54,7 @@ export async function withLock<T>(options: LockOptions, work: () => Promise<T>):
         options.onWait?.();
       }
       if (Date.now() >= deadline) {
-        throw new UserError(`timed out after ${options.timeoutSeconds}s waiting for another tfmfa process to finish with ${options.key}; if none is running, remove ${target}.lock (TFMFA_LOCK_TIMEOUT sets the wait)`);
+        throw new UserError(`timed out after ${options.timeoutSeconds}s waiting for another tfmfa process using ${options.description} (probably waiting for its MFA code); if none is running, remove ${target}.lock (TFMFA_LOCK_TIMEOUT sets the wait)`);
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }

@@ -66,7 +66,8 @@ export async function resolveCredentials(chain: Chain, options: SessionOptions):
   debug(`cache miss for ${last.label}`);
   const run = () => runPlan(chain, plan, cache, options);
   if (!cache) return run();
-  return withLock({ cacheDir: options.cacheDir, key: plan.lockKey, timeoutSeconds: options.lockTimeoutSeconds }, run);
+  const description = chain.mfaSerial ? `the MFA device ${chain.mfaSerial}` : `the credentials of profile '${chain.source.profile}'`;
+  return withLock({ cacheDir: options.cacheDir, key: plan.lockKey, description, timeoutSeconds: options.lockTimeoutSeconds }, run);
 }
 
 function freshEntry(cache: SessionCache | null, step: PlanStep, minimumSeconds: number): CacheEntry | null {
