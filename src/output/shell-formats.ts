@@ -14,6 +14,11 @@ export function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A word for a POSIX command line: as it is when nothing in it is special, else single-quoted. */
+export function shWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : shQuote(value);
+}
+
 /** fish: single quotes, where only \\ and \' are escapes. */
 function fishQuote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

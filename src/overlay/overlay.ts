@@ -6,7 +6,7 @@ import { chainNeedsSession, resolveChain } from '../config/resolve.ts';
 import type { AwsFiles } from '../config/types.ts';
 import { debug } from '../debug.ts';
 import type { EnvironmentChanges } from '../launch/environment.ts';
-import { shQuote } from '../output/shell-formats.ts';
+import { shWord } from '../output/shell-formats.ts';
 import { writeFileAtomic } from '../session/atomic-write.ts';
 import { ensurePrivateDir } from '../session/private-dir.ts';
 import { configSectionProfile, editSections, type SectionEdit } from './ini-filter.ts';
@@ -53,7 +53,7 @@ function fileStamp(path: string): string {
 function credentialProcessLine(context: OverlayContext, profile: string): string {
   const { files } = context;
   const command = [context.node, context.entryPoint, 'credential-process', profile, '--config-file', files.configPath, '--credentials-file', files.credentialsPath];
-  return `credential_process = ${command.map(shQuote).join(' ')}`;
+  return `credential_process = ${command.map(shWord).join(' ')}`;
 }
 
 /** Which profiles the overlay hands to tfmfa credential-process. */
