@@ -63,6 +63,7 @@ export async function createSandbox(options: { extraConfig?: string } = {}): Pro
     AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
     AWS_ENDPOINT_URL_STS: emu.url,
     AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PAGER: '', // the AWS CLI would page its output through less on a terminal
     TFMFA_CACHE_DIR: cacheDir,
   };
   const sandbox: Sandbox = {
