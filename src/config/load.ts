@@ -15,9 +15,11 @@ export async function loadAwsFiles(paths: AwsFilePaths): Promise<AwsFiles> {
   const profiles = new Map<string, ProfileSection>();
   const configProfileNames = new Set<string>();
   const ssoSessions = new Map<string, ProfileSection>();
+  const services = new Map<string, ProfileSection>();
   for (const [name, section] of Object.entries(configFile)) {
     if (name.startsWith(SSO_SESSION_PREFIX)) ssoSessions.set(name.slice(SSO_SESSION_PREFIX.length), section);
-    else if (!name.startsWith(SERVICES_PREFIX)) {
+    else if (name.startsWith(SERVICES_PREFIX)) services.set(name.slice(SERVICES_PREFIX.length), section);
+    else {
       profiles.set(name, { ...section });
       configProfileNames.add(name);
     }
@@ -28,5 +30,5 @@ export async function loadAwsFiles(paths: AwsFilePaths): Promise<AwsFiles> {
     credentialsSections.set(name, section);
     profiles.set(name, { ...profiles.get(name), ...section });
   }
-  return { ...paths, profiles, configProfileNames, ssoSessions, credentialsSections };
+  return { ...paths, profiles, configProfileNames, ssoSessions, services, credentialsSections };
 }

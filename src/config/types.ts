@@ -68,6 +68,8 @@ export interface AwsFiles {
   /** Names that appear in the config file (`[profile x]`, `[default]`). */
   configProfileNames: ReadonlySet<string>;
   ssoSessions: ReadonlyMap<string, ProfileSection>;
+  /** `[services name]` sections (their sub-keys flattened as `sts.endpoint_url`). */
+  services: ReadonlyMap<string, ProfileSection>;
   /** The credentials file's own sections, before merging. */
   credentialsSections: ReadonlyMap<string, ProfileSection>;
 }

@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { stsEndpoint } from '../config/endpoint.ts';
 import { loadAwsFiles } from '../config/load.ts';
 import { awsFilePaths, type AwsFilePaths } from '../config/paths.ts';
 import { resolveChain } from '../config/resolve.ts';
@@ -53,7 +54,9 @@ export async function profileSession(request: SessionRequest): Promise<ProfileSe
   const env = request.env ?? process.env;
   const { paths, files, chain } = await loadChain(request.profile, env);
   const cacheDir = cacheDirectory(env);
+  const endpoint = stsEndpoint(files, request.profile, env);
   const { credentials, fromCache } = await resolveCredentials(chain, {
+    ...(endpoint ? { endpoint } : {}),
     paths,
     cacheDir,
     minTtlSeconds: minimumTtlSeconds(env),

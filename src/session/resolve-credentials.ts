@@ -24,6 +24,7 @@ export interface SessionOptions {
   sessionTtlSeconds: number;
   mfaToken?: string;
   region: string;
+  endpoint?: string;
 }
 
 export interface ResolvedCredentials {
@@ -77,7 +78,7 @@ function freshEntry(cache: SessionCache | null, step: PlanStep, minimumSeconds: 
 
 async function runPlan(chain: Chain, plan: Plan, cache: SessionCache | null, options: SessionOptions): Promise<ResolvedCredentials> {
   const steps = plan.steps;
-  const target: StsTarget = { region: options.region, profile: chain.profile };
+  const target: StsTarget = { region: options.region, profile: chain.profile, ...(options.endpoint ? { endpoint: options.endpoint } : {}) };
   // A cached source that STS no longer accepts (revoked, expired early) is dropped once and rebuilt, never in a loop.
   for (let round = 0; ; round++) {
     let start = -1;

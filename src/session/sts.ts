@@ -6,6 +6,8 @@ import { classifyStsError } from './sts-errors.ts';
 export interface StsTarget {
   region: string;
   profile: string;
+  /** From the profile's settings (see config/endpoint.ts); undefined for the SDK's default endpoint. */
+  endpoint?: string;
 }
 
 export interface AssumeRoleInput {
@@ -29,7 +31,7 @@ async function client(credentials: AwsCredentials, target: StsTarget) {
   const requestTimeout = timeoutMs();
   const instance = new sts.STSClient({
     region: target.region,
-    profile: target.profile,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     credentials: {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,

@@ -1,0 +1,24 @@
+import { UserError } from '../errors.ts';
+import type { AwsFiles } from './types.ts';
+
+/**
+ * The STS endpoint a profile configures, with the SDKs' precedence: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,
+ * the profile's `services` section (`sts = \n  endpoint_url = …`), the profile's `endpoint_url`; none of them
+ * when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS / ignore_configured_endpoint_urls is true. Undefined means the SDK's
+ * default (regional) endpoint. The SDK reads the file settings only for AWS_PROFILE's profile, so tfmfa
+ * resolves them for the profile it is working on and passes the result to the client.
+ */
+export function stsEndpoint(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv): string | undefined {
+  const section = files.profiles.get(profile) ?? {};
+  const ignore = (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? section.ignore_configured_endpoint_urls ?? '').toLowerCase() === 'true';
+  if (ignore) return undefined;
+  const fromEnv = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL;
+  if (fromEnv) return fromEnv;
+  if (section.services) {
+    const services = files.services.get(section.services);
+    if (!services) throw new UserError(`profile '${profile}' names services = ${section.services}, but there is no [services ${section.services}] section in ${files.configPath}`, 2);
+    const url = services['sts.endpoint_url'];
+    if (url) return url;
+  }
+  return section.endpoint_url || undefined;
+}
