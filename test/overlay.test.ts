@@ -90,11 +90,12 @@ describe('config overlay with real clients (profile named in code beats the envi
   test('exec points the child at a private overlay; TFMFA_OVERLAY=0 and --no-overlay turn it off', async () => {
     const env = readRecords(tool.recordsFile).at(-1)!.env;
     assert.notEqual(env.AWS_CONFIG_FILE, box.env.AWS_CONFIG_FILE);
-    assert.ok(env.AWS_CONFIG_FILE?.startsWith(join(box.cacheDir, 'overlay')));
-    assert.equal(statSync(env.AWS_CONFIG_FILE).mode & 0o777, 0o600);
+    const overlayConfig = env.AWS_CONFIG_FILE ?? '';
+    assert.ok(overlayConfig.startsWith(join(box.cacheDir, 'overlay')));
+    assert.equal(statSync(overlayConfig).mode & 0o777, 0o600);
     assert.equal(readFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, 'utf8'), '', 'the overlay credentials file is empty');
     assert.equal(env.TFMFA_CONFIG_FILE, box.env.AWS_CONFIG_FILE);
-    assert.ok(!readFileSync(env.AWS_CONFIG_FILE, 'utf8').includes(box.user.secretAccessKey));
+    assert.ok(!readFileSync(overlayConfig, 'utf8').includes(box.user.secretAccessKey));
     for (const off of [{ env: { ...box.env, TFMFA_OVERLAY: '0' }, args: [] }, { env: box.env, args: ['--no-overlay'] }]) {
       const result = await box.tfmfa(['exec', 'GEHC-056', ...off.args, '--', tool.path], { env: off.env, detached: true });
       assert.equal(result.exitCode, 0, result.stderr);

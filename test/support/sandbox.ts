@@ -1,4 +1,7 @@
 import { execa, type Options, type Result } from 'execa';
+
+/** What a tfmfa run gives back, with text output. */
+export type TfmfaResult = Result<{ reject: false }>;
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -35,7 +38,8 @@ export interface Sandbox {
   mfaCountFile: string;
   mfaProcessRuns(): number;
   writeConfig(extra?: string): void;
-  tfmfa(args: string[], options?: Options): Promise<Result>;
+  /** Runs dist/cli.js; the promise also carries the child's `pid`. Output is text (execa's defaults). */
+  tfmfa(args: string[], options?: Options): Promise<TfmfaResult> & { pid?: number };
   cleanup(): Promise<void>;
 }
 
@@ -73,7 +77,7 @@ export async function createSandbox(options: { extraConfig?: string } = {}): Pro
       writeAwsConfig(home, user, extra);
     },
     tfmfa(args, runOptions = {}) {
-      return execa(process.execPath, [CLI, ...args], { env, extendEnv: false, reject: false, stdin: 'ignore', ...runOptions }) as Promise<Result>;
+      return execa(process.execPath, [CLI, ...args], { env, extendEnv: false, reject: false, stdin: 'ignore', ...runOptions }) as unknown as Promise<TfmfaResult> & { pid?: number };
     },
     async cleanup() {
       await emu.stop();
