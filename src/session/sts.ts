@@ -25,66 +25,64 @@ function timeoutMs(): number {
   return (Number.isFinite(seconds) && seconds > 0 ? seconds : 20) * 1000;
 }
 
-/** The AWS SDK is loaded only here, on the first STS call: a cached run never imports it. */
-async function client(credentials: AwsCredentials, target: StsTarget) {
+type StsModule = typeof import('@aws-sdk/client-sts');
+type CredentialsResult = { Credentials?: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } };
+
+/**
+ * Sends one STS call signed with `base`. The AWS SDK is loaded only here, on the first STS call: a run served
+ * from the cache never imports it. Errors become one-line StsErrors.
+ */
+async function send(action: string, base: AwsCredentials, target: StsTarget, command: (sts: StsModule) => InstanceType<StsModule['GetSessionTokenCommand']> | InstanceType<StsModule['AssumeRoleCommand']>): Promise<AwsCredentials> {
   const sts = await import('@aws-sdk/client-sts');
   const requestTimeout = timeoutMs();
-  const instance = new sts.STSClient({
+  const client = new sts.STSClient({
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     credentials: {
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+      accessKeyId: base.accessKeyId,
+      secretAccessKey: base.secretAccessKey,
+      ...(base.sessionToken ? { sessionToken: base.sessionToken } : {}),
     },
     maxAttempts: 3,
     requestHandler: { connectionTimeout: Math.min(requestTimeout, 5000), requestTimeout },
   });
-  return { sts, instance };
+  try {
+    // Both commands answer with Credentials; the SDK's overloads take one command type at a time.
+    const out = (await client.send(command(sts) as InstanceType<StsModule['AssumeRoleCommand']>)) as CredentialsResult;
+    return toCredentials(out.Credentials);
+  } catch (error) {
+    throw classifyStsError(action, error, target.profile);
+  } finally {
+    client.destroy();
+  }
 }
 
-function toCredentials(result: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined): AwsCredentials {
+function toCredentials(result: CredentialsResult['Credentials']): AwsCredentials {
   if (!result?.AccessKeyId || !result.SecretAccessKey || !result.SessionToken || !result.Expiration) {
     throw new Error('STS answered without complete credentials');
   }
   return { accessKeyId: result.AccessKeyId, secretAccessKey: result.SecretAccessKey, sessionToken: result.SessionToken, expiration: result.Expiration };
 }
 
-export async function getSessionToken(
+export function getSessionToken(
   base: AwsCredentials,
   input: { durationSeconds: number; serialNumber?: string; tokenCode?: string },
   target: StsTarget,
 ): Promise<AwsCredentials> {
-  const { sts, instance } = await client(base, target);
   debug(`STS GetSessionToken for ${input.serialNumber ?? 'no MFA'} (${input.durationSeconds}s) in ${target.region}`);
-  try {
-    const out = await instance.send(new sts.GetSessionTokenCommand({
-      DurationSeconds: input.durationSeconds,
-      ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
-    }));
-    return toCredentials(out.Credentials);
-  } catch (error) {
-    throw classifyStsError('GetSessionToken', error, target.profile);
-  } finally {
-    instance.destroy();
-  }
+  return send('GetSessionToken', base, target, (sts) => new sts.GetSessionTokenCommand({
+    DurationSeconds: input.durationSeconds,
+    ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
+  }));
 }
 
-export async function assumeRole(base: AwsCredentials, input: AssumeRoleInput, target: StsTarget): Promise<AwsCredentials> {
-  const { sts, instance } = await client(base, target);
+export function assumeRole(base: AwsCredentials, input: AssumeRoleInput, target: StsTarget): Promise<AwsCredentials> {
   debug(`STS AssumeRole ${input.roleArn}${input.serialNumber ? ` with MFA ${input.serialNumber}` : ''} (${input.durationSeconds ?? 'default'}s) in ${target.region}`);
-  try {
-    const out = await instance.send(new sts.AssumeRoleCommand({
-      RoleArn: input.roleArn,
-      RoleSessionName: input.roleSessionName,
-      ...(input.durationSeconds ? { DurationSeconds: input.durationSeconds } : {}),
-      ...(input.externalId ? { ExternalId: input.externalId } : {}),
-      ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
-    }));
-    return toCredentials(out.Credentials);
-  } catch (error) {
-    throw classifyStsError('AssumeRole', error, target.profile);
-  } finally {
-    instance.destroy();
-  }
+  return send('AssumeRole', base, target, (sts) => new sts.AssumeRoleCommand({
+    RoleArn: input.roleArn,
+    RoleSessionName: input.roleSessionName,
+    ...(input.durationSeconds ? { DurationSeconds: input.durationSeconds } : {}),
+    ...(input.externalId ? { ExternalId: input.externalId } : {}),
+    ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
+  }));
 }
