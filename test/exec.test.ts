@@ -175,6 +175,13 @@ describe('tfmfa exec', () => {
     assert.equal(missing.exitCode, 127);
   });
 
+  test('with no command it runs $SHELL', async () => {
+    const result = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', freshCode()], { env: { ...box.env, SHELL: tool.path }, detached: true });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.deepEqual(last().argv, []);
+    assert.equal(last().env.TFMFA_PROFILE, 'GEHC-056');
+  });
+
   test('--help and --version', async () => {
     const help = await box.tfmfa(['exec', '--help']);
     assert.equal(help.exitCode, 0);
