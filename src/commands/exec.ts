@@ -45,7 +45,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
   if (values.server) {
     const { runWithServer } = await import('../server/run-with-server.ts');
-    return runWithServer({ request: sessionRequest(profile, env, values), file, argv: argvOfChild, env });
+    return runWithServer({ request: sessionRequest(profile, env, values), file, argv: argvOfChild, env, overlay: !values['no-overlay'] });
   }
   const { session, changes, region } = await sessionEnvironment({ ...sessionRequest(profile, env, values), overlay: !values['no-overlay'] });
   debug(`running ${file} for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);

@@ -57,9 +57,15 @@ export function applyChanges(env: NodeJS.ProcessEnv, changes: EnvironmentChanges
   return result;
 }
 
-/** A session is already in the environment for `profile` (ours or aws-vault's marker, with keys). */
+/**
+ * A session is already in the environment for `profile` (any profile when omitted): ours or aws-vault's marker,
+ * with either keys or an `exec --server` credential endpoint.
+ */
 export function hasSessionFor(env: NodeJS.ProcessEnv, profile?: string): boolean {
   const marker = env[MARKER_VARIABLE] || env[AWS_VAULT_MARKER];
-  if (!marker || !env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) return false;
+  if (!marker) return false;
+  const keys = Boolean(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY);
+  const endpoint = Boolean(env.AWS_CONTAINER_CREDENTIALS_FULL_URI && env.AWS_CONTAINER_AUTHORIZATION_TOKEN);
+  if (!keys && !endpoint) return false;
   return profile === undefined || marker === profile;
 }

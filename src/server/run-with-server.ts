@@ -1,5 +1,14 @@
-import { UserError } from '../errors.ts';
-import type { SessionRequest } from '../session/profile-session.ts';
+import { debug, warn } from '../debug.ts';
+import { oneLine } from '../errors.ts';
+import { applyChanges, mergeChanges, regionChanges } from '../launch/environment.ts';
+import { overlayEnabled } from '../overlay/enabled.ts';
+import { ENTRY_POINT, ensureOverlay, overlayChanges } from '../overlay/overlay.ts';
+import { currentUser, profileSession, type SessionRequest } from '../session/profile-session.ts';
+import { newToken } from './auth.ts';
+import { mirrorEnd, startChild, type ChildEnd } from './child.ts';
+import { defaultProfileShadows, serverChanges } from './child-environment.ts';
+import { startCredentialServer } from './credential-server.ts';
+import { credentialSupplier, serverRequest } from './renewal.ts';
 
 export interface RunWithServerOptions {
   request: SessionRequest;
@@ -7,8 +16,45 @@ export interface RunWithServerOptions {
   file: string;
   argv: string[];
   env: NodeJS.ProcessEnv;
+  /** False with `--no-overlay`; the overlay is also off with TFMFA_OVERLAY=0. */
+  overlay?: boolean;
 }
 
-export async function runWithServer(_options: RunWithServerOptions): Promise<number> {
-  throw new UserError('exec --server: not implemented yet');
+/**
+ * `tfmfa exec --server`: tfmfa stays the parent and serves the profile's credentials to the command over a
+ * local ECS-style endpoint, renewing them from the cached MFA session as they near expiry, so a run can
+ * outlive a one-hour role session. The first resolution (and any prompt) happens before the command starts.
+ */
+export async function runWithServer(options: RunWithServerOptions): Promise<number> {
+  const { env } = options;
+  const profile = options.request.profile;
+  const request = serverRequest(options.request);
+  const session = await profileSession(request);
+  debug(`server mode for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);
+  if (defaultProfileShadows(session.files)) {
+    const instead = profile === 'default' ? '' : ` and may use it instead of '${profile}'`;
+    warn(`the 'default' profile in your AWS files has credentials of its own: SDKs in the command rank it ahead of the credential server${instead}`);
+  }
+
+  const credentials = credentialSupplier(request, { log: (line) => process.stderr.write(`tfmfa: ${oneLine(line)}\n`) });
+  const token = newToken();
+  const server = await startCredentialServer({ token, credentials });
+  debug(`credential server listening on 127.0.0.1:${server.port}`);
+
+  let end: ChildEnd;
+  try {
+    let changes = serverChanges(server.url, token, profile);
+    if ((options.overlay ?? true) && overlayEnabled(env)) {
+      const overlay = ensureOverlay({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: ENTRY_POINT, user: currentUser(env) });
+      changes = mergeChanges(changes, overlayChanges(overlay, session.files));
+    }
+    changes = mergeChanges(changes, regionChanges(env, session.chain.region));
+    const child = startChild(options.file, options.argv, applyChanges(env, changes));
+    debug(`running ${options.file} (pid ${child.pid ?? '?'}) with the credential server`);
+    end = await child.ended;
+  } finally {
+    await server.close();
+  }
+  debug(`command ended (${end.signal ?? `exit ${end.code}`}); credential server closed`);
+  return mirrorEnd(end);
 }

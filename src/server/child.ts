@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { UserError } from '../errors.ts';
+
+/** How the child ended: an exit code, or the signal that killed it. */
+export interface ChildEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface RunningChild {
+  pid: number | undefined;
+  /** Resolves when the child has exited; rejects when it could not be started. */
+  ended: Promise<ChildEnd>;
+}
+
+/** Signals sent to tfmfa that the child must get too. */
+const FORWARDED: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
+/**
+ * Signals the terminal already delivers to the whole foreground process group (Ctrl-C, Ctrl-\): the child
+ * has them, and a second SIGINT makes Terraform abort hard. tfmfa ignores them and stays to serve.
+ */
+const IGNORED: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
+
+function launchError(file: string, error: NodeJS.ErrnoException): UserError {
+  switch (error.code) {
+    case 'ENOENT':
+      return new UserError(`cannot run ${file}: no such file`, 127);
+    case 'EACCES':
+      return new UserError(`cannot run ${file}: permission denied (is it executable?)`, 126);
+    case 'ENOEXEC':
+      return new UserError(`cannot run ${file}: not an executable format (a script without #! line?)`, 126);
+    default:
+      return new UserError(`cannot run ${file}: ${error.message}`, 126);
+  }
+}
+
+/**
+ * Starts the command as our child, in our process group, with our stdio. Signal handling lasts exactly as long
+ * as the child: SIGTERM and SIGHUP are passed on, SIGINT and SIGQUIT ignored.
+ */
+export function startChild(file: string, argv: string[], env: Record<string, string>): RunningChild {
+  const child = spawn(file, argv.slice(1), { argv0: argv[0] ?? file, env, stdio: 'inherit' });
+  const handlers = new Map<NodeJS.Signals, () => void>();
+  for (const signal of FORWARDED) handlers.set(signal, () => void child.kill(signal));
+  for (const signal of IGNORED) handlers.set(signal, () => undefined);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  const restore = () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+    handlers.clear();
+  };
+  const ended = new Promise<ChildEnd>((resolve, reject) => {
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      // Only a failed start ends things here: with a process (e.g. a signal it could not be sent), 'exit' decides.
+      if (child.pid !== undefined) return;
+      restore();
+      reject(launchError(file, error));
+    });
+    child.once('exit', (code, signal) => {
+      restore();
+      resolve({ code, signal });
+    });
+  });
+  return { pid: child.pid, ended };
+}
+
+/**
+ * Ends tfmfa the way the child ended: its exit code is returned; a signal is raised again on ourselves with the
+ * default action restored (the signal handlers are gone by now), so that a shell sees "killed by SIGTERM".
+ * Where that does not kill us (a signal Node ignores, such as SIGPIPE), the shell convention 128+n is returned.
+ */
+export async function mirrorEnd(end: ChildEnd): Promise<number> {
+  if (end.signal) {
+    try {
+      process.kill(process.pid, end.signal);
+    } catch {
+      // not a signal we can send ourselves: fall through to the number
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return 128 + (constants.signals[end.signal] ?? 0);
+  }
+  return end.code ?? 1;
+}
