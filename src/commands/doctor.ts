@@ -1,8 +1,73 @@
 import { UserError } from '../errors.ts';
+import { renderSection, type Check } from '../inspect/checks.ts';
+import { cacheChecks, chainChecks, installChecks, networkChecks, nodeCheck, terraformChecks } from '../inspect/doctor-checks.ts';
+import { loadUserFiles, requireKnownProfile } from '../inspect/profiles.ts';
+import { allShimChecks } from '../inspect/shims.ts';
+import { ENTRY_POINT } from '../overlay/overlay.ts';
+import { cacheDirectory } from '../settings.ts';
+import { version } from '../version.ts';
+import { parseCommandArgs } from './args.ts';
 
-export const summary = '(placeholder: being implemented)';
-export const help = 'Usage: tfmfa doctor';
+export const summary = 'check the installation, shims, a profile\'s chain and the cache';
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new UserError('doctor: not implemented yet');
+export const help = `Usage: tfmfa doctor [PROFILE] [--network]
+
+Prints a checklist (✔ fine, ✖ broken, ! worth a look, · for information), with a fix under every
+problem, and exits 1 when something is broken:
+  - the Node version (22.15 or later) and where this tfmfa is installed;
+  - every tfmfa shim on PATH for terraform, terragrunt, aws and tofu: is it ahead of the real binary,
+    which real binary it runs, loops;
+  - the profile's chain step by step: where the base credentials come from, each STS call
+    (GetSessionToken / AssumeRole), with which MFA device and for how long, what is cached; and the
+    configuration errors of your profiles;
+  - the cache directory's owner and permissions;
+  - provider and backend blocks with profile = "..." in the current directory's *.tf files.
+
+PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, then 'default'.
+
+Options:
+  --network     also check that STS answers through the configured endpoint (GetCallerIdentity
+                with the profile's cached credentials, else a plain HTTPS request)
+  -h, --help    show this help`;
+
+const OPTIONS = { network: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+function chosenProfile(positionals: string[], env: NodeJS.ProcessEnv): { profile: string; origin: string } {
+  if (positionals[0] !== undefined) return { profile: positionals[0], origin: 'argument' };
+  for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'TFMFA_DEFAULT_PROFILE']) {
+    const value = env[name];
+    if (value) return { profile: value, origin: name };
+  }
+  return { profile: 'default', origin: 'default' };
+}
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+  const { values, positionals } = parseCommandArgs('doctor', argv, OPTIONS);
+  if (values.help) {
+    process.stdout.write(`${help}\n`);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UserError(`doctor: unexpected argument '${positionals[1]}': 'tfmfa doctor' checks one profile`, 2);
+  const files = await loadUserFiles(env);
+  const { profile, origin } = chosenProfile(positionals, env);
+  if (origin === 'argument') requireKnownProfile('doctor', files, profile);
+  const cacheDir = cacheDirectory(env);
+
+  const sections: Array<[string, Check[]]> = [];
+  sections.push(['tfmfa', [nodeCheck(), ...installChecks(version(), ENTRY_POINT, env)]]);
+  sections.push(['Shims', allShimChecks(env, ENTRY_POINT, cwd)]);
+  const chain = chainChecks(files, profile, origin, env, cacheDir);
+  sections.push(['Profile', chain.checks]);
+  sections.push(['Cache', cacheChecks(cacheDir)]);
+  sections.push(['Terraform files', terraformChecks(cwd, files, env)]);
+  if (values.network) sections.push(['Network', await networkChecks(env, files, chain.chain, cacheDir)]);
+
+  const all = sections.flatMap(([, checks]) => checks);
+  const failures = all.filter((check) => check.status === 'fail').length;
+  const warnings = all.filter((check) => check.status === 'warn').length;
+  const verdict = failures
+    ? `${failures} problem(s) found${warnings ? `, ${warnings} warning(s)` : ''}: see the fix under each ✖`
+    : `no problems found${warnings ? ` (${warnings} warning(s))` : ''}`;
+  process.stdout.write(`${sections.map(([title, checks]) => renderSection(title, checks)).join('\n\n')}\n\n${verdict}\n`);
+  return failures ? 1 : 0;
 }

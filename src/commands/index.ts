@@ -2,13 +2,13 @@ import { UserError } from '../errors.ts';
 import { version } from '../version.ts';
 
 /** One module per command, loaded only when that command runs. */
-interface CommandModule {
+export interface CommandModule {
   summary: string;
   help: string;
   run(argv: string[]): Promise<number>;
 }
 
-const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   exec: () => import('./exec.ts'),
   'credential-process': () => import('./credential-process.ts'),
   export: () => import('./export.ts'),

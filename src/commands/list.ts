@@ -1,8 +1,84 @@
 import { UserError } from '../errors.ts';
+import { ARROW, formatDuration, renderTable } from '../inspect/format.ts';
+import { compareNames, describeProfiles, loadUserFiles, type ProfileInfo } from '../inspect/profiles.ts';
+import { describeSessions, type SessionInfo } from '../inspect/sessions.ts';
+import { cacheDirectory } from '../settings.ts';
+import { parseCommandArgs } from './args.ts';
 
-export const summary = '(placeholder: being implemented)';
-export const help = 'Usage: tfmfa list';
+export const summary = 'list profiles and cached sessions (no secrets)';
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new UserError('list: not implemented yet');
+export const help = `Usage: tfmfa list [--json]
+
+Lists the profiles of your AWS config and credentials files (name, kind, role ARN, MFA device, region
+and the source chain, or the configuration error of a profile that does not resolve) and the sessions
+tfmfa has cached (what they are, for which profile, and the time left). Never prints a secret.
+
+Kinds: static (access keys), role (role_arn), sso, process (credential_process), credential_source,
+none (no credentials of its own, e.g. only a region).
+
+Options:
+  --json        print one JSON document instead of tables:
+                {"version":1,"configFile","credentialsFile","cacheDir",
+                 "profiles":[{"name","kind","roleArn","mfaSerial","region","chain","source","error"}],
+                 "sessions":[{"label","kind","profile","expiration","secondsLeft","expired"}]}
+                (absent values are null)
+  -h, --help    show this help`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  // Hidden: profile names, one per line, for the shell completion scripts. Fast and silent on errors.
+  names: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values, positionals } = parseCommandArgs('list', argv, OPTIONS);
+  if (values.help) {
+    process.stdout.write(`${help}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UserError(`list: unexpected argument '${positionals[0]}': 'tfmfa list' takes no profile (try 'tfmfa doctor ${positionals[0]}')`, 2);
+  if (values.names) return printNames(env);
+
+  const files = await loadUserFiles(env);
+  const cacheDir = cacheDirectory(env);
+  const profiles = describeProfiles(files, env);
+  const sessions = describeSessions(cacheDir);
+  if (values.json) {
+    const document = { version: 1, configFile: files.configPath, credentialsFile: files.credentialsPath, cacheDir, profiles, sessions };
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write(`${renderProfiles(profiles, files.configPath, files.credentialsPath)}\n\n${renderSessions(sessions, cacheDir)}\n`);
+  return 0;
+}
+
+async function printNames(env: NodeJS.ProcessEnv): Promise<number> {
+  try {
+    const files = await loadUserFiles(env);
+    const names = [...files.profiles.keys()].sort(compareNames);
+    if (names.length) process.stdout.write(`${names.join('\n')}\n`);
+  } catch {
+    // completion must never print an error into the user's command line
+  }
+  return 0;
+}
+
+function renderProfiles(profiles: ProfileInfo[], configPath: string, credentialsPath: string): string {
+  if (profiles.length === 0) return `No profiles in ${configPath} or ${credentialsPath}.`;
+  const rows = profiles.map((p) => [
+    p.name,
+    p.kind,
+    p.roleArn ?? '-',
+    p.mfaSerial ?? '-',
+    p.region ?? '-',
+    p.error ? `error: ${p.error}` : (p.chain ?? []).join(ARROW),
+  ]);
+  return `Profiles (${configPath}, ${credentialsPath}):\n${renderTable(['PROFILE', 'KIND', 'ROLE', 'MFA DEVICE', 'REGION', 'CHAIN'], rows)}`;
+}
+
+function renderSessions(sessions: SessionInfo[], cacheDir: string): string {
+  if (sessions.length === 0) return `No cached sessions in ${cacheDir}.`;
+  const rows = sessions.map((s) => [s.profile, s.kind, s.expired ? 'expired' : formatDuration(s.secondsLeft), s.label]);
+  return `Cached sessions (${cacheDir}):\n${renderTable(['PROFILE', 'KIND', 'TIME LEFT', 'SESSION'], rows)}`;
 }

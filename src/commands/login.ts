@@ -1,8 +1,98 @@
+import { warn } from '../debug.ts';
 import { UserError } from '../errors.ts';
+import { loadUserFiles, requireKnownProfile } from '../inspect/profiles.ts';
+import { openInBrowser } from '../login/browser.ts';
+import { federatedUserName, getFederationToken } from '../login/federation-token.ts';
+import { checkUrl, defaultDestination, defaultFederationUrl, getSigninToken, loginUrl, partitionOf } from '../login/federation.ts';
+import type { AwsCredentials } from '../session/credentials.ts';
+import { currentUser, loadChain, profileSession, stsRegion } from '../session/profile-session.ts';
+import { sourceCredentials } from '../session/source-credentials.ts';
+import { parseDuration } from '../settings.ts';
+import { parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
 
-export const summary = '(placeholder: being implemented)';
-export const help = 'Usage: tfmfa login';
+export const summary = 'open the AWS console signed in as the profile';
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new UserError('login: not implemented yet');
+export const help = `Usage: tfmfa login [options] PROFILE
+
+Signs in to the AWS console as PROFILE through the AWS federation endpoint and opens it in your
+browser ($BROWSER, else xdg-open / open). A role profile signs in with the role's session (from the
+cache, asking for the MFA code only when it is gone). A profile with plain IAM user keys and no role
+signs in through STS GetFederationToken (which cannot carry MFA) with the user's own permissions.
+
+The sign-in URL is a credential for its first use, valid for 15 minutes: --stdout prints it on
+standard output, and tfmfa never writes it anywhere else.
+
+Options:
+  --stdout              print the sign-in URL instead of opening a browser
+  --destination URL     the console page to open (default: the console home, in the profile's region)
+  --duration DUR        console session length, 15m..12h (e.g. 2h); for role credentials AWS may refuse
+                        it when the role was reached by role chaining (default: AWS's, 1 hour)
+  --federation-url URL  federation endpoint (default: https://signin.aws.amazon.com/federation or the
+                        partition's; TFMFA_FEDERATION_URL)
+${SESSION_OPTIONS_HELP}
+
+Example:
+  tfmfa login prod --destination https://console.aws.amazon.com/s3/`;
+
+const OPTIONS = {
+  ...SESSION_OPTIONS,
+  stdout: { type: 'boolean' },
+  destination: { type: 'string' },
+  duration: { type: 'string' },
+  'federation-url': { type: 'string' },
+} as const;
+
+const CONSOLE_MIN = 900;
+const CONSOLE_MAX = 43200;
+const FEDERATION_DEFAULT = 3600;
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values, positionals } = parseCommandArgs('login', argv, OPTIONS);
+  if (values.help) {
+    process.stdout.write(`${help}\n`);
+    return 0;
+  }
+  const profile = requireProfile('login', positionals, env);
+  let duration: number | undefined;
+  if (values.duration !== undefined) {
+    duration = parseDuration('--duration', values.duration);
+    if (duration < CONSOLE_MIN || duration > CONSOLE_MAX) throw new UserError(`--duration must be between 15m and 12h (console sessions), got '${values.duration}'`, 2);
+  }
+  const federationOverride = values['federation-url'] ?? (env.TFMFA_FEDERATION_URL || undefined);
+  if (federationOverride !== undefined) checkUrl(values['federation-url'] !== undefined ? '--federation-url' : 'TFMFA_FEDERATION_URL', federationOverride);
+  if (values.destination !== undefined) checkUrl('--destination', values.destination, { allowQuery: true });
+
+  requireKnownProfile('login', await loadUserFiles(env), profile);
+  const { chain, paths } = await loadChain(profile, env);
+  const region = stsRegion(chain, env);
+  let credentials: AwsCredentials;
+  let sessionDuration = duration;
+  const plainKeys = chain.roles.length === 0 && chain.source.kind === 'static-keys' && !chain.source.sessionToken;
+  if (plainKeys) {
+    // GetSessionToken credentials cannot sign in to the console, and cannot call GetFederationToken either:
+    // the long-term keys call it directly, so no MFA code is asked for.
+    if (chain.mfaSerial) warn(`profile '${profile}' has no role: the console session comes from GetFederationToken, which cannot carry MFA (policies requiring MFA will deny it)`);
+    const keys = await sourceCredentials(chain.source, paths);
+    credentials = await getFederationToken(keys, { name: federatedUserName(currentUser(env)), durationSeconds: duration ?? FEDERATION_DEFAULT }, { region, profile });
+    sessionDuration = undefined; // the federated credentials' own lifetime is the console session's
+  } else {
+    const session = await profileSession(sessionRequest(profile, env, values));
+    credentials = session.credentials;
+    if (!credentials.sessionToken) {
+      throw new UserError(`profile '${profile}' gives long-term keys from ${chain.source.kind.replace('-', ' ')}: the console needs temporary credentials: use a profile with a role`);
+    }
+  }
+
+  const partition = partitionOf(chain.roles.at(-1)?.roleArn ?? chain.mfaSerial, region);
+  const federationUrl = federationOverride ?? defaultFederationUrl(partition);
+  const destination = values.destination ?? defaultDestination(partition, chain.region);
+  const token = await getSigninToken(federationUrl, credentials, sessionDuration);
+  const url = loginUrl(federationUrl, token, destination);
+  if (values.stdout) {
+    process.stdout.write(`${url}\n`);
+    return 0;
+  }
+  const command = await openInBrowser(url, env);
+  process.stderr.write(`tfmfa: opened the AWS console for '${profile}' with ${command}\n`);
+  return 0;
 }

@@ -111,7 +111,11 @@ function nearest(files: AwsFiles, targetToSource: string[], key: string): string
 
 function missingProfile(files: AwsFiles, name: string, target: string, visited: string[]): UserError {
   const suggestions = closestNames(name, files.profiles.keys());
-  const hint = suggestions.length ? `did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : `no profiles are defined in ${files.configPath} or ${files.credentialsPath}`;
+  const hint = suggestions.length
+    ? `did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?`
+    : files.profiles.size > 0
+      ? `'tfmfa list' shows the ${files.profiles.size} profile(s) defined in ${files.configPath} and ${files.credentialsPath}`
+      : `no profiles are defined in ${files.configPath} or ${files.credentialsPath}`;
   if (name === target) return new ProfileNotFoundError(`profile '${name}' not found: ${hint}`, 2);
   return new UserError(`profile '${name}' (source_profile of '${visited[visited.length - 1]}') not found: ${hint}`, 2);
 }

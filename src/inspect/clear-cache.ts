@@ -1,0 +1,124 @@
+import { lstatSync, readdirSync, rmdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.ts';
+import { removeFile } from '../session/atomic-write.ts';
+import { cacheFileName, SessionCache } from '../session/cache.ts';
+import { removeTicket, ticketsDir } from '../ticket/store.ts';
+
+/**
+ * Removal of what tfmfa caches: session entries, tickets and the config overlay. Only file names tfmfa itself
+ * writes are removed, and only inside real (not symlinked) directories: a TFMFA_CACHE_DIR pointed somewhere
+ * unexpected loses nothing else. Long-term keys are never in the cache, and the user's files are never opened.
+ */
+
+const SESSION_FILE = /^[0-9a-f]{40}\.json(\.\d+\.[0-9a-f]+\.tmp)?$/;
+const TICKET_FILE = /^(.+)\.(ticket|deadline)(\.\d+(\.[0-9a-f]+)?\.tmp)?$/;
+const OVERLAY_DIR = /^[0-9a-f]{16}$/;
+const OVERLAY_FILE = /^(config|credentials|source\.json)(\.\d+\.[0-9a-f]+\.tmp)?$/;
+
+function isRealDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * False when there is no cache directory. Refuses (one line, exit 1) a path that is a symlink or not a directory,
+ * or a directory owned by someone else: tfmfa never wrote there. An open mode is no reason to keep secrets around.
+ */
+export function ownCacheDir(cacheDir: string): boolean {
+  let stat;
+  try {
+    stat = lstatSync(cacheDir);
+  } catch {
+    return false;
+  }
+  if (!stat.isDirectory()) throw new UserError(`cache path ${cacheDir} is not a directory (or is a symlink): tfmfa keeps nothing there; check TFMFA_CACHE_DIR`);
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) {
+    throw new UserError(`cache directory ${cacheDir} is owned by uid ${stat.uid}, not you (uid ${uid}): tfmfa keeps nothing there; check TFMFA_CACHE_DIR`);
+  }
+  return true;
+}
+
+function namesIn(dir: string): string[] {
+  if (!isRealDirectory(dir)) return [];
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+export interface ClearedAll {
+  /** Labels of the session entries removed. */
+  sessions: string[];
+  /** Session files removed that could not be read (corrupt, foreign, leftovers of a crash). */
+  otherSessionFiles: number;
+  /** Profiles whose ticket was removed. */
+  tickets: string[];
+  overlays: number;
+}
+
+/** Removes every session entry, every ticket and the config overlay. */
+export function clearEverything(cacheDir: string): ClearedAll {
+  const result: ClearedAll = { sessions: [], otherSessionFiles: 0, tickets: [], overlays: 0 };
+  if (!ownCacheDir(cacheDir)) return result;
+  const cache = new SessionCache(cacheDir);
+  const labels = new Map(cache.list().map((entry) => [cacheFileName(entry.key), entry.label]));
+  for (const name of namesIn(cache.sessionsDir)) {
+    if (!SESSION_FILE.test(name) || !removeFile(join(cache.sessionsDir, name))) continue;
+    const label = labels.get(name);
+    if (label !== undefined) result.sessions.push(label);
+    else result.otherSessionFiles++;
+  }
+  const tickets = new Set<string>();
+  const ticketDir = ticketsDir(cacheDir);
+  for (const name of namesIn(ticketDir)) {
+    const match = TICKET_FILE.exec(name);
+    if (match && removeFile(join(ticketDir, name)) && !match[3]) tickets.add(match[1] as string);
+  }
+  result.tickets = [...tickets].sort();
+  const overlayRoot = join(cacheDir, 'overlay');
+  for (const id of namesIn(overlayRoot)) {
+    const dir = join(overlayRoot, id);
+    if (!OVERLAY_DIR.test(id) || !isRealDirectory(dir)) continue;
+    for (const name of namesIn(dir)) if (OVERLAY_FILE.test(name)) removeFile(join(dir, name));
+    if (removeDir(dir)) result.overlays++;
+  }
+  removeDir(overlayRoot);
+  return result;
+}
+
+function removeDir(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch {
+    return false; // not empty (something that is not ours) or already gone
+  }
+}
+
+/** Removes the entries under these cache keys; returns those that were there (keys and labels, no secrets). */
+export function clearKeys(cacheDir: string, keys: Iterable<string>): Array<{ key: string; kind: 'session' | 'role'; label: string }> {
+  if (!ownCacheDir(cacheDir)) return [];
+  const cache = new SessionCache(cacheDir);
+  if (!isRealDirectory(cache.sessionsDir)) return [];
+  const removed: Array<{ key: string; kind: 'session' | 'role'; label: string }> = [];
+  for (const key of keys) {
+    const entry = cache.read(key);
+    if (cache.remove(key) && entry) removed.push({ key, kind: entry.kind, label: entry.label });
+  }
+  return removed;
+}
+
+/** Removes a profile's ticket; true when there was one. */
+export function clearTicket(cacheDir: string, profile: string): boolean {
+  const dir = ticketsDir(cacheDir);
+  if (!isRealDirectory(cacheDir) || !isRealDirectory(dir)) return false;
+  const had = namesIn(dir).some((name) => name === `${profile}.ticket` || name === `${profile}.deadline`);
+  if (had) removeTicket(cacheDir, profile);
+  return had;
+}

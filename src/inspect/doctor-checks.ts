@@ -1,0 +1,282 @@
+import { lstatSync, readdirSync, realpathSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { chainNeedsSession, NoCredentialsError } from '../config/resolve.ts';
+import type { AwsFiles, Chain, RoleStep, SourceStep } from '../config/types.ts';
+import { UserError } from '../errors.ts';
+import { overlayEnabled } from '../overlay/enabled.ts';
+import { entryCredentials, SessionCache, type CacheEntry } from '../session/cache.ts';
+import { secondsLeft } from '../session/credentials.ts';
+import { stsRegion } from '../session/profile-session.ts';
+import { planChain, type PlanStep } from '../session/strategy.ts';
+import { lockTimeoutSeconds, minimumTtlSeconds, ROLE_CHAINING_LIMIT, sessionTtlSeconds } from '../settings.ts';
+import { fail, info, ok, warning, type Check } from './checks.ts';
+import { ARROW, formatDuration } from './format.ts';
+import { callerIdentity, probeEndpoint, stsEndpoint } from './network.ts';
+import { chainOf } from './profiles.ts';
+import { directoryProfileSettings } from './terraform-files.ts';
+
+/** process.execve, which exec and the shims need to hand over their PID, arrived in Node 22.15. */
+const NODE_NEEDED: [number, number] = [22, 15];
+
+export function nodeCheck(nodeVersion = process.versions.node): Check {
+  const [major = 0, minor = 0] = nodeVersion.split('.').map(Number);
+  const good = major > NODE_NEEDED[0] || (major === NODE_NEEDED[0] && minor >= NODE_NEEDED[1]);
+  const text = `Node ${nodeVersion} at ${process.execPath}`;
+  if (good) return ok(`${text} (${NODE_NEEDED.join('.')} or later needed)`);
+  return fail(`${text} is too old: tfmfa needs ${NODE_NEEDED.join('.')} or later (process.execve)`, `install Node ${NODE_NEEDED.join('.')} or later (e.g. the current LTS) and reinstall tfmfa with it`);
+}
+
+export function installChecks(version: string, entryPoint: string, env: NodeJS.ProcessEnv): Check[] {
+  const checks = [ok(`tfmfa ${version} at ${entryPoint}`)];
+  const self = realOrSelf(entryPoint);
+  const onPath = (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(resolve(dir), 'tfmfa')).find((path) => {
+    try {
+      return lstatSync(path) !== undefined;
+    } catch {
+      return false;
+    }
+  });
+  if (!onPath) {
+    checks.push(info(`'tfmfa' is not on PATH: the shell completion scripts call it by name (npm install -g tfmfa, or link ${entryPoint} as tfmfa into a directory on PATH)`));
+  } else if (realOrSelf(onPath) !== self) {
+    checks.push(info(`'tfmfa' on PATH is ${onPath} → ${realOrSelf(onPath)}, another installation than this one`));
+  }
+  return checks;
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function describeSource(source: SourceStep, files: AwsFiles): string {
+  switch (source.kind) {
+    case 'static-keys': {
+      const where = files.credentialsSections.get(source.profile)?.aws_access_key_id ? files.credentialsPath : files.configPath;
+      return `${source.sessionToken ? 'temporary keys (aws_session_token)' : 'long-term access keys'} of profile '${source.profile}' (${where})`;
+    }
+    case 'credential-process':
+      return `credential_process of profile '${source.profile}'`;
+    case 'sso':
+      return `SSO (IAM Identity Center) of profile '${source.profile}' (needs a valid 'aws sso login')`;
+    case 'credential-source':
+      return `credential_source ${source.source} of profile '${source.profile}'`;
+  }
+}
+
+function cacheState(cache: SessionCache | null, step: PlanStep, nowMs: number): string {
+  const entry: CacheEntry | null = cache?.read(step.cacheKey) ?? null;
+  if (!entry) return 'not cached';
+  const left = secondsLeft(entryCredentials(entry), nowMs);
+  return left > 0 ? `cached, ${formatDuration(left)} left` : 'cached, expired';
+}
+
+function roleDuration(step: { durationSeconds?: number }, role: RoleStep): string {
+  if (step.durationSeconds === undefined) return `${formatDuration(ROLE_CHAINING_LIMIT)} (STS default)`;
+  const clamped = role.durationSeconds !== undefined && role.durationSeconds !== step.durationSeconds;
+  return `${formatDuration(step.durationSeconds)}${clamped ? ` (duration_seconds ${role.durationSeconds} lowered: AWS limits chained roles to 1 hour)` : ''}`;
+}
+
+/** The chain of a profile, step by step: where the base credentials come from, then each STS call. */
+export function chainDetails(chain: Chain, files: AwsFiles, cache: SessionCache | null, sessionTtl: number, nowMs = Date.now()): string[] {
+  const plan = planChain(chain, { useSession: true, sessionTtlSeconds: sessionTtl });
+  const lines = [`1. ${describeSource(chain.source, files)}`];
+  let from = 'the base credentials';
+  plan.steps.forEach((step, index) => {
+    const state = cacheState(cache, step, nowMs);
+    if (step.kind === 'get-session-token') {
+      lines.push(`${index + 2}. GetSessionToken with the MFA device ${step.mfaSerial}, for ${formatDuration(step.durationSeconds)} (TFMFA_SESSION_TTL / --session-ttl): ${state}`);
+      from = 'the MFA session';
+    } else {
+      const parts = [`AssumeRole ${step.role.roleArn} (profile '${step.role.profile}') from ${from}`];
+      if (step.mfaSerial) parts.push(`with a code of the MFA device ${step.mfaSerial}`);
+      if (step.role.externalId) parts.push('with its external_id');
+      lines.push(`${index + 2}. ${parts.join(', ')}, for ${roleDuration(step, step.role)}: ${state}`);
+      from = `role ${step.role.profile}`;
+    }
+  });
+  if (chain.mfaSerial) {
+    lines.push(`MFA code: ${chain.mfaProcess ? 'from mfa_process' : 'asked on the terminal (or --mfa-token)'}; one code opens the session for every role on the device`);
+  }
+  if (plan.steps.length === 0) lines.push('no STS call: tfmfa hands these credentials over as they are');
+  return lines;
+}
+
+export interface ChainCheckResult {
+  checks: Check[];
+  chain: Chain | null;
+}
+
+/** The profile's chain (or its configuration error), and the configuration errors of the other profiles. */
+export function chainChecks(files: AwsFiles, profile: string, origin: string, env: NodeJS.ProcessEnv, cacheDir: string): ChainCheckResult {
+  const checks: Check[] = [];
+  let chain: Chain | null = null;
+  const cache = sessionCacheIfPresent(cacheDir);
+  if (!files.profiles.has(profile)) {
+    if (origin === 'default') {
+      checks.push(info(`no profile checked: no profile given, AWS_PROFILE is not set and there is no [default] profile (run 'tfmfa doctor PROFILE')`));
+    } else {
+      checks.push(fail(`profile '${profile}' (from ${origin}) is not in ${files.configPath} or ${files.credentialsPath}`, `set ${origin} to one of the profiles 'tfmfa list' shows, or add the profile`));
+    }
+  } else {
+    let ttl: number | undefined;
+    try {
+      ttl = sessionTtlSeconds(undefined, env);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      checks.push(fail(error.message, 'fix or unset TFMFA_SESSION_TTL'));
+    }
+    for (const [name, read] of [['TFMFA_MIN_TTL', minimumTtlSeconds], ['TFMFA_LOCK_TIMEOUT', lockTimeoutSeconds]] as const) {
+      try {
+        read(env);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        checks.push(fail(error.message, `fix or unset ${name}`));
+      }
+    }
+    try {
+      chain = chainOf(files, profile, env);
+      const region = chain.region ? `region ${chain.region}` : 'no region in the profile';
+      const details = ttl === undefined ? [] : chainDetails(chain, files, cache, ttl);
+      const what = chainNeedsSession(chain) ? '' : ' (needs neither MFA nor a role: tfmfa passes it through)';
+      const from = origin === 'argument' ? '' : origin === 'default' ? ' (no profile given: the default profile)' : ` (from ${origin})`;
+      checks.push(ok(`profile '${profile}'${from}: ${chain.profiles.join(ARROW)}, ${region}${what}`, details));
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      checks.push(fail(named(profile, error.message), `edit ${files.configPath} (or ${files.credentialsPath}) as the message says`));
+    }
+  }
+  for (const name of [...files.profiles.keys()].sort()) {
+    if (name === profile) continue;
+    try {
+      chainOf(files, name, env);
+    } catch (error) {
+      if (error instanceof NoCredentialsError || !(error instanceof UserError)) continue; // a region-only profile is fine
+      checks.push(warning(named(name, error.message), `edit ${files.configPath} (or ${files.credentialsPath})`));
+    }
+  }
+  return { checks, chain };
+}
+
+/** A configuration error, prefixed with the profile unless it already names it. */
+function named(profile: string, message: string): string {
+  return message.includes(`'${profile}'`) ? message : `profile '${profile}': ${message}`;
+}
+
+function sessionCacheIfPresent(cacheDir: string): SessionCache | null {
+  try {
+    return lstatSync(join(cacheDir, 'sessions')).isDirectory() ? new SessionCache(cacheDir) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Ownership and permissions of the cache directory, its subdirectories and files. */
+export function cacheChecks(cacheDir: string): Check[] {
+  const uid = process.getuid?.();
+  const problems: Check[] = [];
+  const inspect = (path: string, kind: 'dir' | 'file'): boolean => {
+    let stat;
+    try {
+      stat = lstatSync(path);
+    } catch {
+      return false;
+    }
+    if (stat.isSymbolicLink() || (kind === 'dir' ? !stat.isDirectory() : !stat.isFile())) {
+      problems.push(fail(`${path} is ${stat.isSymbolicLink() ? 'a symlink' : `not a ${kind === 'dir' ? 'directory' : 'regular file'}`}: tfmfa refuses to use it`, `remove it (rm -r ${path}) or set TFMFA_CACHE_DIR to another directory`));
+      return false;
+    }
+    if (uid !== undefined && stat.uid !== uid) {
+      problems.push(fail(`${path} is owned by uid ${stat.uid}, not you (uid ${uid})`, `remove it (sudo rm -r ${path}) or set TFMFA_CACHE_DIR to a directory of your own`));
+      return false;
+    }
+    if ((stat.mode & 0o077) !== 0) {
+      const mode = (stat.mode & 0o777).toString(8);
+      problems.push(fail(`${path} is open to other users (mode ${mode})`, `chmod ${kind === 'dir' ? '700' : '600'} ${path}`));
+    }
+    return true;
+  };
+  if (!inspect(cacheDir, 'dir')) {
+    if (problems.length) return problems;
+    return [ok(`cache directory ${cacheDir} does not exist yet (created with mode 700 on first use)`)];
+  }
+  let files = 0;
+  for (const sub of ['sessions', 'tickets', 'overlay', 'locks']) {
+    const dir = join(cacheDir, sub);
+    if (!inspect(dir, 'dir')) continue;
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const path = join(dir, name);
+      if (sub === 'overlay' || sub === 'locks') {
+        if (sub === 'overlay') inspect(path, 'dir');
+        continue;
+      }
+      files++;
+      inspect(path, 'file');
+    }
+  }
+  if (problems.length) return problems;
+  const sessions = new SessionCache(cacheDir).list();
+  const live = sessions.filter((entry) => secondsLeft(entryCredentials(entry)) > 0).length;
+  return [ok(`cache directory ${cacheDir}: yours, private (mode 700, files 600); ${sessions.length} cached session(s), ${live} still valid`)];
+}
+
+/** `profile = "…"` in provider and backend blocks of the current directory's `*.tf` files. */
+export function terraformChecks(cwd: string, files: AwsFiles, env: NodeJS.ProcessEnv): Check[] {
+  const { files: tfFiles, settings } = directoryProfileSettings(cwd);
+  if (tfFiles.length === 0) return [info(`no *.tf files in ${cwd}`)];
+  if (settings.length === 0) return [ok(`no provider or backend block in ${tfFiles.length} *.tf file(s) of ${cwd} sets profile`)];
+  const overlay = overlayEnabled(env);
+  return settings.map((setting) => {
+    const where = `${setting.file}:${setting.line}: ${setting.block} sets profile = ${setting.expression}`;
+    if (setting.profile === null) {
+      return overlay
+        ? ok(`${where}: the config overlay covers whichever profile of your config it names`)
+        : warning(`${where}, and the config overlay is off (TFMFA_OVERLAY=0): if that profile needs MFA or a role, Terraform will fail on it`, 'unset TFMFA_OVERLAY');
+    }
+    if (!files.profiles.has(setting.profile)) {
+      return fail(`${where}, which is not in ${files.configPath} or ${files.credentialsPath}`, `add profile '${setting.profile}' to your AWS config, or fix the name in ${setting.file}`);
+    }
+    let needsSession: boolean;
+    try {
+      needsSession = chainNeedsSession(chainOf(files, setting.profile, env));
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      return fail(`${where}: ${error.message}`, `fix profile '${setting.profile}' in ${files.configPath}`);
+    }
+    if (!needsSession) return ok(`${where}: that profile needs neither MFA nor a role, Terraform can use it as it is`);
+    if (!overlay) {
+      return fail(
+        `${where}, but the config overlay is off (TFMFA_OVERLAY=0): Terraform reads that profile itself, ignores the session tfmfa puts in the environment, and fails on its MFA/role (AssumeRoleTokenProviderNotSetError)`,
+        `unset TFMFA_OVERLAY (or set it to 1), or remove profile = from the block and choose the profile with tfmfa exec / AWS_PROFILE`,
+      );
+    }
+    return ok(`${where}: handled: under tfmfa exec or a shim, AWS_CONFIG_FILE points at the config overlay, where that profile gets its credentials from 'tfmfa credential-process'`);
+  });
+}
+
+/** STS reachability: GetCallerIdentity with the profile's cached credentials, else a plain HTTPS request. */
+export async function networkChecks(env: NodeJS.ProcessEnv, files: AwsFiles, chain: Chain | null, cacheDir: string): Promise<Check[]> {
+  const region = chain ? stsRegion(chain, env) : env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+  const endpoint = stsEndpoint(env, region, chain ? files.profiles.get(chain.profile) : undefined);
+  const fix = 'check the network, a proxy (HTTPS_PROXY), and endpoint_url / AWS_ENDPOINT_URL_STS';
+  const cache = sessionCacheIfPresent(cacheDir);
+  const last = chain ? planChain(chain, { useSession: true, sessionTtlSeconds: 3600 }).steps.at(-1) : undefined;
+  const entry = last ? (cache?.read(last.cacheKey) ?? null) : null;
+  if (chain && entry && secondsLeft(entryCredentials(entry)) > 60) {
+    const result = await callerIdentity(entryCredentials(entry), { region, profile: chain.profile });
+    if (result.ok) return [ok(`STS at ${endpoint} (${region}) answers: GetCallerIdentity with the cached credentials of '${chain.profile}' → ${result.arn}`)];
+    return [fail(`GetCallerIdentity through ${endpoint} (${region}) failed: ${result.reason}`, fix)];
+  }
+  const result = await probeEndpoint(endpoint);
+  if (result.ok) return [ok(`STS endpoint ${endpoint} (${region}) is reachable (HTTP ${result.status}; no cached credentials to call GetCallerIdentity with)`)];
+  return [fail(`cannot reach the STS endpoint ${endpoint} (${region}): ${result.reason}`, fix)];
+}

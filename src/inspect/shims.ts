@@ -1,0 +1,167 @@
+import { accessSync, closeSync, constants, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
+import { UserError } from '../errors.ts';
+import { findRealBinary, LAUNCHER_MARKER } from '../shim/real-binary.ts';
+import { fail, info, ok, warning, type Check } from './checks.ts';
+
+/** The tools tfmfa ships shims for. */
+export const SHIM_TOOLS = ['terraform', 'terragrunt', 'aws', 'tofu'] as const;
+
+export interface PathCandidate {
+  /** As found on PATH: `<dir>/<tool>`. */
+  path: string;
+  dir: string;
+  /** Its real path; null when it is a symlink loop or dangling. */
+  real: string | null;
+  loop: boolean;
+  shim: boolean;
+  /** A shim of another tfmfa installation than this one. */
+  foreignShim: boolean;
+}
+
+function realpathOrNull(path: string): { real: string | null; loop: boolean } {
+  try {
+    return { real: realpathSync(path), loop: false };
+  } catch (error) {
+    return { real: null, loop: (error as NodeJS.ErrnoException).code === 'ELOOP' };
+  }
+}
+
+function headOf(path: string, bytes: number): string {
+  const buffer = Buffer.alloc(bytes);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0)).toString('latin1');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `<pkg>/dist/cli.js` of some tfmfa installation (a package.json named tfmfa two levels up). */
+function isTfmfaEntryPoint(real: string): boolean {
+  if (basename(real) !== 'cli.js') return false;
+  try {
+    const pkg = JSON.parse(readFileSync(join(dirname(dirname(real)), 'package.json'), 'utf8')) as { name?: string };
+    return pkg.name === 'tfmfa';
+  } catch {
+    return false;
+  }
+}
+
+/** Every file named `tool` on PATH, in PATH order (duplicates once), with what it is. */
+export function pathCandidates(tool: string, env: NodeJS.ProcessEnv, entryPoint: string, cwd = process.cwd()): PathCandidate[] {
+  const self = realpathOrNull(entryPoint).real ?? entryPoint;
+  const seen = new Set<string>();
+  const found: PathCandidate[] = [];
+  for (const entry of (env.PATH ?? '').split(delimiter)) {
+    const dir = entry === '' ? cwd : resolve(cwd, entry);
+    const path = join(dir, tool);
+    if (seen.has(path)) continue;
+    seen.add(path);
+    try {
+      lstatSync(path);
+    } catch {
+      continue;
+    }
+    const { real, loop } = realpathOrNull(path);
+    if (!loop && (real === null || !isExecutableFile(path))) continue;
+    const launcher = real !== null && headOf(real, 256).split('\n').some((line) => line.trim() === LAUNCHER_MARKER);
+    const ours = real === self || launcher;
+    const foreign = !ours && real !== null && isTfmfaEntryPoint(real);
+    found.push({ path, dir, real, loop, shim: ours || foreign, foreignShim: foreign });
+  }
+  return found;
+}
+
+/**
+ * A wrapper script (tfenv-style) that calls the tool by bare name runs the shim again: tfmfa stops that loop
+ * at run time, doctor points at it beforehand. Only a command-position call counts, not a mention.
+ */
+function callsToolByName(path: string, tool: string): boolean {
+  try {
+    if (statSync(path).size > 256 * 1024) return false;
+  } catch {
+    return false;
+  }
+  const text = headOf(path, 256 * 1024);
+  if (!text.startsWith('#!')) return false;
+  const escaped = tool.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const call = new RegExp(`^\\s*(?:exec\\s+|command\\s+)?${escaped}(?:\\s|$)`);
+  return text.split('\n').slice(1).some((line) => call.test(line));
+}
+
+function exportPath(dir: string): string {
+  return `put ${dir} first in PATH, e.g. export PATH="${dir}:$PATH" in your shell profile`;
+}
+
+/** The shim checks of `tfmfa doctor` for one tool, or nothing when no shim for it is on PATH. */
+export function shimChecks(tool: string, env: NodeJS.ProcessEnv, entryPoint: string, cwd = process.cwd()): Check[] {
+  const candidates = pathCandidates(tool, env, entryPoint, cwd);
+  const checks: Check[] = [];
+  for (const loop of candidates.filter((c) => c.loop)) {
+    checks.push(fail(`${tool}: ${loop.path} is a symlink loop`, `remove or repoint it (ls -l ${loop.path})`));
+  }
+  const shims = candidates.filter((c) => c.shim);
+  const firstShim = shims[0];
+  if (!firstShim) return checks;
+  const first = candidates.find((c) => !c.loop) as PathCandidate;
+  if (first !== firstShim) {
+    checks.push(fail(`${tool}: ${first.path} comes before the tfmfa shim ${firstShim.path} on PATH, so the shim never runs`, exportPath(firstShim.dir)));
+  } else {
+    const other = firstShim.foreignShim ? ` (a shim of another tfmfa installation: ${firstShim.real})` : '';
+    checks.push(ok(`${tool}: shim ${firstShim.path} is first on PATH${other}`));
+  }
+  let real: string;
+  try {
+    real = findRealBinary(tool, env, entryPoint, cwd);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    checks.push(fail(`${tool}: no real ${tool} on PATH for the shim to run`, `install ${tool}, or add the directory that holds it to PATH (after ${firstShim.dir})`));
+    return checks;
+  }
+  const realIndex = candidates.findIndex((c) => c.path === real);
+  const shimIndex = candidates.indexOf(firstShim);
+  if (realIndex >= 0 && realIndex < shimIndex) {
+    // Already reported above: the real binary shadows the shim.
+  } else {
+    checks.push(ok(`${tool}: the shim runs the real ${tool} at ${real}`));
+  }
+  for (const extra of shims.filter((c) => c.foreignShim && c !== firstShim)) {
+    checks.push(info(`${tool}: another tfmfa installation's shim ${extra.path} is on PATH too (skipped by the shim)`));
+  }
+  if (callsToolByName(real, tool)) {
+    checks.push(warning(`${tool}: ${real} is a script that runs '${tool}' by name: that goes back through the shim (a loop tfmfa stops with an error)`, `make the script run the real ${tool} by its full path`));
+  }
+  return checks;
+}
+
+/** Shim checks for every tool; an info line when none is on PATH. */
+export function allShimChecks(env: NodeJS.ProcessEnv, entryPoint: string, cwd = process.cwd()): Check[] {
+  const checks: Check[] = [];
+  const without: string[] = [];
+  for (const tool of SHIM_TOOLS) {
+    const forTool = shimChecks(tool, env, entryPoint, cwd);
+    if (forTool.length === 0) without.push(tool);
+    checks.push(...forTool);
+  }
+  if (env.TFMFA_SHIM_STACK) checks.push(info(`running under a tfmfa shim (TFMFA_SHIM_STACK=${env.TFMFA_SHIM_STACK})`));
+  if (without.length === SHIM_TOOLS.length) {
+    checks.push(info(`no tfmfa shims on PATH for ${SHIM_TOOLS.join(', ')} (optional: 'tfmfa shim --help'; 'tfmfa exec' works without them)`));
+  } else if (without.length) {
+    checks.push(info(`no shim on PATH for ${without.join(', ')}`));
+  }
+  return checks;
+}
