@@ -2,7 +2,8 @@ import { warn } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import { loadUserFiles, requireKnownProfile } from '../inspect/profiles.ts';
 import { openInBrowser } from '../login/browser.ts';
-import { federatedUserName, getFederationToken } from '../login/federation-token.ts';
+import { federatedUserName, federationCredentials } from '../login/federation-token.ts';
+import { stsEndpoint } from '../config/endpoint.ts';
 import { checkUrl, defaultDestination, defaultFederationUrl, getSigninToken, loginUrl, partitionOf } from '../login/federation.ts';
 import type { AwsCredentials } from '../session/credentials.ts';
 import { currentUser, loadChain, profileSession, stsRegion } from '../session/profile-session.ts';
@@ -63,7 +64,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (values.destination !== undefined) checkUrl('--destination', values.destination, { allowQuery: true });
 
   requireKnownProfile('login', await loadUserFiles(env), profile);
-  const { chain, paths } = await loadChain(profile, env);
+  const { chain, paths, files } = await loadChain(profile, env);
   const region = stsRegion(chain, env);
   let credentials: AwsCredentials;
   let sessionDuration = duration;
@@ -73,7 +74,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     // the long-term keys call it directly, so no MFA code is asked for.
     if (chain.mfaSerial) warn(`profile '${profile}' has no role: the console session comes from GetFederationToken, which cannot carry MFA (policies requiring MFA will deny it)`);
     const keys = await sourceCredentials(chain.source, paths);
-    credentials = await getFederationToken(keys, { name: federatedUserName(currentUser(env)), durationSeconds: duration ?? FEDERATION_DEFAULT }, { region, profile });
+    const endpoint = stsEndpoint(files, profile, env);
+    credentials = await federationCredentials(keys, { name: federatedUserName(currentUser(env)), durationSeconds: duration ?? FEDERATION_DEFAULT }, { region, profile, ...(endpoint ? { endpoint } : {}) });
     sessionDuration = undefined; // the federated credentials' own lifetime is the console session's
   } else {
     const session = await profileSession(sessionRequest(profile, env, values));

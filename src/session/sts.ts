@@ -32,7 +32,7 @@ type CredentialsResult = { Credentials?: { AccessKeyId?: string; SecretAccessKey
  * Sends one STS call signed with `base`. The AWS SDK is loaded only here, on the first STS call: a run served
  * from the cache never imports it. Errors become one-line StsErrors.
  */
-async function send(action: string, base: AwsCredentials, target: StsTarget, command: (sts: StsModule) => InstanceType<StsModule['GetSessionTokenCommand']> | InstanceType<StsModule['AssumeRoleCommand']>): Promise<AwsCredentials> {
+async function send(action: string, base: AwsCredentials, target: StsTarget, command: (sts: StsModule) => InstanceType<StsModule['GetSessionTokenCommand'] | StsModule['AssumeRoleCommand'] | StsModule['GetFederationTokenCommand']>): Promise<AwsCredentials> {
   const sts = await import('@aws-sdk/client-sts');
   const requestTimeout = timeoutMs();
   const client = new sts.STSClient({
@@ -47,7 +47,7 @@ async function send(action: string, base: AwsCredentials, target: StsTarget, com
     requestHandler: { connectionTimeout: Math.min(requestTimeout, 5000), requestTimeout },
   });
   try {
-    // Both commands answer with Credentials; the SDK's overloads take one command type at a time.
+    // Every command sent here answers with Credentials; the SDK's overloads take one command type at a time.
     const out = (await client.send(command(sts) as InstanceType<StsModule['AssumeRoleCommand']>)) as CredentialsResult;
     return toCredentials(out.Credentials);
   } catch (error) {
@@ -74,6 +74,12 @@ export function getSessionToken(
     DurationSeconds: input.durationSeconds,
     ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
   }));
+}
+
+/** GetFederationToken (IAM user keys only), for console sign-in; `policy` bounds the federated session. */
+export function getFederationToken(base: AwsCredentials, input: { name: string; durationSeconds: number; policy: string }, target: StsTarget): Promise<AwsCredentials> {
+  debug(`STS GetFederationToken as ${input.name} (${input.durationSeconds}s) in ${target.region}`);
+  return send('GetFederationToken', base, target, (sts) => new sts.GetFederationTokenCommand({ Name: input.name, DurationSeconds: input.durationSeconds, Policy: input.policy }));
 }
 
 export function assumeRole(base: AwsCredentials, input: AssumeRoleInput, target: StsTarget): Promise<AwsCredentials> {
