@@ -1,8 +1,130 @@
+import { resolve } from 'node:path';
 import { UserError } from '../errors.ts';
+import { DEFAULT_SHIM_NAMES, defaultShimDir, entryPoint, installShims, listShims, pathAdvice, uninstallShims } from '../shim/install.ts';
+import { parseCommandArgs } from './args.ts';
 
-export const summary = '(placeholder: being implemented)';
-export const help = 'Usage: tfmfa shim';
+export const summary = 'install, list or remove the terraform/terragrunt/aws/tofu shims';
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new UserError('shim: not implemented yet');
+const INSTALL_HELP = `Usage: tfmfa shim install [--dir DIR] [--force] [NAME...]
+
+Writes a tfmfa shim for each NAME (default: ${DEFAULT_SHIM_NAMES.join(' ')}) into DIR (default:
+~/.local/bin when it is on PATH, else ~/bin). A shim is a small shell launcher: with a valid ticket for
+the profile it runs the real tool (found later on PATH) with the session's credentials at once, otherwise
+it hands over to tfmfa. Existing tfmfa shims are replaced; anything else is left alone unless --force.
+Prints what to add to your shell profile when DIR is not on PATH ahead of the real binaries.
+
+Options:
+  --dir DIR     where to put the shims
+  --force       replace files that are not tfmfa shims
+  -h, --help    show this help`;
+
+const LIST_HELP = `Usage: tfmfa shim list [--dir DIR]
+
+Lists the tfmfa shims in DIR (default: ~/.local/bin when it is on PATH, else ~/bin) and, for each, the
+real binary it reaches now on PATH (or why none).
+
+Options:
+  --dir DIR     where the shims are
+  -h, --help    show this help`;
+
+const UNINSTALL_HELP = `Usage: tfmfa shim uninstall [--dir DIR] [NAME...]
+
+Removes tfmfa's shims from DIR (default: ~/.local/bin when it is on PATH, else ~/bin): the NAMEs given,
+or every tfmfa shim there. Never removes a file that is not a tfmfa shim.
+
+Options:
+  --dir DIR     where the shims are
+  -h, --help    show this help`;
+
+export const help = `Usage: tfmfa shim install|list|uninstall [options] [NAME...]
+
+Shims make a plain 'terraform plan' (or terragrunt, aws, tofu...) use the AWS_PROFILE session: one MFA
+prompt per session, the real tool found later on PATH. The shim directory must come before the real
+binaries on PATH.
+
+Subcommands:
+  install     write shims (default: ${DEFAULT_SHIM_NAMES.join(' ')}) into ~/.local/bin or ~/bin
+  list        show the installed shims and the real binary each reaches
+  uninstall   remove tfmfa's shims
+
+'tfmfa shim SUBCOMMAND --help' for details. Without installing anything, the package's shims/ folder
+works too: export PATH="$(npm root -g)/tfmfa/shims:$PATH".`;
+
+const OPTIONS = {
+  dir: { type: 'string' },
+  force: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const LIST_OPTIONS = { dir: OPTIONS.dir, help: OPTIONS.help } as const;
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined) {
+    process.stderr.write(`${help}\n`);
+    return 2;
+  }
+  if (sub === '-h' || sub === '--help' || sub === 'help') {
+    print(help);
+    return 0;
+  }
+  if (sub === 'install') return install(rest, env);
+  if (sub === 'list') return list(rest, env);
+  if (sub === 'uninstall') return uninstall(rest, env);
+  throw new UserError(`shim: unknown subcommand '${sub}': use install, list or uninstall (run 'tfmfa shim --help')`, 2);
+}
+
+function install(argv: string[], env: NodeJS.ProcessEnv): number {
+  const { values, positionals } = parseCommandArgs('shim install', argv, OPTIONS);
+  if (values.help) {
+    print(INSTALL_HELP);
+    return 0;
+  }
+  const names = positionals.length > 0 ? [...new Set(positionals)] : DEFAULT_SHIM_NAMES;
+  const result = installShims({ dir: values.dir ?? defaultShimDir(env), names, force: values.force ?? false, entry: entryPoint(), env });
+  print(`tfmfa: installed ${result.installed.join(', ')} in ${result.dir}${result.replaced.length ? ` (replaced ${result.replaced.join(', ')})` : ''}`);
+  for (const line of result.advice) print(line);
+  return 0;
+}
+
+function list(argv: string[], env: NodeJS.ProcessEnv): number {
+  const { values, positionals } = parseCommandArgs('shim list', argv, LIST_OPTIONS);
+  if (values.help) {
+    print(LIST_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UserError(`shim list: unexpected argument '${positionals[0]}': run 'tfmfa shim list --help'`, 2);
+  const dir = values.dir ?? defaultShimDir(env);
+  const entry = entryPoint();
+  const shims = listShims(dir, entry, env);
+  if (shims.length === 0) {
+    print(`no tfmfa shims in ${dir}: run 'tfmfa shim install${values.dir ? ` --dir ${dir}` : ''}'`);
+    return 0;
+  }
+  const width = Math.max(...shims.map((s) => s.name.length));
+  print(`${resolve(dir)}:`);
+  for (const shim of shims) {
+    const reaches = shim.real ? `→ ${shim.real}` : `→ none: ${shim.problem}`;
+    const notes = [shim.kind === 'symlink' ? 'symlink to tfmfa' : '', shim.staleEntry ? `its tfmfa ${shim.staleEntry} is gone: run 'tfmfa shim install --force'` : ''].filter(Boolean);
+    print(`  ${shim.name.padEnd(width)}  ${reaches}${notes.length ? ` (${notes.join('; ')})` : ''}`);
+  }
+  for (const line of pathAdvice(dir, shims.map((s) => s.name), entry, env)) print(line);
+  return 0;
+}
+
+function uninstall(argv: string[], env: NodeJS.ProcessEnv): number {
+  const { values, positionals } = parseCommandArgs('shim uninstall', argv, LIST_OPTIONS);
+  if (values.help) {
+    print(UNINSTALL_HELP);
+    return 0;
+  }
+  const result = uninstallShims({ dir: values.dir ?? defaultShimDir(env), names: positionals, entry: entryPoint() });
+  if (result.removed.length > 0) print(`tfmfa: removed ${result.removed.join(', ')} from ${result.dir}`);
+  if (result.absent.length > 0) print(`tfmfa: not installed in ${result.dir}: ${result.absent.join(', ')}`);
+  if (result.removed.length === 0 && result.absent.length === 0) print(`no tfmfa shims in ${result.dir}`);
+  return 0;
 }

@@ -20,7 +20,7 @@ function listFor(tool: string, override: string | undefined): readonly string[] 
       if (name === tool) return (commands ?? '').split(',');
     }
   }
-  return PASSTHROUGH[tool] ?? [];
+  return Object.hasOwn(PASSTHROUGH, tool) ? (PASSTHROUGH[tool] as readonly string[]) : [];
 }
 
 export function isPassthrough(tool: string, args: readonly string[], env: NodeJS.ProcessEnv): boolean {

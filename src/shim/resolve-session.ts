@@ -23,6 +23,7 @@ export async function shimSessionChanges(profile: string, env: NodeJS.ProcessEnv
     }
     throw error;
   }
-  const { changes, region } = await sessionEnvironment({ profile, env });
+  const { session, changes, region } = await sessionEnvironment({ profile, env });
+  debug(`profile '${profile}': ${session.fromCache ? 'cached session' : 'new session'}, ticket written`);
   return mergeChanges(changes, regionChanges(env, region));
 }

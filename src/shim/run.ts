@@ -1,25 +1,22 @@
-import { awsFilePaths } from '../config/paths.ts';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import { applyChanges, hasSessionFor, mergeChanges, regionChanges, type EnvironmentChanges } from '../launch/environment.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
-import { cacheDirectory, minimumTtlSeconds } from '../settings.ts';
-import { overlayEnabled } from '../overlay/enabled.ts';
-import { readTicket } from '../ticket/store.ts';
 import { pushStack } from './loop-guard.ts';
 import { isPassthrough } from './passthrough.ts';
-import { shimProfile } from './profile.ts';
 import { findRealBinary } from './real-binary.ts';
-
-const TOOL_NAME = /^[A-Za-z0-9._+-]+$/;
+import { isToolName } from './tool-name.ts';
 
 /**
  * Shim mode: run the real `tool` found later on PATH with the AWS_PROFILE session in its environment.
  * Fast paths first, each without config parsing or the AWS SDK: a session already in the environment
  * (the marker), a command that needs no credentials, a valid ticket. Only then the full resolution.
+ *
+ * Startup time is the product here: this module imports only what the marker and pass-through paths need;
+ * the ticket path (./ticket-lookup.ts) and the full resolution (./resolve-session.ts) load on demand.
  */
 export async function runShim(tool: string, args: string[], entryPoint = process.argv[1] ?? ''): Promise<number> {
-  if (!TOOL_NAME.test(tool) || tool === '.' || tool === '..') {
+  if (!isToolName(tool)) {
     throw new UserError(`'${tool}' is not a tool name a shim can stand for: name the symlink after the tool (terraform, aws, ...)`, 2);
   }
   const env = process.env;
@@ -36,10 +33,8 @@ export async function runShim(tool: string, args: string[], entryPoint = process
     debug(`'${tool} ${args[0] ?? ''}' needs no credentials: passing through`);
     return replaceProcess(real, argv, applyChanges(env, stack));
   }
-  const profile = shimProfile(env);
-  const cacheDir = cacheDirectory(env);
-  const paths = awsFilePaths(env);
-  const ticket = readTicket(cacheDir, profile, { minTtl: minimumTtlSeconds(env), overlay: overlayEnabled(env), ...paths });
+  const { lookUpTicket } = await import('./ticket-lookup.ts');
+  const { profile, ticket } = lookUpTicket(env);
   if (ticket) {
     debug(`profile '${profile}': ticket hit`);
     const changes = mergeChanges(mergeChanges(ticket.changes, regionChanges(env, ticket.region)), stack);

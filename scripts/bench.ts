@@ -1,0 +1,259 @@
+/**
+ * `npm run bench`: how much a shim costs, as ratios measured side by side in one run on the same Node.
+ *
+ *   P1       Node shim (a symlink named terraform → dist/cli.js), cached session with a ticket, running
+ *            /bin/true named terraform          vs  a bare `node empty.js`        target ≤ 1.3×
+ *   P2       the same shim with the marker set (nested: a session already in the environment)
+ *                                               vs  a bare `node empty.js`        target ≤ 1.15×
+ *   P1-fast  the shell launcher with the ticket → /bin/true named terraform
+ *                                               vs  /bin/true run directly        target ≤ 3×
+ *   floor    (information) `/usr/bin/env node exec-true.cjs`, a script that only execs /bin/true, vs the bare
+ *            Node start: the part of P1/P2 that no Node shim can avoid (the #! hop and execve)
+ *   aws-vault `aws-vault exec PROFILE -- /bin/true` with a cached session, when aws-vault is on PATH and
+ *            TFMFA_BENCH_AWS_VAULT_PROFILE names a profile with a cached session (for comparison only)
+ *
+ * Each measurement is a function returning a pair of commands; runs are interleaved (A B, B A, ...) and
+ * timed from spawn to exit; the median of TFMFA_BENCH_RUNS (default 40) runs each is reported. Results go
+ * to the terminal as a table and to bench-results.json (TFMFA_BENCH_ONLY=P1,P2 runs only those). To add a measurement (P3, P4...), write another
+ * function like p1() and list it in MEASUREMENTS.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { renderLauncher } from '../src/shim/launcher-template.ts';
+import { CLI, createSandbox, NODE_DIR, ROOT, SERIAL, type Sandbox } from '../test/support/sandbox.ts';
+
+interface Command {
+  label: string;
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+interface Measurement {
+  id: string;
+  title: string;
+  subject: Command;
+  baseline: Command;
+  target: number;
+}
+
+interface Skipped {
+  id: string;
+  title: string;
+  skipped: string;
+}
+
+interface Context {
+  box: Sandbox;
+  dir: string;
+  /** PATH with the fake "real" terraform (/bin/true) and this Node first. */
+  basePath: string;
+  emptyScript: string;
+  nodeShim: string;
+  launcher: string;
+  realTrue: string;
+}
+
+const RUNS = Number(process.env.TFMFA_BENCH_RUNS ?? 40);
+const WARMUP = 3;
+/** TFMFA_BENCH_ONLY=P1,floor runs only those. */
+const ONLY = process.env.TFMFA_BENCH_ONLY?.split(',');
+
+async function setUp(): Promise<Context> {
+  const box = await createSandbox();
+  const dir = join(box.dir, 'bench');
+  for (const sub of ['node-shims', 'launcher-shims', 'real']) mkdirSync(join(dir, sub), { recursive: true });
+  const realTrue = join(dir, 'real', 'terraform');
+  copyFileSync('/bin/true', realTrue);
+  const nodeShim = join(dir, 'node-shims', 'terraform');
+  symlinkSync(CLI, nodeShim);
+  const launcher = join(dir, 'launcher-shims', 'terraform');
+  writeFileSync(launcher, renderLauncher({ entry: CLI }), { mode: 0o755 });
+  const emptyScript = join(dir, 'empty.js');
+  writeFileSync(emptyScript, '');
+  const warm = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', '/bin/true']);
+  if (warm.exitCode !== 0) throw new Error(`bench: could not open the session: ${String(warm.stderr)}`);
+  return { box, dir, basePath: `${NODE_DIR}${delimiter}${join(dir, 'real')}${delimiter}/usr/bin${delimiter}/bin`, emptyScript, nodeShim, launcher, realTrue };
+}
+
+function environment(context: Context, shimDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...context.box.env, PATH: `${shimDir}${delimiter}${context.basePath}`, PWD: context.box.dir, AWS_PROFILE: 'GEHC-056', ...extra };
+}
+
+function bareNode(context: Context): Command {
+  return { label: 'node empty.js', file: process.execPath, args: [context.emptyScript], env: environment(context, join(context.dir, 'node-shims')) };
+}
+
+function p1(context: Context): Measurement {
+  return {
+    id: 'P1',
+    title: 'Node shim, cached session (ticket) → /bin/true vs bare Node start',
+    subject: { label: 'terraform plan (Node shim)', file: context.nodeShim, args: ['plan'], env: environment(context, join(context.dir, 'node-shims')) },
+    baseline: bareNode(context),
+    target: 1.3,
+  };
+}
+
+function p2(context: Context): Measurement {
+  const marker = { TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'ASIABENCH', AWS_SECRET_ACCESS_KEY: 'bench', AWS_SESSION_TOKEN: 'bench' };
+  return {
+    id: 'P2',
+    title: 'Node shim, marker set (nested) → /bin/true vs bare Node start',
+    subject: { label: 'terraform plan (Node shim, marker)', file: context.nodeShim, args: ['plan'], env: environment(context, join(context.dir, 'node-shims'), marker) },
+    baseline: bareNode(context),
+    target: 1.15,
+  };
+}
+
+function p1Fast(context: Context): Measurement {
+  const env = environment(context, join(context.dir, 'launcher-shims'));
+  return {
+    id: 'P1-fast',
+    title: 'shell launcher, ticket → /bin/true vs /bin/true',
+    subject: { label: 'terraform plan (launcher)', file: context.launcher, args: ['plan'], env },
+    baseline: { label: '/bin/true', file: context.realTrue, args: ['plan'], env },
+    target: 3,
+  };
+}
+
+/** Not a target: what any Node shim costs at least here (the #! line's /usr/bin/env hop, then execve). */
+function floor(context: Context): Measurement {
+  const script = join(context.dir, 'exec-true.cjs');
+  writeFileSync(script, `process.execve(${JSON.stringify(context.realTrue)}, ['terraform', 'plan'], process.env);\n`);
+  return {
+    id: 'floor',
+    title: 'the least a Node shim can cost: /usr/bin/env node SCRIPT that only execs /bin/true vs bare Node start',
+    subject: { label: 'env node exec-true.cjs', file: '/usr/bin/env', args: ['node', script], env: environment(context, join(context.dir, 'node-shims')) },
+    baseline: bareNode(context),
+    target: Number.POSITIVE_INFINITY,
+  };
+}
+
+function awsVault(context: Context): Measurement | Skipped {
+  const title = 'aws-vault exec, cached session → /bin/true vs /bin/true';
+  const found = (process.env.PATH ?? '').split(delimiter).map((d) => join(d || '.', 'aws-vault')).find((p) => existsSync(p));
+  if (!found) return { id: 'aws-vault', title, skipped: 'aws-vault is not on PATH' };
+  const profile = process.env.TFMFA_BENCH_AWS_VAULT_PROFILE;
+  if (!profile) return { id: 'aws-vault', title, skipped: `aws-vault found (${found}) but TFMFA_BENCH_AWS_VAULT_PROFILE does not name a profile with a cached session` };
+  return {
+    id: 'aws-vault',
+    title,
+    subject: { label: `aws-vault exec ${profile}`, file: found, args: ['exec', profile, '--', '/bin/true'], env: { ...(process.env as Record<string, string>) } },
+    baseline: { label: '/bin/true', file: context.realTrue, args: [], env: { ...(process.env as Record<string, string>) } },
+    target: Number.POSITIVE_INFINITY,
+  };
+}
+
+const MEASUREMENTS: Array<(context: Context) => Measurement | Skipped> = [p1, p2, p1Fast, floor, awsVault];
+
+function timeOnce(command: Command): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command.file, command.args, { env: command.env, stdio: 'ignore' });
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`bench: ${command.label} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
+  return elapsed;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** Checks that a measurement measures what it says (the ticket path, the launcher without Node). */
+function verify(context: Context): void {
+  const debug = spawnSync(context.nodeShim, ['plan'], { env: { ...p1(context).subject.env, TFMFA_DEBUG: '1' }, encoding: 'utf8' });
+  if (!/ticket hit/.test(debug.stderr)) throw new Error(`bench: P1 would not use the ticket: ${debug.stderr}`);
+  const nowhere = join(context.dir, 'launcher-check');
+  mkdirSync(nowhere, { recursive: true });
+  writeFileSync(join(nowhere, 'terraform'), renderLauncher({ entry: '/nonexistent/tfmfa/dist/cli.js' }), { mode: 0o755 });
+  const fast = spawnSync(join(nowhere, 'terraform'), ['plan'], { env: environment(context, nowhere), encoding: 'utf8' });
+  if (fast.status !== 0) throw new Error(`bench: the launcher would not take its fast path: ${fast.stderr}`);
+}
+
+interface Result {
+  id: string;
+  title: string;
+  subject: string;
+  baseline: string;
+  subjectMedianMs: number;
+  baselineMedianMs: number;
+  subjectMinMs: number;
+  baselineMinMs: number;
+  ratio: number;
+  /** Ratio of the fastest runs: what the machine does without load. */
+  minRatio: number;
+  target: number | null;
+  met: boolean | null;
+}
+
+/** Runs every measurement round-robin (subject and baseline alternating in order), so that a change in the
+ * machine's load hits all of them alike; WARMUP rounds first, not counted. */
+function runAll(measurements: Measurement[]): Result[] {
+  const samples = measurements.map(() => ({ subject: [] as number[], baseline: [] as number[] }));
+  for (let round = -WARMUP; round < RUNS; round++) {
+    measurements.forEach((measurement, index) => {
+      const pair = samples[index] as { subject: number[]; baseline: number[] };
+      const order: Array<'subject' | 'baseline'> = round % 2 === 0 ? ['subject', 'baseline'] : ['baseline', 'subject'];
+      for (const side of order) {
+        const elapsed = timeOnce(measurement[side]);
+        if (round >= 0) pair[side].push(elapsed);
+      }
+    });
+  }
+  return measurements.map((measurement, index) => {
+    const { subject, baseline } = samples[index] as { subject: number[]; baseline: number[] };
+    const ratio = median(subject) / median(baseline);
+    const finite = Number.isFinite(measurement.target);
+    return {
+      id: measurement.id,
+      title: measurement.title,
+      subject: measurement.subject.label,
+      baseline: measurement.baseline.label,
+      subjectMedianMs: median(subject),
+      baselineMedianMs: median(baseline),
+      subjectMinMs: Math.min(...subject),
+      baselineMinMs: Math.min(...baseline),
+      ratio,
+      minRatio: Math.min(...subject) / Math.min(...baseline),
+      target: finite ? measurement.target : null,
+      met: finite ? ratio <= measurement.target : null,
+    };
+  });
+}
+
+function table(results: Result[], skipped: Skipped[]): string {
+  const rows = [
+    ['', 'subject (median ms)', 'baseline (median ms)', 'ratio', 'target', '', 'fastest-run ratio'],
+    ...results.map((r) => [r.id, `${r.subjectMedianMs.toFixed(1)}  ${r.subject}`, `${r.baselineMedianMs.toFixed(1)}  ${r.baseline}`, `${r.ratio.toFixed(2)}×`, r.target === null ? 'info' : `≤ ${r.target}×`, r.met === null ? '' : r.met ? 'ok' : 'MISSED', `${r.minRatio.toFixed(2)}×`]),
+    ...skipped.map((s) => [s.id, `skipped: ${s.skipped}`, '', '', '', '', '']),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.filter((row) => !row[1]?.startsWith('skipped')).map((row) => (row[column] ?? '').length)));
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd()).join('\n');
+}
+
+async function main(): Promise<void> {
+  const context = await setUp();
+  try {
+    verify(context);
+    const measurements: Measurement[] = [];
+    const skipped: Skipped[] = [];
+    for (const make of MEASUREMENTS) {
+      const measurement = make(context);
+      if (ONLY && !ONLY.includes(measurement.id)) continue;
+      if ('skipped' in measurement) skipped.push(measurement);
+      else measurements.push(measurement);
+    }
+    const results = runAll(measurements);
+    process.stdout.write(`tfmfa bench: Node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, median of ${RUNS} interleaved runs each\n\n${table(results, skipped)}\n`);
+    const file = join(ROOT, 'bench-results.json');
+    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped }, null, 2)}\n`);
+    process.stdout.write(`\nwritten to ${file}\n`);
+  } finally {
+    await context.box.cleanup();
+  }
+}
+
+await main();

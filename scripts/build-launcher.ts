@@ -1,0 +1,23 @@
+/**
+ * `npm run build` step after tsc: writes the package's shell launchers into shims/ (tfmfa-launcher and one
+ * file per default tool), all the same content from src/shim/launcher-template.ts, as real files with mode
+ * 0755 (npm pack drops symlinks). Package copies find the Node entry as ../dist/cli.js beside them.
+ */
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderLauncher } from '../src/shim/launcher-template.ts';
+import { DEFAULT_SHIM_NAMES } from '../src/shim/install.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dir = join(root, 'shims');
+const text = renderLauncher({});
+mkdirSync(dir, { recursive: true });
+for (const name of ['tfmfa-launcher', ...DEFAULT_SHIM_NAMES]) {
+  const path = join(dir, name);
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, text, { mode: 0o755 });
+  chmodSync(temp, 0o755);
+  renameSync(temp, path);
+}
+process.stdout.write(`build-launcher: wrote ${DEFAULT_SHIM_NAMES.length + 1} launchers to shims/\n`);

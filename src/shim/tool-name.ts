@@ -1,0 +1,6 @@
+/** Names a shim can stand for: a plain file name (terraform, aws, packer, tofu, ...), never a path. */
+export const TOOL_NAME = /^[A-Za-z0-9._+-]+$/;
+
+export function isToolName(name: string): boolean {
+  return TOOL_NAME.test(name) && name !== '.' && name !== '..';
+}
