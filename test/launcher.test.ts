@@ -119,6 +119,8 @@ describe('shell launcher', () => {
       { name: 'our marker', env: { TFMFA_PROFILE: 'outer', AWS_ACCESS_KEY_ID: 'ASIAOUTER', AWS_SECRET_ACCESS_KEY: 'outer' }, path: 'fast' },
       { name: 'aws-vault\'s marker', env: { AWS_VAULT: 'outer', AWS_ACCESS_KEY_ID: 'ASIAOUTER', AWS_SECRET_ACCESS_KEY: 'outer' }, path: 'fast' },
       { name: 'a marker without a secret key is no marker', env: { TFMFA_PROFILE: 'outer', AWS_ACCESS_KEY_ID: 'ASIAOUTER' }, path: 'fast' },
+      { name: 'our marker with an exec --server endpoint', env: { TFMFA_PROFILE: 'outer', AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/credentials', AWS_CONTAINER_AUTHORIZATION_TOKEN: 'tok' }, path: 'fast' },
+      { name: 'a marker with an endpoint but no token is no marker', env: { TFMFA_PROFILE: 'outer', AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/credentials' }, path: 'fast' },
       { name: 'terraform version', args: ['version'], path: 'fast' },
       { name: 'terraform -chdir=a -chdir=b validate', args: ['-chdir=a', '-chdir=b', 'validate'], path: 'fast' },
       { name: 'terraform with only -chdir', args: ['-chdir=a'], path: 'fast' },

@@ -136,10 +136,14 @@ done
 case "|$_tf_base|" in *"|$_tf_tool=$_tf_real|"*) _tf_node "$@" ;; esac
 _tf_stack=\${_tf_base:+$_tf_base|}$_tf_tool=$_tf_real
 
-# A session already in the environment (ours or aws-vault's): run the tool untouched.
-if [ -n "\${TFMFA_PROFILE:-\${AWS_VAULT-}}" ] && [ -n "\${AWS_ACCESS_KEY_ID-}" ] && [ -n "\${AWS_SECRET_ACCESS_KEY-}" ]; then
-  ${STACK_VARIABLE}=$_tf_stack; export ${STACK_VARIABLE}
-  exec "$_tf_real" "$@"
+# A session already in the environment (ours or aws-vault's marker, with keys or an exec --server endpoint;
+# hasSessionFor in src/launch/environment.ts): run the tool untouched.
+if [ -n "\${TFMFA_PROFILE:-\${AWS_VAULT-}}" ]; then
+  if { [ -n "\${AWS_ACCESS_KEY_ID-}" ] && [ -n "\${AWS_SECRET_ACCESS_KEY-}" ]; } ||
+     { [ -n "\${AWS_CONTAINER_CREDENTIALS_FULL_URI-}" ] && [ -n "\${AWS_CONTAINER_AUTHORIZATION_TOKEN-}" ]; }; then
+    ${STACK_VARIABLE}=$_tf_stack; export ${STACK_VARIABLE}
+    exec "$_tf_real" "$@"
+  fi
 fi
 
 # Commands that need no credentials (src/shim/passthrough.ts), after leading -chdir=DIR options.
