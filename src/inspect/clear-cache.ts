@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { removeFile } from '../session/atomic-write.ts';
 import { cacheFileName, SessionCache } from '../session/cache.ts';
-import { removeTicket, ticketsDir } from '../ticket/store.ts';
+import { ticketsDir } from '../ticket/paths.ts';
+import { removeTicket } from '../ticket/write.ts';
 
 /**
  * Removal of what tfmfa caches: session entries, tickets and the config overlay. Only file names tfmfa itself

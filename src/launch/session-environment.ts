@@ -3,7 +3,7 @@ import { overlayEnabled } from '../overlay/enabled.ts';
 import { ENTRY_POINT, ensureOverlay, overlayChanges } from '../overlay/overlay.ts';
 import { minimumTtlSeconds } from '../settings.ts';
 import { currentUser, profileSession, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
-import { writeTicket } from '../ticket/store.ts';
+import { writeTicket } from '../ticket/write.ts';
 import { mergeChanges, sessionChanges, type EnvironmentChanges } from './environment.ts';
 
 export interface SessionEnvironment {
@@ -34,6 +34,7 @@ export async function sessionEnvironment(request: SessionRequest & { overlay?: b
     request.profile,
     { minTtl: minimumTtlSeconds(env), overlay, configPath: session.paths.configPath, credentialsPath: session.paths.credentialsPath, changes, ...(region ? { region } : {}) },
     session.credentials.expiration,
+    session.loadedAtMs,
   );
   return { session, changes, ...(region ? { region } : {}) };
 }

@@ -1,9 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 
-/** Writes a 0600 file all at once: a temp file in the same directory, then rename over the target. */
+let writes = 0;
+
+/**
+ * Writes a 0600 file all at once: a temp file in the same directory, then rename over the target. The temp
+ * name (pid + counter, created with O_EXCL) is unique among live processes without loading node:crypto.
+ */
 export function writeFileAtomic(path: string, data: string): void {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = `${path}.${process.pid}.${++writes}.tmp`;
   let fd: number | undefined;
   try {
     fd = openSync(temp, 'wx', 0o600);

@@ -26,6 +26,8 @@ export interface ProfileSession {
   credentials: AwsCredentials;
   fromCache: boolean;
   cacheDir: string;
+  /** When the AWS files were read (what a ticket derived from this session is as new as). */
+  loadedAtMs: number;
 }
 
 export function currentUser(env: NodeJS.ProcessEnv): string {
@@ -52,6 +54,7 @@ export function stsRegion(chain: Chain, env: NodeJS.ProcessEnv): string {
 /** Profile → credentials, through the cache (and STS and an MFA prompt when needed). */
 export async function profileSession(request: SessionRequest): Promise<ProfileSession> {
   const env = request.env ?? process.env;
+  const loadedAtMs = Date.now();
   const { paths, files, chain } = await loadChain(request.profile, env);
   const cacheDir = cacheDirectory(env);
   const endpoint = stsEndpoint(files, request.profile, env);
@@ -66,5 +69,5 @@ export async function profileSession(request: SessionRequest): Promise<ProfileSe
     region: stsRegion(chain, env),
     ...(request.mfaToken !== undefined ? { mfaToken: request.mfaToken } : {}),
   });
-  return { paths, files, chain, credentials, fromCache, cacheDir };
+  return { paths, files, chain, credentials, fromCache, cacheDir, loadedAtMs };
 }

@@ -163,7 +163,7 @@ if [ -n "$_tf_pass" ]; then
   exec "$_tf_real" "$@"
 fi
 
-# The profile's ticket (src/ticket/format.ts, src/ticket/store.ts).
+# The profile's ticket (src/ticket/format.ts, src/ticket/read.ts).
 _tf_profile=\${AWS_PROFILE:-\${AWS_DEFAULT_PROFILE:-\${TFMFA_DEFAULT_PROFILE:-default}}}
 case $_tf_profile in [${UPPER}${LOWER}${DIGITS}_]*) ;; *) _tf_node "$@" ;; esac
 case \${_tf_profile#?} in *[!${UPPER}${LOWER}${DIGITS}._@+-]*) _tf_node "$@" ;; esac

@@ -2,10 +2,10 @@ import { awsFilePaths } from '../config/paths.ts';
 import { overlayEnabled } from '../overlay/enabled.ts';
 import { cacheDirectory, minimumTtlSeconds } from '../settings.ts';
 import type { Ticket } from '../ticket/format.ts';
-import { readTicket } from '../ticket/store.ts';
+import { readTicket } from '../ticket/read.ts';
 import { shimProfile } from './profile.ts';
 
-/** The shim's profile and its ticket, if one is valid for the current settings (src/ticket/store.ts decides). */
+/** The shim's profile and its ticket, if one is valid for the current settings (src/ticket/read.ts decides). */
 export function lookUpTicket(env: NodeJS.ProcessEnv): { profile: string; ticket: Ticket | null } {
   const profile = shimProfile(env);
   const ticket = readTicket(cacheDirectory(env), profile, { minTtl: minimumTtlSeconds(env), overlay: overlayEnabled(env), ...awsFilePaths(env) });
