@@ -8,3 +8,12 @@ export function debug(message: string): void {
 export function warn(message: string): void {
   process.stderr.write(`tfmfa: warning: ${message}\n`);
 }
+
+const warnedAbout = new Set<string>();
+
+/** Warns about `topic` at most once per process (a cache that cannot be written, say, is one problem). */
+export function warnOnce(topic: string, message: string): void {
+  if (warnedAbout.has(topic)) return;
+  warnedAbout.add(topic);
+  warn(message);
+}

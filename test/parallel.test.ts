@@ -109,7 +109,7 @@ mfa_process = sleep 60; echo 000000
       await holder.waitFor(`Enter MFA code for ${SERIAL}`);
       const result = await box.tfmfa(['credential-process', 'par-1'], { env: { ...box.env, TFMFA_LOCK_TIMEOUT: '2' }, detached: true });
       assert.equal(result.exitCode, 1);
-      assert.match(result.stderr, /^tfmfa: timed out after 2s waiting for another tfmfa process using the MFA device arn:aws:iam::222222222222:mfa\/username \(probably waiting for its MFA code\); if none is running, remove \S+\.lock \(TFMFA_LOCK_TIMEOUT sets the wait\)$/);
+      assert.match(result.stderr, /^tfmfa: timed out after 2s waiting for another tfmfa process using the MFA device arn:aws:iam::222222222222:mfa\/username \(probably waiting for its MFA code\); stop that process, or raise TFMFA_LOCK_TIMEOUT$/);
       assert.equal(result.stdout, '', 'nothing on stdout for credential_process consumers');
     } finally {
       holder.kill();

@@ -3,7 +3,8 @@ import { UserError } from '../errors.ts';
 /** Checks on single config values, each failing with a message that names the profile, the key and the fix. */
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
-const MFA_SERIAL = /^(arn:aws[a-z-]*:iam::\d{12}:(mfa|u2f)\/[\w+=,.@\/-]+|[\w+=\/:,.@-]{9,256})$/;
+/** An MFA device ARN, or a hardware token's serial number (which never starts with `arn:`). */
+const MFA_SERIAL = /^(arn:aws[a-z-]*:iam::\d{12}:(mfa|u2f)\/[\w+=,.@\/-]+|(?!arn:)[\w+=\/:,.@-]{9,256})$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:\/-]{2,1224}$/;
 const DURATION_MIN = 900;

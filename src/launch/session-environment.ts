@@ -1,6 +1,6 @@
 import { debug } from '../debug.ts';
 import { overlayEnabled } from '../overlay/enabled.ts';
-import { ENTRY_POINT, ensureOverlay, overlayChanges } from '../overlay/overlay.ts';
+import { ENTRY_POINT, overlayChanges, overlayOrWarn } from '../overlay/overlay.ts';
 import { minimumTtlSeconds } from '../settings.ts';
 import { currentUser, profileSession, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
 import { writeTicket } from '../ticket/write.ts';
@@ -23,8 +23,8 @@ export async function sessionEnvironment(request: SessionRequest & { overlay?: b
   const session = await profileSession(request);
   const overlay = (request.overlay ?? true) && overlayEnabled(env);
   let changes = sessionChanges(session.credentials, request.profile);
-  if (overlay) {
-    const written = ensureOverlay({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: ENTRY_POINT, user: currentUser(env) });
+  const written = overlay ? overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: ENTRY_POINT, user: currentUser(env) }) : null;
+  if (written) {
     debug(`overlay rewrites ${written.rewritten.length} profile(s) to credential_process: ${written.rewritten.join(', ')}`);
     changes = mergeChanges(changes, overlayChanges(written, session.files));
   }
@@ -32,7 +32,7 @@ export async function sessionEnvironment(request: SessionRequest & { overlay?: b
   writeTicket(
     session.cacheDir,
     request.profile,
-    { minTtl: minimumTtlSeconds(env), overlay, configPath: session.paths.configPath, credentialsPath: session.paths.credentialsPath, changes, ...(region ? { region } : {}) },
+    { minTtl: minimumTtlSeconds(env), overlay: written !== null, configPath: session.paths.configPath, credentialsPath: session.paths.credentialsPath, changes, ...(region ? { region } : {}) },
     session.credentials.expiration,
     session.loadedAtMs,
   );

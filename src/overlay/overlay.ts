@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chainNeedsSession, resolveChain } from '../config/resolve.ts';
 import type { AwsFiles } from '../config/types.ts';
-import { debug } from '../debug.ts';
+import { debug, warnOnce } from '../debug.ts';
 import type { EnvironmentChanges } from '../launch/environment.ts';
 import { shWord } from '../output/shell-formats.ts';
 import { writeFileAtomic } from '../session/atomic-write.ts';
-import { ensurePrivateDir } from '../session/private-dir.ts';
+import { CacheUnavailableError, ensurePrivateDir } from '../session/private-dir.ts';
+import { warnUncached } from '../session/resolve-credentials.ts';
 import { configSectionProfile, editSections, type SectionEdit } from './ini-filter.ts';
 
 /**
@@ -82,8 +83,10 @@ export function renderOverlayConfig(context: OverlayContext, configText: string)
     const name = configSectionProfile(header);
     if (name === null) return undefined;
     const moved = movedFromCredentials(name);
-    if (!handled.has(name) && moved.length === 0) return undefined;
-    const dropKeys = new Set([...(handled.has(name) ? SHADOWING_KEYS : []), ...moved.map(([key]) => key)]);
+    const hasSecret = [...SECRET_KEYS].some((key) => files.profiles.get(name)?.[key] !== undefined);
+    if (!handled.has(name) && moved.length === 0 && !hasSecret) return undefined;
+    // Long-term keys never reach the overlay, even in a profile tfmfa cannot resolve.
+    const dropKeys = new Set([...(handled.has(name) ? SHADOWING_KEYS : SECRET_KEYS), ...moved.map(([key]) => key)]);
     return { dropKeys, addLines: [...(handled.has(name) ? [credentialProcessLine(context, name)] : []), ...moved.map(([key, value]) => `${key} = ${value}`)] };
   };
   const edited = editSections(configText, editFor);
@@ -126,6 +129,26 @@ export function ensureOverlay(context: OverlayContext): Overlay {
   writeFileAtomic(stampPath, JSON.stringify({ stamp, rewritten }));
   debug(`overlay ${overlay.configPath}: credential_process for ${rewritten.join(', ') || 'no profile'}`);
   return { ...overlay, rewritten };
+}
+
+/**
+ * The overlay, or null (after one warning) when it cannot be written (read-only or full disk, a cache path in
+ * the way) or cannot be expressed (a path with a line break cannot stand on an INI line): the child then runs
+ * with credentials in its environment only, which is what most tools use anyway.
+ */
+export function overlayOrWarn(context: OverlayContext): Overlay | null {
+  const paths = [context.node, context.entryPoint, context.files.configPath, context.files.credentialsPath];
+  const problem = paths.some((p) => /[\r\n]/.test(p)) ? 'a path contains a line break' : null;
+  try {
+    if (problem) throw new Error(problem);
+    return ensureOverlay(context);
+  } catch (error) {
+    // A cache that cannot be written is one problem, already (or about to be) warned about once.
+    if (error instanceof CacheUnavailableError || (error as NodeJS.ErrnoException).code) warnUncached(error as Error);
+    else warnOnce('overlay', `config overlay skipped (${(error as Error).message}): profiles named in code (provider "aws" { profile = … }) will not get tfmfa's session`);
+    debug(`config overlay skipped: ${(error as Error).message}`);
+    return null;
+  }
 }
 
 /** The variables that point a child at the overlay, and tfmfa itself back at the user's files. */

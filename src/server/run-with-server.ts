@@ -2,7 +2,7 @@ import { debug, warn } from '../debug.ts';
 import { oneLine } from '../errors.ts';
 import { applyChanges, mergeChanges, regionChanges } from '../launch/environment.ts';
 import { overlayEnabled } from '../overlay/enabled.ts';
-import { ENTRY_POINT, ensureOverlay, overlayChanges } from '../overlay/overlay.ts';
+import { ENTRY_POINT, overlayChanges, overlayOrWarn } from '../overlay/overlay.ts';
 import { currentUser, profileSession, type SessionRequest } from '../session/profile-session.ts';
 import { newToken } from './auth.ts';
 import { mirrorEnd, startChild, type ChildEnd } from './child.ts';
@@ -45,8 +45,8 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
   try {
     let changes = serverChanges(server.url, token, profile);
     if ((options.overlay ?? true) && overlayEnabled(env)) {
-      const overlay = ensureOverlay({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: ENTRY_POINT, user: currentUser(env) });
-      changes = mergeChanges(changes, overlayChanges(overlay, session.files));
+      const overlay = overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: ENTRY_POINT, user: currentUser(env) });
+      if (overlay) changes = mergeChanges(changes, overlayChanges(overlay, session.files));
     }
     changes = mergeChanges(changes, regionChanges(env, session.chain.region));
     const child = startChild(options.file, options.argv, applyChanges(env, changes));

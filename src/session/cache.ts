@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { debug, warn } from '../debug.ts';
+import { debug, warnOnce } from '../debug.ts';
 import { removeFile, writeFileAtomic } from './atomic-write.ts';
 import type { AwsCredentials } from './credentials.ts';
 import { ensurePrivateDir } from './private-dir.ts';
@@ -29,8 +29,6 @@ export function entryCredentials(entry: CacheEntry): AwsCredentials {
 export function cacheFileName(key: string): string {
   return `${createHash('sha256').update(key).digest('hex').slice(0, 40)}.json`;
 }
-
-let warnedUnwritable = false;
 
 /** The session cache: `<dir>/sessions/<sha256(key)>.json`, 0600 files in 0700 directories, atomic writes. */
 export class SessionCache {
@@ -73,10 +71,7 @@ export class SessionCache {
       writeFileAtomic(path, JSON.stringify(entry));
       return true;
     } catch (error) {
-      if (!warnedUnwritable) {
-        warnedUnwritable = true;
-        warn(`cannot write the session cache (${(error as NodeJS.ErrnoException).code ?? (error as Error).message} in ${this.sessionsDir}): continuing without caching`);
-      }
+      warnOnce('cache-unavailable', `cannot write the session cache (${(error as NodeJS.ErrnoException).code ?? (error as Error).message} in ${this.sessionsDir}): continuing without caching`);
       return false;
     }
   }

@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
-import { ensurePrivateDir } from './private-dir.ts';
+import { CacheUnavailableError, ensurePrivateDir } from './private-dir.ts';
 
-/** A lock whose holder died is taken over after this long without its heartbeat. */
-const STALE_MS = 4000;
-const HEARTBEAT_MS = 1000;
 const POLL_MS = 100;
 
 export interface LockOptions {
@@ -17,52 +14,99 @@ export interface LockOptions {
   /** The same for people: 'the MFA device arn:…'. */
   description: string;
   timeoutSeconds: number;
-  /** Called once when the lock is busy and this process starts waiting. */
-  onWait?: () => void;
 }
 
+type Release = () => Promise<void>;
+/** Tries once: a release function when the lock was taken, null when another process holds it. */
+type TryLock = () => Promise<Release | null>;
+
 /**
- * Runs `work` while holding a cross-process lock (proper-lockfile: a lock directory with a heartbeat,
- * so a holder that dies is recovered after a few seconds). Waiting is bounded by `timeoutSeconds`.
+ * Runs `work` while holding a cross-process lock, waiting (bounded by `timeoutSeconds`) while another tfmfa
+ * holds it. On Linux the lock is an abstract UNIX socket name: binding it is atomic and the kernel releases it
+ * the moment its holder dies, however it dies, so a dead holder never blocks and two waiters can never both
+ * take over. Elsewhere it is a proper-lockfile lock directory with a heartbeat.
  */
 export async function withLock<T>(options: LockOptions, work: () => Promise<T>): Promise<T> {
-  const lockfile = await import('proper-lockfile');
   const locksDir = join(options.cacheDir, 'locks');
-  ensurePrivateDir(locksDir);
   const name = createHash('sha256').update(options.key).digest('hex').slice(0, 40);
-  const target = join(locksDir, name);
-  closeSync(openSync(target, 'a', 0o600));
+  let tryLock: TryLock;
+  try {
+    ensurePrivateDir(locksDir);
+    tryLock = process.platform === 'linux' ? socketLock(locksDir, name) : await directoryLock(locksDir, name);
+  } catch (error) {
+    // A full or read-only disk: the caller works without the cache (and so without the lock).
+    if (error instanceof UserError) throw error;
+    throw new CacheUnavailableError(`cannot prepare the lock in ${locksDir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
   const deadline = Date.now() + options.timeoutSeconds * 1000;
-  let compromised: Error | undefined;
-  let waited = false;
-  let release: (() => Promise<void>) | undefined;
+  let release = await tryLock();
+  if (!release) debug(`lock for ${options.key} is held by another tfmfa: waiting`);
   while (!release) {
-    try {
-      release = await lockfile.lock(target, {
-        stale: STALE_MS,
-        update: HEARTBEAT_MS,
-        realpath: false,
-        onCompromised: (error: Error) => {
-          compromised = error;
-        },
-      });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-      if (!waited) {
-        waited = true;
-        debug(`lock for ${options.key} is held by another tfmfa: waiting`);
-        options.onWait?.();
-      }
-      if (Date.now() >= deadline) {
-        throw new UserError(`timed out after ${options.timeoutSeconds}s waiting for another tfmfa process using ${options.description} (probably waiting for its MFA code); if none is running, remove ${target}.lock (TFMFA_LOCK_TIMEOUT sets the wait)`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    if (Date.now() >= deadline) {
+      throw new UserError(`timed out after ${options.timeoutSeconds}s waiting for another tfmfa process using ${options.description} (probably waiting for its MFA code); stop that process, or raise TFMFA_LOCK_TIMEOUT`);
     }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    release = await tryLock();
   }
   try {
     return await work();
   } finally {
-    await release().catch(() => undefined);
-    if (compromised) debug(`lock for ${options.key} was taken over while held: ${compromised.message}`);
+    await release();
   }
+}
+
+/**
+ * A per-user random salt (0600, in the 0700 cache) makes the socket names unguessable, so another user cannot
+ * squat them. The first writer wins through link(2); everyone then reads the same salt.
+ */
+function userSalt(locksDir: string): string {
+  const path = join(locksDir, 'salt');
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    const temp = `${path}.${process.pid}.tmp`;
+    const fd = openSync(temp, 'w', 0o600);
+    writeSync(fd, randomBytes(16).toString('hex'));
+    closeSync(fd);
+    try {
+      linkSync(temp, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(temp);
+    }
+    return readFileSync(path, 'utf8').trim();
+  }
+}
+
+function socketLock(locksDir: string, name: string): TryLock {
+  const address = `\0tfmfa-${process.getuid?.() ?? 0}-${userSalt(locksDir)}-${name}`;
+  return async () => {
+    const net = await import('node:net');
+    const server = net.createServer();
+    const taken = await new Promise<boolean>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
+      server.listen(address, () => resolve(true));
+    });
+    if (!taken) return null;
+    server.unref();
+    return () => new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+}
+
+/** proper-lockfile: a lock directory whose holder refreshes its mtime; one left by a dead holder goes stale. */
+async function directoryLock(locksDir: string, name: string): Promise<TryLock> {
+  const lockfile = await import('proper-lockfile');
+  const target = join(locksDir, name);
+  closeSync(openSync(target, 'a', 0o600));
+  return async () => {
+    try {
+      const release = await lockfile.lock(target, { stale: 4000, update: 1000, realpath: false, onCompromised: (error: Error) => debug(`lock ${name} was taken over: ${error.message}`) });
+      return () => release().catch(() => undefined);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ELOCKED' || code === 'ENOENT' || code === 'ENOTEMPTY') return null;
+      throw error;
+    }
+  };
 }

@@ -1,4 +1,5 @@
-import { lstatSync, mkdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { UserError } from '../errors.ts';
 
 /** The cache directory cannot be created (read-only or full disk, no permission): tfmfa can still work uncached. */
@@ -12,7 +13,7 @@ export function ensurePrivateDir(path: string): void {
   try {
     mkdirSync(path, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new CacheUnavailableError(`cannot create cache directory ${path}: ${(error as Error).message}; set TFMFA_CACHE_DIR to a writable directory`);
+    throw new CacheUnavailableError(`cannot create cache directory ${path}: ${realMkdirError(path, error as Error).message}; set TFMFA_CACHE_DIR to a writable directory`);
   }
   checkPrivateDir(path);
 }
@@ -27,5 +28,16 @@ export function checkPrivateDir(path: string): void {
   if ((stat.mode & 0o077) !== 0) {
     const mode = (stat.mode & 0o777).toString(8);
     throw new UserError(`cache directory ${path} is open to other users (mode ${mode}): run 'chmod 700 ${path}'`);
+  }
+}
+
+/** A recursive mkdir reports ENOENT on a read-only file system; a plain one, when the parent exists, says EROFS. */
+function realMkdirError(path: string, error: Error): Error {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(dirname(path))) return error;
+  try {
+    mkdirSync(path, { mode: 0o700 });
+    return error;
+  } catch (plain) {
+    return plain as Error;
   }
 }

@@ -1,6 +1,6 @@
 import type { AwsFilePaths } from '../config/paths.ts';
 import type { Chain } from '../config/types.ts';
-import { debug, warn } from '../debug.ts';
+import { debug, warn, warnOnce } from '../debug.ts';
 import { chooseMfaSource } from '../mfa/choose.ts';
 import { MFA_ATTEMPTS } from '../mfa/types.ts';
 import { entryCredentials, SessionCache, type CacheEntry } from './cache.ts';
@@ -33,20 +33,19 @@ export interface ResolvedCredentials {
   fromCache: boolean;
 }
 
-let warnedUncached = false;
-
 /** Opens the session cache, or returns null (after one warning) when the directory cannot be created. */
 export function openCache(dir: string): SessionCache | null {
   try {
     return new SessionCache(dir).prepare();
   } catch (error) {
     if (!(error instanceof CacheUnavailableError)) throw error;
-    if (!warnedUncached) {
-      warnedUncached = true;
-      warn(`${error.message}: continuing without a session cache`);
-    }
+    warnUncached(error);
     return null;
   }
+}
+
+export function warnUncached(error: Error): void {
+  warnOnce('cache-unavailable', `${error.message}: continuing without a session cache`);
 }
 
 /**
@@ -68,7 +67,14 @@ export async function resolveCredentials(chain: Chain, options: SessionOptions):
   const run = () => runPlan(chain, plan, cache, options);
   if (!cache) return run();
   const description = chain.mfaSerial ? `the MFA device ${chain.mfaSerial}` : `the credentials of profile '${chain.source.profile}'`;
-  return withLock({ cacheDir: options.cacheDir, key: plan.lockKey, description, timeoutSeconds: options.lockTimeoutSeconds }, run);
+  try {
+    return await withLock({ cacheDir: options.cacheDir, key: plan.lockKey, description, timeoutSeconds: options.lockTimeoutSeconds }, run);
+  } catch (error) {
+    // The locks directory cannot be created (read-only file system under an existing cache): work unlocked.
+    if (!(error instanceof CacheUnavailableError)) throw error;
+    warnUncached(error);
+    return run();
+  }
 }
 
 function freshEntry(cache: SessionCache | null, step: PlanStep, minimumSeconds: number): CacheEntry | null {
@@ -96,7 +102,9 @@ async function runPlan(chain: Chain, plan: Plan, cache: SessionCache | null, opt
     try {
       for (let i = start + 1; i < steps.length; i++) {
         const step = steps[i] as PlanStep;
-        credentials = await runStep(step, credentials, chain, target, options);
+        // A call signed with the source's own keys names the profile those keys belong to in its errors.
+        const signer = i === 0 && start < 0 ? { ...target, profile: chain.source.profile } : target;
+        credentials = await runStep(step, credentials, chain, signer, options);
         cache?.write(cacheEntry(step, credentials, chain.profile));
       }
       return { credentials, fromCache: false };

@@ -27,7 +27,7 @@ export function classifyStsError(action: string, error: unknown, profile: string
     return new StsError('credentials-gone', code, `STS ${action} failed: the session credentials have expired (ExpiredToken)`);
   }
   if (code === 'InvalidClientTokenId') {
-    return new StsError('invalid-key', code, `STS ${action} failed: the access key used for profile '${profile}' is not valid (InvalidClientTokenId): check aws_access_key_id in your AWS credentials file, or create a new key`);
+    return new StsError('invalid-key', code, `STS ${action} failed: the access key of profile '${profile}' is not valid (InvalidClientTokenId): check aws_access_key_id in your AWS credentials file, or create a new key`);
   }
   if (code === 'RequestExpired' || (code === 'SignatureDoesNotMatch' && /expired|time/i.test(message))) {
     return new StsError('clock', code, `STS ${action} failed: the request time was refused (${code}): this machine's clock is off by more than 5 minutes; synchronise it (e.g. 'timedatectl set-ntp true')`);

@@ -44,7 +44,8 @@ async function send(action: string, base: AwsCredentials, target: StsTarget, com
       ...(base.sessionToken ? { sessionToken: base.sessionToken } : {}),
     },
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: Math.min(requestTimeout, 5000), requestTimeout },
+    // Without throwOnRequestTimeout the handler only logs a warning and waits for ever.
+    requestHandler: { connectionTimeout: Math.min(requestTimeout, 5000), requestTimeout, throwOnRequestTimeout: true },
   });
   try {
     // Every command sent here answers with Credentials; the SDK's overloads take one command type at a time.
