@@ -19,6 +19,10 @@ import { writeAwsFiles } from './support/aws-files.ts';
 import { createFakeTool, readRecords } from './support/fake-tool.ts';
 import { CLI, createSandbox, ROOT, SERIAL, type Sandbox } from './support/sandbox.ts';
 
+// Reproducible in CI: a fixed seed unless FC_SEED says otherwise (FC_SEED=random explores new cases).
+const SEED = process.env.FC_SEED === 'random' ? Date.now() : Number(process.env.FC_SEED ?? 20261124);
+fc.configureGlobal({ seed: SEED });
+
 const SCALE = Number(process.env.FC_NUM_RUNS_SCALE ?? 1);
 const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
 
@@ -26,6 +30,13 @@ const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
 // Random AWS configs
 
 const SAFE_NAMES = ['a', 'b', 'c', 'd', 'e', 'default', 'x.y', 'dev@corp+1', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+/**
+ * Names the SDK's INI parser can round-trip. It cannot for sections named after Object.prototype members: it
+ * finds the inherited function instead of a new section and writes the keys onto that builtin, which then leak
+ * into every later parse in the same process. Resolution is still tested with them (SAFE_NAMES); the overlay
+ * round trips, which parse again, use these.
+ */
+const ROUND_TRIP_NAMES = SAFE_NAMES.filter((name) => !(name in Object.prototype));
 /** Names the SDK's parser accepts in the credentials file (`[prød]`) but not in the config file (`[profile prød]`). */
 const CREDENTIALS_ONLY_NAMES = ["it's", 'prød'];
 const NAMES = [...SAFE_NAMES, ...CREDENTIALS_ONLY_NAMES];
@@ -180,15 +191,20 @@ describe('profile-chain resolution over random configs', () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.array(line, { maxLength: 25 }), fc.array(line, { maxLength: 10 }), async (configLines, credentialLines) => {
-        await withFiles(configLines.join('\n'), credentialLines.join('\n'), async (files) => {
-          for (const target of ['a', 'b', 'default', '__proto__', 'x', ...files.profiles.keys()]) {
-            try {
-              resolveChain(files, target, { user: 'tester', nowMs: 0 });
-            } catch (error) {
-              if (!(error instanceof UserError)) assert.fail(`resolveChain('${target}'): ${(error as Error)?.stack ?? String(error)}`);
+        try {
+          await withFiles(configLines.join('\n'), credentialLines.join('\n'), async (files) => {
+            for (const target of ['a', 'b', 'default', '__proto__', 'x', ...files.profiles.keys()]) {
+              try {
+                resolveChain(files, target, { user: 'tester', nowMs: 0 });
+              } catch (error) {
+                if (!(error instanceof UserError)) assert.fail(`resolveChain('${target}'): ${(error as Error)?.stack ?? String(error)}`);
+              }
             }
-          }
-        });
+          });
+        } catch (error) {
+          // Loading may refuse a file (a section name the SDK rejects) with a UserError; nothing else.
+          if (!(error instanceof UserError)) throw error;
+        }
       }),
       { numRuns: runs(150) },
     );
@@ -230,8 +246,8 @@ describe('config overlay over random configs', () => {
   async function roundTrip(specs: ProfileSpec[], check: (c: RoundTrip) => void): Promise<void> {
     const { config, credentials } = renderFiles(specs);
     await withFiles(config, credentials, async (files, paths) => {
-      const { text } = renderOverlayConfig(context(files), config);
-      await withFiles(text, '', async (overlay) => {
+      const { text, credentialsText } = renderOverlayConfig(context(files), config);
+      await withFiles(text, credentialsText, async (overlay) => {
         const names = [...files.profiles.keys()];
         const words = shellWords(names.map((name) => overlay.profiles.get(name)?.credential_process ?? "''"));
         check({ files, overlay, paths, text, names, words, where: (name) => `profile '${name}'\n--- config\n${config}\n--- credentials\n${credentials}\n--- overlay\n${text}` });
@@ -280,7 +296,7 @@ describe('config overlay over random configs', () => {
   test('round trip: unrewritten profiles keep their settings, rewritten ones get credential_process plus their other settings', async () => {
     let rewritten = 0;
     await fc.assert(
-      fc.asyncProperty(configArbitrary(SAFE_NAMES), async (specs) => roundTrip(specs, (c) => void (rewritten += sameSemantics(c)))),
+      fc.asyncProperty(configArbitrary(ROUND_TRIP_NAMES), async (specs) => roundTrip(specs, (c) => void (rewritten += sameSemantics(c)))),
       { numRuns: runs(120) },
     );
     assert.ok(rewritten > 0, 'the generator produced profiles to rewrite');
@@ -288,7 +304,7 @@ describe('config overlay over random configs', () => {
 
   test('the overlay never holds a long-term key, whatever the config (also for profiles tfmfa cannot resolve)', async () => {
     await fc.assert(
-      fc.asyncProperty(configArbitrary(SAFE_NAMES), async (specs) =>
+      fc.asyncProperty(configArbitrary(ROUND_TRIP_NAMES), async (specs) =>
         roundTrip(specs, (c) => {
           for (const name of c.overlay.profiles.keys()) {
             for (const key of LONG_TERM_KEYS) assert.equal(c.overlay.profiles.get(name)?.[key], undefined, `the overlay holds ${key}: ${c.where(name)}`);
@@ -300,7 +316,7 @@ describe('config overlay over random configs', () => {
 
   test("round trip with profile names the SDK reads only in the credentials file (prød, it's)", async () => {
     await fc.assert(
-      fc.asyncProperty(configArbitrary([...SAFE_NAMES.slice(0, 4), ...CREDENTIALS_ONLY_NAMES]), async (specs) => roundTrip(specs, (c) => void sameSemantics(c))),
+      fc.asyncProperty(configArbitrary([...ROUND_TRIP_NAMES.slice(0, 4), ...CREDENTIALS_ONLY_NAMES]), async (specs) => roundTrip(specs, (c) => void sameSemantics(c))),
       { numRuns: runs(80) },
     );
   });

@@ -254,11 +254,18 @@ mfa_process = sleep 2; ${box.mfaProcess}
     noteCodes();
     const holder = box.tfmfa(['credential-process', 'sec-slow'], { env: { ...box.env, TFMFA_DEBUG: '1', TFMFA_CACHE_DIR: slowCache }, detached: true, timeout: 30_000 });
     const locks = join(slowCache, 'locks');
+    // On Linux the lock is an abstract UNIX socket named after the per-user salt in locks/salt (src/session/lock.ts).
+    const held = () => {
+      if (!existsSync(join(locks, 'salt'))) return false;
+      if (process.platform !== 'linux') return readdirSync(locks).some((n) => n.endsWith('.lock'));
+      const salt = readFileSync(join(locks, 'salt'), 'utf8').trim();
+      return readFileSync('/proc/net/unix', 'utf8').includes(`@tfmfa-${process.getuid?.() ?? 0}-${salt}-`);
+    };
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && !(existsSync(locks) && readdirSync(locks).some((n) => n.endsWith('.lock')))) await new Promise((r) => setTimeout(r, 50));
+    while (Date.now() < deadline && !held()) await new Promise((r) => setTimeout(r, 50));
     let problem: unknown;
     try {
-      assert.ok(existsSync(locks) && readdirSync(locks).some((n) => n.endsWith('.lock')), 'the lock is held during the slow mfa_process');
+      assert.ok(held(), 'the lock is held during the slow mfa_process');
       assertPrivateCache('while the MFA lock is held', slowCache);
     } catch (error) {
       problem = error;

@@ -1,12 +1,31 @@
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
+import { UserError } from '../errors.ts';
 import type { AwsFilePaths } from './paths.ts';
 import type { AwsFiles, ProfileSection } from './types.ts';
 
 const SSO_SESSION_PREFIX = 'sso-session.';
 const SERVICES_PREFIX = 'services.';
 
+/** The SDK's loader treats a file it cannot read as empty; tfmfa says what is wrong instead. */
+function checkReadable(path: string, variable: string): void {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return;
+  if (stat.isDirectory()) throw new UserError(`${path} is a directory, not an AWS ${variable === 'AWS_CONFIG_FILE' ? 'config' : 'credentials'} file: fix ${variable}`, 2);
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    throw new UserError(`cannot read ${path} (${(error as NodeJS.ErrnoException).code}): fix its permissions or ${variable}`, 2);
+  }
+  // The SDK's parser refuses these section names and its loader then drops the whole file without a word.
+  const blocked = /^\s*\[\s*((?:profile\s+)?__proto__)\s*\]/m.exec(readFileSync(path, 'utf8'));
+  if (blocked) throw new UserError(`${path}: the section [${blocked[1]}] is not allowed (the AWS SDKs reject the whole file for it): rename or remove it`, 2);
+}
+
 /** Reads both AWS files with the SDK's own parser. Missing files are empty. */
 export async function loadAwsFiles(paths: AwsFilePaths): Promise<AwsFiles> {
+  checkReadable(paths.configPath, 'AWS_CONFIG_FILE');
+  checkReadable(paths.credentialsPath, 'AWS_SHARED_CREDENTIALS_FILE');
   const { configFile, credentialsFile } = await loadSharedConfigFiles({
     configFilepath: paths.configPath,
     filepath: paths.credentialsPath,

@@ -16,9 +16,10 @@ import { configSectionProfile, editSections, type SectionEdit } from './ini-filt
  * The config overlay: a copy of the user's config in which every profile that needs MFA or a role becomes
  * `credential_process = <node> <tfmfa> credential-process <name> …`, so that a Terraform provider block with
  * `profile = "X"` (which beats credentials in the environment) still gets tfmfa's session. Static-key profiles
- * also go through credential_process, so the overlay never holds a long-term key; its credentials file is empty.
+ * also go through credential_process, so the overlay never holds a long-term key: its credentials file keeps
+ * only the profiles that exist nowhere else, with credential_process in place of their keys.
  */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** Keys an SDK ranks ahead of credential_process, or that would make it try MFA/SSO itself. */
 const SHADOWING_KEYS = [
@@ -73,7 +74,7 @@ function profilesToRewrite(context: OverlayContext): { rewritten: string[]; stat
   return { rewritten, staticOnly };
 }
 
-export function renderOverlayConfig(context: OverlayContext, configText: string): { text: string; rewritten: string[] } {
+export function renderOverlayConfig(context: OverlayContext, configText: string): { text: string; credentialsText: string; rewritten: string[] } {
   const { files } = context;
   const { rewritten, staticOnly } = profilesToRewrite(context);
   const handled = new Set([...rewritten, ...staticOnly]);
@@ -90,15 +91,15 @@ export function renderOverlayConfig(context: OverlayContext, configText: string)
     return { dropKeys, addLines: [...(handled.has(name) ? [credentialProcessLine(context, name)] : []), ...moved.map(([key, value]) => `${key} = ${value}`)] };
   };
   const edited = editSections(configText, editFor);
-  const seenProfiles = new Set([...edited.seen].map(configSectionProfile).filter((n): n is string => n !== null));
-  const extra: string[] = [];
+  // Profiles the SDK found only in the credentials file stay in the overlay's credentials file (which accepts
+  // names the config file's parser would not), with credential_process instead of keys: still no secret.
+  const credentialsLines: string[] = [];
   for (const name of files.credentialsSections.keys()) {
-    if (seenProfiles.has(name)) continue;
+    if (files.configProfileNames.has(name)) continue;
     const lines = [...(handled.has(name) ? [credentialProcessLine(context, name)] : []), ...movedFromCredentials(name).map(([key, value]) => `${key} = ${value}`)];
-    if (lines.length > 0) extra.push(name === 'default' ? '[default]' : `[profile ${name}]`, ...lines);
+    if (lines.length > 0) credentialsLines.push(`[${name}]`, ...lines);
   }
-  const text = extra.length ? `${edited.text.replace(/\n*$/, '\n')}${extra.join('\n')}\n` : edited.text;
-  return { text, rewritten };
+  return { text: edited.text, credentialsText: credentialsLines.length ? `${credentialsLines.join('\n')}\n` : '', rewritten };
 }
 
 /** Writes (or reuses) the overlay for the user's current files. Regenerated only when a source file changes. */
@@ -123,9 +124,9 @@ export function ensureOverlay(context: OverlayContext): Overlay {
   } catch {
     // no config file: the overlay holds only what comes from the credentials file
   }
-  const { text, rewritten } = renderOverlayConfig(context, configText);
+  const { text, credentialsText, rewritten } = renderOverlayConfig(context, configText);
   writeFileAtomic(overlay.configPath, text);
-  writeFileAtomic(overlay.credentialsPath, '');
+  writeFileAtomic(overlay.credentialsPath, credentialsText);
   writeFileAtomic(stampPath, JSON.stringify({ stamp, rewritten }));
   debug(`overlay ${overlay.configPath}: credential_process for ${rewritten.join(', ') || 'no profile'}`);
   return { ...overlay, rewritten };
