@@ -1,7 +1,7 @@
 import { accessSync, closeSync, constants, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { findRealBinary, LAUNCHER_MARKER } from '../shim/real-binary.ts';
+import { executableFile, fileHead, findRealBinary, LAUNCHER_MARKER } from '../shim/real-binary.ts';
 import { fail, info, ok, warning, type Check } from './checks.ts';
 
 /** The tools tfmfa ships shims for. */
@@ -24,29 +24,6 @@ function realpathOrNull(path: string): { real: string | null; loop: boolean } {
     return { real: realpathSync(path), loop: false };
   } catch (error) {
     return { real: null, loop: (error as NodeJS.ErrnoException).code === 'ELOOP' };
-  }
-}
-
-function headOf(path: string, bytes: number): string {
-  const buffer = Buffer.alloc(bytes);
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0)).toString('latin1');
-  } catch {
-    return '';
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -77,8 +54,8 @@ export function pathCandidates(tool: string, env: NodeJS.ProcessEnv, entryPoint:
       continue;
     }
     const { real, loop } = realpathOrNull(path);
-    if (!loop && (real === null || !isExecutableFile(path))) continue;
-    const launcher = real !== null && headOf(real, 256).split('\n').some((line) => line.trim() === LAUNCHER_MARKER);
+    if (!loop && (real === null || !executableFile(path))) continue;
+    const launcher = real !== null && fileHead(real, 256).split('\n').some((line) => line.trim() === LAUNCHER_MARKER);
     const ours = real === self || launcher;
     const foreign = !ours && real !== null && isTfmfaEntryPoint(real);
     found.push({ path, dir, real, loop, shim: ours || foreign, foreignShim: foreign });
@@ -96,7 +73,7 @@ function callsToolByName(path: string, tool: string): boolean {
   } catch {
     return false;
   }
-  const text = headOf(path, 256 * 1024);
+  const text = fileHead(path, 256 * 1024);
   if (!text.startsWith('#!')) return false;
   const escaped = tool.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const call = new RegExp(`^\\s*(?:exec\\s+|command\\s+)?${escaped}(?:\\s|$)`);

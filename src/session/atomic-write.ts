@@ -1,16 +1,18 @@
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 
 let writes = 0;
 
 /**
- * Writes a 0600 file all at once: a temp file in the same directory, then rename over the target. The temp
- * name (pid + counter, created with O_EXCL) is unique among live processes without loading node:crypto.
+ * Writes a file (0600 unless told otherwise) all at once: a temp file in the same directory, then rename over
+ * the target, so a reader never sees half of it. The temp name (pid + counter, created with O_EXCL) is unique
+ * among live processes without loading node:crypto.
  */
-export function writeFileAtomic(path: string, data: string): void {
+export function writeFileAtomic(path: string, data: string, mode = 0o600): void {
   const temp = `${path}.${process.pid}.${++writes}.tmp`;
   let fd: number | undefined;
   try {
-    fd = openSync(temp, 'wx', 0o600);
+    fd = openSync(temp, 'wx', mode);
+    fchmodSync(fd, mode); // exactly `mode`, whatever the umask
     writeSync(fd, data);
     closeSync(fd);
     fd = undefined;

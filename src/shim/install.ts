@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { writeFileAtomic } from '../session/atomic-write.ts';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,28 +112,6 @@ function checkNames(names: readonly string[]): void {
   }
 }
 
-/** Writes `text` as `path` with mode 0755: a temp file beside it, then rename (never a half-written shim). */
-function writeExecutableAtomic(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.tfmfa-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = openSync(temp, 'wx', 0o755);
-    writeSync(fd, text);
-    closeSync(fd);
-    fd = undefined;
-    chmodSync(temp, 0o755);
-    renameSync(temp, path);
-  } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(temp);
-    } catch {
-      // never created, or gone already
-    }
-    throw error;
-  }
-}
-
 export interface InstallResult {
   dir: string;
   installed: string[];
@@ -163,7 +141,7 @@ export function installShims(options: { dir: string; names: readonly string[]; f
   const text = renderLauncher({ entry: options.entry });
   for (const name of options.names) {
     try {
-      writeExecutableAtomic(join(dir, name), text);
+      writeFileAtomic(join(dir, name), text, 0o755); // never a half-written shim
     } catch (error) {
       throw new UserError(`shim install: cannot write ${join(dir, name)}: ${(error as Error).message}: pick another --dir`);
     }

@@ -8,22 +8,26 @@ const { delimiter, join, resolve } = process.getBuiltinModule('node:path');
 /** The second line of every shell launcher tfmfa generates. */
 export const LAUNCHER_MARKER = '# tfmfa-launcher';
 
-/** A tfmfa shell launcher: its first bytes hold the marker line. */
-export function isLauncher(path: string): boolean {
-  const buffer = Buffer.alloc(96);
+/** The first `bytes` bytes of a file as latin1 text ('' when it cannot be read). */
+export function fileHead(path: string, bytes: number): string {
+  const buffer = Buffer.alloc(bytes);
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    const length = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, length).toString('latin1').includes(LAUNCHER_MARKER);
+    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0)).toString('latin1');
   } catch {
-    return false;
+    return '';
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
 
-function executableFile(path: string): boolean {
+/** A tfmfa shell launcher: its first bytes hold the marker line. */
+export function isLauncher(path: string): boolean {
+  return fileHead(path, 96).includes(LAUNCHER_MARKER);
+}
+
+export function executableFile(path: string): boolean {
   try {
     if (!statSync(path).isFile()) return false;
     accessSync(path, constants.X_OK);
