@@ -14,8 +14,9 @@
  *
  * Each measurement is a function returning a pair of commands; runs are interleaved (A B, B A, ...) and
  * timed from spawn to exit; the median of TFMFA_BENCH_RUNS (default 40) runs each is reported. Results go
- * to the terminal as a table and to bench-results.json (TFMFA_BENCH_ONLY=P1,P2 runs only those). To add a measurement (P3, P4...), write another
- * function like p1() and list it in MEASUREMENTS.
+ * to the terminal as a table and to bench-results.json (TFMFA_BENCH_ONLY=P1,P2 runs only those). P3 and P4
+ * (credential_process use, scripts/bench-credentials.ts) run after them. To add a side-by-side measurement,
+ * write another function like p1() and list it in MEASUREMENTS.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { cpus } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { renderLauncher } from '../src/shim/launcher-template.ts';
 import { CLI, createSandbox, NODE_DIR, ROOT, SERIAL, type Sandbox } from '../test/support/sandbox.ts';
+import { benchCredentialProcess, benchParallel } from './bench-credentials.ts';
 
 interface Command {
   label: string;
@@ -248,8 +250,19 @@ async function main(): Promise<void> {
     }
     const results = runAll(measurements);
     process.stdout.write(`tfmfa bench: Node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, median of ${RUNS} interleaved runs each\n\n${table(results, skipped)}\n`);
+    // P3 and P4 need STS answers from the emulator in this process, so they run asynchronously, after the rest.
+    const p3 = !ONLY || ONLY.includes('P3') ? await benchCredentialProcess(context.box) : null;
+    const p4 = !ONLY || ONLY.includes('P4') ? await benchParallel(context.box) : null;
+    if (p3) {
+      process.stdout.write(`\nP3  warm tfmfa credential-process ${p3.tfmfaMs.toFixed(1)} ms vs aws configure export-credentials ${p3.awsCliMs === null ? '(no AWS CLI)' : `${p3.awsCliMs.toFixed(1)} ms`}: ` +
+        `${p3.ratio === null ? 'skipped' : `tfmfa ${p3.ratio.toFixed(1)}× faster (target ≥ 5×) ${p3.met ? 'ok' : 'MISSED'}`}\n`);
+    }
+    if (p4) {
+      process.stdout.write(`P4  ${p4.parallel} parallel credential-process, 3 roles, cold cache: ${p4.prompts} prompt, ${p4.getSessionToken} GetSessionToken, ${p4.assumeRole} AssumeRole; ` +
+        `wall ${p4.wallMs.toFixed(0)} ms = ${p4.ratio.toFixed(1)}× one warm call (${p4.singleWarmMs.toFixed(0)} ms)\n`);
+    }
     const file = join(ROOT, 'bench-results.json');
-    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped, p3, p4 }, null, 2)}\n`);
     process.stdout.write(`\nwritten to ${file}\n`);
   } finally {
     await context.box.cleanup();
