@@ -8,7 +8,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { createFakeTool, readRecords } from './support/fake-tool.ts';
 import { spawnInPty } from './support/pty.ts';
 import { CLI, NODE_DIR, ROLE_B, SERIAL } from './support/sandbox.ts';
-import { createShimWorld, VIAS, writeLauncher, type ShimWorld, type Via } from './support/shim-world.ts';
+import { createShimWorld, VIAS, writeLauncher, type ShimWorld } from './support/shim-world.ts';
 
 const AWS_CLI = '/usr/bin/aws';
 /** A PATH without any real terraform (this machine has one in /usr/local/bin). */

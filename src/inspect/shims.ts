@@ -1,6 +1,7 @@
-import { accessSync, closeSync, constants, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
-import { basename, delimiter, dirname, join, resolve } from 'node:path';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
+import { isTfmfaEntryPoint } from '../shim/install.ts';
 import { executableFile, fileHead, findRealBinary, LAUNCHER_MARKER } from '../shim/real-binary.ts';
 import { fail, info, ok, warning, type Check } from './checks.ts';
 
@@ -24,17 +25,6 @@ function realpathOrNull(path: string): { real: string | null; loop: boolean } {
     return { real: realpathSync(path), loop: false };
   } catch (error) {
     return { real: null, loop: (error as NodeJS.ErrnoException).code === 'ELOOP' };
-  }
-}
-
-/** `<pkg>/dist/cli.js` of some tfmfa installation (a package.json named tfmfa two levels up). */
-function isTfmfaEntryPoint(real: string): boolean {
-  if (basename(real) !== 'cli.js') return false;
-  try {
-    const pkg = JSON.parse(readFileSync(join(dirname(dirname(real)), 'package.json'), 'utf8')) as { name?: string };
-    return pkg.name === 'tfmfa';
-  } catch {
-    return false;
   }
 }
 

@@ -72,10 +72,14 @@ function isEntryLink(path: string, entry: string): boolean {
       return false;
     }
   }
-  if (target === entry) return true;
-  if (basename(target) !== 'cli.js' || basename(dirname(target)) !== 'dist') return false;
+  return target === entry || isTfmfaEntryPoint(target);
+}
+
+/** `<pkg>/dist/cli.js` of some tfmfa installation (a package.json named tfmfa beside dist/). */
+export function isTfmfaEntryPoint(real: string): boolean {
+  if (basename(real) !== 'cli.js' || basename(dirname(real)) !== 'dist') return false;
   try {
-    const pkg = JSON.parse(readFileSync(join(dirname(dirname(target)), 'package.json'), 'utf8')) as { name?: string };
+    const pkg = JSON.parse(readFileSync(join(dirname(dirname(real)), 'package.json'), 'utf8')) as { name?: string };
     return pkg.name === 'tfmfa';
   } catch {
     return false;
