@@ -1,4 +1,3 @@
-import { constants } from 'node:os';
 import { UserError } from '../errors.ts';
 
 /**
@@ -14,11 +13,11 @@ export async function replaceProcess(file: string, argv: string[], env: Record<s
       throw launchError(file, error);
     }
   }
-  const { spawn } = await import('node:child_process');
-  return spawnAndMirror(spawn, file, argv, env);
+  return spawnAndMirror(file, argv, env);
 }
 
-function launchError(file: string, error: unknown): UserError {
+/** A command that cannot be started: 127 when it is not there, 126 when it cannot run, as shells report it. */
+export function launchError(file: string, error: unknown): UserError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new UserError(`cannot run ${file}: no such file`, 127);
   if (code === 'EACCES') return new UserError(`cannot run ${file}: permission denied (is it executable?)`, 126);
@@ -26,30 +25,9 @@ function launchError(file: string, error: unknown): UserError {
   return new UserError(`cannot run ${file}: ${(error as Error).message}`, 126);
 }
 
-/**
- * Fallback without execve: stdio inherited; SIGTERM and SIGHUP forwarded; SIGINT not forwarded, because the
- * terminal already sent Ctrl-C to the whole process group and a second SIGINT makes Terraform abort hard.
- */
-export function spawnAndMirror(spawn: typeof import('node:child_process').spawn, file: string, argv: string[], env: Record<string, string>): Promise<never> {
-  return new Promise<never>((_, reject) => {
-    const child = spawn(file, argv.slice(1), { argv0: argv[0], env, stdio: 'inherit' });
-    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-    const handlers: Array<[NodeJS.Signals, () => void]> = [
-      ['SIGTERM', forward('SIGTERM')],
-      ['SIGHUP', forward('SIGHUP')],
-      ['SIGINT', () => undefined],
-      ['SIGQUIT', () => undefined],
-    ];
-    for (const [signal, handler] of handlers) process.on(signal, handler);
-    child.on('error', (error) => reject(launchError(file, error)));
-    child.on('exit', (code, signal) => {
-      for (const [name, handler] of handlers) process.off(name, handler);
-      if (signal) {
-        process.kill(process.pid, signal);
-        // Still alive (the signal was caught or ignored): exit as a shell would report it.
-        process.exit(128 + (constants.signals[signal] ?? 0));
-      }
-      process.exit(code ?? 1);
-    });
-  });
+/** Without execve: the command runs as our child, and its exit code or death by signal becomes ours. */
+export async function spawnAndMirror(file: string, argv: string[], env: Record<string, string>): Promise<never> {
+  const { mirrorEnd, startChild } = await import('./child.ts');
+  const end = await startChild(file, argv, env).ended;
+  process.exit(await mirrorEnd(end));
 }

@@ -5,7 +5,7 @@ import { overlayEnabled } from '../overlay/enabled.ts';
 import { ENTRY_POINT, overlayChanges, overlayOrWarn } from '../overlay/overlay.ts';
 import { currentUser, profileSession, type SessionRequest } from '../session/profile-session.ts';
 import { newToken } from './auth.ts';
-import { mirrorEnd, startChild, type ChildEnd } from './child.ts';
+import { mirrorEnd, startChild, type ChildEnd } from '../launch/child.ts';
 import { defaultProfileShadows, serverChanges } from './child-environment.ts';
 import { startCredentialServer } from './credential-server.ts';
 import { credentialSupplier, serverRequest } from './renewal.ts';

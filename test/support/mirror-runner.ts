@@ -1,7 +1,6 @@
 // Runs argv[2..] through replace-process's spawn fallback (what tfmfa does where execve is missing).
-import { spawn } from 'node:child_process';
 import { spawnAndMirror } from '../../src/launch/replace-process.ts';
 
 const [file, ...args] = process.argv.slice(2);
 process.stdout.write(`RUNNER ${process.pid}\n`);
-await spawnAndMirror(spawn, file as string, [file as string, ...args], process.env as Record<string, string>);
+await spawnAndMirror(file as string, [file as string, ...args], process.env as Record<string, string>);

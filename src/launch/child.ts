@@ -1,6 +1,12 @@
+/**
+ * The command as tfmfa's child, for when tfmfa stays the parent (exec --server) or cannot execve: signals
+ * handled as a wrapper must (SIGTERM and SIGHUP passed on; SIGINT and SIGQUIT, which the terminal already sent
+ * to the whole process group, not sent again: a second SIGINT makes Terraform abort hard), and the child's end
+ * mirrored as tfmfa's own.
+ */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { UserError } from '../errors.ts';
+import { launchError } from './replace-process.ts';
 
 /** How the child ended: an exit code, or the signal that killed it. */
 export interface ChildEnd {
@@ -18,22 +24,9 @@ export interface RunningChild {
 const FORWARDED: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
 /**
  * Signals the terminal already delivers to the whole foreground process group (Ctrl-C, Ctrl-\): the child
- * has them, and a second SIGINT makes Terraform abort hard. tfmfa ignores them and stays to serve.
+ * has them, and a second SIGINT makes Terraform abort hard. tfmfa ignores them and waits for the child.
  */
 const IGNORED: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
-
-function launchError(file: string, error: NodeJS.ErrnoException): UserError {
-  switch (error.code) {
-    case 'ENOENT':
-      return new UserError(`cannot run ${file}: no such file`, 127);
-    case 'EACCES':
-      return new UserError(`cannot run ${file}: permission denied (is it executable?)`, 126);
-    case 'ENOEXEC':
-      return new UserError(`cannot run ${file}: not an executable format (a script without #! line?)`, 126);
-    default:
-      return new UserError(`cannot run ${file}: ${error.message}`, 126);
-  }
-}
 
 /**
  * Starts the command as our child, in our process group, with our stdio. Signal handling lasts exactly as long
