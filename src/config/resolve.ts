@@ -4,7 +4,7 @@ import { credentialProcessSource, hasCredentialProcess } from './kinds/credentia
 import { isRoleProfile, roleStep } from './kinds/role.ts';
 import { isSsoProfile, ssoSource } from './kinds/sso.ts';
 import { hasStaticKeys, staticKeysSource } from './kinds/static-keys.ts';
-import { closestNames } from './suggest.ts';
+import { missingProfileHint } from './suggest.ts';
 import type { AwsFiles, Chain, ProfileSection, RoleStep, SourceStep } from './types.ts';
 import { checkMfaSerial, defaultRoleSessionName } from './validate.ts';
 
@@ -110,12 +110,7 @@ function nearest(files: AwsFiles, targetToSource: string[], key: string): string
 }
 
 function missingProfile(files: AwsFiles, name: string, target: string, visited: string[]): UserError {
-  const suggestions = closestNames(name, files.profiles.keys());
-  const hint = suggestions.length
-    ? `did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?`
-    : files.profiles.size > 0
-      ? `'tfmfa list' shows the ${files.profiles.size} profile(s) defined in ${files.configPath} and ${files.credentialsPath}`
-      : `no profiles are defined in ${files.configPath} or ${files.credentialsPath}`;
+  const hint = missingProfileHint(files, name);
   if (name === target) return new ProfileNotFoundError(`profile '${name}' not found: ${hint}`, 2);
   return new UserError(`profile '${name}' (source_profile of '${visited[visited.length - 1]}') not found: ${hint}`, 2);
 }

@@ -1,3 +1,13 @@
+import type { AwsFiles } from './types.ts';
+
+/** What to say after "profile 'x' not found": the closest names, or where to look. */
+export function missingProfileHint(files: AwsFiles, name: string): string {
+  const suggestions = closestNames(name, files.profiles.keys());
+  if (suggestions.length) return `did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?`;
+  if (files.profiles.size > 0) return `'tfmfa list' shows the ${files.profiles.size} profile(s) defined in ${files.configPath} and ${files.credentialsPath}`;
+  return `no profiles are defined in ${files.configPath} or ${files.credentialsPath}`;
+}
+
 /** The existing names closest to a misspelt one, best first. */
 export function closestNames(wanted: string, names: Iterable<string>, max = 3): string[] {
   const scored = [...names]

@@ -5,7 +5,7 @@ import { hasStaticKeys } from '../config/kinds/static-keys.ts';
 import { loadAwsFiles } from '../config/load.ts';
 import { awsFilePaths } from '../config/paths.ts';
 import { ProfileNotFoundError, resolveChain } from '../config/resolve.ts';
-import { closestNames } from '../config/suggest.ts';
+import { missingProfileHint } from '../config/suggest.ts';
 import type { AwsFiles, Chain, ProfileSection, SourceStep } from '../config/types.ts';
 import { UserError } from '../errors.ts';
 import { currentUser } from '../session/profile-session.ts';
@@ -98,11 +98,5 @@ export async function loadUserFiles(env: NodeJS.ProcessEnv): Promise<AwsFiles> {
 /** Fails with one line and suggestions when `profile` is not in the files (exit 2). */
 export function requireKnownProfile(command: string, files: AwsFiles, profile: string): void {
   if (files.profiles.has(profile)) return;
-  const suggestions = closestNames(profile, files.profiles.keys());
-  const hint = suggestions.length
-    ? `did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?`
-    : files.profiles.size
-      ? `'tfmfa list' shows the profiles`
-      : `no profiles are defined in ${files.configPath} or ${files.credentialsPath}`;
-  throw new ProfileNotFoundError(`${command}: profile '${profile}' not found: ${hint}`, 2);
+  throw new ProfileNotFoundError(`${command}: profile '${profile}' not found: ${missingProfileHint(files, profile)}`, 2);
 }
