@@ -6,7 +6,7 @@ import { federatedUserName, federationCredentials } from '../login/federation-to
 import { stsEndpoint } from '../config/endpoint.ts';
 import { checkUrl, defaultDestination, defaultFederationUrl, getSigninToken, loginUrl, partitionOf } from '../login/federation.ts';
 import type { AwsCredentials } from '../session/credentials.ts';
-import { currentUser, loadChain, profileSession, stsRegion } from '../session/profile-session.ts';
+import { chainIn, currentUser, profileSession, stsRegion } from '../session/profile-session.ts';
 import { sourceCredentials } from '../session/source-credentials.ts';
 import { parseDuration } from '../settings.ts';
 import { parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
@@ -63,8 +63,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (federationOverride !== undefined) checkUrl(values['federation-url'] !== undefined ? '--federation-url' : 'TFMFA_FEDERATION_URL', federationOverride);
   if (values.destination !== undefined) checkUrl('--destination', values.destination, { allowQuery: true });
 
-  requireKnownProfile('login', await loadUserFiles(env), profile);
-  const { chain, paths, files } = await loadChain(profile, env);
+  const loadedAtMs = Date.now();
+  const userFiles = await loadUserFiles(env);
+  requireKnownProfile('login', userFiles, profile);
+  const loaded = chainIn(userFiles, profile, env, loadedAtMs);
+  const { chain, paths, files } = loaded;
   const region = stsRegion(chain, env);
   let credentials: AwsCredentials;
   let sessionDuration = duration;
@@ -78,7 +81,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     credentials = await federationCredentials(keys, { name: federatedUserName(currentUser(env)), durationSeconds: duration ?? FEDERATION_DEFAULT }, { region, profile, ...(endpoint ? { endpoint } : {}) });
     sessionDuration = undefined; // the federated credentials' own lifetime is the console session's
   } else {
-    const session = await profileSession(sessionRequest(profile, env, values));
+    const session = await profileSession(sessionRequest(profile, env, values), loaded);
     credentials = session.credentials;
     if (!credentials.sessionToken) {
       throw new UserError(`profile '${profile}' gives long-term keys from ${chain.source.kind.replace('-', ' ')}: the console needs temporary credentials: use a profile with a role`);

@@ -2,7 +2,7 @@ import { debug } from '../debug.ts';
 import { overlayEnabled } from '../overlay/enabled.ts';
 import { ENTRY_POINT, overlayChanges, overlayOrWarn } from '../overlay/overlay.ts';
 import { minimumTtlSeconds } from '../settings.ts';
-import { currentUser, profileSession, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
+import { currentUser, profileSession, type LoadedChain, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
 import { writeTicket } from '../ticket/write.ts';
 import { mergeChanges, sessionChanges, type EnvironmentChanges } from './environment.ts';
 
@@ -18,9 +18,9 @@ export interface SessionEnvironment {
  * config overlay unless it is off), and records them as the profile's ticket so that the next shim launch
  * can skip all of this.
  */
-export async function sessionEnvironment(request: SessionRequest & { overlay?: boolean }): Promise<SessionEnvironment> {
+export async function sessionEnvironment(request: SessionRequest & { overlay?: boolean }, loaded?: LoadedChain): Promise<SessionEnvironment> {
   const env = request.env ?? process.env;
-  const session = await profileSession(request);
+  const session = await profileSession(request, loaded);
   const overlay = (request.overlay ?? true) && overlayEnabled(env);
   let changes = sessionChanges(session.credentials, request.profile);
   const written = overlay ? overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: ENTRY_POINT, user: currentUser(env) }) : null;

@@ -38,12 +38,24 @@ export function currentUser(env: NodeJS.ProcessEnv): string {
   }
 }
 
-/** Loads the user's files and resolves a profile's chain. */
-export async function loadChain(profile: string, env: NodeJS.ProcessEnv = process.env): Promise<{ paths: AwsFilePaths; files: AwsFiles; chain: Chain }> {
-  const paths = awsFilePaths(env);
-  const files = await loadAwsFiles(paths);
+/** A profile's chain with the files it came from, and when they were read. */
+export interface LoadedChain {
+  paths: AwsFilePaths;
+  files: AwsFiles;
+  chain: Chain;
+  loadedAtMs: number;
+}
+
+/** Resolves a profile's chain in files already read (at `loadedAtMs`). */
+export function chainIn(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv, loadedAtMs: number): LoadedChain {
   const chain = resolveChain(files, profile, { user: currentUser(env), nowMs: Date.now() });
-  return { paths, files, chain };
+  return { paths: { configPath: files.configPath, credentialsPath: files.credentialsPath }, files, chain, loadedAtMs };
+}
+
+/** Loads the user's files and resolves a profile's chain. */
+export async function loadChain(profile: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedChain> {
+  const loadedAtMs = Date.now();
+  return chainIn(await loadAwsFiles(awsFilePaths(env)), profile, env, loadedAtMs);
 }
 
 /** Region for STS calls: the environment's, else the profile's, else us-east-1. */
@@ -51,11 +63,13 @@ export function stsRegion(chain: Chain, env: NodeJS.ProcessEnv): string {
   return env.AWS_REGION || env.AWS_DEFAULT_REGION || chain.region || 'us-east-1';
 }
 
-/** Profile → credentials, through the cache (and STS and an MFA prompt when needed). */
-export async function profileSession(request: SessionRequest): Promise<ProfileSession> {
+/**
+ * Profile → credentials, through the cache (and STS and an MFA prompt when needed). A caller that has already
+ * loaded the profile's chain passes it, so the files are read once.
+ */
+export async function profileSession(request: SessionRequest, loaded?: LoadedChain): Promise<ProfileSession> {
   const env = request.env ?? process.env;
-  const loadedAtMs = Date.now();
-  const { paths, files, chain } = await loadChain(request.profile, env);
+  const { paths, files, chain, loadedAtMs } = loaded ?? (await loadChain(request.profile, env));
   const cacheDir = cacheDirectory(env);
   const endpoint = stsEndpoint(files, request.profile, env);
   const { credentials, fromCache } = await resolveCredentials(chain, {

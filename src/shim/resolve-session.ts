@@ -2,7 +2,7 @@ import { NoCredentialsError, ProfileNotFoundError, chainNeedsSession } from '../
 import { debug } from '../debug.ts';
 import { mergeChanges, regionChanges, type EnvironmentChanges } from '../launch/environment.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';
-import { loadChain } from '../session/profile-session.ts';
+import { loadChain, type LoadedChain } from '../session/profile-session.ts';
 
 /**
  * The shim's slow path: the environment changes for the profile, or null when tfmfa has nothing to add
@@ -10,9 +10,10 @@ import { loadChain } from '../session/profile-session.ts';
  * tool that already works.
  */
 export async function shimSessionChanges(profile: string, env: NodeJS.ProcessEnv): Promise<EnvironmentChanges | null> {
+  let loaded: LoadedChain;
   try {
-    const { chain } = await loadChain(profile, env);
-    if (!chainNeedsSession(chain)) {
+    loaded = await loadChain(profile, env);
+    if (!chainNeedsSession(loaded.chain)) {
       debug(`profile '${profile}' needs neither MFA nor a role: passing through`);
       return null;
     }
@@ -23,7 +24,7 @@ export async function shimSessionChanges(profile: string, env: NodeJS.ProcessEnv
     }
     throw error;
   }
-  const { session, changes, region } = await sessionEnvironment({ profile, env });
+  const { session, changes, region } = await sessionEnvironment({ profile, env }, loaded);
   debug(`profile '${profile}': ${session.fromCache ? 'cached session' : 'new session'}, ticket written`);
   return mergeChanges(changes, regionChanges(env, region));
 }
