@@ -8,8 +8,7 @@ import { debug, warnOnce } from '../debug.ts';
 import type { EnvironmentChanges } from '../launch/environment.ts';
 import { shWord } from '../output/shell-formats.ts';
 import { writeFileAtomic } from '../session/atomic-write.ts';
-import { CacheUnavailableError, ensurePrivateDir } from '../session/private-dir.ts';
-import { warnUncached } from '../session/resolve-credentials.ts';
+import { CacheUnavailableError, ensurePrivateDir, warnUncached } from '../session/private-dir.ts';
 import { configSectionProfile, editSections, type SectionEdit } from './ini-filter.ts';
 
 /**

@@ -1,9 +1,15 @@
 import { existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { warnOnce } from '../debug.ts';
 import { UserError } from '../errors.ts';
 
 /** The cache directory cannot be created (read-only or full disk, no permission): tfmfa can still work uncached. */
 export class CacheUnavailableError extends UserError {}
+
+/** One warning per run, however many places find the cache unusable. */
+export function warnUncached(error: Error): void {
+  warnOnce('cache-unavailable', `${error.message}: continuing without a session cache`);
+}
 
 /**
  * Makes sure `path` is a directory only its owner can use: created 0700 if missing,

@@ -1,12 +1,12 @@
 import type { AwsFilePaths } from '../config/paths.ts';
 import type { Chain } from '../config/types.ts';
-import { debug, warn, warnOnce } from '../debug.ts';
+import { debug, warn } from '../debug.ts';
 import { chooseMfaSource } from '../mfa/choose.ts';
 import { MFA_ATTEMPTS } from '../mfa/types.ts';
 import { entryCredentials, SessionCache, type CacheEntry } from './cache.ts';
 import { secondsLeft, type AwsCredentials } from './credentials.ts';
 import { withLock } from './lock.ts';
-import { CacheUnavailableError } from './private-dir.ts';
+import { CacheUnavailableError, warnUncached } from './private-dir.ts';
 import { sourceCredentials } from './source-credentials.ts';
 import { planChain, type Plan, type PlanStep } from './strategy.ts';
 import { StsError } from './sts-errors.ts';
@@ -44,9 +44,6 @@ export function openCache(dir: string): SessionCache | null {
   }
 }
 
-export function warnUncached(error: Error): void {
-  warnOnce('cache-unavailable', `${error.message}: continuing without a session cache`);
-}
 
 /**
  * The credentials for a chain: from the cache when fresh, else by running the plan under the MFA device's
