@@ -22,7 +22,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { renderLauncher } from '../src/shim/launcher-template.ts';
+import { renderLauncher } from '../src/shim/launcher/render.ts';
 import { CLI, createSandbox, NODE_DIR, ROOT, SERIAL, type Sandbox } from '../test/support/sandbox.ts';
 import { benchCredentialProcess, benchParallel } from './bench-credentials.ts';
 

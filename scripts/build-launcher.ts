@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderLauncher } from '../src/shim/launcher-template.ts';
+import { renderLauncher } from '../src/shim/launcher/render.ts';
 import { DEFAULT_SHIM_NAMES } from '../src/shim/install.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

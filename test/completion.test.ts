@@ -3,7 +3,7 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, symlinkSync, writeFil
 import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
-import { flagsFromHelp, wordsFromUsage } from '../src/inspect/command-spec.ts';
+import { flagsFromHelp, wordsFromUsage } from '../src/completion/command-spec.ts';
 import { CLI, createSandbox, type Sandbox } from './support/sandbox.ts';
 
 function installed(shell: string): boolean {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { nodeCheck } from '../src/inspect/doctor-checks.ts';
-import { profileSettings } from '../src/inspect/terraform-files.ts';
-import { SessionCache } from '../src/session/cache.ts';
+import { nodeCheck } from '../src/doctor/checks.ts';
+import { profileSettings } from '../src/doctor/terraform-files.ts';
+import { SessionCache } from '../src/store/session-cache.ts';
 import { CLI, createSandbox, LONG_ROLE, NODE_DIR, ROLE_ARN, ROLE_B, ROLE_C, SERIAL, type Sandbox } from './support/sandbox.ts';
 
 /** The lines of one section of the checklist. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { SessionCache } from '../src/session/cache.ts';
+import { SessionCache } from '../src/store/session-cache.ts';
 import { createSandbox, LONG_ROLE, ROLE_ARN, ROLE_B, ROLE_C, SERIAL, type Sandbox } from './support/sandbox.ts';
 
 interface ListDocument {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { federatedUserName } from '../src/login/federation-token.ts';
 import { checkUrl, defaultDestination, defaultFederationUrl, loginUrl, partitionOf } from '../src/login/federation.ts';
-import { SessionCache } from '../src/session/cache.ts';
+import { SessionCache } from '../src/store/session-cache.ts';
 import { createSandbox, SERIAL, type Sandbox } from './support/sandbox.ts';
 
 describe('tfmfa login', () => {

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { renderLauncher } from '../src/shim/launcher-template.ts';
+import { renderLauncher } from '../src/shim/launcher/render.ts';
 import { NODE_DIR, ROOT } from './support/sandbox.ts';
 import { cleanEnv, createShimWorld, type ShimWorld } from './support/shim-world.ts';
 

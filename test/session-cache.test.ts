@@ -3,7 +3,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
-import { cacheFileName, SessionCache, type CacheEntry } from '../src/session/cache.ts';
+import { cacheFileName, SessionCache, type CacheEntry } from '../src/store/session-cache.ts';
 import { openCache } from '../src/session/resolve-credentials.ts';
 
 const dirs: string[] = [];

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { renderLauncher } from '../src/shim/launcher-template.ts';
+import { renderLauncher } from '../src/shim/launcher/render.ts';
 import { CLI, NODE_DIR } from './support/sandbox.ts';
 import { cleanEnv, createShimWorld, type ShimWorld } from './support/shim-world.ts';
 

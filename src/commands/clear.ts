@@ -2,10 +2,10 @@ import { NoCredentialsError } from '../config/resolve.ts';
 import type { AwsFiles } from '../config/types.ts';
 import { warn } from '../debug.ts';
 import { UserError } from '../errors.ts';
-import { clearEverything, clearKeys, clearTicket, ownCacheDir } from '../inspect/clear-cache.ts';
-import { chainOf, compareNames, loadUserFiles, requireKnownProfile } from '../inspect/profiles.ts';
-import { cacheEntries, chainSteps, finalCacheKey } from '../inspect/sessions.ts';
-import { cacheDirectory } from '../settings.ts';
+import { clearEverything, clearKeys, clearTicket, ownCacheDir } from '../store/clear.ts';
+import { chainOf, compareNames, loadUserFiles, requireKnownProfile } from '../views/profiles.ts';
+import { cacheEntries, chainSteps, finalCacheKey } from '../views/sessions.ts';
+import { cacheDirectory } from '../environment/settings.ts';
 import { parseCommandArgs } from './args.ts';
 
 export const summary = 'remove cached sessions: all, or those of a profile\'s chain';

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.ts';
-import { flagsFromHelp, wordsFromUsage, type CommandSpec, type PositionalKind } from '../inspect/command-spec.ts';
-import { bashScript, fishScript, SHELLS, zshScript, type Shell } from '../inspect/completion-scripts.ts';
+import { flagsFromHelp, wordsFromUsage, type CommandSpec, type PositionalKind } from '../completion/command-spec.ts';
+import { bashScript, fishScript, SHELLS, zshScript, type Shell } from '../completion/scripts.ts';
 import { parseCommandArgs } from './args.ts';
 
 export const summary = 'print a shell completion script (bash, zsh, fish)';

@@ -1,10 +1,10 @@
 import { UserError } from '../errors.ts';
-import { renderSection, type Check } from '../inspect/checks.ts';
-import { cacheChecks, chainChecks, installChecks, networkChecks, nodeCheck, terraformChecks } from '../inspect/doctor-checks.ts';
-import { loadUserFiles, requireKnownProfile } from '../inspect/profiles.ts';
-import { allShimChecks } from '../inspect/shims.ts';
+import { renderSection, type Check } from '../doctor/check.ts';
+import { cacheChecks, chainChecks, installChecks, networkChecks, nodeCheck, terraformChecks } from '../doctor/checks.ts';
+import { loadUserFiles, requireKnownProfile } from '../views/profiles.ts';
+import { allShimChecks } from '../doctor/shim-checks.ts';
 import { ENTRY_POINT } from '../overlay/overlay.ts';
-import { cacheDirectory } from '../settings.ts';
+import { cacheDirectory } from '../environment/settings.ts';
 import { version } from '../version.ts';
 import { parseCommandArgs } from './args.ts';
 

@@ -1,5 +1,5 @@
 import { debug } from '../debug.ts';
-import { applyChanges, hasSessionFor, mergeChanges, regionChanges } from '../launch/environment.ts';
+import { applyChanges, hasSessionFor, mergeChanges, regionChanges } from '../environment/changes.ts';
 import { findCommand } from '../launch/find-command.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';

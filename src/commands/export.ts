@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { mergeChanges, regionChanges, sessionChanges } from '../launch/environment.ts';
+import { mergeChanges, regionChanges, sessionChanges } from '../environment/changes.ts';
 import { credentialProcessJson } from '../output/credential-json.ts';
 import { EXPORT_FORMATS, formatChanges, isExportFormat } from '../output/shell-formats.ts';
 import { profileSession } from '../session/profile-session.ts';

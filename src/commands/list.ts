@@ -1,8 +1,8 @@
 import { UserError } from '../errors.ts';
-import { ARROW, formatDuration, renderTable } from '../inspect/format.ts';
-import { compareNames, describeProfiles, loadUserFiles, type ProfileInfo } from '../inspect/profiles.ts';
-import { describeSessions, type SessionInfo } from '../inspect/sessions.ts';
-import { cacheDirectory } from '../settings.ts';
+import { ARROW, formatDuration, renderTable } from '../views/table.ts';
+import { compareNames, describeProfiles, loadUserFiles, type ProfileInfo } from '../views/profiles.ts';
+import { describeSessions, type SessionInfo } from '../views/sessions.ts';
+import { cacheDirectory } from '../environment/settings.ts';
 import { parseCommandArgs } from './args.ts';
 
 export const summary = 'list profiles and cached sessions (no secrets)';

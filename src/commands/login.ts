@@ -1,6 +1,6 @@
 import { warn } from '../debug.ts';
 import { UserError } from '../errors.ts';
-import { loadUserFiles, requireKnownProfile } from '../inspect/profiles.ts';
+import { loadUserFiles, requireKnownProfile } from '../views/profiles.ts';
 import { openInBrowser } from '../login/browser.ts';
 import { federatedUserName, federationCredentials } from '../login/federation-token.ts';
 import { stsEndpoint } from '../config/endpoint.ts';
@@ -8,7 +8,7 @@ import { checkUrl, defaultDestination, defaultFederationUrl, getSigninToken, log
 import type { AwsCredentials } from '../session/credentials.ts';
 import { chainIn, currentUser, profileSession, stsRegion } from '../session/profile-session.ts';
 import { sourceCredentials } from '../session/source-credentials.ts';
-import { parseDuration } from '../settings.ts';
+import { parseDuration } from '../environment/settings.ts';
 import { parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
 
 export const summary = 'open the AWS console signed in as the profile';

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import type { EnvironmentChanges } from '../launch/environment.ts';
+import type { EnvironmentChanges } from '../environment/changes.ts';
 
 /** Environment changes written as statements of a shell (or a .env file), values quoted so nothing expands. */
 export const EXPORT_FORMATS = ['sh', 'fish', 'powershell', 'dotenv'] as const;

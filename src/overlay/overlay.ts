@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { chainNeedsSession, resolveChain } from '../config/resolve.ts';
 import type { AwsFiles } from '../config/types.ts';
 import { debug, warnOnce } from '../debug.ts';
-import type { EnvironmentChanges } from '../launch/environment.ts';
+import type { EnvironmentChanges } from '../environment/changes.ts';
 import { shWord } from '../output/shell-formats.ts';
-import { writeFileAtomic } from '../session/atomic-write.ts';
-import { CacheUnavailableError, ensurePrivateDir, warnUncached } from '../session/private-dir.ts';
+import { writeFileAtomic } from '../store/atomic-write.ts';
+import { CacheUnavailableError, ensurePrivateDir, warnUncached } from '../store/private-path.ts';
 import { configSectionProfile, editSections, type SectionEdit } from './ini-filter.ts';
 
 /**

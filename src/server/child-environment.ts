@@ -1,4 +1,4 @@
-import { MARKER_VARIABLE, PROFILE_VARIABLES, type EnvironmentChanges } from '../launch/environment.ts';
+import { MARKER_VARIABLE, PROFILE_VARIABLES, type EnvironmentChanges } from '../environment/changes.ts';
 import type { AwsFiles } from '../config/types.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { minimumTtlSeconds } from '../settings.ts';
+import { minimumTtlSeconds } from '../environment/settings.ts';
 import type { AwsCredentials } from '../session/credentials.ts';
 import { profileSession, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
 

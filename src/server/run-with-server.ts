@@ -1,6 +1,6 @@
 import { debug, warn } from '../debug.ts';
 import { oneLine } from '../errors.ts';
-import { applyChanges, mergeChanges, regionChanges } from '../launch/environment.ts';
+import { applyChanges, mergeChanges, regionChanges } from '../environment/changes.ts';
 import { overlayEnabled } from '../overlay/enabled.ts';
 import { ENTRY_POINT, overlayChanges, overlayOrWarn } from '../overlay/overlay.ts';
 import { currentUser, profileSession, type SessionRequest } from '../session/profile-session.ts';

@@ -4,7 +4,7 @@ import { loadAwsFiles } from '../config/load.ts';
 import { awsFilePaths, type AwsFilePaths } from '../config/paths.ts';
 import { resolveChain } from '../config/resolve.ts';
 import type { AwsFiles, Chain } from '../config/types.ts';
-import { cacheDirectory, lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../settings.ts';
+import { cacheDirectory, lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../environment/settings.ts';
 import type { AwsCredentials } from './credentials.ts';
 import { resolveCredentials } from './resolve-credentials.ts';
 

@@ -1,5 +1,5 @@
 import type { Chain, RoleStep, SourceStep } from '../config/types.ts';
-import { ROLE_CHAINING_LIMIT } from '../settings.ts';
+import { ROLE_CHAINING_LIMIT } from '../environment/settings.ts';
 
 /**
  * The session strategy, as a pure plan: which STS calls turn a chain's source into the profile's credentials,

@@ -1,12 +1,12 @@
-import { writeFileAtomic } from '../session/atomic-write.ts';
+import { writeFileAtomic } from '../store/atomic-write.ts';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
-import { renderLauncher } from './launcher-template.ts';
+import { renderLauncher } from './launcher/render.ts';
 import { findRealBinary, isLauncher } from './real-binary.ts';
-import { isToolName } from './tool-name.ts';
+import { isToolName } from './tools.ts';
 
 /** What `tfmfa shim install` installs when no NAME is given (and what `npm run build` puts in shims/). */
 export const DEFAULT_SHIM_NAMES: readonly string[] = ['terraform', 'terragrunt', 'aws', 'tofu'];

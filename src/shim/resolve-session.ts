@@ -1,6 +1,6 @@
 import { NoCredentialsError, ProfileNotFoundError, chainNeedsSession } from '../config/resolve.ts';
 import { debug } from '../debug.ts';
-import { mergeChanges, regionChanges, type EnvironmentChanges } from '../launch/environment.ts';
+import { mergeChanges, regionChanges, type EnvironmentChanges } from '../environment/changes.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';
 import { loadChain, type LoadedChain } from '../session/profile-session.ts';
 

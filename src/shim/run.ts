@@ -1,11 +1,11 @@
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
-import { applyChanges, hasSessionFor, mergeChanges, regionChanges, type EnvironmentChanges } from '../launch/environment.ts';
+import { applyChanges, hasSessionFor, mergeChanges, regionChanges, type EnvironmentChanges } from '../environment/changes.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
 import { pushStack } from './loop-guard.ts';
 import { isPassthrough } from './passthrough.ts';
 import { findRealBinary } from './real-binary.ts';
-import { isToolName } from './tool-name.ts';
+import { isToolName } from './tools.ts';
 
 /**
  * Shim mode: run the real `tool` found later on PATH with the AWS_PROFILE session in its environment.

@@ -1,9 +1,9 @@
 import { awsFilePaths } from '../config/paths.ts';
 import { overlayEnabled } from '../overlay/enabled.ts';
-import { cacheDirectory, minimumTtlSeconds } from '../settings.ts';
-import type { Ticket } from '../ticket/format.ts';
-import { readTicket } from '../ticket/read.ts';
-import { shimProfile } from './profile.ts';
+import { cacheDirectory, minimumTtlSeconds } from '../environment/settings.ts';
+import type { Ticket } from '../store/ticket-format.ts';
+import { readTicket } from '../store/ticket-read.ts';
+import { shimProfile } from '../environment/profile.ts';
 
 /** The shim's profile and its ticket, if one is valid for the current settings (src/ticket/read.ts decides). */
 export function lookUpTicket(env: NodeJS.ProcessEnv): { profile: string; ticket: Ticket | null } {

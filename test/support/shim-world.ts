@@ -10,7 +10,7 @@
 import { execa, type Options } from 'execa';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderLauncher } from '../../src/shim/launcher-template.ts';
+import { renderLauncher } from '../../src/shim/launcher/render.ts';
 import { createFakeTool, readRecords, type FakeToolRecord } from './fake-tool.ts';
 import { CLI, createSandbox, SERIAL, type Sandbox } from './sandbox.ts';
 

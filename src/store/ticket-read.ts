@@ -1,5 +1,5 @@
-import { parseTicket, TICKET_PROFILE, type Ticket } from './format.ts';
-import { ticketPaths, ticketsDir } from './paths.ts';
+import { parseTicket, TICKET_PROFILE, type Ticket } from './ticket-format.ts';
+import { ticketPaths, ticketsDir } from './layout.ts';
 
 // The shim's hot path: builtins through process.getBuiltinModule, which skips building the ESM namespace of
 // node:fs (measured at ~6 ms of a ~70 ms start).

@@ -3,8 +3,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { debug, warnOnce } from '../debug.ts';
 import { removeFile, writeFileAtomic } from './atomic-write.ts';
-import type { AwsCredentials } from './credentials.ts';
-import { ensurePrivateDir } from './private-dir.ts';
+import type { AwsCredentials } from '../session/credentials.ts';
+import { ensurePrivateDir } from './private-path.ts';
 
 /** One cached temporary credential: an MFA session or an assumed role. Never long-term keys. */
 export interface CacheEntry {

@@ -3,7 +3,7 @@ import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } fr
 import { join } from 'node:path';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
-import { CacheUnavailableError, ensurePrivateDir } from './private-dir.ts';
+import { CacheUnavailableError, ensurePrivateDir } from './private-path.ts';
 
 const POLL_MS = 100;
 

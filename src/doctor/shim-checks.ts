@@ -3,7 +3,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { isTfmfaEntryPoint } from '../shim/install.ts';
 import { executableFile, fileHead, findRealBinary, LAUNCHER_MARKER } from '../shim/real-binary.ts';
-import { fail, info, ok, warning, type Check } from './checks.ts';
+import { fail, info, ok, warning, type Check } from './check.ts';
 
 /** The tools tfmfa ships shims for. */
 export const SHIM_TOOLS = ['terraform', 'terragrunt', 'aws', 'tofu'] as const;

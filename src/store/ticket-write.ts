@@ -1,9 +1,9 @@
 import { closeSync, openSync, renameSync, utimesSync } from 'node:fs';
 import { debug } from '../debug.ts';
-import { removeFile, writeFileAtomic } from '../session/atomic-write.ts';
-import { ensurePrivateDir } from '../session/private-dir.ts';
-import { serializeTicket, TICKET_PROFILE, type Ticket } from './format.ts';
-import { ticketPaths, ticketsDir } from './paths.ts';
+import { removeFile, writeFileAtomic } from './atomic-write.ts';
+import { ensurePrivateDir } from './private-path.ts';
+import { serializeTicket, TICKET_PROFILE, type Ticket } from './ticket-format.ts';
+import { ticketPaths, ticketsDir } from './layout.ts';
 
 /**
  * Writes a profile's ticket (content, then its deadline stamp, each atomically): valid until

@@ -4,15 +4,15 @@ import { chainNeedsSession, NoCredentialsError } from '../config/resolve.ts';
 import type { AwsFiles, Chain, RoleStep, SourceStep } from '../config/types.ts';
 import { UserError } from '../errors.ts';
 import { overlayEnabled } from '../overlay/enabled.ts';
-import { entryCredentials, SessionCache, type CacheEntry } from '../session/cache.ts';
+import { entryCredentials, SessionCache, type CacheEntry } from '../store/session-cache.ts';
 import { secondsLeft } from '../session/credentials.ts';
 import { stsRegion } from '../session/profile-session.ts';
 import { planChain, type PlanStep } from '../session/strategy.ts';
-import { lockTimeoutSeconds, minimumTtlSeconds, ROLE_CHAINING_LIMIT, sessionTtlSeconds } from '../settings.ts';
-import { fail, info, ok, warning, type Check } from './checks.ts';
-import { ARROW, formatDuration } from './format.ts';
+import { lockTimeoutSeconds, minimumTtlSeconds, ROLE_CHAINING_LIMIT, sessionTtlSeconds } from '../environment/settings.ts';
+import { fail, info, ok, warning, type Check } from './check.ts';
+import { ARROW, formatDuration } from '../views/table.ts';
 import { callerIdentity, probeEndpoint, stsEndpoint } from './network.ts';
-import { chainOf } from './profiles.ts';
+import { chainOf } from '../views/profiles.ts';
 import { directoryProfileSettings } from './terraform-files.ts';
 
 /** process.execve, which exec and the shims need to hand over their PID, arrived in Node 22.15. */

@@ -1,10 +1,10 @@
 import { lstatSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
-import { removeFile } from '../session/atomic-write.ts';
-import { cacheFileName, SessionCache } from '../session/cache.ts';
-import { ticketsDir } from '../ticket/paths.ts';
-import { removeTicket } from '../ticket/write.ts';
+import { removeFile } from './atomic-write.ts';
+import { cacheFileName, SessionCache } from './session-cache.ts';
+import { ticketsDir } from './layout.ts';
+import { removeTicket } from './ticket-write.ts';
 
 /**
  * Removal of what tfmfa caches: session entries, tickets and the config overlay. Only file names tfmfa itself

@@ -1,4 +1,4 @@
-import type { EnvironmentChanges } from '../launch/environment.ts';
+import type { EnvironmentChanges } from '../environment/changes.ts';
 
 /**
  * A ticket: what a shim needs to launch a tool for a profile without Node, as plain line-based data that a

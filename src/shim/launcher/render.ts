@@ -1,9 +1,9 @@
-import { minimumTtlSeconds } from '../settings.ts';
-import { TICKET_HEADER, TICKET_NAME, TICKET_PROFILE } from '../ticket/format.ts';
-import { STACK_VARIABLE } from './loop-guard.ts';
-import { PASSTHROUGH } from './passthrough.ts';
-import { LAUNCHER_MARKER } from './real-binary.ts';
-import { TOOL_NAME } from './tool-name.ts';
+import { minimumTtlSeconds } from '../../environment/settings.ts';
+import { TICKET_HEADER, TICKET_NAME, TICKET_PROFILE } from '../../store/ticket-format.ts';
+import { STACK_VARIABLE } from '../loop-guard.ts';
+import { PASSTHROUGH } from '../passthrough.ts';
+import { LAUNCHER_MARKER } from '../real-binary.ts';
+import { TOOL_NAME } from '../tools.ts';
 
 /**
  * The shell launcher: the one template behind `shims/*` (written by `npm run build`) and the files

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from './errors.ts';
+import { UserError } from '../errors.ts';
 
 /** Settings that come from the environment, shared by every command. */
 
