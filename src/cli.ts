@@ -25,7 +25,8 @@ async function main(): Promise<number> {
     return await runShim(invokedAs, args);
   } catch (error) {
     const { reportError } = await import('./errors.ts');
-    return reportError(error);
+    const { debugEnabled } = await import('./debug.ts');
+    return reportError(error, debugEnabled);
   }
 }
 

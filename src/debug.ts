@@ -1,5 +1,7 @@
+import { setting } from './environment/variables.ts';
+
 /** `TFMFA_DEBUG=1` decision log on stderr. Callers never pass secrets here. */
-export const debugEnabled = process.env.TFMFA_DEBUG === '1';
+export const debugEnabled = setting(process.env, 'debug');
 
 export function debug(message: string): void {
   if (debugEnabled) process.stderr.write(`tfmfa[debug] ${message}\n`);

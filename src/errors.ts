@@ -9,14 +9,14 @@ export class UserError extends Error {
 }
 
 /** Prints an error as one line on stderr and returns the exit status to use. */
-export function reportError(error: unknown): number {
+export function reportError(error: unknown, showStack = false): number {
   if (error instanceof UserError) {
     process.stderr.write(`tfmfa: ${oneLine(error.message)}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`tfmfa: unexpected error: ${oneLine(message)} (run with TFMFA_DEBUG=1 for details)\n`);
-  if (process.env.TFMFA_DEBUG === '1' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (showStack && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return 1;
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyChanges, hasSessionFor, mergeChanges, regionChanges, sessionChanges } from '../src/environment/changes.ts';
+import { applyChanges, hasSessionFor, mergeChanges, sessionChanges } from '../src/environment/changes.ts';
+import { regionChanges } from '../src/environment/region.ts';
 
 const CREDS = { accessKeyId: 'ASIAX', secretAccessKey: 's', sessionToken: 't', expiration: new Date('2026-11-24T12:00:00Z') };
 

@@ -5,9 +5,10 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { checkRequest, isLoopbackAddress, newToken, tokenMatches } from '../src/server/auth.ts';
-import { SERVER_UNSET } from '../src/server/child-environment.ts';
+import { SERVER_UNSET } from '../src/environment/changes.ts';
 import { containerCredentials, startCredentialServer } from '../src/server/credential-server.ts';
 import { credentialSupplier, explain, serverRequest, SERVER_MIN_TTL_SECONDS, withoutMfaToken } from '../src/server/renewal.ts';
+import { minimumTtlFor } from '../src/session/profile-session.ts';
 import { UserError } from '../src/errors.ts';
 import type { ProfileSession } from '../src/session/profile-session.ts';
 import { createFakeTool, readRecords, type FakeToolRecord } from './support/fake-tool.ts';
@@ -134,8 +135,9 @@ describe('credential server building blocks', () => {
   });
 
   test('served credentials keep at least 16 minutes; --mfa-token is dropped after the first resolution', () => {
-    assert.equal(serverRequest({ profile: 'p', env: {} }).env?.TFMFA_MIN_TTL, String(SERVER_MIN_TTL_SECONDS));
-    assert.equal(serverRequest({ profile: 'p', env: { TFMFA_MIN_TTL: '3599' } }).env?.TFMFA_MIN_TTL, '3599');
+    assert.equal(minimumTtlFor(serverRequest({ profile: 'p', env: {} })), SERVER_MIN_TTL_SECONDS);
+    assert.equal(minimumTtlFor(serverRequest({ profile: 'p', env: { TFMFA_MIN_TTL: '3599' } })), 3599);
+    assert.equal(minimumTtlFor({ profile: 'p', env: { TFMFA_MIN_TTL: '60' } }), 60);
     const later = withoutMfaToken({ profile: 'p', mfaToken: '123456', useSession: false });
     assert.ok(!('mfaToken' in later));
     assert.equal(later.useSession, false);

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { selectedProfile } from '../environment/profile.ts';
 import { UserError } from '../errors.ts';
 import { checkMfaToken } from '../mfa/flag.ts';
 import type { SessionRequest } from '../session/profile-session.ts';
@@ -48,9 +49,13 @@ export function parseCommandArgs<T extends Options>(command: string, argv: strin
   }
 }
 
-export function requireProfile(command: string, positionals: string[], env: NodeJS.ProcessEnv = process.env): string {
-  const profile = positionals[0] ?? env.AWS_PROFILE ?? env.AWS_DEFAULT_PROFILE;
-  if (!profile) throw new UserError(`${command}: no profile given: run 'tfmfa ${command} PROFILE' (or set AWS_PROFILE)`, 2);
+/**
+ * The command's PROFILE: the argument; where the command lets it default (`fallback`), the profile order every
+ * shim uses (AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, default).
+ */
+export function requireProfile(command: string, positionals: string[], fallback?: NodeJS.ProcessEnv): string {
+  const profile = fallback ? selectedProfile(fallback, positionals[0]).profile : positionals[0];
+  if (!profile) throw new UserError(`${command}: no profile given: run 'tfmfa ${command} PROFILE'`, 2);
   if (positionals.length > 1) throw new UserError(`${command}: unexpected argument '${positionals[1]}': run 'tfmfa ${command} --help'`, 2);
   return profile;
 }

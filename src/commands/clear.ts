@@ -5,7 +5,7 @@ import { UserError } from '../errors.ts';
 import { clearEverything, clearKeys, clearTicket, ownCacheDir } from '../store/clear.ts';
 import { chainOf, compareNames, loadUserFiles, requireKnownProfile } from '../views/profiles.ts';
 import { cacheEntries, chainSteps, finalCacheKey } from '../views/sessions.ts';
-import { cacheDirectory } from '../environment/settings.ts';
+import { cacheDirectory } from '../environment/variables.ts';
 import { parseCommandArgs } from './args.ts';
 
 export const summary = 'remove cached sessions: all, or those of a profile\'s chain';

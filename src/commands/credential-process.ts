@@ -40,7 +40,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     process.stdout.write(`${help}\n`);
     return 0;
   }
-  const profile = requireProfile('credential-process', positionals, {});
+  const profile = requireProfile('credential-process', positionals);
   const session = await profileSession(sessionRequest(profile, withFileOptions(env, values), values));
   process.stdout.write(`${credentialProcessJson(session.credentials)}\n`);
   return 0;

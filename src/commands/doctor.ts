@@ -4,7 +4,8 @@ import { cacheChecks, chainChecks, installChecks, networkChecks, nodeCheck, terr
 import { loadUserFiles, requireKnownProfile } from '../views/profiles.ts';
 import { allShimChecks } from '../doctor/shim-checks.ts';
 import { ENTRY_POINT } from '../overlay/overlay.ts';
-import { cacheDirectory } from '../environment/settings.ts';
+import { selectedProfile } from '../environment/profile.ts';
+import { cacheDirectory } from '../environment/variables.ts';
 import { version } from '../version.ts';
 import { parseCommandArgs } from './args.ts';
 
@@ -32,15 +33,6 @@ Options:
 
 const OPTIONS = { network: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
-function chosenProfile(positionals: string[], env: NodeJS.ProcessEnv): { profile: string; origin: string } {
-  if (positionals[0] !== undefined) return { profile: positionals[0], origin: 'argument' };
-  for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'TFMFA_DEFAULT_PROFILE']) {
-    const value = env[name];
-    if (value) return { profile: value, origin: name };
-  }
-  return { profile: 'default', origin: 'default' };
-}
-
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
   const { values, positionals } = parseCommandArgs('doctor', argv, OPTIONS);
   if (values.help) {
@@ -49,7 +41,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   }
   if (positionals.length > 1) throw new UserError(`doctor: unexpected argument '${positionals[1]}': 'tfmfa doctor' checks one profile`, 2);
   const files = await loadUserFiles(env);
-  const { profile, origin } = chosenProfile(positionals, env);
+  const { profile, origin } = selectedProfile(env, positionals[0]);
   if (origin === 'argument') requireKnownProfile('doctor', files, profile);
   const cacheDir = cacheDirectory(env);
 

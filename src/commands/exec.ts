@@ -1,5 +1,5 @@
 import { debug } from '../debug.ts';
-import { applyChanges, hasSessionFor, mergeChanges, regionChanges } from '../environment/changes.ts';
+import { applyChanges, childChanges, hasSessionFor } from '../environment/changes.ts';
 import { findCommand } from '../launch/find-command.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';
@@ -36,7 +36,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     process.stdout.write(`${help}\n`);
     return 0;
   }
-  const profile = requireProfile('exec', positionals, {});
+  const profile = requireProfile('exec', positionals);
   const argvOfChild = command.length > 0 ? command : [env.SHELL || '/bin/sh'];
   const file = findCommand(argvOfChild[0] as string, env.PATH);
   if (hasSessionFor(env, profile)) {
@@ -49,5 +49,5 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
   const { session, changes, region } = await sessionEnvironment({ ...sessionRequest(profile, env, values), overlay: !values['no-overlay'] });
   debug(`running ${file} for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);
-  return replaceProcess(file, argvOfChild, applyChanges(env, mergeChanges(changes, regionChanges(env, region))));
+  return replaceProcess(file, argvOfChild, applyChanges(env, childChanges(env, changes, region)));
 }

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { mergeChanges, regionChanges, sessionChanges } from '../environment/changes.ts';
+import { childChanges, sessionChanges } from '../environment/changes.ts';
 import { credentialProcessJson } from '../output/credential-json.ts';
 import { EXPORT_FORMATS, formatChanges, isExportFormat } from '../output/shell-formats.ts';
 import { profileSession } from '../session/profile-session.ts';
@@ -32,13 +32,13 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (format !== 'json' && !isExportFormat(format)) {
     throw new UserError(`export: unknown format '${format}': use one of ${EXPORT_FORMATS.join(', ')}, json`, 2);
   }
-  const profile = requireProfile('export', positionals, {});
+  const profile = requireProfile('export', positionals);
   const session = await profileSession(sessionRequest(profile, env, values));
   if (format === 'json') {
     process.stdout.write(`${credentialProcessJson(session.credentials)}\n`);
     return 0;
   }
-  const changes = mergeChanges(sessionChanges(session.credentials, profile), regionChanges(env, session.chain.region));
+  const changes = childChanges(env, sessionChanges(session.credentials, profile), session.chain.region);
   process.stdout.write(formatChanges(changes, format));
   return 0;
 }

@@ -6,9 +6,11 @@ import { federatedUserName, federationCredentials } from '../login/federation-to
 import { stsEndpoint } from '../config/endpoint.ts';
 import { checkUrl, defaultDestination, defaultFederationUrl, getSigninToken, loginUrl, partitionOf } from '../login/federation.ts';
 import type { AwsCredentials } from '../session/credentials.ts';
-import { chainIn, currentUser, profileSession, stsRegion } from '../session/profile-session.ts';
+import { chainIn, currentUser, profileSession } from '../session/profile-session.ts';
+import { stsRegion } from '../environment/region.ts';
 import { sourceCredentials } from '../session/source-credentials.ts';
-import { parseDuration } from '../environment/settings.ts';
+import { parseDuration } from '../environment/duration.ts';
+import { setting, variableName } from '../environment/variables.ts';
 import { parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
 
 export const summary = 'open the AWS console signed in as the profile';
@@ -59,8 +61,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     duration = parseDuration('--duration', values.duration);
     if (duration < CONSOLE_MIN || duration > CONSOLE_MAX) throw new UserError(`--duration must be between 15m and 12h (console sessions), got '${values.duration}'`, 2);
   }
-  const federationOverride = values['federation-url'] ?? (env.TFMFA_FEDERATION_URL || undefined);
-  if (federationOverride !== undefined) checkUrl(values['federation-url'] !== undefined ? '--federation-url' : 'TFMFA_FEDERATION_URL', federationOverride);
+  const federationOverride = values['federation-url'] ?? setting(env, 'federationUrl');
+  if (federationOverride !== undefined) checkUrl(values['federation-url'] !== undefined ? '--federation-url' : variableName('federationUrl'), federationOverride);
   if (values.destination !== undefined) checkUrl('--destination', values.destination, { allowQuery: true });
 
   const loadedAtMs = Date.now();
@@ -68,7 +70,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   requireKnownProfile('login', userFiles, profile);
   const loaded = chainIn(userFiles, profile, env, loadedAtMs);
   const { chain, paths, files } = loaded;
-  const region = stsRegion(chain, env);
+  const region = stsRegion(env, chain.region);
   let credentials: AwsCredentials;
   let sessionDuration = duration;
   const plainKeys = chain.roles.length === 0 && chain.source.kind === 'static-keys' && !chain.source.sessionToken;

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { setting } from '../environment/variables.ts';
 
 /** Where the AWS config and credentials files are, as the SDKs decide it. */
 export interface AwsFilePaths {
@@ -14,7 +15,7 @@ export interface AwsFilePaths {
 export function awsFilePaths(env: NodeJS.ProcessEnv = process.env): AwsFilePaths {
   const home = env.HOME || homedir();
   return {
-    configPath: env.TFMFA_CONFIG_FILE || env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
-    credentialsPath: env.TFMFA_CREDENTIALS_FILE || env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),
+    configPath: setting(env, 'realConfigFile') || env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
+    credentialsPath: setting(env, 'realCredentialsFile') || env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),
   };
 }

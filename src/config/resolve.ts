@@ -1,9 +1,5 @@
 import { UserError } from '../errors.ts';
-import { credentialSource } from './kinds/credential-source.ts';
-import { credentialProcessSource, hasCredentialProcess } from './kinds/credential-process.ts';
-import { isRoleProfile, roleStep } from './kinds/role.ts';
-import { isSsoProfile, ssoSource } from './kinds/sso.ts';
-import { hasStaticKeys, staticKeysSource } from './kinds/static-keys.ts';
+import { baseKindOf, credentialSource, role, staticKeys } from './kinds/index.ts';
 import { missingProfileHint } from './suggest.ts';
 import type { AwsFiles, Chain, ProfileSection, RoleStep, SourceStep } from './types.ts';
 import { checkMfaSerial, defaultRoleSessionName } from './validate.ts';
@@ -34,14 +30,14 @@ export function resolveChain(files: AwsFiles, target: string, options: ResolveOp
     if (!section) throw missingProfile(files, name, target, visited);
     if (visited.includes(name)) throw new UserError(`source_profile cycle: ${[...visited, name].join(' → ')}: make one of these profiles use long-term keys or credential_source`, 2);
     visited.push(name);
-    if (isRoleProfile(section)) {
+    if (role.detect(section)) {
       roleProfiles.unshift({ name, section });
       const next = section.source_profile?.trim();
       if (next && section.credential_source) {
         throw new UserError(`profile '${name}' has both source_profile and credential_source: keep only one`, 2);
       }
-      if (next === name && hasStaticKeys(section)) {
-        source = staticKeysSource(name, section);
+      if (next === name && staticKeys.detect(section)) {
+        source = staticKeys.parse(name, section, files);
         break;
       }
       if (next) {
@@ -49,7 +45,7 @@ export function resolveChain(files: AwsFiles, target: string, options: ResolveOp
         continue;
       }
       if (section.credential_source) {
-        source = credentialSource(name, section.credential_source);
+        source = credentialSource.parse(name, section, files);
         break;
       }
       throw new UserError(`profile '${name}' has role_arn but neither source_profile nor credential_source: add one of them`, 2);
@@ -61,10 +57,8 @@ export function resolveChain(files: AwsFiles, target: string, options: ResolveOp
 }
 
 function baseSource(files: AwsFiles, name: string, section: ProfileSection, target: string): SourceStep {
-  // The SDKs rank static keys ahead of credential_process and SSO.
-  if (hasStaticKeys(section)) return staticKeysSource(name, section);
-  if (hasCredentialProcess(section)) return credentialProcessSource(name, section);
-  if (isSsoProfile(section)) return ssoSource(name, section, files);
+  const kind = baseKindOf(section);
+  if (kind) return kind.parse(name, section, files);
   if (name === target) {
     throw new NoCredentialsError(`profile '${name}' has no credentials and no role_arn: add aws_access_key_id/aws_secret_access_key, role_arn with source_profile, credential_process or SSO settings`, 2);
   }
@@ -89,7 +83,7 @@ function buildChain(
     if (own) inheritedSerial = checkMfaSerial(name, own);
     serialAt.set(name, inheritedSerial);
   }
-  const roles: RoleStep[] = roleProfiles.map(({ name, section }) => roleStep(name, section, serialAt.get(name), sessionName));
+  const roles: RoleStep[] = roleProfiles.map(({ name, section }) => role.parse(name, section, serialAt.get(name), sessionName));
   const chain: Chain = { profile: target, source, roles, profiles: sourceToTarget };
   const mfaSerial = serialAt.get(target);
   if (mfaSerial) chain.mfaSerial = mfaSerial;

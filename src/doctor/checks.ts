@@ -1,14 +1,17 @@
+import { CACHE_SUBDIRECTORIES, sessionsDir } from '../store/layout.ts';
+import { explainProblem, privatePathProblem, type PathKind } from '../store/private-path.ts';
+import { kindOfStep } from '../config/kinds/index.ts';
 import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { chainNeedsSession, NoCredentialsError } from '../config/resolve.ts';
-import type { AwsFiles, Chain, RoleStep, SourceStep } from '../config/types.ts';
+import type { AwsFiles, Chain, RoleStep } from '../config/types.ts';
 import { UserError } from '../errors.ts';
-import { overlayEnabled } from '../overlay/enabled.ts';
+import { overlayEnabled } from '../environment/variables.ts';
 import { entryCredentials, SessionCache, type CacheEntry } from '../store/session-cache.ts';
 import { secondsLeft } from '../session/credentials.ts';
-import { stsRegion } from '../session/profile-session.ts';
-import { planChain, type PlanStep } from '../session/strategy.ts';
-import { lockTimeoutSeconds, minimumTtlSeconds, ROLE_CHAINING_LIMIT, sessionTtlSeconds } from '../environment/settings.ts';
+import { stsRegion } from '../environment/region.ts';
+import { planChain, ROLE_CHAINING_LIMIT, type PlanStep } from '../session/strategy.ts';
+import { lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../environment/variables.ts';
 import { fail, info, ok, warning, type Check } from './check.ts';
 import { ARROW, formatDuration } from '../views/table.ts';
 import { callerIdentity, probeEndpoint, stsEndpoint } from './network.ts';
@@ -52,21 +55,6 @@ function realOrSelf(path: string): string {
   }
 }
 
-function describeSource(source: SourceStep, files: AwsFiles): string {
-  switch (source.kind) {
-    case 'static-keys': {
-      const where = files.credentialsSections.get(source.profile)?.aws_access_key_id ? files.credentialsPath : files.configPath;
-      return `${source.sessionToken ? 'temporary keys (aws_session_token)' : 'long-term access keys'} of profile '${source.profile}' (${where})`;
-    }
-    case 'credential-process':
-      return `credential_process of profile '${source.profile}'`;
-    case 'sso':
-      return `SSO (IAM Identity Center) of profile '${source.profile}' (needs a valid 'aws sso login')`;
-    case 'credential-source':
-      return `credential_source ${source.source} of profile '${source.profile}'`;
-  }
-}
-
 function cacheState(cache: SessionCache | null, step: PlanStep, nowMs: number): string {
   const entry: CacheEntry | null = cache?.read(step.cacheKey) ?? null;
   if (!entry) return 'not cached';
@@ -83,7 +71,7 @@ function roleDuration(step: { durationSeconds?: number }, role: RoleStep): strin
 /** The chain of a profile, step by step: where the base credentials come from, then each STS call. */
 export function chainDetails(chain: Chain, files: AwsFiles, cache: SessionCache | null, sessionTtl: number, nowMs = Date.now()): string[] {
   const plan = planChain(chain, { useSession: true, sessionTtlSeconds: sessionTtl });
-  const lines = [`1. ${describeSource(chain.source, files)}`];
+  const lines = [`1. ${kindOfStep(chain.source).describe(chain.source, files)}`];
   let from = 'the base credentials';
   plan.steps.forEach((step, index) => {
     const state = cacheState(cache, step, nowMs);
@@ -168,7 +156,7 @@ function named(profile: string, message: string): string {
 
 function sessionCacheIfPresent(cacheDir: string): SessionCache | null {
   try {
-    return lstatSync(join(cacheDir, 'sessions')).isDirectory() ? new SessionCache(cacheDir) : null;
+    return lstatSync(sessionsDir(cacheDir)).isDirectory() ? new SessionCache(cacheDir) : null;
   } catch {
     return null;
   }
@@ -176,35 +164,21 @@ function sessionCacheIfPresent(cacheDir: string): SessionCache | null {
 
 /** Ownership and permissions of the cache directory, its subdirectories and files. */
 export function cacheChecks(cacheDir: string): Check[] {
-  const uid = process.getuid?.();
   const problems: Check[] = [];
-  const inspect = (path: string, kind: 'dir' | 'file'): boolean => {
-    let stat;
-    try {
-      stat = lstatSync(path);
-    } catch {
-      return false;
-    }
-    if (stat.isSymbolicLink() || (kind === 'dir' ? !stat.isDirectory() : !stat.isFile())) {
-      problems.push(fail(`${path} is ${stat.isSymbolicLink() ? 'a symlink' : `not a ${kind === 'dir' ? 'directory' : 'regular file'}`}: tfmfa refuses to use it`, `remove it (rm -r ${path}) or set TFMFA_CACHE_DIR to another directory`));
-      return false;
-    }
-    if (uid !== undefined && stat.uid !== uid) {
-      problems.push(fail(`${path} is owned by uid ${stat.uid}, not you (uid ${uid})`, `remove it (sudo rm -r ${path}) or set TFMFA_CACHE_DIR to a directory of your own`));
-      return false;
-    }
-    if ((stat.mode & 0o077) !== 0) {
-      const mode = (stat.mode & 0o777).toString(8);
-      problems.push(fail(`${path} is open to other users (mode ${mode})`, `chmod ${kind === 'dir' ? '700' : '600'} ${path}`));
-    }
-    return true;
+  const inspect = (path: string, kind: PathKind): boolean => {
+    const found = privatePathProblem(path, kind);
+    if (found === null) return true;
+    if (found.problem === 'missing') return false;
+    const { what, fix } = explainProblem(path, kind, found);
+    problems.push(fail(what, fix));
+    return found.problem === 'open-mode';
   };
   if (!inspect(cacheDir, 'dir')) {
     if (problems.length) return problems;
     return [ok(`cache directory ${cacheDir} does not exist yet (created with mode 700 on first use)`)];
   }
   let files = 0;
-  for (const sub of ['sessions', 'tickets', 'overlay', 'locks']) {
+  for (const sub of CACHE_SUBDIRECTORIES) {
     const dir = join(cacheDir, sub);
     if (!inspect(dir, 'dir')) continue;
     let names: string[] = [];
@@ -265,7 +239,7 @@ export function terraformChecks(cwd: string, files: AwsFiles, env: NodeJS.Proces
 
 /** STS reachability: GetCallerIdentity with the profile's cached credentials, else a plain HTTPS request. */
 export async function networkChecks(env: NodeJS.ProcessEnv, files: AwsFiles, chain: Chain | null, cacheDir: string): Promise<Check[]> {
-  const region = chain ? stsRegion(chain, env) : env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+  const region = stsRegion(env, chain?.region);
   const endpoint = stsEndpoint(env, region, chain ? files.profiles.get(chain.profile) : undefined);
   const fix = 'check the network, a proxy (HTTPS_PROXY), and endpoint_url / AWS_ENDPOINT_URL_STS';
   const cache = sessionCacheIfPresent(cacheDir);

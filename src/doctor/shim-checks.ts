@@ -1,3 +1,5 @@
+import { setting } from '../environment/variables.ts';
+import { STACK_VARIABLE } from '../shim/loop-guard.ts';
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -124,7 +126,8 @@ export function allShimChecks(env: NodeJS.ProcessEnv, entryPoint: string, cwd = 
     if (forTool.length === 0) without.push(tool);
     checks.push(...forTool);
   }
-  if (env.TFMFA_SHIM_STACK) checks.push(info(`running under a tfmfa shim (TFMFA_SHIM_STACK=${env.TFMFA_SHIM_STACK})`));
+  const stack = setting(env, 'shimStack');
+  if (stack) checks.push(info(`running under a tfmfa shim (${STACK_VARIABLE}=${stack})`));
   if (without.length === SHIM_TOOLS.length) {
     checks.push(info(`no tfmfa shims on PATH for ${SHIM_TOOLS.join(', ')} (optional: 'tfmfa shim --help'; 'tfmfa exec' works without them)`));
   } else if (without.length) {

@@ -1,10 +1,12 @@
 import type { AwsCredentials } from '../session/credentials.ts';
+import { regionChanges } from './region.ts';
+import { setting, variableName } from './variables.ts';
 
 /**
  * The environment contract of a child process, in one place: the exec path, the shim path, the ticket
  * (and so the shell launcher) all apply exactly these changes.
  */
-export const MARKER_VARIABLE = 'TFMFA_PROFILE';
+export const MARKER_VARIABLE = variableName('marker');
 export const AWS_VAULT_MARKER = 'AWS_VAULT';
 
 /** A profile variable left beside injected keys makes some SDKs prefer the profile. */
@@ -28,24 +30,19 @@ export function sessionChanges(credentials: AwsCredentials, profile: string): En
   return changes;
 }
 
-/**
- * The region rule: AWS_REGION, else AWS_DEFAULT_REGION, else the profile's region; whichever of the two
- * variables is missing is set to it (boto3 reads only AWS_DEFAULT_REGION, the Go SDK AWS_REGION).
- */
-export function regionChanges(current: NodeJS.ProcessEnv, profileRegion: string | undefined): EnvironmentChanges {
-  const region = current.AWS_REGION || current.AWS_DEFAULT_REGION || profileRegion;
-  const set: Record<string, string> = {};
-  if (region) {
-    if (!current.AWS_REGION) set.AWS_REGION = region;
-    if (!current.AWS_DEFAULT_REGION) set.AWS_DEFAULT_REGION = region;
-  }
-  return { set, unset: [] };
-}
-
 export function mergeChanges(a: EnvironmentChanges, b: EnvironmentChanges): EnvironmentChanges {
   const set = { ...a.set, ...b.set };
   const unset = [...new Set([...a.unset, ...b.unset])].filter((name) => !(name in set));
   return { set, unset };
+}
+
+/**
+ * What a child started from `current` gets: the session's changes (credentials, overlay, marker), then the
+ * region rule decided on `current`, then `extra` (the shim stack), later ones winning.
+ */
+export function childChanges(current: NodeJS.ProcessEnv, changes: EnvironmentChanges, region: string | undefined, extra?: EnvironmentChanges): EnvironmentChanges {
+  const withRegion = mergeChanges(changes, regionChanges(current, region));
+  return extra ? mergeChanges(withRegion, extra) : withRegion;
 }
 
 /** A copy of `env` with the changes applied; only string values survive (as execve needs). */
@@ -57,15 +54,59 @@ export function applyChanges(env: NodeJS.ProcessEnv, changes: EnvironmentChanges
   return result;
 }
 
+/** The profile named by ours or aws-vault's marker, if any. */
+export function markerProfile(env: NodeJS.ProcessEnv): string | undefined {
+  return setting(env, 'marker') || env[AWS_VAULT_MARKER] || undefined;
+}
+
 /**
  * A session is already in the environment for `profile` (any profile when omitted): ours or aws-vault's marker,
  * with either keys or an `exec --server` credential endpoint.
  */
 export function hasSessionFor(env: NodeJS.ProcessEnv, profile?: string): boolean {
-  const marker = env[MARKER_VARIABLE] || env[AWS_VAULT_MARKER];
+  const marker = markerProfile(env);
   if (!marker) return false;
   const keys = Boolean(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY);
   const endpoint = Boolean(env.AWS_CONTAINER_CREDENTIALS_FULL_URI && env.AWS_CONTAINER_AUTHORIZATION_TOKEN);
   if (!keys && !endpoint) return false;
   return profile === undefined || marker === profile;
+}
+
+/** The variables that point a child at the config overlay, and tfmfa itself (nested) back at the user's files. */
+export function overlayChanges(overlay: { configPath: string; credentialsPath: string }, realFiles: { configPath: string; credentialsPath: string }): EnvironmentChanges {
+  return {
+    set: {
+      AWS_CONFIG_FILE: overlay.configPath,
+      AWS_SHARED_CREDENTIALS_FILE: overlay.credentialsPath,
+      [variableName('realConfigFile')]: realFiles.configPath,
+      [variableName('realCredentialsFile')]: realFiles.credentialsPath,
+    },
+    unset: [],
+  };
+}
+
+/**
+ * Variables that would make an SDK take credentials from somewhere else than tfmfa's credential server (the
+ * environment comes first in every default chain), or talk to another endpoint or with another token.
+ */
+export const SERVER_UNSET = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_CREDENTIAL_EXPIRATION',
+  ...PROFILE_VARIABLES,
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+] as const;
+
+/** What the child's environment gets in server mode (before the region rule and the overlay). */
+export function serverChanges(url: string, token: string, profile: string): EnvironmentChanges {
+  return {
+    set: {
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: url,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: token,
+      [MARKER_VARIABLE]: profile,
+    },
+    unset: [...SERVER_UNSET],
+  };
 }

@@ -1,10 +1,10 @@
 import { debug } from '../debug.ts';
-import { overlayEnabled } from '../overlay/enabled.ts';
-import { ENTRY_POINT, overlayChanges, overlayOrWarn } from '../overlay/overlay.ts';
-import { minimumTtlSeconds } from '../environment/settings.ts';
+import { overlayEnabled } from '../environment/variables.ts';
+import { ENTRY_POINT, overlayOrWarn } from '../overlay/overlay.ts';
+import { minimumTtlSeconds } from '../environment/variables.ts';
 import { currentUser, profileSession, type LoadedChain, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
 import { writeTicket } from '../store/ticket-write.ts';
-import { mergeChanges, sessionChanges, type EnvironmentChanges } from '../environment/changes.ts';
+import { mergeChanges, overlayChanges, sessionChanges, type EnvironmentChanges } from '../environment/changes.ts';
 
 export interface SessionEnvironment {
   session: ProfileSession;

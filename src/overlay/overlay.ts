@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ALL_CREDENTIAL_KEYS } from '../config/kinds/index.ts';
+import { SECRET_KEYS as SECRET_KEY_NAMES } from '../config/kinds/static-keys.ts';
 import { chainNeedsSession, resolveChain } from '../config/resolve.ts';
 import type { AwsFiles } from '../config/types.ts';
 import { debug, warnOnce } from '../debug.ts';
-import type { EnvironmentChanges } from '../environment/changes.ts';
 import { shWord } from '../output/shell-formats.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
+import { overlayPaths, overlayRoot } from '../store/layout.ts';
 import { CacheUnavailableError, ensurePrivateDir, warnUncached } from '../store/private-path.ts';
 import { configSectionProfile, editSections, type SectionEdit } from './ini-filter.ts';
 
@@ -20,13 +21,9 @@ import { configSectionProfile, editSections, type SectionEdit } from './ini-filt
  */
 const FORMAT = 2;
 
-/** Keys an SDK ranks ahead of credential_process, or that would make it try MFA/SSO itself. */
-const SHADOWING_KEYS = [
-  'role_arn', 'source_profile', 'credential_source', 'mfa_serial', 'mfa_process', 'external_id', 'role_session_name', 'duration_seconds',
-  'sso_session', 'sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name', 'sso_registration_scopes',
-  'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'credential_process',
-];
-const SECRET_KEYS = new Set(['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token']);
+/** Keys an SDK ranks ahead of credential_process, or that would make it try MFA/SSO itself: every kind's. */
+const SHADOWING_KEYS = ALL_CREDENTIAL_KEYS;
+const SECRET_KEYS: ReadonlySet<string> = new Set(SECRET_KEY_NAMES);
 
 export interface Overlay {
   configPath: string;
@@ -105,12 +102,11 @@ export function renderOverlayConfig(context: OverlayContext, configText: string)
 export function ensureOverlay(context: OverlayContext): Overlay {
   const { files } = context;
   const id = createHash('sha256').update(`${files.configPath}\n${files.credentialsPath}`).digest('hex').slice(0, 16);
-  const dir = join(context.cacheDir, 'overlay', id);
-  ensurePrivateDir(join(context.cacheDir, 'overlay'));
+  const { dir, configPath, credentialsPath, stampPath } = overlayPaths(context.cacheDir, id);
+  ensurePrivateDir(overlayRoot(context.cacheDir));
   ensurePrivateDir(dir);
-  const overlay = { configPath: join(dir, 'config'), credentialsPath: join(dir, 'credentials') };
+  const overlay = { configPath, credentialsPath };
   const stamp = JSON.stringify({ format: FORMAT, config: fileStamp(files.configPath), credentials: fileStamp(files.credentialsPath), node: context.node, entry: context.entryPoint });
-  const stampPath = join(dir, 'source.json');
   try {
     const previous = JSON.parse(readFileSync(stampPath, 'utf8')) as { stamp: string; rewritten: string[] };
     if (previous.stamp === stamp && statSync(overlay.configPath).isFile()) return { ...overlay, rewritten: previous.rewritten };
@@ -149,17 +145,4 @@ export function overlayOrWarn(context: OverlayContext): Overlay | null {
     debug(`config overlay skipped: ${(error as Error).message}`);
     return null;
   }
-}
-
-/** The variables that point a child at the overlay, and tfmfa itself back at the user's files. */
-export function overlayChanges(overlay: Overlay, files: AwsFiles): EnvironmentChanges {
-  return {
-    set: {
-      AWS_CONFIG_FILE: overlay.configPath,
-      AWS_SHARED_CREDENTIALS_FILE: overlay.credentialsPath,
-      TFMFA_CONFIG_FILE: files.configPath,
-      TFMFA_CREDENTIALS_FILE: files.credentialsPath,
-    },
-    unset: [],
-  };
 }

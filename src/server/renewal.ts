@@ -1,5 +1,4 @@
 import { UserError } from '../errors.ts';
-import { minimumTtlSeconds } from '../environment/settings.ts';
 import type { AwsCredentials } from '../session/credentials.ts';
 import { profileSession, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
 
@@ -11,9 +10,7 @@ export const SERVER_MIN_TTL_SECONDS = 16 * 60;
 
 /** The request the server resolves with: TFMFA_MIN_TTL raised to the server's floor. */
 export function serverRequest(request: SessionRequest): SessionRequest {
-  const env = request.env ?? process.env;
-  const minTtl = Math.max(minimumTtlSeconds(env), SERVER_MIN_TTL_SECONDS);
-  return { ...request, env: { ...env, TFMFA_MIN_TTL: String(minTtl) } };
+  return { ...request, minTtlFloor: SERVER_MIN_TTL_SECONDS };
 }
 
 /** The same request without `--mfa-token`: a TOTP code is accepted once, so only the first resolution uses it. */

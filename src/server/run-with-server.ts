@@ -1,12 +1,12 @@
 import { debug, warn } from '../debug.ts';
 import { oneLine } from '../errors.ts';
-import { applyChanges, mergeChanges, regionChanges } from '../environment/changes.ts';
-import { overlayEnabled } from '../overlay/enabled.ts';
-import { ENTRY_POINT, overlayChanges, overlayOrWarn } from '../overlay/overlay.ts';
+import { applyChanges, childChanges, mergeChanges, overlayChanges, serverChanges } from '../environment/changes.ts';
+import { overlayEnabled } from '../environment/variables.ts';
+import { ENTRY_POINT, overlayOrWarn } from '../overlay/overlay.ts';
 import { currentUser, profileSession, type SessionRequest } from '../session/profile-session.ts';
 import { newToken } from './auth.ts';
 import { mirrorEnd, startChild, type ChildEnd } from '../launch/child.ts';
-import { defaultProfileShadows, serverChanges } from './child-environment.ts';
+import { defaultProfileShadows } from './child-environment.ts';
 import { startCredentialServer } from './credential-server.ts';
 import { credentialSupplier, serverRequest } from './renewal.ts';
 
@@ -48,8 +48,7 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
       const overlay = overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: ENTRY_POINT, user: currentUser(env) });
       if (overlay) changes = mergeChanges(changes, overlayChanges(overlay, session.files));
     }
-    changes = mergeChanges(changes, regionChanges(env, session.chain.region));
-    const child = startChild(options.file, options.argv, applyChanges(env, changes));
+    const child = startChild(options.file, options.argv, applyChanges(env, childChanges(env, changes, session.chain.region)));
     debug(`running ${options.file} (pid ${child.pid ?? '?'}) with the credential server`);
     end = await child.ended;
   } finally {

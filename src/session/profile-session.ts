@@ -4,7 +4,8 @@ import { loadAwsFiles } from '../config/load.ts';
 import { awsFilePaths, type AwsFilePaths } from '../config/paths.ts';
 import { resolveChain } from '../config/resolve.ts';
 import type { AwsFiles, Chain } from '../config/types.ts';
-import { cacheDirectory, lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../environment/settings.ts';
+import { stsRegion } from '../environment/region.ts';
+import { cacheDirectory, lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../environment/variables.ts';
 import type { AwsCredentials } from './credentials.ts';
 import { resolveCredentials } from './resolve-credentials.ts';
 
@@ -17,6 +18,8 @@ export interface SessionRequest {
   useSession?: boolean;
   /** `--session-ttl` as given. */
   sessionTtl?: string;
+  /** Credentials with less time left than this are renewed, whatever TFMFA_MIN_TTL says (the credential server's floor). */
+  minTtlFloor?: number;
 }
 
 export interface ProfileSession {
@@ -58,9 +61,9 @@ export async function loadChain(profile: string, env: NodeJS.ProcessEnv = proces
   return chainIn(await loadAwsFiles(awsFilePaths(env)), profile, env, loadedAtMs);
 }
 
-/** Region for STS calls: the environment's, else the profile's, else us-east-1. */
-export function stsRegion(chain: Chain, env: NodeJS.ProcessEnv): string {
-  return env.AWS_REGION || env.AWS_DEFAULT_REGION || chain.region || 'us-east-1';
+/** The refresh margin a request resolves with: TFMFA_MIN_TTL, raised to the request's floor. */
+export function minimumTtlFor(request: SessionRequest): number {
+  return Math.max(minimumTtlSeconds(request.env ?? process.env), request.minTtlFloor ?? 0);
 }
 
 /**
@@ -76,11 +79,11 @@ export async function profileSession(request: SessionRequest, loaded?: LoadedCha
     ...(endpoint ? { endpoint } : {}),
     paths,
     cacheDir,
-    minTtlSeconds: minimumTtlSeconds(env),
+    minTtlSeconds: minimumTtlFor(request),
     lockTimeoutSeconds: lockTimeoutSeconds(env),
     useSession: request.useSession ?? true,
     sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env),
-    region: stsRegion(chain, env),
+    region: stsRegion(env, chain.region),
     ...(request.mfaToken !== undefined ? { mfaToken: request.mfaToken } : {}),
   });
   return { paths, files, chain, credentials, fromCache, cacheDir, loadedAtMs };

@@ -1,5 +1,4 @@
 import type { Chain, RoleStep, SourceStep } from '../config/types.ts';
-import { ROLE_CHAINING_LIMIT } from '../environment/settings.ts';
 
 /**
  * The session strategy, as a pure plan: which STS calls turn a chain's source into the profile's credentials,
@@ -13,6 +12,9 @@ import { ROLE_CHAINING_LIMIT } from '../environment/settings.ts';
  * - Any other source (temporary keys, credential_source, credential_process, SSO): roles are assumed from it,
  *   the first with the MFA code when the chain has a device.
  */
+/** AWS limits a role assumed with temporary credentials (role chaining) to one hour. */
+export const ROLE_CHAINING_LIMIT = 3600;
+
 export interface GetSessionTokenStep {
   kind: 'get-session-token';
   cacheKey: string;

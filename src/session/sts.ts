@@ -1,4 +1,5 @@
 import { debug } from '../debug.ts';
+import { setting } from '../environment/variables.ts';
 import type { AwsCredentials } from './credentials.ts';
 import { classifyStsError } from './sts-errors.ts';
 
@@ -19,10 +20,9 @@ export interface AssumeRoleInput {
   tokenCode?: string;
 }
 
-/** STS request timeout in seconds (`TFMFA_STS_TIMEOUT`, default 20). */
+/** STS request timeout (`TFMFA_STS_TIMEOUT`, validated by the environment contract). */
 function timeoutMs(): number {
-  const seconds = Number(process.env.TFMFA_STS_TIMEOUT ?? 20);
-  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 20) * 1000;
+  return setting(process.env, 'stsTimeout') * 1000;
 }
 
 type StsModule = typeof import('@aws-sdk/client-sts');

@@ -1,3 +1,5 @@
+import { setting } from '../environment/variables.ts';
+
 /**
  * Tool invocations that need no AWS credentials: a shim runs them straight through, without a prompt.
  * The one list, also baked into the shell launcher at build time. `TFMFA_PASSTHROUGH` overrides it per tool:
@@ -26,5 +28,5 @@ function listFor(tool: string, override: string | undefined): readonly string[] 
 export function isPassthrough(tool: string, args: readonly string[], env: NodeJS.ProcessEnv): boolean {
   let index = 0;
   while (index < args.length && GLOBAL_OPTION.test(args[index] as string)) index++;
-  return listFor(tool, env.TFMFA_PASSTHROUGH).includes(args[index] ?? '');
+  return listFor(tool, setting(env, 'passthrough')).includes(args[index] ?? '');
 }

@@ -1,7 +1,6 @@
 import { NoCredentialsError, ProfileNotFoundError, chainNeedsSession } from '../config/resolve.ts';
 import { debug } from '../debug.ts';
-import { mergeChanges, regionChanges, type EnvironmentChanges } from '../environment/changes.ts';
-import { sessionEnvironment } from '../launch/session-environment.ts';
+import { sessionEnvironment, type SessionEnvironment } from '../launch/session-environment.ts';
 import { loadChain, type LoadedChain } from '../session/profile-session.ts';
 
 /**
@@ -9,7 +8,7 @@ import { loadChain, type LoadedChain } from '../session/profile-session.ts';
  * (the profile does not exist, has no credentials, or needs neither MFA nor a role): a shim never breaks a
  * tool that already works.
  */
-export async function shimSessionChanges(profile: string, env: NodeJS.ProcessEnv): Promise<EnvironmentChanges | null> {
+export async function shimSessionChanges(profile: string, env: NodeJS.ProcessEnv): Promise<SessionEnvironment | null> {
   let loaded: LoadedChain;
   try {
     loaded = await loadChain(profile, env);
@@ -24,7 +23,7 @@ export async function shimSessionChanges(profile: string, env: NodeJS.ProcessEnv
     }
     throw error;
   }
-  const { session, changes, region } = await sessionEnvironment({ profile, env }, loaded);
-  debug(`profile '${profile}': ${session.fromCache ? 'cached session' : 'new session'}, ticket written`);
-  return mergeChanges(changes, regionChanges(env, region));
+  const prepared = await sessionEnvironment({ profile, env }, loaded);
+  debug(`profile '${profile}': ${prepared.session.fromCache ? 'cached session' : 'new session'}, ticket written`);
+  return prepared;
 }

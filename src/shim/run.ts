@@ -1,6 +1,6 @@
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
-import { applyChanges, hasSessionFor, mergeChanges, regionChanges, type EnvironmentChanges } from '../environment/changes.ts';
+import { applyChanges, childChanges, hasSessionFor, markerProfile, type EnvironmentChanges } from '../environment/changes.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
 import { pushStack } from './loop-guard.ts';
 import { isPassthrough } from './passthrough.ts';
@@ -26,7 +26,7 @@ export async function runShim(tool: string, args: string[], entryPoint = process
   debug(`shim ${tool}: real binary ${real}`);
 
   if (hasSessionFor(env)) {
-    debug(`session for '${env.TFMFA_PROFILE || env.AWS_VAULT}' already in the environment: passing through`);
+    debug(`session for '${markerProfile(env)}' already in the environment: passing through`);
     return replaceProcess(real, argv, applyChanges(env, stack));
   }
   if (isPassthrough(tool, args, env)) {
@@ -37,11 +37,10 @@ export async function runShim(tool: string, args: string[], entryPoint = process
   const { profile, ticket } = lookUpTicket(env);
   if (ticket) {
     debug(`profile '${profile}': ticket hit`);
-    const changes = mergeChanges(mergeChanges(ticket.changes, regionChanges(env, ticket.region)), stack);
-    return replaceProcess(real, argv, applyChanges(env, changes));
+    return replaceProcess(real, argv, applyChanges(env, childChanges(env, ticket.changes, ticket.region, stack)));
   }
   debug(`profile '${profile}': no valid ticket, resolving`);
   const { shimSessionChanges } = await import('./resolve-session.ts');
-  const changes = await shimSessionChanges(profile, env);
-  return replaceProcess(real, argv, applyChanges(env, changes ? mergeChanges(changes, stack) : stack));
+  const session = await shimSessionChanges(profile, env);
+  return replaceProcess(real, argv, applyChanges(env, session ? childChanges(env, session.changes, session.region, stack) : stack));
 }

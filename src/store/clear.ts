@@ -1,9 +1,9 @@
 import { lstatSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.ts';
 import { removeFile } from './atomic-write.ts';
+import { checkPrivate } from './private-path.ts';
 import { cacheFileName, SessionCache } from './session-cache.ts';
-import { ticketsDir } from './layout.ts';
+import { FILE_NAMES, overlayRoot, ticketsDir } from './layout.ts';
 import { removeTicket } from './ticket-write.ts';
 
 /**
@@ -12,10 +12,6 @@ import { removeTicket } from './ticket-write.ts';
  * unexpected loses nothing else. Long-term keys are never in the cache, and the user's files are never opened.
  */
 
-const SESSION_FILE = /^[0-9a-f]{40}\.json(\.\d+\.[0-9a-f]+\.tmp)?$/;
-const TICKET_FILE = /^(.+)\.(ticket|deadline)(\.\d+(\.[0-9a-f]+)?\.tmp)?$/;
-const OVERLAY_DIR = /^[0-9a-f]{16}$/;
-const OVERLAY_FILE = /^(config|credentials|source\.json)(\.\d+\.[0-9a-f]+\.tmp)?$/;
 
 function isRealDirectory(path: string): boolean {
   try {
@@ -30,18 +26,7 @@ function isRealDirectory(path: string): boolean {
  * or a directory owned by someone else: tfmfa never wrote there. An open mode is no reason to keep secrets around.
  */
 export function ownCacheDir(cacheDir: string): boolean {
-  let stat;
-  try {
-    stat = lstatSync(cacheDir);
-  } catch {
-    return false;
-  }
-  if (!stat.isDirectory()) throw new UserError(`cache path ${cacheDir} is not a directory (or is a symlink): tfmfa keeps nothing there; check TFMFA_CACHE_DIR`);
-  const uid = process.getuid?.();
-  if (uid !== undefined && stat.uid !== uid) {
-    throw new UserError(`cache directory ${cacheDir} is owned by uid ${stat.uid}, not you (uid ${uid}): tfmfa keeps nothing there; check TFMFA_CACHE_DIR`);
-  }
-  return true;
+  return checkPrivate(cacheDir, 'dir', { allowOpenMode: true });
 }
 
 function namesIn(dir: string): string[] {
@@ -70,7 +55,7 @@ export function clearEverything(cacheDir: string): ClearedAll {
   const cache = new SessionCache(cacheDir);
   const labels = new Map(cache.list().map((entry) => [cacheFileName(entry.key), entry.label]));
   for (const name of namesIn(cache.sessionsDir)) {
-    if (!SESSION_FILE.test(name) || !removeFile(join(cache.sessionsDir, name))) continue;
+    if (!FILE_NAMES.session.test(name) || !removeFile(join(cache.sessionsDir, name))) continue;
     const label = labels.get(name);
     if (label !== undefined) result.sessions.push(label);
     else result.otherSessionFiles++;
@@ -78,18 +63,18 @@ export function clearEverything(cacheDir: string): ClearedAll {
   const tickets = new Set<string>();
   const ticketDir = ticketsDir(cacheDir);
   for (const name of namesIn(ticketDir)) {
-    const match = TICKET_FILE.exec(name);
+    const match = FILE_NAMES.ticket.exec(name);
     if (match && removeFile(join(ticketDir, name)) && !match[3]) tickets.add(match[1] as string);
   }
   result.tickets = [...tickets].sort();
-  const overlayRoot = join(cacheDir, 'overlay');
-  for (const id of namesIn(overlayRoot)) {
-    const dir = join(overlayRoot, id);
-    if (!OVERLAY_DIR.test(id) || !isRealDirectory(dir)) continue;
-    for (const name of namesIn(dir)) if (OVERLAY_FILE.test(name)) removeFile(join(dir, name));
+  const overlays = overlayRoot(cacheDir);
+  for (const id of namesIn(overlays)) {
+    const dir = join(overlays, id);
+    if (!FILE_NAMES.overlayDir.test(id) || !isRealDirectory(dir)) continue;
+    for (const name of namesIn(dir)) if (FILE_NAMES.overlayFile.test(name)) removeFile(join(dir, name));
     if (removeDir(dir)) result.overlays++;
   }
-  removeDir(overlayRoot);
+  removeDir(overlays);
   return result;
 }
 

@@ -1,5 +1,21 @@
-/** Where a profile's ticket and its deadline stamp live: `<cache>/tickets/<profile>.ticket|.deadline`. */
+/**
+ * The cache layout, the one place that knows where tfmfa keeps what (README: "Cache and its protection"):
+ *
+ *   <cache>/sessions/<sha256(key)>.json     MFA sessions and role credentials
+ *   <cache>/tickets/<profile>.ticket        what a shim needs to launch without Node (+ .deadline stamp)
+ *   <cache>/overlay/<id>/config|credentials|source.json     the config overlay
+ *   <cache>/locks/salt                      the per-user salt of the lock names
+ *
+ * Also the names of the files tfmfa writes there (with the temp names of atomic writes), so that `clear`
+ * removes exactly those. On the shim's hot path: builtins through process.getBuiltinModule.
+ */
 const { join } = process.getBuiltinModule('node:path');
+
+export const CACHE_SUBDIRECTORIES = ['sessions', 'tickets', 'overlay', 'locks'] as const;
+
+export function sessionsDir(cacheDir: string): string {
+  return join(cacheDir, 'sessions');
+}
 
 export function ticketsDir(cacheDir: string): string {
   return join(cacheDir, 'tickets');
@@ -9,3 +25,33 @@ export function ticketPaths(cacheDir: string, profile: string): { ticket: string
   const base = join(ticketsDir(cacheDir), profile);
   return { ticket: `${base}.ticket`, deadline: `${base}.deadline` };
 }
+
+export function overlayRoot(cacheDir: string): string {
+  return join(cacheDir, 'overlay');
+}
+
+/** One overlay directory per pair of user files (`id` is a hash of their identity). */
+export function overlayPaths(cacheDir: string, id: string): { dir: string; configPath: string; credentialsPath: string; stampPath: string } {
+  const dir = join(overlayRoot(cacheDir), id);
+  return { dir, configPath: join(dir, 'config'), credentialsPath: join(dir, 'credentials'), stampPath: join(dir, 'source.json') };
+}
+
+export function locksDir(cacheDir: string): string {
+  return join(cacheDir, 'locks');
+}
+
+export function saltPath(cacheDir: string): string {
+  return join(locksDir(cacheDir), 'salt');
+}
+
+/** A temp file of an atomic write: `<name>.<pid>.<n>.tmp`. */
+const TEMP = String.raw`(\.\d+(\.[0-9a-f]+)?\.tmp)?`;
+
+/** File names tfmfa writes, by directory; `clear` removes only these. */
+export const FILE_NAMES = {
+  session: new RegExp(String.raw`^[0-9a-f]{40}\.json${TEMP}$`),
+  /** Group 1 is the profile; group 3 is set for a temp file. */
+  ticket: new RegExp(String.raw`^(.+)\.(ticket|deadline)${TEMP}$`),
+  overlayDir: /^[0-9a-f]{16}$/,
+  overlayFile: new RegExp(String.raw`^(config|credentials|source\.json)${TEMP}$`),
+} as const;

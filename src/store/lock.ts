@@ -3,6 +3,7 @@ import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } fr
 import { join } from 'node:path';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
+import { locksDir, saltPath } from './layout.ts';
 import { CacheUnavailableError, ensurePrivateDir } from './private-path.ts';
 
 const POLL_MS = 100;
@@ -27,16 +28,16 @@ type TryLock = () => Promise<Release | null>;
  * take over. Elsewhere it is a proper-lockfile lock directory with a heartbeat.
  */
 export async function withLock<T>(options: LockOptions, work: () => Promise<T>): Promise<T> {
-  const locksDir = join(options.cacheDir, 'locks');
+  const locks = locksDir(options.cacheDir);
   const name = createHash('sha256').update(options.key).digest('hex').slice(0, 40);
   let tryLock: TryLock;
   try {
-    ensurePrivateDir(locksDir);
-    tryLock = process.platform === 'linux' ? socketLock(locksDir, name) : await directoryLock(locksDir, name);
+    ensurePrivateDir(locks);
+    tryLock = process.platform === 'linux' ? socketLock(options.cacheDir, name) : await directoryLock(locks, name);
   } catch (error) {
     // A full or read-only disk: the caller works without the cache (and so without the lock).
     if (error instanceof UserError) throw error;
-    throw new CacheUnavailableError(`cannot prepare the lock in ${locksDir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new CacheUnavailableError(`cannot prepare the lock in ${locks} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   let release = await tryLock();
@@ -59,8 +60,8 @@ export async function withLock<T>(options: LockOptions, work: () => Promise<T>):
  * A per-user random salt (0600, in the 0700 cache) makes the socket names unguessable, so another user cannot
  * squat them. The first writer wins through link(2); everyone then reads the same salt.
  */
-function userSalt(locksDir: string): string {
-  const path = join(locksDir, 'salt');
+function userSalt(cacheDir: string): string {
+  const path = saltPath(cacheDir);
   try {
     return readFileSync(path, 'utf8').trim();
   } catch {
@@ -79,8 +80,8 @@ function userSalt(locksDir: string): string {
   }
 }
 
-function socketLock(locksDir: string, name: string): TryLock {
-  const address = `\0tfmfa-${process.getuid?.() ?? 0}-${userSalt(locksDir)}-${name}`;
+function socketLock(cacheDir: string, name: string): TryLock {
+  const address = `\0tfmfa-${process.getuid?.() ?? 0}-${userSalt(cacheDir)}-${name}`;
   return async () => {
     const net = await import('node:net');
     const server = net.createServer();

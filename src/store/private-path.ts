@@ -1,7 +1,74 @@
-import { existsSync, lstatSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { warnOnce } from '../debug.ts';
+import { variableName } from '../environment/variables.ts';
 import { UserError } from '../errors.ts';
+
+/**
+ * The private-path rule, the one check behind every reader and writer of the cache (the shell launcher
+ * mirrors it with test -O / -L and a mode probe): a path tfmfa uses must be a real directory (or regular
+ * file), not a symlink, owned by the current user, and closed to group and others.
+ *
+ * On the shim's hot path: builtins come through process.getBuiltinModule.
+ */
+const { existsSync, lstatSync, mkdirSync } = process.getBuiltinModule('node:fs');
+const { dirname } = process.getBuiltinModule('node:path');
+
+export type PathKind = 'dir' | 'file';
+
+export type PathProblem =
+  | { problem: 'missing' }
+  | { problem: 'wrong-type'; symlink: boolean }
+  | { problem: 'foreign-owner'; uid: number; me: number }
+  | { problem: 'open-mode'; mode: string };
+
+/** What is wrong with `path` under the rule, or null when nothing is. Never throws. */
+export function privatePathProblem(path: string, kind: PathKind): PathProblem | null {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return { problem: 'missing' };
+  }
+  if (stat.isSymbolicLink() || (kind === 'dir' ? !stat.isDirectory() : !stat.isFile())) return { problem: 'wrong-type', symlink: stat.isSymbolicLink() };
+  const me = process.getuid?.();
+  if (me !== undefined && stat.uid !== me) return { problem: 'foreign-owner', uid: stat.uid, me };
+  if ((stat.mode & 0o077) !== 0) return { problem: 'open-mode', mode: (stat.mode & 0o777).toString(8) };
+  return null;
+}
+
+export function isPrivate(path: string, kind: PathKind): boolean {
+  return privatePathProblem(path, kind) === null;
+}
+
+/** The problem in words, and the fix, for errors and for doctor. */
+export function explainProblem(path: string, kind: PathKind, found: Exclude<PathProblem, { problem: 'missing' }>): { what: string; fix: string } {
+  const elsewhere = `set ${variableName('cacheDir')} to a directory of your own`;
+  switch (found.problem) {
+    case 'wrong-type':
+      return { what: `${path} is ${found.symlink ? 'a symlink' : `not a ${kind === 'dir' ? 'directory' : 'regular file'}`}: tfmfa refuses to use it`, fix: `remove it (rm -r ${path}) or ${elsewhere}` };
+    case 'foreign-owner':
+      return { what: `${path} is owned by uid ${found.uid}, not you (uid ${found.me})`, fix: `remove it (sudo rm -r ${path}) or ${elsewhere}` };
+    case 'open-mode':
+      return { what: `${path} is open to other users (mode ${found.mode})`, fix: `chmod ${kind === 'dir' ? '700' : '600'} ${path}` };
+  }
+}
+
+/** Throws the rule's one-line error for `path`; a missing path is `false` (nothing there yet). */
+export function checkPrivate(path: string, kind: PathKind, options: { allowOpenMode?: boolean } = {}): boolean {
+  const found = privatePathProblem(path, kind);
+  if (found === null) return true;
+  const elsewhere = variableName('cacheDir');
+  switch (found.problem) {
+    case 'missing':
+      return false;
+    case 'wrong-type':
+      throw new UserError(`cache path ${path} is not a ${kind === 'dir' ? 'directory' : 'regular file'} (or is a symlink): remove it or set ${elsewhere} elsewhere`);
+    case 'foreign-owner':
+      throw new UserError(`cache ${kind === 'dir' ? 'directory' : 'file'} ${path} is owned by uid ${found.uid}, not you (uid ${found.me}): remove it or set ${elsewhere} to a directory of your own`);
+    case 'open-mode':
+      if (options.allowOpenMode) return true;
+      throw new UserError(`cache ${kind === 'dir' ? 'directory' : 'file'} ${path} is open to other users (mode ${found.mode}): run 'chmod ${kind === 'dir' ? '700' : '600'} ${path}'`);
+  }
+}
 
 /** The cache directory cannot be created (read-only or full disk, no permission): tfmfa can still work uncached. */
 export class CacheUnavailableError extends UserError {}
@@ -11,30 +78,14 @@ export function warnUncached(error: Error): void {
   warnOnce('cache-unavailable', `${error.message}: continuing without a session cache`);
 }
 
-/**
- * Makes sure `path` is a directory only its owner can use: created 0700 if missing,
- * refused when it is a symlink, owned by another user, or open to group/others.
- */
+/** Makes sure `path` is a private directory: created 0700 if missing, else checked by the rule. */
 export function ensurePrivateDir(path: string): void {
   try {
     mkdirSync(path, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new CacheUnavailableError(`cannot create cache directory ${path}: ${realMkdirError(path, error as Error).message}; set TFMFA_CACHE_DIR to a writable directory`);
+    throw new CacheUnavailableError(`cannot create cache directory ${path}: ${realMkdirError(path, error as Error).message}; set ${variableName('cacheDir')} to a writable directory`);
   }
-  checkPrivateDir(path);
-}
-
-export function checkPrivateDir(path: string): void {
-  const stat = lstatSync(path);
-  if (!stat.isDirectory()) throw new UserError(`cache path ${path} is not a directory (or is a symlink): remove it or set TFMFA_CACHE_DIR elsewhere`);
-  const uid = process.getuid?.();
-  if (uid !== undefined && stat.uid !== uid) {
-    throw new UserError(`cache directory ${path} is owned by uid ${stat.uid}, not you (uid ${uid}): remove it or set TFMFA_CACHE_DIR to a directory of your own`);
-  }
-  if ((stat.mode & 0o077) !== 0) {
-    const mode = (stat.mode & 0o777).toString(8);
-    throw new UserError(`cache directory ${path} is open to other users (mode ${mode}): run 'chmod 700 ${path}'`);
-  }
+  checkPrivate(path, 'dir');
 }
 
 /** A recursive mkdir reports ENOENT on a read-only file system; a plain one, when the parent exists, says EROFS. */

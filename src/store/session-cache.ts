@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { debug, warnOnce } from '../debug.ts';
 import { removeFile, writeFileAtomic } from './atomic-write.ts';
 import type { AwsCredentials } from '../session/credentials.ts';
+import { sessionsDir } from './layout.ts';
 import { ensurePrivateDir } from './private-path.ts';
 
 /** One cached temporary credential: an MFA session or an assumed role. Never long-term keys. */
@@ -37,7 +38,7 @@ export class SessionCache {
 
   constructor(dir: string) {
     this.dir = dir;
-    this.sessionsDir = join(dir, 'sessions');
+    this.sessionsDir = sessionsDir(dir);
   }
 
   /** Creates (or checks) the directories; throws a UserError for a directory others can use. */

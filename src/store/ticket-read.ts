@@ -1,16 +1,10 @@
 import { parseTicket, TICKET_PROFILE, type Ticket } from './ticket-format.ts';
 import { ticketPaths, ticketsDir } from './layout.ts';
+import { isPrivate } from './private-path.ts';
 
 // The shim's hot path: builtins through process.getBuiltinModule, which skips building the ESM namespace of
 // node:fs (measured at ~6 ms of a ~70 ms start).
-const { lstatSync, readFileSync, statSync } = process.getBuiltinModule('node:fs');
-
-function privateToMe(path: string, kind: 'file' | 'dir'): boolean {
-  const stat = lstatSync(path);
-  const uid = process.getuid?.();
-  const typeOk = kind === 'file' ? stat.isFile() : stat.isDirectory();
-  return typeOk && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0;
-}
+const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
 
 /**
  * The profile's ticket if it is still good: owned by this user and private, its deadline not passed, written
@@ -20,7 +14,7 @@ export function readTicket(cacheDir: string, profile: string, expect: { minTtl: 
   if (!TICKET_PROFILE.test(profile)) return null;
   const paths = ticketPaths(cacheDir, profile);
   try {
-    if (!privateToMe(cacheDir, 'dir') || !privateToMe(ticketsDir(cacheDir), 'dir') || !privateToMe(paths.ticket, 'file')) return null;
+    if (!isPrivate(cacheDir, 'dir') || !isPrivate(ticketsDir(cacheDir), 'dir') || !isPrivate(paths.ticket, 'file')) return null;
     if (statSync(paths.deadline).mtimeMs <= Date.now()) return null;
     const written = statSync(paths.ticket, { bigint: true }).mtimeNs;
     const ticket = parseTicket(readFileSync(paths.ticket, 'utf8'));

@@ -1,7 +1,4 @@
-import { hasCredentialProcess } from '../config/kinds/credential-process.ts';
-import { isRoleProfile } from '../config/kinds/role.ts';
-import { isSsoProfile } from '../config/kinds/sso.ts';
-import { hasStaticKeys } from '../config/kinds/static-keys.ts';
+import { kindOfStep, listKindOf } from '../config/kinds/index.ts';
 import { loadAwsFiles } from '../config/load.ts';
 import { awsFilePaths } from '../config/paths.ts';
 import { ProfileNotFoundError, resolveChain } from '../config/resolve.ts';
@@ -30,25 +27,11 @@ export interface ProfileInfo {
 }
 
 export function profileKind(section: ProfileSection): ProfileKind {
-  if (isRoleProfile(section)) return 'role';
-  if (hasStaticKeys(section)) return 'static';
-  if (hasCredentialProcess(section)) return 'process';
-  if (isSsoProfile(section)) return 'sso';
-  if (section.credential_source?.trim()) return 'credential_source';
-  return 'none';
+  return listKindOf(section) as ProfileKind;
 }
 
 export function sourceKind(source: SourceStep): ProfileKind {
-  switch (source.kind) {
-    case 'static-keys':
-      return 'static';
-    case 'credential-process':
-      return 'process';
-    case 'credential-source':
-      return 'credential_source';
-    case 'sso':
-      return 'sso';
-  }
+  return kindOfStep(source).listName as ProfileKind;
 }
 
 /** Resolves a profile's chain with the options every command uses (the user's name in the session name). */

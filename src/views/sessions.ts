@@ -2,7 +2,7 @@ import { lstatSync } from 'node:fs';
 import type { Chain } from '../config/types.ts';
 import { SessionCache, type CacheEntry } from '../store/session-cache.ts';
 import { planChain, type PlanStep } from '../session/strategy.ts';
-import { SESSION_TTL_DEFAULT } from '../environment/settings.ts';
+import { SESSION_TTL_DEFAULT } from '../environment/variables.ts';
 import { compareNames } from './profiles.ts';
 
 /** A cached session as `tfmfa list` shows it: the entry's label and times, never its keys. */

@@ -1,10 +1,18 @@
-import type { CredentialProcessSource, ProfileSection } from '../types.ts';
+import type { CredentialProcessSource } from '../types.ts';
+import { present, providerInit, type SourceKind } from './kind.ts';
 
-/** `credential_process`: an external command printing credentials as JSON. */
-export function hasCredentialProcess(section: ProfileSection): boolean {
-  return Boolean(section.credential_process?.trim());
-}
-
-export function credentialProcessSource(profile: string, section: ProfileSection): CredentialProcessSource {
-  return { kind: 'credential-process', profile, command: (section.credential_process ?? '').trim() };
-}
+/** `credential_process`: an external command printing credentials as JSON, run by the SDK's own provider. */
+export const credentialProcess: SourceKind<CredentialProcessSource> = {
+  step: 'credential-process',
+  listName: 'process',
+  triggers: ['credential_process'],
+  keys: ['credential_process'],
+  detect: (section) => present(section, 'credential_process'),
+  parse: (profile, section) => ({ kind: 'credential-process', profile, command: (section.credential_process ?? '').trim() }),
+  async fetch(step, paths) {
+    const { fromProcess } = await import('@aws-sdk/credential-providers');
+    return fromProcess(providerInit(step.profile, paths))();
+  },
+  origin: () => 'credential_process',
+  describe: (step) => `credential_process of profile '${step.profile}'`,
+};

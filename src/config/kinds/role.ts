@@ -1,20 +1,24 @@
 import type { ProfileSection, RoleStep } from '../types.ts';
 import { checkDurationSeconds, checkExternalId, checkRoleArn, checkRoleSessionName } from '../validate.ts';
+import { present } from './kind.ts';
 
-/** A profile with `role_arn`: one AssumeRole hop. */
-export function isRoleProfile(section: ProfileSection): boolean {
-  return Boolean(section.role_arn?.trim());
-}
-
-export function roleStep(profile: string, section: ProfileSection, mfaSerial: string | undefined, defaultSessionName: string): RoleStep {
-  const step: RoleStep = {
-    kind: 'role',
-    profile,
-    roleArn: checkRoleArn(profile, (section.role_arn ?? '').trim()),
-    roleSessionName: section.role_session_name ? checkRoleSessionName(profile, section.role_session_name.trim()) : defaultSessionName,
-  };
-  if (section.external_id) step.externalId = checkExternalId(profile, section.external_id.trim());
-  if (section.duration_seconds) step.durationSeconds = checkDurationSeconds(profile, section.duration_seconds);
-  if (mfaSerial) step.mfaSerial = mfaSerial;
-  return step;
-}
+/** A profile with `role_arn`: one AssumeRole hop from its `source_profile` or `credential_source`. */
+export const role = {
+  listName: 'role',
+  triggers: ['role_arn'],
+  /** With the MFA keys, which a role hop uses (the device may be inherited from the source profile). */
+  keys: ['role_arn', 'source_profile', 'external_id', 'role_session_name', 'duration_seconds', 'mfa_serial', 'mfa_process'],
+  detect: (section: ProfileSection) => present(section, 'role_arn'),
+  parse(profile: string, section: ProfileSection, mfaSerial: string | undefined, defaultSessionName: string): RoleStep {
+    const step: RoleStep = {
+      kind: 'role',
+      profile,
+      roleArn: checkRoleArn(profile, (section.role_arn ?? '').trim()),
+      roleSessionName: section.role_session_name ? checkRoleSessionName(profile, section.role_session_name.trim()) : defaultSessionName,
+    };
+    if (section.external_id) step.externalId = checkExternalId(profile, section.external_id.trim());
+    if (section.duration_seconds) step.durationSeconds = checkDurationSeconds(profile, section.duration_seconds);
+    if (mfaSerial) step.mfaSerial = mfaSerial;
+    return step;
+  },
+} as const;

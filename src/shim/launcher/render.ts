@@ -1,4 +1,4 @@
-import { minimumTtlSeconds } from '../../environment/settings.ts';
+import { minimumTtlSeconds } from '../../environment/variables.ts';
 import { TICKET_HEADER, TICKET_NAME, TICKET_PROFILE } from '../../store/ticket-format.ts';
 import { STACK_VARIABLE } from '../loop-guard.ts';
 import { PASSTHROUGH } from '../passthrough.ts';

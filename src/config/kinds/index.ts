@@ -1,0 +1,47 @@
+import type { ProfileSection, SourceStep } from '../types.ts';
+import { credentialProcess } from './credential-process.ts';
+import { credentialSource } from './credential-source.ts';
+import type { SourceKind } from './kind.ts';
+import { role } from './role.ts';
+import { sso } from './sso.ts';
+import { staticKeys } from './static-keys.ts';
+
+export { credentialSource, role, staticKeys };
+
+/**
+ * The kinds of base credentials a profile can have, in the SDKs' precedence: static keys rank ahead of
+ * credential_process, which ranks ahead of SSO. `credential_source` is reached only from a role profile.
+ * Adding a kind: one new file, and its place in this list.
+ */
+export const BASE_KINDS: readonly AnySourceKind[] = [staticKeys, credentialProcess, sso];
+const ALL_KINDS: readonly AnySourceKind[] = [...BASE_KINDS, credentialSource];
+
+/** One of the kinds, whichever: `parse` gives the union of their steps. */
+export type AnySourceKind = { [K in SourceStep['kind']]: SourceKind<Extract<SourceStep, { kind: K }>> }[SourceStep['kind']];
+
+/** Keys of settings the SDKs honour that tfmfa does not resolve itself (web identity), but that give credentials. */
+const SDK_ONLY_TRIGGERS = ['web_identity_token_file'];
+
+/** The base kind a profile section has (static keys first), if any. */
+export function baseKindOf(section: ProfileSection): AnySourceKind | undefined {
+  return BASE_KINDS.find((kind) => kind.detect(section));
+}
+
+/** The kind behind a parsed step. */
+export function kindOfStep<S extends SourceStep>(step: S): SourceKind<S> {
+  const kind = ALL_KINDS.find((k) => k.step === step.kind);
+  if (!kind) throw new Error(`no profile kind for step ${step.kind}`);
+  return kind as unknown as SourceKind<S>;
+}
+
+/** What `tfmfa list` shows as KIND for a section: role, one of the base kinds, credential_source, or none. */
+export function listKindOf(section: ProfileSection): string {
+  if (role.detect(section)) return role.listName;
+  return ALL_KINDS.find((kind) => kind.detect(section))?.listName ?? 'none';
+}
+
+/** Every key of every kind: what the overlay removes from a profile it hands to tfmfa credential-process. */
+export const ALL_CREDENTIAL_KEYS: readonly string[] = [...new Set([...role.keys, ...ALL_KINDS.flatMap((kind) => kind.keys)])];
+
+/** Keys that give a profile credentials of its own, for any SDK. */
+export const CREDENTIAL_TRIGGERS: readonly string[] = [...new Set([...role.triggers, 'source_profile', ...ALL_KINDS.flatMap((kind) => kind.triggers), ...SDK_ONLY_TRIGGERS])];

@@ -1,0 +1,182 @@
+import { durationInRange } from './duration.ts';
+
+/**
+ * The environment contract: every variable tfmfa reads, in one table, and the one place that reads them.
+ * Each entry says what it means, its default and range, and parses the raw value (an invalid value is a
+ * one-line error naming the variable). Variables tfmfa sets for its children (the marker, the real files
+ * behind the overlay, the shim stack) are listed too, since tfmfa reads them back in nested runs.
+ *
+ * On the shim's hot path: builtins come through process.getBuiltinModule (no ESM facade to build).
+ */
+const { homedir } = process.getBuiltinModule('node:os');
+const { join } = process.getBuiltinModule('node:path');
+
+type Env = NodeJS.ProcessEnv;
+
+export interface Variable<T> {
+  name: string;
+  /** `user`: a setting; `tfmfa`: set by tfmfa for the processes it starts (and read back when nested). */
+  setBy: 'user' | 'tfmfa';
+  /** The default, as the README shows it. */
+  default: string;
+  meaning: string;
+  parse(raw: string | undefined, env: Env): T;
+}
+
+function variable<T>(spec: Variable<T>): Variable<T> {
+  return spec;
+}
+
+function home(env: Env): string {
+  return env.HOME || homedir();
+}
+
+/** Seconds within a range, from `3600`, `90m`, `8h`; empty or unset is the default. */
+function seconds(name: string, fallback: number, min: number, max: number, range: string) {
+  return (raw: string | undefined): number => (raw === undefined || raw === '' ? fallback : durationInRange(name, raw, min, max, range));
+}
+
+function text(raw: string | undefined): string | undefined {
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+export const SESSION_TTL_DEFAULT = 8 * 3600;
+export const SESSION_TTL_MIN = 900;
+export const SESSION_TTL_MAX = 129600;
+
+export const VARIABLES = {
+  cacheDir: variable({
+    name: 'TFMFA_CACHE_DIR',
+    setBy: 'user',
+    default: '$XDG_CACHE_HOME/tfmfa, else ~/.cache/tfmfa',
+    meaning: 'where sessions, tickets, the config overlay and locks are kept',
+    parse: (raw, env) => text(raw) ?? (env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'tfmfa') : join(home(env), '.cache', 'tfmfa')),
+  }),
+  sessionTtl: variable({
+    name: 'TFMFA_SESSION_TTL',
+    setBy: 'user',
+    default: '8h (15m..36h)',
+    meaning: 'lifetime of the MFA session (GetSessionToken); --session-ttl wins',
+    parse: seconds('TFMFA_SESSION_TTL', SESSION_TTL_DEFAULT, SESSION_TTL_MIN, SESSION_TTL_MAX, '15m and 36h (STS GetSessionToken limits)'),
+  }),
+  minTtl: variable({
+    name: 'TFMFA_MIN_TTL',
+    setBy: 'user',
+    default: '300 (0..43200 s)',
+    meaning: 'a cached credential with less time left than this counts as expired',
+    parse: seconds('TFMFA_MIN_TTL', 300, 0, 43200, '0 and 43200 seconds'),
+  }),
+  lockTimeout: variable({
+    name: 'TFMFA_LOCK_TIMEOUT',
+    setBy: 'user',
+    default: '180 (1..3600 s)',
+    meaning: 'how long to wait for another tfmfa holding the MFA lock (probably at its prompt)',
+    parse: seconds('TFMFA_LOCK_TIMEOUT', 180, 1, 3600, '1 and 3600 seconds'),
+  }),
+  stsTimeout: variable({
+    name: 'TFMFA_STS_TIMEOUT',
+    setBy: 'user',
+    default: '20 (1..300 s)',
+    meaning: 'timeout of one STS request',
+    parse: seconds('TFMFA_STS_TIMEOUT', 20, 1, 300, '1 and 300 seconds'),
+  }),
+  overlay: variable({
+    name: 'TFMFA_OVERLAY',
+    setBy: 'user',
+    default: 'on',
+    meaning: '0 turns the config overlay off (as exec --no-overlay does)',
+    parse: (raw) => raw !== '0',
+  }),
+  passthrough: variable({
+    name: 'TFMFA_PASSTHROUGH',
+    setBy: 'user',
+    default: 'the built-in list',
+    meaning: 'commands a shim runs without credentials, per tool: "terraform:version,fmt aws:--version"',
+    parse: text,
+  }),
+  defaultProfile: variable({
+    name: 'TFMFA_DEFAULT_PROFILE',
+    setBy: 'user',
+    default: 'default',
+    meaning: 'the profile used when neither AWS_PROFILE nor AWS_DEFAULT_PROFILE is set',
+    parse: text,
+  }),
+  debug: variable({
+    name: 'TFMFA_DEBUG',
+    setBy: 'user',
+    default: 'off',
+    meaning: '1 prints each decision on stderr (never a secret)',
+    parse: (raw) => raw === '1',
+  }),
+  federationUrl: variable({
+    name: 'TFMFA_FEDERATION_URL',
+    setBy: 'user',
+    default: "the partition's sign-in endpoint",
+    meaning: 'federation endpoint for tfmfa login (--federation-url wins)',
+    parse: text,
+  }),
+  marker: variable({
+    name: 'TFMFA_PROFILE',
+    setBy: 'tfmfa',
+    default: '-',
+    meaning: 'the marker: the profile whose session the environment already carries',
+    parse: text,
+  }),
+  realConfigFile: variable({
+    name: 'TFMFA_CONFIG_FILE',
+    setBy: 'tfmfa',
+    default: '-',
+    meaning: 'your real config file, while AWS_CONFIG_FILE names the overlay',
+    parse: text,
+  }),
+  realCredentialsFile: variable({
+    name: 'TFMFA_CREDENTIALS_FILE',
+    setBy: 'tfmfa',
+    default: '-',
+    meaning: 'your real credentials file, while AWS_SHARED_CREDENTIALS_FILE names the overlay',
+    parse: text,
+  }),
+  shimStack: variable({
+    name: 'TFMFA_SHIM_STACK',
+    setBy: 'tfmfa',
+    default: '-',
+    meaning: 'tool=real-binary for every real binary a shim started in this process tree (the loop guard)',
+    parse: (raw) => raw ?? '',
+  }),
+} as const;
+
+export type VariableKey = keyof typeof VARIABLES;
+type Parsed<K extends VariableKey> = ReturnType<(typeof VARIABLES)[K]['parse']>;
+
+/** The one reader of tfmfa's variables. */
+export function setting<K extends VariableKey>(env: Env, key: K): Parsed<K> {
+  const spec = VARIABLES[key] as Variable<Parsed<K>>;
+  return spec.parse(env[spec.name], env);
+}
+
+/** The variable's name, for messages and for the environment tfmfa gives its children. */
+export function variableName(key: VariableKey): string {
+  return VARIABLES[key].name;
+}
+
+export function cacheDirectory(env: Env = process.env): string {
+  return setting(env, 'cacheDir');
+}
+
+export function minimumTtlSeconds(env: Env = process.env): number {
+  return setting(env, 'minTtl');
+}
+
+export function lockTimeoutSeconds(env: Env = process.env): number {
+  return setting(env, 'lockTimeout');
+}
+
+export function overlayEnabled(env: Env = process.env): boolean {
+  return setting(env, 'overlay');
+}
+
+/** The MFA session's lifetime: `--session-ttl` when given, else TFMFA_SESSION_TTL, else 8 h. */
+export function sessionTtlSeconds(flag: string | undefined, env: Env = process.env): number {
+  if (flag === undefined || flag === '') return setting(env, 'sessionTtl');
+  return durationInRange('--session-ttl', flag, SESSION_TTL_MIN, SESSION_TTL_MAX, '15m and 36h (STS GetSessionToken limits)');
+}
