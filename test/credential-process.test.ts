@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { execa } from 'execa';
-import { shQuote } from '../src/output/shell-formats.ts';
+import { shQuote } from '../src/output/quoting.ts';
 import { CLI, createSandbox, SERIAL, type Sandbox } from './support/sandbox.ts';
 
 const AWS_CLI = '/usr/bin/aws';

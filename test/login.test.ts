@@ -134,7 +134,8 @@ describe('tfmfa login', () => {
   test('bad input: one line, exit 2', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['login', 'GEHC-05', '--stdout'], /^tfmfa: login: profile 'GEHC-05' not found: did you mean 'GEHC-056', 'GEHC-000'\?$/],
-      [['login'], /^tfmfa: login: no profile given: run 'tfmfa login PROFILE'/],
+      // Without PROFILE: the shims' profile order (AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, default).
+      [['login'], /^tfmfa: login: profile 'default' not found: /],
       [['login', 'GEHC-056', 'extra'], /^tfmfa: login: unexpected argument 'extra'/],
       [['login', 'GEHC-056', '--duration', '5m'], /^tfmfa: --duration must be between 15m and 12h/],
       [['login', 'GEHC-056', '--duration', 'soon'], /^tfmfa: --duration must be a duration like 3600, 90m or 8h, got 'soon'$/],

@@ -1,9 +1,10 @@
 import { UserError } from '../errors.ts';
 import { renderSection, type Check } from '../doctor/check.ts';
 import { cacheChecks, chainChecks, installChecks, networkChecks, nodeCheck, terraformChecks } from '../doctor/checks.ts';
-import { loadUserFiles, requireKnownProfile } from '../views/profiles.ts';
+import { loadUserFiles } from '../config/chain.ts';
+import { requireKnownProfile } from '../views/profiles.ts';
 import { allShimChecks } from '../doctor/shim-checks.ts';
-import { ENTRY_POINT } from '../overlay/overlay.ts';
+import { entryPoint } from '../entry-point.ts';
 import { selectedProfile } from '../environment/profile.ts';
 import { cacheDirectory } from '../environment/variables.ts';
 import { version } from '../version.ts';
@@ -46,8 +47,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   const cacheDir = cacheDirectory(env);
 
   const sections: Array<[string, Check[]]> = [];
-  sections.push(['tfmfa', [nodeCheck(), ...installChecks(version(), ENTRY_POINT, env)]]);
-  sections.push(['Shims', allShimChecks(env, ENTRY_POINT, cwd)]);
+  const entry = entryPoint();
+  sections.push(['tfmfa', [nodeCheck(), ...installChecks(version(), entry, env)]]);
+  sections.push(['Shims', allShimChecks(env, entry, cwd)]);
   const chain = chainChecks(files, profile, origin, env, cacheDir);
   sections.push(['Profile', chain.checks]);
   sections.push(['Cache', cacheChecks(cacheDir)]);

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.ts';
 import { ARROW, formatDuration, renderTable } from '../views/table.ts';
-import { compareNames, describeProfiles, loadUserFiles, type ProfileInfo } from '../views/profiles.ts';
+import { loadUserFiles } from '../config/chain.ts';
+import { compareNames, describeProfiles, type ProfileInfo } from '../views/profiles.ts';
 import { describeSessions, type SessionInfo } from '../views/sessions.ts';
 import { cacheDirectory } from '../environment/variables.ts';
 import { parseCommandArgs } from './args.ts';

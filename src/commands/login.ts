@@ -1,12 +1,13 @@
 import { warn } from '../debug.ts';
 import { UserError } from '../errors.ts';
-import { loadUserFiles, requireKnownProfile } from '../views/profiles.ts';
+import { chainIn, currentUser, loadUserFiles } from '../config/chain.ts';
+import { requireKnownProfile } from '../views/profiles.ts';
 import { openInBrowser } from '../login/browser.ts';
 import { federatedUserName, federationCredentials } from '../login/federation-token.ts';
 import { stsEndpoint } from '../config/endpoint.ts';
 import { checkUrl, defaultDestination, defaultFederationUrl, getSigninToken, loginUrl, partitionOf } from '../login/federation.ts';
 import type { AwsCredentials } from '../session/credentials.ts';
-import { chainIn, currentUser, profileSession } from '../session/profile-session.ts';
+import { profileSession } from '../session/profile-session.ts';
 import { stsRegion } from '../environment/region.ts';
 import { sourceCredentials } from '../session/source-credentials.ts';
 import { parseDuration } from '../environment/duration.ts';
@@ -15,12 +16,14 @@ import { parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESS
 
 export const summary = 'open the AWS console signed in as the profile';
 
-export const help = `Usage: tfmfa login [options] PROFILE
+export const help = `Usage: tfmfa login [options] [PROFILE]
 
 Signs in to the AWS console as PROFILE through the AWS federation endpoint and opens it in your
 browser ($BROWSER, else xdg-open / open). A role profile signs in with the role's session (from the
 cache, asking for the MFA code only when it is gone). A profile with plain IAM user keys and no role
 signs in through STS GetFederationToken (which cannot carry MFA) with the user's own permissions.
+
+PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, then 'default'.
 
 The sign-in URL is a credential for its first use, valid for 15 minutes: --stdout prints it on
 standard output, and tfmfa never writes it anywhere else.

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { DEFAULT_SHIM_NAMES, defaultShimDir, entryPoint, installShims, listShims, pathAdvice, uninstallShims } from '../shim/install.ts';
+import { entryPoint } from '../entry-point.ts';
+import { DEFAULT_SHIM_NAMES, defaultShimDir, installShims, listShims, pathAdvice, uninstallShims } from '../shim/install.ts';
 import { parseCommandArgs } from './args.ts';
 
 export const summary = 'install, list or remove the terraform/terragrunt/aws/tofu shims';

@@ -1,3 +1,4 @@
+import { fishQuote, shQuote } from '../output/quoting.ts';
 import type { CommandSpec, FlagSpec } from './command-spec.ts';
 
 /**
@@ -11,16 +12,6 @@ export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 const PROFILES_COMMAND = 'command tfmfa list --names 2>/dev/null';
-
-/** Single-quoted for POSIX shells and zsh. */
-function sq(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Single-quoted for fish (which escapes \ and ' inside single quotes). */
-function fq(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
 
 function kindName(spec: CommandSpec): string {
   return spec.positional.kind;
@@ -42,11 +33,11 @@ export function bashScript(specs: CommandSpec[]): string {
   const top = [...specs.map((s) => s.name), '--help', '--version'].join(' ');
   const cases = specs.map((spec) => {
     const flags = spec.flags.map((f) => f.name).join(' ');
-    return `        ${spec.name}) flags=${sq(flags)}; valued=${sq(valuedFlags(spec).join(' '))}; kind=${kindName(spec)}; words=${sq(words(spec).join(' '))} ;;`;
+    return `        ${spec.name}) flags=${shQuote(flags)}; valued=${shQuote(valuedFlags(spec).join(' '))}; kind=${kindName(spec)}; words=${shQuote(words(spec).join(' '))} ;;`;
   });
   const choiceCases = specs.flatMap((spec) => withChoices(spec).map((flag) => {
-    const patterns = [flag.name, ...(flag.short ? [flag.short] : [])].map((name) => sq(`${spec.name} ${name}`)).join('|');
-    return `            ${patterns}) COMPREPLY=($(compgen -W ${sq(flag.choices.join(' '))} -- "$cur")); return 0 ;;`;
+    const patterns = [flag.name, ...(flag.short ? [flag.short] : [])].map((name) => shQuote(`${spec.name} ${name}`)).join('|');
+    return `            ${patterns}) COMPREPLY=($(compgen -W ${shQuote(flag.choices.join(' '))} -- "$cur")); return 0 ;;`;
   }));
   return `# tfmfa completion for bash: commands, flags, and the profile names of your AWS config (read as you type).
 # Load it from ~/.bashrc:  source <(tfmfa completion bash)
@@ -62,7 +53,7 @@ _tfmfa() {
     local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]}
     COMPREPLY=()
     if (( COMP_CWORD == 1 )); then
-        COMPREPLY=($(compgen -W ${sq(top)} -- "$cur"))
+        COMPREPLY=($(compgen -W ${shQuote(top)} -- "$cur"))
         return 0
     fi
     local cmd=\${COMP_WORDS[1]} flags='' valued='' kind='' words=''
@@ -119,18 +110,18 @@ complete -o bashdefault -o default -F _tfmfa tfmfa
 
 /** `name:description` for zsh's _describe, with colons in the name escaped. */
 function zshItem(name: string, description: string): string {
-  return sq(`${name.replace(/:/g, '\\:')}:${description}`);
+  return shQuote(`${name.replace(/:/g, '\\:')}:${description}`);
 }
 
 export function zshScript(specs: CommandSpec[]): string {
   const commands = specs.map((s) => zshItem(s.name, s.summary)).join(' ');
   const cases = specs.map((spec) => {
     const flags = spec.flags.map((f) => zshItem(f.name, f.description)).join(' ');
-    return `        (${spec.name}) flags=(${flags}); valued=(${valuedFlags(spec).map(sq).join(' ')}); kind=${kindName(spec)}; wordlist=(${words(spec).map(sq).join(' ')}) ;;`;
+    return `        (${spec.name}) flags=(${flags}); valued=(${valuedFlags(spec).map(shQuote).join(' ')}); kind=${kindName(spec)}; wordlist=(${words(spec).map(shQuote).join(' ')}) ;;`;
   });
   const choiceCases = specs.flatMap((spec) => withChoices(spec).map((flag) => {
-    const patterns = [flag.name, ...(flag.short ? [flag.short] : [])].map((name) => sq(`${spec.name} ${name}`)).join('|');
-    return `            (${patterns}) compadd -- ${flag.choices.map(sq).join(' ')}; return ;;`;
+    const patterns = [flag.name, ...(flag.short ? [flag.short] : [])].map((name) => shQuote(`${spec.name} ${name}`)).join('|');
+    return `            (${patterns}) compadd -- ${flag.choices.map(shQuote).join(' ')}; return ;;`;
   }));
   return `#compdef tfmfa
 # tfmfa completion for zsh: commands, flags, and the profile names of your AWS config (read as you type).
@@ -262,18 +253,18 @@ export function fishScript(specs: CommandSpec[]): string {
     "complete -c tfmfa -n '__fish_use_subcommand' -s v -l version -d 'show the version'",
   ];
   for (const spec of specs) {
-    lines.push(`complete -c tfmfa -n '__fish_use_subcommand' -a ${fq(spec.name)} -d ${fq(spec.summary)}`);
+    lines.push(`complete -c tfmfa -n '__fish_use_subcommand' -a ${fishQuote(spec.name)} -d ${fishQuote(spec.summary)}`);
   }
   for (const spec of specs) {
     const valued = valuedFlags(spec).join(' ');
-    const condition = (where: string) => fq(`__tfmfa_at ${spec.name} ${where}${valued ? ` ${valued}` : ''}`);
-    const flagCondition = spec.positional.kind === 'profile-command' ? condition('options') : fq(`__tfmfa_command_is ${spec.name}`);
+    const condition = (where: string) => fishQuote(`__tfmfa_at ${spec.name} ${where}${valued ? ` ${valued}` : ''}`);
+    const flagCondition = spec.positional.kind === 'profile-command' ? condition('options') : fishQuote(`__tfmfa_command_is ${spec.name}`);
     lines.push('');
     for (const flag of spec.flags) {
       const parts = [`complete -c tfmfa -n ${flagCondition}`, `-l ${flag.name.slice(2)}`];
       if (flag.short) parts.push(`-s ${flag.short.slice(1)}`);
-      if (flag.takesValue) parts.push(flag.choices.length ? `-x -a ${fq(flag.choices.join(' '))}` : '-r');
-      if (flag.description) parts.push(`-d ${fq(flag.description)}`);
+      if (flag.takesValue) parts.push(flag.choices.length ? `-x -a ${fishQuote(flag.choices.join(' '))}` : '-r');
+      if (flag.description) parts.push(`-d ${fishQuote(flag.description)}`);
       lines.push(parts.join(' '));
     }
     const profiles = `-a '(${PROFILES_COMMAND})'`;
@@ -289,7 +280,7 @@ export function fishScript(specs: CommandSpec[]): string {
         lines.push(`complete -c tfmfa -n ${condition('command')} -a '(__fish_complete_subcommand --fcs-skip=3)' -F`);
         break;
       case 'words':
-        lines.push(`complete -c tfmfa -n ${condition('first')} -a ${fq(spec.positional.words.join(' '))}`);
+        lines.push(`complete -c tfmfa -n ${condition('first')} -a ${fishQuote(spec.positional.words.join(' '))}`);
         break;
       case 'none':
         break;

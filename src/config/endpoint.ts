@@ -22,3 +22,9 @@ export function stsEndpoint(files: AwsFiles, profile: string, env: NodeJS.Proces
   }
   return section.endpoint_url || undefined;
 }
+
+/** The endpoint the SDK uses when none is configured: the regional one. */
+export function defaultStsEndpoint(region: string): string {
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://sts.${region}.${suffix}`;
+}

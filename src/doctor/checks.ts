@@ -14,8 +14,9 @@ import { planChain, ROLE_CHAINING_LIMIT, type PlanStep } from '../session/strate
 import { lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../environment/variables.ts';
 import { fail, info, ok, warning, type Check } from './check.ts';
 import { ARROW, formatDuration } from '../views/table.ts';
-import { callerIdentity, probeEndpoint, stsEndpoint } from './network.ts';
-import { chainOf } from '../views/profiles.ts';
+import { defaultStsEndpoint, stsEndpoint } from '../config/endpoint.ts';
+import { callerIdentity, probeEndpoint } from './network.ts';
+import { chainOf } from '../config/chain.ts';
 import { directoryProfileSettings } from './terraform-files.ts';
 
 /** process.execve, which exec and the shims need to hand over their PID, arrived in Node 22.15. */
@@ -240,13 +241,19 @@ export function terraformChecks(cwd: string, files: AwsFiles, env: NodeJS.Proces
 /** STS reachability: GetCallerIdentity with the profile's cached credentials, else a plain HTTPS request. */
 export async function networkChecks(env: NodeJS.ProcessEnv, files: AwsFiles, chain: Chain | null, cacheDir: string): Promise<Check[]> {
   const region = stsRegion(env, chain?.region);
-  const endpoint = stsEndpoint(env, region, chain ? files.profiles.get(chain.profile) : undefined);
+  let endpoint: string;
+  try {
+    endpoint = stsEndpoint(files, chain?.profile ?? '', env) ?? defaultStsEndpoint(region);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return [fail(error.message, 'fix the services setting of the profile')];
+  }
   const fix = 'check the network, a proxy (HTTPS_PROXY), and endpoint_url / AWS_ENDPOINT_URL_STS';
   const cache = sessionCacheIfPresent(cacheDir);
   const last = chain ? planChain(chain, { useSession: true, sessionTtlSeconds: 3600 }).steps.at(-1) : undefined;
   const entry = last ? (cache?.read(last.cacheKey) ?? null) : null;
   if (chain && entry && secondsLeft(entryCredentials(entry)) > 60) {
-    const result = await callerIdentity(entryCredentials(entry), { region, profile: chain.profile });
+    const result = await callerIdentity(entryCredentials(entry), { region, profile: chain.profile, endpoint });
     if (result.ok) return [ok(`STS at ${endpoint} (${region}) answers: GetCallerIdentity with the cached credentials of '${chain.profile}' → ${result.arn}`)];
     return [fail(`GetCallerIdentity through ${endpoint} (${region}) failed: ${result.reason}`, fix)];
   }

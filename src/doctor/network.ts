@@ -1,14 +1,5 @@
-import type { ProfileSection } from '../config/types.ts';
 import type { AwsCredentials } from '../session/credentials.ts';
 import { classifyStsError } from '../session/sts-errors.ts';
-
-/** The STS endpoint the SDK will use, as far as tfmfa can tell without the SDK: for messages and a plain connect. */
-export function stsEndpoint(env: NodeJS.ProcessEnv, region: string, section?: ProfileSection): string {
-  const configured = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || section?.endpoint_url?.trim();
-  if (configured) return configured;
-  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `https://sts.${region}.${suffix}`;
-}
 
 const TIMEOUT_MS = 8000;
 
@@ -25,12 +16,12 @@ export async function probeEndpoint(url: string): Promise<{ ok: true; status: nu
   }
 }
 
-/** GetCallerIdentity with these credentials, through the same client settings as tfmfa's STS calls. */
-export async function callerIdentity(credentials: AwsCredentials, target: { region: string; profile: string }): Promise<{ ok: true; arn: string } | { ok: false; reason: string }> {
+/** GetCallerIdentity with these credentials at the endpoint tfmfa's own STS calls use. */
+export async function callerIdentity(credentials: AwsCredentials, target: { region: string; profile: string; endpoint: string }): Promise<{ ok: true; arn: string } | { ok: false; reason: string }> {
   const sts = await import('@aws-sdk/client-sts');
   const client = new sts.STSClient({
     region: target.region,
-    profile: target.profile,
+    endpoint: target.endpoint,
     credentials: {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,

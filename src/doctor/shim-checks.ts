@@ -3,12 +3,11 @@ import { STACK_VARIABLE } from '../shim/loop-guard.ts';
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { isTfmfaEntryPoint } from '../shim/install.ts';
+import { isTfmfaEntryPoint } from '../entry-point.ts';
+import { SHIM_TOOLS } from '../shim/tools.ts';
 import { executableFile, fileHead, findRealBinary, LAUNCHER_MARKER } from '../shim/real-binary.ts';
 import { fail, info, ok, warning, type Check } from './check.ts';
 
-/** The tools tfmfa ships shims for. */
-export const SHIM_TOOLS = ['terraform', 'terragrunt', 'aws', 'tofu'] as const;
 
 export interface PathCandidate {
   /** As found on PATH: `<dir>/<tool>`. */

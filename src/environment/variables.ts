@@ -40,6 +40,9 @@ function text(raw: string | undefined): string | undefined {
   return raw === undefined || raw === '' ? undefined : raw;
 }
 
+/** Where the cache is when TFMFA_CACHE_DIR is not set: $XDG_CACHE_HOME/tfmfa, else ~/.cache/tfmfa. */
+export const CACHE_FALLBACK = { base: 'XDG_CACHE_HOME', name: 'tfmfa', inHome: '.cache' } as const;
+
 export const SESSION_TTL_DEFAULT = 8 * 3600;
 export const SESSION_TTL_MIN = 900;
 export const SESSION_TTL_MAX = 129600;
@@ -50,7 +53,7 @@ export const VARIABLES = {
     setBy: 'user',
     default: '$XDG_CACHE_HOME/tfmfa, else ~/.cache/tfmfa',
     meaning: 'where sessions, tickets, the config overlay and locks are kept',
-    parse: (raw, env) => text(raw) ?? (env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'tfmfa') : join(home(env), '.cache', 'tfmfa')),
+    parse: (raw, env) => text(raw) ?? (env[CACHE_FALLBACK.base] ? join(env[CACHE_FALLBACK.base] as string, CACHE_FALLBACK.name) : join(home(env), CACHE_FALLBACK.inHome, CACHE_FALLBACK.name)),
   }),
   sessionTtl: variable({
     name: 'TFMFA_SESSION_TTL',

@@ -1,8 +1,10 @@
 import { debug } from '../debug.ts';
 import { overlayEnabled } from '../environment/variables.ts';
-import { ENTRY_POINT, overlayOrWarn } from '../overlay/overlay.ts';
+import { entryPoint } from '../entry-point.ts';
+import { overlayOrWarn } from '../overlay/overlay.ts';
 import { minimumTtlSeconds } from '../environment/variables.ts';
-import { currentUser, profileSession, type LoadedChain, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
+import { currentUser, type LoadedChain } from '../config/chain.ts';
+import { profileSession, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
 import { writeTicket } from '../store/ticket-write.ts';
 import { mergeChanges, overlayChanges, sessionChanges, type EnvironmentChanges } from '../environment/changes.ts';
 
@@ -23,7 +25,7 @@ export async function sessionEnvironment(request: SessionRequest & { overlay?: b
   const session = await profileSession(request, loaded);
   const overlay = (request.overlay ?? true) && overlayEnabled(env);
   let changes = sessionChanges(session.credentials, request.profile);
-  const written = overlay ? overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: ENTRY_POINT, user: currentUser(env) }) : null;
+  const written = overlay ? overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: entryPoint(), user: currentUser(env) }) : null;
   if (written) {
     debug(`overlay rewrites ${written.rewritten.length} profile(s) to credential_process: ${written.rewritten.join(', ')}`);
     changes = mergeChanges(changes, overlayChanges(written, session.files));

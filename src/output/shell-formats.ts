@@ -1,5 +1,6 @@
 import { UserError } from '../errors.ts';
 import type { EnvironmentChanges } from '../environment/changes.ts';
+import { dotenvQuote, fishQuote, powershellQuote, shQuote } from './quoting.ts';
 
 /** Environment changes written as statements of a shell (or a .env file), values quoted so nothing expands. */
 export const EXPORT_FORMATS = ['sh', 'fish', 'powershell', 'dotenv'] as const;
@@ -7,31 +8,6 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export function isExportFormat(value: string): value is ExportFormat {
   return (EXPORT_FORMATS as readonly string[]).includes(value);
-}
-
-/** POSIX sh: single quotes, with ' written as '\''. */
-export function shQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-/** A word for a POSIX command line: as it is when nothing in it is special, else single-quoted. */
-export function shWord(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : shQuote(value);
-}
-
-/** fish: single quotes, where only \\ and \' are escapes. */
-function fishQuote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-/** PowerShell: single-quoted (verbatim) strings, ' doubled (also the typographic quotes PowerShell accepts). */
-function powershellQuote(value: string): string {
-  return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, (q) => q + q)}'`;
-}
-
-/** dotenv: double quotes with \\, \", \$ and \n escaped. */
-function dotenvQuote(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$').replace(/\n/g, '\\n')}"`;
 }
 
 const FORMATTERS: Record<ExportFormat, { set: (name: string, value: string) => string; unset: (name: string) => string | null }> = {

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ALL_CREDENTIAL_KEYS } from '../config/kinds/index.ts';
 import { SECRET_KEYS as SECRET_KEY_NAMES } from '../config/kinds/static-keys.ts';
 import { chainNeedsSession, resolveChain } from '../config/resolve.ts';
 import type { AwsFiles } from '../config/types.ts';
 import { debug, warnOnce } from '../debug.ts';
-import { shWord } from '../output/shell-formats.ts';
+import { shWord } from '../output/quoting.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { overlayPaths, overlayRoot } from '../store/layout.ts';
 import { CacheUnavailableError, ensurePrivateDir, warnUncached } from '../store/private-path.ts';
@@ -30,9 +29,6 @@ export interface Overlay {
   credentialsPath: string;
   rewritten: string[];
 }
-
-/** tfmfa's own entry point (dist/cli.js), whatever name this process was started under. */
-export const ENTRY_POINT = fileURLToPath(new URL('../cli.js', import.meta.url));
 
 export interface OverlayContext {
   cacheDir: string;

@@ -2,8 +2,10 @@ import { debug, warn } from '../debug.ts';
 import { oneLine } from '../errors.ts';
 import { applyChanges, childChanges, mergeChanges, overlayChanges, serverChanges } from '../environment/changes.ts';
 import { overlayEnabled } from '../environment/variables.ts';
-import { ENTRY_POINT, overlayOrWarn } from '../overlay/overlay.ts';
-import { currentUser, profileSession, type SessionRequest } from '../session/profile-session.ts';
+import { entryPoint } from '../entry-point.ts';
+import { overlayOrWarn } from '../overlay/overlay.ts';
+import { currentUser } from '../config/chain.ts';
+import { profileSession, type SessionRequest } from '../session/profile-session.ts';
 import { newToken } from './auth.ts';
 import { mirrorEnd, startChild, type ChildEnd } from '../launch/child.ts';
 import { defaultProfileShadows } from './child-environment.ts';
@@ -45,7 +47,7 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
   try {
     let changes = serverChanges(server.url, token, profile);
     if ((options.overlay ?? true) && overlayEnabled(env)) {
-      const overlay = overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: ENTRY_POINT, user: currentUser(env) });
+      const overlay = overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: entryPoint(), user: currentUser(env) });
       if (overlay) changes = mergeChanges(changes, overlayChanges(overlay, session.files));
     }
     const child = startChild(options.file, options.argv, applyChanges(env, childChanges(env, changes, session.chain.region)));

@@ -1,8 +1,6 @@
-import { userInfo } from 'node:os';
+import { loadChain, type LoadedChain } from '../config/chain.ts';
+import type { AwsFilePaths } from '../config/paths.ts';
 import { stsEndpoint } from '../config/endpoint.ts';
-import { loadAwsFiles } from '../config/load.ts';
-import { awsFilePaths, type AwsFilePaths } from '../config/paths.ts';
-import { resolveChain } from '../config/resolve.ts';
 import type { AwsFiles, Chain } from '../config/types.ts';
 import { stsRegion } from '../environment/region.ts';
 import { cacheDirectory, lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../environment/variables.ts';
@@ -31,34 +29,6 @@ export interface ProfileSession {
   cacheDir: string;
   /** When the AWS files were read (what a ticket derived from this session is as new as). */
   loadedAtMs: number;
-}
-
-export function currentUser(env: NodeJS.ProcessEnv): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return env.USER || env.LOGNAME || 'user';
-  }
-}
-
-/** A profile's chain with the files it came from, and when they were read. */
-export interface LoadedChain {
-  paths: AwsFilePaths;
-  files: AwsFiles;
-  chain: Chain;
-  loadedAtMs: number;
-}
-
-/** Resolves a profile's chain in files already read (at `loadedAtMs`). */
-export function chainIn(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv, loadedAtMs: number): LoadedChain {
-  const chain = resolveChain(files, profile, { user: currentUser(env), nowMs: Date.now() });
-  return { paths: { configPath: files.configPath, credentialsPath: files.credentialsPath }, files, chain, loadedAtMs };
-}
-
-/** Loads the user's files and resolves a profile's chain. */
-export async function loadChain(profile: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedChain> {
-  const loadedAtMs = Date.now();
-  return chainIn(await loadAwsFiles(awsFilePaths(env)), profile, env, loadedAtMs);
 }
 
 /** The refresh margin a request resolves with: TFMFA_MIN_TTL, raised to the request's floor. */

@@ -1,27 +1,19 @@
+import { shQuote, shWord } from '../output/quoting.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { renderLauncher } from './launcher/render.ts';
 import { findRealBinary, isLauncher } from './real-binary.ts';
-import { isToolName } from './tools.ts';
+import { isTfmfaEntryPoint } from '../entry-point.ts';
+import { isToolName, SHIM_TOOLS } from './tools.ts';
 
 /** What `tfmfa shim install` installs when no NAME is given (and what `npm run build` puts in shims/). */
-export const DEFAULT_SHIM_NAMES: readonly string[] = ['terraform', 'terragrunt', 'aws', 'tofu'];
+export const DEFAULT_SHIM_NAMES: readonly string[] = SHIM_TOOLS;
 
 /** Names that must never become shims: they are tfmfa itself. */
 const RESERVED = new Set(['tfmfa', 'tfmfa-launcher']);
-
-/** tfmfa's Node entry point (dist/cli.js), by real path: what installed launchers hand over to. */
-export function entryPoint(): string {
-  for (const name of ['../cli.js', '../cli.ts']) {
-    const path = fileURLToPath(new URL(name, import.meta.url));
-    if (existsSync(path)) return realpathSync(path);
-  }
-  throw new UserError('cannot find tfmfa\'s entry point (dist/cli.js): reinstall tfmfa');
-}
 
 function home(env: NodeJS.ProcessEnv): string {
   return env.HOME || homedir();
@@ -73,17 +65,6 @@ function isEntryLink(path: string, entry: string): boolean {
     }
   }
   return target === entry || isTfmfaEntryPoint(target);
-}
-
-/** `<pkg>/dist/cli.js` of some tfmfa installation (a package.json named tfmfa beside dist/). */
-export function isTfmfaEntryPoint(real: string): boolean {
-  if (basename(real) !== 'cli.js' || basename(dirname(real)) !== 'dist') return false;
-  try {
-    const pkg = JSON.parse(readFileSync(join(dirname(dirname(real)), 'package.json'), 'utf8')) as { name?: string };
-    return pkg.name === 'tfmfa';
-  } catch {
-    return false;
-  }
 }
 
 /** What is at `path`: nothing, a tfmfa launcher (or a link to one), a symlink to tfmfa's entry, or anything else. */
@@ -159,8 +140,7 @@ export function installShims(options: { dir: string; names: readonly string[]; f
 }
 
 function exportLine(dir: string): string {
-  const simple = /^[\w@%+=:,./-]+$/.test(dir);
-  return simple ? `  export PATH="${dir}:$PATH"` : `  export PATH='${dir.replace(/'/g, `'\\''`)}'":$PATH"`;
+  return shWord(dir) === dir ? `  export PATH="${dir}:$PATH"` : `  export PATH=${shQuote(dir)}":$PATH"`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { NoCredentialsError, ProfileNotFoundError, chainNeedsSession } from '../config/resolve.ts';
 import { debug } from '../debug.ts';
 import { sessionEnvironment, type SessionEnvironment } from '../launch/session-environment.ts';
-import { loadChain, type LoadedChain } from '../session/profile-session.ts';
+import { loadChain, type LoadedChain } from '../config/chain.ts';
 
 /**
  * The shim's slow path: the environment changes for the profile, or null when tfmfa has nothing to add

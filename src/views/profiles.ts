@@ -1,11 +1,9 @@
+import { chainOf } from '../config/chain.ts';
 import { kindOfStep, listKindOf } from '../config/kinds/index.ts';
-import { loadAwsFiles } from '../config/load.ts';
-import { awsFilePaths } from '../config/paths.ts';
-import { ProfileNotFoundError, resolveChain } from '../config/resolve.ts';
+import { ProfileNotFoundError } from '../config/resolve.ts';
 import { missingProfileHint } from '../config/suggest.ts';
-import type { AwsFiles, Chain, ProfileSection, SourceStep } from '../config/types.ts';
+import type { AwsFiles, ProfileSection, SourceStep } from '../config/types.ts';
 import { UserError } from '../errors.ts';
-import { currentUser } from '../session/profile-session.ts';
 
 /** How a profile gets its credentials, from its own keys (what `tfmfa list` shows as KIND). */
 export type ProfileKind = 'static' | 'role' | 'sso' | 'process' | 'credential_source' | 'none';
@@ -32,11 +30,6 @@ export function profileKind(section: ProfileSection): ProfileKind {
 
 export function sourceKind(source: SourceStep): ProfileKind {
   return kindOfStep(source).listName as ProfileKind;
-}
-
-/** Resolves a profile's chain with the options every command uses (the user's name in the session name). */
-export function chainOf(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv): Chain {
-  return resolveChain(files, profile, { user: currentUser(env), nowMs: Date.now() });
 }
 
 export function describeProfile(files: AwsFiles, name: string, env: NodeJS.ProcessEnv): ProfileInfo {
@@ -71,11 +64,6 @@ export function describeProfiles(files: AwsFiles, env: NodeJS.ProcessEnv): Profi
 
 export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The user's files, as every command reads them (TFMFA_CONFIG_FILE / AWS_CONFIG_FILE and friends). */
-export async function loadUserFiles(env: NodeJS.ProcessEnv): Promise<AwsFiles> {
-  return loadAwsFiles(awsFilePaths(env));
 }
 
 /** Fails with one line and suggestions when `profile` is not in the files (exit 2). */

@@ -1,0 +1,48 @@
+import { userInfo } from 'node:os';
+import { loadAwsFiles } from './load.ts';
+import { awsFilePaths, type AwsFilePaths } from './paths.ts';
+import { resolveChain } from './resolve.ts';
+import type { AwsFiles, Chain } from './types.ts';
+
+/**
+ * The profile-chain loader, the one way every command and the shim read the user's files and resolve a
+ * profile: the real files (TFMFA_CONFIG_FILE / AWS_CONFIG_FILE and friends), the user's name in the default
+ * role session name.
+ */
+
+export function currentUser(env: NodeJS.ProcessEnv): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER || env.LOGNAME || 'user';
+  }
+}
+
+/** A profile's chain with the files it came from, and when they were read. */
+export interface LoadedChain {
+  paths: AwsFilePaths;
+  files: AwsFiles;
+  chain: Chain;
+  loadedAtMs: number;
+}
+
+/** The user's files, as every command reads them. */
+export function loadUserFiles(env: NodeJS.ProcessEnv): Promise<AwsFiles> {
+  return loadAwsFiles(awsFilePaths(env));
+}
+
+/** Resolves a profile's chain in files already read. */
+export function chainOf(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv): Chain {
+  return resolveChain(files, profile, { user: currentUser(env), nowMs: Date.now() });
+}
+
+/** Resolves a profile's chain in files already read (at `loadedAtMs`), keeping where they came from. */
+export function chainIn(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv, loadedAtMs: number): LoadedChain {
+  return { paths: { configPath: files.configPath, credentialsPath: files.credentialsPath }, files, chain: chainOf(files, profile, env), loadedAtMs };
+}
+
+/** Loads the user's files and resolves a profile's chain. */
+export async function loadChain(profile: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedChain> {
+  const loadedAtMs = Date.now();
+  return chainIn(await loadUserFiles(env), profile, env, loadedAtMs);
+}

@@ -1,0 +1,23 @@
+import { AWS_VAULT_MARKER, MARKER_VARIABLE } from './changes.ts';
+import { PROFILE_ORDER } from './profile.ts';
+import { CACHE_FALLBACK, VARIABLES, type VariableKey } from './variables.ts';
+
+/**
+ * The contract's rules as POSIX sh expansions, for the shell launcher (filled in at build time), so that the
+ * launcher and Node cannot drift apart: the profile order, the cache directory, the marker, and the names of
+ * tfmfa's variables. Each expansion reads the environment only; none runs a command.
+ */
+export const SHELL_FRAGMENTS = {
+  /** `${AWS_PROFILE:-${AWS_DEFAULT_PROFILE:-${TFMFA_DEFAULT_PROFILE:-default}}}` */
+  PROFILE_ORDER: PROFILE_ORDER.reduceRight((inner, name) => `\${${name}:-${inner}}`, 'default'),
+  /** `${TFMFA_CACHE_DIR:-${XDG_CACHE_HOME:+$XDG_CACHE_HOME/tfmfa}}`: empty when only the HOME fallback is left. */
+  CACHE_DIR: `\${${VARIABLES.cacheDir.name}:-\${${CACHE_FALLBACK.base}:+$${CACHE_FALLBACK.base}/${CACHE_FALLBACK.name}}}`,
+  CACHE_DIR_HOME: `$HOME/${CACHE_FALLBACK.inHome}/${CACHE_FALLBACK.name}`,
+  /** Non-empty when ours or aws-vault's marker is set (markerProfile in changes.ts). */
+  MARKER: `\${${MARKER_VARIABLE}:-\${${AWS_VAULT_MARKER}-}}`,
+} as const;
+
+/** `@VAR_<key>@` in the launcher: the variable's name from the contract table. */
+export function variableNameFor(key: string): string | undefined {
+  return Object.hasOwn(VARIABLES, key) ? VARIABLES[key as VariableKey].name : undefined;
+}

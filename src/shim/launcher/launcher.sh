@@ -1,0 +1,215 @@
+#!/bin/sh
+@LAUNCHER_MARKER@
+# shellcheck disable=SC3013 # test -nt / -ef: not in POSIX, but in every sh there is (dash, bash, ash, ksh)
+# tfmfa's shim (generated from src/shim/launcher/launcher.sh: do not edit). Runs the real tool found later
+# on PATH with the profile's ticket applied, or hands over to tfmfa (Node) for everything else. The ticket
+# is read as data, never sourced or evaluated.
+if [ -n "@CLASH@" ]; then
+  [ -n @ENTRY@ ] && [ -f @ENTRY@ ] && exec @ENTRY@ __shim "${0##*/}" "$@"
+  case $0 in */*) [ -f "${0%/*}/../dist/cli.js" ] && exec "${0%/*}/../dist/cli.js" __shim "${0##*/}" "$@" ;; esac
+  exec tfmfa __shim "${0##*/}" "$@"
+fi
+_tf_tool=${0##*/}
+_tf_entry=@ENTRY@
+_tf_mistaken=
+_tf_base=${@VAR_shimStack@-}
+
+# Hand over to Node: same tool, untouched arguments and (apart from the stack fix below) environment.
+_tf_node() {
+  if [ -n "$_tf_mistaken" ]; then
+    if [ -n "$_tf_base" ]; then @VAR_shimStack@=$_tf_base; export @VAR_shimStack@; else unset -v @VAR_shimStack@; fi
+  fi
+  if [ -z "$_tf_entry" ]; then
+    printf '%s\n' "tfmfa: the $_tf_tool shim cannot find tfmfa (no dist/cli.js beside it, no tfmfa on PATH): reinstall tfmfa, then run 'tfmfa shim install --force'" >&2
+    exit 127
+  fi
+  exec "$_tf_entry" __shim "$_tf_tool" "$@"
+}
+
+# The Node entry: baked (installed copies), else the package's dist/cli.js, else tfmfa on PATH.
+if [ -z "$_tf_entry" ] || [ ! -f "$_tf_entry" ]; then
+  case $0 in */*) _tf_entry=${0%/*}/../dist/cli.js ;; *) _tf_entry=../dist/cli.js ;; esac
+  if [ ! -f "$_tf_entry" ]; then
+    _tf_entry=
+    _tf_p=${PATH-}:
+    while [ -n "$_tf_p" ]; do
+      _tf_d=${_tf_p%%:*}
+      _tf_p=${_tf_p#*:}
+      if [ -f "${_tf_d:-.}/tfmfa" ] && [ -x "${_tf_d:-.}/tfmfa" ]; then _tf_entry=${_tf_d:-.}/tfmfa; break; fi
+    done
+  fi
+fi
+
+case $_tf_tool in ''|.|..|*[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+-]*) _tf_node "$@" ;; esac
+[ "${@VAR_debug@-}" = 1 ] && _tf_node "$@"
+
+# Started as "the real binary" by another tfmfa launcher (a second copy later on PATH): drop that stack entry
+# and look for the real binary only after this copy's own place on PATH, as Node (which skips launchers) does.
+_tf_skip=
+_tf_d=${_tf_base##*|}
+case $_tf_d in
+  "$_tf_tool="?*)
+    if [ "${_tf_d#"$_tf_tool="}" -ef "$0" ]; then
+      _tf_mistaken=1
+      _tf_skip=1
+      case $_tf_base in *'|'*) _tf_base=${_tf_base%|*} ;; *) _tf_base= ;; esac
+    fi ;;
+esac
+
+# The real binary: the first executable $_tf_tool on PATH that is neither this launcher nor tfmfa's entry.
+_tf_real=
+_tf_p=${PATH-}:
+while [ -n "$_tf_p" ]; do
+  _tf_d=${_tf_p%%:*}
+  _tf_p=${_tf_p#*:}
+  _tf_c=${_tf_d:-.}/$_tf_tool
+  if [ -f "$_tf_c" ] && [ -x "$_tf_c" ]; then
+    if [ "$_tf_c" -ef "$0" ]; then
+      _tf_skip=
+    elif [ -z "$_tf_skip" ] && ! [ "$_tf_c" -ef "$_tf_entry" ]; then
+      _tf_real=$_tf_c
+      break
+    fi
+  fi
+done
+[ -n "$_tf_real" ] || _tf_node "$@"
+# The loop guard (src/shim/loop-guard.ts): starting the same binary again for the same tool is Node's error.
+case "|$_tf_base|" in *"|$_tf_tool=$_tf_real|"*) _tf_node "$@" ;; esac
+_tf_stack=${_tf_base:+$_tf_base|}$_tf_tool=$_tf_real
+
+# A session already in the environment (ours or aws-vault's marker, with keys or an exec --server endpoint;
+# hasSessionFor in src/environment/changes.ts): run the tool untouched.
+if [ -n "@MARKER@" ]; then
+  if { [ -n "${AWS_ACCESS_KEY_ID-}" ] && [ -n "${AWS_SECRET_ACCESS_KEY-}" ]; } ||
+     { [ -n "${AWS_CONTAINER_CREDENTIALS_FULL_URI-}" ] && [ -n "${AWS_CONTAINER_AUTHORIZATION_TOKEN-}" ]; }; then
+    @VAR_shimStack@=$_tf_stack; export @VAR_shimStack@
+    exec "$_tf_real" "$@"
+  fi
+fi
+
+# Commands that need no credentials (src/shim/passthrough.ts), after leading -chdir=DIR options.
+[ -n "${@VAR_passthrough@-}" ] && _tf_node "$@"
+_tf_arg=
+for _tf_a do
+  case $_tf_a in -chdir=*) continue ;; esac
+  _tf_arg=$_tf_a
+  break
+done
+_tf_pass=
+case $_tf_tool in
+@PASSTHROUGH_CASES@
+esac
+if [ -n "$_tf_pass" ]; then
+  @VAR_shimStack@=$_tf_stack; export @VAR_shimStack@
+  exec "$_tf_real" "$@"
+fi
+
+# The profile's ticket (src/store/ticket-format.ts, src/store/ticket-read.ts).
+_tf_profile=@PROFILE_ORDER@
+case $_tf_profile in [ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_]*) ;; *) _tf_node "$@" ;; esac
+case ${_tf_profile#?} in *[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._@+-]*) _tf_node "$@" ;; esac
+[ ${#_tf_profile} -le 128 ] || _tf_node "$@"
+_tf_cache=@CACHE_DIR@
+if [ -z "$_tf_cache" ]; then
+  [ -n "${HOME-}" ] || _tf_node "$@"
+  _tf_cache=@CACHE_DIR_HOME@
+fi
+_tf_cfg=${@VAR_realConfigFile@:-${AWS_CONFIG_FILE-}}
+_tf_cred=${@VAR_realCredentialsFile@:-${AWS_SHARED_CREDENTIALS_FILE-}}
+if [ -z "$_tf_cfg" ] || [ -z "$_tf_cred" ]; then
+  [ -n "${HOME-}" ] || _tf_node "$@"
+  _tf_cfg=${_tf_cfg:-$HOME/.aws/config}
+  _tf_cred=${_tf_cred:-$HOME/.aws/credentials}
+fi
+_tf_min=${@VAR_minTtl@:-@DEFAULT_MIN_TTL@}
+case $_tf_min in *[!0123456789]*) ;; *) while :; do case $_tf_min in 0?*) _tf_min=${_tf_min#0} ;; *) break ;; esac; done ;; esac
+if [ "${@VAR_overlay@-}" = 0 ]; then _tf_ov=0; else _tf_ov=1; fi
+_tf_t=$_tf_cache/tickets/$_tf_profile.ticket
+# Ours and no symlink (cache dir, tickets dir, ticket); the deadline stamp (expiry minus the minimum TTL)
+# newer than a clock stamp touched now; neither AWS file newer than the ticket.
+if ! { [ -d "$_tf_cache" ] && [ ! -L "$_tf_cache" ] && [ -O "$_tf_cache" ] \
+    && [ -d "$_tf_cache/tickets" ] && [ ! -L "$_tf_cache/tickets" ] && [ -O "$_tf_cache/tickets" ] \
+    && [ -f "$_tf_t" ] && [ ! -L "$_tf_t" ] && [ -O "$_tf_t" ] \
+    && [ ! -L "$_tf_cache/tickets/.clock" ] && true 2>/dev/null >"$_tf_cache/tickets/.clock" \
+    && [ "$_tf_cache/tickets/$_tf_profile.deadline" -nt "$_tf_cache/tickets/.clock" ] \
+    && ! [ "$_tf_cfg" -nt "$_tf_t" ] && ! [ "$_tf_cred" -nt "$_tf_t" ]; }; then
+  _tf_node "$@"
+fi
+
+_tf_nl='
+'
+_tf_ok=
+{
+  # Pass 1 (fd 3): validate everything; nothing is applied unless the whole ticket is good.
+  _tf_st=h _tf_n=0 _tf_line='' _tf_tmin='' _tf_tov=1 _tf_tcfg='' _tf_tcred='' _tf_region='' _tf_unsets=''
+  while IFS= read -r _tf_line; do
+    if [ "$_tf_n" -gt 0 ]; then _tf_n=$((_tf_n - 1)); continue; fi
+    case $_tf_st in
+      h) if [ "$_tf_line" = @TICKET_HEADER@ ]; then _tf_st=b; continue; fi; _tf_st=x; break ;;
+      e) _tf_st=x; break ;;
+    esac
+    case $_tf_line in
+      *' '*) _tf_w=${_tf_line%% *} _tf_v=${_tf_line#* } ;;
+      *) _tf_w=$_tf_line _tf_v= ;;
+    esac
+    case $_tf_w in
+      end) _tf_st=e ;;
+      min_ttl)
+        case $_tf_v in ''|*[!0123456789]*) _tf_st=x; break ;; esac
+        while :; do case $_tf_v in 0?*) _tf_v=${_tf_v#0} ;; *) break ;; esac; done
+        _tf_tmin=$_tf_v ;;
+      overlay) case $_tf_v in 0|1) _tf_tov=$_tf_v ;; *) _tf_st=x; break ;; esac ;;
+      config) _tf_tcfg=$_tf_v ;;
+      credentials) _tf_tcred=$_tf_v ;;
+      region) _tf_region=$_tf_v ;;
+      unset)
+        case $_tf_v in @TICKET_NAME_PREFIXES@) ;; *) _tf_st=x; break ;; esac
+        case ${_tf_v#*_} in *[!ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_]*) _tf_st=x; break ;; esac
+        _tf_unsets="$_tf_unsets $_tf_v" ;;
+      set)
+        _tf_k=${_tf_v%% *} _tf_c=${_tf_v#* }
+        case $_tf_k in @TICKET_NAME_PREFIXES@) ;; *) _tf_st=x; break ;; esac
+        case ${_tf_k#*_} in *[!ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_]*) _tf_st=x; break ;; esac
+        case $_tf_c in ''|*[!0123456789]*) _tf_st=x; break ;; esac
+        while :; do case $_tf_c in 0?*) _tf_c=${_tf_c#0} ;; *) break ;; esac; done
+        case $_tf_c in 0|???????*) _tf_st=x; break ;; esac
+        _tf_n=$_tf_c ;;
+      *) _tf_st=x; break ;;
+    esac
+  done <&3
+  if [ "$_tf_st" = e ] && [ "$_tf_n" -eq 0 ] && [ -z "$_tf_line" ] \
+    && [ "$_tf_tmin" = "$_tf_min" ] && [ "$_tf_tov" = "$_tf_ov" ] \
+    && [ -n "$_tf_tcfg" ] && [ "$_tf_tcfg" = "$_tf_cfg" ] && [ -n "$_tf_tcred" ] && [ "$_tf_tcred" = "$_tf_cred" ]; then
+    # The region rule (regionChanges in src/environment/region.ts), decided on the environment as it was.
+    _tf_r=${AWS_REGION:-${AWS_DEFAULT_REGION:-$_tf_region}}
+    _tf_hr=${AWS_REGION:+1} _tf_hdr=${AWS_DEFAULT_REGION:+1}
+    # Pass 2: every unset, then (fd 4, the same file) every set, so that a set wins as in mergeChanges.
+    while [ -n "$_tf_unsets" ]; do
+      _tf_unsets=${_tf_unsets# }
+      _tf_k=${_tf_unsets%% *}
+      _tf_unsets=${_tf_unsets#"$_tf_k"}
+      unset -v "$_tf_k"
+    done
+    _tf_n=0
+    while IFS= read -r _tf_line; do
+      if [ "$_tf_n" -gt 0 ]; then
+        if [ -n "$_tf_first" ]; then _tf_val=$_tf_line _tf_first=; else _tf_val=$_tf_val$_tf_nl$_tf_line; fi
+        _tf_n=$((_tf_n - 1))
+        [ "$_tf_n" -eq 0 ] && export "$_tf_k=$_tf_val"
+        continue
+      fi
+      case $_tf_line in
+        'set '*) _tf_v=${_tf_line#set } _tf_first=1; _tf_k=${_tf_v%% *} _tf_n=${_tf_v#* } ;;
+        end) break ;;
+      esac
+    done <&4
+    if [ -n "$_tf_r" ]; then
+      [ -n "$_tf_hr" ] || export AWS_REGION="$_tf_r"
+      [ -n "$_tf_hdr" ] || export AWS_DEFAULT_REGION="$_tf_r"
+    fi
+    _tf_ok=1
+  fi
+} 2>/dev/null 3<"$_tf_t" 4<"$_tf_t"
+[ -n "$_tf_ok" ] || _tf_node "$@"
+@VAR_shimStack@=$_tf_stack; export @VAR_shimStack@
+exec "$_tf_real" "$@"
