@@ -1,3 +1,4 @@
+import type { CommandModule, CommandTable } from './index.ts';
 import { UserError } from '../errors.ts';
 import { flagsFromHelp, wordsFromUsage, type CommandSpec, type PositionalKind } from '../completion/command-spec.ts';
 import { bashScript, fishScript, SHELLS, zshScript, type Shell } from '../completion/scripts.ts';
@@ -32,9 +33,8 @@ const POSITIONALS: Record<string, PositionalKind['kind']> = {
   completion: 'words',
 };
 
-export async function commandSpecs(): Promise<CommandSpec[]> {
-  const { COMMANDS } = await import('./index.ts');
-  return Promise.all(Object.entries(COMMANDS).map(async ([name, load]) => {
+export async function commandSpecs(commands: CommandTable): Promise<CommandSpec[]> {
+  return Promise.all(Object.entries(commands).map(async ([name, load]) => {
     const kind = POSITIONALS[name] ?? 'none';
     const module = await load();
     let positional: PositionalKind;
@@ -50,7 +50,7 @@ export async function commandSpecs(): Promise<CommandSpec[]> {
 
 const OPTIONS = { help: { type: 'boolean', short: 'h' } } as const;
 
-export async function run(argv: string[]): Promise<number> {
+async function run(argv: string[], commands: CommandTable): Promise<number> {
   const { values, positionals } = parseCommandArgs('completion', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(`${help}\n`);
@@ -60,8 +60,13 @@ export async function run(argv: string[]): Promise<number> {
   if (shell === undefined) throw new UserError(`completion: which shell? run 'tfmfa completion ${SHELLS.join('|')}'`, 2);
   if (!(SHELLS as readonly string[]).includes(shell)) throw new UserError(`completion: unsupported shell '${shell}': use one of ${SHELLS.join(', ')}`, 2);
   if (positionals.length > 1) throw new UserError(`completion: unexpected argument '${positionals[1]}': run 'tfmfa completion --help'`, 2);
-  const specs = await commandSpecs();
+  const specs = await commandSpecs(commands);
   const scripts: Record<Shell, (specs: CommandSpec[]) => string> = { bash: bashScript, zsh: zshScript, fish: fishScript };
   process.stdout.write(scripts[shell as Shell](specs));
   return 0;
+}
+
+/** The completion command for a table of commands (index.ts's). */
+export function completionCommand(commands: CommandTable): CommandModule {
+  return { summary, help, run: (argv) => run(argv, commands) };
 }

@@ -8,7 +8,9 @@ export interface CommandModule {
   run(argv: string[]): Promise<number>;
 }
 
-export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+export type CommandTable = Readonly<Record<string, () => Promise<CommandModule>>>;
+
+export const COMMANDS: CommandTable = {
   exec: () => import('./exec.ts'),
   'credential-process': () => import('./credential-process.ts'),
   export: () => import('./export.ts'),
@@ -17,7 +19,8 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   clear: () => import('./clear.ts'),
   doctor: () => import('./doctor.ts'),
   login: () => import('./login.ts'),
-  completion: () => import('./completion.ts'),
+  // Completion describes the other commands: it is handed this table rather than importing it.
+  completion: async () => (await import('./completion.ts')).completionCommand(COMMANDS),
 };
 
 function usage(summaries: Array<[string, string]>): string {

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { launchError } from './replace-process.ts';
+import { launchError } from './launch-error.ts';
 
 /** How the child ended: an exit code, or the signal that killed it. */
 export interface ChildEnd {

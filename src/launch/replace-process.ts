@@ -1,4 +1,4 @@
-import { UserError } from '../errors.ts';
+import { launchError } from './launch-error.ts';
 
 /**
  * Replaces this process with `file` (execve): same PID, the terminal and signals go straight to the command,
@@ -14,15 +14,6 @@ export async function replaceProcess(file: string, argv: string[], env: Record<s
     }
   }
   return spawnAndMirror(file, argv, env);
-}
-
-/** A command that cannot be started: 127 when it is not there, 126 when it cannot run, as shells report it. */
-export function launchError(file: string, error: unknown): UserError {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new UserError(`cannot run ${file}: no such file`, 127);
-  if (code === 'EACCES') return new UserError(`cannot run ${file}: permission denied (is it executable?)`, 126);
-  if (code === 'ENOEXEC') return new UserError(`cannot run ${file}: not an executable format (a script without #! line?)`, 126);
-  return new UserError(`cannot run ${file}: ${(error as Error).message}`, 126);
 }
 
 /** Without execve: the command runs as our child, and its exit code or death by signal becomes ours. */
