@@ -1,10 +1,10 @@
 // Load and concurrency: PARALLEL invocations per scenario through every entry (exec, credential-process, the Node
 // shim, the shell launcher when built, exec --server), cold and warm caches, and a lock holder killed before its
-// prompt, mid-prompt, mid-STS call and at random moments. The engine and the full-size run live in
-// scripts/stress.ts (`npm run stress`); here TFMFA_STRESS_ROUNDS scales it (default 1 round, for CI).
+// prompt, mid-prompt, mid-STS call and at random moments. The engine lives in test/support/stress/ and the
+// full-size run in scripts/stress.ts (`npm run stress`); here TFMFA_STRESS_ROUNDS scales it (default 1 round, for CI).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { judge, renderTable, runStress } from '../scripts/stress.ts';
+import { judge, renderTable, runStress } from './support/stress/index.ts';
 
 const ROUNDS = Number(process.env.TFMFA_STRESS_ROUNDS ?? 1);
 const SEED = Number(process.env.TFMFA_STRESS_SEED ?? Date.now() % 2 ** 31);
