@@ -1,36 +1,9 @@
 /** What a profile resolves to: a source of base credentials, then role hops, source first. */
+import type { SourceStep } from './kinds/index.ts';
+
+export type { SourceStep };
 
 export type ProfileSection = Readonly<Record<string, string | undefined>>;
-
-export interface StaticKeysSource {
-  kind: 'static-keys';
-  profile: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  /** Present when the keys are themselves temporary (aws_session_token). */
-  sessionToken?: string;
-}
-
-export type CredentialSourceName = 'Environment' | 'Ec2InstanceMetadata' | 'EcsContainer';
-
-export interface CredentialSourceSource {
-  kind: 'credential-source';
-  profile: string;
-  source: CredentialSourceName;
-}
-
-export interface CredentialProcessSource {
-  kind: 'credential-process';
-  profile: string;
-  command: string;
-}
-
-export interface SsoSource {
-  kind: 'sso';
-  profile: string;
-}
-
-export type SourceStep = StaticKeysSource | CredentialSourceSource | CredentialProcessSource | SsoSource;
 
 export interface RoleStep {
   kind: 'role';

@@ -1,5 +1,10 @@
-import type { CredentialProcessSource } from '../types.ts';
 import { present, providerInit, type SourceKind } from './kind.ts';
+
+export interface CredentialProcessSource {
+  kind: 'credential-process';
+  profile: string;
+  command: string;
+}
 
 /** `credential_process`: an external command printing credentials as JSON, run by the SDK's own provider. */
 export const credentialProcess: SourceKind<CredentialProcessSource> = {

@@ -1,8 +1,15 @@
 import { UserError } from '../../errors.ts';
-import type { CredentialSourceName, CredentialSourceSource } from '../types.ts';
 import { present, type SourceKind } from './kind.ts';
 
+export type CredentialSourceName = 'Environment' | 'Ec2InstanceMetadata' | 'EcsContainer';
+
 const NAMES: readonly CredentialSourceName[] = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'];
+
+export interface CredentialSourceSource {
+  kind: 'credential-source';
+  profile: string;
+  source: CredentialSourceName;
+}
 
 /** `credential_source` on a role profile: where the role's base credentials come from. */
 export const credentialSource: SourceKind<CredentialSourceSource> = {

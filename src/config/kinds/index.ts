@@ -1,10 +1,10 @@
-import type { ProfileSection, SourceStep } from '../types.ts';
-import { credentialProcess } from './credential-process.ts';
-import { credentialSource } from './credential-source.ts';
+import type { ProfileSection } from '../types.ts';
+import { credentialProcess, type CredentialProcessSource } from './credential-process.ts';
+import { credentialSource, type CredentialSourceSource } from './credential-source.ts';
 import type { SourceKind } from './kind.ts';
 import { role } from './role.ts';
-import { sso } from './sso.ts';
-import { staticKeys } from './static-keys.ts';
+import { sso, type SsoSource } from './sso.ts';
+import { staticKeys, type StaticKeysSource } from './static-keys.ts';
 
 export { credentialSource, role, staticKeys };
 
@@ -13,6 +13,9 @@ export { credentialSource, role, staticKeys };
  * credential_process, which ranks ahead of SSO. `credential_source` is reached only from a role profile.
  * Adding a kind: one new file, and its place in this list.
  */
+/** What a chain's source resolves to: one step type per kind. */
+export type SourceStep = StaticKeysSource | CredentialProcessSource | SsoSource | CredentialSourceSource;
+
 export const BASE_KINDS: readonly AnySourceKind[] = [staticKeys, credentialProcess, sso];
 const ALL_KINDS: readonly AnySourceKind[] = [...BASE_KINDS, credentialSource];
 

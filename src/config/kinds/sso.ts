@@ -1,6 +1,10 @@
 import { UserError } from '../../errors.ts';
-import type { SsoSource } from '../types.ts';
 import { providerInit, type SourceKind } from './kind.ts';
+
+export interface SsoSource {
+  kind: 'sso';
+  profile: string;
+}
 
 /** IAM Identity Center: `sso_session` (with an `[sso-session]` section) or the legacy `sso_start_url` keys. */
 export const sso: SourceKind<SsoSource> = {

@@ -1,6 +1,15 @@
 import { UserError } from '../../errors.ts';
-import type { ProfileSection, StaticKeysSource } from '../types.ts';
+import type { ProfileSection } from '../types.ts';
 import type { SourceKind } from './kind.ts';
+
+export interface StaticKeysSource {
+  kind: 'static-keys';
+  profile: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Present when the keys are themselves temporary (aws_session_token). */
+  sessionToken?: string;
+}
 
 /** The keys that hold a secret: never copied into the overlay, never cached. */
 export const SECRET_KEYS = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'] as const;
