@@ -1,4 +1,4 @@
-// The shell launcher (src/shim/launcher-template.ts) against the Node shim: the same scenarios through both,
+// The shell launcher (src/shim/launcher/launcher.sh) against the Node shim: the same scenarios through both,
 // the child's argv and environment compared byte for byte; the ticket checks; shells; odd PATHs.
 //
 // How a test knows which path ran: the launchers here have a "trap" baked in as their Node entry (see

@@ -254,7 +254,7 @@ mfa_process = sleep 2; ${box.mfaProcess}
     noteCodes();
     const holder = box.tfmfa(['credential-process', 'sec-slow'], { env: { ...box.env, TFMFA_DEBUG: '1', TFMFA_CACHE_DIR: slowCache }, detached: true, timeout: 30_000 });
     const locks = join(slowCache, 'locks');
-    // On Linux the lock is an abstract UNIX socket named after the per-user salt in locks/salt (src/session/lock.ts).
+    // On Linux the lock is an abstract UNIX socket named after the per-user salt in locks/salt (src/store/lock.ts).
     const held = () => {
       if (!existsSync(join(locks, 'salt'))) return false;
       if (process.platform !== 'linux') return readdirSync(locks).some((n) => n.endsWith('.lock'));

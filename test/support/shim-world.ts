@@ -1,7 +1,7 @@
 // A world for shim tests: the emulator sandbox, fake terraform/terragrunt/aws, and the same tools reachable
 // through two kinds of shim directory:
 //   via 'node'     symlinks named terraform, terragrunt, aws → dist/cli.js (Node's shim mode)
-//   via 'launcher' the shell launcher (src/shim/launcher-template.ts) as files named after the tools
+//   via 'launcher' the shell launcher (src/shim/launcher/launcher.sh) as files named after the tools
 //
 // The launchers' baked entry is a tiny "trap" script that appends one line to a log and then execs
 // dist/cli.js with the same arguments: every hand-over from the launcher to Node is counted
