@@ -3,6 +3,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { chainNeedsSession, NoCredentialsError } from '../config/resolve.ts';
 import type { AwsFiles, Chain, RoleStep, SourceStep } from '../config/types.ts';
 import { UserError } from '../errors.ts';
+import { describeMfaChoice, mfaRequestOf } from '../mfa/choose.ts';
 import { overlayEnabled } from '../overlay/enabled.ts';
 import { entryCredentials, SessionCache, type CacheEntry } from '../session/cache.ts';
 import { secondsLeft } from '../session/credentials.ts';
@@ -99,7 +100,7 @@ export function chainDetails(chain: Chain, files: AwsFiles, cache: SessionCache 
     }
   });
   if (chain.mfaSerial) {
-    lines.push(`MFA code: ${chain.mfaProcess ? 'from mfa_process' : 'asked on the terminal (or --mfa-token)'}; one code opens the session for every role on the device`);
+    lines.push(`MFA code: ${describeMfaChoice(mfaRequestOf(chain))}; one code opens the session for every role on the device`);
   }
   if (plan.steps.length === 0) lines.push('no STS call: tfmfa hands these credentials over as they are');
   return lines;

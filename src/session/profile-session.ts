@@ -17,6 +17,10 @@ export interface SessionRequest {
   useSession?: boolean;
   /** `--session-ttl` as given. */
   sessionTtl?: string;
+  /** `--prompt NAME`: where to ask for an MFA code. */
+  prompt?: string;
+  /** True for a shim's run (no command line of its own: `--mfa-token` cannot be passed). */
+  shim?: boolean;
 }
 
 export interface ProfileSession {
@@ -82,6 +86,9 @@ export async function profileSession(request: SessionRequest, loaded?: LoadedCha
     sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env),
     region: stsRegion(chain, env),
     ...(request.mfaToken !== undefined ? { mfaToken: request.mfaToken } : {}),
+    ...(request.prompt !== undefined ? { prompt: request.prompt } : {}),
+    ...(request.shim ? { shim: true } : {}),
+    env,
   });
   return { paths, files, chain, credentials, fromCache, cacheDir, loadedAtMs };
 }

@@ -24,7 +24,7 @@ export async function shimSessionChanges(profile: string, env: NodeJS.ProcessEnv
     }
     throw error;
   }
-  const { session, changes, region } = await sessionEnvironment({ profile, env }, loaded);
+  const { session, changes, region } = await sessionEnvironment({ profile, env, shim: true }, loaded);
   debug(`profile '${profile}': ${session.fromCache ? 'cached session' : 'new session'}, ticket written`);
   return mergeChanges(changes, regionChanges(env, region));
 }
