@@ -18,7 +18,7 @@ export interface DialogProgram {
 
 /** Wrong entries (not six digits) a dialog accepts before giving up. */
 const MALFORMED_LIMIT = 3;
-/** The program's own timeout fires first; ours is the backstop. */
+/** A program with a timeout of its own (zenity, osascript) gets this long to give up by itself before ours fires. */
 const BACKSTOP_SECONDS = 5;
 
 export function dialogTitle(profile: string): string {
@@ -44,7 +44,7 @@ export function dialogSource(dialog: DialogProgram, context: PromptContext): Mfa
         const text = `${note ? `${note}\n` : ''}Enter the 6-digit code of the MFA device ${context.serial}`;
         const outcome = await runProgram(file, dialog.args(dialogTitle(context.profile), text, secondsLeft), {
           env: context.env,
-          timeoutSeconds: secondsLeft + BACKSTOP_SECONDS,
+          timeoutSeconds: secondsLeft + (dialog.timedOut ? BACKSTOP_SECONDS : 0),
         });
         const code = answer(dialog, outcome, context);
         if (isMfaCode(code)) return code;
