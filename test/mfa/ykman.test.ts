@@ -2,15 +2,17 @@
 // `ykman oath accounts code --single NAME` prints the code; a touch account prints "Touch your YubiKey..."
 // on stderr and waits; no key is "ERROR: No YubiKey detected!". The touch notice goes where the user sees
 // it: the terminal (a real pty), else a desktop notification (notify-send stand-in: a real one needs a
-// session's notification daemon), else stderr.
+// session's notification daemon), else stderr. Where Debian's yubikey-manager is installed, the real ykman's
+// "no YubiKey" answer is checked too.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createFakeTool } from '../support/fake-tool.ts';
 import { spawnInPty } from '../support/pty.ts';
-import { CLI, createSandbox, SERIAL, type Sandbox } from '../support/sandbox.ts';
+import { CLI, createSandbox, NODE_DIR, SERIAL, type Sandbox } from '../support/sandbox.ts';
 import { createStandIn, createYkman, type StandIn, type Ykman } from '../support/stand-in.ts';
+import { onPath } from '../support/xvfb.ts';
 
 const TOUCH = "Touch your YubiKey to give the MFA code for profile 'GEHC-056'";
 
@@ -115,9 +117,17 @@ mfa_ykman_account = Amazon Web Services:username@222222222222
     assert.equal(result.stderr, `tfmfa: the YubiKey has no OATH account '${SERIAL}': add it (ykman oath accounts add) or name the right one with mfa_ykman_account in profile 'GEHC-056'`);
   });
 
+  test('the real ykman (Debian yubikey-manager) with no key attached: the same one line', { skip: onPath('ykman') ? false : 'ykman is not installed (apt install yubikey-manager)' }, async () => {
+    const { env, cacheDir } = coldEnv({ TFMFA_PROMPT: 'ykman' });
+    const result = await exec('GEHC-056', { ...env, PATH: box.env.PATH as string });
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.stderr, "tfmfa: no YubiKey detected for profile 'GEHC-056': insert the key (and close other apps using it), then run again");
+    assert.equal(sessions(cacheDir), 0);
+  });
+
   test('ykman not installed: one line naming how to install it', async () => {
     const { env } = coldEnv({ TFMFA_PROMPT: 'ykman' });
-    const result = await exec('GEHC-056', { ...env, PATH: box.env.PATH as string });
+    const result = await exec('GEHC-056', { ...env, PATH: NODE_DIR });
     assert.equal(result.exitCode, 1);
     assert.match(result.stderr, /^tfmfa: ykman is not installed \(MFA prompt 'ykman' for profile 'GEHC-056'\): install YubiKey Manager \(Debian\/Ubuntu: apt install yubikey-manager; .*\)$/);
   });
