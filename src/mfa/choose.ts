@@ -1,4 +1,5 @@
 import type { Chain } from '../config/types.ts';
+import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import { describeChoice } from './describe.ts';
 import { kdialogSource } from './drivers/kdialog.ts';
@@ -57,6 +58,7 @@ export function chooseMfaSource(request: MfaRequest, around?: PromptSurroundings
   const surroundings = around ?? currentSurroundings(env);
   const choice = decideMfaSource(request, surroundings);
   if (choice.source === 'none') throw new UserError(choice.error);
+  debug(`MFA code: ${choice.source} (${choice.why})`);
   if (choice.source === 'flag') return flagSource(request.flagToken as string);
   if (choice.source === 'mfa_process') return processSource(request.mfaProcess as string, request.profile);
   const context: PromptContext = { serial: request.serial, profile: request.profile, env, timeoutSeconds: promptTimeoutSeconds(env) };

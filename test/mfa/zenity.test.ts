@@ -38,7 +38,7 @@ describe('MFA code from a zenity dialog (no terminal, real Xvfb)', { skip: missi
   test('the shim opens one dialog; the code typed as "123 456" opens the session and the tool runs with it', async () => {
     await x.waitForNoWindow(TITLE, 10_000);
     world.box.emu.resetCounts();
-    const { env } = coldEnv();
+    const { env } = coldEnv({ TFMFA_DEBUG: '1' });
     const run = shim(env);
     const window = await x.waitForWindow(TITLE);
     const pid = await x.windowPid(window);
@@ -57,7 +57,8 @@ describe('MFA code from a zenity dialog (no terminal, real Xvfb)', { skip: missi
     assert.match(record.env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
     assert.ok(record.env.AWS_SESSION_TOKEN);
     assert.equal(world.box.emu.count('GetSessionToken'), 1);
-    for (const text of [result.stderr, result.stdout, JSON.stringify(record.env), JSON.stringify(record.argv)]) assert.ok(!text.includes(code), 'the code appears nowhere');
+    assert.match(result.stderr, /tfmfa\[debug\] MFA code: zenity \(no terminal; desktop session \(DISPLAY=:\d+\) and zenity installed\)/, 'the debug log is on and names the choice');
+    for (const text of [result.stderr, result.stdout, JSON.stringify(record.env), JSON.stringify(record.argv)]) assert.ok(!text.includes(code), 'the code appears nowhere, debug log included');
   });
 
   test('20 parallel shim runs open exactly one dialog and make one GetSessionToken', async () => {
