@@ -38,6 +38,8 @@ describe('choosing the MFA code source', () => {
   test('--prompt auto undoes TFMFA_PROMPT for one run; TFMFA_PROMPT=auto is the default order', () => {
     const env = { TFMFA_PROMPT: 'ykman' };
     assert.equal(source(request({ env, prompt: 'auto' }), around({ terminal: true })), 'terminal');
+    assert.equal(source(request({ prompt: 'auto', profilePrompt: 'ykman' }), around({ terminal: true })), 'terminal', 'and mfa_prompt');
+    assert.equal(source(request({ prompt: 'auto', mfaProcess: 'x' }), around({ terminal: true })), 'mfa_process', 'but not mfa_process');
     assert.equal(source(request({ env: { TFMFA_PROMPT: 'auto' }, profilePrompt: 'ykman' }), around({ terminal: true })), 'ykman');
     assert.equal(source(request({ env: { TFMFA_PROMPT: ' Zenity ' } }), around({ terminal: true })), 'zenity', 'names are trimmed, any case');
   });
