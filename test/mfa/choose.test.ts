@@ -103,3 +103,10 @@ describe('choosing the MFA code source', () => {
     assert.match(describeMfaChoice(request({ env: { TFMFA_PROMPT: 'bogus' } }), around()), /^misconfigured: TFMFA_PROMPT: unknown MFA prompt 'bogus'/);
   });
 });
+
+test('--mfa-token takes the same shapes as a prompt: "123 456" is the code 123456', async () => {
+  const flag = chooseMfaSource(request({ flagToken: ' 123 456 ' }), around());
+  assert.equal(flag.name, 'flag');
+  assert.equal(await flag.code(1), '123456');
+  assert.throws(() => chooseMfaSource(request({ flagToken: '123 45' }), around()), (error: unknown) => error instanceof UserError && error.exitCode === 2);
+});

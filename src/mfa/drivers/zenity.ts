@@ -1,7 +1,10 @@
 import { dialogSource, type DialogProgram } from '../dialog.ts';
 import type { MfaCodeSource, PromptContext } from '../types.ts';
 
-/** GNOME's zenity: `zenity --entry --hide-text` (a password-style entry whose text names the device). */
+/**
+ * GNOME's zenity: `zenity --entry --hide-text`, the same masked entry as `zenity --password` but with a text of
+ * our own (`--password` has none), so the dialog can name the MFA device.
+ */
 export const ZENITY: DialogProgram = {
   driver: 'zenity',
   program: 'zenity',
