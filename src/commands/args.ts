@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { selectedProfile } from '../environment/profile.ts';
 import { UserError } from '../errors.ts';
 import { checkMfaToken } from '../mfa/flag.ts';
+import { checkPromptName } from '../mfa/prompt-settings.ts';
 import type { SessionRequest } from '../session/profile-session.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -9,12 +10,15 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** Options shared by the commands that open a session. */
 export const SESSION_OPTIONS = {
   'mfa-token': { type: 'string' },
+  prompt: { type: 'string' },
   'no-session': { type: 'boolean' },
   'session-ttl': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
 
 export const SESSION_OPTIONS_HELP = `  --mfa-token CODE     use this MFA code instead of prompting
+  --prompt NAME        where to ask for an MFA code: terminal, zenity, kdialog, osascript, powershell,
+                       ykman or auto (default auto; TFMFA_PROMPT, mfa_prompt)
   --no-session         assume the role straight from the long-term keys (no GetSessionToken)
   --session-ttl DUR    lifetime of the MFA session (e.g. 8h, 90m; 15m..36h; default 8h, TFMFA_SESSION_TTL)
   -h, --help           show this help`;
@@ -61,12 +65,13 @@ export function requireProfile(command: string, positionals: string[], fallback?
 }
 
 /** A session request from the parsed SESSION_OPTIONS. */
-export function sessionRequest(profile: string, env: NodeJS.ProcessEnv, values: { 'mfa-token'?: string; 'no-session'?: boolean; 'session-ttl'?: string }): SessionRequest {
+export function sessionRequest(profile: string, env: NodeJS.ProcessEnv, values: { 'mfa-token'?: string; prompt?: string; 'no-session'?: boolean; 'session-ttl'?: string }): SessionRequest {
   return {
     profile,
     env,
     useSession: !values['no-session'],
     ...(values['mfa-token'] !== undefined ? { mfaToken: checkMfaToken(values['mfa-token']) } : {}),
     ...(values['session-ttl'] !== undefined ? { sessionTtl: values['session-ttl'] } : {}),
+    ...(values.prompt !== undefined ? { prompt: checkPromptName(values.prompt, '--prompt') } : {}),
   };
 }

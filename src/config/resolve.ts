@@ -89,6 +89,10 @@ function buildChain(
   if (mfaSerial) chain.mfaSerial = mfaSerial;
   const mfaProcess = nearest(files, visited, 'mfa_process');
   if (mfaProcess) chain.mfaProcess = mfaProcess;
+  const mfaPrompt = nearest(files, visited, 'mfa_prompt');
+  if (mfaPrompt) chain.mfaPrompt = mfaPrompt;
+  const mfaYkmanAccount = nearest(files, visited, 'mfa_ykman_account');
+  if (mfaYkmanAccount) chain.mfaYkmanAccount = mfaYkmanAccount;
   const region = nearest(files, visited, 'region');
   if (region) chain.region = region;
   return chain;

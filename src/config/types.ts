@@ -27,6 +27,10 @@ export interface Chain {
   mfaSerial?: string;
   /** aws-vault's `mfa_process`: a command whose stdout is the code. */
   mfaProcess?: string;
+  /** `mfa_prompt`: the MFA prompt driver for this profile (terminal, zenity, ykman...). */
+  mfaPrompt?: string;
+  /** `mfa_ykman_account`: the YubiKey OATH account of the MFA device (default: its ARN). */
+  mfaYkmanAccount?: string;
   region?: string;
   /** Profile names from the source to the target. */
   profiles: string[];

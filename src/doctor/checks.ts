@@ -8,6 +8,7 @@ import type { AwsFiles, Chain, RoleStep } from '../config/types.ts';
 import { UserError } from '../errors.ts';
 import { overlayEnabled } from '../environment/variables.ts';
 import { entryCredentials, SessionCache, type CacheEntry } from '../store/session-cache.ts';
+import { describeMfaChoice, mfaRequestOf } from '../mfa/choose.ts';
 import { secondsLeft } from '../session/credentials.ts';
 import { stsRegion } from '../environment/region.ts';
 import { planChain, ROLE_CHAINING_LIMIT, type PlanStep } from '../session/strategy.ts';
@@ -88,7 +89,7 @@ export function chainDetails(chain: Chain, files: AwsFiles, cache: SessionCache 
     }
   });
   if (chain.mfaSerial) {
-    lines.push(`MFA code: ${chain.mfaProcess ? 'from mfa_process' : 'asked on the terminal (or --mfa-token)'}; one code opens the session for every role on the device`);
+    lines.push(`MFA code: ${describeMfaChoice(mfaRequestOf(chain))}; one code opens the session for every role on the device`);
   }
   if (plan.steps.length === 0) lines.push('no STS call: tfmfa hands these credentials over as they are');
   return lines;

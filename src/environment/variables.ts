@@ -118,6 +118,20 @@ export const VARIABLES = {
     meaning: 'federation endpoint for tfmfa login (--federation-url wins)',
     parse: text,
   }),
+  prompt: variable({
+    name: 'TFMFA_PROMPT',
+    setBy: 'user',
+    default: 'auto',
+    meaning: 'where MFA codes are asked for: auto, terminal, zenity, kdialog, osascript, powershell, ykman (--prompt wins)',
+    parse: text,
+  }),
+  promptTimeout: variable({
+    name: 'TFMFA_PROMPT_TIMEOUT',
+    setBy: 'user',
+    default: '120 (5..3600 s)',
+    meaning: 'how long a prompt waits for an answer',
+    parse: seconds('TFMFA_PROMPT_TIMEOUT', 120, 5, 3600, '5 and 3600 seconds'),
+  }),
   marker: variable({
     name: 'TFMFA_PROFILE',
     setBy: 'tfmfa',

@@ -1,15 +1,143 @@
+import type { Chain } from '../config/types.ts';
+import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
+import { describeChoice } from './describe.ts';
+import { kdialogSource } from './drivers/kdialog.ts';
+import { osascriptSource } from './drivers/osascript.ts';
+import { powershellSource } from './drivers/powershell.ts';
+import { terminalAvailable, terminalSource } from './drivers/terminal.ts';
+import { ykmanSource } from './drivers/ykman.ts';
+import { zenitySource } from './drivers/zenity.ts';
 import { flagSource } from './flag.ts';
 import { processSource } from './process.ts';
-import { terminalAvailable, terminalSource } from './terminal.ts';
-import type { MfaCodeSource, MfaRequest } from './types.ts';
+import { findProgram } from './program.ts';
+import { checkPromptName, promptSetting, promptTimeoutSeconds, type PromptChoice } from './prompt-settings.ts';
+import type { MfaCodeSource, MfaRequest, PromptContext, PromptDriver } from './types.ts';
 
-/** The MFA code source, in this order: `--mfa-token`, the profile's `mfa_process`, the terminal. */
-export function chooseMfaSource(request: MfaRequest): MfaCodeSource {
-  if (request.flagToken !== undefined) return flagSource(request.flagToken);
-  if (request.mfaProcess) return processSource(request.mfaProcess, request.profile);
-  if (terminalAvailable()) return terminalSource(request.serial);
-  throw new UserError(
-    `an MFA code is needed for ${request.serial} (profile '${request.profile}') but there is no terminal to ask on: pass --mfa-token CODE, set mfa_process in the profile, or run from a terminal`,
-  );
+/** What the machine offers right now (a parameter, so that tests and `doctor` can ask about other modes). */
+export interface PromptSurroundings {
+  terminal: boolean;
+  platform: NodeJS.Platform;
+  installed(program: string): boolean;
+}
+
+export function currentSurroundings(env: NodeJS.ProcessEnv): PromptSurroundings {
+  return { terminal: terminalAvailable(), platform: process.platform, installed: (program) => findProgram(program, env) !== undefined };
+}
+
+export type MfaChoice =
+  | { source: 'flag' | 'mfa_process' | PromptDriver; why: string }
+  | { source: 'none'; error: string; reason: string; remedies: string };
+
+/**
+ * Where the code comes from, in this order: `--mfa-token`; a prompt named by `--prompt`, else by
+ * `TFMFA_PROMPT`; the profile's `mfa_process`; the profile's `mfa_prompt`; the terminal if there is one; a
+ * desktop dialog if a graphical session is available; else an error naming what would work in this mode.
+ */
+export function decideMfaSource(request: MfaRequest, around: PromptSurroundings): MfaChoice {
+  const env = request.env ?? process.env;
+  if (request.flagToken !== undefined) return { source: 'flag', why: '--mfa-token' };
+  const named = namedPrompt(request, env);
+  if (named && named.choice !== 'auto') return explicit(named.choice, named.why, request, around, env);
+  if (request.mfaProcess) return { source: 'mfa_process', why: `mfa_process in profile '${request.profile}'` };
+  if (!named && request.profilePrompt) {
+    const choice = checkPromptName(request.profilePrompt, `mfa_prompt in profile '${request.profile}'`);
+    if (choice !== 'auto') return explicit(choice, `mfa_prompt in profile '${request.profile}'`, request, around, env);
+  }
+  if (around.terminal) return { source: 'terminal', why: 'this run has a terminal' };
+  const dialog = desktopDialog(around, env);
+  if (dialog) return dialog;
+  const reason = 'no terminal to ask on and no desktop dialog';
+  const fixes = remedies(request, around, env);
+  return { source: 'none', reason, remedies: fixes, error: `an MFA code is needed for ${request.serial} (profile '${request.profile}') but there is ${reason}: ${fixes}` };
+}
+
+/** The MFA code source for this run (see decideMfaSource). */
+export function chooseMfaSource(request: MfaRequest, around?: PromptSurroundings): MfaCodeSource {
+  const env = request.env ?? process.env;
+  const surroundings = around ?? currentSurroundings(env);
+  const choice = decideMfaSource(request, surroundings);
+  if (choice.source === 'none') throw new UserError(choice.error);
+  debug(`MFA code: ${choice.source} (${choice.why})`);
+  if (choice.source === 'flag') return flagSource(request.flagToken as string);
+  if (choice.source === 'mfa_process') return processSource(request.mfaProcess as string, request.profile);
+  const context: PromptContext = { serial: request.serial, profile: request.profile, env, timeoutSeconds: promptTimeoutSeconds(env) };
+  switch (choice.source) {
+    case 'terminal': return terminalSource(context);
+    case 'zenity': return zenitySource(context);
+    case 'kdialog': return kdialogSource(context);
+    case 'osascript': return osascriptSource(context);
+    case 'powershell': return powershellSource(context);
+    case 'ykman': return ykmanSource({ ...context, account: request.ykmanAccount ?? request.serial, terminal: surroundings.terminal });
+  }
+}
+
+/** One line for `doctor`: the source a run would use now and why, and without a terminal if that differs. */
+export function describeMfaChoice(request: MfaRequest, around?: PromptSurroundings): string {
+  const surroundings = around ?? currentSurroundings(request.env ?? process.env);
+  return describeChoice(request, surroundings, decideMfaSource);
+}
+
+function namedPrompt(request: MfaRequest, env: NodeJS.ProcessEnv): { choice: PromptChoice; why: string } | undefined {
+  if (request.prompt) return { choice: checkPromptName(request.prompt, '--prompt'), why: '--prompt' };
+  const setting = promptSetting(env);
+  return setting && setting !== 'auto' ? { choice: setting, why: 'TFMFA_PROMPT' } : undefined;
+}
+
+function explicit(driver: PromptDriver, why: string, request: MfaRequest, around: PromptSurroundings, env: NodeJS.ProcessEnv): MfaChoice {
+  if (driver === 'terminal' && !around.terminal) {
+    const reason = `the MFA prompt 'terminal' (${why}) needs a terminal and this run has none`;
+    const fixes = remedies(request, around, env);
+    return { source: 'none', reason, remedies: fixes, error: `${reason}: ${fixes}` };
+  }
+  return { source: driver, why };
+}
+
+function graphicalSession(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.WAYLAND_DISPLAY) return `WAYLAND_DISPLAY=${env.WAYLAND_DISPLAY}`;
+  if (env.DISPLAY) return `DISPLAY=${env.DISPLAY}`;
+  return undefined;
+}
+
+/** Linux and the BSDs: zenity or kdialog on X11/Wayland, kdialog first in a KDE session. */
+function linuxDialogs(env: NodeJS.ProcessEnv): PromptDriver[] {
+  return /kde/i.test(env.XDG_CURRENT_DESKTOP ?? '') ? ['kdialog', 'zenity'] : ['zenity', 'kdialog'];
+}
+
+function desktopDialog(around: PromptSurroundings, env: NodeJS.ProcessEnv): MfaChoice | undefined {
+  if (around.platform === 'darwin') {
+    return around.installed('osascript') ? { source: 'osascript', why: 'no terminal; macOS dialog' } : undefined;
+  }
+  if (around.platform === 'win32') {
+    return around.installed('powershell') ? { source: 'powershell', why: 'no terminal; Windows credential dialog' } : undefined;
+  }
+  const session = graphicalSession(env);
+  if (!session) return undefined;
+  const driver = linuxDialogs(env).find((name) => around.installed(name));
+  return driver ? { source: driver, why: `no terminal; desktop session (${session}) and ${driver} installed` } : undefined;
+}
+
+/** Every way to get a code that would work in this mode, as one clause. */
+function remedies(request: MfaRequest, around: PromptSurroundings, env: NodeJS.ProcessEnv): string {
+  const options = [`run 'tfmfa open-session ${request.profile}' in a terminal first (later runs use the cached session)`];
+  if (!request.shim) options.push('pass --mfa-token CODE');
+  options.push(`set mfa_process (a command that prints the code) or mfa_prompt (e.g. ykman) in profile '${request.profile}'`);
+  const session = graphicalSession(env);
+  if (session && around.platform !== 'darwin' && around.platform !== 'win32') {
+    const [first, second] = linuxDialogs(env);
+    options.push(`install ${first} or ${second} for a dialog on this desktop (${session}; TFMFA_PROMPT=${first} picks it)`);
+  }
+  return `${options.slice(0, -1).join(', ')}, or ${options.at(-1)}`;
+}
+
+/** The request a run of this chain would make (what `doctor` describes), in this process's environment. */
+export function mfaRequestOf(chain: Chain, env: NodeJS.ProcessEnv = process.env): MfaRequest {
+  return {
+    serial: chain.mfaSerial ?? '',
+    profile: chain.profile,
+    env,
+    ...(chain.mfaProcess ? { mfaProcess: chain.mfaProcess } : {}),
+    ...(chain.mfaPrompt ? { profilePrompt: chain.mfaPrompt } : {}),
+    ...(chain.mfaYkmanAccount ? { ykmanAccount: chain.mfaYkmanAccount } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { isMfaCode, type MfaCodeSource } from './types.ts';
+import { isMfaCode, normalizeMfaCode, type MfaCodeSource } from './types.ts';
 
 const MFA_PROCESS_TIMEOUT_MS = 60_000;
 
@@ -25,7 +25,7 @@ export function processSource(command: string, profile: string): MfaCodeSource {
       if (result.exitCode !== 0) {
         throw new UserError(`mfa_process of profile '${profile}' failed (${result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`}): check the command '${command}'`);
       }
-      const code = String(result.stdout).trim();
+      const code = normalizeMfaCode(String(result.stdout));
       if (!isMfaCode(code)) {
         throw new UserError(`mfa_process of profile '${profile}' did not print a 6-digit code (got ${code.length} characters): fix the command so that its only output is the code`);
       }

@@ -1,6 +1,10 @@
+/** The drivers a user can name with `--prompt`, `TFMFA_PROMPT` or a profile's `mfa_prompt`. */
+export const PROMPT_DRIVERS = ['terminal', 'zenity', 'kdialog', 'osascript', 'powershell', 'ykman'] as const;
+export type PromptDriver = (typeof PROMPT_DRIVERS)[number];
+
 /** Where an MFA code comes from. `attempt` counts from 1; a rejected code leads to the next attempt if `retryable`. */
 export interface MfaCodeSource {
-  readonly name: 'flag' | 'mfa_process' | 'terminal';
+  readonly name: 'flag' | 'mfa_process' | PromptDriver;
   readonly retryable: boolean;
   code(attempt: number, previousRejection?: string): Promise<string>;
 }
@@ -12,9 +16,31 @@ export interface MfaRequest {
   flagToken?: string;
   /** The profile's `mfa_process` command. */
   mfaProcess?: string;
+  /** `--prompt NAME`. */
+  prompt?: string;
+  /** The profile's `mfa_prompt`. */
+  profilePrompt?: string;
+  /** The profile's `mfa_ykman_account` (the OATH account ykman reads; default: the MFA device ARN). */
+  ykmanAccount?: string;
+  /** True when the run is a shim's: it has no command line of its own, so `--mfa-token` cannot help. */
+  shim?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What a driver needs to ask for a code. */
+export interface PromptContext {
+  serial: string;
+  profile: string;
+  env: NodeJS.ProcessEnv;
+  timeoutSeconds: number;
 }
 
 export const MFA_ATTEMPTS = 3;
+
+/** A code as typed or pasted: `123 456`, ` 123456 ` and `123456` are the same code. */
+export function normalizeMfaCode(text: string): string {
+  return text.replace(/\s+/g, '');
+}
 
 export function isMfaCode(text: string): boolean {
   return /^\d{6}$/.test(text);

@@ -18,6 +18,10 @@ export interface SessionRequest {
   sessionTtl?: string;
   /** Credentials with less time left than this are renewed, whatever TFMFA_MIN_TTL says (the credential server's floor). */
   minTtlFloor?: number;
+  /** `--prompt NAME`: where to ask for an MFA code. */
+  prompt?: string;
+  /** True for a shim's run (no command line of its own: `--mfa-token` cannot be passed). */
+  shim?: boolean;
 }
 
 export interface ProfileSession {
@@ -55,6 +59,9 @@ export async function profileSession(request: SessionRequest, loaded?: LoadedCha
     sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env),
     region: stsRegion(env, chain.region),
     ...(request.mfaToken !== undefined ? { mfaToken: request.mfaToken } : {}),
+    ...(request.prompt !== undefined ? { prompt: request.prompt } : {}),
+    ...(request.shim ? { shim: true } : {}),
+    env,
   });
   return { paths, files, chain, credentials, fromCache, cacheDir, loadedAtMs };
 }

@@ -1,7 +1,7 @@
 import type { AwsFilePaths } from '../config/paths.ts';
 import type { Chain } from '../config/types.ts';
 import { debug, warn } from '../debug.ts';
-import { chooseMfaSource } from '../mfa/choose.ts';
+import { chooseMfaSource, mfaRequestOf } from '../mfa/choose.ts';
 import { MFA_ATTEMPTS } from '../mfa/types.ts';
 import { entryCredentials, SessionCache, type CacheEntry } from '../store/session-cache.ts';
 import { secondsLeft, type AwsCredentials } from './credentials.ts';
@@ -23,6 +23,12 @@ export interface SessionOptions {
   useSession: boolean;
   sessionTtlSeconds: number;
   mfaToken?: string;
+  /** `--prompt NAME`. */
+  prompt?: string;
+  /** A shim's run: `--mfa-token` is no remedy. */
+  shim?: boolean;
+  /** The run's environment (TFMFA_PROMPT, DISPLAY...); default process.env. */
+  env?: NodeJS.ProcessEnv;
   region: string;
   endpoint?: string;
 }
@@ -133,10 +139,11 @@ async function runStep(step: PlanStep, base: AwsCredentials, chain: Chain, targe
 /** Gets a code and makes the call; a code STS rejects is asked for again, three attempts in all. */
 async function withMfaCode<T>(serial: string, chain: Chain, options: SessionOptions, call: (code: string) => Promise<T>): Promise<T> {
   const source = chooseMfaSource({
+    ...mfaRequestOf(chain, options.env),
     serial,
-    profile: chain.profile,
     ...(options.mfaToken !== undefined ? { flagToken: options.mfaToken } : {}),
-    ...(chain.mfaProcess ? { mfaProcess: chain.mfaProcess } : {}),
+    ...(options.prompt !== undefined ? { prompt: options.prompt } : {}),
+    ...(options.shim ? { shim: true } : {}),
   });
   let rejection: string | undefined;
   for (let attempt = 1; ; attempt++) {

@@ -69,7 +69,7 @@ role_arn = arn:aws:iam::12:role/x
     assert.match(profile, /^ {4}1\. long-term access keys of profile 'GEHC-000' \(.*credentials\)$/m);
     assert.match(profile, new RegExp(`^ {4}2\\. GetSessionToken with the MFA device ${SERIAL}, for 8h00m .*: not cached$`, 'm'));
     assert.match(profile, new RegExp(`^ {4}3\\. AssumeRole ${ROLE_ARN} \\(profile 'GEHC-056'\\) from the MFA session, with its external_id, for 1h00m \\(STS default\\): not cached$`, 'm'));
-    assert.match(profile, /MFA code: asked on the terminal/);
+    assert.match(profile, /MFA code: (asked on the terminal \(this run has a terminal\); without a terminal: )?nothing in this mode \(no terminal to ask on and no desktop dialog\): run 'tfmfa open-session GEHC-056' in a terminal first/);
     assert.match(profile, /^! profile 'bad-arn': role_arn 'arn:aws:iam::12:role\/x' is not valid/m, 'other profiles\' config errors are warnings');
     assert.match(section(result.stdout, 'Cache'), /^✔ cache directory .* does not exist yet/m);
     assert.match(section(result.stdout, 'Shims'), /^· no tfmfa shims on PATH/m);

@@ -200,7 +200,7 @@ describe('tfmfa exec', () => {
     box.emu.advance(9 * 3600); // the emulator's view: the 8 h MFA session has expired
     const noCode = await box.tfmfa(['exec', 'team-b', '--', tool.path], { env: { ...box.env, TFMFA_MIN_TTL: '3599' }, detached: true });
     assert.equal(noCode.exitCode, 1);
-    assert.match(noCode.stderr, /an MFA code is needed for .* but there is no terminal to ask on: pass --mfa-token CODE, set mfa_process in the profile, or run from a terminal/);
+    assert.match(noCode.stderr, /an MFA code is needed for .* but there is no terminal to ask on and no desktop dialog: run 'tfmfa open-session team-b' in a terminal first .*, pass --mfa-token CODE, or set mfa_process/);
     assert.equal(noCode.stderr.trim().split('\n').length, 1, 'one line');
     const withCode = await box.tfmfa(['exec', 'team-b', '--mfa-token', freshCode(), '--', tool.path], { env: { ...box.env, TFMFA_MIN_TTL: '3599' } });
     assert.equal(withCode.exitCode, 0, withCode.stderr);

@@ -132,10 +132,10 @@ mfa_process = echo broken >&2; exit 3
     assert.equal(box.emu.count(), 0);
   });
 
-  test('no terminal and no other source: exit non-zero naming the three options', async () => {
+  test('no terminal and no other source: exit non-zero naming the options', async () => {
     const result = await box.tfmfa(['exec', 'GEHC-056', '--', tool.path], { env: coldEnv(), detached: true });
     assert.equal(result.exitCode, 1);
-    assert.match(result.stderr, /pass --mfa-token CODE, set mfa_process in the profile, or run from a terminal/);
+    assert.match(result.stderr, /run 'tfmfa open-session GEHC-056' in a terminal first .*, pass --mfa-token CODE, or set mfa_process .* or mfa_prompt .* in profile 'GEHC-056'$/);
   });
 });
 

@@ -474,8 +474,8 @@ process.stdout.write('RESULT ' + JSON.stringify(seen) + '\\n');
     try {
       await pty.waitFor(PROMPT);
       pty.write(`${freshCode()}\r`);
-      // The first prompt redraws itself on each key and ends with a check mark; the second one starts after it.
-      await pty.waitFor(new RegExp(`\u2714[\\s\\S]*${escape(PROMPT)}`));
+      // The second prompt comes after the first one and its answer.
+      await pty.waitFor(new RegExp(`${escape(PROMPT)}[\\s\\S]*${escape(PROMPT)}`));
       pty.write(`${freshCode()}\r`);
       status = await pty.exited;
     } finally {

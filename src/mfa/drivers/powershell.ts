@@ -1,0 +1,34 @@
+import { dialogSource, type DialogProgram } from '../dialog.ts';
+import type { MfaCodeSource, PromptContext } from '../types.ts';
+
+/** A PowerShell single-quoted string: only `'` needs escaping (doubled). */
+function quoted(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Windows: Windows PowerShell's `$Host.UI.PromptForCredential`, the system credential dialog (CredUI, as
+ * aws-vault's wincredui), with the code typed as its password. Cancel returns $null: exit 130. The code is
+ * written to stdout without a newline.
+ */
+export function powershellScript(title: string, text: string): string {
+  return [
+    "$ErrorActionPreference = 'Stop'",
+    `$c = $Host.UI.PromptForCredential(${quoted(title)}, ${quoted(text)}, 'MFA code', '')`,
+    'if ($null -eq $c) { exit 130 }',
+    '[Console]::Out.Write($c.GetNetworkCredential().Password)',
+  ].join('; ');
+}
+
+export const POWERSHELL: DialogProgram = {
+  driver: 'powershell',
+  program: 'powershell',
+  install: 'Windows PowerShell (powershell.exe) is part of Windows: on other systems choose another MFA prompt (TFMFA_PROMPT)',
+  // Not -NonInteractive: it forbids prompts. No timeout of its own: ours applies.
+  args: (title, text) => ['-NoLogo', '-NoProfile', '-Command', powershellScript(title, text)],
+  cancelled: (exitCode) => exitCode === 130,
+};
+
+export function powershellSource(context: PromptContext): MfaCodeSource {
+  return dialogSource(POWERSHELL, context);
+}
