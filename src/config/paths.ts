@@ -1,10 +1,13 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { keyIndexPath } from '../keystore/settings.ts';
 
 /** Where the AWS config and credentials files are, as the SDKs decide it. */
 export interface AwsFilePaths {
   configPath: string;
   credentialsPath: string;
+  /** tfmfa's key index (profiles whose keys are in its key store). */
+  keyIndexPath?: string;
 }
 
 /**
@@ -16,5 +19,6 @@ export function awsFilePaths(env: NodeJS.ProcessEnv = process.env): AwsFilePaths
   return {
     configPath: env.TFMFA_CONFIG_FILE || env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
     credentialsPath: env.TFMFA_CREDENTIALS_FILE || env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),
+    keyIndexPath: keyIndexPath(env),
   };
 }

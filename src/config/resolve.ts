@@ -4,6 +4,7 @@ import { credentialProcessSource, hasCredentialProcess } from './kinds/credentia
 import { isRoleProfile, roleStep } from './kinds/role.ts';
 import { isSsoProfile, ssoSource } from './kinds/sso.ts';
 import { hasStaticKeys, staticKeysSource } from './kinds/static-keys.ts';
+import { hasStoredKeys, storedKeysSource } from './kinds/stored-keys.ts';
 import { missingProfileHint } from './suggest.ts';
 import type { AwsFiles, Chain, ProfileSection, RoleStep, SourceStep } from './types.ts';
 import { checkMfaSerial, defaultRoleSessionName } from './validate.ts';
@@ -40,8 +41,8 @@ export function resolveChain(files: AwsFiles, target: string, options: ResolveOp
       if (next && section.credential_source) {
         throw new UserError(`profile '${name}' has both source_profile and credential_source: keep only one`, 2);
       }
-      if (next === name && hasStaticKeys(section)) {
-        source = staticKeysSource(name, section);
+      if (next === name && (hasStoredKeys(files, name) || hasStaticKeys(section))) {
+        source = hasStoredKeys(files, name) ? storedKeysSource(files, name) : staticKeysSource(name, section);
         break;
       }
       if (next) {
@@ -61,6 +62,8 @@ export function resolveChain(files: AwsFiles, target: string, options: ResolveOp
 }
 
 function baseSource(files: AwsFiles, name: string, section: ProfileSection, target: string): SourceStep {
+  // Keys in tfmfa's key store win over plaintext ones (doctor warns about the plaintext copy).
+  if (hasStoredKeys(files, name)) return storedKeysSource(files, name);
   // The SDKs rank static keys ahead of credential_process and SSO.
   if (hasStaticKeys(section)) return staticKeysSource(name, section);
   if (hasCredentialProcess(section)) return credentialProcessSource(name, section);
@@ -117,5 +120,6 @@ function missingProfile(files: AwsFiles, name: string, target: string, visited: 
 
 /** True when tfmfa has work to do for this chain: a role to assume or an MFA session to open. */
 export function chainNeedsSession(chain: Chain): boolean {
-  return chain.roles.length > 0 || chain.mfaSerial !== undefined;
+  // Stored long-term keys never leave tfmfa: even without role or MFA they become a GetSessionToken session.
+  return chain.roles.length > 0 || chain.mfaSerial !== undefined || chain.source.kind === 'stored-keys';
 }

@@ -11,6 +11,14 @@ export interface StaticKeysSource {
   sessionToken?: string;
 }
 
+/** Long-term keys in tfmfa's key store; the secret is not here, only where to fetch it. */
+export interface StoredKeysSource {
+  kind: 'stored-keys';
+  profile: string;
+  backend: 'keyring' | 'file';
+  accessKeyId: string;
+}
+
 export type CredentialSourceName = 'Environment' | 'Ec2InstanceMetadata' | 'EcsContainer';
 
 export interface CredentialSourceSource {
@@ -30,7 +38,7 @@ export interface SsoSource {
   profile: string;
 }
 
-export type SourceStep = StaticKeysSource | CredentialSourceSource | CredentialProcessSource | SsoSource;
+export type SourceStep = StaticKeysSource | StoredKeysSource | CredentialSourceSource | CredentialProcessSource | SsoSource;
 
 export interface RoleStep {
   kind: 'role';
@@ -72,4 +80,7 @@ export interface AwsFiles {
   services: ReadonlyMap<string, ProfileSection>;
   /** The credentials file's own sections, before merging. */
   credentialsSections: ReadonlyMap<string, ProfileSection>;
+  /** Profiles with keys in tfmfa's key store (from its non-secret index), and where that index is. */
+  storedKeys?: ReadonlyMap<string, { backend: 'keyring' | 'file'; accessKeyId: string }>;
+  keyIndexPath?: string;
 }

@@ -58,6 +58,8 @@ function describeSource(source: SourceStep, files: AwsFiles): string {
       const where = files.credentialsSections.get(source.profile)?.aws_access_key_id ? files.credentialsPath : files.configPath;
       return `${source.sessionToken ? 'temporary keys (aws_session_token)' : 'long-term access keys'} of profile '${source.profile}' (${where})`;
     }
+    case 'stored-keys':
+      return `long-term access keys ${source.accessKeyId} of profile '${source.profile}' in tfmfa's key store (${source.backend === 'keyring' ? 'OS keyring' : 'encrypted file'})`;
     case 'credential-process':
       return `credential_process of profile '${source.profile}'`;
     case 'sso':
@@ -88,7 +90,7 @@ export function chainDetails(chain: Chain, files: AwsFiles, cache: SessionCache 
   plan.steps.forEach((step, index) => {
     const state = cacheState(cache, step, nowMs);
     if (step.kind === 'get-session-token') {
-      lines.push(`${index + 2}. GetSessionToken with the MFA device ${step.mfaSerial}, for ${formatDuration(step.durationSeconds)} (TFMFA_SESSION_TTL / --session-ttl): ${state}`);
+      lines.push(`${index + 2}. GetSessionToken ${step.mfaSerial ? `with the MFA device ${step.mfaSerial}` : 'without MFA (stored keys never leave tfmfa)'}, for ${formatDuration(step.durationSeconds)} (TFMFA_SESSION_TTL / --session-ttl): ${state}`);
       from = 'the MFA session';
     } else {
       const parts = [`AssumeRole ${step.role.roleArn} (profile '${step.role.profile}') from ${from}`];

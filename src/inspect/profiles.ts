@@ -11,7 +11,7 @@ import { UserError } from '../errors.ts';
 import { currentUser } from '../session/profile-session.ts';
 
 /** How a profile gets its credentials, from its own keys (what `tfmfa list` shows as KIND). */
-export type ProfileKind = 'static' | 'role' | 'sso' | 'process' | 'credential_source' | 'none';
+export type ProfileKind = 'static' | 'stored' | 'role' | 'sso' | 'process' | 'credential_source' | 'none';
 
 /** A profile as `tfmfa list` and `tfmfa doctor` describe it: never a secret, only names, ARNs and the region. */
 export interface ProfileInfo {
@@ -42,6 +42,8 @@ export function sourceKind(source: SourceStep): ProfileKind {
   switch (source.kind) {
     case 'static-keys':
       return 'static';
+    case 'stored-keys':
+      return 'stored';
     case 'credential-process':
       return 'process';
     case 'credential-source':

@@ -109,7 +109,7 @@ export function ensureOverlay(context: OverlayContext): Overlay {
   ensurePrivateDir(join(context.cacheDir, 'overlay'));
   ensurePrivateDir(dir);
   const overlay = { configPath: join(dir, 'config'), credentialsPath: join(dir, 'credentials') };
-  const stamp = JSON.stringify({ format: FORMAT, config: fileStamp(files.configPath), credentials: fileStamp(files.credentialsPath), node: context.node, entry: context.entryPoint });
+  const stamp = JSON.stringify({ format: FORMAT, config: fileStamp(files.configPath), credentials: fileStamp(files.credentialsPath), keys: files.keyIndexPath ? fileStamp(files.keyIndexPath) : 'none', node: context.node, entry: context.entryPoint });
   const stampPath = join(dir, 'source.json');
   try {
     const previous = JSON.parse(readFileSync(stampPath, 'utf8')) as { stamp: string; rewritten: string[] };

@@ -11,6 +11,10 @@ export async function sourceCredentials(source: SourceStep, paths: AwsFilePaths)
   if (source.kind === 'static-keys') {
     return { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, ...(source.sessionToken ? { sessionToken: source.sessionToken } : {}) };
   }
+  if (source.kind === 'stored-keys') {
+    const { fetchStoredKeys } = await import('../keystore/store.ts');
+    return fetchStoredKeys(source.profile, source);
+  }
   const providers = await import('@aws-sdk/credential-providers');
   const files = { profile: source.profile, filepath: paths.credentialsPath, configFilepath: paths.configPath, ignoreCache: true };
   try {

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../errors.ts';
+
+/** The two places long-term keys can live. */
+export type BackendName = 'keyring' | 'file';
+export const BACKEND_NAMES: readonly BackendName[] = ['keyring', 'file'];
+
+/** Everything the key store takes from the environment: the one place that reads its variables. */
+export interface KeystoreSettings {
+  /** `$XDG_CONFIG_HOME/tfmfa` or `~/.config/tfmfa`: the vault, the index and settings.json. */
+  dir: string;
+  /** `TFMFA_BACKEND`, else `backend` in settings.json; undefined means "choose" (keyring when usable, else file). */
+  backend?: BackendName;
+  /** Where `backend` came from, for doctor. */
+  backendOrigin?: string;
+  /** `TFMFA_FILE_PASSPHRASE`, for automation. */
+  passphrase?: string;
+}
+
+export function keystoreDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, 'tfmfa');
+  return join(env.HOME || homedir(), '.config', 'tfmfa');
+}
+
+/** The non-secret index (profile → backend, access key id), read by chain resolution. */
+export function keyIndexPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(keystoreDirectory(env), 'keys.json');
+}
+
+export function keystoreSettings(env: NodeJS.ProcessEnv = process.env): KeystoreSettings {
+  const dir = keystoreDirectory(env);
+  const settings: KeystoreSettings = { dir };
+  const fromEnv = env.TFMFA_BACKEND?.trim();
+  const settingsFile = join(dir, 'settings.json');
+  const fromFile = fromEnv ? undefined : configuredBackend(settingsFile);
+  const chosen = fromEnv || fromFile;
+  if (chosen) {
+    const origin = fromEnv ? 'TFMFA_BACKEND' : `"backend" in ${settingsFile}`;
+    if (!(BACKEND_NAMES as readonly string[]).includes(chosen)) {
+      throw new UserError(`${origin} is '${chosen}': use one of ${BACKEND_NAMES.join(', ')}`, 2);
+    }
+    settings.backend = chosen as BackendName;
+    settings.backendOrigin = origin;
+  }
+  if (env.TFMFA_FILE_PASSPHRASE !== undefined && env.TFMFA_FILE_PASSPHRASE !== '') settings.passphrase = env.TFMFA_FILE_PASSPHRASE;
+  return settings;
+}
+
+function configuredBackend(path: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const value = (JSON.parse(text) as { backend?: unknown }).backend;
+    return typeof value === 'string' ? value.trim() : undefined;
+  } catch {
+    throw new UserError(`${path} is not valid JSON: fix it (e.g. {"backend": "file"}) or remove it`, 2);
+  }
+}
