@@ -1,6 +1,7 @@
 import { UserError } from '../errors.ts';
 import { renderSection, type Check } from '../inspect/checks.ts';
 import { cacheChecks, chainChecks, installChecks, networkChecks, nodeCheck, terraformChecks } from '../inspect/doctor-checks.ts';
+import { keystoreChecks } from '../inspect/keystore-checks.ts';
 import { loadUserFiles, requireKnownProfile } from '../inspect/profiles.ts';
 import { allShimChecks } from '../inspect/shims.ts';
 import { ENTRY_POINT } from '../overlay/overlay.ts';
@@ -20,6 +21,8 @@ problem, and exits 1 when something is broken:
   - the profile's chain step by step: where the base credentials come from, each STS call
     (GetSessionToken / AssumeRole), with which MFA device and for how long, what is cached; and the
     configuration errors of your profiles;
+  - the key store: where new long-term keys go (OS keyring or encrypted file) and why, and every
+    profile whose keys are still in plaintext, with the 'tfmfa import' line that fixes it;
   - the cache directory's owner and permissions;
   - provider and backend blocks with profile = "..." in the current directory's *.tf files.
 
@@ -58,6 +61,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   sections.push(['Shims', allShimChecks(env, ENTRY_POINT, cwd)]);
   const chain = chainChecks(files, profile, origin, env, cacheDir);
   sections.push(['Profile', chain.checks]);
+  sections.push(['Key store', await keystoreChecks(files, env)]);
   sections.push(['Cache', cacheChecks(cacheDir)]);
   sections.push(['Terraform files', terraformChecks(cwd, files, env)]);
   if (values.network) sections.push(['Network', await networkChecks(env, files, chain.chain, cacheDir)]);

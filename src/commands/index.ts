@@ -18,6 +18,10 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   doctor: () => import('./doctor.ts'),
   login: () => import('./login.ts'),
   completion: () => import('./completion.ts'),
+  add: () => import('./add.ts'),
+  remove: () => import('./remove.ts'),
+  import: () => import('./import.ts'),
+  rotate: () => import('./rotate.ts'),
 };
 
 function usage(summaries: Array<[string, string]>): string {

@@ -50,5 +50,6 @@ export async function loadAwsFiles(paths: AwsFilePaths): Promise<AwsFiles> {
     credentialsSections.set(name, section);
     profiles.set(name, { ...profiles.get(name), ...section });
   }
-  return { ...paths, profiles, configProfileNames, ssoSessions, services, credentialsSections, storedKeys: loadStoredKeys(paths.keyIndexPath) };
+  const storedKeys = loadStoredKeys(paths.keyIndexPath, profiles);
+  return { ...paths, profiles, configProfileNames, ssoSessions, services, credentialsSections, storedKeys };
 }

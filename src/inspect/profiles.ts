@@ -8,6 +8,7 @@ import { ProfileNotFoundError, resolveChain } from '../config/resolve.ts';
 import { missingProfileHint } from '../config/suggest.ts';
 import type { AwsFiles, Chain, ProfileSection, SourceStep } from '../config/types.ts';
 import { UserError } from '../errors.ts';
+import { keyLocation } from './key-location.ts';
 import { currentUser } from '../session/profile-session.ts';
 
 /** How a profile gets its credentials, from its own keys (what `tfmfa list` shows as KIND). */
@@ -17,6 +18,8 @@ export type ProfileKind = 'static' | 'stored' | 'role' | 'sso' | 'process' | 'cr
 export interface ProfileInfo {
   name: string;
   kind: ProfileKind;
+  /** Where its own long-term keys live: 'keyring', 'file' (tfmfa's key store), a plaintext file's path, or null. */
+  keys: string | null;
   roleArn: string | null;
   /** The MFA device the chain prompts for (the profile's own or inherited from its source). */
   mfaSerial: string | null;
@@ -62,7 +65,8 @@ export function describeProfile(files: AwsFiles, name: string, env: NodeJS.Proce
   const section = files.profiles.get(name) ?? {};
   const info: ProfileInfo = {
     name,
-    kind: profileKind(section),
+    kind: files.storedKeys?.has(name) && !isRoleProfile(section) ? 'stored' : profileKind(section),
+    keys: keyLocation(files, name),
     roleArn: section.role_arn?.trim() || null,
     mfaSerial: section.mfa_serial?.trim() || null,
     region: section.region?.trim() || null,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../session/atomic-write.ts';
 import { ensureKeystoreDir } from './keystore-dir.ts';
+import { vaultPath } from './settings.ts';
 import type { KeyBackend, LongTermKeys } from './types.ts';
 import { decrypt, deriveKey, encrypt, newHeader, parseVault, VaultDamagedError, VaultLockedError, type VaultFile, type VaultHeader } from './vault-crypto.ts';
 
@@ -28,7 +28,7 @@ export class FileBackend implements KeyBackend {
   constructor(dir: string, passphrase: PassphraseSource) {
     this.dir = dir;
     this.passphrase = passphrase;
-    this.path = join(dir, 'vault.json');
+    this.path = vaultPath(dir);
   }
 
   async get(profile: string): Promise<LongTermKeys | null> {

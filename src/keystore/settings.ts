@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
+import { parseDuration } from '../settings.ts';
 
 /** The two places long-term keys can live. */
 export type BackendName = 'keyring' | 'file';
@@ -17,11 +18,18 @@ export interface KeystoreSettings {
   backendOrigin?: string;
   /** `TFMFA_FILE_PASSPHRASE`, for automation. */
   passphrase?: string;
+  /** `TFMFA_ROTATE_WAIT`: how long `rotate` waits for IAM to accept a new key (default 2 min). */
+  rotateWaitSeconds: number;
 }
 
 export function keystoreDirectory(env: NodeJS.ProcessEnv = process.env): string {
   if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, 'tfmfa');
   return join(env.HOME || homedir(), '.config', 'tfmfa');
+}
+
+/** The encrypted file backend's vault. */
+export function vaultPath(dir: string): string {
+  return join(dir, 'vault.json');
 }
 
 /** The non-secret index (profile → backend, access key id), read by chain resolution. */
@@ -31,7 +39,7 @@ export function keyIndexPath(env: NodeJS.ProcessEnv = process.env): string {
 
 export function keystoreSettings(env: NodeJS.ProcessEnv = process.env): KeystoreSettings {
   const dir = keystoreDirectory(env);
-  const settings: KeystoreSettings = { dir };
+  const settings: KeystoreSettings = { dir, rotateWaitSeconds: rotateWait(env.TFMFA_ROTATE_WAIT) };
   const fromEnv = env.TFMFA_BACKEND?.trim();
   const settingsFile = join(dir, 'settings.json');
   const fromFile = fromEnv ? undefined : configuredBackend(settingsFile);
@@ -61,4 +69,11 @@ function configuredBackend(path: string): string | undefined {
   } catch {
     throw new UserError(`${path} is not valid JSON: fix it (e.g. {"backend": "file"}) or remove it`, 2);
   }
+}
+
+function rotateWait(value: string | undefined): number {
+  if (value === undefined || value === '') return 120;
+  const seconds = parseDuration('TFMFA_ROTATE_WAIT', value);
+  if (seconds < 1 || seconds > 3600) throw new UserError(`TFMFA_ROTATE_WAIT must be between 1 second and 1 hour, got '${value}'`, 2);
+  return seconds;
 }

@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HOTP, Secret } from 'otpauth';
 import { credentialsXml, el, errorXml, successXml } from './sts-xml.ts';
+import { IAM_VERSION, IamActions, IamFault, isIamAction } from './iam-actions.ts';
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -247,6 +248,8 @@ export class StsEmulator {
 
   private readonly server: Server;
   private readonly credentials = new Map<string, CredentialRecord>();
+  /** IAM actions (test/support/iam-actions.ts) on this emulator's users. */
+  readonly iam = new IamActions(this.credentials);
   private readonly roles = new Map<string, RoleRecord>();
   private readonly devices = new Map<string, MfaDevice>();
   private readonly signinTokens = new Map<string, string>();
@@ -401,6 +404,7 @@ export class StsEmulator {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.iam.stop();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
@@ -456,9 +460,10 @@ export class StsEmulator {
     const requestId = randomUUID();
     try {
       record.accessKeyId = accessKeyIdFromAuthorization(headerValue(req, 'authorization'));
-      const caller = await this.authenticate(req, url, body);
+      const iam = isIamAction(action);
+      const caller = await this.authenticate(req, url, body, iam ? 'iam' : 'sts');
       record.principal = caller.principalArn;
-      if (params.get('Version') !== STS_VERSION) {
+      if (params.get('Version') !== (iam ? IAM_VERSION : STS_VERSION)) {
         throw new StsError(400, 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? 'NO_VERSION_SPECIFIED'}`);
       }
       const resultXml = this.dispatch(action, params, caller);
@@ -535,7 +540,7 @@ export class StsEmulator {
 
   // ----- SigV4 -------------------------------------------------------------------
 
-  private async authenticate(req: IncomingMessage, url: URL, body: Buffer): Promise<CredentialRecord> {
+  private async authenticate(req: IncomingMessage, url: URL, body: Buffer, service = 'sts'): Promise<CredentialRecord> {
     const authorization = headerValue(req, 'authorization');
     if (authorization === undefined) {
       if (url.searchParams.has('X-Amz-Signature')) {
@@ -580,8 +585,8 @@ export class StsEmulator {
         `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${dateHeader.slice(0, 8)}', from 'x-amz-date'.`,
       );
     }
-    if (auth.service !== 'sts') {
-      throw new StsError(403, 'SignatureDoesNotMatch', "Credential should be scoped to correct service: 'sts'. ");
+    if (auth.service !== service) {
+      throw new StsError(403, 'SignatureDoesNotMatch', `Credential should be scoped to correct service: '${service}'. `);
     }
 
     const declaredPayloadHash = headerValue(req, 'x-amz-content-sha256');
@@ -636,6 +641,13 @@ export class StsEmulator {
   // ----- actions -------------------------------------------------------------------
 
   private dispatch(action: string, params: URLSearchParams, caller: CredentialRecord): string {
+    if (isIamAction(action)) {
+      try {
+        return this.iam.dispatch(action, params, caller);
+      } catch (err) {
+        throw err instanceof IamFault ? new StsError(err.status, err.code, err.message) : err;
+      }
+    }
     switch (action) {
       case 'GetSessionToken':
         return this.getSessionToken(params, caller);

@@ -1,0 +1,145 @@
+// IAM actions for the STS emulator (test fixture only): CreateAccessKey, DeleteAccessKey, ListAccessKeys and
+// GetUser on the emulator's IAM users, SigV4-checked by the emulator like every STS call (scope service 'iam',
+// Version 2010-05-08). Faults: DeleteAccessKey failing uses the emulator's injectFault; `delayNewKeys(n)`
+// makes a created key unknown to the emulator for n seconds, as IAM's eventual consistency does.
+
+import { randomBytes } from 'node:crypto';
+import { el, stsTimestamp } from './sts-xml.ts';
+
+export const IAM_VERSION = '2010-05-08';
+const ACTIONS = new Set(['CreateAccessKey', 'DeleteAccessKey', 'ListAccessKeys', 'GetUser']);
+/** IAM allows two access keys per user. */
+const KEYS_PER_USER = 2;
+
+export function isIamAction(action: string): boolean {
+  return ACTIONS.has(action);
+}
+
+/** The fields of the emulator's credential records that IAM reads and writes. */
+export interface IamCredentialRecord {
+  kind: 'user' | 'session' | 'role' | 'federated';
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string | null;
+  principalArn: string;
+  userId: string;
+  accountId: string;
+  mfaAuthenticated: boolean;
+  expiresAt: number | null;
+  revoked: boolean;
+}
+
+/** An IAM error answer; the emulator turns it into its XML error. */
+export class IamFault extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const ALPHANUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function newKeyId(): string {
+  return `AKIA${[...randomBytes(16)].map((b) => ALPHANUM[b % 32]).join('')}`;
+}
+
+export class IamActions {
+  private readonly credentials: Map<string, IamCredentialRecord>;
+  private readonly created = new Map<string, Date>();
+  private readonly pending = new Set<NodeJS.Timeout>();
+  /** Created keys (visible or not yet) and their user. */
+  private readonly pendingOwner = new Map<string, string>();
+  private newKeyDelaySeconds = 0;
+
+  constructor(credentials: Map<string, IamCredentialRecord>) {
+    this.credentials = credentials;
+  }
+
+  /** Keys created from now on are refused (InvalidClientTokenId) for `seconds` after their creation. */
+  delayNewKeys(seconds: number): void {
+    this.newKeyDelaySeconds = seconds;
+  }
+
+  /** Access key ids a user has (active or not yet visible), for assertions. */
+  keysOf(userArn: string): string[] {
+    const ids = [...this.credentials.values()].filter((c) => c.kind === 'user' && c.principalArn === userArn).map((c) => c.accessKeyId);
+    return [...ids, ...[...this.created.keys()].filter((id) => !this.credentials.has(id) && this.pendingOwner.get(id) === userArn)];
+  }
+
+  stop(): void {
+    for (const timer of this.pending) clearTimeout(timer);
+    this.pending.clear();
+  }
+
+  dispatch(action: string, params: URLSearchParams, caller: IamCredentialRecord): string {
+    const user = this.callerUser(caller, params.get('UserName'));
+    switch (action) {
+      case 'GetUser':
+        return `<User>${el('UserName', user.name)}${el('UserId', user.record.userId)}${el('Arn', user.arn)}${el('Path', '/')}${el('CreateDate', stsTimestamp(new Date(0)))}</User>`;
+      case 'ListAccessKeys':
+        return `<AccessKeyMetadata>${this.keysOf(user.arn).map((id) => `<member>${el('UserName', user.name)}${el('AccessKeyId', id)}${el('Status', 'Active')}${el('CreateDate', stsTimestamp(this.created.get(id) ?? new Date(0)))}</member>`).join('')}</AccessKeyMetadata>${el('IsTruncated', 'false')}`;
+      case 'CreateAccessKey':
+        return this.createAccessKey(user);
+      case 'DeleteAccessKey':
+        return this.deleteAccessKey(user, params.get('AccessKeyId') ?? '');
+      default:
+        throw new IamFault(400, 'InvalidAction', `Could not find operation ${action} for version ${IAM_VERSION}`);
+    }
+  }
+
+  /** IAM refuses session credentials without MFA, and (in this emulator) acting on another user. */
+  private callerUser(caller: IamCredentialRecord, userName: string | null): { name: string; arn: string; record: IamCredentialRecord } {
+    if (caller.kind === 'session' && !caller.mfaAuthenticated) {
+      throw new IamFault(403, 'InvalidClientTokenId', 'The security token included in the request is invalid');
+    }
+    if (caller.kind !== 'user' && caller.kind !== 'session') {
+      throw new IamFault(403, 'AccessDenied', `User: ${caller.principalArn} is not authorized to perform IAM actions in this emulator`);
+    }
+    const name = caller.principalArn.split('/').pop() as string;
+    if (userName !== null && userName !== name) {
+      throw new IamFault(403, 'AccessDenied', `User: ${caller.principalArn} is not authorized to perform this action on resource: user ${userName}`);
+    }
+    return { name, arn: caller.principalArn, record: caller };
+  }
+
+  private createAccessKey(user: { name: string; arn: string; record: IamCredentialRecord }): string {
+    if (this.keysOf(user.arn).length >= KEYS_PER_USER) {
+      throw new IamFault(409, 'LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${KEYS_PER_USER}`);
+    }
+    const accessKeyId = newKeyId();
+    const secretAccessKey = randomBytes(30).toString('base64').slice(0, 40);
+    const record: IamCredentialRecord = {
+      kind: 'user', accessKeyId, secretAccessKey, sessionToken: null, principalArn: user.arn, userId: user.record.userId,
+      accountId: user.record.accountId, mfaAuthenticated: false, expiresAt: null, revoked: false,
+    };
+    const now = new Date();
+    this.created.set(accessKeyId, now);
+    this.pendingOwner.set(accessKeyId, user.arn);
+    if (this.newKeyDelaySeconds > 0) {
+      const timer = setTimeout(() => {
+        this.pending.delete(timer);
+        if (this.pendingOwner.has(accessKeyId)) this.credentials.set(accessKeyId, record);
+      }, this.newKeyDelaySeconds * 1000);
+      timer.unref();
+      this.pending.add(timer);
+    } else {
+      this.credentials.set(accessKeyId, record);
+    }
+    return `<AccessKey>${el('UserName', user.name)}${el('AccessKeyId', accessKeyId)}${el('Status', 'Active')}${el('SecretAccessKey', secretAccessKey)}${el('CreateDate', stsTimestamp(now))}</AccessKey>`;
+  }
+
+  private deleteAccessKey(user: { name: string; arn: string }, accessKeyId: string): string {
+    const record = this.credentials.get(accessKeyId);
+    const pending = !record && this.pendingOwner.get(accessKeyId) === user.arn;
+    if (!pending && (!record || record.kind !== 'user' || record.principalArn !== user.arn)) {
+      throw new IamFault(404, 'NoSuchEntity', `The Access Key with id ${accessKeyId} cannot be found.`);
+    }
+    this.credentials.delete(accessKeyId);
+    this.pendingOwner.delete(accessKeyId);
+    this.created.delete(accessKeyId);
+    return '';
+  }
+}
