@@ -59,12 +59,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const choice = values.backend !== undefined
     ? { name: values.backend as BackendName, reason: 'chosen with --backend' }
     : await chooseBackend(store.settings, env);
-  const previous = await withKeystoreLock(env, async () => {
+  // The config file is edited under the same lock: concurrent adds each keep their section.
+  const { previous, added } = await withKeystoreLock(env, async () => {
     const before = storedEntry(store, profile);
     await putKeys(store, profile, keys, choice.name);
-    return before;
+    return { previous: before, added: ensureConfigProfile(files.configPath, profile) };
   });
-  const added = ensureConfigProfile(files.configPath, profile);
   if (previous && previous.accessKeyId !== keys.accessKeyId) dropSessionsOf(cacheDirectory(env), previous.accessKeyId);
   const where = choice.name === 'keyring' ? 'the OS keyring' : `the encrypted file ${vaultPath(store.settings.dir)}`;
   const lines = [`stored ${keys.accessKeyId} for profile '${profile}' in ${where} (${choice.reason})`];

@@ -64,12 +64,13 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       return 1;
     }
   }
-  await withKeystoreLock(env, async () => {
-    for (const [name, pair] of keys) await putKeys(store, name, pair, choice.name);
-  });
   // Stored first: a crash from here on leaves both copies (the stored one wins), never none.
-  const added = names.filter((name) => !files.configProfileNames.has(name) && ensureConfigProfile(files.configPath, name));
-  removeKeyLines(files.credentialsPath, new Set(names));
+  const added = await withKeystoreLock(env, async () => {
+    for (const [name, pair] of keys) await putKeys(store, name, pair, choice.name);
+    const sections = names.filter((name) => ensureConfigProfile(files.configPath, name));
+    removeKeyLines(files.credentialsPath, new Set(names));
+    return sections;
+  });
   const lines = [`imported ${keys.map(([name, pair]) => `'${name}' (${pair.accessKeyId})`).join(', ')} into ${where}; removed their key lines from ${files.credentialsPath}`];
   if (added.length) lines.push(`added ${added.map((n) => `[profile ${n}]`).join(', ')} to ${files.configPath}`);
   process.stdout.write(`${lines.map((line) => `tfmfa: ${line}`).join('\n')}\n`);

@@ -5,7 +5,8 @@ import { checkKeys, type LongTermKeys } from './types.ts';
 /** A profile name tfmfa can store keys for and write as an INI section header. */
 export function checkProfileName(command: string, profile: string | undefined, extra: string[] = []): string {
   if (profile === undefined) throw new UserError(`${command}: which profile? run 'tfmfa ${command} PROFILE'`, 2);
-  if (extra.length > 0) throw new UserError(`${command}: unexpected argument '${extra[0]}': run 'tfmfa ${command} --help'`, 2);
+  // Not echoed: someone may have typed a key there (tfmfa never takes keys from the command line).
+  if (extra.length > 0) throw new UserError(`${command}: takes one PROFILE, got ${extra.length + 1} arguments (keys are never taken from the command line): run 'tfmfa ${command} --help'`, 2);
   if (!/^[\w+=,.@:/-]{1,128}$/.test(profile) || profile === '__proto__') {
     throw new UserError(`${command}: '${profile}' is not a usable profile name: use letters, digits and _+=,.@:/- (at most 128)`, 2);
   }

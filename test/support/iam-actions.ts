@@ -69,6 +69,13 @@ export class IamActions {
     return [...ids, ...[...this.created.keys()].filter((id) => !this.credentials.has(id) && this.pendingOwner.get(id) === userArn)];
   }
 
+  /** Deletes a key outside the API (a user cleaning up in the console). */
+  forget(accessKeyId: string): void {
+    this.credentials.delete(accessKeyId);
+    this.pendingOwner.delete(accessKeyId);
+    this.created.delete(accessKeyId);
+  }
+
   stop(): void {
     for (const timer of this.pending) clearTimeout(timer);
     this.pending.clear();
