@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../session/atomic-write.ts';
 
 /**
@@ -76,8 +77,14 @@ export function withoutKeyLines(text: string, profiles: ReadonlySet<string>): st
         const value = trimmed.slice(equals + 1).trim();
         if (value === '') subSection = key;
         else {
-          if (subSection && line.trimStart() === line) subSection = undefined;
-          if (!subSection && profiles.has(current) && KEY_NAMES.has(key)) continue;
+          const closesSubSection = subSection !== undefined && line.trimStart() === line;
+          if (closesSubSection) subSection = undefined;
+          if (!subSection && profiles.has(current) && KEY_NAMES.has(key)) {
+            // This line ends a sub-section (`s3 =` + indented lines): without it, indented lines after it would
+            // join that sub-section. Rare; refuse rather than change what the SDK reads.
+            if (closesSubSection) throw new UserError(`cannot remove the ${key} line of [${current}] without changing how the lines after it are read (it ends the indented block above it): move it above that block and run import again`, 2);
+            continue;
+          }
         }
       }
     }

@@ -18,7 +18,7 @@ export interface SecretService {
 
 /** Why there can be no Secret Service here, or null when there can. */
 export function secretServiceUnavailable(): string | null {
-  for (const program of ['dbus-daemon', 'gnome-keyring-daemon', 'secret-tool']) {
+  for (const program of ['dbus-daemon', 'dbus-send', 'gnome-keyring-daemon', 'secret-tool']) {
     if (spawnSync('sh', ['-c', `command -v ${program}`]).status !== 0) return `${program} is not installed (Debian: dbus, gnome-keyring, libsecret-tools)`;
   }
   return null;
