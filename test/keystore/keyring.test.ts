@@ -4,10 +4,11 @@
 // the keyring only when one answers unlocked; otherwise the encrypted file. Skips (with the reason) where no
 // Secret Service can run.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readKeyIndex } from '../../src/keystore/key-index.ts';
+import { ROOT } from '../support/sandbox.ts';
 import type { IssuedUser } from '../support/sts-emulator.ts';
 import { secretServiceUnavailable, startSecretService, type SecretService } from './secret-service.ts';
 import { createKeystoreSandbox } from './support.ts';
@@ -54,6 +55,15 @@ describe('OS keyring backend (real Secret Service)', { skip: skip ?? false }, ()
     assert.match(id, /^ASIA/);
     assert.notEqual(secret, carol.secretAccessKey);
     assert.equal(box.emu.count('GetSessionToken', carol.accessKeyId), 1);
+  });
+
+  test('a cached run never touches the keyring: no bus needed, no binding or SDK loaded', async () => {
+    const log = join(box.dir, 'imports.log');
+    const traced = { ...box.env, NODE_OPTIONS: `--import=${join(ROOT, 'test', 'support', 'record-imports.mjs')}`, RECORD_IMPORTS_LOG: log, RECORD_IMPORTS_MATCH: '/node_modules/(@napi-rs|@aws-sdk)/' };
+    const result = await box.tfmfa(['exec', 'carol', '--', process.execPath, '-e', ''], { env: traced });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(existsSync(log) ? readFileSync(log, 'utf8') : '', '');
+    assert.equal(box.emu.count('GetSessionToken', carol.accessKeyId), 1, 'still the one session');
   });
 
   test('doctor says the keyring is used, and why', async () => {
