@@ -1,6 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { loadUserFiles } from '../inspect/profiles.ts';
-import { readFileSync } from 'node:fs';
 import { ensureConfigProfile, removeKeyLines, withoutKeyLines } from '../keystore/aws-file-edit.ts';
 import { checkProfileName } from '../keystore/key-input.ts';
 import { askOnTerminal } from '../keystore/terminal-prompt.ts';

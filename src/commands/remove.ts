@@ -1,8 +1,8 @@
+import { UserError } from '../errors.ts';
 import { loadUserFiles } from '../inspect/profiles.ts';
 import { dropSessionsOf } from '../keystore/drop-sessions.ts';
 import { checkProfileName } from '../keystore/key-input.ts';
 import { deleteKeys, openKeyStore, withKeystoreLock } from '../keystore/store.ts';
-import { UserError } from '../errors.ts';
 import { cacheDirectory } from '../settings.ts';
 import { parseCommandArgs } from './args.ts';
 
