@@ -1,6 +1,5 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { keyIndexPath } from '../keystore/settings.ts';
 
 /** Where the AWS config and credentials files are, as the SDKs decide it. */
 export interface AwsFilePaths {
@@ -19,6 +18,12 @@ export function awsFilePaths(env: NodeJS.ProcessEnv = process.env): AwsFilePaths
   return {
     configPath: env.TFMFA_CONFIG_FILE || env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
     credentialsPath: env.TFMFA_CREDENTIALS_FILE || env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),
-    keyIndexPath: keyIndexPath(env),
+    keyIndexPath: join(keystoreDirectory(env), 'keys.json'),
   };
+}
+
+/** tfmfa's key store directory (src/keystore/): `$XDG_CONFIG_HOME/tfmfa`, else `~/.config/tfmfa`. */
+export function keystoreDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, 'tfmfa');
+  return join(env.HOME || homedir(), '.config', 'tfmfa');
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { keystoreDirectory } from '../config/paths.ts';
 import { UserError } from '../errors.ts';
 import { parseDuration } from '../settings.ts';
 
@@ -22,10 +22,7 @@ export interface KeystoreSettings {
   rotateWaitSeconds: number;
 }
 
-export function keystoreDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, 'tfmfa');
-  return join(env.HOME || homedir(), '.config', 'tfmfa');
-}
+export { keystoreDirectory };
 
 /** The encrypted file backend's vault. */
 export function vaultPath(dir: string): string {
