@@ -1,7 +1,7 @@
 // tfmfa add / remove / import / rotate end to end against the STS emulator (with its IAM actions), using the
 // encrypted-file backend (the keyring backend has its own test with a real Secret Service).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
@@ -110,15 +110,19 @@ describe('tfmfa add / remove', () => {
     writeFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8').replace(/\[alice\][^]*$/, ''));
   });
 
-  test('remove: keys out of the vault and the index, sessions made from them dropped', async () => {
+  test('remove: keys out of the vault and the index, sessions and tickets made from them dropped', async () => {
+    assert.equal((await box.tfmfa(['exec', 'alice', '--', process.execPath, '-e', ''])).exitCode, 0);
     const sessionsBefore = new SessionCache(box.cacheDir).list().filter((e) => e.key.includes(`keys:${alice.accessKeyId}`));
     assert.ok(sessionsBefore.length >= 1);
+    const tickets = () => (existsSync(join(box.cacheDir, 'tickets')) ? readdirSync(join(box.cacheDir, 'tickets')).filter((name) => name.startsWith('alice.')) : []);
+    assert.notDeepEqual(tickets(), [], 'exec left a ticket for alice');
     const result = await box.tfmfa(['remove', 'alice']);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`removed ${alice.accessKeyId} of profile 'alice' from the encrypted file, and ${sessionsBefore.length} cached session`));
     assert.equal(index().has('alice'), false);
     assert.equal(await vault().get('alice'), null);
     assert.deepEqual(new SessionCache(box.cacheDir).list().filter((e) => e.key.includes(`keys:${alice.accessKeyId}`)), []);
+    assert.deepEqual(tickets(), [], 'and its tickets');
     const again = await box.tfmfa(['remove', 'alice']);
     assert.equal(again.exitCode, 1);
     oneLine(again.stderr);
