@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../session/atomic-write.ts';
-import { ensurePrivateDir } from '../session/private-dir.ts';
+import { ensureKeystoreDir } from './keystore-dir.ts';
 import { BACKEND_NAMES, type BackendName } from './settings.ts';
 
 /**
@@ -50,7 +50,7 @@ export function readKeyIndex(path: string): KeyIndex {
 
 /** Replaces the index atomically (0600 in a 0700 directory). Call under the key store's lock. */
 export function writeKeyIndex(path: string, index: KeyIndex): void {
-  ensurePrivateDir(dirname(path));
+  ensureKeystoreDir(dirname(path));
   const profiles: Record<string, KeyIndexEntry> = Object.create(null) as Record<string, KeyIndexEntry>;
   for (const [profile, entry] of [...index].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) profiles[profile] = entry;
   writeFileAtomic(path, `${JSON.stringify({ version: 1, profiles }, null, 2)}\n`);
