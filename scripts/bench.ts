@@ -15,7 +15,8 @@
  * Each measurement is a function returning a pair of commands; runs are interleaved (A B, B A, ...) and
  * timed from spawn to exit; the median of TFMFA_BENCH_RUNS (default 40) runs each is reported. Results go
  * to the terminal as a table and to bench-results.json (TFMFA_BENCH_ONLY=P1,P2 runs only those). P3 and P4
- * (credential_process use, scripts/bench-credentials.ts) run after them. To add a side-by-side measurement,
+ * (credential_process use, scripts/bench-credentials.ts) and P5 (the key store's share of a cold session start,
+ * scripts/bench-keystore.ts) run after them. To add a side-by-side measurement,
  * write another function like p1() and list it in MEASUREMENTS.
  */
 import { spawnSync } from 'node:child_process';
@@ -25,6 +26,7 @@ import { delimiter, join } from 'node:path';
 import { renderLauncher } from '../src/shim/launcher/render.ts';
 import { CLI, createSandbox, NODE_DIR, ROOT, SERIAL, type Sandbox } from '../test/support/sandbox.ts';
 import { benchCredentialProcess, benchParallel } from './bench-credentials.ts';
+import { benchKeystore } from './bench-keystore.ts';
 
 interface Command {
   label: string;
@@ -261,8 +263,13 @@ async function main(): Promise<void> {
       process.stdout.write(`P4  ${p4.parallel} parallel credential-process, 3 roles, cold cache: ${p4.prompts} prompt, ${p4.getSessionToken} GetSessionToken, ${p4.assumeRole} AssumeRole; ` +
         `wall ${p4.wallMs.toFixed(0)} ms = ${p4.ratio.toFixed(1)}× one warm call (${p4.singleWarmMs.toFixed(0)} ms)\n`);
     }
+    const p5 = !ONLY || ONLY.includes('P5') ? await benchKeystore(context.box) : null;
+    if (p5) {
+      const keyring = p5.keyringReadMs === null ? `keyring skipped (${p5.keyringSkipped})` : `keyring ${p5.keyringReadMs.toFixed(1)} ms of ${p5.coldKeyringMs?.toFixed(0)} ms`;
+      process.stdout.write(`P5  key store read in a cold session start: file ${p5.fileReadMs.toFixed(0)} ms of ${p5.coldFileMs.toFixed(0)} ms, ${keyring} (cached runs never read it)\n`);
+    }
     const file = join(ROOT, 'bench-results.json');
-    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped, p3, p4 }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped, p3, p4, p5 }, null, 2)}\n`);
     process.stdout.write(`\nwritten to ${file}\n`);
   } finally {
     await context.box.cleanup();

@@ -31,6 +31,10 @@ const POSITIONALS: Record<string, PositionalKind['kind']> = {
   doctor: 'profile',
   login: 'profile',
   completion: 'words',
+  add: 'profile',
+  remove: 'profile',
+  import: 'profiles',
+  rotate: 'profile',
 };
 
 export async function commandSpecs(commands: CommandTable): Promise<CommandSpec[]> {

@@ -7,6 +7,7 @@ import { allShimChecks } from '../doctor/shim-checks.ts';
 import { entryPoint } from '../entry-point.ts';
 import { selectedProfile } from '../environment/profile.ts';
 import { cacheDirectory } from '../environment/variables.ts';
+import { keystoreChecks } from '../doctor/keystore-checks.ts';
 import { version } from '../version.ts';
 import { parseCommandArgs } from './args.ts';
 
@@ -22,6 +23,8 @@ problem, and exits 1 when something is broken:
   - the profile's chain step by step: where the base credentials come from, each STS call
     (GetSessionToken / AssumeRole), with which MFA device and for how long, what is cached; and the
     configuration errors of your profiles;
+  - the key store: where new long-term keys go (OS keyring or encrypted file) and why, and every
+    profile whose keys are still in plaintext, with the 'tfmfa import' line that fixes it;
   - the cache directory's owner and permissions;
   - provider and backend blocks with profile = "..." in the current directory's *.tf files.
 
@@ -52,6 +55,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   sections.push(['Shims', allShimChecks(env, entry, cwd)]);
   const chain = chainChecks(files, profile, origin, env, cacheDir);
   sections.push(['Profile', chain.checks]);
+  sections.push(['Key store', await keystoreChecks(files, env)]);
   sections.push(['Cache', cacheChecks(cacheDir)]);
   sections.push(['Terraform files', terraformChecks(cwd, files, env)]);
   if (values.network) sections.push(['Network', await networkChecks(env, files, chain.chain, cacheDir)]);

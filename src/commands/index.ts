@@ -21,6 +21,10 @@ export const COMMANDS: CommandTable = {
   login: () => import('./login.ts'),
   // Completion describes the other commands: it is handed this table rather than importing it.
   completion: async () => (await import('./completion.ts')).completionCommand(COMMANDS),
+  add: () => import('./add.ts'),
+  remove: () => import('./remove.ts'),
+  import: () => import('./import.ts'),
+  rotate: () => import('./rotate.ts'),
 };
 
 function usage(summaries: Array<[string, string]>): string {

@@ -4,6 +4,7 @@ import { loadUserFiles } from '../config/chain.ts';
 import { compareNames, describeProfiles, type ProfileInfo } from '../views/profiles.ts';
 import { describeSessions, type SessionInfo } from '../views/sessions.ts';
 import { cacheDirectory } from '../environment/variables.ts';
+import { keyLocationLabel } from '../views/key-location.ts';
 import { parseCommandArgs } from './args.ts';
 
 export const summary = 'list profiles and cached sessions (no secrets)';
@@ -14,13 +15,14 @@ Lists the profiles of your AWS config and credentials files (name, kind, role AR
 and the source chain, or the configuration error of a profile that does not resolve) and the sessions
 tfmfa has cached (what they are, for which profile, and the time left). Never prints a secret.
 
-Kinds: static (access keys), role (role_arn), sso, process (credential_process), credential_source,
-none (no credentials of its own, e.g. only a region).
+Kinds: static (access keys in a plaintext file), stored (access keys in tfmfa's key store), role (role_arn), sso, process (credential_process), credential_source,
+none (no credentials of its own, e.g. only a region). KEYS: where the profile's own long-term keys
+live: keyring or file (tfmfa's key store, see 'tfmfa add'), plaintext (an AWS file), - (none).
 
 Options:
   --json        print one JSON document instead of tables:
                 {"version":1,"configFile","credentialsFile","cacheDir",
-                 "profiles":[{"name","kind","roleArn","mfaSerial","region","chain","source","error"}],
+                 "profiles":[{"name","kind","keys","roleArn","mfaSerial","region","chain","source","error"}],
                  "sessions":[{"label","kind","profile","expiration","secondsLeft","expired"}]}
                 (absent values are null)
   -h, --help    show this help`;
@@ -70,12 +72,13 @@ function renderProfiles(profiles: ProfileInfo[], configPath: string, credentials
   const rows = profiles.map((p) => [
     p.name,
     p.kind,
+    keyLocationLabel(p.keys),
     p.roleArn ?? '-',
     p.mfaSerial ?? '-',
     p.region ?? '-',
     p.error ? `error: ${p.error}` : (p.chain ?? []).join(ARROW),
   ]);
-  return `Profiles (${configPath}, ${credentialsPath}):\n${renderTable(['PROFILE', 'KIND', 'ROLE', 'MFA DEVICE', 'REGION', 'CHAIN'], rows)}`;
+  return `Profiles (${configPath}, ${credentialsPath}):\n${renderTable(['PROFILE', 'KIND', 'KEYS', 'ROLE', 'MFA DEVICE', 'REGION', 'CHAIN'], rows)}`;
 }
 
 function renderSessions(sessions: SessionInfo[], cacheDir: string): string {

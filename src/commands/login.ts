@@ -76,7 +76,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const region = stsRegion(env, chain.region);
   let credentials: AwsCredentials;
   let sessionDuration = duration;
-  const plainKeys = chain.roles.length === 0 && chain.source.kind === 'static-keys' && !chain.source.sessionToken;
+  const plainKeys = chain.roles.length === 0 && ((chain.source.kind === 'static-keys' && !chain.source.sessionToken) || chain.source.kind === 'stored-keys');
   if (plainKeys) {
     // GetSessionToken credentials cannot sign in to the console, and cannot call GetFederationToken either:
     // the long-term keys call it directly, so no MFA code is asked for.

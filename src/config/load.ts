@@ -1,6 +1,7 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { UserError } from '../errors.ts';
+import { loadStoredKeys } from './kinds/stored-keys.ts';
 import type { AwsFilePaths } from './paths.ts';
 import type { AwsFiles, ProfileSection } from './types.ts';
 
@@ -49,5 +50,6 @@ export async function loadAwsFiles(paths: AwsFilePaths): Promise<AwsFiles> {
     credentialsSections.set(name, section);
     profiles.set(name, { ...profiles.get(name), ...section });
   }
-  return { ...paths, profiles, configProfileNames, ssoSessions, services, credentialsSections };
+  const storedKeys = loadStoredKeys(paths.keyIndexPath, profiles);
+  return { ...paths, profiles, configProfileNames, ssoSessions, services, credentialsSections, storedKeys };
 }

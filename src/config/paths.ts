@@ -1,11 +1,14 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setting } from '../environment/variables.ts';
+import { keyIndexPath } from '../keystore/location.ts';
 
 /** Where the AWS config and credentials files are, as the SDKs decide it. */
 export interface AwsFilePaths {
   configPath: string;
   credentialsPath: string;
+  /** tfmfa's key index (profiles whose keys are in its key store). */
+  keyIndexPath?: string;
 }
 
 /**
@@ -17,5 +20,6 @@ export function awsFilePaths(env: NodeJS.ProcessEnv = process.env): AwsFilePaths
   return {
     configPath: setting(env, 'realConfigFile') || env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
     credentialsPath: setting(env, 'realCredentialsFile') || env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),
+    keyIndexPath: keyIndexPath(env),
   };
 }

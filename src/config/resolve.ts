@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { baseKindOf, credentialSource, role, staticKeys } from './kinds/index.ts';
+import { baseKindOf, credentialSource, ownKeysKindOf, role } from './kinds/index.ts';
 import { missingProfileHint } from './suggest.ts';
 import type { AwsFiles, Chain, ProfileSection, RoleStep, SourceStep } from './types.ts';
 import { checkMfaSerial, defaultRoleSessionName } from './validate.ts';
@@ -36,8 +36,9 @@ export function resolveChain(files: AwsFiles, target: string, options: ResolveOp
       if (next && section.credential_source) {
         throw new UserError(`profile '${name}' has both source_profile and credential_source: keep only one`, 2);
       }
-      if (next === name && staticKeys.detect(section)) {
-        source = staticKeys.parse(name, section, files);
+      const own = next === name ? ownKeysKindOf(section, files, name) : undefined;
+      if (own) {
+        source = own.parse(name, section, files);
         break;
       }
       if (next) {
@@ -57,7 +58,7 @@ export function resolveChain(files: AwsFiles, target: string, options: ResolveOp
 }
 
 function baseSource(files: AwsFiles, name: string, section: ProfileSection, target: string): SourceStep {
-  const kind = baseKindOf(section);
+  const kind = baseKindOf(section, files, name);
   if (kind) return kind.parse(name, section, files);
   if (name === target) {
     throw new NoCredentialsError(`profile '${name}' has no credentials and no role_arn: add aws_access_key_id/aws_secret_access_key, role_arn with source_profile, credential_process or SSO settings`, 2);
@@ -115,5 +116,6 @@ function missingProfile(files: AwsFiles, name: string, target: string, visited: 
 
 /** True when tfmfa has work to do for this chain: a role to assume or an MFA session to open. */
 export function chainNeedsSession(chain: Chain): boolean {
-  return chain.roles.length > 0 || chain.mfaSerial !== undefined;
+  // Stored long-term keys never leave tfmfa: even without role or MFA they become a GetSessionToken session.
+  return chain.roles.length > 0 || chain.mfaSerial !== undefined || chain.source.kind === 'stored-keys';
 }

@@ -1,5 +1,6 @@
 /** What a profile resolves to: a source of base credentials, then role hops, source first. */
 import type { SourceStep } from './kinds/index.ts';
+import type { StoredKeyEntries } from './kinds/stored-keys.ts';
 
 export type { SourceStep };
 
@@ -49,4 +50,7 @@ export interface AwsFiles {
   services: ReadonlyMap<string, ProfileSection>;
   /** The credentials file's own sections, before merging. */
   credentialsSections: ReadonlyMap<string, ProfileSection>;
+  /** Profiles with keys in tfmfa's key store (from its non-secret index), and where that index is. */
+  storedKeys?: StoredKeyEntries;
+  keyIndexPath?: string;
 }

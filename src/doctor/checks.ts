@@ -78,7 +78,7 @@ export function chainDetails(chain: Chain, files: AwsFiles, cache: SessionCache 
   plan.steps.forEach((step, index) => {
     const state = cacheState(cache, step, nowMs);
     if (step.kind === 'get-session-token') {
-      lines.push(`${index + 2}. GetSessionToken with the MFA device ${step.mfaSerial}, for ${formatDuration(step.durationSeconds)} (TFMFA_SESSION_TTL / --session-ttl): ${state}`);
+      lines.push(`${index + 2}. GetSessionToken ${step.mfaSerial ? `with the MFA device ${step.mfaSerial}` : 'without MFA (stored keys never leave tfmfa)'}, for ${formatDuration(step.durationSeconds)} (TFMFA_SESSION_TTL / --session-ttl): ${state}`);
       from = 'the MFA session';
     } else {
       const parts = [`AssumeRole ${step.role.roleArn} (profile '${step.role.profile}') from ${from}`];

@@ -132,6 +132,27 @@ export const VARIABLES = {
     meaning: 'how long a prompt waits for an answer',
     parse: seconds('TFMFA_PROMPT_TIMEOUT', 120, 5, 3600, '5 and 3600 seconds'),
   }),
+  backend: variable({
+    name: 'TFMFA_BACKEND',
+    setBy: 'user',
+    default: 'keyring when reachable and unlocked, else file',
+    meaning: 'where tfmfa add/import keep long-term keys: keyring or file ("backend" in ~/.config/tfmfa/settings.json too)',
+    parse: (raw) => text(raw?.trim()),
+  }),
+  filePassphrase: variable({
+    name: 'TFMFA_FILE_PASSPHRASE',
+    setBy: 'user',
+    default: 'asked on the terminal',
+    meaning: "the encrypted file key store's passphrase, for automation",
+    parse: text,
+  }),
+  rotateWait: variable({
+    name: 'TFMFA_ROTATE_WAIT',
+    setBy: 'user',
+    default: '120 (1..3600 s)',
+    meaning: 'how long tfmfa rotate waits for IAM to accept a new key',
+    parse: seconds('TFMFA_ROTATE_WAIT', 120, 1, 3600, '1 and 3600 seconds'),
+  }),
   marker: variable({
     name: 'TFMFA_PROFILE',
     setBy: 'tfmfa',

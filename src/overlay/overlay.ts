@@ -102,7 +102,7 @@ export function ensureOverlay(context: OverlayContext): Overlay {
   ensurePrivateDir(overlayRoot(context.cacheDir));
   ensurePrivateDir(dir);
   const overlay = { configPath, credentialsPath };
-  const stamp = JSON.stringify({ format: FORMAT, config: fileStamp(files.configPath), credentials: fileStamp(files.credentialsPath), node: context.node, entry: context.entryPoint });
+  const stamp = JSON.stringify({ format: FORMAT, config: fileStamp(files.configPath), credentials: fileStamp(files.credentialsPath), keys: files.keyIndexPath ? fileStamp(files.keyIndexPath) : 'none', node: context.node, entry: context.entryPoint });
   try {
     const previous = JSON.parse(readFileSync(stampPath, 'utf8')) as { stamp: string; rewritten: string[] };
     if (previous.stamp === stamp && statSync(overlay.configPath).isFile()) return { ...overlay, rewritten: previous.rewritten };

@@ -122,8 +122,10 @@ async function runPlan(chain: Chain, plan: Plan, cache: SessionCache | null, opt
 
 async function runStep(step: PlanStep, base: AwsCredentials, chain: Chain, target: StsTarget, options: SessionOptions): Promise<AwsCredentials> {
   if (step.kind === 'get-session-token') {
-    return withMfaCode(step.mfaSerial, chain, options, (code) =>
-      getSessionToken(base, { durationSeconds: step.durationSeconds, serialNumber: step.mfaSerial, tokenCode: code }, target));
+    const serial = step.mfaSerial;
+    if (!serial) return getSessionToken(base, { durationSeconds: step.durationSeconds }, target);
+    return withMfaCode(serial, chain, options, (code) =>
+      getSessionToken(base, { durationSeconds: step.durationSeconds, serialNumber: serial, tokenCode: code }, target));
   }
   const input = {
     roleArn: step.role.roleArn,

@@ -20,7 +20,8 @@ export interface GetSessionTokenStep {
   cacheKey: string;
   label: string;
   durationSeconds: number;
-  mfaSerial: string;
+  /** Absent only for stored keys without MFA: a plain session, so the long-term keys never leave tfmfa. */
+  mfaSerial?: string;
 }
 
 export interface AssumeRoleStep {
@@ -52,11 +53,11 @@ export interface StrategyOptions {
 }
 
 export function baseKeyOf(source: SourceStep): string {
-  return source.kind === 'static-keys' ? `keys:${source.accessKeyId}` : `${source.kind}:${source.profile}`;
+  return source.kind === 'static-keys' || source.kind === 'stored-keys' ? `keys:${source.accessKeyId}` : `${source.kind}:${source.profile}`;
 }
 
 function isLongTermKeys(source: SourceStep): boolean {
-  return source.kind === 'static-keys' && !source.sessionToken;
+  return (source.kind === 'static-keys' && !source.sessionToken) || source.kind === 'stored-keys';
 }
 
 export function planChain(chain: Chain, options: StrategyOptions): Plan {
@@ -71,6 +72,10 @@ export function planChain(chain: Chain, options: StrategyOptions): Plan {
   if (useSession && serial) {
     const cacheKey = `session|${baseKey}|${serial}`;
     plan.steps.push({ kind: 'get-session-token', cacheKey, label: `MFA session ${serial} (${chain.source.profile})`, durationSeconds: options.sessionTtlSeconds, mfaSerial: serial });
+    previousKey = cacheKey;
+  } else if (chain.source.kind === 'stored-keys' && chain.roles.length === 0) {
+    const cacheKey = `session|${baseKey}|`;
+    plan.steps.push({ kind: 'get-session-token', cacheKey, label: `session (${chain.source.profile}, stored keys)`, durationSeconds: options.sessionTtlSeconds });
     previousKey = cacheKey;
   }
   chain.roles.forEach((role, index) => {

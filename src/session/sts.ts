@@ -93,3 +93,31 @@ export function assumeRole(base: AwsCredentials, input: AssumeRoleInput, target:
     ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
   }));
 }
+
+export interface CallerIdentity {
+  arn: string;
+  account: string;
+  userId: string;
+}
+
+/** GetCallerIdentity signed with `base` (checks that keys work; `tfmfa add` and `rotate`). */
+export async function getCallerIdentity(base: AwsCredentials, target: StsTarget): Promise<CallerIdentity> {
+  debug(`STS GetCallerIdentity in ${target.region}`);
+  const sts = await import('@aws-sdk/client-sts');
+  const requestTimeout = timeoutMs();
+  const client = new sts.STSClient({
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    credentials: { accessKeyId: base.accessKeyId, secretAccessKey: base.secretAccessKey, ...(base.sessionToken ? { sessionToken: base.sessionToken } : {}) },
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: Math.min(requestTimeout, 5000), requestTimeout, throwOnRequestTimeout: true },
+  });
+  try {
+    const out = await client.send(new sts.GetCallerIdentityCommand({}));
+    return { arn: out.Arn ?? '', account: out.Account ?? '', userId: out.UserId ?? '' };
+  } catch (error) {
+    throw classifyStsError('GetCallerIdentity', error, target.profile);
+  } finally {
+    client.destroy();
+  }
+}

@@ -4,14 +4,17 @@ import { ProfileNotFoundError } from '../config/resolve.ts';
 import { missingProfileHint } from '../config/suggest.ts';
 import type { AwsFiles, ProfileSection, SourceStep } from '../config/types.ts';
 import { UserError } from '../errors.ts';
+import { keyLocation } from './key-location.ts';
 
 /** How a profile gets its credentials, from its own keys (what `tfmfa list` shows as KIND). */
-export type ProfileKind = 'static' | 'role' | 'sso' | 'process' | 'credential_source' | 'none';
+export type ProfileKind = 'static' | 'stored' | 'role' | 'sso' | 'process' | 'credential_source' | 'none';
 
 /** A profile as `tfmfa list` and `tfmfa doctor` describe it: never a secret, only names, ARNs and the region. */
 export interface ProfileInfo {
   name: string;
   kind: ProfileKind;
+  /** Where its own long-term keys live: 'keyring', 'file' (tfmfa's key store), a plaintext file's path, or null. */
+  keys: string | null;
   roleArn: string | null;
   /** The MFA device the chain prompts for (the profile's own or inherited from its source). */
   mfaSerial: string | null;
@@ -24,8 +27,8 @@ export interface ProfileInfo {
   error: string | null;
 }
 
-export function profileKind(section: ProfileSection): ProfileKind {
-  return listKindOf(section) as ProfileKind;
+export function profileKind(section: ProfileSection, files: AwsFiles, name: string): ProfileKind {
+  return listKindOf(section, files, name) as ProfileKind;
 }
 
 export function sourceKind(source: SourceStep): ProfileKind {
@@ -36,7 +39,8 @@ export function describeProfile(files: AwsFiles, name: string, env: NodeJS.Proce
   const section = files.profiles.get(name) ?? {};
   const info: ProfileInfo = {
     name,
-    kind: profileKind(section),
+    kind: profileKind(section, files, name),
+    keys: keyLocation(files, name),
     roleArn: section.role_arn?.trim() || null,
     mfaSerial: section.mfa_serial?.trim() || null,
     region: section.region?.trim() || null,

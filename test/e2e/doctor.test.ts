@@ -74,7 +74,8 @@ role_arn = arn:aws:iam::12:role/x
     assert.match(section(result.stdout, 'Cache'), /^✔ cache directory .* does not exist yet/m);
     assert.match(section(result.stdout, 'Shims'), /^· no tfmfa shims on PATH/m);
     assert.match(section(result.stdout, 'Terraform files'), /^· no \*\.tf files in /m);
-    assert.match(result.stdout, /\n\nno problems found \(1 warning\(s\)\)$/);
+    assert.match(section(result.stdout, 'Key store'), /^! profile 'GEHC-000' has long-term keys in plaintext in .*credentials\n {4}fix: tfmfa import GEHC-000$/m);
+    assert.match(result.stdout, /\n\nno problems found \(2 warning\(s\)\)$/);
     assert.equal(box.emu.count(), 0, 'doctor makes no STS call without --network');
   });
 
@@ -111,7 +112,7 @@ role_arn = arn:aws:iam::12:role/x
     const broken = await doctor(['bad-arn']);
     assert.equal(broken.exitCode, 1);
     assert.match(section(broken.stdout, 'Profile'), /^✖ profile 'bad-arn': role_arn .* is not valid.*\n {4}fix: edit /m);
-    assert.match(broken.stdout, /1 problem\(s\) found: see the fix under each ✖$/);
+    assert.match(broken.stdout, /1 problem\(s\) found, 1 warning\(s\): see the fix under each ✖$/);
 
     const unknown = await doctor(['GEHC-65']);
     assert.equal(unknown.exitCode, 2);

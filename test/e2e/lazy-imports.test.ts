@@ -7,7 +7,7 @@ import { createFakeTool, readRecords } from '../support/fake-tool.ts';
 import { CLI, createSandbox, ROOT, SERIAL, type Sandbox } from '../support/sandbox.ts';
 
 const HOOK = join(ROOT, 'test', 'support', 'record-imports.mjs');
-const HEAVY = '/node_modules/(@aws-sdk|execa|prompts|proper-lockfile)/';
+const HEAVY = '/node_modules/(@aws-sdk|@napi-rs|execa|prompts|proper-lockfile)/';
 
 describe('the hot path loads no heavy module', () => {
   let box: Sandbox;

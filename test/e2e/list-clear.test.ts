@@ -69,12 +69,12 @@ credential_source = Environment
     assert.equal(result.exitCode, 0, result.stderr);
     const lines = result.stdout.split('\n');
     const row = (name: string) => lines.find((line) => line.startsWith(`${name} `)) ?? assert.fail(`no row for ${name}:\n${result.stdout}`);
-    assert.match(lines[1] ?? '', /^PROFILE\s+KIND\s+ROLE\s+MFA DEVICE\s+REGION\s+CHAIN$/);
-    assert.match(row('GEHC-000'), /^GEHC-000\s+static\s+-\s+-\s+us-west-2\s+GEHC-000$/);
-    assert.match(row('GEHC-056'), new RegExp(`^GEHC-056\\s+role\\s+${ROLE_ARN}\\s+${SERIAL}\\s+us-west-2\\s+GEHC-000 → GEHC-056$`));
-    assert.match(row('team-c'), new RegExp(`^team-c\\s+role\\s+${ROLE_C}\\s+${SERIAL}\\s+eu-west-1\\s+GEHC-000 → team-b → team-c$`));
+    assert.match(lines[1] ?? '', /^PROFILE\s+KIND\s+KEYS\s+ROLE\s+MFA DEVICE\s+REGION\s+CHAIN$/);
+    assert.match(row('GEHC-000'), /^GEHC-000\s+static\s+plaintext\s+-\s+-\s+us-west-2\s+GEHC-000$/);
+    assert.match(row('GEHC-056'), new RegExp(`^GEHC-056\\s+role\\s+-\\s+${ROLE_ARN}\\s+${SERIAL}\\s+us-west-2\\s+GEHC-000 → GEHC-056$`));
+    assert.match(row('team-c'), new RegExp(`^team-c\\s+role\\s+-\\s+${ROLE_C}\\s+${SERIAL}\\s+eu-west-1\\s+GEHC-000 → team-b → team-c$`));
     assert.match(row('plain'), /^plain\s+none\s+.*error: profile 'plain' has no credentials/);
-    assert.match(row('broken'), /^broken\s+role\s+not-an-arn\s+.*error: profile 'broken': role_arn 'not-an-arn' is not valid/);
+    assert.match(row('broken'), /^broken\s+role\s+-\s+not-an-arn\s+.*error: profile 'broken': role_arn 'not-an-arn' is not valid/);
     assert.match(row('sso-dev'), /^sso-dev\s+sso\s/);
     assert.match(row('proc'), /^proc\s+process\s/);
     assert.match(row('from-env'), /^from-env\s+role\s.*from-env$/);
@@ -90,16 +90,16 @@ credential_source = Environment
     assert.deepEqual(doc.profiles.map((p) => p.name), [...doc.profiles.map((p) => p.name)].sort());
     const byName = new Map(doc.profiles.map((p) => [p.name, p]));
     assert.deepEqual(byName.get('team-c'), {
-      name: 'team-c', kind: 'role', roleArn: ROLE_C, mfaSerial: SERIAL, region: 'eu-west-1',
+      name: 'team-c', kind: 'role', keys: null, roleArn: ROLE_C, mfaSerial: SERIAL, region: 'eu-west-1',
       chain: ['GEHC-000', 'team-b', 'team-c'], source: { profile: 'GEHC-000', kind: 'static' }, error: null,
     });
     assert.deepEqual(byName.get('GEHC-000'), {
-      name: 'GEHC-000', kind: 'static', roleArn: null, mfaSerial: null, region: 'us-west-2', chain: ['GEHC-000'], source: { profile: 'GEHC-000', kind: 'static' }, error: null,
+      name: 'GEHC-000', kind: 'static', keys: join(box.home, '.aws', 'credentials'), roleArn: null, mfaSerial: null, region: 'us-west-2', chain: ['GEHC-000'], source: { profile: 'GEHC-000', kind: 'static' }, error: null,
     });
     assert.equal(byName.get('from-env')?.source?.kind, 'credential_source');
     assert.equal(byName.get('broken')?.chain, null);
     assert.match(byName.get('broken')?.error ?? '', /role_arn/);
-    for (const profile of doc.profiles) assert.deepEqual(Object.keys(profile), ['name', 'kind', 'roleArn', 'mfaSerial', 'region', 'chain', 'source', 'error']);
+    for (const profile of doc.profiles) assert.deepEqual(Object.keys(profile), ['name', 'kind', 'keys', 'roleArn', 'mfaSerial', 'region', 'chain', 'source', 'error']);
     assert.deepEqual(doc.sessions, []);
   });
 

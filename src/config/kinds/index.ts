@@ -1,22 +1,25 @@
-import type { ProfileSection } from '../types.ts';
+import type { AwsFiles, ProfileSection } from '../types.ts';
 import { credentialProcess, type CredentialProcessSource } from './credential-process.ts';
 import { credentialSource, type CredentialSourceSource } from './credential-source.ts';
 import type { SourceKind } from './kind.ts';
 import { role } from './role.ts';
 import { sso, type SsoSource } from './sso.ts';
 import { staticKeys, type StaticKeysSource } from './static-keys.ts';
+import { storedKeys, type StoredKeysSource } from './stored-keys.ts';
 
-export { credentialSource, role, staticKeys };
+export { credentialSource, role, staticKeys, storedKeys };
 
 /**
- * The kinds of base credentials a profile can have, in the SDKs' precedence: static keys rank ahead of
- * credential_process, which ranks ahead of SSO. `credential_source` is reached only from a role profile.
+ * The kinds of base credentials a profile can have, in precedence order: keys in tfmfa's key store, then the
+ * SDKs' own order (static keys rank ahead of credential_process, which ranks ahead of SSO). `credential_source` is reached only from a role profile.
  * Adding a kind: one new file, and its place in this list.
  */
 /** What a chain's source resolves to: one step type per kind. */
-export type SourceStep = StaticKeysSource | CredentialProcessSource | SsoSource | CredentialSourceSource;
+export type SourceStep = StoredKeysSource | StaticKeysSource | CredentialProcessSource | SsoSource | CredentialSourceSource;
 
-export const BASE_KINDS: readonly AnySourceKind[] = [staticKeys, credentialProcess, sso];
+export const BASE_KINDS: readonly AnySourceKind[] = [storedKeys, staticKeys, credentialProcess, sso];
+/** The kinds a role profile with `source_profile` naming itself can take its own long-term keys from. */
+const OWN_KEY_KINDS: readonly AnySourceKind[] = [storedKeys, staticKeys];
 const ALL_KINDS: readonly AnySourceKind[] = [...BASE_KINDS, credentialSource];
 
 /** One of the kinds, whichever: `parse` gives the union of their steps. */
@@ -26,8 +29,13 @@ export type AnySourceKind = { [K in SourceStep['kind']]: SourceKind<Extract<Sour
 const SDK_ONLY_TRIGGERS = ['web_identity_token_file'];
 
 /** The base kind a profile section has (static keys first), if any. */
-export function baseKindOf(section: ProfileSection): AnySourceKind | undefined {
-  return BASE_KINDS.find((kind) => kind.detect(section));
+export function baseKindOf(section: ProfileSection, files: AwsFiles, profile: string): AnySourceKind | undefined {
+  return BASE_KINDS.find((kind) => kind.detect(section, files, profile));
+}
+
+/** The keys of a role profile whose `source_profile` is itself. */
+export function ownKeysKindOf(section: ProfileSection, files: AwsFiles, profile: string): AnySourceKind | undefined {
+  return OWN_KEY_KINDS.find((kind) => kind.detect(section, files, profile));
 }
 
 /** The kind behind a parsed step. */
@@ -38,9 +46,9 @@ export function kindOfStep<S extends SourceStep>(step: S): SourceKind<S> {
 }
 
 /** What `tfmfa list` shows as KIND for a section: role, one of the base kinds, credential_source, or none. */
-export function listKindOf(section: ProfileSection): string {
+export function listKindOf(section: ProfileSection, files: AwsFiles, profile: string): string {
   if (role.detect(section)) return role.listName;
-  return ALL_KINDS.find((kind) => kind.detect(section))?.listName ?? 'none';
+  return ALL_KINDS.find((kind) => kind.detect(section, files, profile))?.listName ?? 'none';
 }
 
 /** Every key of every kind: what the overlay removes from a profile it hands to tfmfa credential-process. */

@@ -17,7 +17,8 @@ export interface SourceKind<S extends { kind: string; profile: string } = { kind
   readonly triggers: readonly string[];
   /** Every key of this kind. */
   readonly keys: readonly string[];
-  detect(section: ProfileSection): boolean;
+  /** `files` and `profile` for kinds known from outside the section (stored keys). */
+  detect(section: ProfileSection, files: AwsFiles, profile: string): boolean;
   parse(profile: string, section: ProfileSection, files: AwsFiles): S;
   /** The base credentials (loads the SDK's providers only where it needs them). */
   fetch(step: S, paths: AwsFilePaths): Promise<AwsCredentials>;

@@ -1,5 +1,4 @@
 import { UserError } from '../../errors.ts';
-import type { ProfileSection } from '../types.ts';
 import type { SourceKind } from './kind.ts';
 
 export interface StaticKeysSource {
@@ -20,7 +19,7 @@ export const staticKeys: SourceKind<StaticKeysSource> = {
   listName: 'static',
   triggers: ['aws_access_key_id', 'aws_secret_access_key'],
   keys: SECRET_KEYS,
-  detect: (section: ProfileSection) => Boolean(section.aws_access_key_id || section.aws_secret_access_key),
+  detect: (section) => Boolean(section.aws_access_key_id || section.aws_secret_access_key),
   parse(profile, section) {
     const accessKeyId = section.aws_access_key_id?.trim();
     const secretAccessKey = section.aws_secret_access_key?.trim();

@@ -1,21 +1,9 @@
-import { closeSync, openSync } from 'node:fs';
-import { createInterface } from 'node:readline/promises';
-import { ReadStream, WriteStream } from 'node:tty';
 import { UserError } from '../../errors.ts';
+import { askOnTerminal } from '../../terminal-question.ts';
 import { timeoutError } from '../dialog.ts';
 import { isMfaCode, MFA_ATTEMPTS, normalizeMfaCode, type MfaCodeSource, type PromptContext } from '../types.ts';
 
-const TERMINAL = '/dev/tty';
-
-/** True when this process has a controlling terminal it can open, whatever stdin and stdout are. */
-export function terminalAvailable(): boolean {
-  try {
-    closeSync(openSync(TERMINAL, 'r+'));
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { terminalAvailable } from '../../terminal-question.ts';
 
 /**
  * Prompts on the controlling terminal (`/dev/tty`), not on stdin/stdout: those are pipes under Terraform,
@@ -28,45 +16,16 @@ export function terminalSource(context: PromptContext): MfaCodeSource {
     name: 'terminal',
     retryable: true,
     async code(attempt, previousRejection) {
-      const input = new ReadStream(openSync(TERMINAL, 'r'));
-      const output = new WriteStream(openSync(TERMINAL, 'w'));
-      const lines = createInterface({ input, output, terminal: true, historySize: 0 });
-      const stop = new AbortController();
-      let cancelled = false;
-      let timedOut = false;
-      const cancel = () => {
-        cancelled = true;
-        stop.abort();
-      };
-      lines.on('SIGINT', cancel);
-      lines.on('close', cancel);
-      const timer = setTimeout(() => {
-        timedOut = true;
-        stop.abort();
-      }, context.timeoutSeconds * 1000);
-      try {
-        if (previousRejection) output.write(`${previousRejection} (attempt ${attempt} of ${MFA_ATTEMPTS})\n`);
-        for (;;) {
-          let typed: string;
-          try {
-            typed = await lines.question(`Enter MFA code for ${context.serial}: `, { signal: stop.signal });
-          } catch (error) {
-            if (!stop.signal.aborted) throw error;
-            output.write('\n');
-            if (timedOut && !cancelled) throw timeoutError('terminal', context);
-            throw new UserError('MFA prompt cancelled', 130);
-          }
-          const code = normalizeMfaCode(typed);
-          if (isMfaCode(code)) return code;
-          output.write('The code is 6 digits (spaces are ignored); try again, Ctrl-C cancels\n');
-        }
-      } finally {
-        clearTimeout(timer);
-        lines.off('close', cancel);
-        lines.close();
-        input.setRawMode?.(false);
-        input.destroy();
-        output.destroy();
+      const deadline = Date.now() + context.timeoutSeconds * 1000;
+      let note = previousRejection ? `${previousRejection} (attempt ${attempt} of ${MFA_ATTEMPTS})` : undefined;
+      for (;;) {
+        const timeoutSeconds = Math.max(0.001, (deadline - Date.now()) / 1000);
+        const reply = await askOnTerminal(`Enter MFA code for ${context.serial}: `, { timeoutSeconds, ...(note ? { note } : {}) });
+        if ('timedOut' in reply) throw timeoutError('terminal', context);
+        if ('cancelled' in reply) throw new UserError('MFA prompt cancelled', 130);
+        const code = normalizeMfaCode(reply.answer);
+        if (isMfaCode(code)) return code;
+        note = 'The code is 6 digits (spaces are ignored); try again, Ctrl-C cancels';
       }
     },
   };

@@ -113,6 +113,23 @@ export class CredentialStore {
     return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiresAt) };
   }
 
+  has(accessKeyId: string): boolean {
+    return this.records.has(accessKeyId);
+  }
+
+  values(): IterableIterator<CredentialRecord> {
+    return this.records.values();
+  }
+
+  /** Adds a record as it is (IAM's CreateAccessKey). */
+  put(record: CredentialRecord): void {
+    this.records.set(record.accessKeyId, record);
+  }
+
+  delete(accessKeyId: string): void {
+    this.records.delete(accessKeyId);
+  }
+
   revoke(accessKeyId: string): void {
     const cred = this.records.get(accessKeyId);
     if (cred) cred.revoked = true;

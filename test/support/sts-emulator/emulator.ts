@@ -11,6 +11,7 @@ import { CallLog, type EmulatorCall } from './counters.ts';
 import { CredentialStore, type IssuedUser } from './credentials.ts';
 import { handleFederation } from './federation.ts';
 import { FaultQueue, type FaultSpec } from './faults.ts';
+import { IAM_API, IamActions } from './iam.ts';
 import { headerValue, queryParams, readBody, redactParams, sendText, sendXml, STS_VERSION, StsError } from './protocol.ts';
 import { accessKeyIdFromAuthorization, authenticate } from './signing.ts';
 import { MfaDevices, totpStep } from './totp.ts';
@@ -31,12 +32,16 @@ export class StsEmulator {
   private readonly signinTokens = new Map<string, string>();
   private readonly sockets = new Set<Socket>();
   private readonly context: ActionContext;
+  /** IAM's access-key actions on this emulator's users (iam.ts). */
+  readonly iam: IamActions;
   private stopped = false;
 
   private constructor(server: Server, url: string) {
     this.server = server;
     this.url = url;
     this.actions.register(STS_API, STS_ACTIONS);
+    this.iam = new IamActions(this.credentials);
+    this.actions.register(IAM_API, this.iam.handlers());
     const { credentials, roles, devices, clock } = this;
     this.context = {
       credentials,
@@ -146,6 +151,7 @@ export class StsEmulator {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.iam.stop();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.faults.releaseHanging();
     for (const socket of this.sockets) socket.destroy();

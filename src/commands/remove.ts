@@ -1,0 +1,39 @@
+import { UserError } from '../errors.ts';
+import { loadUserFiles } from '../config/chain.ts';
+import { dropSessionsOf } from '../keystore/drop-sessions.ts';
+import { checkProfileName } from '../keystore/key-input.ts';
+import { deleteKeys, openKeyStore, withKeystoreLock } from '../keystore/store.ts';
+import { cacheDirectory } from '../environment/variables.ts';
+import { parseCommandArgs } from './args.ts';
+
+export const summary = 'delete a profile\'s stored keys and the sessions made from them';
+
+export const help = `Usage: tfmfa remove PROFILE
+
+Deletes the long-term keys of PROFILE from tfmfa's key store (OS keyring item or encrypted file entry)
+and every cached session made from them. The [profile PROFILE] section of the config file stays; the
+key itself stays valid in IAM (deactivate or delete it there if it should stop working).
+
+Options:
+  -h, --help    show this help`;
+
+const OPTIONS = { help: { type: 'boolean', short: 'h' } } as const;
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values, positionals } = parseCommandArgs('remove', argv, OPTIONS);
+  if (values.help) {
+    process.stdout.write(`${help}\n`);
+    return 0;
+  }
+  const profile = checkProfileName('remove', positionals[0], positionals.slice(1));
+  const store = openKeyStore(env);
+  const removed = await withKeystoreLock(env, () => deleteKeys(store, profile));
+  if (!removed) {
+    const files = await loadUserFiles(env).catch(() => undefined);
+    const plaintext = files?.credentialsSections.get(profile)?.aws_access_key_id ? ` (its keys are in ${files?.credentialsPath}, not in the store)` : '';
+    throw new UserError(`remove: profile '${profile}' has no stored keys${plaintext}: 'tfmfa list' shows where each profile's keys are`);
+  }
+  const sessions = dropSessionsOf(cacheDirectory(env), removed.accessKeyId);
+  process.stdout.write(`tfmfa: removed ${removed.accessKeyId} of profile '${profile}' from the ${removed.backend === 'keyring' ? 'OS keyring' : 'encrypted file'}${sessions.length ? `, and ${sessions.length} cached session(s) made from it` : ''}\n`);
+  return 0;
+}

@@ -1,0 +1,98 @@
+import { UserError } from '../errors.ts';
+import { warn } from '../debug.ts';
+import { loadUserFiles } from '../config/chain.ts';
+import { dropSessionsOf } from '../keystore/drop-sessions.ts';
+import { iamClient } from '../session/iam.ts';
+import { checkProfileName } from '../keystore/key-input.ts';
+import { deleteCommand, iamUserName, rollBack, waitUntilKeyWorks } from '../session/key-rotation.ts';
+import { fetchStoredKeys, openKeyStore, putKeys, storedEntry, withKeystoreLock } from '../keystore/store.ts';
+import { stsTargetFor } from '../session/verify-keys.ts';
+import type { AwsCredentials } from '../session/credentials.ts';
+import { chainIn } from '../config/chain.ts';
+import { profileSession } from '../session/profile-session.ts';
+import { getCallerIdentity } from '../session/sts.ts';
+import { cacheDirectory } from '../environment/variables.ts';
+import { parseCommandArgs } from './args.ts';
+
+export const summary = 'replace a profile\'s stored access key with a new one (IAM CreateAccessKey / DeleteAccessKey)';
+
+export const help = `Usage: tfmfa rotate PROFILE [--mfa-token CODE]
+
+Rotates the stored long-term key of PROFILE: creates a new access key in IAM (signed with an MFA
+session when the profile has mfa_serial), waits until STS accepts it (IAM is eventually consistent;
+TFMFA_ROTATE_WAIT, default 2m), stores it in place of the old one, deletes the old key in IAM and
+drops the sessions made from it. Whatever fails, the key store keeps one working key, and the
+message says what IAM holds (and the 'aws iam' command for anything left to clean up).
+
+IAM allows two keys per user: with two already, rotate stops before changing anything.
+
+Options:
+  --mfa-token CODE   use this MFA code instead of prompting
+  -h, --help         show this help`;
+
+const OPTIONS = { 'mfa-token': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values, positionals } = parseCommandArgs('rotate', argv, OPTIONS);
+  if (values.help) {
+    process.stdout.write(`${help}\n`);
+    return 0;
+  }
+  const profile = checkProfileName('rotate', positionals[0], positionals.slice(1));
+  const files = await loadUserFiles(env);
+  const store = openKeyStore(env);
+  const target = stsTargetFor(files, profile, env);
+  return withKeystoreLock(env, async () => {
+    const entry = storedEntry(store, profile);
+    if (!entry) throw new UserError(`rotate: profile '${profile}' has no stored keys: store them first ('tfmfa import ${profile}' or 'tfmfa add ${profile}')`, 2);
+    const old = await fetchStoredKeys(profile, entry, env);
+    const identity = await getCallerIdentity(old, target);
+    const userName = iamUserName(identity.arn);
+    if (!userName) throw new UserError(`rotate: the keys of '${profile}' belong to ${identity.arn}, not an IAM user: only IAM user keys can be rotated; nothing changed`);
+
+    // IAM calls carry MFA when the profile has a device (policies commonly require it for key management).
+    let signer: AwsCredentials = old;
+    const serial = files.profiles.get(profile)?.mfa_serial?.trim();
+    if (serial) {
+      const loaded = chainIn(files, profile, env, Date.now());
+      const sessionChain = { ...loaded.chain, roles: [], profiles: [profile], mfaSerial: serial };
+      const session = await profileSession({ profile, env, ...(values['mfa-token'] !== undefined ? { mfaToken: values['mfa-token'] } : {}) }, { ...loaded, chain: sessionChain });
+      signer = session.credentials;
+    }
+    const iam = await iamClient(signer);
+    try {
+      const existing = await iam.listAccessKeys(userName);
+      if (existing.length >= 2) {
+        const others = existing.map((key) => key.accessKeyId).filter((id) => id !== old.accessKeyId);
+        throw new UserError(`rotate: IAM user ${userName} already has two access keys (${existing.map((k) => k.accessKeyId).join(', ')}), the most IAM allows: delete the unused one ('${deleteCommand(userName, others[0] ?? '…')}') and run rotate again; nothing changed`);
+      }
+      let created;
+      try {
+        created = await iam.createAccessKey(userName);
+      } catch (error) {
+        throw new UserError(`rotate: ${(error as Error).message}; nothing changed: the key store and IAM hold ${old.accessKeyId}`);
+      }
+      try {
+        await waitUntilKeyWorks(created, target, store.settings.rotateWaitSeconds);
+      } catch (error) {
+        throw await rollBack(iam, userName, created.accessKeyId, old.accessKeyId, `rotate: the new key ${created.accessKeyId} was not accepted within ${store.settings.rotateWaitSeconds}s (${(error as Error).message})`);
+      }
+      try {
+        await putKeys(store, profile, created, entry.backend);
+      } catch (error) {
+        throw await rollBack(iam, userName, created.accessKeyId, old.accessKeyId, `rotate: could not store the new key (${(error as Error).message})`);
+      }
+      const dropped = dropSessionsOf(cacheDirectory(env), old.accessKeyId);
+      try {
+        await iam.deleteAccessKey(userName, old.accessKeyId);
+      } catch (error) {
+        warn(`the new key ${created.accessKeyId} is stored and works, but the old key ${old.accessKeyId} is still active in IAM (${(error as Error).message}): delete it with '${deleteCommand(userName, old.accessKeyId)}'`);
+        return 1;
+      }
+      process.stdout.write(`tfmfa: rotated '${profile}': ${old.accessKeyId} → ${created.accessKeyId} (stored in the ${entry.backend === 'keyring' ? 'OS keyring' : 'encrypted file'}; old key deleted in IAM${dropped.length ? `; ${dropped.length} cached session(s) of the old key dropped` : ''})\n`);
+      return 0;
+    } finally {
+      iam.close();
+    }
+  });
+}

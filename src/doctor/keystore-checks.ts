@@ -1,0 +1,40 @@
+import type { AwsFiles } from '../config/types.ts';
+import { UserError } from '../errors.ts';
+import { chooseBackend } from '../keystore/store.ts';
+import { keystoreSettings, vaultPath } from '../keystore/settings.ts';
+import { fail, info, ok, warning, type Check } from './check.ts';
+import { plaintextKeyFile } from '../views/key-location.ts';
+import { compareNames } from '../views/profiles.ts';
+
+/**
+ * doctor's key store section: which backend new keys go to and why, what is stored where, and every profile
+ * whose long-term keys are still in plaintext (with the `tfmfa import` line that fixes it).
+ */
+export async function keystoreChecks(files: AwsFiles, env: NodeJS.ProcessEnv): Promise<Check[]> {
+  const checks: Check[] = [];
+  try {
+    const settings = keystoreSettings(env);
+    const choice = await chooseBackend(settings, env);
+    const where = choice.name === 'keyring' ? 'the OS keyring' : `the encrypted file ${vaultPath(settings.dir)}`;
+    checks.push(ok(`new keys ('tfmfa add', 'import') go to ${where}: ${choice.reason}`));
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    checks.push(fail(error.message, 'fix TFMFA_BACKEND or ~/.config/tfmfa/settings.json'));
+  }
+  const stored = [...(files.storedKeys ?? new Map())].sort(([a], [b]) => compareNames(a, b));
+  if (stored.length) checks.push(info(`stored keys: ${stored.map(([name, entry]) => `'${name}' (${entry.backend})`).join(', ')}`));
+  for (const name of [...files.profiles.keys()].sort(compareNames)) {
+    const plaintext = plaintextKeyFile(files, name);
+    if (!plaintext) continue;
+    const inStore = files.storedKeys?.get(name);
+    if (inStore) {
+      checks.push(warning(
+        `profile '${name}' has keys both in the key store (${inStore.backend}, ${inStore.accessKeyId}) and in plaintext in ${plaintext}: the stored ones are used`,
+        `delete the aws_access_key_id / aws_secret_access_key lines of '${name}' from ${plaintext}`,
+      ));
+    } else {
+      checks.push(warning(`profile '${name}' has long-term keys in plaintext in ${plaintext}`, `tfmfa import ${name}`));
+    }
+  }
+  return checks;
+}

@@ -1,0 +1,103 @@
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UserError } from '../errors.ts';
+import { writeFileAtomic } from '../store/atomic-write.ts';
+
+/**
+ * Byte-preserving edits of the user's AWS files: every byte not being added or removed stays as it was
+ * (comments, blank lines, CRLF, other profiles), and the file is replaced atomically with its own mode.
+ */
+
+const SECTION = /^\s*\[([^\]]*)\]/;
+
+function readOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
+}
+
+function modeOf(path: string, fallback: number): number {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat ? stat.mode & 0o777 : fallback;
+}
+
+/** The profile a config-file section header names (`[default]`, `[profile x]`), else null. */
+function configHeaderProfile(inner: string): string | null {
+  const name = inner.trim();
+  if (name === 'default') return 'default';
+  const match = /^profile\s+(.+)$/.exec(name);
+  return match ? (match[1] as string).trim() : null;
+}
+
+/** Appends `[profile NAME]` (or `[default]`) to the config file when it has no such section. True when added. */
+export function ensureConfigProfile(configPath: string, profile: string): boolean {
+  const text = readOrEmpty(configPath);
+  const lines = text.split(/\r?\n/);
+  if (lines.some((line) => {
+    const match = SECTION.exec(line);
+    return match !== null && configHeaderProfile(match[1] as string) === profile;
+  })) return false;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const header = profile === 'default' ? '[default]' : `[profile ${profile}]`;
+  const separator = text === '' || text.endsWith('\n') ? '' : eol;
+  mkdirSync(dirname(configPath), { recursive: true, mode: 0o700 });
+  writeFileAtomic(configPath, `${text}${separator}${header}${eol}`, modeOf(configPath, 0o600));
+  return true;
+}
+
+const KEY_NAMES = new Set(['aws_access_key_id', 'aws_secret_access_key']);
+const PREFIXED_SECTION = /^([\w-]+)\s(["'])?([\w-@+.%:/]+)\2$/;
+const PREFIXES = new Set(['profile', 'sso-session', 'services']);
+
+/**
+ * The credentials file without the key lines (aws_access_key_id, aws_secret_access_key) of the given
+ * sections; every other byte kept. Sections, comments and sub-sections are recognised exactly as the SDK's
+ * INI parser does (@smithy parseIni), so the lines removed are the lines the SDK would read the keys from.
+ * Pure, for `import` and its property test.
+ */
+export function withoutKeyLines(text: string, profiles: ReadonlySet<string>): string {
+  let current: string | undefined;
+  let subSection: string | undefined;
+  let out = '';
+  for (const part of text.split(/(?<=\n)/)) {
+    const line = part.replace(/\r?\n$/, '');
+    const trimmed = (line.split(/(^|\s)[;#]/)[0] ?? '').trim();
+    if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
+      const name = trimmed.slice(1, -1);
+      const prefixed = PREFIXED_SECTION.exec(name);
+      current = prefixed ? (PREFIXES.has(prefixed[1] as string) ? `${prefixed[1]}.${prefixed[3]}` : undefined) : name;
+      subSection = undefined;
+    } else if (current !== undefined) {
+      const equals = trimmed.indexOf('=');
+      if (equals > 0) {
+        const key = trimmed.slice(0, equals).trim();
+        const value = trimmed.slice(equals + 1).trim();
+        if (value === '') subSection = key;
+        else {
+          const closesSubSection = subSection !== undefined && line.trimStart() === line;
+          if (closesSubSection) subSection = undefined;
+          if (!subSection && profiles.has(current) && KEY_NAMES.has(key)) {
+            // This line ends a sub-section (`s3 =` + indented lines): without it, indented lines after it would
+            // join that sub-section. Rare; refuse rather than change what the SDK reads.
+            if (closesSubSection) throw new UserError(`cannot remove the ${key} line of [${current}] without changing how the lines after it are read (it ends the indented block above it): move it above that block and run import again`, 2);
+            continue;
+          }
+        }
+      }
+    }
+    out += part;
+  }
+  return out;
+}
+
+/** Removes those key lines from the credentials file atomically; false when nothing changed. */
+export function removeKeyLines(credentialsPath: string, profiles: ReadonlySet<string>): boolean {
+  const text = readOrEmpty(credentialsPath);
+  const next = withoutKeyLines(text, profiles);
+  if (next === text) return false;
+  writeFileAtomic(credentialsPath, next, modeOf(credentialsPath, 0o600));
+  return true;
+}

@@ -1,0 +1,102 @@
+import { debug } from '../debug.ts';
+import { UserError } from '../errors.ts';
+import { withLock } from '../store/lock.ts';
+import { cacheDirectory, lockTimeoutSeconds } from '../environment/variables.ts';
+import { FileBackend } from './file-backend.ts';
+import { readKeyIndex, writeKeyIndex, type KeyIndexEntry } from './key-index.ts';
+import { KeyringBackend, keyringStatus } from './keyring-backend.ts';
+import { passphraseSource } from './passphrase.ts';
+import { keyIndexPath, keystoreSettings, type BackendName, type KeystoreSettings } from './settings.ts';
+import type { KeyBackend, LongTermKeys } from './types.ts';
+
+/**
+ * The key store: long-term keys in a backend (OS keyring or encrypted file) plus the non-secret index that
+ * says which profile has keys where. Every change is a read-modify-write of the index (and of the vault)
+ * under one cross-process lock, so concurrent `add`s lose nothing.
+ */
+export interface KeyStore {
+  settings: KeystoreSettings;
+  indexPath: string;
+  backend(name: BackendName): KeyBackend;
+}
+
+export function openKeyStore(env: NodeJS.ProcessEnv = process.env): KeyStore {
+  const settings = keystoreSettings(env);
+  const backends = new Map<BackendName, KeyBackend>();
+  return {
+    settings,
+    indexPath: keyIndexPath(env),
+    backend(name) {
+      let backend = backends.get(name);
+      if (!backend) {
+        backend = name === 'keyring' ? new KeyringBackend() : fileBackend(settings);
+        backends.set(name, backend);
+      }
+      return backend;
+    },
+  };
+}
+
+function fileBackend(settings: KeystoreSettings): FileBackend {
+  const backend: FileBackend = new FileBackend(settings.dir, (creating) => passphraseSource(settings, backend.path)(creating));
+  return backend;
+}
+
+export interface BackendChoice {
+  name: BackendName;
+  reason: string;
+}
+
+/** Where new keys go: TFMFA_BACKEND / settings.json, else the OS keyring when usable, else the encrypted file. */
+export async function chooseBackend(settings: KeystoreSettings, env: NodeJS.ProcessEnv = process.env): Promise<BackendChoice> {
+  if (settings.backend) return { name: settings.backend, reason: `set by ${settings.backendOrigin}` };
+  const status = await keyringStatus(env);
+  if (status.usable) return { name: 'keyring', reason: status.reason };
+  return { name: 'file', reason: `${status.reason}; the encrypted file survives a reboot (set TFMFA_BACKEND to choose)` };
+}
+
+/** Runs `work` holding the key store's lock (the same mechanism as the MFA lock, another key). */
+export function withKeystoreLock<T>(env: NodeJS.ProcessEnv, work: () => Promise<T>): Promise<T> {
+  return withLock({ cacheDir: cacheDirectory(env), key: 'keystore:file', description: 'the key store', timeoutSeconds: lockTimeoutSeconds(env) }, work);
+}
+
+export function storedEntry(store: KeyStore, profile: string): KeyIndexEntry | undefined {
+  return readKeyIndex(store.indexPath).get(profile);
+}
+
+/**
+ * Stores a profile's keys in `backendName` and records them in the index (call under withKeystoreLock).
+ * The backend is written first: a crash in between leaves the old index entry, never an entry without keys.
+ * Keys the profile had in another backend are removed from it afterwards.
+ */
+export async function putKeys(store: KeyStore, profile: string, keys: LongTermKeys, backendName: BackendName): Promise<void> {
+  await store.backend(backendName).set(profile, keys);
+  const index = readKeyIndex(store.indexPath);
+  const previous = index.get(profile);
+  index.set(profile, { backend: backendName, accessKeyId: keys.accessKeyId, addedAt: new Date().toISOString() });
+  writeKeyIndex(store.indexPath, index);
+  if (previous && previous.backend !== backendName) await store.backend(previous.backend).delete(profile).catch((error: Error) => debug(`could not remove the old copy from ${previous.backend}: ${error.message}`));
+}
+
+/** Removes a profile's keys from its backend and the index (call under withKeystoreLock); its old entry, if any. */
+export async function deleteKeys(store: KeyStore, profile: string): Promise<KeyIndexEntry | undefined> {
+  const index = readKeyIndex(store.indexPath);
+  const entry = index.get(profile);
+  if (!entry) return undefined;
+  await store.backend(entry.backend).delete(profile);
+  index.delete(profile);
+  writeKeyIndex(store.indexPath, index);
+  return entry;
+}
+
+/** The secret of a stored-keys source, fetched only when an STS call needs it (never for cached runs). */
+export async function fetchStoredKeys(profile: string, expected: { backend: BackendName; accessKeyId: string }, env: NodeJS.ProcessEnv = process.env): Promise<LongTermKeys> {
+  const store = openKeyStore(env);
+  debug(`reading the keys of '${profile}' from the ${expected.backend} key store`);
+  const keys = await store.backend(expected.backend).get(profile);
+  if (!keys) {
+    throw new UserError(`profile '${profile}': the key index lists keys ${expected.accessKeyId} in the ${expected.backend} store, but they are not there: run 'tfmfa add ${profile}' again (or 'tfmfa remove ${profile}')`);
+  }
+  if (keys.accessKeyId !== expected.accessKeyId) debug(`the ${expected.backend} store holds ${keys.accessKeyId} for '${profile}', the index says ${expected.accessKeyId} (an interrupted rotate?)`);
+  return keys;
+}
