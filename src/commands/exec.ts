@@ -13,6 +13,8 @@ Runs COMMAND (default: $SHELL) with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AW
 AWS_CREDENTIAL_EXPIRATION, AWS_REGION, AWS_DEFAULT_REGION and TFMFA_PROFILE set, and AWS_PROFILE,
 AWS_DEFAULT_PROFILE, AWS_SECURITY_TOKEN, AWS_SESSION_EXPIRATION removed. Asks for the MFA code only when
 the cached session is gone. The command replaces tfmfa (same PID, signals and exit status).
+Arguments and environment values pass byte for byte; bytes that are not UTF-8 need Linux (/proc): there
+the command starts through /bin/sh (argv[0] becomes its path), elsewhere they become U+FFFD.
 
 The child also gets AWS_CONFIG_FILE pointing at a generated overlay of your config in which every profile
 that needs MFA or a role uses 'tfmfa credential-process', so a Terraform provider block with

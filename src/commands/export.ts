@@ -13,7 +13,7 @@ Prints the same variables exec would set (and unsets the profile variables), quo
   eval "$(tfmfa export prod)"                        # bash, zsh, sh
   tfmfa export prod --format fish | source           # fish
   tfmfa export prod --format powershell | Invoke-Expression
-  tfmfa export prod --format dotenv > .env           # docker --env-file, direnv dotenv
+  tfmfa export prod --format dotenv > .env           # set -a; . .env, node --env-file, python-dotenv, direnv
   tfmfa export prod --format json                    # the credential_process shape
 
 Options:

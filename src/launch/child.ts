@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { launchError } from './launch-error.ts';
+import { rawExecPlan } from './raw-exec.ts';
 
 /** How the child ended: an exit code, or the signal that killed it. */
 export interface ChildEnd {
@@ -32,7 +33,9 @@ const IGNORED: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
  * Starts the command as our child, in our process group, with our stdio. Signal handling lasts exactly as long
  * as the child: SIGTERM and SIGHUP are passed on, SIGINT and SIGQUIT ignored.
  */
-export function startChild(file: string, argv: string[], env: Record<string, string>): RunningChild {
+export function startChild(commandFile: string, commandArgv: string[], commandEnv: Record<string, string>): RunningChild {
+  // Values that are not valid UTF-8 go through /bin/sh as their original bytes (raw-exec.ts); else as they are.
+  const { file, argv, env } = rawExecPlan(commandFile, commandArgv, commandEnv) ?? { file: commandFile, argv: commandArgv, env: commandEnv };
   const child = spawn(file, argv.slice(1), { argv0: argv[0] ?? file, env, stdio: 'inherit' });
   const handlers = new Map<NodeJS.Signals, () => void>();
   for (const signal of FORWARDED) handlers.set(signal, () => void child.kill(signal));

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.ts';
 import type { AwsCredentials } from '../session/credentials.ts';
+import { noTokenMessage, refusalMessage } from './federation-refusal.ts';
 
 /**
  * The AWS console sign-in through the federation endpoint: temporary credentials → `getSigninToken` →
@@ -73,7 +74,8 @@ export async function getSigninToken(federationUrl: string, credentials: AwsCred
   }
   const body = await response.text();
   if (!response.ok) {
-    throw new UserError(`the AWS federation endpoint ${federationUrl} refused the sign-in (HTTP ${response.status}: ${refusal(body)}): ${advice(body)}`);
+    // Never the body: it may echo the request, whose query holds the secret key and the session token.
+    throw new UserError(refusalMessage(federationUrl, response.status, body));
   }
   let token: unknown;
   try {
@@ -82,22 +84,9 @@ export async function getSigninToken(federationUrl: string, credentials: AwsCred
     token = undefined;
   }
   if (typeof token !== 'string' || token === '') {
-    throw new UserError(`the AWS federation endpoint ${federationUrl} answered without a sign-in token: check --federation-url / TFMFA_FEDERATION_URL`);
+    throw new UserError(noTokenMessage(federationUrl, response.status));
   }
   return token;
-}
-
-/** A short, printable reason from an error body (plain text or an HTML page): letters and punctuation only. */
-function refusal(body: string): string {
-  const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  const safe = text.replace(/[^\w .,:;'()/-]/g, '').slice(0, 160);
-  return safe || 'no reason given';
-}
-
-function advice(body: string): string {
-  if (/expired/i.test(body)) return "the credentials have expired: run 'tfmfa clear PROFILE' and try again";
-  if (/SessionDuration/i.test(body)) return '--duration must be 15m to 12h, and roles reached by role chaining may not take it at all: try without --duration';
-  return "check that the profile's role may sign in to the console";
 }
 
 /** The URL that signs the browser in and sends it to `destination`. */

@@ -23,7 +23,30 @@ export function powershellQuote(value: string): string {
   return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, (q) => q + q)}'`;
 }
 
-/** dotenv: double quotes with \\, \", \$ and \n escaped. */
+/**
+ * dotenv, for every reader at once: `set -a; . .env` in sh/bash/zsh, python-dotenv, Node's `--env-file` /
+ * `util.parseEnv`, direnv's `dotenv`. They share no escape, so the value is written where all of them read
+ * it literally: single quotes; a value with a ' in double quotes, when it has nothing any reader treats
+ * specially there. What no quoting carries through all of them is refused (`dotenvProblem`).
+ */
 export function dotenvQuote(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$').replace(/\n/g, '\\n')}"`;
+  const problem = dotenvProblem(value);
+  if (problem) throw new Error(`dotenvQuote: ${problem}`);
+  return value.includes("'") ? `"${value}"` : `'${value}'`;
+}
+
+/**
+ * Why a value cannot be written for every dotenv reader, or null when it can: a line break (Node drops a
+ * carriage return, direnv and line-based loaders end the value at a newline), `${` (python-dotenv expands it in any quotes), `\\` or a final `\` (python-dotenv unescapes them in single
+ * quotes), or a ' together with one of " $ ` \ (sh expands those in the double quotes a ' needs).
+ */
+export function dotenvProblem(value: string): string | null {
+  if (/[\r\n]/.test(value)) return 'a line break';
+  if (value.includes('${')) return "'${'";
+  if (value.includes("'")) {
+    const clash = /["$`\\]/.exec(value)?.[0];
+    return clash ? `both ' and ${clash}` : null;
+  }
+  if (value.includes('\\\\') || value.endsWith('\\')) return 'a backslash python-dotenv would unescape';
+  return null;
 }

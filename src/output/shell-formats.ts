@@ -1,6 +1,6 @@
 import { UserError } from '../errors.ts';
 import type { EnvironmentChanges } from '../environment/changes.ts';
-import { dotenvQuote, fishQuote, powershellQuote, shQuote } from './quoting.ts';
+import { dotenvProblem, dotenvQuote, fishQuote, powershellQuote, shQuote } from './quoting.ts';
 
 /** Environment changes written as statements of a shell (or a .env file), values quoted so nothing expands. */
 export const EXPORT_FORMATS = ['sh', 'fish', 'powershell', 'dotenv'] as const;
@@ -21,6 +21,11 @@ export function formatChanges(changes: EnvironmentChanges, format: ExportFormat)
   const formatter = FORMATTERS[format];
   for (const name of [...changes.unset, ...Object.keys(changes.set)]) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UserError(`cannot export variable '${name}': not a valid name`);
+  }
+  for (const [name, value] of Object.entries(changes.set)) {
+    const problem = format === 'dotenv' ? dotenvProblem(value) : null;
+    // Never the value itself: it may be a secret.
+    if (problem) throw new UserError(`cannot write ${name} as dotenv: its value has ${problem}, which some dotenv reader would misread: use --format sh or json`);
   }
   const lines = [
     ...changes.unset.map((name) => formatter.unset(name)).filter((line): line is string => line !== null),

@@ -103,7 +103,7 @@ describe('tfmfa export', () => {
     assert.match(ps.stdout, /^\$Env:AWS_SESSION_TOKEN = '[^']+'$/m);
     assert.match(ps.stdout, /^Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue$/m);
     const dotenv = await box.tfmfa(['export', 'GEHC-056', '--format=dotenv'], { detached: true });
-    assert.match(dotenv.stdout, /^AWS_ACCESS_KEY_ID="ASIA[A-Z0-9]+"$/m);
+    assert.match(dotenv.stdout, /^AWS_ACCESS_KEY_ID='ASIA[A-Z0-9]+'$/m);
     assert.doesNotMatch(dotenv.stdout, /AWS_PROFILE/);
     const bad = await box.tfmfa(['export', 'GEHC-056', '--format', 'csh'], { detached: true });
     assert.equal(bad.exitCode, 2);

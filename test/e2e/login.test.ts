@@ -123,7 +123,7 @@ describe('tfmfa login', () => {
     const result = await box.tfmfa(['login', 'GEHC-056', '--stdout', '--federation-url', federation], { detached: true });
     assert.equal(result.exitCode, 1);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, new RegExp(`^tfmfa: the AWS federation endpoint ${federation} refused the sign-in \\(HTTP 400: The security token included in the request is expired\\): the credentials have expired: run 'tfmfa clear PROFILE' and try again$`));
+    assert.match(result.stderr, new RegExp(`^tfmfa: the AWS federation endpoint ${federation} refused the sign-in \\(HTTP 400\\): the credentials have expired: run 'tfmfa clear PROFILE' and try again$`));
     for (const secret of secrets()) assert.ok(!result.stderr.includes(secret));
 
     const unreachable = await box.tfmfa(['login', 'GEHC-056', '--stdout', '--federation-url', 'http://127.0.0.1:1/federation'], { detached: true });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
+import { startEchoServer } from '../support/echo-server.ts';
 import { createFakeTool, readRecords } from '../support/fake-tool.ts';
 import { createSandbox, ROLE_B, SERIAL, type Sandbox, type TfmfaResult } from '../support/sandbox.ts';
 
@@ -320,6 +321,23 @@ mfa_process = sleep 2; ${box.mfaProcess}
     const token = url.searchParams.get('SigninToken') ?? '';
     assert.ok(box.emu.signinTokenPrincipal(token), 'a sign-in token the federation endpoint issued');
     assertPrivateCache('after login');
+  });
+
+  test('login against endpoints that echo the request (500, 403, and 200 without a token): no secret in the error', async (t) => {
+    const echo = await startEchoServer();
+    t.after(() => echo.close());
+    for (const status of [500, 403, 200]) {
+      const result = await run(['login', 'sec', '--stdout', '--federation-url', `${echo.url}/${status}/federation`]);
+      assert.equal(result.exitCode, 1, `HTTP ${status}: ${result.stderr}`);
+      assert.equal(String(result.stdout), '');
+      // The endpoint did get the secrets (so an echo would carry them): no piece of them may come back out.
+      const session = JSON.parse(new URL(echo.requests.at(-1) ?? '', echo.url).searchParams.get('Session') ?? '{}') as Record<string, string>;
+      assert.ok(session.sessionKey && session.sessionToken, 'the request carried a secret key and a session token');
+      remember(session.sessionId, session.sessionKey, session.sessionToken);
+      const pieces = [session.sessionKey, session.sessionToken].flatMap((secret) => secret.split(/[^A-Za-z0-9]+/)).filter((piece) => piece.length >= 8);
+      for (const piece of pieces) assert.ok(!String(result.stderr).includes(piece), `HTTP ${status}: the error holds a piece of a secret: ${result.stderr}`);
+      assert.match(String(result.stderr), new RegExp(`^tfmfa: the AWS federation endpoint ${echo.url}/${status}/federation (refused the sign-in \\(HTTP ${status}\\)|answered HTTP 200 without a sign-in token): [^\\n]+$`, 'm'));
+    }
   });
 
   test('clear PROFILE, then clear: descriptions only', async (t) => {
