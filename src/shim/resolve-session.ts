@@ -23,7 +23,7 @@ export async function shimSessionChanges(profile: string, env: NodeJS.ProcessEnv
     }
     throw error;
   }
-  const prepared = await sessionEnvironment({ profile, env }, loaded);
+  const prepared = await sessionEnvironment({ profile, env, caller: 'shim' }, loaded);
   debug(`profile '${profile}': ${prepared.session.fromCache ? 'cached session' : 'new session'}, ticket written`);
   return prepared;
 }
