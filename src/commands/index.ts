@@ -19,6 +19,7 @@ export const COMMANDS: CommandTable = {
   clear: () => import('./clear.ts'),
   doctor: () => import('./doctor.ts'),
   login: () => import('./login.ts'),
+  'open-session': () => import('./open-session.ts'),
   // Completion describes the other commands: it is handed this table rather than importing it.
   completion: async () => (await import('./completion.ts')).completionCommand(COMMANDS),
 };

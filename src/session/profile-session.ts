@@ -5,6 +5,7 @@ import type { AwsFiles, Chain } from '../config/types.ts';
 import { stsRegion } from '../environment/region.ts';
 import { cacheDirectory, lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../environment/variables.ts';
 import type { AwsCredentials } from './credentials.ts';
+import type { SessionCaller } from './no-terminal-advice.ts';
 import { resolveCredentials } from './resolve-credentials.ts';
 
 /** What a command asks for: a profile and the session options common to every command. */
@@ -18,6 +19,8 @@ export interface SessionRequest {
   sessionTtl?: string;
   /** Credentials with less time left than this are renewed, whatever TFMFA_MIN_TTL says (the credential server's floor). */
   minTtlFloor?: number;
+  /** A shim or a command (default): what a run without a terminal is told to do (noTerminalAdvice). */
+  caller?: SessionCaller;
 }
 
 export interface ProfileSession {
@@ -54,6 +57,7 @@ export async function profileSession(request: SessionRequest, loaded?: LoadedCha
     useSession: request.useSession ?? true,
     sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env),
     region: stsRegion(env, chain.region),
+    caller: request.caller ?? 'command',
     ...(request.mfaToken !== undefined ? { mfaToken: request.mfaToken } : {}),
   });
   return { paths, files, chain, credentials, fromCache, cacheDir, loadedAtMs };

@@ -9,6 +9,7 @@ import { withLock } from '../store/lock.ts';
 import { CacheUnavailableError, warnUncached } from '../store/private-path.ts';
 import { sourceCredentials } from './source-credentials.ts';
 import { planChain, type Plan, type PlanStep } from './strategy.ts';
+import type { SessionCaller } from './no-terminal-advice.ts';
 import { StsError } from './sts-errors.ts';
 import { assumeRole, getSessionToken, type StsTarget } from './sts.ts';
 
@@ -25,6 +26,8 @@ export interface SessionOptions {
   mfaToken?: string;
   region: string;
   endpoint?: string;
+  /** Who asks (a shim or a command): for the MFA source chooser's advice when there is no terminal (noTerminalAdvice). */
+  caller?: SessionCaller;
 }
 
 export interface ResolvedCredentials {
