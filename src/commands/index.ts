@@ -47,8 +47,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       process.stdout.write(`${(await COMMANDS[topic]()).help}\n`);
       return 0;
     }
+    // Bare `tfmfa` is a request for help like any other: shown, and no error.
     process.stdout.write(`${usage(summaries)}\n`);
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   if (name === '-v' || name === '--version' || name === 'version') {
     process.stdout.write(`tfmfa ${version()}\n`);

@@ -8,7 +8,7 @@ import { planChain } from '../session/strategy.ts';
 import { SessionCache } from '../store/session-cache.ts';
 import { compareNames, requireKnownProfile } from '../views/profiles.ts';
 import { formatDuration } from '../views/table.ts';
-import { parseCommandArgs, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
+import { parseCommandArgs, sessionRequest, HELP_OPTION_HELP, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
 
 export const summary = 'open and cache the MFA session and role sessions of profiles ahead of time';
 
@@ -24,6 +24,7 @@ PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, the
 
 Options:
 ${SESSION_OPTIONS_HELP}
+${HELP_OPTION_HELP}
 
 Example:
   tfmfa open-session prod staging --session-ttl 12h`;
