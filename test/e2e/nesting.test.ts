@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MAX_SHIM_DEPTH, parseStack } from '../../src/shim/loop-guard.ts';
 import { createFakeTool, readRecords } from '../support/fake-tool.ts';
-import { NODE_DIR } from '../support/sandbox.ts';
+import { CLI, NODE_DIR } from '../support/sandbox.ts';
 import { createShimWorld, stackWithoutPids, VIAS, type ShimWorld, type Via } from '../support/shim-world.ts';
 
 const BARE_PATH = `${NODE_DIR}:/usr/bin:/bin`;
@@ -29,6 +29,12 @@ const run = (file, args) => {
 if (argv[0] === 'sh') run('/bin/sh', ['-c', argv[1]]);
 if (argv[0] === 'nest') run(argv[1], argv.slice(2));
 `;
+
+test('doctor run under shims says how deep, of how many', async () => {
+  const stack = 'terraform=/usr/bin/terraform@12|aws=/usr/bin/aws@13';
+  const result = await execa(process.execPath, [CLI, 'doctor'], { env: { ...process.env, TFMFA_SHIM_STACK: stack }, reject: false });
+  assert.match(result.stdout, new RegExp(`^· running under a tfmfa shim: 2 of at most ${MAX_SHIM_DEPTH} nested shim starts \\(TFMFA_SHIM_STACK=${stack.replace(/\|/g, '\\|')}\\)$`, 'm'));
+});
 
 describe('nested tools under a shim', () => {
   let world: ShimWorld;
