@@ -39,7 +39,10 @@ try {
 const out = await new STSClient({ endpoint: process.argv[2] }).send(new GetCallerIdentityCommand({}));
 console.log(out.Arn);\n`);
   }
-  const say = (text: string) => process.stdout.write(`\n\x1b[1m${text}\x1b[0m\n`);
+  // Bold headings only on a terminal, and never with NO_COLOR set (https://no-color.org), which the child sees too.
+  const bold = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const say = (text: string) => process.stdout.write(bold ? `\n\x1b[1m${text}\x1b[0m\n` : `\n${text}\n`);
+  const childEnv = process.env.NO_COLOR ? { ...box.env, NO_COLOR: process.env.NO_COLOR } : box.env;
   say(`tfmfa demo — STS emulator at ${box.emu.url}, throwaway config in ${box.home}/.aws`);
   console.log(`  [profile GEHC-056]  source_profile = GEHC-000, role_arn = arn:aws:iam::111111111111:role/hc/hc-master,`);
   console.log(`                      mfa_serial = ${SERIAL}, external_id = 111111111111`);
@@ -48,7 +51,7 @@ console.log(out.Arn);\n`);
     say(label);
     console.log(`$ tfmfa exec GEHC-056 -- ${whoAmI.map((w) => (w.startsWith('/') ? w.split('/').pop() : w)).join(' ')}`);
     const started = Date.now();
-    const child = spawn(process.execPath, [CLI, 'exec', 'GEHC-056', '--', ...whoAmI], { env: box.env, stdio: 'inherit' });
+    const child = spawn(process.execPath, [CLI, 'exec', 'GEHC-056', '--', ...whoAmI], { env: childEnv, stdio: 'inherit' });
     const [code] = (await once(child, 'exit')) as [number | null];
     console.log(`  (exit ${code}, ${Date.now() - started} ms)`);
     if (code !== 0) process.exitCode = 1;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { basename } from 'node:path';
+import { announceUnsupportedNode } from './node-support.ts';
 
 /**
  * The single entry point. Invoked as `tfmfa` (or as this file): command mode. Invoked through a symlink with
@@ -9,6 +10,7 @@ import { basename } from 'node:path';
 const COMMAND_NAMES = new Set(['tfmfa', 'cli.js', 'cli.ts', 'tfmfa.js']);
 
 async function main(): Promise<number> {
+  announceUnsupportedNode();
   const invokedAs = basename(process.argv[1] ?? 'tfmfa');
   const args = process.argv.slice(2);
   try {

@@ -20,8 +20,10 @@ export const SESSION_OPTIONS_HELP = `  --mfa-token CODE     use this MFA code in
   --prompt NAME        where to ask for an MFA code: terminal, zenity, kdialog, osascript, powershell,
                        ykman or auto (default auto; TFMFA_PROMPT, mfa_prompt)
   --no-session         assume the role straight from the long-term keys (no GetSessionToken)
-  --session-ttl DUR    lifetime of the MFA session (e.g. 8h, 90m; 15m..36h; default 8h, TFMFA_SESSION_TTL)
-  -h, --help           show this help`;
+  --session-ttl DUR    lifetime of the MFA session (e.g. 8h, 90m; 15m..36h; default 8h, TFMFA_SESSION_TTL)`;
+
+/** The last line of every command's options. */
+export const HELP_OPTION_HELP = '  -h, --help           show this help';
 
 /**
  * Splits `[options] PROFILE [--] COMMAND…`: options may stand before or after PROFILE; the command starts at

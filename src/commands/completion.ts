@@ -30,6 +30,7 @@ const POSITIONALS: Record<string, PositionalKind['kind']> = {
   clear: 'profiles',
   doctor: 'profile',
   login: 'profile',
+  'open-session': 'profiles',
   completion: 'words',
   add: 'profile',
   remove: 'profile',

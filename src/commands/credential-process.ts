@@ -1,6 +1,6 @@
 import { credentialProcessJson } from '../output/credential-json.ts';
 import { profileSession } from '../session/profile-session.ts';
-import { parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
+import { parseCommandArgs, requireProfile, sessionRequest, HELP_OPTION_HELP, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
 
 export const summary = 'print credentials as JSON for credential_process = in ~/.aws/config';
 
@@ -17,7 +17,8 @@ In ~/.aws/config, with absolute paths (not every SDK runs credential_process thr
 Options:
 ${SESSION_OPTIONS_HELP}
   --config-file PATH       read profiles from PATH instead of AWS_CONFIG_FILE / ~/.aws/config
-  --credentials-file PATH  read keys from PATH instead of AWS_SHARED_CREDENTIALS_FILE / ~/.aws/credentials`;
+  --credentials-file PATH  read keys from PATH instead of AWS_SHARED_CREDENTIALS_FILE / ~/.aws/credentials
+${HELP_OPTION_HELP}`;
 
 const OPTIONS = {
   ...SESSION_OPTIONS,

@@ -4,6 +4,7 @@ import { cacheChecks, chainChecks, installChecks, networkChecks, nodeCheck, terr
 import { loadUserFiles } from '../config/chain.ts';
 import { requireKnownProfile } from '../views/profiles.ts';
 import { allShimChecks } from '../doctor/shim-checks.ts';
+import { shimDirChecks } from '../doctor/shim-dir-checks.ts';
 import { entryPoint } from '../entry-point.ts';
 import { selectedProfile } from '../environment/profile.ts';
 import { cacheDirectory } from '../environment/variables.ts';
@@ -52,7 +53,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   const sections: Array<[string, Check[]]> = [];
   const entry = entryPoint();
   sections.push(['tfmfa', [nodeCheck(), ...installChecks(version(), entry, env)]]);
-  sections.push(['Shims', allShimChecks(env, entry, cwd)]);
+  sections.push(['Shims', [...allShimChecks(env, entry, cwd), ...shimDirChecks(env, entry, cwd)]]);
   const chain = chainChecks(files, profile, origin, env, cacheDir);
   sections.push(['Profile', chain.checks]);
   sections.push(['Key store', await keystoreChecks(files, env)]);

@@ -3,7 +3,7 @@ import { applyChanges, childChanges, hasSessionFor } from '../environment/change
 import { findCommand } from '../launch/find-command.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';
-import { parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP, splitAtCommand } from './args.ts';
+import { parseCommandArgs, requireProfile, sessionRequest, HELP_OPTION_HELP, SESSION_OPTIONS, SESSION_OPTIONS_HELP, splitAtCommand } from './args.ts';
 
 export const summary = 'run a command with the profile\'s credentials in its environment';
 
@@ -25,6 +25,7 @@ ${SESSION_OPTIONS_HELP}
   --no-overlay         do not point the child at the config overlay
   --server             stay the parent and serve self-renewing credentials to the command over a local
                        ECS-style endpoint (for runs that outlive a one-hour role session)
+${HELP_OPTION_HELP}
 
 Example:
   tfmfa exec prod -- terraform plan -detailed-exitcode`;

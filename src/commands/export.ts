@@ -3,7 +3,7 @@ import { childChanges, sessionChanges } from '../environment/changes.ts';
 import { credentialProcessJson } from '../output/credential-json.ts';
 import { EXPORT_FORMATS, formatChanges, isExportFormat } from '../output/shell-formats.ts';
 import { profileSession } from '../session/profile-session.ts';
-import { parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
+import { parseCommandArgs, requireProfile, sessionRequest, HELP_OPTION_HELP, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
 
 export const summary = 'print the profile\'s credentials as shell variables (sh, fish, powershell, dotenv) or JSON';
 
@@ -18,7 +18,8 @@ Prints the same variables exec would set (and unsets the profile variables), quo
 
 Options:
   -f, --format FMT     output format (default sh)
-${SESSION_OPTIONS_HELP}`;
+${SESSION_OPTIONS_HELP}
+${HELP_OPTION_HELP}`;
 
 const OPTIONS = { ...SESSION_OPTIONS, format: { type: 'string', short: 'f', default: 'sh' } } as const;
 

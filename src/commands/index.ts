@@ -19,6 +19,7 @@ export const COMMANDS: CommandTable = {
   clear: () => import('./clear.ts'),
   doctor: () => import('./doctor.ts'),
   login: () => import('./login.ts'),
+  'open-session': () => import('./open-session.ts'),
   // Completion describes the other commands: it is handed this table rather than importing it.
   completion: async () => (await import('./completion.ts')).completionCommand(COMMANDS),
   add: () => import('./add.ts'),
@@ -50,8 +51,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       process.stdout.write(`${(await COMMANDS[topic]()).help}\n`);
       return 0;
     }
+    // Bare `tfmfa` is a request for help like any other: shown, and no error.
     process.stdout.write(`${usage(summaries)}\n`);
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   if (name === '-v' || name === '--version' || name === 'version') {
     process.stdout.write(`tfmfa ${version()}\n`);

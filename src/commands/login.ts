@@ -12,7 +12,7 @@ import { stsRegion } from '../environment/region.ts';
 import { sourceCredentials } from '../session/source-credentials.ts';
 import { parseDuration } from '../environment/duration.ts';
 import { setting, variableName } from '../environment/variables.ts';
-import { parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
+import { parseCommandArgs, requireProfile, sessionRequest, HELP_OPTION_HELP, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
 
 export const summary = 'open the AWS console signed in as the profile';
 
@@ -36,6 +36,7 @@ Options:
   --federation-url URL  federation endpoint (default: https://signin.aws.amazon.com/federation or the
                         partition's; TFMFA_FEDERATION_URL)
 ${SESSION_OPTIONS_HELP}
+${HELP_OPTION_HELP}
 
 Example:
   tfmfa login prod --destination https://console.aws.amazon.com/s3/`;

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { entryPoint } from '../entry-point.ts';
-import { DEFAULT_SHIM_NAMES, defaultShimDir, installShims, listShims, pathAdvice, uninstallShims } from '../shim/install.ts';
+import { DEFAULT_SHIM_NAMES, defaultShimDir, installShims, listShims, pathAdvice, uninstallShims, type ListedShim } from '../shim/install.ts';
+import { forgetShimDir, holdsShims, rememberShimDir, shimDirs } from '../shim/shim-dirs.ts';
 import { parseCommandArgs } from './args.ts';
 
 export const summary = 'install, list or remove the terraform/terragrunt/aws/tofu shims';
@@ -21,8 +22,9 @@ Options:
 
 const LIST_HELP = `Usage: tfmfa shim list [--dir DIR]
 
-Lists the tfmfa shims in DIR (default: ~/.local/bin when it is on PATH, else ~/bin) and, for each, the
-real binary it reaches now on PATH (or why none).
+Lists the tfmfa shims in DIR and, for each, the real binary it reaches now on PATH (or why none).
+Without --dir: every directory 'tfmfa shim install' wrote to, the default one (~/.local/bin when it is
+on PATH, else ~/bin) and any directory on PATH that holds tfmfa shims.
 
 Options:
   --dir DIR     where the shims are
@@ -30,8 +32,9 @@ Options:
 
 const UNINSTALL_HELP = `Usage: tfmfa shim uninstall [--dir DIR] [NAME...]
 
-Removes tfmfa's shims from DIR (default: ~/.local/bin when it is on PATH, else ~/bin): the NAMEs given,
-or every tfmfa shim there. Never removes a file that is not a tfmfa shim.
+Removes tfmfa's shims from DIR: the NAMEs given, or every tfmfa shim there. Without --dir: from every
+directory 'tfmfa shim install' wrote to and the default one (~/.local/bin when it is on PATH, else ~/bin).
+Never removes a file that is not a tfmfa shim.
 
 Options:
   --dir DIR     where the shims are
@@ -87,6 +90,7 @@ function install(argv: string[], env: NodeJS.ProcessEnv): number {
   }
   const names = positionals.length > 0 ? [...new Set(positionals)] : DEFAULT_SHIM_NAMES;
   const result = installShims({ dir: values.dir ?? defaultShimDir(env), names, force: values.force ?? false, entry: entryPoint(), env });
+  rememberShimDir(result.dir, env);
   print(`tfmfa: installed ${result.installed.join(', ')} in ${result.dir}${result.replaced.length ? ` (replaced ${result.replaced.join(', ')})` : ''}`);
   for (const line of result.advice) print(line);
   return 0;
@@ -99,21 +103,26 @@ function list(argv: string[], env: NodeJS.ProcessEnv): number {
     return 0;
   }
   if (positionals.length > 0) throw new UserError(`shim list: unexpected argument '${positionals[0]}': run 'tfmfa shim list --help'`, 2);
-  const dir = values.dir ?? defaultShimDir(env);
   const entry = entryPoint();
-  const shims = listShims(dir, entry, env);
-  if (shims.length === 0) {
+  const dirs = values.dir ? [values.dir] : shimDirs(env, entry, { onPath: true });
+  const found = dirs.map((dir) => ({ dir, shims: listShims(dir, entry, env) })).filter(({ shims }) => shims.length > 0);
+  if (found.length === 0) {
+    const dir = values.dir ?? defaultShimDir(env);
     print(`no tfmfa shims in ${dir}: run 'tfmfa shim install${values.dir ? ` --dir ${dir}` : ''}'`);
     return 0;
   }
-  const width = Math.max(...shims.map((s) => s.name.length));
-  print(`${resolve(dir)}:`);
-  for (const shim of shims) {
-    const reaches = shim.real ? `→ ${shim.real}` : `→ none: ${shim.problem}`;
-    const notes = [shim.kind === 'symlink' ? 'symlink to tfmfa' : '', shim.staleEntry ? `its tfmfa ${shim.staleEntry} is gone: run 'tfmfa shim install --force'` : ''].filter(Boolean);
-    print(`  ${shim.name.padEnd(width)}  ${reaches}${notes.length ? ` (${notes.join('; ')})` : ''}`);
+  for (const { dir, shims } of found) {
+    const width = Math.max(...shims.map((s) => s.name.length));
+    print(`${resolve(dir)}:`);
+    for (const shim of shims) {
+      const reaches = shim.real ? `→ ${shim.real}` : `→ none: ${shim.problem}`;
+      const notes = [shim.kind === 'symlink' ? 'symlink to tfmfa' : '', shim.staleEntry ? `its tfmfa ${shim.staleEntry} is gone: run 'tfmfa shim install --force'` : ''].filter(Boolean);
+      print(`  ${shim.name.padEnd(width)}  ${reaches}${notes.length ? ` (${notes.join('; ')})` : ''}`);
+    }
+    for (const line of pathAdvice(dir, shims.map((s) => s.name), entry, env)) print(line);
   }
-  for (const line of pathAdvice(dir, shims.map((s) => s.name), entry, env)) print(line);
+  const missing = [...new Set(found.flatMap(({ shims }) => shims.filter((s: ListedShim) => s.missingReal).map((s) => s.name)))];
+  if (missing.length) print(`no real ${missing.join(', ')} on PATH after the shims: install ${missing.length === 1 ? 'it' : 'them'} or fix PATH (PATH=${env.PATH ?? ''})`);
   return 0;
 }
 
@@ -123,9 +132,27 @@ function uninstall(argv: string[], env: NodeJS.ProcessEnv): number {
     print(UNINSTALL_HELP);
     return 0;
   }
-  const result = uninstallShims({ dir: values.dir ?? defaultShimDir(env), names: positionals, entry: entryPoint() });
+  const entry = entryPoint();
+  if (values.dir === undefined) {
+    // Every directory install wrote to, or the default one: each where the shims (or the NAMEs) are.
+    const dirs = shimDirs(env, entry);
+    const holding = dirs.filter((dir) => holdsShims(dir, entry, positionals.length ? positionals : undefined));
+    if (holding.length > 0) {
+      const results = holding.map((dir) => uninstallShims({ dir, names: positionals.filter((name) => holdsShims(dir, entry, [name])), entry }));
+      for (const result of results) {
+        print(`tfmfa: removed ${result.removed.join(', ')} from ${result.dir}`);
+        if (!holdsShims(result.dir, entry)) forgetShimDir(result.dir, env);
+      }
+      const removed = new Set(results.flatMap((r) => r.removed));
+      const absent = positionals.filter((name) => !removed.has(name));
+      if (absent.length > 0) print(`tfmfa: not installed in ${dirs.join(', ')}: ${absent.join(', ')}`);
+      return 0;
+    }
+  }
+  const result = uninstallShims({ dir: values.dir ?? defaultShimDir(env), names: positionals, entry });
   if (result.removed.length > 0) print(`tfmfa: removed ${result.removed.join(', ')} from ${result.dir}`);
   if (result.absent.length > 0) print(`tfmfa: not installed in ${result.dir}: ${result.absent.join(', ')}`);
   if (result.removed.length === 0 && result.absent.length === 0) print(`no tfmfa shims in ${result.dir}`);
+  if (!holdsShims(result.dir, entry)) forgetShimDir(result.dir, env);
   return 0;
 }

@@ -1,4 +1,5 @@
 import { CACHE_SUBDIRECTORIES, sessionsDir } from '../store/layout.ts';
+import { MINIMUM_NODE } from '../node-support.ts';
 import { explainProblem, privatePathProblem, type PathKind } from '../store/private-path.ts';
 import { kindOfStep } from '../config/kinds/index.ts';
 import { lstatSync, readdirSync, realpathSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { chainOf } from '../config/chain.ts';
 import { directoryProfileSettings } from './terraform-files.ts';
 
 /** process.execve, which exec and the shims need to hand over their PID, arrived in Node 22.15. */
-const NODE_NEEDED: [number, number] = [22, 15];
+const NODE_NEEDED: [number, number] = [MINIMUM_NODE.major, MINIMUM_NODE.minor];
 
 export function nodeCheck(nodeVersion = process.versions.node): Check {
   const [major = 0, minor = 0] = nodeVersion.split('.').map(Number);

@@ -1,5 +1,5 @@
 import { setting } from '../environment/variables.ts';
-import { STACK_VARIABLE } from '../shim/loop-guard.ts';
+import { MAX_SHIM_DEPTH, parseStack, STACK_VARIABLE } from '../shim/loop-guard.ts';
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -126,7 +126,10 @@ export function allShimChecks(env: NodeJS.ProcessEnv, entryPoint: string, cwd = 
     checks.push(...forTool);
   }
   const stack = setting(env, 'shimStack');
-  if (stack) checks.push(info(`running under a tfmfa shim (${STACK_VARIABLE}=${stack})`));
+  if (stack) {
+    const depth = parseStack(stack).length;
+    checks.push(info(`running under a tfmfa shim: ${depth} of at most ${MAX_SHIM_DEPTH} nested shim starts (${STACK_VARIABLE}=${stack})`));
+  }
   if (without.length === SHIM_TOOLS.length) {
     checks.push(info(`no tfmfa shims on PATH for ${SHIM_TOOLS.join(', ')} (optional: 'tfmfa shim --help'; 'tfmfa exec' works without them)`));
   } else if (without.length) {

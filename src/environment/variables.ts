@@ -178,7 +178,7 @@ export const VARIABLES = {
     name: 'TFMFA_SHIM_STACK',
     setBy: 'tfmfa',
     default: '-',
-    meaning: 'tool=real-binary for every real binary a shim started in this process tree (the loop guard)',
+    meaning: 'tool=real-binary@pid for every real binary a shim started in this process tree (the loop guard)',
     parse: (raw) => raw ?? '',
   }),
 } as const;

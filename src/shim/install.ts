@@ -182,6 +182,8 @@ export interface ListedShim {
   /** The real binary the shim reaches now, or why none. */
   real?: string;
   problem?: string;
+  /** No real binary on PATH (the problem says so without PATH: the caller prints PATH once). */
+  missingReal?: boolean;
   /** A launcher whose baked entry is gone. */
   staleEntry?: string;
 }
@@ -211,7 +213,9 @@ export function listShims(dir: string, entry: string, env: NodeJS.ProcessEnv, cw
       try {
         shim.real = findRealBinary(name, env, entry, cwd);
       } catch (error) {
-        shim.problem = (error as Error).message;
+        if (!(error instanceof UserError) || error.exitCode !== 127) throw error;
+        shim.problem = `no real ${name} on PATH after the shim`;
+        shim.missingReal = true;
       }
     }
     shims.push(shim);

@@ -16,7 +16,7 @@ import { LAUNCHER_MARKER } from '../../src/shim/real-binary.ts';
 import { parseTicket, serializeTicket } from '../../src/store/ticket-format.ts';
 import { createFakeTool, readRecords, type FakeToolRecord } from '../support/fake-tool.ts';
 import { CLI, NODE_DIR, ROOT } from '../support/sandbox.ts';
-import { cleanEnv, createShimWorld, writeLauncher, type ShimWorld, type Via } from '../support/shim-world.ts';
+import { cleanEnv, createShimWorld, stackWithoutPids, withoutStackPids, writeLauncher, type ShimWorld, type Via } from '../support/shim-world.ts';
 
 const BARE_PATH = `${NODE_DIR}:/usr/bin:/bin`;
 const hasCommand = (name: string) => ['/usr/bin', '/bin'].some((dir) => existsSync(join(dir, name)));
@@ -71,7 +71,7 @@ describe('shell launcher', () => {
     assert.equal(launcher.stderr, node.stderr, `${what}: stderr`);
     assert.ok(launcher.record && node.record, `${what}: the tool ran both times`);
     assert.deepEqual(launcher.record.argv, node.record.argv, `${what}: argv`);
-    assert.deepEqual(launcher.record.env, node.record.env, `${what}: environment`);
+    assert.deepEqual(withoutStackPids(launcher.record.env), withoutStackPids(node.record.env), `${what}: environment`);
   };
 
   before(async () => {
@@ -374,7 +374,7 @@ describe('shell launcher', () => {
       assert.equal(node.record?.env['NOT-AN-IDENTIFIER'], 'x');
       const { PWD: _a, ...launcherRest } = launcher.record?.env ?? {};
       const { PWD: _b, 'NOT-AN-IDENTIFIER': _c, ...nodeRest } = node.record?.env ?? {};
-      assert.deepEqual(launcherRest, nodeRest, 'nothing else differs');
+      assert.deepEqual(withoutStackPids(launcherRest), withoutStackPids(nodeRest), 'nothing else differs');
     });
 
     test('PATH entries with spaces', async () => {
@@ -388,8 +388,8 @@ describe('shell launcher', () => {
       const [first, second] = readRecords(fake.recordsFile);
       assert.equal(launcher.record, undefined, 'the fake in fake-bin did not run');
       assert.ok(first && second);
-      assert.deepEqual(first.env, second.env);
-      assert.equal(first.env.TFMFA_SHIM_STACK, `terraform=${spaced}/terraform`);
+      assert.deepEqual(withoutStackPids(first.env), withoutStackPids(second.env));
+      assert.equal(stackWithoutPids(first.env.TFMFA_SHIM_STACK), `terraform=${spaced}/terraform`);
       assert.equal(node.exitCode, 0);
     });
 
@@ -410,7 +410,7 @@ describe('shell launcher', () => {
         await runAs('node', tool, ['s3', 'ls'], env, { cwd });
         const [launcher, node] = readRecords(recordsFile).slice(count);
         assert.ok(launcher && node, path);
-        const stack = (value: string | undefined) => (value ?? '').split('|').map((entry) => entry.replace(/=(.*)$/, (_, p: string) => `=${resolve(cwd, p)}`));
+        const stack = (value: string | undefined) => (stackWithoutPids(value) ?? '').split('|').map((entry) => entry.replace(/=(.*)$/, (_, p: string) => `=${resolve(cwd, p)}`));
         assert.deepEqual(stack(launcher.env.TFMFA_SHIM_STACK), stack(node.env.TFMFA_SHIM_STACK), path);
         assert.deepEqual({ ...launcher.env, TFMFA_SHIM_STACK: '' }, { ...node.env, TFMFA_SHIM_STACK: '' }, path);
         assert.deepEqual(launcher.argv, node.argv);
@@ -428,7 +428,7 @@ describe('shell launcher', () => {
         assert.equal(world.fallbacks(), fallbacks, `${path}: no Node`);
         const node = await runAs('node', 'terraform', ['plan'], env);
         assertSame(launcher, node, path);
-        assert.equal(launcher.record?.env.TFMFA_SHIM_STACK, `terraform=${world.fakeBin}/terraform`);
+        assert.equal(stackWithoutPids(launcher.record?.env.TFMFA_SHIM_STACK), `terraform=${world.fakeBin}/terraform`);
       }
     });
 
@@ -509,7 +509,7 @@ describe('shell launcher', () => {
           const fallbacks = world.fallbacks();
           const outcome = await runAs('launcher', tool, args, env);
           assert.equal(world.fallbacks(), fallbacks, `${tool} ${command}`);
-          assert.deepEqual(outcome.record?.env, { ...env, TFMFA_SHIM_STACK: `${tool}=${world.fakeBin}/${tool}` });
+          assert.deepEqual(outcome.record && withoutStackPids(outcome.record.env), { ...env, TFMFA_SHIM_STACK: `${tool}=${world.fakeBin}/${tool}` });
         }
       }
       assert.equal(existsSync(join(cold, 'sessions')), false);

@@ -34,6 +34,8 @@ describe('npm pack + npm install -g', () => {
     mkdirSync(prefix);
     const install = await execa('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', join(temp, info.filename)], { cwd: temp, env: npmEnv(), reject: false, timeout: 300_000 });
     assert.equal(install.exitCode, 0, String(install.stderr));
+    // An installed package needs no install script (the build runs in the `dependencies` script, the root's only).
+    assert.doesNotMatch(String(install.stderr), /install-scripts|allowScripts|EBADENGINE/, 'npm install -g warns about nothing');
     installed = join(prefix, 'lib', 'node_modules', 'tfmfa');
   });
   after(async () => {

@@ -125,9 +125,10 @@ ${dir} comes after the real terraform (${world.fakeBin}/terraform), aws (${world
     assert.equal(result.exitCode, 0, String(result.stderr));
     assert.equal(String(result.stdout), `${dir}:
   aws        → ${world.fakeBin}/aws (symlink to tfmfa)
-  packer     → none: no real packer found on PATH after the tfmfa shim (${path}): install packer or fix PATH (its tfmfa /gone/tfmfa/dist/cli.js is gone: run 'tfmfa shim install --force')
+  packer     → none: no real packer on PATH after the shim (its tfmfa /gone/tfmfa/dist/cli.js is gone: run 'tfmfa shim install --force')
   terraform  → ${world.fakeBin}/terraform
-  tofu       → none: no real tofu found on PATH after the tfmfa shim (${path}): install tofu or fix PATH
+  tofu       → none: no real tofu on PATH after the shim
+no real packer, tofu on PATH after the shims: install them or fix PATH (PATH=${path})
 `);
     const defaultDir = await tfmfa(['shim', 'list'], { HOME: home, PATH: path });
     assert.equal(String(defaultDir.stdout), String(result.stdout), 'the default directory is ~/bin here');
@@ -154,6 +155,49 @@ ${dir} comes after the real terraform (${world.fakeBin}/terraform), aws (${world
     assert.deepEqual(readdirSync(dir), ['mine']);
     const none = await tfmfa(['shim', 'uninstall', '--dir', dir], { HOME: home });
     assert.equal(String(none.stdout), `no tfmfa shims in ${dir}\n`);
+  });
+
+  test('shims installed with --dir anywhere: list, uninstall and doctor find them without --dir', async () => {
+    const home = freshHome();
+    const dir = join(world.box.dir, `elsewhere-${n}`, 'shims');
+    const path = `${world.fakeBin}:${NODE_DIR}:/usr/bin:/bin`;
+    assert.equal((await tfmfa(['shim', 'install', '--dir', dir, 'terraform', 'packer'], { HOME: home, PATH: path })).exitCode, 0);
+    assert.equal(readFileSync(join(home, '.config', 'tfmfa', 'shim-dirs'), 'utf8'), `${dir}\n`, 'install records the directory');
+    const listed = await tfmfa(['shim', 'list'], { HOME: home, PATH: path });
+    assert.equal(String(listed.stdout), `${dir}:
+  packer     → none: no real packer on PATH after the shim
+  terraform  → ${world.fakeBin}/terraform
+${dir} is not on PATH: add this line to your shell profile (~/.bashrc, ~/.zshrc or ~/.profile), then start a new shell:
+  export PATH="${dir}:$PATH"
+no real packer on PATH after the shims: install it or fix PATH (PATH=${path})
+`);
+    const doctor = await tfmfa(['doctor'], { HOME: home, PATH: path });
+    assert.match(String(doctor.stdout), new RegExp(`^! shims in ${dir} \\(packer, terraform\\) are not on PATH`, 'm'));
+    // XDG_CONFIG_HOME moves the record; a second directory is listed after the first
+    const second = join(home, 'bin');
+    assert.equal((await tfmfa(['shim', 'install', '--dir', second, 'aws'], { HOME: home, PATH: `${second}:${path}` })).exitCode, 0);
+    const both = await tfmfa(['shim', 'list'], { HOME: home, PATH: `${second}:${path}` });
+    assert.match(String(both.stdout), new RegExp(`^${second}:\\n  aws  → ${world.fakeBin}/aws\\n${dir}:\\n`));
+    const removed = await tfmfa(['shim', 'uninstall'], { HOME: home, PATH: path });
+    assert.equal(String(removed.stdout), `tfmfa: removed aws from ${second}\ntfmfa: removed packer, terraform from ${dir}\n`);
+    assert.equal(readFileSync(join(home, '.config', 'tfmfa', 'shim-dirs'), 'utf8'), '', 'directories without shims are forgotten');
+    const none = await tfmfa(['shim', 'list'], { HOME: home, PATH: path });
+    assert.equal(String(none.stdout), `no tfmfa shims in ${second}: run 'tfmfa shim install'\n`);
+  });
+
+  test('XDG_CONFIG_HOME holds the record when set; a PATH directory with shims is listed though never recorded', async () => {
+    const home = freshHome();
+    const xdg = join(home, 'xdg');
+    const dir = join(home, 'opt-shims');
+    assert.equal((await tfmfa(['shim', 'install', '--dir', dir, 'terraform'], { HOME: home, XDG_CONFIG_HOME: xdg })).exitCode, 0);
+    assert.equal(readFileSync(join(xdg, 'tfmfa', 'shim-dirs'), 'utf8'), `${dir}\n`);
+    const onPath = join(home, 'by-hand');
+    mkdirSync(onPath, { recursive: true });
+    symlinkSync(CLI, join(onPath, 'aws'));
+    const path = `${onPath}:${world.fakeBin}:${NODE_DIR}:/usr/bin:/bin`;
+    const listed = String((await tfmfa(['shim', 'list'], { HOME: home, XDG_CONFIG_HOME: xdg, PATH: path })).stdout);
+    assert.match(listed, new RegExp(`^${dir}:$`, 'm'));
+    assert.match(listed, new RegExp(`^${onPath}:\\n  aws  → ${world.fakeBin}/aws \\(symlink to tfmfa\\)$`, 'm'));
   });
 
   test('--help for each subcommand; usage errors are one line with exit 2', async () => {

@@ -8,7 +8,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { createFakeTool, readRecords } from '../support/fake-tool.ts';
 import { spawnInPty } from '../support/pty.ts';
 import { CLI, NODE_DIR, ROLE_B, SERIAL } from '../support/sandbox.ts';
-import { createShimWorld, VIAS, writeLauncher, type ShimWorld } from '../support/shim-world.ts';
+import { createShimWorld, stackWithoutPids, VIAS, withoutStackPids, writeLauncher, type ShimWorld } from '../support/shim-world.ts';
 
 const AWS_CLI = '/usr/bin/aws';
 /** A PATH without any real terraform (this machine has one in /usr/local/bin). */
@@ -70,7 +70,7 @@ for (const via of VIAS) {
       assert.equal(env.TFMFA_CONFIG_FILE, world.box.env.AWS_CONFIG_FILE, 'tfmfa itself keeps reading the real config');
       assert.match(env.AWS_CONFIG_FILE ?? '', /overlay/);
       assert.equal(env.KEEP_ME, 'yes');
-      assert.equal(env.TFMFA_SHIM_STACK, `terraform=${join(world.fakeBin, 'terraform')}`);
+      assert.equal(stackWithoutPids(env.TFMFA_SHIM_STACK), `terraform=${join(world.fakeBin, 'terraform')}`);
       assert.equal(world.box.emu.count(), 0);
       assertFast(fallbacks, 'cached session');
     });
@@ -120,12 +120,12 @@ for (const via of VIAS) {
       const fake = join(world.fakeBin, 'terraform');
       const twice = await world.run(via, 'terraform', ['plan'], { env: { ...profileEnv, PATH: `${shims}:${shims}:${world.fakeBin}:${BARE_PATH}` } });
       assert.equal(twice.exitCode, 0, twice.stderr);
-      assert.equal(world.last('terraform').env.TFMFA_SHIM_STACK, `terraform=${fake}`);
+      assert.equal(stackWithoutPids(world.last('terraform').env.TFMFA_SHIM_STACK), `terraform=${fake}`);
 
       const rel = relative(world.box.dir, shims);
       const relative_ = await world.run(via, 'terraform', ['plan'], { env: { ...profileEnv, PATH: `${rel}:./${rel}:${shims}/../${rel}:${world.fakeBin}:${BARE_PATH}` } });
       assert.equal(relative_.exitCode, 0, relative_.stderr);
-      assert.equal(world.last('terraform').env.TFMFA_SHIM_STACK, `terraform=${fake}`);
+      assert.equal(stackWithoutPids(world.last('terraform').env.TFMFA_SHIM_STACK), `terraform=${fake}`);
 
       // ~/bin/terraform → chain/terraform → shims/terraform (→ dist/cli.js for Node)
       const home = join(world.box.dir, `chain-${via}`);
@@ -137,7 +137,7 @@ for (const via of VIAS) {
         fullEnv: { ...world.env(via, profileEnv), PATH: `${home}/bin:${home}/chain:${shims}:${world.fakeBin}:${BARE_PATH}` },
       });
       assert.equal(chained.exitCode, 0, chained.stderr);
-      assert.equal(world.last('terraform').env.TFMFA_SHIM_STACK, `terraform=${fake}`);
+      assert.equal(stackWithoutPids(world.last('terraform').env.TFMFA_SHIM_STACK), `terraform=${fake}`);
       assert.match(world.last('terraform').env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
     });
 
@@ -165,7 +165,7 @@ for (const via of VIAS) {
         const env = world.env(via, { AWS_PROFILE: profile, AWS_REGION: 'eu-north-1' });
         const result = await world.run(via, 'terraform', ['plan'], { fullEnv: env });
         assert.equal(result.exitCode, 0, `${profile}: ${result.stderr}`);
-        assert.deepEqual(world.last('terraform').env, { ...env, TFMFA_SHIM_STACK: `terraform=${join(world.fakeBin, 'terraform')}` }, profile);
+        assert.deepEqual(withoutStackPids(world.last('terraform').env), { ...env, TFMFA_SHIM_STACK: `terraform=${join(world.fakeBin, 'terraform')}` }, profile);
       }
       assert.equal(world.box.emu.count(), 0);
     });
@@ -180,7 +180,7 @@ for (const via of VIAS) {
         assert.equal(result.exitCode, 0, `${tool} ${args.join(' ')}: ${result.stderr}`);
         const record = world.last(tool as 'terraform');
         assert.deepEqual(record.argv, args);
-        assert.deepEqual(record.env, { ...env, TFMFA_SHIM_STACK: `${tool}=${join(world.fakeBin, tool)}` });
+        assert.deepEqual(withoutStackPids(record.env), { ...env, TFMFA_SHIM_STACK: `${tool}=${join(world.fakeBin, tool)}` });
       }
       assert.equal(world.box.emu.count(), 0);
       assert.equal(existsSync(join(cold, 'sessions')), false);
@@ -199,7 +199,7 @@ for (const via of VIAS) {
         const env = world.env(via, { ...marker, AWS_PROFILE: 'team-b', AWS_CONFIG_FILE: broken, AWS_SHARED_CREDENTIALS_FILE: broken, TFMFA_CACHE_DIR: '/nonexistent' });
         const result = await world.run(via, 'terraform', ['apply'], { fullEnv: env });
         assert.equal(result.exitCode, 0, result.stderr);
-        assert.deepEqual(world.last('terraform').env, { ...env, TFMFA_SHIM_STACK: `terraform=${join(world.fakeBin, 'terraform')}` });
+        assert.deepEqual(withoutStackPids(world.last('terraform').env), { ...env, TFMFA_SHIM_STACK: `terraform=${join(world.fakeBin, 'terraform')}` });
       }
       assert.equal(world.box.emu.count(), 0);
       assertFast(fallbacks, 'marker');

@@ -71,6 +71,16 @@ export function cleanEnv(env: Record<string, string | undefined>): Record<string
   return result;
 }
 
+/** A TFMFA_SHIM_STACK value without the pids (`tool=path@pid|...` → `tool=path|...`): they differ from run to run. */
+export function stackWithoutPids(stack: string | undefined): string | undefined {
+  return stack?.replace(/@[0-9]+(?=\||$)/g, '');
+}
+
+/** An environment with its TFMFA_SHIM_STACK's pids taken out (see stackWithoutPids). */
+export function withoutStackPids(env: Record<string, string>): Record<string, string> {
+  return env.TFMFA_SHIM_STACK === undefined ? env : { ...env, TFMFA_SHIM_STACK: stackWithoutPids(env.TFMFA_SHIM_STACK) as string };
+}
+
 /** Writes a launcher file (mode 0755). */
 export function writeLauncher(path: string, entry?: string): void {
   writeFileSync(path, renderLauncher(entry === undefined ? {} : { entry }), { mode: 0o755 });

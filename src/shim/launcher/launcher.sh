@@ -49,7 +49,9 @@ _tf_skip=
 _tf_d=${_tf_base##*|}
 case $_tf_d in
   "$_tf_tool="?*)
-    if [ "${_tf_d#"$_tf_tool="}" -ef "$0" ]; then
+    _tf_d=${_tf_d#"$_tf_tool="}
+    case ${_tf_d##*@} in ''|*[!0123456789]*) ;; *) _tf_d=${_tf_d%@*} ;; esac
+    if [ "$_tf_d" -ef "$0" ]; then
       _tf_mistaken=1
       _tf_skip=1
       case $_tf_base in *'|'*) _tf_base=${_tf_base%|*} ;; *) _tf_base= ;; esac
@@ -73,9 +75,17 @@ while [ -n "$_tf_p" ]; do
   fi
 done
 [ -n "$_tf_real" ] || _tf_node "$@"
-# The loop guard (src/shim/loop-guard.ts): starting the same binary again for the same tool is Node's error.
-case "|$_tf_base|" in *"|$_tf_tool=$_tf_real|"*) _tf_node "$@" ;; esac
-_tf_stack=${_tf_base:+$_tf_base|}$_tf_tool=$_tf_real
+# The loop guard (src/shim/loop-guard.ts), Node's error: this very process already became this binary for
+# this tool (it came straight back without running anything), or the stack is @MAX_SHIM_DEPTH@ deep.
+_tf_depth=0
+_tf_p=${_tf_base:+$_tf_base|}
+while [ -n "$_tf_p" ]; do
+  [ "${_tf_p%%|*}" = "$_tf_tool=$_tf_real@$$" ] && _tf_node "$@"
+  _tf_p=${_tf_p#*|}
+  _tf_depth=$((_tf_depth + 1))
+done
+[ "$_tf_depth" -lt @MAX_SHIM_DEPTH@ ] || _tf_node "$@"
+_tf_stack=${_tf_base:+$_tf_base|}$_tf_tool=$_tf_real@$$
 
 # A session already in the environment (ours or aws-vault's marker, with keys or an exec --server endpoint;
 # hasSessionFor in src/environment/changes.ts): run the tool untouched.

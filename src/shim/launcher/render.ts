@@ -4,6 +4,7 @@ import { minimumTtlSeconds } from '../../environment/variables.ts';
 import { shQuote } from '../../output/quoting.ts';
 import { TICKET_HEADER, TICKET_NAME, TICKET_PROFILE } from '../../store/ticket-format.ts';
 import { PASSTHROUGH } from '../passthrough.ts';
+import { MAX_SHIM_DEPTH } from '../loop-guard.ts';
 import { LAUNCHER_MARKER } from '../real-binary.ts';
 import { TOOL_NAME } from '../tools.ts';
 
@@ -19,7 +20,7 @@ import { TOOL_NAME } from '../tools.ts';
  *   @LAUNCHER_MARKER@    the marker line by which tfmfa recognises its launchers
  *   @PROFILE_ORDER@ @CACHE_DIR@ @CACHE_DIR_HOME@ @MARKER@   the environment contract's rules (shell-fragments.ts)
  *   @VAR_<key>@          a variable's name from the contract table (variables.ts)
- *   @DEFAULT_MIN_TTL@ @TICKET_HEADER@ @TICKET_NAME_PREFIXES@ @PASSTHROUGH_CASES@
+ *   @DEFAULT_MIN_TTL@ @TICKET_HEADER@ @TICKET_NAME_PREFIXES@ @PASSTHROUGH_CASES@ @MAX_SHIM_DEPTH@
  *   @CLASH@              every internal `_tf_*` variable: set in the environment, the launcher hands over to Node
  */
 
@@ -63,6 +64,7 @@ export function renderLauncher(options: LauncherOptions = {}): string {
     TICKET_HEADER: shQuote(TICKET_HEADER),
     TICKET_NAME_PREFIXES: 'AWS_?*|TFMFA_?*',
     PASSTHROUGH_CASES: passthroughCases(),
+    MAX_SHIM_DEPTH: String(MAX_SHIM_DEPTH),
   };
   const body = readFileSync(TEMPLATE, 'utf8').replace(/@([A-Z_]+(?:[a-z][A-Za-z]*)?)@/g, (placeholder, name: string) => {
     if (name === 'CLASH') return placeholder;
