@@ -4,6 +4,7 @@ import { cacheChecks, chainChecks, installChecks, networkChecks, nodeCheck, terr
 import { loadUserFiles } from '../config/chain.ts';
 import { requireKnownProfile } from '../views/profiles.ts';
 import { allShimChecks } from '../doctor/shim-checks.ts';
+import { longRunChecks } from '../doctor/long-run-checks.ts';
 import { entryPoint } from '../entry-point.ts';
 import { selectedProfile } from '../environment/profile.ts';
 import { cacheDirectory } from '../environment/variables.ts';
@@ -52,6 +53,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   sections.push(['Shims', allShimChecks(env, entry, cwd)]);
   const chain = chainChecks(files, profile, origin, env, cacheDir);
   sections.push(['Profile', chain.checks]);
+  sections.push(['Long runs', longRunChecks(env, profile, chain.chain)]);
   sections.push(['Cache', cacheChecks(cacheDir)]);
   sections.push(['Terraform files', terraformChecks(cwd, files, env)]);
   if (values.network) sections.push(['Network', await networkChecks(env, files, chain.chain, cacheDir)]);

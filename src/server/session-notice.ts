@@ -1,5 +1,6 @@
 import { openSync, writeSync, closeSync } from 'node:fs';
 import type { LoadedChain } from '../config/chain.ts';
+import type { Chain } from '../config/types.ts';
 import { debug, warn } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import { cacheDirectory, sessionTtlSeconds, setting } from '../environment/variables.ts';
@@ -28,9 +29,9 @@ export function humanDuration(seconds: number): string {
 }
 
 /** Seconds left on the chain's cached MFA session (GetSessionToken), or null when the chain has none cached. */
-export function mfaSessionLeft(request: SessionRequest, loaded: LoadedChain): number | null {
+export function mfaSessionLeft(request: SessionRequest, chain: Chain): number | null {
   const env = request.env ?? process.env;
-  const plan = planChain(loaded.chain, { useSession: request.useSession ?? true, sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env) });
+  const plan = planChain(chain, { useSession: request.useSession ?? true, sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env) });
   const step = plan.steps.find((s) => s.kind === 'get-session-token');
   if (!step) return null;
   const entry = new SessionCache(cacheDirectory(env)).read(step.cacheKey);
@@ -45,7 +46,7 @@ export function mfaSessionLeft(request: SessionRequest, loaded: LoadedChain): nu
 export function sessionNotice(request: SessionRequest, loaded: LoadedChain): SessionNotice {
   const threshold = setting(request.env ?? process.env, 'sessionNotice');
   if (threshold === 0) return { action: 'none', reason: 'TFMFA_SESSION_NOTICE=0' };
-  const left = mfaSessionLeft(request, loaded);
+  const left = mfaSessionLeft(request, loaded.chain);
   if (left === null) return { action: 'none', reason: 'no cached MFA session (the first resolution starts one)' };
   if (left < ALREADY_STALE_SECONDS) return { action: 'none', reason: 'the MFA session is about to end (the first resolution renews it)' };
   if (left >= threshold) return { action: 'none', reason: `the MFA session has ${humanDuration(left)} left` };
