@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -242,6 +242,35 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
     const override = await runShim(join(shims, 'terraform'), ['output'], env({ AWS_PROFILE: 'short', TFMFA_LONG_RUN: 'terraform:output' }));
     assert.equal(override.code, 0, override.stderr);
     assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, 'TFMFA_LONG_RUN adds a command');
+  });
+
+  test('static keys leave with at least 15 minutes: a cached role with 14 left is re-assumed first, without a prompt; the ticket says so too', async () => {
+    const terraform = createFakeTool(bin, 'terraform');
+    const baseEnv = { ...box.env, PATH: `${bin}:${box.env.PATH}` };
+    const first = await box.tfmfa(['exec', 'GEHC-056', '--', join(bin, 'terraform'), 'output'], { env: baseEnv });
+    assert.equal(first.exitCode, 0, String(first.stderr));
+    // The cached role, aged: issued 46 minutes ago for an hour, so 14 minutes are left.
+    const sessions = join(box.cacheDir, 'sessions');
+    let aged = 0;
+    for (const name of readdirSync(sessions)) {
+      const path = join(sessions, name);
+      const entry = JSON.parse(readFileSync(path, 'utf8')) as { kind: string; label: string; expiration: string; createdAt: string };
+      if (entry.kind !== 'role' || !entry.label.includes('hc-master')) continue;
+      entry.expiration = new Date(Date.now() + 14 * 60_000).toISOString();
+      entry.createdAt = new Date(Date.now() - 46 * 60_000).toISOString();
+      writeFileSync(path, JSON.stringify(entry), { mode: 0o600 });
+      aged++;
+    }
+    assert.equal(aged, 1);
+    box.emu.resetCounts();
+    const second = await box.tfmfa(['exec', 'GEHC-056', '--', join(bin, 'terraform'), 'output'], { env: baseEnv });
+    assert.equal(second.exitCode, 0, String(second.stderr));
+    assert.equal(box.emu.count('AssumeRole'), 1, 're-assumed');
+    assert.equal(box.emu.count('GetSessionToken'), 0, 'from the cached MFA session');
+    const expiration = Date.parse(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CREDENTIAL_EXPIRATION ?? '');
+    assert.ok(expiration > Date.now() + 15 * 60_000, 'at least 15 minutes left');
+    const deadline = statSync(join(box.cacheDir, 'tickets', 'GEHC-056.deadline')).mtimeMs;
+    assert.ok(Math.abs(deadline - (expiration - 15 * 60_000)) < 2000, 'the ticket ends 15 minutes before the keys do');
   });
 
   test('a SIGKILL of tfmfa takes the credentials endpoint with it', async () => {
