@@ -15,7 +15,8 @@ export const help = `Usage: tfmfa exec [options] PROFILE [--] [COMMAND [ARGS...]
 Runs COMMAND (default: $SHELL) with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION, AWS_REGION, AWS_DEFAULT_REGION and TFMFA_PROFILE set, and AWS_PROFILE,
 AWS_DEFAULT_PROFILE, AWS_SECURITY_TOKEN, AWS_SESSION_EXPIRATION removed. Asks for the MFA code only when
-the cached session is gone. The command replaces tfmfa (same PID, signals and exit status).
+the cached session is gone. The command replaces tfmfa (same PID, signals and exit status), except for
+long runs, which get the credential server (below).
 
 The child also gets AWS_CONFIG_FILE pointing at a generated overlay of your config in which every profile
 that needs MFA or a role uses 'tfmfa credential-process', so a Terraform provider block with
