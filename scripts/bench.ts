@@ -9,6 +9,9 @@
  *                                               vs  /bin/true run directly        target ≤ 3×
  *   floor    (information) `/usr/bin/env node exec-true.cjs`, a script that only execs /bin/true, vs the bare
  *            Node start: the part of P1/P2 that no Node shim can avoid (the #! hop and execve)
+ *   P6       server mode: the Node shim on `terraform apply` (a long run: tfmfa stays the parent and serves
+ *            renewing credentials) vs the same shim on the static path (TFMFA_LONG_RUN=0, ticket)
+ *                                               goal: < 60 ms added; and the RSS of the waiting parent < 60 MB
  *   aws-vault `aws-vault exec PROFILE -- /bin/true` with a cached session, when aws-vault is on PATH and
  *            TFMFA_BENCH_AWS_VAULT_PROFILE names a profile with a cached session (for comparison only)
  *
@@ -27,6 +30,7 @@ import { renderLauncher } from '../src/shim/launcher/render.ts';
 import { CLI, createSandbox, NODE_DIR, ROOT, SERIAL, type Sandbox } from '../test/support/sandbox.ts';
 import { benchCredentialProcess, benchParallel } from './bench-credentials.ts';
 import { benchKeystore } from './bench-keystore.ts';
+import { waitingParentRss } from './bench-server.ts';
 
 interface Command {
   label: string;
@@ -100,6 +104,19 @@ function p1(context: Context): Measurement {
   };
 }
 
+function p6(context: Context): Measurement {
+  const shims = join(context.dir, 'node-shims');
+  const served = environment(context, shims);
+  delete served.TFMFA_LONG_RUN;
+  return {
+    id: 'P6',
+    title: `Node shim on a long run: server mode vs the static path (goal: < ${P6_ADDED_MS_GOAL} ms added)`,
+    subject: { label: 'terraform apply (server mode)', file: context.nodeShim, args: ['apply'], env: served },
+    baseline: { label: 'terraform apply (static, ticket)', file: context.nodeShim, args: ['apply'], env: { ...served, TFMFA_LONG_RUN: '0' } },
+    target: Infinity,
+  };
+}
+
 function p2(context: Context): Measurement {
   const marker = { TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'ASIABENCH', AWS_SECRET_ACCESS_KEY: 'bench', AWS_SESSION_TOKEN: 'bench' };
   return {
@@ -150,7 +167,11 @@ function awsVault(context: Context): Measurement | Skipped {
   };
 }
 
-const MEASUREMENTS: Array<(context: Context) => Measurement | Skipped> = [p1, p2, p1Fast, floor, awsVault];
+const MEASUREMENTS: Array<(context: Context) => Measurement | Skipped> = [p1, p2, p1Fast, p6, floor, awsVault];
+
+/** Server mode's goals (issue 13): start-up added to the static path, and the waiting parent's memory. */
+const P6_ADDED_MS_GOAL = 60;
+const P6_RSS_MB_GOAL = 60;
 
 function timeOnce(command: Command): number {
   const start = process.hrtime.bigint();
@@ -166,10 +187,18 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
+function p6Measurement(context: Context): Command {
+  return p6(context).subject;
+}
+
 /** Checks that a measurement measures what it says (the ticket path, the launcher without Node). */
 function verify(context: Context): void {
   const debug = spawnSync(context.nodeShim, ['plan'], { env: { ...p1(context).subject.env, TFMFA_DEBUG: '1' }, encoding: 'utf8' });
   if (!/ticket hit/.test(debug.stderr)) throw new Error(`bench: P1 would not use the ticket: ${debug.stderr}`);
+  const served = spawnSync(context.nodeShim, ['apply'], { env: { ...p6(context).subject.env, TFMFA_DEBUG: '1' }, encoding: 'utf8' });
+  if (!/credential server listening/.test(served.stderr)) throw new Error(`bench: P6 would not use server mode: ${served.stderr}`);
+  const staticApply = spawnSync(context.nodeShim, ['apply'], { env: { ...p6(context).baseline.env, TFMFA_DEBUG: '1' }, encoding: 'utf8' });
+  if (!/ticket hit/.test(staticApply.stderr)) throw new Error(`bench: P6's baseline would not use the ticket: ${staticApply.stderr}`);
   const nowhere = join(context.dir, 'launcher-check');
   mkdirSync(nowhere, { recursive: true });
   writeFileSync(join(nowhere, 'terraform'), renderLauncher({ entry: '/nonexistent/tfmfa/dist/cli.js' }), { mode: 0o755 });
@@ -252,6 +281,16 @@ async function main(): Promise<void> {
     }
     const results = runAll(measurements);
     process.stdout.write(`tfmfa bench: Node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, median of ${RUNS} interleaved runs each\n\n${table(results, skipped)}\n`);
+    const p6 = results.find((r) => r.id === 'P6');
+    let p6Summary: { addedMs: number; rssMb: number; met: boolean } | null = null;
+    if (p6) {
+      const served = p6Measurement(context);
+      const { rssMb } = await waitingParentRss(served.file, join(context.dir, 'real'), served.env);
+      const addedMs = p6.subjectMedianMs - p6.baselineMedianMs;
+      p6Summary = { addedMs, rssMb, met: addedMs < P6_ADDED_MS_GOAL && rssMb < P6_RSS_MB_GOAL };
+      process.stdout.write(`\nP6  server mode adds ${addedMs.toFixed(1)} ms to a shim-launched terraform apply (goal < ${P6_ADDED_MS_GOAL} ms); ` +
+        `waiting parent RSS ${rssMb.toFixed(1)} MB (goal < ${P6_RSS_MB_GOAL} MB) ${p6Summary.met ? 'ok' : 'MISSED'}\n`);
+    }
     // P3 and P4 need STS answers from the emulator in this process, so they run asynchronously, after the rest.
     const p3 = !ONLY || ONLY.includes('P3') ? await benchCredentialProcess(context.box) : null;
     const p4 = !ONLY || ONLY.includes('P4') ? await benchParallel(context.box) : null;
@@ -269,7 +308,7 @@ async function main(): Promise<void> {
       process.stdout.write(`P5  key store read in a cold session start: file ${p5.fileReadMs.toFixed(0)} ms of ${p5.coldFileMs.toFixed(0)} ms, ${keyring} (cached runs never read it)\n`);
     }
     const file = join(ROOT, 'bench-results.json');
-    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped, p3, p4, p5 }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped, p3, p4, p5, p6: p6Summary }, null, 2)}\n`);
     process.stdout.write(`\nwritten to ${file}\n`);
   } finally {
     await context.box.cleanup();

@@ -1,4 +1,5 @@
 import { credentialProcessJson } from '../output/credential-json.ts';
+import { SERVER_FLOOR_SECONDS } from '../session/margin.ts';
 import { profileSession } from '../session/profile-session.ts';
 import { parseCommandArgs, requireProfile, sessionRequest, HELP_OPTION_HELP, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
 
@@ -42,7 +43,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     return 0;
   }
   const profile = requireProfile('credential-process', positionals);
-  const session = await profileSession(sessionRequest(profile, withFileOptions(env, values), values));
+  // SDKs refresh these themselves: like the server's, they leave outside every SDK's refresh window.
+  const session = await profileSession({ ...sessionRequest(profile, withFileOptions(env, values), values), minTtlFloor: SERVER_FLOOR_SECONDS });
   process.stdout.write(`${credentialProcessJson(session.credentials)}\n`);
   return 0;
 }

@@ -5,6 +5,7 @@ import { loadUserFiles } from '../config/chain.ts';
 import { requireKnownProfile } from '../views/profiles.ts';
 import { allShimChecks } from '../doctor/shim-checks.ts';
 import { shimDirChecks } from '../doctor/shim-dir-checks.ts';
+import { longRunChecks } from '../doctor/long-run-checks.ts';
 import { entryPoint } from '../entry-point.ts';
 import { selectedProfile } from '../environment/profile.ts';
 import { cacheDirectory } from '../environment/variables.ts';
@@ -57,6 +58,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   const chain = chainChecks(files, profile, origin, env, cacheDir);
   sections.push(['Profile', chain.checks]);
   sections.push(['Key store', await keystoreChecks(files, env)]);
+  sections.push(['Long runs', longRunChecks(env, profile, chain.chain)]);
   sections.push(['Cache', cacheChecks(cacheDir)]);
   sections.push(['Terraform files', terraformChecks(cwd, files, env)]);
   if (values.network) sections.push(['Network', await networkChecks(env, files, chain.chain, cacheDir)]);

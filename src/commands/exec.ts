@@ -1,9 +1,12 @@
+import { basename } from 'node:path';
 import { debug } from '../debug.ts';
+import { UserError } from '../errors.ts';
 import { applyChanges, childChanges, hasSessionFor } from '../environment/changes.ts';
 import { findCommand } from '../launch/find-command.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';
 import { parseCommandArgs, requireProfile, sessionRequest, HELP_OPTION_HELP, SESSION_OPTIONS, SESSION_OPTIONS_HELP, splitAtCommand } from './args.ts';
+import { longRunMatch } from '../shim/long-run.ts';
 
 export const summary = 'run a command with the profile\'s credentials in its environment';
 
@@ -12,7 +15,8 @@ export const help = `Usage: tfmfa exec [options] PROFILE [--] [COMMAND [ARGS...]
 Runs COMMAND (default: $SHELL) with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION, AWS_REGION, AWS_DEFAULT_REGION and TFMFA_PROFILE set, and AWS_PROFILE,
 AWS_DEFAULT_PROFILE, AWS_SECURITY_TOKEN, AWS_SESSION_EXPIRATION removed. Asks for the MFA code only when
-the cached session is gone. The command replaces tfmfa (same PID, signals and exit status).
+the cached session is gone. The command replaces tfmfa (same PID, signals and exit status), except for
+long runs, which get the credential server (below).
 Arguments and environment values pass byte for byte; bytes that are not UTF-8 need Linux (/proc): there
 the command starts through /bin/sh (argv[0] becomes its path), elsewhere they become U+FFFD.
 
@@ -25,12 +29,16 @@ ${SESSION_OPTIONS_HELP}
   --no-overlay         do not point the child at the config overlay
   --server             stay the parent and serve self-renewing credentials to the command over a local
                        ECS-style endpoint (for runs that outlive a one-hour role session)
+  --no-server          hand the command static keys even when it is a long run
 ${HELP_OPTION_HELP}
+
+Long runs (terraform/tofu plan, apply, destroy, import, refresh, console, test; terragrunt run, run-all,
+--all; packer build) get the server by default; TFMFA_LONG_RUN changes the list (see 'tfmfa doctor').
 
 Example:
   tfmfa exec prod -- terraform plan -detailed-exitcode`;
 
-const OPTIONS = { ...SESSION_OPTIONS, 'no-overlay': { type: 'boolean' }, server: { type: 'boolean' } } as const;
+const OPTIONS = { ...SESSION_OPTIONS, 'no-overlay': { type: 'boolean' }, server: { type: 'boolean' }, 'no-server': { type: 'boolean' } } as const;
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { own, command } = splitAtCommand(argv, OPTIONS);
@@ -46,11 +54,23 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     debug(`session for '${profile}' already in the environment: running ${file} unchanged`);
     return replaceProcess(file, argvOfChild, applyChanges(env, { set: {}, unset: [] }));
   }
-  if (values.server) {
+  if (values.server && values['no-server']) throw new UserError('exec: --server and --no-server contradict each other: give one', 2);
+  if (useServer(argvOfChild, env, values)) {
     const { runWithServer } = await import('../server/run-with-server.ts');
     return runWithServer({ request: sessionRequest(profile, env, values), file, argv: argvOfChild, env, overlay: !values['no-overlay'] });
   }
   const { session, changes, region } = await sessionEnvironment({ ...sessionRequest(profile, env, values), overlay: !values['no-overlay'] });
   debug(`running ${file} for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);
   return replaceProcess(file, argvOfChild, applyChanges(env, childChanges(env, changes, region)));
+}
+
+/** Server mode: forced by --server or --no-server, else for long runs (src/shim/long-run.ts); the choice is logged. */
+function useServer(argv: string[], env: NodeJS.ProcessEnv, values: { server?: boolean; 'no-server'?: boolean }): boolean {
+  if (values.server) return (debug('server mode: --server'), true);
+  if (values['no-server']) return (debug('static keys: --no-server'), false);
+  const tool = basename(argv[0] as string);
+  const match = longRunMatch(tool, argv.slice(1), env);
+  if (match === null) return (debug(`static keys: '${tool} ${argv[1] ?? ''}' is not a long run (TFMFA_LONG_RUN)`), false);
+  debug(`server mode: '${tool} ${match}' is a long run (TFMFA_LONG_RUN)`);
+  return true;
 }

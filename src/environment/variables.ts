@@ -97,6 +97,20 @@ export const VARIABLES = {
     meaning: 'commands a shim runs without credentials, per tool: "terraform:version,fmt aws:--version"',
     parse: text,
   }),
+  longRun: variable({
+    name: 'TFMFA_LONG_RUN',
+    setBy: 'user',
+    default: 'the built-in list',
+    meaning: 'commands that get the renewing credential server instead of static keys, per tool: "terraform:apply tofu:" (0: none)',
+    parse: text,
+  }),
+  sessionNotice: variable({
+    name: 'TFMFA_SESSION_NOTICE',
+    setBy: 'user',
+    default: '1h (0..36h)',
+    meaning: 'a long run starting with less MFA session left asks for a code up front (terminal) or warns',
+    parse: seconds('TFMFA_SESSION_NOTICE', 3600, 0, SESSION_TTL_MAX, '0 and 36h'),
+  }),
   defaultProfile: variable({
     name: 'TFMFA_DEFAULT_PROFILE',
     setBy: 'user',

@@ -7,6 +7,7 @@ import { currentUser, type LoadedChain } from '../config/chain.ts';
 import { profileSession, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
 import { writeTicket } from '../store/ticket-write.ts';
 import { mergeChanges, overlayChanges, sessionChanges, type EnvironmentChanges } from '../environment/changes.ts';
+import { requiredSeconds, STATIC_KEYS_FLOOR_SECONDS } from '../session/margin.ts';
 
 export interface SessionEnvironment {
   session: ProfileSession;
@@ -22,7 +23,8 @@ export interface SessionEnvironment {
  */
 export async function sessionEnvironment(request: SessionRequest & { overlay?: boolean }, loaded?: LoadedChain): Promise<SessionEnvironment> {
   const env = request.env ?? process.env;
-  const session = await profileSession(request, loaded);
+  // Static keys cannot be renewed once handed over: they leave with at least 15 minutes (capped by the lifetime).
+  const session = await profileSession({ ...request, minTtlFloor: Math.max(request.minTtlFloor ?? 0, STATIC_KEYS_FLOOR_SECONDS) }, loaded);
   const overlay = (request.overlay ?? true) && overlayEnabled(env);
   let changes = sessionChanges(session.credentials, request.profile);
   const written = overlay ? overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: entryPoint(), user: currentUser(env) }) : null;
@@ -37,6 +39,7 @@ export async function sessionEnvironment(request: SessionRequest & { overlay?: b
     { minTtl: minimumTtlSeconds(env), overlay: written !== null, configPath: session.paths.configPath, credentialsPath: session.paths.credentialsPath, changes, ...(region ? { region } : {}) },
     session.credentials.expiration,
     session.loadedAtMs,
+    requiredSeconds(minimumTtlSeconds(env), STATIC_KEYS_FLOOR_SECONDS, session.lifetimeSeconds ?? Infinity),
   );
   return { session, changes, ...(region ? { region } : {}) };
 }

@@ -1,12 +1,10 @@
 import { UserError } from '../errors.ts';
 import type { AwsCredentials } from '../session/credentials.ts';
+import { SERVER_FLOOR_SECONDS } from '../session/margin.ts';
 import { profileSession, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
 
-/**
- * Served credentials keep at least this long: botocore refreshes 15 minutes before expiry (10 minutes
- * mandatory) and would otherwise come back on every call for credentials that cannot get any fresher.
- */
-export const SERVER_MIN_TTL_SECONDS = 16 * 60;
+/** Served credentials keep at least this long (src/session/margin.ts says why). */
+export const SERVER_MIN_TTL_SECONDS = SERVER_FLOOR_SECONDS;
 
 /** The request the server resolves with: TFMFA_MIN_TTL raised to the server's floor. */
 export function serverRequest(request: SessionRequest): SessionRequest {
@@ -15,7 +13,7 @@ export function serverRequest(request: SessionRequest): SessionRequest {
 
 /** The same request without `--mfa-token`: a TOTP code is accepted once, so only the first resolution uses it. */
 export function withoutMfaToken(request: SessionRequest): SessionRequest {
-  const { mfaToken: _used, ...rest } = request;
+  const { mfaToken: _used, renewSessionBelow: _done, ...rest } = request;
   return rest;
 }
 
@@ -72,7 +70,7 @@ export function explain(error: unknown, profile: string): UserError {
   if (error instanceof UserError && /no terminal to ask on/.test(message)) {
     return new UserError(
       `the MFA session for profile '${profile}' has expired and there is no terminal to ask for a code: ` +
-        `run 'tfmfa exec ${profile} -- true' in a terminal (or set mfa_process in the profile); ` +
+        `run 'tfmfa open-session ${profile}' in a terminal (or set mfa_process in the profile); ` +
         'the running command gets credentials again on its next request',
     );
   }

@@ -1,16 +1,17 @@
 import { debug, warn } from '../debug.ts';
 import { oneLine } from '../errors.ts';
-import { applyChanges, childChanges, mergeChanges, overlayChanges, serverChanges } from '../environment/changes.ts';
+import { applyChanges, childChanges, mergeChanges, overlayChanges, serverChanges, type EnvironmentChanges } from '../environment/changes.ts';
 import { overlayEnabled } from '../environment/variables.ts';
 import { entryPoint } from '../entry-point.ts';
 import { overlayOrWarn } from '../overlay/overlay.ts';
-import { currentUser } from '../config/chain.ts';
+import { currentUser, loadChain, type LoadedChain } from '../config/chain.ts';
 import { profileSession, type SessionRequest } from '../session/profile-session.ts';
 import { newToken } from './auth.ts';
 import { mirrorEnd, startChild, type ChildEnd } from '../launch/child.ts';
 import { defaultProfileShadows } from './child-environment.ts';
 import { startCredentialServer } from './credential-server.ts';
 import { credentialSupplier, serverRequest } from './renewal.ts';
+import { upFrontRequest } from './session-notice.ts';
 
 export interface RunWithServerOptions {
   request: SessionRequest;
@@ -20,6 +21,10 @@ export interface RunWithServerOptions {
   env: NodeJS.ProcessEnv;
   /** False with `--no-overlay`; the overlay is also off with TFMFA_OVERLAY=0. */
   overlay?: boolean;
+  /** Applied last to the child's environment (the shim's stack). */
+  extra?: EnvironmentChanges;
+  /** The profile's chain, when the caller has loaded it already. */
+  loaded?: LoadedChain;
 }
 
 /**
@@ -31,7 +36,9 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
   const { env } = options;
   const profile = options.request.profile;
   const request = serverRequest(options.request);
-  const session = await profileSession(request);
+  const loaded = options.loaded ?? (await loadChain(profile, env));
+  // A run must not need a code midway: an MFA session that ends soon is renewed (or warned about) now.
+  const session = await profileSession(await upFrontRequest(request, loaded), loaded);
   debug(`server mode for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);
   if (defaultProfileShadows(session.files)) {
     const instead = profile === 'default' ? '' : ` and may use it instead of '${profile}'`;
@@ -50,7 +57,7 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
       const overlay = overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: entryPoint(), user: currentUser(env) });
       if (overlay) changes = mergeChanges(changes, overlayChanges(overlay, session.files));
     }
-    const child = startChild(options.file, options.argv, applyChanges(env, childChanges(env, changes, session.chain.region)));
+    const child = startChild(options.file, options.argv, applyChanges(env, childChanges(env, changes, session.chain.region, options.extra)));
     debug(`running ${options.file} (pid ${child.pid ?? '?'}) with the credential server`);
     end = await child.ended;
   } finally {

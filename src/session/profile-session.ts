@@ -16,12 +16,17 @@ export interface SessionRequest {
   useSession?: boolean;
   /** `--session-ttl` as given. */
   sessionTtl?: string;
-  /** Credentials with less time left than this are renewed, whatever TFMFA_MIN_TTL says (the credential server's floor). */
+  /**
+   * Credentials with less time left than this are renewed, whatever TFMFA_MIN_TTL says (the use's floor,
+   * src/session/margin.ts: capped by the credential's lifetime).
+   */
   minTtlFloor?: number;
   /** `--prompt NAME`: where to ask for an MFA code. */
   prompt?: string;
   /** True for a shim's run (no command line of its own: `--mfa-token` cannot be passed). */
   shim?: boolean;
+  /** Renew the MFA session (prompting) when it has less than this left: the up-front renewal of a long run. */
+  renewSessionBelow?: number;
 }
 
 export interface ProfileSession {
@@ -30,6 +35,8 @@ export interface ProfileSession {
   chain: Chain;
   credentials: AwsCredentials;
   fromCache: boolean;
+  /** Seconds between issue and expiry of the credentials, when known. */
+  lifetimeSeconds?: number;
   cacheDir: string;
   /** When the AWS files were read (what a ticket derived from this session is as new as). */
   loadedAtMs: number;
@@ -49,11 +56,13 @@ export async function profileSession(request: SessionRequest, loaded?: LoadedCha
   const { paths, files, chain, loadedAtMs } = loaded ?? (await loadChain(request.profile, env));
   const cacheDir = cacheDirectory(env);
   const endpoint = stsEndpoint(files, request.profile, env);
-  const { credentials, fromCache } = await resolveCredentials(chain, {
+  const { credentials, fromCache, lifetimeSeconds } = await resolveCredentials(chain, {
     ...(endpoint ? { endpoint } : {}),
     paths,
     cacheDir,
-    minTtlSeconds: minimumTtlFor(request),
+    minTtlSeconds: minimumTtlSeconds(env),
+    floorSeconds: request.minTtlFloor ?? 0,
+    ...(request.renewSessionBelow !== undefined ? { renewSessionBelowSeconds: request.renewSessionBelow } : {}),
     lockTimeoutSeconds: lockTimeoutSeconds(env),
     useSession: request.useSession ?? true,
     sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env),
@@ -63,5 +72,5 @@ export async function profileSession(request: SessionRequest, loaded?: LoadedCha
     ...(request.shim ? { shim: true } : {}),
     env,
   });
-  return { paths, files, chain, credentials, fromCache, cacheDir, loadedAtMs };
+  return { paths, files, chain, credentials, fromCache, ...(lifetimeSeconds !== undefined ? { lifetimeSeconds } : {}), cacheDir, loadedAtMs };
 }

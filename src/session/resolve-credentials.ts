@@ -9,6 +9,7 @@ import { withLock } from '../store/lock.ts';
 import { CacheUnavailableError, warnUncached } from '../store/private-path.ts';
 import { sourceCredentials } from './source-credentials.ts';
 import { planChain, type Plan, type PlanStep } from './strategy.ts';
+import { requiredSeconds } from './margin.ts';
 import { StsError } from './sts-errors.ts';
 import { assumeRole, getSessionToken, type StsTarget } from './sts.ts';
 
@@ -19,6 +20,10 @@ export interface SessionOptions {
   paths: AwsFilePaths;
   cacheDir: string;
   minTtlSeconds: number;
+  /** The use's floor (src/session/margin.ts), capped by the credential's lifetime; 0 when omitted. */
+  floorSeconds?: number;
+  /** An MFA session with less left than this is renewed (with a code) before anything is served from it. */
+  renewSessionBelowSeconds?: number;
   lockTimeoutSeconds: number;
   useSession: boolean;
   sessionTtlSeconds: number;
@@ -37,6 +42,8 @@ export interface ResolvedCredentials {
   credentials: AwsCredentials;
   /** True when no STS call was made. */
   fromCache: boolean;
+  /** Seconds between issue and expiry, when known (cached or just issued temporary credentials). */
+  lifetimeSeconds?: number;
 }
 
 /** Opens the session cache, or returns null (after one warning) when the directory cannot be created. */
@@ -61,10 +68,10 @@ export async function resolveCredentials(chain: Chain, options: SessionOptions):
   const last = plan.steps[plan.steps.length - 1];
   if (!last) return { credentials: await sourceCredentials(chain.source, options.paths), fromCache: false };
   const cache = openCache(options.cacheDir);
-  const hit = freshEntry(cache, last, options.minTtlSeconds);
+  const hit = options.renewSessionBelowSeconds === undefined ? freshEntry(cache, last, lastMargin(options)) : null;
   if (hit) {
     debug(`cache hit: ${hit.label}, ${Math.round(secondsLeft(entryCredentials(hit)))}s left`);
-    return { credentials: entryCredentials(hit), fromCache: true };
+    return { credentials: entryCredentials(hit), fromCache: true, lifetimeSeconds: entryLifetime(hit) };
   }
   debug(`cache miss for ${last.label}`);
   const run = () => runPlan(chain, plan, cache, options);
@@ -80,9 +87,29 @@ export async function resolveCredentials(chain: Chain, options: SessionOptions):
   }
 }
 
-function freshEntry(cache: SessionCache | null, step: PlanStep, minimumSeconds: number): CacheEntry | null {
+/** What a step's entry must have left: a number, or the margin rule applied to the entry's own lifetime. */
+type Margin = number | ((lifetimeSeconds: number) => number);
+
+function lastMargin(options: SessionOptions): Margin {
+  return (lifetime) => requiredSeconds(options.minTtlSeconds, options.floorSeconds ?? 0, lifetime);
+}
+
+function entryLifetime(entry: CacheEntry): number {
+  return (Date.parse(entry.expiration) - Date.parse(entry.createdAt)) / 1000;
+}
+
+function freshEntry(cache: SessionCache | null, step: PlanStep, margin: Margin): CacheEntry | null {
   const entry = cache?.read(step.cacheKey) ?? null;
-  return entry && secondsLeft(entryCredentials(entry)) >= minimumSeconds ? entry : null;
+  if (!entry) return null;
+  const minimumSeconds = typeof margin === 'number' ? margin : margin(entryLifetime(entry));
+  return secondsLeft(entryCredentials(entry)) >= minimumSeconds ? entry : null;
+}
+
+function stepMargin(steps: PlanStep[], index: number, options: SessionOptions): Margin {
+  if (index === steps.length - 1) return options.renewSessionBelowSeconds === undefined ? lastMargin(options) : Infinity;
+  const step = steps[index] as PlanStep;
+  if (step.kind === 'get-session-token' && options.renewSessionBelowSeconds !== undefined) return options.renewSessionBelowSeconds;
+  return SOURCE_MARGIN_SECONDS;
 }
 
 async function runPlan(chain: Chain, plan: Plan, cache: SessionCache | null, options: SessionOptions): Promise<ResolvedCredentials> {
@@ -92,15 +119,17 @@ async function runPlan(chain: Chain, plan: Plan, cache: SessionCache | null, opt
   for (let round = 0; ; round++) {
     let start = -1;
     let credentials: AwsCredentials | undefined;
+    let lifetime: number | undefined;
     for (let i = steps.length - 1; i >= 0; i--) {
-      const entry = freshEntry(cache, steps[i] as PlanStep, i === steps.length - 1 ? options.minTtlSeconds : SOURCE_MARGIN_SECONDS);
+      const entry = freshEntry(cache, steps[i] as PlanStep, stepMargin(steps, i, options));
       if (entry) {
         start = i;
         credentials = entryCredentials(entry);
+        lifetime = entryLifetime(entry);
         break;
       }
     }
-    if (start === steps.length - 1 && credentials) return { credentials, fromCache: true };
+    if (start === steps.length - 1 && credentials) return { credentials, fromCache: true, lifetimeSeconds: lifetime };
     credentials ??= await sourceCredentials(chain.source, options.paths);
     try {
       for (let i = start + 1; i < steps.length; i++) {
@@ -110,7 +139,7 @@ async function runPlan(chain: Chain, plan: Plan, cache: SessionCache | null, opt
         credentials = await runStep(step, credentials, chain, signer, options);
         cache?.write(cacheEntry(step, credentials, chain.profile));
       }
-      return { credentials, fromCache: false };
+      return { credentials, fromCache: false, ...(credentials.expiration ? { lifetimeSeconds: secondsLeft(credentials) } : {}) };
     } catch (error) {
       const revoked = error instanceof StsError && (error.kind === 'credentials-gone' || error.kind === 'invalid-key');
       if (!revoked || start < 0 || round > 0 || !cache) throw error;

@@ -3,6 +3,7 @@ import { UserError } from '../errors.ts';
 import { applyChanges, childChanges, hasSessionFor, markerProfile, type EnvironmentChanges } from '../environment/changes.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
 import { pushStack } from './loop-guard.ts';
+import { longRunMatch } from './long-run.ts';
 import { isPassthrough } from './passthrough.ts';
 import { findRealBinary } from './real-binary.ts';
 import { isToolName } from './tools.ts';
@@ -33,6 +34,15 @@ export async function runShim(tool: string, args: string[], entryPoint = process
     debug(`'${tool} ${args[0] ?? ''}' needs no credentials: passing through`);
     return replaceProcess(real, argv, applyChanges(env, stack));
   }
+  const longRun = longRunMatch(tool, args, env);
+  if (longRun !== null) {
+    const { selectedProfile } = await import('../environment/profile.ts');
+    const { profile } = selectedProfile(env);
+    debug(`'${tool} ${longRun}' is a long run (src/shim/long-run.ts, TFMFA_LONG_RUN): server mode for profile '${profile}'`);
+    const { shimServe } = await import('./serve.ts');
+    return shimServe(profile, real, argv, stack, env);
+  }
+  debug(`'${tool} ${args[0] ?? ''}' is not a long run: static keys`);
   const { lookUpTicket } = await import('./ticket-lookup.ts');
   const { profile, ticket } = lookUpTicket(env);
   if (ticket) {

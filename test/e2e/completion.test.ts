@@ -99,7 +99,7 @@ describe('tfmfa completion', () => {
 
     test('flags, and the values of a flag with fixed choices', async () => {
       assert.deepEqual(await complete(['tfmfa', 'login', '--s']), ['--session-ttl', '--stdout']);
-      assert.deepEqual(await complete(['tfmfa', 'exec', 'GEHC-056', '--no-']), ['--no-overlay', '--no-session'], 'options may follow the profile');
+      assert.deepEqual(await complete(['tfmfa', 'exec', 'GEHC-056', '--no-']), ['--no-overlay', '--no-server', '--no-session'], 'options may follow the profile');
       assert.deepEqual(await complete(['tfmfa', 'export', '--format', '']), ['dotenv', 'fish', 'json', 'powershell', 'sh']);
       assert.deepEqual(await complete(['tfmfa', 'export', '-f', 'p']), ['powershell']);
       assert.deepEqual(await complete(['tfmfa', 'completion', '']), ['bash', 'fish', 'zsh']);

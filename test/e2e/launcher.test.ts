@@ -65,7 +65,14 @@ describe('shell launcher', () => {
     };
   };
 
-  const assertSame = (launcher: Outcome, node: Outcome, what: string) => {
+  const assertSame = (launcher: Outcome, node: Outcome, what: string, served = false) => {
+    if (served) {
+      // Server mode: each run has its own port and token; everything else must be the same.
+      for (const outcome of [launcher, node]) {
+        assert.match(outcome.record?.env.AWS_CONTAINER_CREDENTIALS_FULL_URI ?? '', /^http:\/\/127\.0\.0\.1:\d+\/credentials$/, `${what}: served`);
+        for (const name of ['AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN']) if (outcome.record) outcome.record.env[name] = 'per-run';
+      }
+    }
     assert.equal(launcher.exitCode, node.exitCode, `${what}: exit code (${launcher.stderr} / ${node.stderr})`);
     assert.equal(launcher.stdout, node.stdout, `${what}: stdout`);
     assert.equal(launcher.stderr, node.stderr, `${what}: stderr`);
@@ -97,7 +104,7 @@ describe('shell launcher', () => {
 
   describe('the same scenarios through Node and through the launcher give the tool the same argv and environment', () => {
     const weird = 'multi\nline $(touch /tmp/tfmfa-pwned-env) `id` ; \'q\' "dq" \\ ünï';
-    const scenarios: Array<{ name: string; tool?: string; args?: string[]; env?: Record<string, string | undefined>; path: 'fast' | 'node'; warm?: Record<string, string | undefined> }> = [
+    const scenarios: Array<{ name: string; tool?: string; args?: string[]; env?: Record<string, string | undefined>; path: 'fast' | 'node'; warm?: Record<string, string | undefined>; served?: boolean }> = [
       { name: 'AWS_PROFILE with a ticket', args: ['plan', '-out=x'], path: 'fast' },
       { name: 'AWS_DEFAULT_PROFILE', env: { AWS_PROFILE: undefined, AWS_DEFAULT_PROFILE: 'GEHC-056' }, path: 'fast' },
       { name: 'TFMFA_DEFAULT_PROFILE', env: { AWS_PROFILE: undefined, TFMFA_DEFAULT_PROFILE: 'GEHC-056' }, path: 'fast' },
@@ -130,6 +137,12 @@ describe('shell launcher', () => {
       { name: 'terragrunt --version', tool: 'terragrunt', args: ['--version'], path: 'fast' },
       { name: 'TFMFA_PASSTHROUGH override', args: ['plan'], env: { TFMFA_PASSTHROUGH: 'terraform:plan,apply aws:' }, path: 'node' },
       { name: 'TFMFA_DEBUG=1', env: { TFMFA_DEBUG: '1' }, path: 'node' },
+      { name: 'a long run: terraform apply gets the server', args: ['-chdir=x', 'apply'], env: { TFMFA_LONG_RUN: undefined }, path: 'node', served: true },
+      { name: 'a long run: terragrunt run-all apply', tool: 'terragrunt', args: ['run-all', 'apply'], env: { TFMFA_LONG_RUN: undefined }, path: 'node', served: true },
+      { name: 'a long run: terragrunt output --all', tool: 'terragrunt', args: ['output', '--all'], env: { TFMFA_LONG_RUN: undefined }, path: 'node', served: true },
+      { name: 'no long run: terraform output', args: ['output'], env: { TFMFA_LONG_RUN: undefined }, path: 'fast' },
+      { name: 'TFMFA_LONG_RUN=0: terraform apply on the fast path', args: ['apply'], env: { TFMFA_LONG_RUN: '0' }, path: 'fast' },
+      { name: 'a TFMFA_LONG_RUN list is for Node to read', args: ['apply'], env: { TFMFA_LONG_RUN: 'terraform:output' }, path: 'node' },
       { name: 'a profile with static keys only', env: { AWS_PROFILE: 'GEHC-000' }, path: 'node' },
       { name: 'a profile with no credentials', env: { AWS_PROFILE: 'plain' }, path: 'node' },
       { name: 'a profile that does not exist', env: { AWS_PROFILE: 'nope' }, path: 'node' },
@@ -158,7 +171,7 @@ describe('shell launcher', () => {
         const launcher = await runAs('launcher', tool, args, env);
         assert.equal(world.fallbacks() - fallbacks, scenario.path === 'fast' ? 0 : 1, `the launcher ${scenario.path === 'fast' ? 'handled it alone' : 'handed over to Node'}`);
         const node = await runAs('node', tool, args, env);
-        assertSame(launcher, node, scenario.name);
+        assertSame(launcher, node, scenario.name, scenario.served);
         assert.equal(existsSync('/tmp/tfmfa-pwned-env'), false);
         assert.equal(world.box.emu.count('GetSessionToken'), 0);
       });

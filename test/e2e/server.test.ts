@@ -172,7 +172,7 @@ describe('credential server building blocks', () => {
       const attempt = supply();
       await new Promise((resolve) => setImmediate(resolve));
       release();
-      await assert.rejects(attempt, /MFA session for profile 'prod' has expired .* run 'tfmfa exec prod -- true' in a terminal/);
+      await assert.rejects(attempt, /MFA session for profile 'prod' has expired .* run 'tfmfa open-session prod' in a terminal/);
     }
     assert.equal(lines.length, 1, 'one line for repeated identical failures');
     assert.doesNotMatch(lines[0] ?? '', /--mfa-token/);
@@ -450,7 +450,7 @@ process.stdout.write('RESULT ' + JSON.stringify(seen) + '\\n');
     for (const answer of later) {
       assert.equal(answer.status, 500);
       assert.equal(answer.type, 'application/json');
-      assert.match(answer.json?.message ?? '', /MFA session for profile 'GEHC-056' has expired and there is no terminal .* run 'tfmfa exec GEHC-056 -- true' in a terminal \(or set mfa_process in the profile\)/);
+      assert.match(answer.json?.message ?? '', /MFA session for profile 'GEHC-056' has expired and there is no terminal .* run 'tfmfa open-session GEHC-056' in a terminal \(or set mfa_process in the profile\)/);
     }
     const lines = String(result.stderr).trim().split('\n');
     assert.equal(lines.length, 1, String(result.stderr));

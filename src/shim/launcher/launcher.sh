@@ -114,6 +114,19 @@ if [ -n "$_tf_pass" ]; then
   exec "$_tf_real" "$@"
 fi
 
+# Long runs (src/shim/long-run.ts): Node stays the parent and serves renewing credentials. A TFMFA_LONG_RUN
+# list is Node's to read; the value that turns server mode off is known here too.
+case ${@VAR_longRun@-} in
+  '')
+    _tf_long=
+    case $_tf_tool in
+@LONG_RUN_CASES@
+    esac
+    [ -z "$_tf_long" ] || _tf_node "$@" ;;
+  @LONG_RUN_OFF@) ;;
+  *) _tf_node "$@" ;;
+esac
+
 # The profile's ticket (src/store/ticket-format.ts, src/store/ticket-read.ts).
 _tf_profile=@PROFILE_ORDER@
 case $_tf_profile in [ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_]*) ;; *) _tf_node "$@" ;; esac

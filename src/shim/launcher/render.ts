@@ -3,6 +3,7 @@ import { SHELL_FRAGMENTS, variableNameFor } from '../../environment/shell-fragme
 import { minimumTtlSeconds } from '../../environment/variables.ts';
 import { shQuote } from '../../output/quoting.ts';
 import { TICKET_HEADER, TICKET_NAME, TICKET_PROFILE } from '../../store/ticket-format.ts';
+import { LONG_RUN, LONG_RUN_OFF } from '../long-run.ts';
 import { PASSTHROUGH } from '../passthrough.ts';
 import { MAX_SHIM_DEPTH } from '../loop-guard.ts';
 import { LAUNCHER_MARKER } from '../real-binary.ts';
@@ -20,7 +21,7 @@ import { TOOL_NAME } from '../tools.ts';
  *   @LAUNCHER_MARKER@    the marker line by which tfmfa recognises its launchers
  *   @PROFILE_ORDER@ @CACHE_DIR@ @CACHE_DIR_HOME@ @MARKER@   the environment contract's rules (shell-fragments.ts)
  *   @VAR_<key>@          a variable's name from the contract table (variables.ts)
- *   @DEFAULT_MIN_TTL@ @TICKET_HEADER@ @TICKET_NAME_PREFIXES@ @PASSTHROUGH_CASES@ @MAX_SHIM_DEPTH@
+ *   @DEFAULT_MIN_TTL@ @TICKET_HEADER@ @TICKET_NAME_PREFIXES@ @PASSTHROUGH_CASES@ @MAX_SHIM_DEPTH@ @LONG_RUN_CASES@ @LONG_RUN_OFF@
  *   @CLASH@              every internal `_tf_*` variable: set in the environment, the launcher hands over to Node
  */
 
@@ -45,6 +46,20 @@ function passthroughCases(): string {
   return lines.join('\n');
 }
 
+/** LONG_RUN as shell: a subcommand entry matches $_tf_arg, a `--flag` entry any argument (isLongRun in long-run.ts). */
+function longRunCases(): string {
+  const lines: string[] = [];
+  for (const [tool, entries] of Object.entries(LONG_RUN)) {
+    const subcommands = entries.filter((entry) => !entry.startsWith('--'));
+    const flags = entries.filter((entry) => entry.startsWith('--'));
+    const tests: string[] = [];
+    if (subcommands.length > 0) tests.push(`case $_tf_arg in ${subcommands.map(shQuote).join('|')}) _tf_long=1 ;; esac`);
+    if (flags.length > 0) tests.push(`for _tf_a do case $_tf_a in ${flags.map(shQuote).join('|')}) _tf_long=1 ;; esac; done`);
+    if (tests.length > 0) lines.push(`      ${shQuote(tool)}) ${tests.join('; ')} ;;`);
+  }
+  return lines.join('\n');
+}
+
 export interface LauncherOptions {
   /** Absolute path of tfmfa's Node entry point (installed copies); package copies find `../dist/cli.js`. */
   entry?: string;
@@ -65,6 +80,8 @@ export function renderLauncher(options: LauncherOptions = {}): string {
     TICKET_NAME_PREFIXES: 'AWS_?*|TFMFA_?*',
     PASSTHROUGH_CASES: passthroughCases(),
     MAX_SHIM_DEPTH: String(MAX_SHIM_DEPTH),
+    LONG_RUN_CASES: longRunCases(),
+    LONG_RUN_OFF: shQuote(LONG_RUN_OFF),
   };
   const body = readFileSync(TEMPLATE, 'utf8').replace(/@([A-Z_]+(?:[a-z][A-Za-z]*)?)@/g, (placeholder, name: string) => {
     if (name === 'CLASH') return placeholder;
