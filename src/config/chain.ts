@@ -31,9 +31,9 @@ export function loadUserFiles(env: NodeJS.ProcessEnv): Promise<AwsFiles> {
   return loadAwsFiles(awsFilePaths(env));
 }
 
-/** Resolves a profile's chain in files already read. */
-export function chainOf(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv): Chain {
-  return resolveChain(files, profile, { user: currentUser(env), nowMs: Date.now() });
+/** Resolves a profile's chain in files already read (`hints`: see ResolveOptions). */
+export function chainOf(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv, hints = true): Chain {
+  return resolveChain(files, profile, { user: currentUser(env), nowMs: Date.now(), hints });
 }
 
 /** Resolves a profile's chain in files already read (at `loadedAtMs`), keeping where they came from. */

@@ -32,7 +32,7 @@ export function sourceKind(source: SourceStep): ProfileKind {
   return kindOfStep(source).listName as ProfileKind;
 }
 
-export function describeProfile(files: AwsFiles, name: string, env: NodeJS.ProcessEnv): ProfileInfo {
+export function describeProfile(files: AwsFiles, name: string, env: NodeJS.ProcessEnv, hints = true): ProfileInfo {
   const section = files.profiles.get(name) ?? {};
   const info: ProfileInfo = {
     name,
@@ -45,7 +45,7 @@ export function describeProfile(files: AwsFiles, name: string, env: NodeJS.Proce
     error: null,
   };
   try {
-    const chain = chainOf(files, name, env);
+    const chain = chainOf(files, name, env, hints);
     info.chain = chain.profiles;
     info.source = { profile: chain.source.profile, kind: sourceKind(chain.source) };
     info.mfaSerial = chain.mfaSerial ?? null;
@@ -57,9 +57,9 @@ export function describeProfile(files: AwsFiles, name: string, env: NodeJS.Proce
   return info;
 }
 
-/** Every profile of the user's files, sorted by name. */
+/** Every profile of the user's files, sorted by name (errors without "did you mean": the list shows every name). */
 export function describeProfiles(files: AwsFiles, env: NodeJS.ProcessEnv): ProfileInfo[] {
-  return [...files.profiles.keys()].sort(compareNames).map((name) => describeProfile(files, name, env));
+  return [...files.profiles.keys()].sort(compareNames).map((name) => describeProfile(files, name, env, false));
 }
 
 export function compareNames(a: string, b: string): number {

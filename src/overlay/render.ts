@@ -1,0 +1,91 @@
+import type { AwsFiles, ProfileSection } from '../config/types.ts';
+import { configNameProblem, credentialsNameProblem, keyProblem, keyValueLine, valueProblem } from './ini-safety.ts';
+
+/**
+ * Renders the overlay's two files from the parsed sections (never by filtering the user's lines): each profile
+ * once, with the settings the JS SDK read, minus the keys it must not hold, plus tfmfa's credential_process
+ * line. Every line passes ini-safety's checks; a profile that cannot be written that way is left out (and
+ * reported in `omitted` with the reason) rather than written in a way some SDK would misread.
+ */
+export interface ProfilePlan {
+  /** Keys left out (matched on the key and on its sub-section's name). */
+  drop: ReadonlySet<string>;
+  /** The credential_process line's value, for a profile handed to tfmfa. */
+  credentialProcess?: string;
+  /** Why the profile cannot be written at all (its name cannot stand on a command line). */
+  problem?: string;
+}
+
+export interface RenderedOverlay {
+  configText: string;
+  credentialsText: string;
+  /** Profiles left out of the overlay, with why. */
+  omitted: Map<string, string>;
+}
+
+/** The lines of a section's body, or what makes it impossible to write. */
+function body(values: ProfileSection, plan: ProfilePlan): string[] | string {
+  const plain: Array<[string, string]> = [];
+  const subSections = new Map<string, Array<[string, string]>>();
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    const dot = key.indexOf('.');
+    const top = dot < 0 ? key : key.slice(0, dot);
+    if (plan.drop.has(key) || plan.drop.has(top)) continue;
+    const problem = keyProblem(key) ?? valueProblem(key, value);
+    if (problem) return problem;
+    if (dot < 0) plain.push([key, value]);
+    else subSections.set(top, [...(subSections.get(top) ?? []), [key.slice(dot + 1), value]]);
+  }
+  if (plan.credentialProcess !== undefined) plain.unshift(['credential_process', plan.credentialProcess]);
+  // botocore lowercases keys and rejects a file that repeats one (a key and a sub-section of that name too).
+  const seen = new Set<string>();
+  for (const key of [...plain.map(([k]) => k), ...subSections.keys()]) {
+    if (seen.has(key.toLowerCase())) return `the key '${key}' is repeated (botocore reads keys without case)`;
+    seen.add(key.toLowerCase());
+  }
+  for (const [top, children] of subSections) {
+    const childKeys = new Set<string>();
+    for (const [child] of children) {
+      if (childKeys.has(child.toLowerCase())) return `the key '${top}.${child}' is repeated (the Go SDK reads keys without case)`;
+      childKeys.add(child.toLowerCase());
+    }
+  }
+  // Plain keys first: a sub-section's indented lines must follow its own `name =` line and nothing else.
+  return [
+    ...plain.map(([key, value]) => keyValueLine(key, value)),
+    ...[...subSections].flatMap(([top, children]) => [`${top} =`, ...children.map(([key, value]) => keyValueLine(key, value, '  '))]),
+  ];
+}
+
+function section(header: string, lines: string[]): string {
+  return `${header}\n${lines.map((line) => `${line}\n`).join('')}\n`;
+}
+
+export function renderSections(files: AwsFiles, planFor: (name: string) => ProfilePlan): RenderedOverlay {
+  const omitted = new Map<string, string>();
+  const config: string[] = ['# tfmfa config overlay: generated from your AWS files, regenerated when they change; do not edit\n\n'];
+  const credentials: string[] = [];
+  for (const [name, values] of files.profiles) {
+    const inConfig = files.configProfileNames.has(name);
+    const nameProblem = inConfig ? configNameProblem(name) : credentialsNameProblem(name);
+    const plan = planFor(name);
+    const lines = nameProblem ?? plan.problem ?? body(values, plan);
+    if (typeof lines === 'string') {
+      omitted.set(name, lines);
+      continue;
+    }
+    if (inConfig) config.push(section(name === 'default' ? '[default]' : `[profile ${name}]`, lines));
+    else credentials.push(section(`[${name}]`, lines));
+  }
+  // sso-session and services sections, as read (a profile that is not rewritten may need them).
+  const keepAll: ProfilePlan = { drop: new Set() };
+  for (const [type, sections] of [['sso-session', files.ssoSessions], ['services', files.services]] as const) {
+    for (const [name, values] of sections) {
+      const lines = configNameProblem(name) ?? body(values, keepAll);
+      if (typeof lines === 'string') omitted.set(`${type} ${name}`, lines);
+      else config.push(section(`[${type} ${name}]`, lines));
+    }
+  }
+  return { configText: config.join(''), credentialsText: credentials.join(''), omitted };
+}
