@@ -10,6 +10,7 @@ import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { overlayPaths, overlayRoot } from '../store/layout.ts';
 import { CacheUnavailableError, ensurePrivateDir, warnUncached } from '../store/private-path.ts';
+import { configEmptyKeys, emptyKeys } from './empty-keys.ts';
 import { commandWord, commandWordProblem } from './ini-safety.ts';
 import { renderSections, type ProfilePlan } from './render.ts';
 
@@ -77,6 +78,14 @@ function commandPrefix(context: OverlayContext, files: CommandFiles): string {
   return words.map(commandWord).join(' ');
 }
 
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return ''; // a missing file: as the SDK's loader, empty
+  }
+}
+
 /** Which profiles the overlay hands to tfmfa credential-process. */
 function profilesToRewrite(context: OverlayContext): Set<string> {
   const rewritten = new Set<string>();
@@ -103,7 +112,13 @@ export function renderOverlayConfig(context: OverlayContext, commandFiles?: Comm
     if (nameProblem) return { drop: SHADOWING_KEYS, problem: `its name contains ${nameProblem}` };
     return { drop: SHADOWING_KEYS, credentialProcess: `${prefix} -- ${commandWord(name)}` };
   };
-  const rendered = renderSections(context.files, planFor);
+  const configEmpty = configEmptyKeys(readText(context.files.configPath));
+  const credentialsEmpty = emptyKeys(readText(context.files.credentialsPath));
+  const emptyFor = (section: string): Set<string> => {
+    const isProfile = context.files.profiles.has(section);
+    return new Set([...(configEmpty.get(section) ?? []), ...((isProfile && credentialsEmpty.get(section)) || [])]);
+  };
+  const rendered = renderSections(context.files, planFor, emptyFor);
   for (const name of rewritten) if (rendered.omitted.has(name)) rewritten.delete(name);
   return { text: rendered.configText, credentialsText: rendered.credentialsText, rewritten: [...rewritten], omitted: rendered.omitted };
 }

@@ -14,6 +14,8 @@ export interface ProfilePlan {
   credentialProcess?: string;
   /** Why the profile cannot be written at all (its name cannot stand on a command line). */
   problem?: string;
+  /** Keys the user wrote with an empty value (see empty-keys.ts). */
+  empty?: ReadonlySet<string>;
 }
 
 export interface RenderedOverlay {
@@ -38,9 +40,10 @@ function body(values: ProfileSection, plan: ProfilePlan): string[] | string {
     else subSections.set(top, [...(subSections.get(top) ?? []), [key.slice(dot + 1), value]]);
   }
   if (plan.credentialProcess !== undefined) plain.unshift(['credential_process', plan.credentialProcess]);
+  const empty = [...(plan.empty ?? [])].filter((key) => !plan.drop.has(key) && values[key] === undefined && !subSections.has(key) && keyProblem(key) === null && !key.includes('.'));
   // botocore lowercases keys and rejects a file that repeats one (a key and a sub-section of that name too).
   const seen = new Set<string>();
-  for (const key of [...plain.map(([k]) => k), ...subSections.keys()]) {
+  for (const key of [...plain.map(([k]) => k), ...empty, ...subSections.keys()]) {
     if (seen.has(key.toLowerCase())) return `the key '${key}' is repeated (botocore reads keys without case)`;
     seen.add(key.toLowerCase());
   }
@@ -54,6 +57,7 @@ function body(values: ProfileSection, plan: ProfilePlan): string[] | string {
   // Plain keys first: a sub-section's indented lines must follow its own `name =` line and nothing else.
   return [
     ...plain.map(([key, value]) => keyValueLine(key, value)),
+    ...empty.map((key) => `${key} =`),
     ...[...subSections].flatMap(([top, children]) => [`${top} =`, ...children.map(([key, value]) => keyValueLine(key, value, '  '))]),
   ];
 }
@@ -62,14 +66,15 @@ function section(header: string, lines: string[]): string {
   return `${header}\n${lines.map((line) => `${line}\n`).join('')}\n`;
 }
 
-export function renderSections(files: AwsFiles, planFor: (name: string) => ProfilePlan): RenderedOverlay {
+/** `emptyFor(section)`: the empty keys of a profile (by name) or of `sso-session.x` / `services.x`. */
+export function renderSections(files: AwsFiles, planFor: (name: string) => ProfilePlan, emptyFor: (section: string) => ReadonlySet<string> | undefined = () => undefined): RenderedOverlay {
   const omitted = new Map<string, string>();
   const config: string[] = ['# tfmfa config overlay: generated from your AWS files, regenerated when they change; do not edit\n\n'];
   const credentials: string[] = [];
   for (const [name, values] of files.profiles) {
     const inConfig = files.configProfileNames.has(name);
     const nameProblem = inConfig ? configNameProblem(name) : credentialsNameProblem(name);
-    const plan = planFor(name);
+    const plan = { ...planFor(name), empty: emptyFor(name) };
     const lines = nameProblem ?? plan.problem ?? body(values, plan);
     if (typeof lines === 'string') {
       omitted.set(name, lines);
@@ -79,10 +84,9 @@ export function renderSections(files: AwsFiles, planFor: (name: string) => Profi
     else credentials.push(section(`[${name}]`, lines));
   }
   // sso-session and services sections, as read (a profile that is not rewritten may need them).
-  const keepAll: ProfilePlan = { drop: new Set() };
   for (const [type, sections] of [['sso-session', files.ssoSessions], ['services', files.services]] as const) {
     for (const [name, values] of sections) {
-      const lines = configNameProblem(name) ?? body(values, keepAll);
+      const lines = configNameProblem(name) ?? body(values, { drop: new Set(), empty: emptyFor(`${type}.${name}`) });
       if (typeof lines === 'string') omitted.set(`${type} ${name}`, lines);
       else config.push(section(`[${type} ${name}]`, lines));
     }
