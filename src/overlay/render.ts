@@ -1,3 +1,4 @@
+import { SECRET_KEYS } from '../config/kinds/static-keys.ts';
 import type { AwsFiles, ProfileSection } from '../config/types.ts';
 import { configNameProblem, credentialsNameProblem, keyProblem, keyValueLine, valueProblem } from './ini-safety.ts';
 
@@ -8,7 +9,7 @@ import { configNameProblem, credentialsNameProblem, keyProblem, keyValueLine, va
  * reported in `omitted` with the reason) rather than written in a way some SDK would misread.
  */
 export interface ProfilePlan {
-  /** Keys left out (matched on the key and on its sub-section's name). */
+  /** Keys left out (matched on every dot-separated part of a key: the sub-section's name and the sub-key). */
   drop: ReadonlySet<string>;
   /** The credential_process line's value, for a profile handed to tfmfa. */
   credentialProcess?: string;
@@ -33,7 +34,8 @@ function body(values: ProfileSection, plan: ProfilePlan): string[] | string {
     if (value === undefined) continue;
     const dot = key.indexOf('.');
     const top = dot < 0 ? key : key.slice(0, dot);
-    if (plan.drop.has(key) || plan.drop.has(top)) continue;
+    // Dropped by its name or by any part of it (`s3.aws_secret_access_key` is still key material).
+    if (key.split('.').some((part) => plan.drop.has(part))) continue;
     const problem = keyProblem(key) ?? valueProblem(key, value);
     if (problem) return problem;
     if (dot < 0) plain.push([key, value]);
@@ -83,10 +85,11 @@ export function renderSections(files: AwsFiles, planFor: (name: string) => Profi
     if (inConfig) config.push(section(name === 'default' ? '[default]' : `[profile ${name}]`, lines));
     else credentials.push(section(`[${name}]`, lines));
   }
-  // sso-session and services sections, as read (a profile that is not rewritten may need them).
+  // sso-session and services sections, as read (a profile that is not rewritten may need them), key material aside.
+  const keyMaterial = new Set<string>(SECRET_KEYS);
   for (const [type, sections] of [['sso-session', files.ssoSessions], ['services', files.services]] as const) {
     for (const [name, values] of sections) {
-      const lines = configNameProblem(name) ?? body(values, { drop: new Set(), empty: emptyFor(`${type}.${name}`) });
+      const lines = configNameProblem(name) ?? body(values, { drop: keyMaterial, empty: emptyFor(`${type}.${name}`) });
       if (typeof lines === 'string') omitted.set(`${type} ${name}`, lines);
       else config.push(section(`[${type} ${name}]`, lines));
     }
