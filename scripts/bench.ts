@@ -15,7 +15,8 @@
  * Each measurement is a function returning a pair of commands; runs are interleaved (A B, B A, ...) and
  * timed from spawn to exit; the median of TFMFA_BENCH_RUNS (default 40) runs each is reported. Results go
  * to the terminal as a table and to bench-results.json (TFMFA_BENCH_ONLY=P1,P2 runs only those). P3 and P4
- * (credential_process use, scripts/bench-credentials.ts) run after them. To add a side-by-side measurement,
+ * (credential_process use, scripts/bench-credentials.ts) run after them, then S1 and S2 (overlay regeneration and
+ * `tfmfa list` over 50,000 profiles, scripts/bench-scale.ts). To add a side-by-side measurement,
  * write another function like p1() and list it in MEASUREMENTS.
  */
 import { spawnSync } from 'node:child_process';
@@ -25,6 +26,7 @@ import { delimiter, join } from 'node:path';
 import { renderLauncher } from '../src/shim/launcher/render.ts';
 import { CLI, createSandbox, NODE_DIR, ROOT, SERIAL, type Sandbox } from '../test/support/sandbox.ts';
 import { benchCredentialProcess, benchParallel } from './bench-credentials.ts';
+import { benchScale } from './bench-scale.ts';
 
 interface Command {
   label: string;
@@ -261,8 +263,13 @@ async function main(): Promise<void> {
       process.stdout.write(`P4  ${p4.parallel} parallel credential-process, 3 roles, cold cache: ${p4.prompts} prompt, ${p4.getSessionToken} GetSessionToken, ${p4.assumeRole} AssumeRole; ` +
         `wall ${p4.wallMs.toFixed(0)} ms = ${p4.ratio.toFixed(1)}× one warm call (${p4.singleWarmMs.toFixed(0)} ms)\n`);
     }
+    const scale = !ONLY || ONLY.includes('S1') || ONLY.includes('S2') ? await benchScale() : null;
+    if (scale) {
+      process.stdout.write(`S1  overlay regeneration, ${scale.profiles} profiles: ${scale.overlayMs.toFixed(0)} ms (target < ${scale.overlayTargetMs} ms)\n` +
+        `S2  tfmfa list, ${scale.profiles} profiles: ${scale.listMs.toFixed(0)} ms (target < ${scale.listTargetMs} ms) ${scale.met ? 'ok' : 'MISSED'}\n`);
+    }
     const file = join(ROOT, 'bench-results.json');
-    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped, p3, p4 }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped, p3, p4, scale }, null, 2)}\n`);
     process.stdout.write(`\nwritten to ${file}\n`);
   } finally {
     await context.box.cleanup();

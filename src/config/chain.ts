@@ -10,9 +10,13 @@ import type { AwsFiles, Chain } from './types.ts';
  * role session name.
  */
 
+let loginName: string | undefined;
+
+/** The login name (looked up once per process: `list` resolves every profile), or $USER / $LOGNAME. */
 export function currentUser(env: NodeJS.ProcessEnv): string {
   try {
-    return userInfo().username;
+    loginName ??= userInfo().username;
+    return loginName;
   } catch {
     return env.USER || env.LOGNAME || 'user';
   }

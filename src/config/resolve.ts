@@ -113,6 +113,20 @@ function missingProfile(files: AwsFiles, name: string, target: string, visited: 
   return new UserError(`profile '${name}' (source_profile of '${visited[visited.length - 1]}') not found${hint}`, 2);
 }
 
+/**
+ * Runs `work` (which resolves many profiles and keeps only the messages of their errors) without capturing a
+ * stack trace for each error: over tens of thousands of broken profiles the traces cost more than the rest.
+ */
+export function withoutStackTraces<T>(work: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return work();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** True when tfmfa has work to do for this chain: a role to assume or an MFA session to open. */
 export function chainNeedsSession(chain: Chain): boolean {
   return chain.roles.length > 0 || chain.mfaSerial !== undefined;

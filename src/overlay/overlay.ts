@@ -3,7 +3,7 @@ import { readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync }
 import { fileIdentity, type FileIdentity } from '../config/file-identity.ts';
 import { ALL_CREDENTIAL_KEYS } from '../config/kinds/index.ts';
 import { SECRET_KEYS } from '../config/kinds/static-keys.ts';
-import { chainNeedsSession, resolveChain } from '../config/resolve.ts';
+import { chainNeedsSession, resolveChain, withoutStackTraces } from '../config/resolve.ts';
 import type { AwsFiles } from '../config/types.ts';
 import { debug, warnOnce } from '../debug.ts';
 import { UserError } from '../errors.ts';
@@ -89,14 +89,17 @@ function readText(path: string): string {
 /** Which profiles the overlay hands to tfmfa credential-process. */
 function profilesToRewrite(context: OverlayContext): Set<string> {
   const rewritten = new Set<string>();
-  for (const name of context.files.profiles.keys()) {
-    try {
-      const chain = resolveChain(context.files, name, { user: context.user, nowMs: Date.now(), hints: false });
-      if (chainNeedsSession(chain) || chain.source.kind === 'static-keys') rewritten.add(name);
-    } catch {
-      // a profile tfmfa cannot resolve keeps its settings (its key material aside)
+  const nowMs = Date.now();
+  withoutStackTraces(() => {
+    for (const name of context.files.profiles.keys()) {
+      try {
+        const chain = resolveChain(context.files, name, { user: context.user, nowMs, hints: false });
+        if (chainNeedsSession(chain) || chain.source.kind === 'static-keys') rewritten.add(name);
+      } catch {
+        // a profile tfmfa cannot resolve keeps its settings (its key material aside)
+      }
     }
-  }
+  });
   return rewritten;
 }
 
@@ -114,9 +117,10 @@ export function renderOverlayConfig(context: OverlayContext, commandFiles?: Comm
   };
   const configEmpty = configEmptyKeys(readText(context.files.configPath));
   const credentialsEmpty = emptyKeys(readText(context.files.credentialsPath));
-  const emptyFor = (section: string): Set<string> => {
-    const isProfile = context.files.profiles.has(section);
-    return new Set([...(configEmpty.get(section) ?? []), ...((isProfile && credentialsEmpty.get(section)) || [])]);
+  const emptyFor = (section: string): Set<string> | undefined => {
+    const inConfig = configEmpty.get(section);
+    const inCredentials = context.files.profiles.has(section) ? credentialsEmpty.get(section) : undefined;
+    return inConfig && inCredentials ? new Set([...inConfig, ...inCredentials]) : (inConfig ?? inCredentials);
   };
   const rendered = renderSections(context.files, planFor, emptyFor);
   for (const name of rewritten) if (rendered.omitted.has(name)) rewritten.delete(name);

@@ -26,6 +26,17 @@ export interface RenderedOverlay {
   omitted: Map<string, string>;
 }
 
+/** keyProblem, remembered: the same few key names recur in every profile. */
+const keyVerdicts = new Map<string, string | null>();
+function checkedKey(key: string): string | null {
+  let verdict = keyVerdicts.get(key);
+  if (verdict === undefined) {
+    verdict = keyProblem(key);
+    if (keyVerdicts.size < 10_000) keyVerdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
 /** The lines of a section's body, or what makes it impossible to write. */
 function body(values: ProfileSection, plan: ProfilePlan): string[] | string {
   const plain: Array<[string, string]> = [];
@@ -33,16 +44,21 @@ function body(values: ProfileSection, plan: ProfilePlan): string[] | string {
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) continue;
     const dot = key.indexOf('.');
-    const top = dot < 0 ? key : key.slice(0, dot);
     // Dropped by its name or by any part of it (`s3.aws_secret_access_key` is still key material).
-    if (key.split('.').some((part) => plan.drop.has(part))) continue;
-    const problem = keyProblem(key) ?? valueProblem(key, value);
+    if (dot < 0 ? plan.drop.has(key) : key.split('.').some((part) => plan.drop.has(part))) continue;
+    const problem = checkedKey(key) ?? valueProblem(key, value);
     if (problem) return problem;
-    if (dot < 0) plain.push([key, value]);
-    else subSections.set(top, [...(subSections.get(top) ?? []), [key.slice(dot + 1), value]]);
+    if (dot < 0) {
+      plain.push([key, value]);
+      continue;
+    }
+    const top = key.slice(0, dot);
+    const children = subSections.get(top);
+    if (children) children.push([key.slice(dot + 1), value]);
+    else subSections.set(top, [[key.slice(dot + 1), value]]);
   }
   if (plan.credentialProcess !== undefined) plain.unshift(['credential_process', plan.credentialProcess]);
-  const empty = [...(plan.empty ?? [])].filter((key) => !plan.drop.has(key) && values[key] === undefined && !subSections.has(key) && keyProblem(key) === null && !key.includes('.'));
+  const empty = plan.empty?.size ? [...plan.empty].filter((key) => !plan.drop.has(key) && values[key] === undefined && !subSections.has(key) && checkedKey(key) === null && !key.includes('.')) : [];
   // botocore lowercases keys and rejects a file that repeats one (a key and a sub-section of that name too).
   const seen = new Set<string>();
   for (const key of [...plain.map(([k]) => k), ...empty, ...subSections.keys()]) {

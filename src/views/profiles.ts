@@ -1,6 +1,6 @@
 import { chainOf } from '../config/chain.ts';
 import { kindOfStep, listKindOf } from '../config/kinds/index.ts';
-import { ProfileNotFoundError } from '../config/resolve.ts';
+import { ProfileNotFoundError, withoutStackTraces } from '../config/resolve.ts';
 import { missingProfileHint } from '../config/suggest.ts';
 import type { AwsFiles, ProfileSection, SourceStep } from '../config/types.ts';
 import { UserError } from '../errors.ts';
@@ -59,7 +59,7 @@ export function describeProfile(files: AwsFiles, name: string, env: NodeJS.Proce
 
 /** Every profile of the user's files, sorted by name (errors without "did you mean": the list shows every name). */
 export function describeProfiles(files: AwsFiles, env: NodeJS.ProcessEnv): ProfileInfo[] {
-  return [...files.profiles.keys()].sort(compareNames).map((name) => describeProfile(files, name, env, false));
+  return withoutStackTraces(() => [...files.profiles.keys()].sort(compareNames).map((name) => describeProfile(files, name, env, false)));
 }
 
 export function compareNames(a: string, b: string): number {
