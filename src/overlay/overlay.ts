@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileIdentity, type FileIdentity } from '../config/file-identity.ts';
 import { ALL_CREDENTIAL_KEYS } from '../config/kinds/index.ts';
 import { SECRET_KEYS } from '../config/kinds/static-keys.ts';
@@ -57,9 +59,14 @@ export interface RenderedOverlay {
   omitted: Map<string, string>;
 }
 
+/** A path as the SDK's loader opens it: `~/` is the home directory (HOME, as the SDK finds it), not a folder named ~. */
+function asTheSdkOpensIt(path: string): string {
+  return path.startsWith('~/') ? join(process.env.HOME || homedir(), path.slice(2)) : path;
+}
+
 /** The identities of the user's two files, as the overlay is bound to them. */
 function sources(files: AwsFiles): { config: FileIdentity; credentials: FileIdentity } {
-  return { config: fileIdentity(files.configPath), credentials: fileIdentity(files.credentialsPath) };
+  return { config: fileIdentity(asTheSdkOpensIt(files.configPath)), credentials: fileIdentity(asTheSdkOpensIt(files.credentialsPath)) };
 }
 
 /** The paths the credential_process command names for the user's two files (absolute). */
@@ -115,8 +122,8 @@ export function renderOverlayConfig(context: OverlayContext, commandFiles?: Comm
     if (nameProblem) return { drop: SHADOWING_KEYS, problem: `its name contains ${nameProblem}` };
     return { drop: SHADOWING_KEYS, credentialProcess: `${prefix} -- ${commandWord(name)}` };
   };
-  const configEmpty = configEmptyKeys(readText(context.files.configPath));
-  const credentialsEmpty = emptyKeys(readText(context.files.credentialsPath));
+  const configEmpty = configEmptyKeys(readText(asTheSdkOpensIt(context.files.configPath)));
+  const credentialsEmpty = emptyKeys(readText(asTheSdkOpensIt(context.files.credentialsPath)));
   const emptyFor = (section: string): Set<string> | undefined => {
     const inConfig = configEmpty.get(section);
     const inCredentials = context.files.profiles.has(section) ? credentialsEmpty.get(section) : undefined;

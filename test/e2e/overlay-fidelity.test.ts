@@ -2,7 +2,7 @@
 // binding of an overlay to its files' identity, clear while a command runs, and the refusals.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -174,6 +174,27 @@ describe('an overlay is bound to the identity of its files', () => {
       assert.equal(second.configPath, first.configPath, 'same files, same directory');
       assert.match(readFileSync(second.configPath, 'utf8'), /\[profile b\]/, 'regenerated for the new file');
     } finally {
+      fixture.cleanup();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an overlay names files as the SDK opens them', () => {
+  test('AWS_CONFIG_FILE=~/…: the command names $HOME/…, absolute', async () => {
+    const fixture = writeAwsFiles(`[profile admin]\nrole_arn = ${ROLE}\nsource_profile = base\nmfa_serial = ${DEVICE}\n`, BASE_KEYS);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'tfmfa-overlay-cache-'));
+    const home = process.env.HOME;
+    process.env.HOME = fixture.dir;
+    try {
+      const files = await loadAwsFiles({ configPath: '~/.aws/config', credentialsPath: '~/.aws/credentials' });
+      assert.ok(files.profiles.has('admin'), 'the SDK read ~/ as HOME');
+      const made = ensureOverlay({ cacheDir, files, node: NODE, entryPoint: ENTRY, user: 'u' });
+      const argv = shWords((await loadAwsFiles(made)).profiles.get('admin')?.credential_process ?? '');
+      assert.equal(argv[argv.indexOf('--config-file') + 1], realpathSync(fixture.configPath));
+      assert.equal(argv[argv.indexOf('--credentials-file') + 1], realpathSync(fixture.credentialsPath));
+    } finally {
+      process.env.HOME = home;
       fixture.cleanup();
       rmSync(cacheDir, { recursive: true, force: true });
     }
