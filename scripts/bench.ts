@@ -18,8 +18,9 @@
  * Each measurement is a function returning a pair of commands; runs are interleaved (A B, B A, ...) and
  * timed from spawn to exit; the median of TFMFA_BENCH_RUNS (default 40) runs each is reported. Results go
  * to the terminal as a table and to bench-results.json (TFMFA_BENCH_ONLY=P1,P2 runs only those). P3 and P4
- * (credential_process use, scripts/bench-credentials.ts) and P5 (the key store's share of a cold session start,
- * scripts/bench-keystore.ts) run after them. To add a side-by-side measurement,
+ * (credential_process use, scripts/bench-credentials.ts), P5 (the key store's share of a cold session start,
+ * scripts/bench-keystore.ts), then S1 and S2 (overlay regeneration and `tfmfa list` over 50,000 profiles,
+ * scripts/bench-scale.ts) run after them. To add a side-by-side measurement,
  * write another function like p1() and list it in MEASUREMENTS.
  */
 import { spawnSync } from 'node:child_process';
@@ -31,6 +32,7 @@ import { CLI, createSandbox, NODE_DIR, ROOT, SERIAL, type Sandbox } from '../tes
 import { benchCredentialProcess, benchParallel } from './bench-credentials.ts';
 import { benchKeystore } from './bench-keystore.ts';
 import { waitingParentRss } from './bench-server.ts';
+import { benchScale } from './bench-scale.ts';
 
 interface Command {
   label: string;
@@ -307,8 +309,14 @@ async function main(): Promise<void> {
       const keyring = p5.keyringReadMs === null ? `keyring skipped (${p5.keyringSkipped})` : `keyring ${p5.keyringReadMs.toFixed(1)} ms of ${p5.coldKeyringMs?.toFixed(0)} ms`;
       process.stdout.write(`P5  key store read in a cold session start: file ${p5.fileReadMs.toFixed(0)} ms of ${p5.coldFileMs.toFixed(0)} ms, ${keyring} (cached runs never read it)\n`);
     }
+    const scale = !ONLY || ONLY.includes('S1') || ONLY.includes('S2') ? await benchScale() : null;
+    if (scale) {
+      const cpu = (ms: number | null) => (ms === null ? '' : `, CPU ${ms.toFixed(0)} ms`);
+      process.stdout.write(`S1  overlay regeneration, ${scale.profiles} profiles: ${scale.overlayMs.toFixed(0)} ms${cpu(scale.overlayCpuMs)} (target < ${scale.overlayTargetMs} ms)\n` +
+        `S2  tfmfa list, ${scale.profiles} profiles: ${scale.listMs.toFixed(0)} ms${cpu(scale.listCpuMs)} (target < ${scale.listTargetMs} ms) ${scale.met ? 'ok' : 'MISSED'}\n`);
+    }
     const file = join(ROOT, 'bench-results.json');
-    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped, p3, p4, p5, p6: p6Summary }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped, p3, p4, p5, p6: p6Summary, scale }, null, 2)}\n`);
     process.stdout.write(`\nwritten to ${file}\n`);
   } finally {
     await context.box.cleanup();

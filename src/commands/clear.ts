@@ -13,7 +13,8 @@ export const summary = 'remove cached sessions: all, or those of a profile\'s ch
 
 export const help = `Usage: tfmfa clear [PROFILE...]
 
-Without a profile: removes every cached session, every ticket and the config overlay.
+Without a profile: removes every cached session, every ticket and the config overlays whose AWS files are gone
+(an overlay holds no secret, and a command running in a session may still read it).
 With profiles: removes the cached sessions each profile's chain uses (its roles and the MFA session they
 come from) and the tickets that depend on them. The MFA session of a device is shared by every role
 on that device: clearing one of them means the next new role on the device asks for a code again.
@@ -46,7 +47,8 @@ function clearAll(cacheDir: string): number {
   const lines = result.sessions.map((label) => `removed ${label}`);
   if (result.otherSessionFiles) lines.push(`removed ${result.otherSessionFiles} unreadable cache file(s)`);
   if (result.tickets.length) lines.push(`removed the tickets of ${result.tickets.map((p) => `'${p}'`).join(', ')}`);
-  if (result.overlays) lines.push('removed the config overlay');
+  if (result.overlays) lines.push(`removed ${result.overlays} config overlay(s) whose AWS files are gone`);
+  if (result.keptOverlays) lines.push(`kept ${result.keptOverlays} config overlay(s): commands running in a session may read them (they hold no secret)`);
   if (lines.length === 0) lines.push(`nothing cached in ${cacheDir}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

@@ -10,9 +10,13 @@ import type { AwsFiles, Chain } from './types.ts';
  * role session name.
  */
 
+let loginName: string | undefined;
+
+/** The login name (looked up once per process: `list` resolves every profile), or $USER / $LOGNAME. */
 export function currentUser(env: NodeJS.ProcessEnv): string {
   try {
-    return userInfo().username;
+    loginName ??= userInfo().username;
+    return loginName;
   } catch {
     return env.USER || env.LOGNAME || 'user';
   }
@@ -31,9 +35,9 @@ export function loadUserFiles(env: NodeJS.ProcessEnv): Promise<AwsFiles> {
   return loadAwsFiles(awsFilePaths(env));
 }
 
-/** Resolves a profile's chain in files already read. */
-export function chainOf(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv): Chain {
-  return resolveChain(files, profile, { user: currentUser(env), nowMs: Date.now() });
+/** Resolves a profile's chain in files already read (`hints`: see ResolveOptions). */
+export function chainOf(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv, hints = true): Chain {
+  return resolveChain(files, profile, { user: currentUser(env), nowMs: Date.now(), hints });
 }
 
 /** Resolves a profile's chain in files already read (at `loadedAtMs`), keeping where they came from. */

@@ -8,6 +8,8 @@ export interface ResolveOptions {
   /** Used in the default role session name. */
   user: string;
   nowMs: number;
+  /** false: a missing profile's error has no "did you mean" (costly over many profiles; for callers that list). */
+  hints?: boolean;
 }
 
 /** A profile that exists but has no credentials of its own (for example only `region`). */
@@ -22,14 +24,16 @@ export class ProfileNotFoundError extends UserError {}
  */
 export function resolveChain(files: AwsFiles, target: string, options: ResolveOptions): Chain {
   const visited: string[] = [];
+  const seen = new Set<string>();
   const roleProfiles: Array<{ name: string; section: ProfileSection }> = [];
   let name = target;
   let source: SourceStep;
   for (;;) {
     const section = files.profiles.get(name);
-    if (!section) throw missingProfile(files, name, target, visited);
-    if (visited.includes(name)) throw new UserError(`source_profile cycle: ${[...visited, name].join(' → ')}: make one of these profiles use long-term keys or credential_source`, 2);
+    if (!section) throw missingProfile(files, name, target, visited, options.hints ?? true);
+    if (seen.has(name)) throw new UserError(`source_profile cycle: ${[...visited, name].join(' → ')}: make one of these profiles use long-term keys or credential_source`, 2);
     visited.push(name);
+    seen.add(name);
     if (role.detect(section)) {
       roleProfiles.unshift({ name, section });
       const next = section.source_profile?.trim();
@@ -108,10 +112,24 @@ function nearest(files: AwsFiles, targetToSource: string[], key: string): string
   return undefined;
 }
 
-function missingProfile(files: AwsFiles, name: string, target: string, visited: string[]): UserError {
-  const hint = missingProfileHint(files, name);
-  if (name === target) return new ProfileNotFoundError(`profile '${name}' not found: ${hint}`, 2);
-  return new UserError(`profile '${name}' (source_profile of '${visited[visited.length - 1]}') not found: ${hint}`, 2);
+function missingProfile(files: AwsFiles, name: string, target: string, visited: string[], hints: boolean): UserError {
+  const hint = hints ? `: ${missingProfileHint(files, name)}` : '';
+  if (name === target) return new ProfileNotFoundError(`profile '${name}' not found${hint}`, 2);
+  return new UserError(`profile '${name}' (source_profile of '${visited[visited.length - 1]}') not found${hint}`, 2);
+}
+
+/**
+ * Runs `work` (which resolves many profiles and keeps only the messages of their errors) without capturing a
+ * stack trace for each error: over tens of thousands of broken profiles the traces cost more than the rest.
+ */
+export function withoutStackTraces<T>(work: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return work();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** True when tfmfa has work to do for this chain: a role to assume or an MFA session to open. */

@@ -27,7 +27,7 @@ export async function sessionEnvironment(request: SessionRequest & { overlay?: b
   const session = await profileSession({ ...request, minTtlFloor: Math.max(request.minTtlFloor ?? 0, STATIC_KEYS_FLOOR_SECONDS) }, loaded);
   const overlay = (request.overlay ?? true) && overlayEnabled(env);
   let changes = sessionChanges(session.credentials, request.profile);
-  const written = overlay ? overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: entryPoint(), user: currentUser(env) }) : null;
+  const written = overlay ? overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: entryPoint(), user: currentUser(env), profile: request.profile }) : null;
   if (written) {
     debug(`overlay rewrites ${written.rewritten.length} profile(s) to credential_process: ${written.rewritten.join(', ')}`);
     changes = mergeChanges(changes, overlayChanges(written, session.files));

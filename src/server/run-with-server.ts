@@ -54,7 +54,7 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
   try {
     let changes = serverChanges(server.url, token, profile);
     if ((options.overlay ?? true) && overlayEnabled(env)) {
-      const overlay = overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: entryPoint(), user: currentUser(env) });
+      const overlay = overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: entryPoint(), user: currentUser(env), profile });
       if (overlay) changes = mergeChanges(changes, overlayChanges(overlay, session.files));
     }
     const child = startChild(options.file, options.argv, applyChanges(env, childChanges(env, changes, session.chain.region, options.extra)));

@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeFile } from './atomic-write.ts';
 import { checkPrivate } from './private-path.ts';
@@ -45,12 +45,31 @@ export interface ClearedAll {
   otherSessionFiles: number;
   /** Profiles whose ticket was removed. */
   tickets: string[];
+  /** Overlay directories removed (their source files are gone). */
   overlays: number;
+  /** Overlay directories kept: a command running in a session may be reading them (they hold no secret). */
+  keptOverlays: number;
 }
 
-/** Removes every session entry, every ticket and the config overlay. */
+/**
+ * Whether an overlay may be in use. Without a daemon tfmfa cannot know which children still run, so an overlay
+ * counts as in use while a file it was made from still exists (a child started from it may look a profile up at
+ * any time; it holds no secret, and it is regenerated when those files change). An overlay whose sources are
+ * gone, or whose stamp is unreadable or of an older format, is removed.
+ */
+function overlayInUse(dir: string): boolean {
+  try {
+    const { stamp } = JSON.parse(readFileSync(join(dir, 'source.json'), 'utf8')) as { stamp: string };
+    const { config, credentials } = JSON.parse(stamp) as { config?: { path?: unknown }; credentials?: { path?: unknown } };
+    return [config?.path, credentials?.path].some((path) => typeof path === 'string' && existsSync(path));
+  } catch {
+    return false;
+  }
+}
+
+/** Removes every session entry, every ticket and the config overlays no running command can be using. */
 export function clearEverything(cacheDir: string): ClearedAll {
-  const result: ClearedAll = { sessions: [], otherSessionFiles: 0, tickets: [], overlays: 0 };
+  const result: ClearedAll = { sessions: [], otherSessionFiles: 0, tickets: [], overlays: 0, keptOverlays: 0 };
   if (!ownCacheDir(cacheDir)) return result;
   const cache = new SessionCache(cacheDir);
   const labels = new Map(cache.list().map((entry) => [cacheFileName(entry.key), entry.label]));
@@ -71,6 +90,10 @@ export function clearEverything(cacheDir: string): ClearedAll {
   for (const id of namesIn(overlays)) {
     const dir = join(overlays, id);
     if (!FILE_NAMES.overlayDir.test(id) || !isRealDirectory(dir)) continue;
+    if (overlayInUse(dir)) {
+      result.keptOverlays++;
+      continue;
+    }
     for (const name of namesIn(dir)) if (FILE_NAMES.overlayFile.test(name)) removeFile(join(dir, name));
     if (removeDir(dir)) result.overlays++;
   }

@@ -3,7 +3,8 @@
  *
  *   <cache>/sessions/<sha256(key)>.json     MFA sessions and role credentials
  *   <cache>/tickets/<profile>.ticket        what a shim needs to launch without Node (+ .deadline stamp)
- *   <cache>/overlay/<id>/config|credentials|source.json     the config overlay
+ *   <cache>/overlay/<id>/config|credentials|source.json     the config overlay (+ source-config|source-credentials
+ *                                           links to the user's files when their paths cannot stand in an INI line)
  *   <cache>/locks/salt                      the per-user salt of the lock names
  *
  * Also the names of the files tfmfa writes there (with the temp names of atomic writes), so that `clear`
@@ -31,9 +32,16 @@ export function overlayRoot(cacheDir: string): string {
 }
 
 /** One overlay directory per pair of user files (`id` is a hash of their identity). */
-export function overlayPaths(cacheDir: string, id: string): { dir: string; configPath: string; credentialsPath: string; stampPath: string } {
+export function overlayPaths(cacheDir: string, id: string): { dir: string; configPath: string; credentialsPath: string; stampPath: string; configLink: string; credentialsLink: string } {
   const dir = join(overlayRoot(cacheDir), id);
-  return { dir, configPath: join(dir, 'config'), credentialsPath: join(dir, 'credentials'), stampPath: join(dir, 'source.json') };
+  return {
+    dir,
+    configPath: join(dir, 'config'),
+    credentialsPath: join(dir, 'credentials'),
+    stampPath: join(dir, 'source.json'),
+    configLink: join(dir, 'source-config'),
+    credentialsLink: join(dir, 'source-credentials'),
+  };
 }
 
 export function locksDir(cacheDir: string): string {
@@ -53,5 +61,5 @@ export const FILE_NAMES = {
   /** Group 1 is the profile; group 3 is set for a temp file. */
   ticket: new RegExp(String.raw`^(.+)\.(ticket|deadline)${TEMP}$`),
   overlayDir: /^[0-9a-f]{16}$/,
-  overlayFile: new RegExp(String.raw`^(config|credentials|source\.json)${TEMP}$`),
+  overlayFile: new RegExp(String.raw`^(config|credentials|source\.json|source-config|source-credentials)${TEMP}$`),
 } as const;

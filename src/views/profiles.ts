@@ -1,6 +1,6 @@
 import { chainOf } from '../config/chain.ts';
 import { kindOfStep, listKindOf } from '../config/kinds/index.ts';
-import { ProfileNotFoundError } from '../config/resolve.ts';
+import { ProfileNotFoundError, withoutStackTraces } from '../config/resolve.ts';
 import { missingProfileHint } from '../config/suggest.ts';
 import type { AwsFiles, ProfileSection, SourceStep } from '../config/types.ts';
 import { UserError } from '../errors.ts';
@@ -35,7 +35,7 @@ export function sourceKind(source: SourceStep): ProfileKind {
   return kindOfStep(source).listName as ProfileKind;
 }
 
-export function describeProfile(files: AwsFiles, name: string, env: NodeJS.ProcessEnv): ProfileInfo {
+export function describeProfile(files: AwsFiles, name: string, env: NodeJS.ProcessEnv, hints = true): ProfileInfo {
   const section = files.profiles.get(name) ?? {};
   const info: ProfileInfo = {
     name,
@@ -49,7 +49,7 @@ export function describeProfile(files: AwsFiles, name: string, env: NodeJS.Proce
     error: null,
   };
   try {
-    const chain = chainOf(files, name, env);
+    const chain = chainOf(files, name, env, hints);
     info.chain = chain.profiles;
     info.source = { profile: chain.source.profile, kind: sourceKind(chain.source) };
     info.mfaSerial = chain.mfaSerial ?? null;
@@ -61,9 +61,9 @@ export function describeProfile(files: AwsFiles, name: string, env: NodeJS.Proce
   return info;
 }
 
-/** Every profile of the user's files, sorted by name. */
+/** Every profile of the user's files, sorted by name (errors without "did you mean": the list shows every name). */
 export function describeProfiles(files: AwsFiles, env: NodeJS.ProcessEnv): ProfileInfo[] {
-  return [...files.profiles.keys()].sort(compareNames).map((name) => describeProfile(files, name, env));
+  return withoutStackTraces(() => [...files.profiles.keys()].sort(compareNames).map((name) => describeProfile(files, name, env, false)));
 }
 
 export function compareNames(a: string, b: string): number {

@@ -248,7 +248,7 @@ describe('tfmfa clear', () => {
     assert.equal(result.stdout.split('\n').filter((line) => line.startsWith('removed MFA session')).length, 1);
   });
 
-  test('no profile: every session, every ticket and the overlay; the AWS files and the locks stay', async () => {
+  test('no profile: every session and every ticket; the overlay in use, the AWS files and the locks stay', async () => {
     await warmAll();
     const before = userFiles();
     const secrets = secretsIn(box);
@@ -258,10 +258,10 @@ describe('tfmfa clear', () => {
     assertNoSecrets(box, result.stdout + result.stderr, secrets);
     assert.equal(result.stdout.split('\n').filter((line) => line.startsWith('removed MFA session') || line.startsWith('removed role')).length, 4);
     assert.match(result.stdout, /^removed the tickets of 'GEHC-056', 'team-b', 'team-c'$/m);
-    assert.match(result.stdout, /^removed the config overlay$/m);
+    assert.match(result.stdout, /^kept 1 config overlay\(s\): commands running in a session may read them \(they hold no secret\)$/m);
     assert.deepEqual(readdirSync(join(box.cacheDir, 'sessions')), []);
     assert.deepEqual(readdirSync(join(box.cacheDir, 'tickets')), []);
-    assert.ok(!existsSync(join(box.cacheDir, 'overlay')));
+    assert.equal(readdirSync(join(box.cacheDir, 'overlay')).length, 1, 'its AWS files exist: a running command may use it');
     assert.deepEqual(userFiles(), before, 'the AWS files are byte-identical');
     assert.ok(readFileSync(join(box.home, '.aws', 'credentials'), 'utf8').includes(box.user.secretAccessKey), 'long-term keys untouched');
 

@@ -246,7 +246,7 @@ describe('config overlay over random configs', () => {
   async function roundTrip(specs: ProfileSpec[], check: (c: RoundTrip) => void): Promise<void> {
     const { config, credentials } = renderFiles(specs);
     await withFiles(config, credentials, async (files, paths) => {
-      const { text, credentialsText } = renderOverlayConfig(context(files), config);
+      const { text, credentialsText } = renderOverlayConfig(context(files));
       await withFiles(text, credentialsText, async (overlay) => {
         const names = [...files.profiles.keys()];
         const words = shellWords(names.map((name) => overlay.profiles.get(name)?.credential_process ?? "''"));
@@ -282,7 +282,7 @@ describe('config overlay over random configs', () => {
       }
       if (argv.length >= 4 && argv[2] === 'credential-process') {
         rewritten++;
-        assert.deepEqual(argv, ['/opt/node dir/bin/node', "/opt/tf'mfa/dist/cli.js", 'credential-process', name, '--config-file', c.paths.configPath, '--credentials-file', c.paths.credentialsPath], c.where(name));
+        assert.deepEqual(argv, ['/opt/node dir/bin/node', "/opt/tf'mfa/dist/cli.js", 'credential-process', '--config-file', c.paths.configPath, '--credentials-file', c.paths.credentialsPath, '--', name], c.where(name));
         assert.deepEqual(withoutKeys(after, ['credential_process']), withoutKeys(original, CREDENTIAL_KEYS), `rewritten: only credential_process plus the non-credential settings: ${c.where(name)}`);
       } else {
         assert.ok(!mustRewrite, `a profile that needs MFA or a role, or has static keys, must be rewritten: ${c.where(name)}`);

@@ -376,7 +376,7 @@ mfa_process = sleep 2; ${box.mfaProcess}
     // The scan can see what it looks for: by-design outputs do hold secrets, and the children's command lines were caught.
     const designed = outputs.filter((o) => o.carriesCredentials && secrets.some((s) => o.text.includes(s.value)));
     assert.ok(designed.length >= 6, `credential outputs seen holding their secrets: ${designed.length}`);
-    assert.ok(outputs.some((o) => o.stream.startsWith('/proc/*/cmdline') && / credential-process GEHC-056 /.test(o.text)), 'the overlay credential_process was seen on the process list');
+    assert.ok(outputs.some((o) => o.stream.startsWith('/proc/*/cmdline') && / credential-process .* -- GEHC-056/.test(o.text)), 'the overlay credential_process was seen on the process list');
     assert.ok(outputs.some((o) => o.stream.startsWith('/proc cmdline of ancestor') && / exec --server sec /.test(o.text)), 'the server parent was seen on the process list');
   });
 });
