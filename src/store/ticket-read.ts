@@ -2,7 +2,7 @@ import { fileStamp, sameStamp } from './file-stamp.ts';
 import { parseTicket, TICKET_PROFILE, type Ticket } from './ticket-format.ts';
 import { ticketPaths, ticketsDir } from './layout.ts';
 import { isPrivate } from './private-path.ts';
-import { renewLauncherTrust } from './ticket-trust.ts';
+import { renewLauncherTrustIfDue } from './ticket-trust.ts';
 
 // The shim's hot path: builtins through process.getBuiltinModule, which skips building the ESM namespace of
 // node:fs (measured at ~6 ms of a ~70 ms start).
@@ -27,7 +27,7 @@ export function readTicket(cacheDir: string, profile: string, expect: { minTtl: 
     for (const file of [ticket.config, ticket.credentials]) {
       if (file && statSync(file.real, { bigint: true }).mtimeNs > written) return null;
     }
-    renewLauncherTrust(cacheDir, profile, ticket.deadline);
+    renewLauncherTrustIfDue(cacheDir, profile, ticket.deadline);
     return ticket;
   } catch {
     return null;

@@ -1,5 +1,7 @@
 import { createFileOnce, writeStampAtomic } from './atomic-write.ts';
 import { clockPath, ticketPaths } from './layout.ts';
+
+const { existsSync, statSync } = process.getBuiltinModule('node:fs');
 import { LAUNCHER_TRUST_SECONDS } from './ticket-format.ts';
 
 /**
@@ -19,4 +21,20 @@ export function renewLauncherTrust(cacheDir: string, profile: string, deadlineSe
     // a full or read-only disk: the launcher hands over to Node, which works uncached
   }
   writeStampAtomic(ticketPaths(cacheDir, profile).deadline, Math.min(deadlineSeconds, nowMs / 1000 + LAUNCHER_TRUST_SECONDS));
+}
+
+/**
+ * After Node read a good ticket: renews the stamp when less than half of LAUNCHER_TRUST_SECONDS is left (or the
+ * clock is missing), so that Node shims do not write on every run. Never fails: a ticket that cannot be
+ * renewed (a read-only disk) is still good for Node.
+ */
+export function renewLauncherTrustIfDue(cacheDir: string, profile: string, deadlineSeconds: number, nowMs = Date.now()): void {
+  try {
+    const stamp = statSync(ticketPaths(cacheDir, profile).deadline, { throwIfNoEntry: false });
+    const left = stamp ? Math.min(deadlineSeconds * 1000, stamp.mtimeMs) - nowMs : 0;
+    if (left >= (LAUNCHER_TRUST_SECONDS * 1000) / 2 && existsSync(clockPath(cacheDir))) return;
+    renewLauncherTrust(cacheDir, profile, deadlineSeconds, nowMs);
+  } catch {
+    // the launcher hands over to Node until a write succeeds
+  }
 }
