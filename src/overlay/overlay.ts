@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fileIdentity, type FileIdentity } from '../config/file-identity.ts';
+import { fileIdentity, type FileIdentity } from '../store/file-stamp.ts';
 import { ALL_CREDENTIAL_KEYS } from '../config/kinds/index.ts';
 import { SECRET_KEYS } from '../config/kinds/static-keys.ts';
 import { chainNeedsSession, resolveChain, withoutStackTraces } from '../config/resolve.ts';

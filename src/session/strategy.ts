@@ -86,7 +86,7 @@ export function planChain(chain: Chain, options: StrategyOptions): Plan {
       plan.clamped.push(`${role.profile}: duration_seconds ${durationSeconds} lowered to ${ROLE_CHAINING_LIMIT} (AWS limits chained roles to 1 hour)`);
       durationSeconds = ROLE_CHAINING_LIMIT;
     }
-    const cacheKey = `role|${role.roleArn}|${role.externalId ?? ''}|${carriesCode ? `mfa:${serial}|` : ''}${previousKey}`;
+    const cacheKey = roleCacheKey(role, durationSeconds, carriesCode ? serial : undefined, previousKey);
     const step: AssumeRoleStep = { kind: 'assume-role', cacheKey, label: `role ${role.roleArn} (${role.profile})`, role };
     if (durationSeconds !== undefined) step.durationSeconds = durationSeconds;
     if (carriesCode) step.mfaSerial = serial;
@@ -94,4 +94,15 @@ export function planChain(chain: Chain, options: StrategyOptions): Plan {
     previousKey = cacheKey;
   });
   return plan;
+}
+
+/**
+ * Every AssumeRole input is in the key (role, external id, session name, duration, the MFA device when the
+ * code goes with it, the source's key), so two profiles that differ in any of them never share a session.
+ * A session name that is not configured is the per-run default (it contains the time): the key says
+ * "default" instead, or no run would ever find the previous one's session.
+ */
+export function roleCacheKey(role: RoleStep, durationSeconds: number | undefined, mfaSerial: string | undefined, previousKey: string): string {
+  const name = role.sessionNameConfigured ? `name=${role.roleSessionName}` : 'name:default';
+  return ['role', role.roleArn, `external=${role.externalId ?? ''}`, name, `duration=${durationSeconds ?? ''}`, ...(mfaSerial ? [`mfa:${mfaSerial}`] : []), previousKey].join('|');
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { removeFile } from './atomic-write.ts';
 import { checkPrivate } from './private-path.ts';
 import { cacheFileName, SessionCache } from './session-cache.ts';
-import { FILE_NAMES, overlayRoot, ticketsDir } from './layout.ts';
+import { clockPath, FILE_NAMES, overlayRoot, ticketsDir } from './layout.ts';
 import { removeTicket } from './ticket-write.ts';
 
 /**
@@ -86,6 +86,7 @@ export function clearEverything(cacheDir: string): ClearedAll {
     if (match && removeFile(join(ticketDir, name)) && !match[3]) tickets.add(match[1] as string);
   }
   result.tickets = [...tickets].sort();
+  removeFile(clockPath(cacheDir)); // the launcher's clock: Node makes it again with the next ticket
   const overlays = overlayRoot(cacheDir);
   for (const id of namesIn(overlays)) {
     const dir = join(overlays, id);

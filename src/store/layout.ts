@@ -63,3 +63,8 @@ export const FILE_NAMES = {
   overlayDir: /^[0-9a-f]{16}$/,
   overlayFile: new RegExp(String.raw`^(config|credentials|source\.json|source-config|source-credentials)${TEMP}$`),
 } as const;
+
+/** The launcher's clock: an empty 0600 file it truncates to learn the time (Node creates it; see ticket-trust.ts). */
+export function clockPath(cacheDir: string): string {
+  return join(ticketsDir(cacheDir), '.clock');
+}

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { debug } from '../debug.ts';
+import { createFileOnce } from './atomic-write.ts';
 import { UserError } from '../errors.ts';
 import { locksDir, saltPath } from './layout.ts';
 import { CacheUnavailableError, ensurePrivateDir } from './private-path.ts';
@@ -65,17 +66,7 @@ function userSalt(cacheDir: string): string {
   try {
     return readFileSync(path, 'utf8').trim();
   } catch {
-    const temp = `${path}.${process.pid}.tmp`;
-    const fd = openSync(temp, 'w', 0o600);
-    writeSync(fd, randomBytes(16).toString('hex'));
-    closeSync(fd);
-    try {
-      linkSync(temp, path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      unlinkSync(temp);
-    }
+    createFileOnce(path, randomBytes(16).toString('hex'));
     return readFileSync(path, 'utf8').trim();
   }
 }

@@ -4,8 +4,9 @@ import { UserError } from '../errors.ts';
 
 /**
  * The private-path rule, the one check behind every reader and writer of the cache (the shell launcher
- * mirrors it with test -O / -L and a mode probe): a path tfmfa uses must be a real directory (or regular
- * file), not a symlink, owned by the current user, and closed to group and others.
+ * checks ownership and symlinks with test -O / -L, and trusts modes only as Node last checked them: see
+ * ticket-trust.ts): a path tfmfa uses must be a real directory (or regular file), not a symlink, owned by the
+ * current user, and closed to group and others.
  *
  * On the shim's hot path: builtins come through process.getBuiltinModule.
  */

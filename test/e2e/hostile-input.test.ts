@@ -51,7 +51,7 @@ function nothingHalfWritten(cacheDir: string): { sessions: number } {
       }
       if (name.endsWith('.ticket')) {
         const text = readFileSync(path, 'utf8');
-        assert.ok(text.startsWith('tfmfa-ticket 1\n') && text.endsWith('\nend\n'), `complete ticket: ${path}`);
+        assert.ok(text.startsWith('tfmfa-ticket 2\n') && text.endsWith('\nend\n'), `complete ticket: ${path}`);
       }
     }
   };

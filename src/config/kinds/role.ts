@@ -16,6 +16,7 @@ export const role = {
       roleArn: checkRoleArn(profile, (section.role_arn ?? '').trim()),
       roleSessionName: section.role_session_name ? checkRoleSessionName(profile, section.role_session_name.trim()) : defaultSessionName,
     };
+    if (section.role_session_name) step.sessionNameConfigured = true;
     if (section.external_id) step.externalId = checkExternalId(profile, section.external_id.trim());
     if (section.duration_seconds) step.durationSeconds = checkDurationSeconds(profile, section.duration_seconds);
     if (mfaSerial) step.mfaSerial = mfaSerial;

@@ -147,24 +147,52 @@ fi
 _tf_min=${@VAR_minTtl@:-@DEFAULT_MIN_TTL@}
 case $_tf_min in *[!0123456789]*) ;; *) while :; do case $_tf_min in 0?*) _tf_min=${_tf_min#0} ;; *) break ;; esac; done ;; esac
 if [ "${@VAR_overlay@-}" = 0 ]; then _tf_ov=0; else _tf_ov=1; fi
-_tf_t=$_tf_cache/tickets/$_tf_profile.ticket
-# Ours and no symlink (cache dir, tickets dir, ticket); the deadline stamp (expiry minus the minimum TTL)
-# newer than a clock stamp touched now; neither AWS file newer than the ticket.
+_tf_tk=$_tf_cache/tickets
+_tf_t=$_tf_tk/$_tf_profile.ticket
+_tf_clock=$_tf_tk/.clock
+# The private-path rule (src/store/private-path.ts), as far as a shell can see it: the cache directory, the
+# tickets directory, the ticket and the clock are ours and not symlinks. Modes it cannot see: it trusts them as
+# Node last checked them, through the deadline stamp, which Node sets at most a minute ahead each time it has
+# checked the rule (src/store/ticket-trust.ts); it must be newer than the clock (an existing 0600 file Node
+# made, truncated now: never created here, so never with the caller's umask). Neither AWS file newer than
+# the ticket.
 if ! { [ -d "$_tf_cache" ] && [ ! -L "$_tf_cache" ] && [ -O "$_tf_cache" ] \
-    && [ -d "$_tf_cache/tickets" ] && [ ! -L "$_tf_cache/tickets" ] && [ -O "$_tf_cache/tickets" ] \
+    && [ -d "$_tf_tk" ] && [ ! -L "$_tf_tk" ] && [ -O "$_tf_tk" ] \
     && [ -f "$_tf_t" ] && [ ! -L "$_tf_t" ] && [ -O "$_tf_t" ] \
-    && [ ! -L "$_tf_cache/tickets/.clock" ] && true 2>/dev/null >"$_tf_cache/tickets/.clock" \
-    && [ "$_tf_cache/tickets/$_tf_profile.deadline" -nt "$_tf_cache/tickets/.clock" ] \
+    && [ -f "$_tf_clock" ] && [ ! -L "$_tf_clock" ] && [ -O "$_tf_clock" ] && true 2>/dev/null >"$_tf_clock" \
+    && [ "$_tf_tk/$_tf_profile.deadline" -nt "$_tf_clock" ] \
     && ! [ "$_tf_cfg" -nt "$_tf_t" ] && ! [ "$_tf_cred" -nt "$_tf_t" ]; }; then
   _tf_node "$@"
 fi
+
+# A plain decimal of at most $2 digits: "0" or no leading zero (parseDecimal in src/store/ticket-format.ts).
+# Every number of the ticket is read with this, so no pass can read 010 as octal.
+_tf_dec() {
+  case $1 in 0) return 0 ;; [123456789]*) ;; *) return 1 ;; esac
+  case $1 in *[!0123456789]*) return 1 ;; esac
+  [ ${#1} -le "$2" ]
+}
+# A file the ticket was made from ($1 its real path, $2 dev:ino:size:mtime) is the file the environment names
+# ($3): the same file (-ef) or, for "- -", still no file. Size and mtime are Node's to compare.
+_tf_same() {
+  if [ "$1" = - ] && [ "$2" = - ]; then ! [ -e "$3" ] && ! [ -L "$3" ]; return; fi
+  case $1 in /*) ;; *) return 1 ;; esac
+  _tf_i=$2:
+  for _tf_j in 1 2 3 4; do
+    _tf_dec "${_tf_i%%:*}" @DIGITS_ID@ || return 1
+    _tf_i=${_tf_i#*:}
+  done
+  [ -z "$_tf_i" ] && [ "$3" -ef "$1" ]
+}
 
 _tf_nl='
 '
 _tf_ok=
 {
-  # Pass 1 (fd 3): validate everything; nothing is applied unless the whole ticket is good.
-  _tf_st=h _tf_n=0 _tf_line='' _tf_tmin='' _tf_tov=1 _tf_tcfg='' _tf_tcred='' _tf_region='' _tf_unsets=''
+  # Pass 1 (fd 3): validate everything; nothing is applied unless the whole ticket is good. Fields are checked
+  # at the end (the last one of a kind counts, as in Node), counts where they are.
+  _tf_st=h _tf_n=0 _tf_line='' _tf_tprof='' _tf_tdl='' _tf_tmin='' _tf_tov=1 _tf_region='' _tf_unsets=''
+  _tf_tcfg='' _tf_tcfgid='' _tf_tcred='' _tf_tcredid=''
   while IFS= read -r _tf_line; do
     if [ "$_tf_n" -gt 0 ]; then _tf_n=$((_tf_n - 1)); continue; fi
     case $_tf_st in
@@ -177,13 +205,14 @@ _tf_ok=
     esac
     case $_tf_w in
       end) _tf_st=e ;;
-      min_ttl)
-        case $_tf_v in ''|*[!0123456789]*) _tf_st=x; break ;; esac
-        while :; do case $_tf_v in 0?*) _tf_v=${_tf_v#0} ;; *) break ;; esac; done
-        _tf_tmin=$_tf_v ;;
-      overlay) case $_tf_v in 0|1) _tf_tov=$_tf_v ;; *) _tf_st=x; break ;; esac ;;
+      profile) _tf_tprof=$_tf_v ;;
+      deadline) _tf_tdl=$_tf_v ;;
+      min_ttl) _tf_tmin=$_tf_v ;;
+      overlay) _tf_tov=$_tf_v ;;
       config) _tf_tcfg=$_tf_v ;;
+      config_id) _tf_tcfgid=$_tf_v ;;
       credentials) _tf_tcred=$_tf_v ;;
+      credentials_id) _tf_tcredid=$_tf_v ;;
       region) _tf_region=$_tf_v ;;
       unset)
         case $_tf_v in @TICKET_NAME_PREFIXES@) ;; *) _tf_st=x; break ;; esac
@@ -193,20 +222,19 @@ _tf_ok=
         _tf_k=${_tf_v%% *} _tf_c=${_tf_v#* }
         case $_tf_k in @TICKET_NAME_PREFIXES@) ;; *) _tf_st=x; break ;; esac
         case ${_tf_k#*_} in *[!ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_]*) _tf_st=x; break ;; esac
-        case $_tf_c in ''|*[!0123456789]*) _tf_st=x; break ;; esac
-        while :; do case $_tf_c in 0?*) _tf_c=${_tf_c#0} ;; *) break ;; esac; done
-        case $_tf_c in 0|???????*) _tf_st=x; break ;; esac
+        { _tf_dec "$_tf_c" @DIGITS_COUNT@ && [ "$_tf_c" != 0 ]; } || { _tf_st=x; break; }
         _tf_n=$_tf_c ;;
       *) _tf_st=x; break ;;
     esac
   done <&3
-  if [ "$_tf_st" = e ] && [ "$_tf_n" -eq 0 ] && [ -z "$_tf_line" ] \
-    && [ "$_tf_tmin" = "$_tf_min" ] && [ "$_tf_tov" = "$_tf_ov" ] \
-    && [ -n "$_tf_tcfg" ] && [ "$_tf_tcfg" = "$_tf_cfg" ] && [ -n "$_tf_tcred" ] && [ "$_tf_tcred" = "$_tf_cred" ]; then
+  if [ "$_tf_st" = e ] && [ "$_tf_n" -eq 0 ] && [ -z "$_tf_line" ] && [ "$_tf_tprof" = "$_tf_profile" ] \
+    && _tf_dec "$_tf_tdl" @DIGITS_DEADLINE@ && _tf_dec "$_tf_tmin" @DIGITS_MIN_TTL@ && [ "$_tf_tmin" = "$_tf_min" ] \
+    && [ "$_tf_tov" = "$_tf_ov" ] && _tf_same "$_tf_tcfg" "$_tf_tcfgid" "$_tf_cfg" && _tf_same "$_tf_tcred" "$_tf_tcredid" "$_tf_cred"; then
     # The region rule (regionChanges in src/environment/region.ts), decided on the environment as it was.
     _tf_r=${AWS_REGION:-${AWS_DEFAULT_REGION:-$_tf_region}}
     _tf_hr=${AWS_REGION:+1} _tf_hdr=${AWS_DEFAULT_REGION:+1}
-    # Pass 2: every unset, then (fd 4, the same file) every set, so that a set wins as in mergeChanges.
+    # Pass 2: every unset, then (fd 4, the same file) every set, so that a set wins as in mergeChanges. The
+    # counts are the ones pass 1 accepted: plain decimals.
     while [ -n "$_tf_unsets" ]; do
       _tf_unsets=${_tf_unsets# }
       _tf_k=${_tf_unsets%% *}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { SHELL_FRAGMENTS, variableNameFor } from '../../environment/shell-fragments.ts';
 import { minimumTtlSeconds } from '../../environment/variables.ts';
 import { shQuote } from '../../output/quoting.ts';
-import { TICKET_HEADER, TICKET_NAME, TICKET_PROFILE } from '../../store/ticket-format.ts';
+import { DIGITS, TICKET_HEADER, TICKET_NAME, TICKET_PROFILE } from '../../store/ticket-format.ts';
 import { LONG_RUN, LONG_RUN_OFF } from '../long-run.ts';
 import { PASSTHROUGH } from '../passthrough.ts';
 import { MAX_SHIM_DEPTH } from '../loop-guard.ts';
@@ -21,7 +21,7 @@ import { TOOL_NAME } from '../tools.ts';
  *   @LAUNCHER_MARKER@    the marker line by which tfmfa recognises its launchers
  *   @PROFILE_ORDER@ @CACHE_DIR@ @CACHE_DIR_HOME@ @MARKER@   the environment contract's rules (shell-fragments.ts)
  *   @VAR_<key>@          a variable's name from the contract table (variables.ts)
- *   @DEFAULT_MIN_TTL@ @TICKET_HEADER@ @TICKET_NAME_PREFIXES@ @PASSTHROUGH_CASES@ @MAX_SHIM_DEPTH@ @LONG_RUN_CASES@ @LONG_RUN_OFF@
+ *   @DEFAULT_MIN_TTL@ @TICKET_HEADER@ @TICKET_NAME_PREFIXES@ @PASSTHROUGH_CASES@ @MAX_SHIM_DEPTH@ @LONG_RUN_CASES@ @LONG_RUN_OFF@ @DIGITS_*@ (ticket-format.ts)
  *   @CLASH@              every internal `_tf_*` variable: set in the environment, the launcher hands over to Node
  */
 
@@ -82,6 +82,10 @@ export function renderLauncher(options: LauncherOptions = {}): string {
     MAX_SHIM_DEPTH: String(MAX_SHIM_DEPTH),
     LONG_RUN_CASES: longRunCases(),
     LONG_RUN_OFF: shQuote(LONG_RUN_OFF),
+    DIGITS_COUNT: String(DIGITS.count),
+    DIGITS_MIN_TTL: String(DIGITS.minTtl),
+    DIGITS_DEADLINE: String(DIGITS.deadline),
+    DIGITS_ID: String(DIGITS.id),
   };
   const body = readFileSync(TEMPLATE, 'utf8').replace(/@([A-Z_]+(?:[a-z][A-Za-z]*)?)@/g, (placeholder, name: string) => {
     if (name === 'CLASH') return placeholder;
@@ -89,6 +93,6 @@ export function renderLauncher(options: LauncherOptions = {}): string {
     if (value === undefined) throw new Error(`launcher template: unknown placeholder ${placeholder}`);
     return value;
   });
-  const internal = [...new Set(body.match(/\b_tf_[a-z0-9_]+/g) ?? [])].filter((name) => name !== '_tf_node').sort();
+  const internal = [...new Set(body.match(/\b_tf_[a-z0-9_]+/g) ?? [])].filter((name) => !body.includes(`\n${name}() {`)).sort();
   return body.replace('@CLASH@', internal.map((name) => `\${${name}+1}`).join(''));
 }
