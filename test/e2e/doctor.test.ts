@@ -6,21 +6,12 @@ import { nodeCheck } from '../../src/doctor/checks.ts';
 import { profileSettings } from '../../src/doctor/terraform-files.ts';
 import { SessionCache } from '../../src/store/session-cache.ts';
 import { CLI, createSandbox, LONG_ROLE, NODE_DIR, ROLE_ARN, ROLE_B, ROLE_C, SERIAL, type Sandbox } from '../support/sandbox.ts';
+import { closedPort } from '../support/ports.ts';
 
 /** The lines of one section of the checklist. */
 function section(stdout: string, title: string): string {
   const match = new RegExp(`(?:^|\\n)${title}:\\n([\\s\\S]*?)(?:\\n\\n|$)`).exec(stdout);
   return match?.[1] ?? assert.fail(`no section ${title} in:\n${stdout}`);
-}
-
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function script(path: string, text: string): string {

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createFakeTool, readRecords } from '../support/fake-tool.ts';
+import { closedPort } from '../support/ports.ts';
 import { createSandbox, ROLE_B, SERIAL, type Sandbox, type TfmfaResult } from '../support/sandbox.ts';
 
 const IS_ROOT = process.getuid?.() === 0;
@@ -72,14 +72,6 @@ function credentialJson(result: TfmfaResult): { AccessKeyId: string; SecretAcces
 function sessionFiles(cacheDir: string): string[] {
   const dir = join(cacheDir, 'sessions');
   return existsSync(dir) ? readdirSync(dir) : [];
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('STS faults', { concurrency: 3 }, () => {

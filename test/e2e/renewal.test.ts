@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createFakeTool, readRecords } from '../support/fake-tool.ts';
+import { portRefuses } from '../support/ports.ts';
 import { spawnInPty } from '../support/pty.ts';
 import { CLI, createSandbox, ROLE_B, ROOT, SERIAL, type Sandbox } from '../support/sandbox.ts';
 import { writeLauncher } from '../support/shim-world.ts';
@@ -73,17 +73,6 @@ interface LoopResult {
 
 function results(stdout: string): LoopResult[] {
   return [...stdout.matchAll(/^RESULT (.*)$/gm)].map((m) => JSON.parse(m[1] as string) as LoopResult);
-}
-
-function portRefuses(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
 }
 
 describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AWS_CLI) && 'no /usr/bin/aws' }, () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { checkRequest, isLoopbackAddress, newToken, tokenMatches } from '../../src/server/auth.ts';
@@ -12,6 +11,7 @@ import { minimumTtlFor } from '../../src/session/profile-session.ts';
 import { UserError } from '../../src/errors.ts';
 import type { ProfileSession } from '../../src/session/profile-session.ts';
 import { createFakeTool, readRecords, type FakeToolRecord } from '../support/fake-tool.ts';
+import { portRefuses } from '../support/ports.ts';
 import { spawnInPty } from '../support/pty.ts';
 import { CLI, createSandbox, ROLE_B, ROOT, SERIAL, type Sandbox } from '../support/sandbox.ts';
 
@@ -59,17 +59,6 @@ function resultOf<T>(stdout: string): T {
   const match = /RESULT (.*)$/m.exec(stdout);
   assert.ok(match, `no RESULT line in ${JSON.stringify(stdout)}`);
   return JSON.parse(match[1] as string) as T;
-}
-
-function portRefuses(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
 }
 
 function creds(id: string, expiration?: Date) {

@@ -2,13 +2,14 @@
 // records the exact arguments it got and answers as the real program does (the code on stdout; its own
 // exit status and message for Cancel). tfmfa runs with no terminal (its own session).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { OSASCRIPT_LINES } from '../../../src/mfa/drivers/osascript.ts';
 import { powershellScript } from '../../../src/mfa/drivers/powershell.ts';
 import { createFakeTool } from '../../support/fake-tool.ts';
 import { createSandbox, SERIAL, type Sandbox } from '../../support/sandbox.ts';
+import { coldRuns } from '../../support/cold-runs.ts';
 import { createStandIn, type StandIn } from '../../support/stand-in.ts';
 
 const TITLE = 'tfmfa: MFA code for GEHC-056';
@@ -21,16 +22,7 @@ describe('desktop dialogs through stand-ins (kdialog, osascript, powershell)', (
   let kdialog: StandIn;
   let osascript: StandIn;
   let powershell: StandIn;
-  let round = 0;
-  const coldEnv = (extra: Record<string, string> = {}) => {
-    const cacheDir = join(box.dir, `cache-${++round}`);
-    return { cacheDir, env: { ...box.env, PATH: `${bin}:${box.env.PATH}`, TFMFA_CACHE_DIR: cacheDir, ...extra } };
-  };
-  const sessions = (cacheDir: string) => (existsSync(join(cacheDir, 'sessions')) ? readdirSync(join(cacheDir, 'sessions')).length : 0);
-  const freshCode = () => {
-    box.emu.advance(30);
-    return box.emu.currentCode(SERIAL);
-  };
+  const { coldEnv, sessions, freshCode } = coldRuns(() => ({ box, bin }));
   const exec = (env: Record<string, string>, flags: string[] = []) => box.tfmfa(['exec', 'GEHC-056', ...flags, '--', tool.path], { env, detached: true });
 
   before(async () => {

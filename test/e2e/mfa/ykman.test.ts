@@ -5,12 +5,13 @@
 // session's notification daemon), else stderr. Where Debian's yubikey-manager is installed, the real ykman's
 // "no YubiKey" answer is checked too.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createFakeTool } from '../../support/fake-tool.ts';
 import { spawnInPty } from '../../support/pty.ts';
 import { CLI, createSandbox, NODE_DIR, SERIAL, type Sandbox } from '../../support/sandbox.ts';
+import { coldRuns } from '../../support/cold-runs.ts';
 import { createStandIn, createYkman, type StandIn, type Ykman } from '../../support/stand-in.ts';
 import { onPath } from '../../support/xvfb.ts';
 
@@ -22,16 +23,7 @@ describe('MFA codes from a YubiKey (ykman)', () => {
   let tool: { path: string };
   let ykman: Ykman;
   let notifySend: StandIn;
-  let round = 0;
-  const coldEnv = (extra: Record<string, string> = {}) => {
-    const cacheDir = join(box.dir, `cache-${++round}`);
-    return { cacheDir, env: { ...box.env, PATH: `${bin}:${box.env.PATH}`, TFMFA_CACHE_DIR: cacheDir, ...extra } };
-  };
-  const sessions = (cacheDir: string) => (existsSync(join(cacheDir, 'sessions')) ? readdirSync(join(cacheDir, 'sessions')).length : 0);
-  const freshCode = () => {
-    box.emu.advance(30);
-    return box.emu.currentCode(SERIAL);
-  };
+  const { coldEnv, sessions, freshCode } = coldRuns(() => ({ box, bin }));
   const exec = (profile: string, env: Record<string, string>) => box.tfmfa(['exec', profile, '--', tool.path], { env, detached: true });
 
   before(async () => {
