@@ -90,7 +90,9 @@ export function renderSections(files: AwsFiles, planFor: (name: string) => Profi
   const config: string[] = ['# tfmfa config overlay: generated from your AWS files, regenerated when they change; do not edit\n\n'];
   const credentials: string[] = [];
   for (const [name, values] of files.profiles) {
-    const inConfig = files.configProfileNames.has(name);
+    // A profile known only from tfmfa's key index (`tfmfa add` writes an empty [profile x], which the SDK's
+    // parse drops) belongs to the config overlay too: that is where every SDK reads credential_process.
+    const inConfig = files.configProfileNames.has(name) || !files.credentialsSections.has(name);
     const nameProblem = inConfig ? configNameProblem(name) : credentialsNameProblem(name);
     const plan = { ...planFor(name), empty: emptyFor(name) };
     const lines = nameProblem ?? plan.problem ?? body(values, plan);

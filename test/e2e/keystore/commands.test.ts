@@ -76,7 +76,7 @@ describe('tfmfa add / remove', () => {
     assert.ok(child.token);
     assert.notEqual(child.secret, alice.secretAccessKey);
     assert.equal(box.emu.count('GetSessionToken', alice.accessKeyId), 1);
-    assert.match(child.config, /\[profile alice\]\ncredential_process = .* credential-process alice /, 'the overlay hands alice to credential_process');
+    assert.match(child.config, /\[profile alice\]\ncredential_process = .* credential-process .*-- alice\n/, 'the overlay hands alice to credential_process');
     for (const text of [child.config, child.credentials, run.stdout, run.stderr]) assert.ok(!text.includes(alice.secretAccessKey));
   });
 
