@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { rawExecPlan } from '../../src/launch/raw-exec.ts';
 import { CLI, createSandbox, ROOT, SERIAL, type Sandbox } from '../support/sandbox.ts';
+import { stackWithoutPids } from '../support/shim-world.ts';
 
 const RECORDER = `#!/usr/bin/python3
 import json, os, sys
@@ -80,7 +81,10 @@ describe('non-UTF-8 arguments and environment values, byte for byte', () => {
       const plain = run([...command, 'plain'], false, env);
       // The server's address and bearer token are new on every run; everything else must be the same.
       const perRun = new Set(['RAWVAR', 'RAW_OUT', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN'].map(hex));
-      const others = (vars: Record<string, string>) => Object.fromEntries(Object.entries(vars).filter(([k]) => !perRun.has(k)));
+      // The shim stack records each shim's pid (the loop rule): compared without them.
+      const stack = hex('TFMFA_SHIM_STACK');
+      const unpid = (name: string, value: string) => (name === stack ? hex(stackWithoutPids(Buffer.from(value, 'hex').toString('latin1')) ?? '') : value);
+      const others = (vars: Record<string, string>) => Object.fromEntries(Object.entries(vars).filter(([k]) => !perRun.has(k)).map(([k, v]) => [k, unpid(k, v)]));
       assert.deepEqual(others(raw.env), others(plain.env), 'no variable added, removed or changed on the way');
     });
   }
