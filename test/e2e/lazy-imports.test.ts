@@ -7,7 +7,9 @@ import { createFakeTool, readRecords } from '../support/fake-tool.ts';
 import { CLI, createSandbox, ROOT, SERIAL, type Sandbox } from '../support/sandbox.ts';
 
 const HOOK = join(ROOT, 'test', 'support', 'record-imports.mjs');
-const HEAVY = '/node_modules/(@aws-sdk|execa|prompts|proper-lockfile)/';
+// Unbundled, the packages themselves; bundled (scripts/bundle.ts), the dist/vendor-* files that hold them.
+const HEAVY_PACKAGES = '(@aws-sdk|execa|prompts|proper-lockfile)/';
+const HEAVY = `/node_modules/${HEAVY_PACKAGES}|/dist/vendor-`;
 
 describe('the hot path loads no heavy module', () => {
   let box: Sandbox;
@@ -30,7 +32,7 @@ describe('the hot path loads no heavy module', () => {
     box.emu.advance(30);
     const cold = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', tool.path], { env: tracedEnv() });
     assert.equal(cold.exitCode, 0, cold.stderr);
-    assert.ok(loaded().some((line) => line.includes('/@aws-sdk/client-sts/')), loaded().join('\n'));
+    assert.ok(loaded().some((line) => /\/@aws-sdk\/client-sts\/|\/dist\/vendor-aws-sdk-client-sts\.js$/.test(line)), loaded().join('\n'));
   });
 
   test('exec and credential-process served from the cache import no AWS SDK', async () => {
@@ -39,7 +41,7 @@ describe('the hot path loads no heavy module', () => {
     assert.equal(warm.exitCode, 0, warm.stderr);
     const process = await box.tfmfa(['credential-process', 'GEHC-056'], { env: tracedEnv(), detached: true });
     assert.equal(process.exitCode, 0, process.stderr);
-    assert.deepEqual(loaded().filter((line) => line.includes('@aws-sdk')), []);
+    assert.deepEqual(loaded().filter((line) => /@aws-sdk|vendor-aws-sdk/.test(line)), []);
   });
 
   test('the Node shim with a ticket imports none of the AWS SDK, execa, prompts or proper-lockfile', async () => {
@@ -49,5 +51,11 @@ describe('the hot path loads no heavy module', () => {
     assert.equal(run.exitCode, 0, run.stderr);
     assert.equal(readRecords(tool.recordsFile).at(-1)?.env.TFMFA_PROFILE, 'GEHC-056');
     assert.deepEqual(loaded(), []);
+  });
+
+  test('the bundle keeps them out of dist/cli.js: its source map names none of them', () => {
+    const { sources } = JSON.parse(readFileSync(join(ROOT, 'dist', 'cli.js.map'), 'utf8')) as { sources: string[] };
+    assert.ok(sources.some((source) => source.endsWith('src/shim/run.ts')), 'the map lists the bundled sources');
+    assert.deepEqual(sources.filter((source) => new RegExp(`node_modules/${HEAVY_PACKAGES}`).test(source)), []);
   });
 });
