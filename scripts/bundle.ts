@@ -1,12 +1,19 @@
 /**
- * `npm run build` step 1: bundles tfmfa with esbuild into dist/, in two builds.
+ * `npm run build` step 1: bundles tfmfa with esbuild into dist/, so that a start loads what its path needs
+ * in as few files as possible:
  *
- * 1. dist/cli.js: src/cli.ts (command mode and shim mode) and all of tfmfa's own code in one file, so the
- *    shim's marker path loads one module. Modules reached by `import()` are wrapped and run only when first
- *    imported, as before; only what cli.ts imports statically runs at start-up.
- * 2. The packages src/ loads with `import()` of a bare name (the AWS SDK, execa, prompts, proper-lockfile):
- *    each is a dist/vendor-<package>.js entry, with the code they share in dist/vendor-chunk-<hash>.js; the
- *    first build points those `import()`s at them. They load only when that path runs (lazy-imports.test.ts).
+ *   dist/cli.js          src/cli.ts alone (the dispatcher: command mode and shim mode)
+ *   dist/hot.js          every module cli.ts reaches by static imports: the shim's marker and pass-through
+ *                        paths. A shim with a session in its environment loads these two files and nothing else.
+ *   dist/cold-*.js       each module the hot path loads with import() (the command table, the ticket lookup,
+ *                        the full resolution...), with what they share in dist/chunk-*.js; they import the
+ *                        hot modules from hot.js, so no module exists twice (one UserError class, one state)
+ *   dist/vendor-*.js     each package src/ loads with import() (the AWS SDK, execa, prompts, proper-lockfile),
+ *                        with what they share in dist/vendor-chunk-*.js (lazy-imports.test.ts watches them)
+ *
+ * Node's built-in modules are reached through process.getBuiltinModule() inside the bundle: an ES module
+ * bundle hoists every `import … from 'node:…'` to its top, which would load zlib, http, child_process... at
+ * every start for code that never runs.
  *
  * Layout contract: every output file sits directly in dist/, so the bundled code's `import.meta.url` is
  * dist/: ./cli.js (entry-point.ts), ../package.json (version.ts) and ./launcher.sh (render.ts, copied
@@ -17,7 +24,7 @@
  * applies them itself under --enable-source-maps.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
@@ -45,7 +52,68 @@ function vendorName(specifier: string): string {
   return `vendor-${specifier.replace(/^@/, '').replace(/[^A-Za-z0-9.-]+/g, '-')}`;
 }
 
-/** Build 1's plugin: `import('<package>')` becomes `import('./vendor-<package>.js')`, and is recorded. */
+/** `<root>/src/commands/index.ts` → `cold-commands-index`. */
+function coldName(file: string): string {
+  return `cold-${file.slice(join(root, 'src').length + 1).replace(/\.ts$/, '').replace(/[^A-Za-z0-9.-]+/g, '-')}`;
+}
+
+/** A relative import's file (src/ imports name their files with the .ts extension). */
+function importedFile(args: { path: string; resolveDir: string }): string | undefined {
+  return args.path.startsWith('.') ? resolve(args.resolveDir, args.path) : undefined;
+}
+
+/** Imports of the hot modules become imports of dist/hot.js (which exports all their names). */
+function hotModules(hot: ReadonlySet<string>): Plugin {
+  return {
+    name: 'hot-modules',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (args) => {
+        const file = importedFile(args);
+        return file && hot.has(file) ? { path: './hot.js', external: true } : undefined;
+      });
+    },
+  };
+}
+
+/** The hot files' `import()` of one of tfmfa's own modules becomes `import('./cold-<module>.js')`, recorded in `found`. */
+function coldModules(hot: ReadonlySet<string>, found: Set<string>): Plugin {
+  return {
+    name: 'cold-modules',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (args) => {
+        const file = importedFile(args);
+        if (args.kind !== 'dynamic-import' || !file || hot.has(file)) return undefined;
+        found.add(file);
+        return { path: `./${coldName(file)}.js`, external: true };
+      });
+    },
+  };
+}
+
+/**
+ * Node's built-in modules as bundled modules that take them from `process.getBuiltinModule()`, loaded when
+ * the code needing them runs (see the top of this file).
+ */
+function lazyBuiltins(): Plugin {
+  const names = new Set(builtinModules);
+  return {
+    name: 'lazy-builtins',
+    setup(b) {
+      b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+        const name = args.path.replace(/^node:/, '');
+        if (!names.has(name) || args.kind === 'require-call') return undefined;
+        return { path: name, namespace: 'builtin' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'builtin' }, async (args) => {
+        const exported = Object.keys(await import(`node:${args.path}`)).filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
+        const id = JSON.stringify(`node:${args.path}`);
+        return { contents: `const m = process.getBuiltinModule(${id});\nexport default m;\nexport const { ${exported.join(', ')} } = m;\n`, loader: 'js' };
+      });
+    },
+  };
+}
+
+/** `import('<package>')` becomes `import('./vendor-<package>.js')`, and is recorded. */
 function lazyPackages(found: Set<string>): Plugin {
   return {
     name: 'lazy-packages',
@@ -74,7 +142,7 @@ function isEsmPackage(specifier: string): boolean {
 }
 
 /**
- * Build 2's entries: one module per package re-exporting all of it: `export *` for ES modules (esbuild knows
+ * The vendor build's entries: one module per package re-exporting all of it: `export *` for ES modules (esbuild knows
  * their names), else the names Node's CommonJS interop gives an `import()` of it, `default` included.
  */
 function vendorEntries(): Plugin {
@@ -96,23 +164,60 @@ function outputsOutsideDist(metafile: Metafile): string[] {
   return Object.keys(metafile.outputs).filter((file) => dirname(resolve(root, file)) !== dist);
 }
 
+/** The modules src/cli.ts reaches by static imports (itself excluded). */
+async function hotModuleFiles(entry: string): Promise<Set<string>> {
+  const external: Plugin = { name: 'no-lazy', setup: (b) => b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined)) };
+  const { metafile } = await build({ ...COMMON, entryPoints: [entry], write: false, sourcemap: false, plugins: [lazyBuiltins(), external] });
+  const inputs = Object.keys(Object.values(metafile?.outputs ?? {})[0]?.inputs ?? {}).map((file) => resolve(root, file));
+  return new Set(inputs.filter((file) => file !== entry && file.startsWith(join(root, 'src') + '/')));
+}
+
+/** hot.js's entry: re-exports every name of every hot module; two modules exporting one name fail the build. */
+async function hotEntry(hot: ReadonlySet<string>): Promise<string> {
+  const { metafile } = await build({ entryPoints: [...hot], outdir: join(dist, 'exports'), bundle: false, format: 'esm', write: false, metafile: true, logLevel: 'warning' });
+  const owner = new Map<string, string>();
+  const lines: string[] = [];
+  for (const output of Object.values(metafile.outputs)) {
+    if (!output.entryPoint) continue;
+    const file = resolve(root, output.entryPoint);
+    for (const name of output.exports) {
+      if (owner.has(name)) throw new Error(`bundle: ${name} is exported by both ${owner.get(name)} and ${file}: hot.js needs one name per export; rename one`);
+      owner.set(name, file);
+    }
+    if (output.exports.length) lines.push(`export { ${output.exports.join(', ')} } from ${JSON.stringify(file)};`);
+  }
+  return lines.join('\n');
+}
+
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist);
 
+const cliEntry = join(root, 'src', 'cli.ts');
+const hot = await hotModuleFiles(cliEntry);
+const cold = new Set<string>();
 const lazy = new Set<string>();
-const main = await build({ ...COMMON, entryPoints: { cli: join(root, 'src', 'cli.ts') }, plugins: [lazyPackages(lazy)] });
-const vendor = await build({
+const builds = [
+  await build({ ...COMMON, entryPoints: { cli: cliEntry }, plugins: [lazyBuiltins(), hotModules(hot), coldModules(hot, cold), lazyPackages(lazy)] }),
+  await build({ ...COMMON, stdin: { contents: await hotEntry(hot), resolveDir: root, sourcefile: 'hot-entry.js' }, outfile: join(dist, 'hot.js'), outdir: undefined, plugins: [lazyBuiltins(), coldModules(hot, cold), lazyPackages(lazy)] }),
+];
+builds.push(await build({
+  ...COMMON,
+  entryPoints: Object.fromEntries([...cold].map((file) => [coldName(file), file])),
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  plugins: [lazyBuiltins(), hotModules(hot), lazyPackages(lazy)],
+}));
+builds.push(await build({
   ...COMMON,
   entryPoints: Object.fromEntries([...lazy].map((specifier) => [vendorName(specifier), `vendor-entry:${specifier}`])),
   splitting: true,
   chunkNames: 'vendor-chunk-[hash]',
   mainFields: ['module', 'main'],
   plugins: [vendorEntries()],
-});
+}));
 
-if (!main.metafile || !vendor.metafile) throw new Error('bundle: esbuild returned no metafile');
-const misplaced = [...outputsOutsideDist(main.metafile), ...outputsOutsideDist(vendor.metafile)];
+const misplaced = builds.flatMap(({ metafile }) => (metafile ? outputsOutsideDist(metafile) : ['(no metafile)']));
 if (misplaced.length) throw new Error(`bundle: every output must sit directly in dist/ (import.meta.url contract): ${misplaced.join(', ')}`);
 chmodSync(join(dist, 'cli.js'), 0o755);
-const vendorFiles = Object.keys(vendor.metafile.outputs).filter((file) => file.endsWith('.js'));
-process.stdout.write(`bundle: wrote dist/cli.js and ${vendorFiles.length} lazily loaded files for ${[...lazy].sort().join(', ')}\n`);
+const files = builds.flatMap(({ metafile }) => Object.keys(metafile?.outputs ?? {})).filter((file) => file.endsWith('.js'));
+process.stdout.write(`bundle: dist/cli.js + hot.js (${hot.size} modules), ${files.length - 2} lazily loaded files (${cold.size} cold entries; packages ${[...lazy].sort().join(', ')})\n`);
