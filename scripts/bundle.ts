@@ -27,7 +27,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type BuildResult, type Metafile, type Plugin } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -196,7 +196,7 @@ const cliEntry = join(root, 'src', 'cli.ts');
 const hot = await hotModuleFiles(cliEntry);
 const cold = new Set<string>();
 const lazy = new Set<string>();
-const builds = [
+const builds: BuildResult[] = [
   await build({ ...COMMON, entryPoints: { cli: cliEntry }, plugins: [lazyBuiltins(), hotModules(hot), coldModules(hot, cold), lazyPackages(lazy)] }),
   await build({ ...COMMON, stdin: { contents: await hotEntry(hot), resolveDir: root, sourcefile: 'hot-entry.js' }, outfile: join(dist, 'hot.js'), outdir: undefined, plugins: [lazyBuiltins(), coldModules(hot, cold), lazyPackages(lazy)] }),
 ];
