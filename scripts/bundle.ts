@@ -3,8 +3,9 @@
  * in as few files as possible:
  *
  *   dist/cli.js          src/cli.ts alone (the dispatcher: command mode and shim mode)
- *   dist/hot.js          every module cli.ts reaches by static imports: the shim's marker and pass-through
- *                        paths. A shim with a session in its environment loads these two files and nothing else.
+ *   dist/hot.js          every module cli.ts reaches by static imports (the shim's marker and pass-through
+ *                        paths) and the shim's ticket path (HOT_ROOTS). A shim with a session in its
+ *                        environment, or with a valid ticket, loads these two files and nothing else.
  *   dist/cold-*.js       each module the hot path loads with import() (the command table, the ticket lookup,
  *                        the full resolution...), with what they share in dist/chunk-*.js; they import the
  *                        hot modules from hot.js, so no module exists twice (one UserError class, one state)
@@ -164,11 +165,17 @@ function outputsOutsideDist(metafile: Metafile): string[] {
   return Object.keys(metafile.outputs).filter((file) => dirname(resolve(root, file)) !== dist);
 }
 
-/** The modules src/cli.ts reaches by static imports (itself excluded). */
+/**
+ * The hot layer: the modules src/cli.ts reaches by static imports (itself excluded), and those of the shim's
+ * ticket path (src/shim/ticket-lookup.ts, imported lazily by run.ts: a hot path too, but one the marker
+ * path does not run).
+ */
+const HOT_ROOTS = [join(root, 'src', 'cli.ts'), join(root, 'src', 'shim', 'ticket-lookup.ts')];
+
 async function hotModuleFiles(entry: string): Promise<Set<string>> {
   const external: Plugin = { name: 'no-lazy', setup: (b) => b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined)) };
-  const { metafile } = await build({ ...COMMON, entryPoints: [entry], write: false, sourcemap: false, plugins: [lazyBuiltins(), external] });
-  const inputs = Object.keys(Object.values(metafile?.outputs ?? {})[0]?.inputs ?? {}).map((file) => resolve(root, file));
+  const { metafile } = await build({ ...COMMON, entryPoints: HOT_ROOTS, outdir: join(dist, 'hot-graph'), write: false, sourcemap: false, plugins: [lazyBuiltins(), external] });
+  const inputs = Object.values(metafile?.outputs ?? {}).flatMap((output) => Object.keys(output.inputs)).map((file) => resolve(root, file));
   return new Set(inputs.filter((file) => file !== entry && file.startsWith(join(root, 'src') + '/')));
 }
 
