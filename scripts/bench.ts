@@ -4,7 +4,7 @@
  *   P1       Node shim (a symlink named terraform → dist/cli.js), cached session with a ticket, running
  *            /bin/true named terraform          vs  a bare `node empty.js`        target ≤ 1.3×
  *   P2       the same shim with the marker set (nested: a session already in the environment)
- *                                               vs  a bare `node empty.js`        target ≤ 1.15×
+ *                                               vs  a bare `node empty.js`        target ≤ 1.10×
  *   P1-fast  the shell launcher with the ticket → /bin/true named terraform
  *                                               vs  /bin/true run directly        target ≤ 3×
  *   floor    (information) `/usr/bin/env node exec-true.cjs`, a script that only execs /bin/true, vs the bare
@@ -12,15 +12,17 @@
  *   P6       server mode: the Node shim on `terraform apply` (a long run: tfmfa stays the parent and serves
  *            renewing credentials) vs the same shim on the static path (TFMFA_LONG_RUN=0, ticket)
  *                                               goal: < 60 ms added; and the RSS of the waiting parent < 60 MB
+ *   TG       (information) warm `tfmfa terragrunt-auth` in Node vs `sh -c 'exec /bin/true'` (the goal, ≤ 3×,
+ *            is for when the shell launcher serves it)
  *   aws-vault `aws-vault exec PROFILE -- /bin/true` with a cached session, when aws-vault is on PATH and
  *            TFMFA_BENCH_AWS_VAULT_PROFILE names a profile with a cached session (for comparison only)
  *
  * Each measurement is a function returning a pair of commands; runs are interleaved (A B, B A, ...) and
  * timed from spawn to exit; the median of TFMFA_BENCH_RUNS (default 40) runs each is reported. Results go
  * to the terminal as a table and to bench-results.json (TFMFA_BENCH_ONLY=P1,P2 runs only those). P3 and P4
- * (credential_process use, scripts/bench-credentials.ts), P5 (the key store's share of a cold session start,
- * scripts/bench-keystore.ts), then S1 and S2 (overlay regeneration and `tfmfa list` over 50,000 profiles,
- * scripts/bench-scale.ts) run after them. To add a side-by-side measurement,
+ * (credential_process use, scripts/bench-credentials.ts), P7 (cold exec, scripts/bench-cold-exec.ts), P5 (the key
+ * store's share of a cold session start, scripts/bench-keystore.ts), then S1 and S2 (overlay regeneration and
+ * `tfmfa list` over 50,000 profiles, scripts/bench-scale.ts) run after them. To add a side-by-side measurement,
  * write another function like p1() and list it in MEASUREMENTS.
  */
 import { spawnSync } from 'node:child_process';
@@ -29,6 +31,7 @@ import { cpus } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { renderLauncher } from '../src/shim/launcher/render.ts';
 import { CLI, createSandbox, NODE_DIR, ROOT, SERIAL, type Sandbox } from '../test/support/sandbox.ts';
+import { benchColdExec } from './bench-cold-exec.ts';
 import { benchCredentialProcess, benchParallel } from './bench-credentials.ts';
 import { benchKeystore } from './bench-keystore.ts';
 import { waitingParentRss } from './bench-server.ts';
@@ -126,7 +129,7 @@ function p2(context: Context): Measurement {
     title: 'Node shim, marker set (nested) → /bin/true vs bare Node start',
     subject: { label: 'terraform plan (Node shim, marker)', file: context.nodeShim, args: ['plan'], env: environment(context, join(context.dir, 'node-shims'), marker) },
     baseline: bareNode(context),
-    target: 1.15,
+    target: 1.1,
   };
 }
 
@@ -138,6 +141,18 @@ function p1Fast(context: Context): Measurement {
     subject: { label: 'terraform plan (launcher)', file: context.launcher, args: ['plan'], env },
     baseline: { label: '/bin/true', file: context.realTrue, args: ['plan'], env },
     target: 3,
+  };
+}
+
+/** Information for now: the ≤ 3× goal holds once the shell launcher serves the terragrunt JSON from the ticket. */
+function terragruntAuth(context: Context): Measurement {
+  const env = environment(context, join(context.dir, 'node-shims'));
+  return {
+    id: 'TG',
+    title: 'warm terragrunt auth command (Node) vs sh -c \'exec /bin/true\' (goal ≤ 3× with the launcher)',
+    subject: { label: 'tfmfa terragrunt-auth (Node)', file: process.execPath, args: [CLI, 'terragrunt-auth', 'GEHC-056'], env },
+    baseline: { label: "sh -c 'exec /bin/true'", file: '/bin/sh', args: ['-c', 'exec /bin/true'], env },
+    target: Number.POSITIVE_INFINITY,
   };
 }
 
@@ -169,7 +184,7 @@ function awsVault(context: Context): Measurement | Skipped {
   };
 }
 
-const MEASUREMENTS: Array<(context: Context) => Measurement | Skipped> = [p1, p2, p1Fast, p6, floor, awsVault];
+const MEASUREMENTS: Array<(context: Context) => Measurement | Skipped> = [p1, p2, p1Fast, p6, terragruntAuth, floor, awsVault];
 
 /** Server mode's goals (issue 13): start-up added to the static path, and the waiting parent's memory. */
 const P6_ADDED_MS_GOAL = 60;
@@ -295,10 +310,15 @@ async function main(): Promise<void> {
     }
     // P3 and P4 need STS answers from the emulator in this process, so they run asynchronously, after the rest.
     const p3 = !ONLY || ONLY.includes('P3') ? await benchCredentialProcess(context.box) : null;
+    const p7 = !ONLY || ONLY.includes('P7') ? await benchColdExec(context.box, context.emptyScript) : null;
     const p4 = !ONLY || ONLY.includes('P4') ? await benchParallel(context.box) : null;
     if (p3) {
-      process.stdout.write(`\nP3  warm tfmfa credential-process ${p3.tfmfaMs.toFixed(1)} ms vs aws configure export-credentials ${p3.awsCliMs === null ? '(no AWS CLI)' : `${p3.awsCliMs.toFixed(1)} ms`}: ` +
-        `${p3.ratio === null ? 'skipped' : `tfmfa ${p3.ratio.toFixed(1)}× faster (target ≥ 5×) ${p3.met ? 'ok' : 'MISSED'}`}\n`);
+      process.stdout.write(`\nP3  warm tfmfa credential-process (Node) ${p3.tfmfaMs.toFixed(1)} ms vs aws configure export-credentials ${p3.awsCliMs === null ? '(no AWS CLI)' : `${p3.awsCliMs.toFixed(1)} ms`}: ` +
+        `${p3.ratio === null ? 'skipped' : `tfmfa ${p3.ratio.toFixed(1)}× faster (Node target ≥ 5×) ${p3.met ? 'ok' : 'MISSED'}; ≥ 50× is the goal once the launcher serves it`}\n`);
+    }
+    if (p7) {
+      process.stdout.write(`P7  cold tfmfa exec → /bin/true without prompt and STS ${p7.coldExecMs.toFixed(1)} ms (STS round trips taken off: ${p7.stsMs.toFixed(1)} ms) vs bare Node ${p7.bareNodeMs.toFixed(1)} ms: ` +
+        `${p7.ratio.toFixed(2)}× (target ≤ ${p7.target}×) ${p7.met ? 'ok' : 'MISSED'}\n`);
     }
     if (p4) {
       process.stdout.write(`P4  ${p4.parallel} parallel credential-process, 3 roles, cold cache: ${p4.prompts} prompt, ${p4.getSessionToken} GetSessionToken, ${p4.assumeRole} AssumeRole; ` +
@@ -316,7 +336,7 @@ async function main(): Promise<void> {
         `S2  tfmfa list, ${scale.profiles} profiles: ${scale.listMs.toFixed(0)} ms${cpu(scale.listCpuMs)} (target < ${scale.listTargetMs} ms) ${scale.met ? 'ok' : 'MISSED'}\n`);
     }
     const file = join(ROOT, 'bench-results.json');
-    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped, p3, p4, p5, p6: p6Summary, scale }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped, p3, p4, p5, p6: p6Summary, p7, scale }, null, 2)}\n`);
     process.stdout.write(`\nwritten to ${file}\n`);
   } finally {
     await context.box.cleanup();

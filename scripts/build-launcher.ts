@@ -1,5 +1,5 @@
 /**
- * `npm run build` step after tsc: writes the package's shell launchers into shims/ (tfmfa-launcher and one
+ * `npm run build` step after the bundle: writes the package's shell launchers into shims/ (tfmfa-launcher and one
  * file per default tool), all the same content from src/shim/launcher/launcher.sh (rendered by render.ts), as real files with mode
  * 0755 (npm pack drops symlinks). Package copies find the Node entry as ../dist/cli.js beside them.
  */
@@ -10,8 +10,8 @@ import { renderLauncher } from '../src/shim/launcher/render.ts';
 import { DEFAULT_SHIM_NAMES } from '../src/shim/install.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// The template beside the compiled renderer, for `tfmfa shim install` at run time.
-copyFileSync(join(root, 'src', 'shim', 'launcher', 'launcher.sh'), join(root, 'dist', 'shim', 'launcher', 'launcher.sh'));
+// The template where the bundled renderer looks (dist/, see scripts/bundle.ts), for `tfmfa shim install` at run time.
+copyFileSync(join(root, 'src', 'shim', 'launcher', 'launcher.sh'), join(root, 'dist', 'launcher.sh'));
 const dir = join(root, 'shims');
 const text = renderLauncher({});
 mkdirSync(dir, { recursive: true });

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 import { basename } from 'node:path';
 import { announceUnsupportedNode } from './node-support.ts';
+import { debugEnabled } from './debug.ts';
+import { runShim } from './shim/run.ts';
 
 /**
  * The single entry point. Invoked as `tfmfa` (or as this file): command mode. Invoked through a symlink with
  * any other name (terraform, aws, terragrunt, tofu, ...): shim mode for that tool. Only what the chosen mode
- * needs is imported, so the shim's hot path stays light.
+ * needs is imported, so the shim's hot path stays light. The bundle (scripts/bundle.ts) puts this file and the
+ * shim's marker and pass-through paths (./shim/run.ts) in dist/cli.js; every other path is a lazily loaded chunk.
  */
 const COMMAND_NAMES = new Set(['tfmfa', 'cli.js', 'cli.ts', 'tfmfa.js']);
 
@@ -16,18 +19,20 @@ async function main(): Promise<number> {
   try {
     if (COMMAND_NAMES.has(invokedAs) && args[0] === '__shim') {
       // The shell launcher's fallback: `cli.js __shim TOOL ARGS...` behaves exactly as a shim named TOOL.
-      const { runShim } = await import('./shim/run.ts');
       return await runShim(args[1] ?? '', args.slice(2));
     }
     if (COMMAND_NAMES.has(invokedAs)) {
       const { runCommand } = await import('./commands/index.ts');
       return await runCommand(args);
     }
-    const { runShim } = await import('./shim/run.ts');
     return await runShim(invokedAs, args);
   } catch (error) {
     const { reportError } = await import('./errors.ts');
-    const { debugEnabled } = await import('./debug.ts');
+    if (debugEnabled && error instanceof Error && error.stack) {
+      // The stack TFMFA_DEBUG shows points at src/, through the bundle's source maps.
+      const { sourceMappedStack } = await import('./output/source-mapped-stack.ts');
+      error.stack = sourceMappedStack(error.stack);
+    }
     return reportError(error, debugEnabled);
   }
 }

@@ -7,7 +7,9 @@ import { createFakeTool, readRecords } from '../support/fake-tool.ts';
 import { CLI, createSandbox, ROOT, SERIAL, type Sandbox } from '../support/sandbox.ts';
 
 const HOOK = join(ROOT, 'test', 'support', 'record-imports.mjs');
-const HEAVY = '/node_modules/(@aws-sdk|@napi-rs|execa|prompts|proper-lockfile)/';
+// Unbundled, the packages themselves; bundled (scripts/bundle.ts), the dist/vendor-* files that hold them.
+const HEAVY_PACKAGES = '(@aws-sdk|@napi-rs|execa|prompts|proper-lockfile)/';
+const HEAVY = `/node_modules/${HEAVY_PACKAGES}|/dist/vendor-`;
 
 describe('the hot path loads no heavy module', () => {
   let box: Sandbox;
@@ -30,7 +32,7 @@ describe('the hot path loads no heavy module', () => {
     box.emu.advance(30);
     const cold = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', tool.path], { env: tracedEnv() });
     assert.equal(cold.exitCode, 0, cold.stderr);
-    assert.ok(loaded().some((line) => line.includes('/@aws-sdk/client-sts/')), loaded().join('\n'));
+    assert.ok(loaded().some((line) => /\/@aws-sdk\/client-sts\/|\/dist\/vendor-aws-sdk-client-sts\.js$/.test(line)), loaded().join('\n'));
   });
 
   test('exec and credential-process served from the cache import no AWS SDK', async () => {
@@ -39,7 +41,7 @@ describe('the hot path loads no heavy module', () => {
     assert.equal(warm.exitCode, 0, warm.stderr);
     const process = await box.tfmfa(['credential-process', 'GEHC-056'], { env: tracedEnv(), detached: true });
     assert.equal(process.exitCode, 0, process.stderr);
-    assert.deepEqual(loaded().filter((line) => line.includes('@aws-sdk')), []);
+    assert.deepEqual(loaded().filter((line) => /@aws-sdk|vendor-aws-sdk/.test(line)), []);
   });
 
   test('the Node shim with a ticket imports none of the AWS SDK, execa, prompts or proper-lockfile', async () => {
@@ -49,5 +51,30 @@ describe('the hot path loads no heavy module', () => {
     assert.equal(run.exitCode, 0, run.stderr);
     assert.equal(readRecords(tool.recordsFile).at(-1)?.env.TFMFA_PROFILE, 'GEHC-056');
     assert.deepEqual(loaded(), []);
+  });
+
+  test('a shim with a session in its environment (the marker path) loads dist/cli.js and dist/hot.js, no other file of dist/', async () => {
+    rmSync(log(), { force: true });
+    const marker = { TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'ASIAMARKER', AWS_SECRET_ACCESS_KEY: 'secret' };
+    const env = tracedEnv({ ...marker, RECORD_IMPORTS_MATCH: '/dist/[^/]+$', PATH: `${shimDir}:${join(box.dir, 'bin')}:${box.env.PATH}` });
+    const run = await execa(join(shimDir, 'terraform'), ['plan'], { env, extendEnv: false, reject: false, detached: true, stdin: 'ignore' });
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.equal(readRecords(tool.recordsFile).at(-1)?.env.AWS_ACCESS_KEY_ID, 'ASIAMARKER');
+    assert.deepEqual(loaded().map((line) => line.replace(/^\d+ .*\/dist\//, '')), ['cli.js', 'hot.js']);
+  });
+
+  test('a shim with a valid ticket (the ticket path) also loads dist/cli.js and dist/hot.js only', async () => {
+    rmSync(log(), { force: true });
+    const env = tracedEnv({ AWS_PROFILE: 'GEHC-056', RECORD_IMPORTS_MATCH: '/dist/[^/]+$', PATH: `${shimDir}:${join(box.dir, 'bin')}:${box.env.PATH}` });
+    const run = await execa(join(shimDir, 'terraform'), ['plan'], { env, extendEnv: false, reject: false, detached: true, stdin: 'ignore' });
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.match(readRecords(tool.recordsFile).at(-1)?.env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
+    assert.deepEqual([...new Set(loaded().map((line) => line.replace(/^\d+ .*\/dist\//, '')))], ['cli.js', 'hot.js']);
+  });
+
+  test('the bundle keeps them out of the files every start loads (dist/cli.js, dist/hot.js): their source maps name none', () => {
+    const sources = ['cli.js.map', 'hot.js.map'].flatMap((map) => (JSON.parse(readFileSync(join(ROOT, 'dist', map), 'utf8')) as { sources: string[] }).sources);
+    assert.ok(sources.some((source) => source.endsWith('src/shim/run.ts')), 'the maps list the bundled sources');
+    assert.deepEqual(sources.filter((source) => new RegExp(`node_modules/${HEAVY_PACKAGES}`).test(source)), []);
   });
 });
