@@ -1,7 +1,7 @@
 import { childChanges, MARKER_VARIABLE, sessionChanges } from '../environment/changes.ts';
 import { terragruntAuthJson, terragruntEnvs } from '../output/terragrunt-json.ts';
 import { profileSession } from '../session/profile-session.ts';
-import { parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
+import { HELP_OPTION_HELP, parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
 
 export const summary = 'print credentials as JSON for terragrunt\'s --auth-provider-cmd';
 
@@ -18,7 +18,8 @@ and every other call waits for that session (same cache and lock as exec).
   export TG_AUTH_PROVIDER_CMD='tfmfa terragrunt-auth'      # or: terragrunt run --all plan --auth-provider-cmd 'tfmfa terragrunt-auth prod'
 
 Options:
-${SESSION_OPTIONS_HELP}`;
+${SESSION_OPTIONS_HELP}
+${HELP_OPTION_HELP}`;
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseCommandArgs('terragrunt-auth', argv, SESSION_OPTIONS);

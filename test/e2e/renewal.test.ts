@@ -257,8 +257,10 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
     assert.equal(box.emu.count('GetSessionToken'), 0, 'from the cached MFA session');
     const expiration = Date.parse(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CREDENTIAL_EXPIRATION ?? '');
     assert.ok(expiration > Date.now() + 15 * 60_000, 'at least 15 minutes left');
-    const deadline = statSync(join(box.cacheDir, 'tickets', 'GEHC-056.deadline')).mtimeMs;
+    // The ticket's own deadline (the .deadline stamp beside it is the launcher's trust stamp, at most a minute ahead).
+    const deadline = Number(/^deadline (\d+)$/m.exec(readFileSync(join(box.cacheDir, 'tickets', 'GEHC-056.ticket'), 'utf8'))?.[1]) * 1000;
     assert.ok(Math.abs(deadline - (expiration - 15 * 60_000)) < 2000, 'the ticket ends 15 minutes before the keys do');
+    assert.ok(statSync(join(box.cacheDir, 'tickets', 'GEHC-056.deadline')).mtimeMs <= deadline, 'the launcher trusts it no longer than that');
   });
 
   test('a SIGKILL of tfmfa takes the credentials endpoint with it', async () => {
