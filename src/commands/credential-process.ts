@@ -1,3 +1,4 @@
+import { variableName } from '../environment/variables.ts';
 import { credentialProcessJson } from '../output/credential-json.ts';
 import { SERVER_FLOOR_SECONDS } from '../session/margin.ts';
 import { profileSession } from '../session/profile-session.ts';
@@ -27,12 +28,15 @@ const OPTIONS = {
   'credentials-file': { type: 'string' },
 } as const;
 
-/** The environment with the AWS file paths given on the command line (the overlay passes the user's real files). */
+/**
+ * The environment with the AWS file paths given on the command line (the overlay passes the user's real files):
+ * they win over AWS_*_FILE and over the real-file variables a session inherits (TFMFA_CONFIG_FILE...).
+ */
 export function withFileOptions(env: NodeJS.ProcessEnv, values: { 'config-file'?: string; 'credentials-file'?: string }): NodeJS.ProcessEnv {
   return {
     ...env,
-    ...(values['config-file'] ? { AWS_CONFIG_FILE: values['config-file'] } : {}),
-    ...(values['credentials-file'] ? { AWS_SHARED_CREDENTIALS_FILE: values['credentials-file'] } : {}),
+    ...(values['config-file'] ? { AWS_CONFIG_FILE: values['config-file'], [variableName('realConfigFile')]: values['config-file'] } : {}),
+    ...(values['credentials-file'] ? { AWS_SHARED_CREDENTIALS_FILE: values['credentials-file'], [variableName('realCredentialsFile')]: values['credentials-file'] } : {}),
   };
 }
 

@@ -82,7 +82,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     // GetSessionToken credentials cannot sign in to the console, and cannot call GetFederationToken either:
     // the long-term keys call it directly, so no MFA code is asked for.
     if (chain.mfaSerial) warn(`profile '${profile}' has no role: the console session comes from GetFederationToken, which cannot carry MFA (policies requiring MFA will deny it)`);
-    const keys = await sourceCredentials(chain.source, paths);
+    const keys = await sourceCredentials(chain.source, paths, env);
     const endpoint = stsEndpoint(files, profile, env);
     credentials = await federationCredentials(keys, { name: federatedUserName(currentUser(env)), durationSeconds: duration ?? FEDERATION_DEFAULT }, { region, profile, ...(endpoint ? { endpoint } : {}) });
     sessionDuration = undefined; // the federated credentials' own lifetime is the console session's

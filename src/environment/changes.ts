@@ -12,6 +12,9 @@ export const AWS_VAULT_MARKER = 'AWS_VAULT';
 /** A profile variable left beside injected keys makes some SDKs prefer the profile. */
 export const PROFILE_VARIABLES = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN', 'AWS_SESSION_EXPIRATION'] as const;
 
+/** tfmfa's own secrets (the key store's passphrase): never passed on to a child. */
+export const SECRET_VARIABLES = [variableName('filePassphrase')] as const;
+
 export interface EnvironmentChanges {
   set: Record<string, string>;
   unset: string[];
@@ -19,7 +22,7 @@ export interface EnvironmentChanges {
 
 /** The variables a session sets and removes, whatever the current environment holds. */
 export function sessionChanges(credentials: AwsCredentials, profile: string): EnvironmentChanges {
-  const changes: EnvironmentChanges = { set: {}, unset: [...PROFILE_VARIABLES] };
+  const changes: EnvironmentChanges = { set: {}, unset: [...PROFILE_VARIABLES, ...SECRET_VARIABLES] };
   changes.set.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
   changes.set.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
   if (credentials.sessionToken) changes.set.AWS_SESSION_TOKEN = credentials.sessionToken;
@@ -73,7 +76,8 @@ export function hasSessionFor(env: NodeJS.ProcessEnv, profile?: string): boolean
 }
 
 /** The variables that point a child at the config overlay, and tfmfa itself (nested) back at the user's files. */
-export function overlayChanges(overlay: { configPath: string; credentialsPath: string }, realFiles: { configPath: string; credentialsPath: string }): EnvironmentChanges {
+export function overlayChanges(overlay: { configPath: string; credentialsPath: string; sources: { configPath: string; credentialsPath: string } }): EnvironmentChanges {
+  const realFiles = overlay.sources;
   return {
     set: {
       AWS_CONFIG_FILE: overlay.configPath,
@@ -95,6 +99,7 @@ export const SERVER_UNSET = [
   'AWS_SESSION_TOKEN',
   'AWS_CREDENTIAL_EXPIRATION',
   ...PROFILE_VARIABLES,
+  ...SECRET_VARIABLES,
   'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
   'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
 ] as const;

@@ -157,7 +157,7 @@ export const VARIABLES = {
     name: 'TFMFA_FILE_PASSPHRASE',
     setBy: 'user',
     default: 'asked on the terminal',
-    meaning: "the encrypted file key store's passphrase, for automation",
+    meaning: "the encrypted file key store's passphrase, for automation (never passed on to the commands tfmfa starts)",
     parse: text,
   }),
   rotateWait: variable({

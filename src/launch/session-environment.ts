@@ -30,7 +30,7 @@ export async function sessionEnvironment(request: SessionRequest & { overlay?: b
   const written = overlay ? overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: entryPoint(), user: currentUser(env), profile: request.profile }) : null;
   if (written) {
     debug(`overlay rewrites ${written.rewritten.length} profile(s) to credential_process: ${written.rewritten.join(', ')}`);
-    changes = mergeChanges(changes, overlayChanges(written, session.files));
+    changes = mergeChanges(changes, overlayChanges(written));
   }
   const region = session.chain.region;
   writeTicket(

@@ -37,6 +37,8 @@ const KEY_MATERIAL: ReadonlySet<string> = new Set(SECRET_KEYS);
 export interface Overlay {
   configPath: string;
   credentialsPath: string;
+  /** The user's files the overlay was made from, by absolute real path (what nested tfmfa reads). */
+  sources: { configPath: string; credentialsPath: string };
   rewritten: string[];
 }
 
@@ -195,7 +197,7 @@ export function ensureOverlay(context: OverlayContext): Overlay {
   }
   const problem = context.profile !== undefined ? omitted.get(context.profile) : undefined;
   if (problem) throw new UserError(`profile '${context.profile}' cannot be written into the config overlay: ${problem}; rename it, or run with --no-overlay (TFMFA_OVERLAY=0)`, 2);
-  return { configPath: paths.configPath, credentialsPath: paths.credentialsPath, rewritten };
+  return { configPath: paths.configPath, credentialsPath: paths.credentialsPath, sources: { configPath: identities.config.path, credentialsPath: identities.credentials.path }, rewritten };
 }
 
 /**

@@ -55,7 +55,7 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
     let changes = serverChanges(server.url, token, profile);
     if ((options.overlay ?? true) && overlayEnabled(env)) {
       const overlay = overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: entryPoint(), user: currentUser(env), profile });
-      if (overlay) changes = mergeChanges(changes, overlayChanges(overlay, session.files));
+      if (overlay) changes = mergeChanges(changes, overlayChanges(overlay));
     }
     const child = startChild(options.file, options.argv, applyChanges(env, childChanges(env, changes, session.chain.region, options.extra)));
     debug(`running ${options.file} (pid ${child.pid ?? '?'}) with the credential server`);

@@ -66,7 +66,7 @@ export async function resolveCredentials(chain: Chain, options: SessionOptions):
   const plan = planChain(chain, { useSession: options.useSession, sessionTtlSeconds: options.sessionTtlSeconds });
   plan.clamped.forEach((note) => debug(note));
   const last = plan.steps[plan.steps.length - 1];
-  if (!last) return { credentials: await sourceCredentials(chain.source, options.paths), fromCache: false };
+  if (!last) return { credentials: await sourceCredentials(chain.source, options.paths, options.env), fromCache: false };
   const cache = openCache(options.cacheDir);
   const hit = options.renewSessionBelowSeconds === undefined ? freshEntry(cache, last, lastMargin(options)) : null;
   if (hit) {
@@ -130,7 +130,7 @@ async function runPlan(chain: Chain, plan: Plan, cache: SessionCache | null, opt
       }
     }
     if (start === steps.length - 1 && credentials) return { credentials, fromCache: true, lifetimeSeconds: lifetime };
-    credentials ??= await sourceCredentials(chain.source, options.paths);
+    credentials ??= await sourceCredentials(chain.source, options.paths, options.env);
     try {
       for (let i = start + 1; i < steps.length; i++) {
         const step = steps[i] as PlanStep;

@@ -225,6 +225,8 @@ describe('overlay identity and clear, end to end', () => {
       const text = readFileSync(overlay, 'utf8');
       assert.match(text, new RegExp(`\\[profile marker\\]\\nregion = ${region}\\n`));
       assert.ok(text.includes(`--config-file ${join(dir, 'aws-config')} `), `absolute path of ${project}'s file:\n${text}`);
+      // Nested tfmfa (a child in another directory: terragrunt's cache, -chdir) reads the same file.
+      assert.equal(readRecords(tool.recordsFile).at(-1)!.env.TFMFA_CONFIG_FILE, join(dir, 'aws-config'));
       overlays.push(overlay);
     }
     assert.notEqual(overlays[0], overlays[1]);

@@ -21,7 +21,7 @@ export interface SourceKind<S extends { kind: string; profile: string } = { kind
   detect(section: ProfileSection, files: AwsFiles, profile: string): boolean;
   parse(profile: string, section: ProfileSection, files: AwsFiles): S;
   /** The base credentials (loads the SDK's providers only where it needs them). */
-  fetch(step: S, paths: AwsFilePaths): Promise<AwsCredentials>;
+  fetch(step: S, paths: AwsFilePaths, env: NodeJS.ProcessEnv): Promise<AwsCredentials>;
   /** Where the credentials come from, in a few words (for errors). */
   origin(step: S): string;
   /** One line for doctor: where the credentials come from. Never a secret. */

@@ -29,9 +29,9 @@ export const storedKeys: SourceKind<StoredKeysSource> = {
     if (!entry) throw new Error(`no stored keys for ${profile}`);
     return { kind: 'stored-keys', profile, backend: entry.backend, accessKeyId: entry.accessKeyId };
   },
-  async fetch(step) {
+  async fetch(step, _paths, env) {
     const { fetchStoredKeys } = await import('../../keystore/store.ts');
-    return fetchStoredKeys(step.profile, step);
+    return fetchStoredKeys(step.profile, step, env);
   },
   origin: () => "tfmfa's key store",
   describe: (step) => `long-term access keys ${step.accessKeyId} of profile '${step.profile}' in tfmfa's key store (${step.backend === 'keyring' ? 'OS keyring' : 'encrypted file'})`,

@@ -4,7 +4,9 @@ import { describe, test } from 'node:test';
 import { selectedProfile } from '../../../src/environment/profile.ts';
 import { SHELL_FRAGMENTS } from '../../../src/environment/shell-fragments.ts';
 import { setting, VARIABLES } from '../../../src/environment/variables.ts';
-import { applyChanges, hasSessionFor, mergeChanges, sessionChanges } from '../../../src/environment/changes.ts';
+import { applyChanges, hasSessionFor, mergeChanges, overlayChanges, serverChanges, sessionChanges } from '../../../src/environment/changes.ts';
+import { withFileOptions } from '../../../src/commands/credential-process.ts';
+import { awsFilePaths } from '../../../src/config/paths.ts';
 import { regionChanges } from '../../../src/environment/region.ts';
 
 const CREDS = { accessKeyId: 'ASIAX', secretAccessKey: 's', sessionToken: 't', expiration: new Date('2026-11-24T12:00:00Z') };
@@ -95,5 +97,23 @@ describe('the contract table', () => {
     assert.equal(setting({ TFMFA_OVERLAY: '0' }, 'overlay'), false);
     assert.equal(setting({ TFMFA_DEBUG: '1' }, 'debug'), true);
     for (const variable of Object.values(VARIABLES)) assert.match(variable.name, /^TFMFA_[A-Z_]+$/);
+  });
+});
+
+describe('what a child never gets, and what nested tfmfa reads', () => {
+  test("the key store's passphrase is removed from every child's environment (static keys and server mode)", () => {
+    const env = { TFMFA_FILE_PASSPHRASE: 'secret passphrase', OTHER: '1' };
+    assert.equal(applyChanges(env, sessionChanges(CREDS, 'prod')).TFMFA_FILE_PASSPHRASE, undefined);
+    assert.equal(applyChanges(env, serverChanges('http://127.0.0.1:1/credentials', 'token', 'prod')).TFMFA_FILE_PASSPHRASE, undefined);
+    assert.equal(applyChanges(env, sessionChanges(CREDS, 'prod')).OTHER, '1');
+  });
+
+  test('the overlay points nested tfmfa at the real files it was made from, and credential-process options win', () => {
+    const changes = overlayChanges({ configPath: '/cache/overlay/x/config', credentialsPath: '/cache/overlay/x/credentials', sources: { configPath: '/home/u/project/aws-config', credentialsPath: '/home/u/.aws/credentials' } });
+    assert.equal(changes.set.TFMFA_CONFIG_FILE, '/home/u/project/aws-config');
+    assert.equal(changes.set.AWS_CONFIG_FILE, '/cache/overlay/x/config');
+    const inherited = { TFMFA_CONFIG_FILE: 'aws-config', AWS_CONFIG_FILE: '/cache/overlay/x/config' };
+    assert.equal(awsFilePaths(withFileOptions(inherited, { 'config-file': '/home/u/project/aws-config' })).configPath, '/home/u/project/aws-config');
+    assert.equal(awsFilePaths(inherited).configPath, 'aws-config', 'without the option the inherited variable still counts');
   });
 });
