@@ -68,10 +68,7 @@ function print(text: string): void {
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === undefined) {
-    process.stderr.write(`${help}\n`);
-    return 2;
-  }
+  if (sub === undefined) throw new UserError("shim: which subcommand? install, list or uninstall: run 'tfmfa shim --help'", 2);
   if (sub === '-h' || sub === '--help' || sub === 'help') {
     print(help);
     return 0;

@@ -3,12 +3,9 @@ import type { AwsCredentials } from '../session/credentials.ts';
 import { SERVER_FLOOR_SECONDS } from '../session/margin.ts';
 import { profileSession, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
 
-/** Served credentials keep at least this long (src/session/margin.ts says why). */
-export const SERVER_MIN_TTL_SECONDS = SERVER_FLOOR_SECONDS;
-
 /** The request the server resolves with: TFMFA_MIN_TTL raised to the server's floor. */
 export function serverRequest(request: SessionRequest): SessionRequest {
-  return { ...request, minTtlFloor: SERVER_MIN_TTL_SECONDS };
+  return { ...request, minTtlFloor: SERVER_FLOOR_SECONDS };
 }
 
 /** The same request without `--mfa-token`: a TOTP code is accepted once, so only the first resolution uses it. */

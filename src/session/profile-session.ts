@@ -42,11 +42,6 @@ export interface ProfileSession {
   loadedAtMs: number;
 }
 
-/** The refresh margin a request resolves with: TFMFA_MIN_TTL, raised to the request's floor. */
-export function minimumTtlFor(request: SessionRequest): number {
-  return Math.max(minimumTtlSeconds(request.env ?? process.env), request.minTtlFloor ?? 0);
-}
-
 /**
  * Profile → credentials, through the cache (and STS and an MFA prompt when needed). A caller that has already
  * loaded the profile's chain passes it, so the files are read once.

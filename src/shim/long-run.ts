@@ -1,4 +1,5 @@
 import { setting } from '../environment/variables.ts';
+import { overrideFor, subcommandIndex } from './command-lists.ts';
 
 /**
  * Tool invocations that can outlast a role session (one hour under role chaining): for these, the shim and
@@ -22,33 +23,19 @@ export const LONG_RUN: Readonly<Record<string, readonly string[]>> = {
 /** TFMFA_LONG_RUN's value that turns server mode off for every tool (the launcher knows it too). */
 export const LONG_RUN_OFF = '0';
 
-/** Leading global options skipped before the subcommand (terraform's `-chdir=DIR`), as for the pass-through list. */
-const GLOBAL_OPTION = /^-chdir=/;
-
 function listFor(tool: string, override: string | undefined): readonly string[] {
   if (override === LONG_RUN_OFF) return [];
-  if (override) {
-    for (const entry of override.split(/\s+/)) {
-      const [name, commands] = entry.split(':');
-      if (name === tool) return (commands ?? '').split(',').filter(Boolean);
-    }
-  }
+  const overridden = overrideFor(tool, override);
+  if (overridden) return overridden.filter(Boolean);
   return Object.hasOwn(LONG_RUN, tool) ? (LONG_RUN[tool] as readonly string[]) : [];
 }
 
 /** Why `tool args` is a long run (the entry that matched), or null when it is not. */
 export function longRunMatch(tool: string, args: readonly string[], env: NodeJS.ProcessEnv): string | null {
   const list = listFor(tool, setting(env, 'longRun'));
-  if (list.length === 0) return null;
-  let index = 0;
-  while (index < args.length && GLOBAL_OPTION.test(args[index] as string)) index++;
-  const subcommand = args[index];
+  const subcommand = args[subcommandIndex(args)];
   for (const entry of list) {
     if (entry.startsWith('--') ? args.includes(entry) : entry === subcommand) return entry;
   }
   return null;
-}
-
-export function isLongRun(tool: string, args: readonly string[], env: NodeJS.ProcessEnv): boolean {
-  return longRunMatch(tool, args, env) !== null;
 }

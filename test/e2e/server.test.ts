@@ -6,8 +6,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { checkRequest, isLoopbackAddress, newToken, tokenMatches } from '../../src/server/auth.ts';
 import { SERVER_UNSET } from '../../src/environment/changes.ts';
 import { containerCredentials, startCredentialServer } from '../../src/server/credential-server.ts';
-import { credentialSupplier, explain, serverRequest, SERVER_MIN_TTL_SECONDS, withoutMfaToken } from '../../src/server/renewal.ts';
-import { minimumTtlFor } from '../../src/session/profile-session.ts';
+import { credentialSupplier, explain, serverRequest, withoutMfaToken } from '../../src/server/renewal.ts';
+import { SERVER_FLOOR_SECONDS } from '../../src/session/margin.ts';
 import { UserError } from '../../src/errors.ts';
 import type { ProfileSession } from '../../src/session/profile-session.ts';
 import { createFakeTool, readRecords, type FakeToolRecord } from '../support/fake-tool.ts';
@@ -124,9 +124,8 @@ describe('credential server building blocks', () => {
   });
 
   test('served credentials keep at least 16 minutes; --mfa-token is dropped after the first resolution', () => {
-    assert.equal(minimumTtlFor(serverRequest({ profile: 'p', env: {} })), SERVER_MIN_TTL_SECONDS);
-    assert.equal(minimumTtlFor(serverRequest({ profile: 'p', env: { TFMFA_MIN_TTL: '3599' } })), 3599);
-    assert.equal(minimumTtlFor({ profile: 'p', env: { TFMFA_MIN_TTL: '60' } }), 60);
+    assert.equal(serverRequest({ profile: 'p', env: {} }).minTtlFloor, SERVER_FLOOR_SECONDS);
+    assert.equal(SERVER_FLOOR_SECONDS, 16 * 60, 'outside botocore\'s 15-minute advisory refresh window');
     const later = withoutMfaToken({ profile: 'p', mfaToken: '123456', useSession: false });
     assert.ok(!('mfaToken' in later));
     assert.equal(later.useSession, false);

@@ -46,7 +46,7 @@ function passthroughCases(): string {
   return lines.join('\n');
 }
 
-/** LONG_RUN as shell: a subcommand entry matches $_tf_arg, a `--flag` entry any argument (isLongRun in long-run.ts). */
+/** LONG_RUN as shell: a subcommand entry matches $_tf_arg, a `--flag` entry any argument (longRunMatch in long-run.ts). */
 function longRunCases(): string {
   const lines: string[] = [];
   for (const [tool, entries] of Object.entries(LONG_RUN)) {

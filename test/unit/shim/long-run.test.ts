@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isLongRun, LONG_RUN, longRunMatch } from '../../../src/shim/long-run.ts';
+import { LONG_RUN, longRunMatch } from '../../../src/shim/long-run.ts';
+
+const isLongRun = (tool: string, args: readonly string[], env: NodeJS.ProcessEnv) => longRunMatch(tool, args, env) !== null;
 import { MIN_USEFUL_SECONDS, requiredSeconds, SERVER_FLOOR_SECONDS, STATIC_KEYS_FLOOR_SECONDS } from '../../../src/session/margin.ts';
 import { humanDuration } from '../../../src/server/session-notice.ts';
 
