@@ -24,8 +24,9 @@ export function readTicket(cacheDir: string, profile: string, expect: { minTtl: 
     const ticket = parseTicket(readFileSync(paths.ticket, 'utf8'));
     if (!ticket || ticket.profile !== profile || ticket.deadline * 1000 <= Date.now() || ticket.minTtl !== expect.minTtl || ticket.overlay !== expect.overlay) return null;
     if (!sameStamp(fileStamp(expect.configPath), ticket.config) || !sameStamp(fileStamp(expect.credentialsPath), ticket.credentials)) return null;
+    // The stamps just matched the files as they are now, so their recorded mtimes are the files' own.
     for (const file of [ticket.config, ticket.credentials]) {
-      if (file && statSync(file.real, { bigint: true }).mtimeNs > written) return null;
+      if (file && BigInt(file.id.split(':')[3] ?? '0') > written) return null;
     }
     renewLauncherTrustIfDue(cacheDir, profile, ticket.deadline);
     return ticket;
