@@ -25,6 +25,7 @@ const POSITIONALS: Record<string, PositionalKind['kind']> = {
   exec: 'profile-command',
   'credential-process': 'profile',
   export: 'profile',
+  'terragrunt-auth': 'profile',
   shim: 'words',
   list: 'none',
   clear: 'profiles',

@@ -14,6 +14,7 @@ export const COMMANDS: CommandTable = {
   exec: () => import('./exec.ts'),
   'credential-process': () => import('./credential-process.ts'),
   export: () => import('./export.ts'),
+  'terragrunt-auth': () => import('./terragrunt-auth.ts'),
   shim: () => import('./shim.ts'),
   list: () => import('./list.ts'),
   clear: () => import('./clear.ts'),

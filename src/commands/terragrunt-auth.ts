@@ -1,0 +1,34 @@
+import { childChanges, MARKER_VARIABLE, sessionChanges } from '../environment/changes.ts';
+import { terragruntAuthJson, terragruntEnvs } from '../output/terragrunt-json.ts';
+import { profileSession } from '../session/profile-session.ts';
+import { parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
+
+export const summary = 'print credentials as JSON for terragrunt\'s --auth-provider-cmd';
+
+export const help = `Usage: tfmfa terragrunt-auth [options] [PROFILE]
+
+Prints terragrunt's auth-provider JSON (schema v2) on stdout and nothing else:
+  {"awsCredentials":{"ACCESS_KEY_ID":…,"SECRET_ACCESS_KEY":…,"SESSION_TOKEN":…},"envs":{"AWS_REGION":…,…}}
+envs carries the region (AWS_REGION / AWS_DEFAULT_REGION where the environment lacks them) and tfmfa's
+marker (TFMFA_PROFILE), so terraform started by terragrunt passes through a shim untouched. PROFILE defaults
+to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, then default (the shims' order).
+
+Terragrunt calls it concurrently, once per unit: the MFA code is asked once, on the terminal (/dev/tty),
+and every other call waits for that session (same cache and lock as exec).
+  export TG_AUTH_PROVIDER_CMD='tfmfa terragrunt-auth'      # or: terragrunt run --all plan --auth-provider-cmd 'tfmfa terragrunt-auth prod'
+
+Options:
+${SESSION_OPTIONS_HELP}`;
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values, positionals } = parseCommandArgs('terragrunt-auth', argv, SESSION_OPTIONS);
+  if (values.help) {
+    process.stdout.write(`${help}\n`);
+    return 0;
+  }
+  const profile = requireProfile('terragrunt-auth', positionals, env);
+  const session = await profileSession(sessionRequest(profile, env, values));
+  const changes = childChanges(env, sessionChanges(session.credentials, profile), session.chain.region);
+  process.stdout.write(`${terragruntAuthJson(session.credentials, terragruntEnvs(changes, MARKER_VARIABLE))}\n`);
+  return 0;
+}
