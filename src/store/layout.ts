@@ -2,8 +2,9 @@
  * The cache layout, the one place that knows where tfmfa keeps what (README: "Cache and its protection"):
  *
  *   <cache>/sessions/<sha256(key)>.json     MFA sessions and role credentials
- *   <cache>/tickets/<profile>.ticket        what a shim needs to launch without Node (+ .deadline stamp)
- *   <cache>/overlay/<id>/config|credentials|source.json     the config overlay (+ source-config|source-credentials
+ *   <cache>/tickets/<profile>.ticket        what a shim needs to launch without Node (+ .deadline and .serve stamps)
+ *   <cache>/overlay/<id>/config|credentials|source.json     the config overlay (+ tfmfa-launcher, its credential_process
+ *                                           command; source-config|source-credentials
  *                                           links to the user's files when their paths cannot stand in an INI line)
  *   <cache>/locks/salt                      the per-user salt of the lock names
  *
@@ -22,9 +23,9 @@ export function ticketsDir(cacheDir: string): string {
   return join(cacheDir, 'tickets');
 }
 
-export function ticketPaths(cacheDir: string, profile: string): { ticket: string; deadline: string } {
+export function ticketPaths(cacheDir: string, profile: string): { ticket: string; deadline: string; serve: string } {
   const base = join(ticketsDir(cacheDir), profile);
-  return { ticket: `${base}.ticket`, deadline: `${base}.deadline` };
+  return { ticket: `${base}.ticket`, deadline: `${base}.deadline`, serve: `${base}.serve` };
 }
 
 export function overlayRoot(cacheDir: string): string {
@@ -32,7 +33,7 @@ export function overlayRoot(cacheDir: string): string {
 }
 
 /** One overlay directory per pair of user files (`id` is a hash of their identity). */
-export function overlayPaths(cacheDir: string, id: string): { dir: string; configPath: string; credentialsPath: string; stampPath: string; configLink: string; credentialsLink: string } {
+export function overlayPaths(cacheDir: string, id: string): { dir: string; configPath: string; credentialsPath: string; stampPath: string; configLink: string; credentialsLink: string; launcher: string } {
   const dir = join(overlayRoot(cacheDir), id);
   return {
     dir,
@@ -41,6 +42,7 @@ export function overlayPaths(cacheDir: string, id: string): { dir: string; confi
     stampPath: join(dir, 'source.json'),
     configLink: join(dir, 'source-config'),
     credentialsLink: join(dir, 'source-credentials'),
+    launcher: join(dir, 'tfmfa-launcher'),
   };
 }
 
@@ -59,9 +61,9 @@ const TEMP = String.raw`(\.\d+(\.[0-9a-f]+)?\.tmp)?`;
 export const FILE_NAMES = {
   session: new RegExp(String.raw`^[0-9a-f]{40}\.json${TEMP}$`),
   /** Group 1 is the profile; group 3 is set for a temp file. */
-  ticket: new RegExp(String.raw`^(.+)\.(ticket|deadline)${TEMP}$`),
+  ticket: new RegExp(String.raw`^(.+)\.(ticket|deadline|serve)${TEMP}$`),
   overlayDir: /^[0-9a-f]{16}$/,
-  overlayFile: new RegExp(String.raw`^(config|credentials|source\.json|source-config|source-credentials)${TEMP}$`),
+  overlayFile: new RegExp(String.raw`^(config|credentials|source\.json|source-config|source-credentials|tfmfa-launcher)${TEMP}$`),
 } as const;
 
 /** The launcher's clock: an empty 0600 file it truncates to learn the time (Node creates it; see ticket-trust.ts). */
