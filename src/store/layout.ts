@@ -3,8 +3,7 @@
  *
  *   <cache>/sessions/<sha256(key)>.json     MFA sessions and role credentials
  *   <cache>/tickets/<profile>.ticket        what a shim needs to launch without Node (+ .deadline and .serve stamps)
- *   <cache>/overlay/<id>/config|credentials|source.json     the config overlay (+ tfmfa-launcher, its credential_process
- *                                           command; source-config|source-credentials
+ *   <cache>/overlay/<id>/config|credentials|source.json     the config overlay (+ source-config|source-credentials
  *                                           links to the user's files when their paths cannot stand in an INI line)
  *   <cache>/locks/salt                      the per-user salt of the lock names
  *
@@ -33,7 +32,7 @@ export function overlayRoot(cacheDir: string): string {
 }
 
 /** One overlay directory per pair of user files (`id` is a hash of their identity). */
-export function overlayPaths(cacheDir: string, id: string): { dir: string; configPath: string; credentialsPath: string; stampPath: string; configLink: string; credentialsLink: string; launcher: string } {
+export function overlayPaths(cacheDir: string, id: string): { dir: string; configPath: string; credentialsPath: string; stampPath: string; configLink: string; credentialsLink: string } {
   const dir = join(overlayRoot(cacheDir), id);
   return {
     dir,
@@ -42,7 +41,6 @@ export function overlayPaths(cacheDir: string, id: string): { dir: string; confi
     stampPath: join(dir, 'source.json'),
     configLink: join(dir, 'source-config'),
     credentialsLink: join(dir, 'source-credentials'),
-    launcher: join(dir, 'tfmfa-launcher'),
   };
 }
 
@@ -63,7 +61,7 @@ export const FILE_NAMES = {
   /** Group 1 is the profile; group 3 is set for a temp file. */
   ticket: new RegExp(String.raw`^(.+)\.(ticket|deadline|serve)${TEMP}$`),
   overlayDir: /^[0-9a-f]{16}$/,
-  overlayFile: new RegExp(String.raw`^(config|credentials|source\.json|source-config|source-credentials|tfmfa-launcher)${TEMP}$`),
+  overlayFile: new RegExp(String.raw`^(config|credentials|source\.json|source-config|source-credentials)${TEMP}$`),
 } as const;
 
 /** The launcher's clock: an empty 0600 file it truncates to learn the time (Node creates it; see ticket-trust.ts). */

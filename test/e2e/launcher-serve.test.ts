@@ -4,13 +4,13 @@
 // the overlay's credential_process line.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { credentialProcessJson } from '../../src/output/credential-json.ts';
 import { parseTicket, serializeTicket } from '../../src/store/ticket-format.ts';
-import { CLI } from '../support/sandbox.ts';
+import { CLI, ROOT } from '../support/sandbox.ts';
 import { cleanEnv, createShimWorld, writeLauncher, type ShimWorld } from '../support/shim-world.ts';
 
 const SHELLS: string[][] = [['sh'], ['dash'], ['bash', '--posix']];
@@ -44,6 +44,8 @@ describe('tfmfa-launcher serves credential-process and terragrunt-auth', () => {
     const before = world.fallbacks();
     for (const shell of SHELLS) assert.equal(viaLauncher(cpArgs(), {}, shell), node, shell.join(' '));
     assert.equal(viaLauncher(['credential-process', 'GEHC-056']), viaNode(['credential-process', 'GEHC-056']));
+    // The overlay's form: the Node command behind the launcher.
+    assert.equal(viaLauncher(['/bin/sh', world.trapEntry, ...cpArgs()]), node);
     assert.equal(world.fallbacks(), before, 'Node never started');
     assert.ok(JSON.parse(node).SessionToken);
   });
@@ -68,6 +70,7 @@ describe('tfmfa-launcher serves credential-process and terragrunt-auth', () => {
   test('anything else is handed to Node with the argv untouched (same output)', () => {
     const cases: Array<[string[], Record<string, string | undefined>]> = [
       [['credential-process', '--help'], {}],
+      [['/bin/sh', world.trapEntry, 'credential-process', '--bogus', 'GEHC-056'], {}],
       [['terragrunt-auth', '--config-file', 'x', 'GEHC-056'], {}],
       [['credential-process', 'GEHC-056', '--session-ttl', '2h'], {}],
       [['terragrunt-auth', 'GEHC-056'], { AWS_REGION: 'us-east-1"}' }],
@@ -83,7 +86,7 @@ describe('tfmfa-launcher serves credential-process and terragrunt-auth', () => {
       }
       let expected: string;
       try {
-        expected = viaNode(args, extra);
+        expected = viaNode(args[0] === '/bin/sh' ? args.slice(2) : args, extra);
       } catch (error) {
         expected = `fail ${(error as { stderr: string }).stderr}`;
       }
@@ -149,17 +152,31 @@ describe('tfmfa-launcher serves credential-process and terragrunt-auth', () => {
     assert.ok(served > 0 && handed > 0, `both outcomes seen (served ${served}, handed over ${handed})`);
   });
 
-  test('the AWS CLI runs the overlay\'s credential_process line through tfmfa-launcher', () => {
+  test('the AWS CLI runs the overlay\'s credential_process line, served by tfmfa-launcher without Node', { skip: !existsSync('/usr/bin/strace') && 'strace is not installed' }, () => {
     const overlays = join(world.box.cacheDir, 'overlay');
     const [id] = readdirSync(overlays);
     const dir = join(overlays, id as string);
-    const config = readFileSync(join(dir, 'config'), 'utf8');
-    assert.match(config, new RegExp(`credential_process = ${join(dir, 'tfmfa-launcher')} credential-process --config-file `));
-    const out = execFileSync('aws', ['configure', 'export-credentials', '--profile', 'GEHC-056', '--format', 'process'], {
+    const packaged = join(ROOT, 'shims', 'tfmfa-launcher');
+    assert.match(readFileSync(join(dir, 'config'), 'utf8'), new RegExp(`credential_process = ${packaged} ${process.execPath} ${CLI} credential-process --config-file `));
+    const trace = join(world.box.dir, 'aws.strace');
+    const out = execFileSync('/usr/bin/strace', ['-f', '-qq', '-e', 'trace=execve', '-o', trace, 'aws', 'configure', 'export-credentials', '--profile', 'GEHC-056', '--format', 'process'], {
       env: env({ AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), TFMFA_CONFIG_FILE: world.box.env.AWS_CONFIG_FILE, TFMFA_CREDENTIALS_FILE: world.box.env.AWS_SHARED_CREDENTIALS_FILE }),
       encoding: 'utf8',
     });
-    const ticket = parseTicket(goodTicket);
-    assert.equal(JSON.parse(out).AccessKeyId, ticket?.changes.set.AWS_ACCESS_KEY_ID);
+    const execs = readFileSync(trace, 'utf8').split('\n').filter((line) => /execve\(/.test(line) && !/ENOENT/.test(line));
+    assert.ok(execs.some((line) => line.includes(`execve("${packaged}"`)), `the launcher ran: ${execs.join('\n')}`);
+    assert.ok(!execs.some((line) => line.includes(`execve("${process.execPath}"`)), `Node did not: ${execs.join('\n')}`);
+    assert.equal(JSON.parse(out).AccessKeyId, parseTicket(goodTicket)?.changes.set.AWS_ACCESS_KEY_ID);
+  });
+
+  test('served: no external command and no subshell, only the shell itself', { skip: !existsSync('/usr/bin/strace') && 'strace is not installed' }, () => {
+    const trace = join(world.box.dir, 'serve.strace');
+    for (const shell of ['dash', 'bash']) {
+      for (const args of [cpArgs(), ['terragrunt-auth', 'GEHC-056'], ['/bin/sh', world.trapEntry, ...cpArgs()]]) {
+        execFileSync('/usr/bin/strace', ['-f', '-qq', '-o', trace, '-e', 'trace=execve,clone,clone3,fork,vfork', shell, launcher, ...args], { env: env(), stdio: 'ignore' });
+        const calls = readFileSync(trace, 'utf8').trim().split('\n').filter((line) => !/exited with|\+\+\+|---/.test(line));
+        assert.equal(calls.length, 1, `${shell} ${args[0]}: ${calls.join('\n')}`);
+      }
+    }
   });
 });

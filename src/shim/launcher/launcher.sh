@@ -13,17 +13,17 @@ _tf_tool=${0##*/}
 _tf_entry=@ENTRY@
 _tf_mistaken=
 _tf_base=${@VAR_shimStack@-}
-_tf_serve=
+_tf_serve='' _tf_pnode='' _tf_pentry=''
 
 # Hand over to Node: same tool, untouched arguments and (apart from the stack fix below) environment. Serving
-# (below): `cli.js ARGS...` exactly as invoked, with the baked Node binary when there is one.
+# (below): the command as it was given, `NODE ENTRY ARGS...` or `cli.js ARGS...`.
 _tf_node() {
+  if [ -n "$_tf_pnode" ]; then exec "$_tf_pnode" "$_tf_pentry" "$@"; fi
   if [ -n "$_tf_serve" ]; then
     if [ -z "$_tf_entry" ]; then
       printf '%s\n' "tfmfa: tfmfa-launcher cannot find tfmfa (no dist/cli.js beside it, no tfmfa on PATH): reinstall tfmfa" >&2
       exit 127
     fi
-    [ -z @NODE@ ] || exec @NODE@ "$_tf_entry" "$@"
     exec "$_tf_entry" "$@"
   fi
   if [ -n "$_tf_mistaken" ]; then
@@ -51,10 +51,17 @@ if [ -z "$_tf_entry" ] || [ ! -f "$_tf_entry" ]; then
 fi
 
 # Started as tfmfa-launcher itself: it serves `credential-process [--config-file F] [--credentials-file F] [--]
-# PROFILE` (what the config overlay writes) and `terragrunt-auth [PROFILE]` from the ticket, as Node would print
-# them (src/output/credential-json.ts, terragrunt-json.ts); any other argument list is Node's.
+# PROFILE` and `terragrunt-auth [PROFILE]` from the ticket, as Node would print them (src/output/credential-json.ts,
+# terragrunt-json.ts); any other argument list is Node's. The config overlay writes the Node command behind it,
+# `tfmfa-launcher /abs/node /abs/cli.js credential-process ...`: that command, untouched, is its hand-over.
 _tf_ocfg='' _tf_ocred='' _tf_sprof='' _tf_npos=0
 if [ "$_tf_tool" = tfmfa-launcher ]; then
+  case ${1-}:${3-} in
+    /?*:credential-process|/?*:terragrunt-auth)
+      [ -n "${2-}" ] || _tf_node "$@"
+      _tf_pnode=$1 _tf_pentry=$2
+      shift 2 ;;
+  esac
   case ${1-} in credential-process|terragrunt-auth) _tf_serve=$1 ;; esac
   if [ -n "$_tf_serve" ]; then
     _tf_want=skip _tf_dd='' _tf_seen=''

@@ -18,7 +18,6 @@ import { TOOL_NAME } from '../tools.ts';
  * The template is a real POSIX sh file (shellcheck checks what this renders) with `@NAME@` placeholders for
  * what it shares with Node, filled in from their TypeScript sources so the two paths cannot drift:
  *   @ENTRY@              the Node entry point, single-quoted ('' for the package's own copies)
- *   @NODE@               the Node binary that runs it when tfmfa-launcher hands a served command over ('': the entry's #!)
  *   @LAUNCHER_MARKER@    the marker line by which tfmfa recognises its launchers
  *   @PROFILE_ORDER@ @CACHE_DIR@ @CACHE_DIR_HOME@ @MARKER@   the environment contract's rules (shell-fragments.ts)
  *   @VAR_<key>@          a variable's name from the contract table (variables.ts)
@@ -64,8 +63,6 @@ function longRunCases(): string {
 export interface LauncherOptions {
   /** Absolute path of tfmfa's Node entry point (installed copies); package copies find `../dist/cli.js`. */
   entry?: string;
-  /** Absolute path of the Node binary for served commands' hand-over (the overlay's copy); else the entry's `#!`. */
-  node?: string;
 }
 
 export function renderLauncher(options: LauncherOptions = {}): string {
@@ -74,12 +71,9 @@ export function renderLauncher(options: LauncherOptions = {}): string {
   }
   const entry = options.entry ?? '';
   if (entry !== '' && (!entry.startsWith('/') || /[\n\0]/.test(entry))) throw new Error(`launcher entry must be an absolute path without newlines: ${JSON.stringify(entry)}`);
-  const node = options.node ?? '';
-  if (node !== '' && (!node.startsWith('/') || /[\n\0]/.test(node))) throw new Error(`launcher node must be an absolute path without newlines: ${JSON.stringify(node)}`);
   const values: Record<string, string> = {
     ...SHELL_FRAGMENTS,
     ENTRY: shQuote(entry),
-    NODE: shQuote(node),
     LAUNCHER_MARKER,
     DEFAULT_MIN_TTL: String(minimumTtlSeconds({})),
     TICKET_HEADER: shQuote(TICKET_HEADER),
