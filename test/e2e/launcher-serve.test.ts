@@ -3,7 +3,8 @@
 // through the trap entry (test/support/shim-world.ts); hostile ticket values (fast-check); the AWS CLI running
 // the overlay's credential_process line.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -65,6 +66,16 @@ describe('tfmfa-launcher serves credential-process and terragrunt-auth', () => {
       for (const shell of SHELLS) assert.equal(viaLauncher(args, extra, shell), node, `${args.join(' ')} ${JSON.stringify(extra)} (${shell.join(' ')})`);
       assert.equal(world.fallbacks(), before, `${args.join(' ')}: Node never started`);
     }
+  });
+
+  test('60 concurrent warm terragrunt-auth calls, as terragrunt makes them: all served without Node, all Node\'s bytes', async () => {
+    const node = viaNode(['terragrunt-auth'], { AWS_PROFILE: 'GEHC-056' });
+    const before = world.fallbacks();
+    world.box.emu.resetCounts();
+    const runs = await Promise.all(Array.from({ length: 60 }, () => promisify(execFile)(launcher, ['terragrunt-auth'], { env: env({ AWS_PROFILE: 'GEHC-056' }) })));
+    for (const run of runs) assert.equal(run.stdout, node);
+    assert.equal(world.fallbacks(), before, 'Node never started');
+    assert.equal(world.box.emu.count('AssumeRole') + world.box.emu.count('GetSessionToken'), 0, 'no STS call');
   });
 
   test('anything else is handed to Node with the argv untouched (same output)', () => {
