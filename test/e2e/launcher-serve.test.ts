@@ -86,6 +86,8 @@ describe('tfmfa-launcher serves credential-process and terragrunt-auth', () => {
       [['credential-process', 'GEHC-056', '--session-ttl', '2h'], {}],
       [['terragrunt-auth', 'GEHC-056'], { AWS_REGION: 'us-east-1"}' }],
       [['terragrunt-auth', 'GEHC-056'], { TFMFA_DEBUG: '1' }],
+      [['terragrunt-auth', 'GEHC-056'], { _tf_ak: 'x' }],
+      [['/bin/sh', world.trapEntry, 'credential-process', 'GEHC-056'], { _tf_serve: '' }],
     ];
     for (const [args, extra] of cases) {
       const before = world.fallbacks();

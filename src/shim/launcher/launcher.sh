@@ -5,6 +5,14 @@
 # on PATH with the profile's ticket applied, or hands over to tfmfa (Node) for everything else. The ticket
 # is read as data, never sourced or evaluated.
 if [ -n "@CLASH@" ]; then
+  # tfmfa-launcher's served commands (below) go to Node as they were given.
+  case ${0##*/}:${1-}:${3-} in
+    tfmfa-launcher:/?*:credential-process|tfmfa-launcher:/?*:terragrunt-auth) exec "$@" ;;
+    tfmfa-launcher:credential-process:*|tfmfa-launcher:terragrunt-auth:*)
+      [ -n @ENTRY@ ] && [ -f @ENTRY@ ] && exec @ENTRY@ "$@"
+      case $0 in */*) [ -f "${0%/*}/../dist/cli.js" ] && exec "${0%/*}/../dist/cli.js" "$@" ;; esac
+      exec tfmfa "$@" ;;
+  esac
   [ -n @ENTRY@ ] && [ -f @ENTRY@ ] && exec @ENTRY@ __shim "${0##*/}" "$@"
   case $0 in */*) [ -f "${0%/*}/../dist/cli.js" ] && exec "${0%/*}/../dist/cli.js" __shim "${0##*/}" "$@" ;; esac
   exec tfmfa __shim "${0##*/}" "$@"
