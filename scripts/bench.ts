@@ -14,6 +14,10 @@
  *                                               goal: < 60 ms added; and the RSS of the waiting parent < 60 MB
  *   TG       (information) warm `tfmfa terragrunt-auth` in Node vs `sh -c 'exec /bin/true'` (the goal, ≤ 3×,
  *            is for when the shell launcher serves it)
+ *   P3-fast  tfmfa-launcher serving a warm `credential-process` from the ticket (the overlay's line)
+ *                                               vs  `aws configure export-credentials` (static keys)   goal ≥ 50× faster
+ *   TG-fast  tfmfa-launcher serving a warm `terragrunt-auth` from the ticket
+ *                                               vs  `sh -c 'exec /bin/true'`      target ≤ 3×
  *   aws-vault `aws-vault exec PROFILE -- /bin/true` with a cached session, when aws-vault is on PATH and
  *            TFMFA_BENCH_AWS_VAULT_PROFILE names a profile with a cached session (for comparison only)
  *
@@ -184,7 +188,45 @@ function awsVault(context: Context): Measurement | Skipped {
   };
 }
 
-const MEASUREMENTS: Array<(context: Context) => Measurement | Skipped> = [p1, p2, p1Fast, p6, terragruntAuth, floor, awsVault];
+/** P3-fast's goal: the launcher at least this many times faster than the AWS CLI (a ratio target of 1/50). */
+const P3_FAST_GOAL = 50;
+
+/** tfmfa-launcher with no Node reachable (nor in P3-fast's overlay form): a hand-over fails the run instead of timing Node. */
+function servingLauncher(context: Context): string {
+  const path = join(context.dir, 'serving', 'tfmfa-launcher');
+  if (!existsSync(path)) {
+    mkdirSync(join(context.dir, 'serving'), { recursive: true });
+    writeFileSync(path, renderLauncher({ entry: '/nonexistent/tfmfa/dist/cli.js' }), { mode: 0o755 });
+  }
+  return path;
+}
+
+function p3Fast(context: Context): Measurement | Skipped {
+  const title = `tfmfa-launcher credential-process (warm ticket) vs aws configure export-credentials (goal ≥ ${P3_FAST_GOAL}× faster)`;
+  if (!existsSync('/usr/bin/aws')) return { id: 'P3-fast', title, skipped: 'no AWS CLI' };
+  const env = { ...context.box.env };
+  const files = ['--config-file', env.AWS_CONFIG_FILE as string, '--credentials-file', env.AWS_SHARED_CREDENTIALS_FILE as string];
+  return {
+    id: 'P3-fast',
+    title,
+    subject: { label: 'tfmfa-launcher credential-process', file: servingLauncher(context), args: ['/nonexistent/node', '/nonexistent/tfmfa/dist/cli.js', 'credential-process', ...files, '--', 'GEHC-056'], env },
+    baseline: { label: 'aws configure export-credentials', file: '/usr/bin/aws', args: ['configure', 'export-credentials', '--profile', 'GEHC-000', '--format', 'process'], env },
+    target: 1 / P3_FAST_GOAL,
+  };
+}
+
+function tgFast(context: Context): Measurement {
+  const env = { ...context.box.env };
+  return {
+    id: 'TG-fast',
+    title: "tfmfa-launcher terragrunt-auth (warm ticket) vs sh -c 'exec /bin/true'",
+    subject: { label: 'tfmfa-launcher terragrunt-auth', file: servingLauncher(context), args: ['terragrunt-auth', 'GEHC-056'], env },
+    baseline: { label: "sh -c 'exec /bin/true'", file: '/bin/sh', args: ['-c', 'exec /bin/true'], env },
+    target: 3,
+  };
+}
+
+const MEASUREMENTS: Array<(context: Context) => Measurement | Skipped> = [p1, p2, p1Fast, p6, terragruntAuth, p3Fast, tgFast, floor, awsVault];
 
 /** Server mode's goals (issue 13): start-up added to the static path, and the waiting parent's memory. */
 const P6_ADDED_MS_GOAL = 60;
@@ -221,6 +263,13 @@ function verify(context: Context): void {
   writeFileSync(join(nowhere, 'terraform'), renderLauncher({ entry: '/nonexistent/tfmfa/dist/cli.js' }), { mode: 0o755 });
   const fast = spawnSync(join(nowhere, 'terraform'), ['plan'], { env: environment(context, nowhere), encoding: 'utf8' });
   if (fast.status !== 0) throw new Error(`bench: the launcher would not take its fast path: ${fast.stderr}`);
+  // P3-fast and TG-fast: served without Node (their launcher has no Node to hand over to), the same bytes as Node's.
+  for (const [measurement, nodeArgs] of [[p3Fast(context), ['credential-process', 'GEHC-056']], [tgFast(context), ['terragrunt-auth', 'GEHC-056']]] as const) {
+    if ('skipped' in measurement) continue;
+    const node = spawnSync(process.execPath, [CLI, ...nodeArgs], { env: measurement.subject.env, encoding: 'utf8' });
+    const served = spawnSync(measurement.subject.file, measurement.subject.args, { env: measurement.subject.env, encoding: 'utf8' });
+    if (served.status !== 0 || served.stdout !== node.stdout) throw new Error(`bench: ${measurement.id} would not be served from the ticket as Node prints it: ${served.stderr}`);
+  }
 }
 
 interface Result {
@@ -312,6 +361,8 @@ async function main(): Promise<void> {
     const p3 = !ONLY || ONLY.includes('P3') ? await benchCredentialProcess(context.box) : null;
     const p7 = !ONLY || ONLY.includes('P7') ? await benchColdExec(context.box, context.emptyScript) : null;
     const p4 = !ONLY || ONLY.includes('P4') ? await benchParallel(context.box) : null;
+    const p3Fast = results.find((r) => r.id === 'P3-fast');
+    if (p3Fast) process.stdout.write(`\nP3-fast  warm credential_process through tfmfa-launcher ${p3Fast.subjectMedianMs.toFixed(1)} ms vs aws configure export-credentials ${p3Fast.baselineMedianMs.toFixed(1)} ms: ${(1 / p3Fast.ratio).toFixed(0)}× faster (goal ≥ ${P3_FAST_GOAL}×) ${p3Fast.met ? 'ok' : 'MISSED'}\n`);
     if (p3) {
       process.stdout.write(`\nP3  warm tfmfa credential-process (Node) ${p3.tfmfaMs.toFixed(1)} ms vs aws configure export-credentials ${p3.awsCliMs === null ? '(no AWS CLI)' : `${p3.awsCliMs.toFixed(1)} ms`}: ` +
         `${p3.ratio === null ? 'skipped' : `tfmfa ${p3.ratio.toFixed(1)}× faster (Node target ≥ 5×) ${p3.met ? 'ok' : 'MISSED'}; ≥ 50× is the goal once the launcher serves it`}\n`);

@@ -2,6 +2,7 @@ import { variableName } from '../environment/variables.ts';
 import { credentialProcessJson } from '../output/credential-json.ts';
 import { SERVER_FLOOR_SECONDS } from '../session/margin.ts';
 import { profileSession } from '../session/profile-session.ts';
+import { renewServedTicket } from '../shim/launcher/served-ticket.ts';
 import { parseCommandArgs, requireProfile, sessionRequest, HELP_OPTION_HELP, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
 
 export const summary = 'print credentials as JSON for credential_process = in ~/.aws/config';
@@ -50,5 +51,6 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   // SDKs refresh these themselves: like the server's, they leave outside every SDK's refresh window.
   const session = await profileSession({ ...sessionRequest(profile, withFileOptions(env, values), values), minTtlFloor: SERVER_FLOOR_SECONDS });
   process.stdout.write(`${credentialProcessJson(session.credentials)}\n`);
+  renewServedTicket(profile, session, withFileOptions(env, values));
   return 0;
 }

@@ -1,6 +1,6 @@
 import { childChanges, MARKER_VARIABLE, sessionChanges } from '../environment/changes.ts';
 import { terragruntAuthJson, terragruntEnvs } from '../output/terragrunt-json.ts';
-import { profileSession } from '../session/profile-session.ts';
+import { sessionEnvironment } from '../launch/session-environment.ts';
 import { HELP_OPTION_HELP, parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
 
 export const summary = 'print credentials as JSON for terragrunt\'s --auth-provider-cmd';
@@ -28,7 +28,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     return 0;
   }
   const profile = requireProfile('terragrunt-auth', positionals, env);
-  const session = await profileSession(sessionRequest(profile, env, values));
+  // Through the shims' path: the profile's ticket is written (and the launcher's trust renewed), so the next
+  // calls through tfmfa-launcher are served without Node.
+  const { session } = await sessionEnvironment(sessionRequest(profile, env, values));
   const changes = childChanges(env, sessionChanges(session.credentials, profile), session.chain.region);
   process.stdout.write(`${terragruntAuthJson(session.credentials, terragruntEnvs(changes, MARKER_VARIABLE))}\n`);
   return 0;

@@ -15,6 +15,7 @@ import { CacheUnavailableError, ensurePrivateDir, warnUncached } from '../store/
 import { configEmptyKeys, emptyKeys } from './empty-keys.ts';
 import { commandWord, commandWordProblem } from './ini-safety.ts';
 import { renderSections, type ProfilePlan } from './render.ts';
+import { packageLauncher } from './launcher-command.ts';
 
 /**
  * The config overlay: the user's profiles rendered again from the SDK's parse of their files, in which every
@@ -75,11 +76,14 @@ function sources(files: AwsFiles): { config: FileIdentity; credentials: FileIden
 export interface CommandFiles {
   config: string;
   credentials: string;
+  /** tfmfa-launcher, when the command goes through it (it serves a ticket, else runs the `node entry …` after it). */
+  launcher?: string;
 }
 
 /** The words of the credential_process command before the profile name; refuses what no line can hold safely. */
 function commandPrefix(context: OverlayContext, files: CommandFiles): string {
-  const words = [context.node, context.entryPoint, 'credential-process', '--config-file', files.config, '--credentials-file', files.credentials];
+  const launcher = files.launcher && !commandWordProblem(files.launcher) ? [files.launcher] : [];
+  const words = [...launcher, context.node, context.entryPoint, 'credential-process', '--config-file', files.config, '--credentials-file', files.credentials];
   for (const path of [context.node, context.entryPoint, files.config, files.credentials]) {
     const problem = commandWordProblem(path);
     if (problem) throw new UserError(`config overlay: the path ${JSON.stringify(path)} contains ${problem}, so no credential_process line can name it for every SDK: move it, or run with --no-overlay (TFMFA_OVERLAY=0)`, 2);
@@ -169,9 +173,10 @@ function linkPointsTo(link: string, target: string): boolean {
 export function ensureOverlay(context: OverlayContext): Overlay {
   const identities = sources(context.files);
   const paths = overlayPaths(context.cacheDir, overlayId(identities));
-  const commandFiles = { config: commandPath(identities.config.path, paths.configLink), credentials: commandPath(identities.credentials.path, paths.credentialsLink) };
+  const launcher = packageLauncher(context.entryPoint);
+  const commandFiles = { config: commandPath(identities.config.path, paths.configLink), credentials: commandPath(identities.credentials.path, paths.credentialsLink), ...(launcher ? { launcher } : {}) };
   const links = ([[commandFiles.config, identities.config.path], [commandFiles.credentials, identities.credentials.path]] as const).filter(([used, real]) => used !== real);
-  const stamp = JSON.stringify({ format: FORMAT, config: identities.config, credentials: identities.credentials, keys: context.files.keyIndexPath ? fileIdentity(context.files.keyIndexPath).version : 'none', node: context.node, entry: context.entryPoint });
+  const stamp = JSON.stringify({ format: FORMAT, config: identities.config, credentials: identities.credentials, keys: context.files.keyIndexPath ? fileIdentity(context.files.keyIndexPath).version : 'none', node: context.node, entry: context.entryPoint, launcher: launcher ?? 'none' });
   let previous: { stamp: string; rewritten: string[]; omitted: Array<[string, string]> } | undefined;
   try {
     previous = JSON.parse(readFileSync(paths.stampPath, 'utf8'));

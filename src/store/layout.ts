@@ -2,7 +2,7 @@
  * The cache layout, the one place that knows where tfmfa keeps what (README: "Cache and its protection"):
  *
  *   <cache>/sessions/<sha256(key)>.json     MFA sessions and role credentials
- *   <cache>/tickets/<profile>.ticket        what a shim needs to launch without Node (+ .deadline stamp)
+ *   <cache>/tickets/<profile>.ticket        what a shim needs to launch without Node (+ .deadline and .serve stamps)
  *   <cache>/overlay/<id>/config|credentials|source.json     the config overlay (+ source-config|source-credentials
  *                                           links to the user's files when their paths cannot stand in an INI line)
  *   <cache>/locks/salt                      the per-user salt of the lock names
@@ -22,9 +22,9 @@ export function ticketsDir(cacheDir: string): string {
   return join(cacheDir, 'tickets');
 }
 
-export function ticketPaths(cacheDir: string, profile: string): { ticket: string; deadline: string } {
+export function ticketPaths(cacheDir: string, profile: string): { ticket: string; deadline: string; serve: string } {
   const base = join(ticketsDir(cacheDir), profile);
-  return { ticket: `${base}.ticket`, deadline: `${base}.deadline` };
+  return { ticket: `${base}.ticket`, deadline: `${base}.deadline`, serve: `${base}.serve` };
 }
 
 export function overlayRoot(cacheDir: string): string {
@@ -59,7 +59,7 @@ const TEMP = String.raw`(\.\d+(\.[0-9a-f]+)?\.tmp)?`;
 export const FILE_NAMES = {
   session: new RegExp(String.raw`^[0-9a-f]{40}\.json${TEMP}$`),
   /** Group 1 is the profile; group 3 is set for a temp file. */
-  ticket: new RegExp(String.raw`^(.+)\.(ticket|deadline)${TEMP}$`),
+  ticket: new RegExp(String.raw`^(.+)\.(ticket|deadline|serve)${TEMP}$`),
   overlayDir: /^[0-9a-f]{16}$/,
   overlayFile: new RegExp(String.raw`^(config|credentials|source\.json|source-config|source-credentials)${TEMP}$`),
 } as const;

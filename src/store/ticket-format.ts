@@ -36,6 +36,14 @@ export const TICKET_PROFILE = /^[A-Za-z0-9_][A-Za-z0-9._@+-]{0,127}$/;
  * the stamp, or explains what is wrong). A chmod that opens the cache is noticed within this time.
  */
 export const LAUNCHER_TRUST_SECONDS = 60;
+/**
+ * A ticket's deadline keeps the static-keys margin (STATIC_KEYS_FLOOR_SECONDS, src/session/margin.ts: written by
+ * src/launch/session-environment.ts); credential_process hands out credentials with SERVER_FLOOR_SECONDS left,
+ * at most this much more (required = max(min_ttl, min(floor, lifetime - 60)) grows by at most the floors'
+ * difference). So tfmfa-launcher serves credential_process only until `<profile>.serve`, a stamp this much
+ * before the deadline: never a credential Node's credential-process would renew, at worst a minute of Node.
+ */
+export const SERVE_EXTRA_SECONDS = 60;
 /** The longest number each field may hold, in digits (the launcher's patterns say the same). */
 export const DIGITS = { count: 6, minTtl: 9, deadline: 12, id: 20 } as const;
 

@@ -2,7 +2,7 @@ import { createFileOnce, writeStampAtomic } from './atomic-write.ts';
 import { clockPath, ticketPaths } from './layout.ts';
 
 const { existsSync, statSync } = process.getBuiltinModule('node:fs');
-import { LAUNCHER_TRUST_SECONDS } from './ticket-format.ts';
+import { LAUNCHER_TRUST_SECONDS, SERVE_EXTRA_SECONDS } from './ticket-format.ts';
 
 /**
  * How long the shell launcher may use a ticket without Node. The launcher checks ownership and symlinks itself
@@ -20,7 +20,10 @@ export function renewLauncherTrust(cacheDir: string, profile: string, deadlineSe
   } catch {
     // a full or read-only disk: the launcher hands over to Node, which works uncached
   }
-  writeStampAtomic(ticketPaths(cacheDir, profile).deadline, Math.min(deadlineSeconds, nowMs / 1000 + LAUNCHER_TRUST_SECONDS));
+  const paths = ticketPaths(cacheDir, profile);
+  writeStampAtomic(paths.deadline, Math.min(deadlineSeconds, nowMs / 1000 + LAUNCHER_TRUST_SECONDS));
+  // tfmfa-launcher's credential_process: the same trust, ending SERVE_EXTRA_SECONDS before the ticket's deadline.
+  writeStampAtomic(paths.serve, Math.min(deadlineSeconds - SERVE_EXTRA_SECONDS, nowMs / 1000 + LAUNCHER_TRUST_SECONDS));
 }
 
 /**
@@ -32,7 +35,7 @@ export function renewLauncherTrustIfDue(cacheDir: string, profile: string, deadl
   try {
     const stamp = statSync(ticketPaths(cacheDir, profile).deadline, { throwIfNoEntry: false });
     const left = stamp ? Math.min(deadlineSeconds * 1000, stamp.mtimeMs) - nowMs : 0;
-    if (left >= (LAUNCHER_TRUST_SECONDS * 1000) / 2 && existsSync(clockPath(cacheDir))) return;
+    if (left >= (LAUNCHER_TRUST_SECONDS * 1000) / 2 && existsSync(clockPath(cacheDir)) && existsSync(ticketPaths(cacheDir, profile).serve)) return;
     renewLauncherTrust(cacheDir, profile, deadlineSeconds, nowMs);
   } catch {
     // the launcher hands over to Node until a write succeeds

@@ -47,4 +47,5 @@ export function removeTicket(cacheDir: string, profile: string): void {
   const paths = ticketPaths(cacheDir, profile);
   removeFile(paths.ticket);
   removeFile(paths.deadline);
+  removeFile(paths.serve);
 }

@@ -1,7 +1,7 @@
 // A stand-in for terragrunt's use of --auth-provider-cmd / TG_AUTH_PROVIDER_CMD (no terragrunt package for
-// Debian): for every unit, concurrently and with no caching, run the command (as words: terragrunt
-// splits it shell-words style and runs it without a shell), read stdout as schema-v2 JSON (empty stdout
-// is an error, `null` means no credentials), then start the unit's `terraform` with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN / AWS_SECURITY_TOKEN
+// Debian): for every unit, concurrently and with no caching, run the command (split on blanks, no shell),
+// read stdout as schema-v2 JSON (empty stdout is an error, `null` means no credentials), then start the
+// unit's `terraform` with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN / AWS_SECURITY_TOKEN
 // from awsCredentials and every `envs` entry set, as terragrunt does.
 import { spawn } from 'node:child_process';
 

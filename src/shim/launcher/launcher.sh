@@ -5,6 +5,14 @@
 # on PATH with the profile's ticket applied, or hands over to tfmfa (Node) for everything else. The ticket
 # is read as data, never sourced or evaluated.
 if [ -n "@CLASH@" ]; then
+  # tfmfa-launcher's served commands (below) go to Node as they were given.
+  case ${0##*/}:${1-}:${3-} in
+    tfmfa-launcher:/?*:credential-process|tfmfa-launcher:/?*:terragrunt-auth) exec "$@" ;;
+    tfmfa-launcher:credential-process:*|tfmfa-launcher:terragrunt-auth:*)
+      [ -n @ENTRY@ ] && [ -f @ENTRY@ ] && exec @ENTRY@ "$@"
+      case $0 in */*) [ -f "${0%/*}/../dist/cli.js" ] && exec "${0%/*}/../dist/cli.js" "$@" ;; esac
+      exec tfmfa "$@" ;;
+  esac
   [ -n @ENTRY@ ] && [ -f @ENTRY@ ] && exec @ENTRY@ __shim "${0##*/}" "$@"
   case $0 in */*) [ -f "${0%/*}/../dist/cli.js" ] && exec "${0%/*}/../dist/cli.js" __shim "${0##*/}" "$@" ;; esac
   exec tfmfa __shim "${0##*/}" "$@"
@@ -13,9 +21,19 @@ _tf_tool=${0##*/}
 _tf_entry=@ENTRY@
 _tf_mistaken=
 _tf_base=${@VAR_shimStack@-}
+_tf_serve='' _tf_pnode='' _tf_pentry=''
 
-# Hand over to Node: same tool, untouched arguments and (apart from the stack fix below) environment.
+# Hand over to Node: same tool, untouched arguments and (apart from the stack fix below) environment. Serving
+# (below): the command as it was given, `NODE ENTRY ARGS...` or `cli.js ARGS...`.
 _tf_node() {
+  if [ -n "$_tf_pnode" ]; then exec "$_tf_pnode" "$_tf_pentry" "$@"; fi
+  if [ -n "$_tf_serve" ]; then
+    if [ -z "$_tf_entry" ]; then
+      printf '%s\n' "tfmfa: tfmfa-launcher cannot find tfmfa (no dist/cli.js beside it, no tfmfa on PATH): reinstall tfmfa" >&2
+      exit 127
+    fi
+    exec "$_tf_entry" "$@"
+  fi
   if [ -n "$_tf_mistaken" ]; then
     if [ -n "$_tf_base" ]; then @VAR_shimStack@=$_tf_base; export @VAR_shimStack@; else unset -v @VAR_shimStack@; fi
   fi
@@ -40,8 +58,53 @@ if [ -z "$_tf_entry" ] || [ ! -f "$_tf_entry" ]; then
   fi
 fi
 
+# Started as tfmfa-launcher itself: it serves `credential-process [--config-file F] [--credentials-file F] [--]
+# PROFILE` and `terragrunt-auth [PROFILE]` from the ticket, as Node would print them (src/output/credential-json.ts,
+# terragrunt-json.ts); any other argument list is Node's. The config overlay writes the Node command behind it,
+# `tfmfa-launcher /abs/node /abs/cli.js credential-process ...`: that command, untouched, is its hand-over.
+_tf_ocfg='' _tf_ocred='' _tf_sprof='' _tf_npos=0
+if [ "$_tf_tool" = tfmfa-launcher ]; then
+  case ${1-}:${3-} in
+    /?*:credential-process|/?*:terragrunt-auth)
+      [ -n "${2-}" ] || _tf_node "$@"
+      _tf_pnode=$1 _tf_pentry=$2
+      shift 2 ;;
+  esac
+  case ${1-} in credential-process|terragrunt-auth) _tf_serve=$1 ;; esac
+  if [ -n "$_tf_serve" ]; then
+    _tf_want=skip _tf_dd='' _tf_seen=''
+    for _tf_a do
+      case $_tf_want in
+        skip) _tf_want=; continue ;;
+        cfg|cred)
+          case $_tf_a in -*) _tf_node "$@" ;; esac
+          if [ "$_tf_want" = cfg ]; then _tf_ocfg=$_tf_a; else _tf_ocred=$_tf_a; fi
+          _tf_want=; continue ;;
+      esac
+      if [ -z "$_tf_dd" ]; then
+        case $_tf_a in
+          --) _tf_dd=1; continue ;;
+          --config-file|--credentials-file)
+            [ "$_tf_serve" = credential-process ] || _tf_node "$@"
+            case $_tf_seen in *"<$_tf_a>"*) _tf_node "$@" ;; esac
+            _tf_seen="$_tf_seen<$_tf_a>"
+            if [ "$_tf_a" = --config-file ]; then _tf_want=cfg; else _tf_want=cred; fi
+            continue ;;
+          -*) _tf_node "$@" ;;
+        esac
+      fi
+      _tf_sprof=$_tf_a
+      _tf_npos=$((_tf_npos + 1))
+    done
+    { [ -z "$_tf_want" ] && [ "$_tf_npos" -le 1 ]; } || _tf_node "$@"
+    [ "$_tf_npos" = 1 ] || [ "$_tf_serve" = terragrunt-auth ] || _tf_node "$@"
+  fi
+fi
 case $_tf_tool in ''|.|..|*[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+-]*) _tf_node "$@" ;; esac
 [ "${@VAR_debug@-}" = 1 ] && _tf_node "$@"
+
+# The tool path only (a tool's name): served output needs no real binary, stack, marker or passthrough rule.
+if [ -z "$_tf_serve" ]; then
 
 # Started as "the real binary" by another tfmfa launcher (a second copy later on PATH): drop that stack entry
 # and look for the real binary only after this copy's own place on PATH, as Node (which skips launchers) does.
@@ -127,8 +190,10 @@ case ${@VAR_longRun@-} in
   *) _tf_node "$@" ;;
 esac
 
+fi
+
 # The profile's ticket (src/store/ticket-format.ts, src/store/ticket-read.ts).
-_tf_profile=@PROFILE_ORDER@
+if [ "$_tf_npos" = 1 ]; then _tf_profile=$_tf_sprof; else _tf_profile=@PROFILE_ORDER@; fi
 case $_tf_profile in [ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_]*) ;; *) _tf_node "$@" ;; esac
 case ${_tf_profile#?} in *[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._@+-]*) _tf_node "$@" ;; esac
 [ ${#_tf_profile} -le 128 ] || _tf_node "$@"
@@ -137,8 +202,8 @@ if [ -z "$_tf_cache" ]; then
   [ -n "${HOME-}" ] || _tf_node "$@"
   _tf_cache=@CACHE_DIR_HOME@
 fi
-_tf_cfg=${@VAR_realConfigFile@:-${AWS_CONFIG_FILE-}}
-_tf_cred=${@VAR_realCredentialsFile@:-${AWS_SHARED_CREDENTIALS_FILE-}}
+_tf_cfg=${@VAR_realConfigFile@:-${_tf_ocfg:-${AWS_CONFIG_FILE-}}}
+_tf_cred=${@VAR_realCredentialsFile@:-${_tf_ocred:-${AWS_SHARED_CREDENTIALS_FILE-}}}
 if [ -z "$_tf_cfg" ] || [ -z "$_tf_cred" ]; then
   [ -n "${HOME-}" ] || _tf_node "$@"
   _tf_cfg=${_tf_cfg:-$HOME/.aws/config}
@@ -150,6 +215,10 @@ if [ "${@VAR_overlay@-}" = 0 ]; then _tf_ov=0; else _tf_ov=1; fi
 _tf_tk=$_tf_cache/tickets
 _tf_t=$_tf_tk/$_tf_profile.ticket
 _tf_clock=$_tf_tk/.clock
+# credential_process hands out credentials with SERVER_FLOOR_SECONDS left (src/session/margin.ts), a minute more
+# than the ticket's deadline keeps: its own stamp ends that minute earlier (ticket-trust.ts).
+_tf_stamp=$_tf_tk/$_tf_profile.deadline
+[ "$_tf_serve" != credential-process ] || _tf_stamp=$_tf_tk/$_tf_profile.serve
 # The private-path rule (src/store/private-path.ts), as far as a shell can see it: the cache directory, the
 # tickets directory, the ticket and the clock are ours and not symlinks. Modes it cannot see: it trusts them as
 # Node last checked them, through the deadline stamp, which Node sets at most a minute ahead each time it has
@@ -160,7 +229,7 @@ if ! { [ -d "$_tf_cache" ] && [ ! -L "$_tf_cache" ] && [ -O "$_tf_cache" ] \
     && [ -d "$_tf_tk" ] && [ ! -L "$_tf_tk" ] && [ -O "$_tf_tk" ] \
     && [ -f "$_tf_t" ] && [ ! -L "$_tf_t" ] && [ -O "$_tf_t" ] \
     && [ -f "$_tf_clock" ] && [ ! -L "$_tf_clock" ] && [ -O "$_tf_clock" ] && true 2>/dev/null >"$_tf_clock" \
-    && [ "$_tf_tk/$_tf_profile.deadline" -nt "$_tf_clock" ] \
+    && [ "$_tf_stamp" -nt "$_tf_clock" ] \
     && ! [ "$_tf_cfg" -nt "$_tf_t" ] && ! [ "$_tf_cred" -nt "$_tf_t" ]; }; then
   _tf_node "$@"
 fi
@@ -233,6 +302,64 @@ _tf_ok=
     # The region rule (regionChanges in src/environment/region.ts), decided on the environment as it was.
     _tf_r=${AWS_REGION:-${AWS_DEFAULT_REGION:-$_tf_region}}
     _tf_hr=${AWS_REGION:+1} _tf_hdr=${AWS_DEFAULT_REGION:+1}
+    # Serving: the ticket's values (the last of each name, as in Node), each checked character by character
+    # before it is printed, so the JSON is well-formed whatever the ticket holds; anything else is Node's.
+    if [ -n "$_tf_serve" ]; then
+      _tf_n=0 _tf_ak='' _tf_sk='' _tf_tok='' _tf_htok='' _tf_exp='' _tf_hexp=''
+      while IFS= read -r _tf_line; do
+        if [ "$_tf_n" -gt 0 ]; then
+          if [ -n "$_tf_first" ]; then _tf_val=$_tf_line _tf_first=; else _tf_val=$_tf_val$_tf_nl$_tf_line; fi
+          _tf_n=$((_tf_n - 1))
+          if [ "$_tf_n" -eq 0 ]; then
+            case $_tf_k in
+              AWS_ACCESS_KEY_ID) _tf_ak=$_tf_val ;;
+              AWS_SECRET_ACCESS_KEY) _tf_sk=$_tf_val ;;
+              AWS_SESSION_TOKEN) _tf_tok=$_tf_val _tf_htok=1 ;;
+              AWS_CREDENTIAL_EXPIRATION) _tf_exp=$_tf_val _tf_hexp=1 ;;
+            esac
+          fi
+          continue
+        fi
+        case $_tf_line in
+          'set '*) _tf_v=${_tf_line#set } _tf_first=1; _tf_k=${_tf_v%% *} _tf_n=${_tf_v#* } ;;
+          end) break ;;
+        esac
+      done <&4
+      case $_tf_ak in ''|*[!ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789]*) _tf_ok=x ;; esac
+      case $_tf_sk in ''|*[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=]*) _tf_ok=x ;; esac
+      case $_tf_htok$_tf_tok in 1|1*[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=]*) _tf_ok=x ;; esac
+      # Date.prototype.toISOString's form, each field in range and the day in its month (Node's Date would roll
+      # 2026-02-29 over to March 1st): exactly the strings Node prints back unchanged.
+      case $_tf_hexp$_tf_exp in
+        '') ;;
+        1[12][0123456789][0123456789][0123456789]-[01][0123456789]-[0123][0123456789]T[012][0123456789]:[012345][0123456789]:[012345][0123456789].[0123456789][0123456789][0123456789]Z)
+          _tf_y=${_tf_exp%%-*}
+          _tf_d=${_tf_exp#?????}
+          _tf_d=${_tf_d%%T*}
+          case $_tf_d in
+            0[123456789]-0[123456789]|0[123456789]-1?|0[123456789]-2[012345678]) ;;
+            1[012]-0[123456789]|1[012]-1?|1[012]-2[012345678]) ;;
+            0[13456789]-29|0[13456789]-30|1[012]-29|1[012]-30|0[13578]-31|1[02]-31) ;;
+            02-29) if [ $((_tf_y % 4)) -ne 0 ] || { [ $((_tf_y % 100)) -eq 0 ] && [ $((_tf_y % 400)) -ne 0 ]; }; then _tf_ok=x; fi ;;
+            *) _tf_ok=x ;;
+          esac
+          _tf_d=${_tf_exp#*T}
+          case $_tf_d in [01]?:*|2[0123]:*) ;; *) _tf_ok=x ;; esac ;;
+        *) _tf_ok=x ;;
+      esac
+      [ "$_tf_serve" = credential-process ] || case $_tf_r in *[!abcdefghijklmnopqrstuvwxyz0123456789-]*) _tf_ok=x ;; esac
+      if [ -z "$_tf_ok" ]; then
+        if [ "$_tf_serve" = credential-process ]; then
+          printf '%s\n' "{\"Version\":1,\"AccessKeyId\":\"$_tf_ak\",\"SecretAccessKey\":\"$_tf_sk\"${_tf_tok:+,\"SessionToken\":\"$_tf_tok\"}${_tf_exp:+,\"Expiration\":\"$_tf_exp\"}}"
+        else
+          _tf_e=
+          [ -z "$_tf_r" ] || [ -n "$_tf_hr" ] || _tf_e="$_tf_e,\"AWS_REGION\":\"$_tf_r\""
+          [ -z "$_tf_r" ] || [ -n "$_tf_hdr" ] || _tf_e="$_tf_e,\"AWS_DEFAULT_REGION\":\"$_tf_r\""
+          printf '%s\n' "{\"awsCredentials\":{\"ACCESS_KEY_ID\":\"$_tf_ak\",\"SECRET_ACCESS_KEY\":\"$_tf_sk\"${_tf_tok:+,\"SESSION_TOKEN\":\"$_tf_tok\"}},\"envs\":{${_tf_e#,}${_tf_e:+,}\"@VAR_marker@\":\"$_tf_profile\"}}"
+        fi
+        exit
+      fi
+    else
     # Pass 2: every unset, then (fd 4, the same file) every set, so that a set wins as in mergeChanges. The
     # counts are the ones pass 1 accepted: plain decimals.
     while [ -n "$_tf_unsets" ]; do
@@ -259,8 +386,9 @@ _tf_ok=
       [ -n "$_tf_hdr" ] || export AWS_DEFAULT_REGION="$_tf_r"
     fi
     _tf_ok=1
+    fi
   fi
 } 2>/dev/null 3<"$_tf_t" 4<"$_tf_t"
-[ -n "$_tf_ok" ] || _tf_node "$@"
+[ "$_tf_ok" = 1 ] || _tf_node "$@"
 @VAR_shimStack@=$_tf_stack; export @VAR_shimStack@
 exec "$_tf_real" "$@"

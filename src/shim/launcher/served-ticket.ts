@@ -1,0 +1,12 @@
+import { minimumTtlSeconds, overlayEnabled } from '../../environment/variables.ts';
+import type { ProfileSession } from '../../session/profile-session.ts';
+import { readTicket } from '../../store/ticket-read.ts';
+
+/**
+ * After Node's credential-process: a good ticket for the profile renews the launcher's trust in it
+ * (ticket-trust.ts), so that the next credential_process calls through tfmfa-launcher are served without Node
+ * even when no shim runs in between. Best effort: a missing or stale ticket changes nothing.
+ */
+export function renewServedTicket(profile: string, session: Pick<ProfileSession, 'cacheDir' | 'paths'>, env: NodeJS.ProcessEnv): void {
+  readTicket(session.cacheDir, profile, { minTtl: minimumTtlSeconds(env), overlay: overlayEnabled(env), configPath: session.paths.configPath, credentialsPath: session.paths.credentialsPath });
+}
