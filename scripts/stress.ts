@@ -1,6 +1,6 @@
 /**
  * `npm run stress`: tfmfa under load against the STS emulator, full size (the engine and its scenarios live in
- * test/support/stress/; test/stress.test.ts runs the same engine scaled down).
+ * test/support/stress/; test/e2e/stress.test.ts runs the same engine scaled down).
  *
  *   node scripts/stress.ts [--rounds N] [--parallel N] [--seed N] [--only SCENARIO,...]
  *   (env: TFMFA_STRESS_ROUNDS, TFMFA_STRESS_SEED)

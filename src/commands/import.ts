@@ -3,7 +3,7 @@ import { UserError } from '../errors.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { ensureConfigProfile, removeKeyLines, withoutKeyLines } from '../keystore/aws-file-edit.ts';
 import { checkProfileName } from '../keystore/key-input.ts';
-import { askOnTerminal } from '../keystore/terminal-prompt.ts';
+import { askRequired } from '../keystore/terminal-prompt.ts';
 import { chooseBackend, openKeyStore, putKeys, withKeystoreLock } from '../keystore/store.ts';
 import { checkKeys, type LongTermKeys } from '../keystore/types.ts';
 import { parseCommandArgs } from './args.ts';
@@ -58,7 +58,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const where = choice.name === 'keyring' ? 'the OS keyring' : 'the encrypted file';
   const plan = `store the keys of ${names.map((n) => `'${n}'`).join(', ')} in ${where} (${choice.reason}) and remove them from ${files.credentialsPath}`;
   if (!values.yes) {
-    const answer = await askOnTerminal(`tfmfa will ${plan}. Continue? [y/N]`, { secret: false, what: 'a confirmation (use --yes in scripts)' }).catch((error: unknown) => {
+    const answer = await askRequired(`tfmfa will ${plan}. Continue? [y/N]`, { secret: false, what: 'a confirmation (use --yes in scripts)' }).catch((error: unknown) => {
       if (error instanceof UserError && error.exitCode === 130) return 'n';
       throw error;
     });

@@ -1,3 +1,4 @@
+import { backendLabel } from '../keystore/types.ts';
 import { UserError } from '../errors.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { dropSessionsOf } from '../keystore/drop-sessions.ts';
@@ -34,6 +35,6 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     throw new UserError(`remove: profile '${profile}' has no stored keys${plaintext}: 'tfmfa list' shows where each profile's keys are`);
   }
   const sessions = dropSessionsOf(cacheDirectory(env), removed.accessKeyId);
-  process.stdout.write(`tfmfa: removed ${removed.accessKeyId} of profile '${profile}' from the ${removed.backend === 'keyring' ? 'OS keyring' : 'encrypted file'}${sessions.length ? `, and ${sessions.length} cached session(s) made from it` : ''}\n`);
+  process.stdout.write(`tfmfa: removed ${removed.accessKeyId} of profile '${profile}' from the ${backendLabel(removed.backend)}${sessions.length ? `, and ${sessions.length} cached session(s) made from it` : ''}\n`);
   return 0;
 }

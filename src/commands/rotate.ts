@@ -1,3 +1,4 @@
+import { backendLabel } from '../keystore/types.ts';
 import { UserError } from '../errors.ts';
 import { warn } from '../debug.ts';
 import { loadUserFiles } from '../config/chain.ts';
@@ -89,7 +90,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         warn(`the new key ${created.accessKeyId} is stored and works, but the old key ${old.accessKeyId} is still active in IAM (${(error as Error).message}): delete it with '${deleteCommand(userName, old.accessKeyId)}'`);
         return 1;
       }
-      process.stdout.write(`tfmfa: rotated '${profile}': ${old.accessKeyId} → ${created.accessKeyId} (stored in the ${entry.backend === 'keyring' ? 'OS keyring' : 'encrypted file'}; old key deleted in IAM${dropped.length ? `; ${dropped.length} cached session(s) of the old key dropped` : ''})\n`);
+      process.stdout.write(`tfmfa: rotated '${profile}': ${old.accessKeyId} → ${created.accessKeyId} (stored in the ${backendLabel(entry.backend)}; old key deleted in IAM${dropped.length ? `; ${dropped.length} cached session(s) of the old key dropped` : ''})\n`);
       return 0;
     } finally {
       iam.close();

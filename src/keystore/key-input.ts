@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { askOnTerminal } from './terminal-prompt.ts';
+import { askRequired } from './terminal-prompt.ts';
 import { checkKeys, type LongTermKeys } from './types.ts';
 
 /** A profile name tfmfa can store keys for and write as an INI section header. */
@@ -24,11 +24,11 @@ export function keysFromEnvironment(env: NodeJS.ProcessEnv): LongTermKeys {
 
 /** Asks for the key id, then the secret (not echoed), on the terminal. */
 export async function keysFromTerminal(profile: string): Promise<LongTermKeys> {
-  const accessKeyId = await askOnTerminal(`Access key id for profile '${profile}':`, {
+  const accessKeyId = await askRequired(`Access key id for profile '${profile}':`, {
     secret: false,
     what: 'the access key',
     validate: (value) => (/^[A-Z0-9]{16,128}$/.test(value) ? true : 'Capital letters and digits, like AKIA…'),
   });
-  const secretAccessKey = await askOnTerminal(`Secret access key for ${accessKeyId} (not shown):`, { secret: true, what: 'the secret access key' });
+  const secretAccessKey = await askRequired(`Secret access key for ${accessKeyId} (not shown):`, { secret: true, what: 'the secret access key' });
   return checkKeys({ accessKeyId, secretAccessKey }, 'the keys typed');
 }

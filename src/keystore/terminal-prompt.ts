@@ -1,15 +1,15 @@
 import { UserError } from '../errors.ts';
-import { askOnTerminal as askLine, terminalAvailable } from '../terminal-question.ts';
+import { askOnTerminal, terminalAvailable } from '../terminal-question.ts';
 
 /**
- * Asks one question on the controlling terminal (not stdin/stdout, which may be pipes). A secret is read
- * without echo. `what` names the fallback for scripts in the error when there is no terminal.
+ * Asks one question on the controlling terminal until it gets a valid, non-empty answer (an empty one cancels).
+ * A secret is read without echo. `what` names the fallback for scripts in the error when there is no terminal.
  */
-export async function askOnTerminal(message: string, options: { secret: boolean; what: string; validate?: (value: string) => true | string }): Promise<string> {
+export async function askRequired(message: string, options: { secret: boolean; what: string; validate?: (value: string) => true | string }): Promise<string> {
   if (!terminalAvailable()) throw new UserError(`no terminal to ask for ${options.what} on: ${noTerminalHint(options.what)}`, 2);
   let note: string | undefined;
   for (;;) {
-    const reply = await askLine(`${message} `, { hidden: options.secret, ...(note ? { note } : {}) });
+    const reply = await askOnTerminal(`${message} `, { hidden: options.secret, ...(note ? { note } : {}) });
     if (!('answer' in reply) || reply.answer.trim() === '') throw new UserError(`cancelled: no ${options.what} given`, 130);
     const value = reply.answer.trim();
     const verdict = options.validate?.(value) ?? true;

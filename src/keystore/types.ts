@@ -1,6 +1,11 @@
 import { UserError } from '../errors.ts';
 import type { BackendName } from './settings.ts';
 
+/** A backend as people call it. */
+export function backendLabel(name: BackendName): string {
+  return name === 'keyring' ? 'OS keyring' : 'encrypted file';
+}
+
 /** A long-term IAM access key pair. */
 export interface LongTermKeys {
   accessKeyId: string;

@@ -53,21 +53,33 @@ export function explainProblem(path: string, kind: PathKind, found: Exclude<Path
   }
 }
 
+/** Whose path it is, for the messages: the cache (the default) or another private directory of tfmfa's. */
+export interface PathRole {
+  /** `cache`, `key store`. */
+  name: string;
+  /** Where else it can be put, or undefined when only the path itself can be fixed. */
+  elsewhere?: string;
+}
+
+const CACHE: PathRole = { name: 'cache', elsewhere: `set ${variableName('cacheDir')}` };
+
 /** Throws the rule's one-line error for `path`; a missing path is `false` (nothing there yet). */
-export function checkPrivate(path: string, kind: PathKind, options: { allowOpenMode?: boolean } = {}): boolean {
+export function checkPrivate(path: string, kind: PathKind, options: { allowOpenMode?: boolean; role?: PathRole } = {}): boolean {
   const found = privatePathProblem(path, kind);
   if (found === null) return true;
-  const elsewhere = variableName('cacheDir');
+  const role = options.role ?? CACHE;
+  const noun = `${role.name} ${kind === 'dir' ? 'directory' : 'file'}`;
+  const or = (where: string) => (role.elsewhere ? ` or ${role.elsewhere} ${where}` : '');
   switch (found.problem) {
     case 'missing':
       return false;
     case 'wrong-type':
-      throw new UserError(`cache path ${path} is not a ${kind === 'dir' ? 'directory' : 'regular file'} (or is a symlink): remove it or set ${elsewhere} elsewhere`);
+      throw new UserError(`${role.name} path ${path} is not a ${kind === 'dir' ? 'directory' : 'regular file'} (or is a symlink): remove it${or('elsewhere')}`);
     case 'foreign-owner':
-      throw new UserError(`cache ${kind === 'dir' ? 'directory' : 'file'} ${path} is owned by uid ${found.uid}, not you (uid ${found.me}): remove it or set ${elsewhere} to a directory of your own`);
+      throw new UserError(`${noun} ${path} is owned by uid ${found.uid}, not you (uid ${found.me}): remove it${or('to a directory of your own')}`);
     case 'open-mode':
       if (options.allowOpenMode) return true;
-      throw new UserError(`cache ${kind === 'dir' ? 'directory' : 'file'} ${path} is open to other users (mode ${found.mode}): run 'chmod ${kind === 'dir' ? '700' : '600'} ${path}'`);
+      throw new UserError(`${noun} ${path} is open to other users (mode ${found.mode}): run 'chmod ${kind === 'dir' ? '700' : '600'} ${path}'`);
   }
 }
 
@@ -79,14 +91,16 @@ export function warnUncached(error: Error): void {
   warnOnce('cache-unavailable', `${error.message}: continuing without a session cache`);
 }
 
-/** Makes sure `path` is a private directory: created 0700 if missing, else checked by the rule. */
-export function ensurePrivateDir(path: string): void {
+/** Makes sure `path` is a private directory: created 0700 if missing, else checked by the rule (for `role`). */
+export function ensurePrivateDir(path: string, role: PathRole = CACHE): void {
   try {
     mkdirSync(path, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new CacheUnavailableError(`cannot create cache directory ${path}: ${realMkdirError(path, error as Error).message}; set ${variableName('cacheDir')} to a writable directory`);
+    const reason = realMkdirError(path, error as Error).message;
+    const message = `cannot create ${role.name} directory ${path}: ${reason}${role.elsewhere ? `; ${role.elsewhere} to a writable directory` : ''}`;
+    throw role === CACHE ? new CacheUnavailableError(message) : new UserError(message, 2);
   }
-  checkPrivate(path, 'dir');
+  checkPrivate(path, 'dir', { role });
 }
 
 /** A recursive mkdir reports ENOENT on a read-only file system; a plain one, when the parent exists, says EROFS. */

@@ -1,3 +1,4 @@
+import { backendLabel } from '../../keystore/types.ts';
 import { readKeyIndex } from '../../keystore/key-index.ts';
 import type { ProfileSection } from '../types.ts';
 import type { SourceKind } from './kind.ts';
@@ -34,7 +35,7 @@ export const storedKeys: SourceKind<StoredKeysSource> = {
     return fetchStoredKeys(step.profile, step, env);
   },
   origin: () => "tfmfa's key store",
-  describe: (step) => `long-term access keys ${step.accessKeyId} of profile '${step.profile}' in tfmfa's key store (${step.backend === 'keyring' ? 'OS keyring' : 'encrypted file'})`,
+  describe: (step) => `long-term access keys ${step.accessKeyId} of profile '${step.profile}' in tfmfa's key store (${backendLabel(step.backend)})`,
 };
 
 /** The stored-keys entries of the index at `indexPath`; profiles only the index knows are added (empty). */
