@@ -1,6 +1,5 @@
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { setting } from '../environment/variables.ts';
+import { homeDirectory, setting } from '../environment/variables.ts';
 import { keyIndexPath } from '../keystore/location.ts';
 
 /** Where the AWS config and credentials files are, as the SDKs decide it. */
@@ -16,7 +15,7 @@ export interface AwsFilePaths {
  * TFMFA_CREDENTIALS_FILE the user's real files, which tfmfa itself always reads.
  */
 export function awsFilePaths(env: NodeJS.ProcessEnv = process.env): AwsFilePaths {
-  const home = env.HOME || homedir();
+  const home = homeDirectory(env);
   return {
     configPath: setting(env, 'realConfigFile') || env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
     credentialsPath: setting(env, 'realCredentialsFile') || env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),

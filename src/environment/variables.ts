@@ -27,7 +27,8 @@ function variable<T>(spec: Variable<T>): Variable<T> {
   return spec;
 }
 
-function home(env: Env): string {
+/** The user's home directory as every AWS tool finds it: HOME, else the account's. */
+export function homeDirectory(env: Env = process.env): string {
   return env.HOME || homedir();
 }
 
@@ -53,7 +54,7 @@ export const VARIABLES = {
     setBy: 'user',
     default: '$XDG_CACHE_HOME/tfmfa, else ~/.cache/tfmfa',
     meaning: 'where sessions, tickets, the config overlay and locks are kept',
-    parse: (raw, env) => text(raw) ?? (env[CACHE_FALLBACK.base] ? join(env[CACHE_FALLBACK.base] as string, CACHE_FALLBACK.name) : join(home(env), CACHE_FALLBACK.inHome, CACHE_FALLBACK.name)),
+    parse: (raw, env) => text(raw) ?? (env[CACHE_FALLBACK.base] ? join(env[CACHE_FALLBACK.base] as string, CACHE_FALLBACK.name) : join(homeDirectory(env), CACHE_FALLBACK.inHome, CACHE_FALLBACK.name)),
   }),
   sessionTtl: variable({
     name: 'TFMFA_SESSION_TTL',

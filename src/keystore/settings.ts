@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyIndexPath, keystoreDirectory } from './location.ts';
+import { keyIndexPath, configDirectory } from './location.ts';
 import { UserError } from '../errors.ts';
 import { setting, variableName } from '../environment/variables.ts';
 
@@ -22,7 +22,7 @@ export interface KeystoreSettings {
   rotateWaitSeconds: number;
 }
 
-export { keyIndexPath, keystoreDirectory };
+export { keyIndexPath, configDirectory };
 
 /** The encrypted file backend's vault. */
 export function vaultPath(dir: string): string {
@@ -30,7 +30,7 @@ export function vaultPath(dir: string): string {
 }
 
 export function keystoreSettings(env: NodeJS.ProcessEnv = process.env): KeystoreSettings {
-  const dir = keystoreDirectory(env);
+  const dir = configDirectory(env);
   const settings: KeystoreSettings = { dir, rotateWaitSeconds: setting(env, 'rotateWait') };
   const fromEnv = setting(env, 'backend');
   const settingsFile = join(dir, 'settings.json');

@@ -1,8 +1,8 @@
 import { shQuote, shWord } from '../output/quoting.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, unlinkSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { homeDirectory } from '../environment/variables.ts';
 import { UserError } from '../errors.ts';
 import { renderLauncher } from './launcher/render.ts';
 import { findRealBinary, isLauncher } from './real-binary.ts';
@@ -14,10 +14,6 @@ export const DEFAULT_SHIM_NAMES: readonly string[] = SHIM_TOOLS;
 
 /** Names that must never become shims: they are tfmfa itself. */
 const RESERVED = new Set(['tfmfa', 'tfmfa-launcher']);
-
-function home(env: NodeJS.ProcessEnv): string {
-  return env.HOME || homedir();
-}
 
 function realOrResolved(path: string, cwd: string): string {
   const absolute = resolve(cwd, path);
@@ -35,8 +31,8 @@ function pathDirectories(env: NodeJS.ProcessEnv, cwd: string): string[] {
 
 /** Where shims go by default: ~/.local/bin if it is on PATH, else ~/bin. */
 export function defaultShimDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  const local = join(home(env), '.local', 'bin');
-  return pathDirectories(env, cwd).includes(realOrResolved(local, cwd)) ? local : join(home(env), 'bin');
+  const local = join(homeDirectory(env), '.local', 'bin');
+  return pathDirectories(env, cwd).includes(realOrResolved(local, cwd)) ? local : join(homeDirectory(env), 'bin');
 }
 
 export type ShimKind = 'missing' | 'launcher' | 'symlink' | 'other';

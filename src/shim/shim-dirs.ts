@@ -1,5 +1,5 @@
+import { configDirectory } from '../keystore/location.ts';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { debug } from '../debug.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
@@ -14,8 +14,7 @@ import { SHIM_TOOLS } from './tools.ts';
  * must not make tfmfa forget where its shims are.
  */
 export function shimDirsRecord(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
-  return join(base, 'tfmfa', 'shim-dirs');
+  return join(configDirectory(env), 'shim-dirs');
 }
 
 export function recordedShimDirs(env: NodeJS.ProcessEnv): string[] {
