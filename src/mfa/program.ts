@@ -1,23 +1,9 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import which from 'which';
 
-/** The first executable file named `name` on PATH, or undefined. */
+/** The first executable file named `name` on PATH, or undefined (the same lookup as the commands exec runs). */
 export function findProgram(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  const suffixes = process.platform === 'win32' ? ['.exe', ''] : [''];
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    for (const suffix of suffixes) {
-      const file = join(dir, name + suffix);
-      try {
-        accessSync(file, constants.X_OK);
-        if (statSync(file).isFile()) return file;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
+  return which.sync(name, { nothrow: true, path: env.PATH ?? '' }) ?? undefined;
 }
 
 export type ProgramOutcome =

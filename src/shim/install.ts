@@ -15,7 +15,8 @@ export const DEFAULT_SHIM_NAMES: readonly string[] = SHIM_TOOLS;
 /** Names that must never become shims: they are tfmfa itself. */
 const RESERVED = new Set(['tfmfa', 'tfmfa-launcher']);
 
-function realOrResolved(path: string, cwd: string): string {
+/** A path made absolute against `cwd`, by real path where it exists. */
+export function realOrResolved(path: string, cwd: string): string {
   const absolute = resolve(cwd, path);
   try {
     return realpathSync(absolute);
@@ -25,7 +26,7 @@ function realOrResolved(path: string, cwd: string): string {
 }
 
 /** PATH entries as directories (an empty entry is the current directory), by real path where they exist. */
-function pathDirectories(env: NodeJS.ProcessEnv, cwd: string): string[] {
+export function pathDirectories(env: NodeJS.ProcessEnv, cwd: string): string[] {
   return (env.PATH ?? '').split(delimiter).map((entry) => realOrResolved(entry === '' ? '.' : entry, cwd));
 }
 
@@ -135,7 +136,8 @@ export function installShims(options: { dir: string; names: readonly string[]; f
   };
 }
 
-function exportLine(dir: string): string {
+/** The shell-profile line that puts `dir` first on PATH (quoted when it must be). */
+export function exportLine(dir: string): string {
   return shWord(dir) === dir ? `  export PATH="${dir}:$PATH"` : `  export PATH=${shQuote(dir)}":$PATH"`;
 }
 
