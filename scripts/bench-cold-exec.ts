@@ -7,13 +7,12 @@
  * The child is /bin/true, so a run ends right after the child's first instructions. Runs are interleaved
  * with the baseline and spawned asynchronously (the emulator answers from this process).
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CLI, SERIAL, type Sandbox } from '../test/support/sandbox.ts';
-import { median } from './bench-credentials.ts';
+import { median, timeRun } from './bench-credentials.ts';
 
 export interface ColdExecResult {
   runs: number;
@@ -48,14 +47,6 @@ async function timingProxy(upstream: string): Promise<{ url: string; heldMs: () 
     reset: () => (held = 0),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-}
-
-async function timeRun(command: string, args: string[], env: Record<string, string>): Promise<number> {
-  const started = process.hrtime.bigint();
-  const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${code}`);
-  return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
 export async function benchColdExec(box: Sandbox, emptyScript: string, runs = 15): Promise<ColdExecResult> {

@@ -13,7 +13,8 @@ import { CLI, ROLE_ARN, ROLE_B, ROLE_C, SERIAL, type Sandbox } from '../test/sup
 
 const AWS_CLI = '/usr/bin/aws';
 
-async function timeRun(command: string, args: string[], env: Record<string, string>): Promise<number> {
+/** Wall time of one run of a command, in ms; a non-zero exit fails the bench. */
+export async function timeRun(command: string, args: string[], env: Record<string, string>): Promise<number> {
   const started = process.hrtime.bigint();
   const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
   const [code] = (await once(child, 'exit')) as [number | null];
