@@ -1,8 +1,7 @@
 import { debug } from '../debug.ts';
-import { overlayEnabled } from '../environment/variables.ts';
+import { minimumTtlSeconds, overlayEnabled } from '../environment/variables.ts';
 import { entryPoint } from '../entry-point.ts';
 import { overlayOrWarn } from '../overlay/overlay.ts';
-import { minimumTtlSeconds } from '../environment/variables.ts';
 import { currentUser, type LoadedChain } from '../config/chain.ts';
 import { profileSession, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
 import { writeTicket } from '../store/ticket-write.ts';
@@ -33,13 +32,14 @@ export async function sessionEnvironment(request: SessionRequest & { overlay?: b
     changes = mergeChanges(changes, overlayChanges(written));
   }
   const region = session.chain.region;
+  const minTtl = minimumTtlSeconds(env);
   writeTicket(
     session.cacheDir,
     request.profile,
-    { minTtl: minimumTtlSeconds(env), overlay: written !== null, configPath: session.paths.configPath, credentialsPath: session.paths.credentialsPath, changes, ...(region ? { region } : {}) },
+    { minTtl, overlay: written !== null, configPath: session.paths.configPath, credentialsPath: session.paths.credentialsPath, changes, ...(region ? { region } : {}) },
     session.credentials.expiration,
     session.loadedAtMs,
-    requiredSeconds(minimumTtlSeconds(env), STATIC_KEYS_FLOOR_SECONDS, session.lifetimeSeconds ?? Infinity),
+    requiredSeconds(minTtl, STATIC_KEYS_FLOOR_SECONDS, session.lifetimeSeconds ?? Infinity),
   );
   return { session, changes, ...(region ? { region } : {}) };
 }
