@@ -32,7 +32,7 @@ describe('the hot path loads no heavy module', () => {
     box.emu.advance(30);
     const cold = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', tool.path], { env: tracedEnv() });
     assert.equal(cold.exitCode, 0, cold.stderr);
-    assert.ok(loaded().some((line) => /\/@aws-sdk\/client-sts\/|\/dist\/vendor-aws-sdk-client-sts\.js$/.test(line)), loaded().join('\n'));
+    assert.ok(loaded().some((line) => /\/@aws-sdk\/client-sts\/|\/dist\/vendor-aws-sdk-client-sts\.mjs$/.test(line)), loaded().join('\n'));
   });
 
   test('exec and credential-process served from the cache import no AWS SDK', async () => {
