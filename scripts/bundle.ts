@@ -8,9 +8,9 @@
  *                        environment, or with a valid ticket, loads these two files and nothing else.
  *                        Both are CommonJS (dist/package.json says so): Node starts a CommonJS file about
  *                        2 ms sooner than an ES module here (no module graph to link).
- *   dist/cold-*.mjs      each module the hot path loads with import() (the command table, the profile chain,
- *                        the full resolution, server mode...), with what they share in dist/chunk-*.mjs; they import the
- *                        hot modules from hot.js, so no module exists twice (one UserError class, one state)
+ *   dist/cold-*.mjs      each module the hot path loads with import() (the command table, the full resolution,
+ *                        server mode...), with what they share in dist/chunk-*.mjs; they import the hot
+ *                        modules from hot.js, so no module exists twice (one UserError class, one state)
  *   dist/vendor-*.mjs    each package src/ loads with import() (the AWS SDK, execa, prompts, proper-lockfile),
  *                        with what they share in dist/vendor-chunk-*.mjs (lazy-imports.test.ts watches them)
  *
