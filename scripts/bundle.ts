@@ -45,7 +45,7 @@ const COMMON: BuildOptions = {
   logLevel: 'warning',
   metafile: true,
   // CommonJS packages (which, proper-lockfile, prompts...) call require() for Node's built-ins: give each file one.
-  banner: { js: "import { createRequire as __tfmfaCreateRequire } from 'node:module'; const require = __tfmfaCreateRequire(import.meta.url);" },
+  banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
 };
 
 /** `@aws-sdk/client-sts` → `vendor-aws-sdk-client-sts`. */
@@ -92,24 +92,58 @@ function coldModules(hot: ReadonlySet<string>, found: Set<string>): Plugin {
 }
 
 /**
- * Node's built-in modules as bundled modules that take them from `process.getBuiltinModule()`, loaded when
- * the code needing them runs (see the top of this file).
+ * Built-ins kept whole: objects whose methods use `this` (process, console, cluster). Those whose exports are
+ * a function (events, stream, assert, module...) are kept whole too: their default import must be that function.
+ */
+const WHOLE_BUILTINS = new Set(['process', 'console', 'cluster']);
+
+/** Accessors of a whole built-in that are costly to read and that no import may name (that fails the build). */
+const UNREAD_ACCESSORS: Record<string, (key: string) => boolean> = {
+  process: () => true, // stdin, stdout, stderr... are created on first read
+  http: (key) => ['WebSocket', 'CloseEvent', 'MessageEvent'].includes(key), // load undici (~10 ms)
+};
+
+/**
+ * Node's built-in modules as bundled modules that take them from `process.getBuiltinModule()` (see the top of
+ * this file), loaded on first use. A static import of most of them becomes a CommonJS module whose exports are
+ * getters, one per name the built-in has (listed at build time), that load it on first read; esbuild turns
+ * each named import into a property read where it is used. So a chunk importing `node:crypto`, `node:http` or
+ * `node:child_process` for a function the run never calls does not load them, and no accessor is read ahead
+ * of use (Node's own ES module facade of a built-in reads every export: `fs.promises` loads fs/promises and
+ * readline, http's WebSocket loads undici). The WHOLE_BUILTINS, the function-valued ones and every `import()`
+ * of a built-in (esbuild gives a split chunk's CommonJS module to `import()` as a bare default) are an ES
+ * module loaded with its importer, exporting all the built-in's names but the UNREAD_ACCESSORS.
  */
 function lazyBuiltins(): Plugin {
   const names = new Set(builtinModules);
   return {
     name: 'lazy-builtins',
     setup(b) {
-      b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      b.onResolve({ filter: /^[a-z0-9_:/]+$/ }, (args) => {
         const name = args.path.replace(/^node:/, '');
         if (!names.has(name) || args.kind === 'require-call') return undefined;
-        return { path: name, namespace: 'builtin' };
+        return { path: name, namespace: args.kind === 'dynamic-import' ? 'builtin-whole' : 'builtin' };
       });
-      b.onLoad({ filter: /.*/, namespace: 'builtin' }, async (args) => {
-        const exported = Object.keys(await import(`node:${args.path}`)).filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
+      const load = (args: { path: string; namespace: string }) => {
         const id = JSON.stringify(`node:${args.path}`);
-        return { contents: `const m = process.getBuiltinModule(${id});\nexport default m;\nexport const { ${exported.join(', ')} } = m;\n`, loader: 'js' };
-      });
+        const builtin = process.getBuiltinModule(`node:${args.path}`) as Record<string, unknown>;
+        const keys = Object.keys(builtin).filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
+        if (args.namespace === 'builtin' && typeof builtin !== 'function' && !WHOLE_BUILTINS.has(args.path)) {
+          const contents = [
+            'let loaded;',
+            `const load = () => (loaded ??= process.getBuiltinModule(${id}));`,
+            'const lazy = {};',
+            `for (const key of ${JSON.stringify(keys)}) Object.defineProperty(lazy, key, { enumerable: true, get: () => load()[key], set: (value) => { load()[key] = value; } });`,
+            'module.exports = lazy;',
+          ].join('\n');
+          return { contents, loader: 'js' as const };
+        }
+        const unread = UNREAD_ACCESSORS[args.path];
+        const exported = keys.filter((key) => !(unread?.(key) && Object.getOwnPropertyDescriptor(builtin, key)?.get));
+        return { contents: `const m = process.getBuiltinModule(${id});\nexport default m;\nexport const { ${exported.join(', ')} } = m;\n`, loader: 'js' as const };
+      };
+      b.onLoad({ filter: /.*/, namespace: 'builtin' }, load);
+      b.onLoad({ filter: /.*/, namespace: 'builtin-whole' }, load);
     },
   };
 }
@@ -227,7 +261,7 @@ builds.push(await build({
   splitting: true,
   chunkNames: 'vendor-chunk-[hash]',
   mainFields: ['module', 'main'],
-  plugins: [vendorEntries()],
+  plugins: [lazyBuiltins(), vendorEntries()],
 }));
 
 const misplaced = builds.flatMap(({ metafile }) => (metafile ? outputsOutsideDist(metafile) : ['(no metafile)']));
