@@ -106,8 +106,8 @@ const UNREAD_ACCESSORS: Record<string, (key: string) => boolean> = {
 /**
  * Node's built-in modules as bundled modules that take them from `process.getBuiltinModule()` (see the top of
  * this file), loaded on first use. A static import of most of them becomes a CommonJS module whose exports are
- * getters, one per name the built-in has (listed at build time), that load it on first read; esbuild turns
- * each named import into a property read where it is used. So a chunk importing `node:crypto`, `node:http` or
+ * read through a proxy that loads the built-in on the first read; esbuild turns each named import into a
+ * property read where it is used. So a chunk importing `node:crypto`, `node:http` or
  * `node:child_process` for a function the run never calls does not load them, and no accessor is read ahead
  * of use (Node's own ES module facade of a built-in reads every export: `fs.promises` loads fs/promises and
  * readline, http's WebSocket loads undici). The WHOLE_BUILTINS, the function-valued ones and every `import()`
@@ -129,12 +129,17 @@ function lazyBuiltins(): Plugin {
         const builtin = process.getBuiltinModule(`node:${args.path}`) as Record<string, unknown>;
         const keys = Object.keys(builtin).filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
         if (args.namespace === 'builtin' && typeof builtin !== 'function' && !WHOLE_BUILTINS.has(args.path)) {
+          // esbuild's CommonJS interop copies a module's own names (__toESM) but keeps its prototype: the names
+          // live on a prototype that forwards every read and write to the built-in, loaded then.
           const contents = [
             'let loaded;',
             `const load = () => (loaded ??= process.getBuiltinModule(${id}));`,
-            'const lazy = {};',
-            `for (const key of ${JSON.stringify(keys)}) Object.defineProperty(lazy, key, { enumerable: true, get: () => load()[key], set: (value) => { load()[key] = value; } });`,
-            'module.exports = lazy;',
+            'const forward = new Proxy({}, {',
+            "  get: (_, key) => (key === '__esModule' ? undefined : Reflect.get(load(), key)),",
+            '  set: (_, key, value) => Reflect.set(load(), key, value),',
+            '  has: (_, key) => Reflect.has(load(), key),',
+            '});',
+            'module.exports = Object.create(forward);',
           ].join('\n');
           return { contents, loader: 'js' as const };
         }
