@@ -21,8 +21,9 @@ const ROLE: PathRole = { name: 'compile cache', elsewhere: `set ${variableName('
 
 export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): void {
   const directory = setting(env, 'compileCache');
-  if (directory === null) return;
   const { enableCompileCache: enable, constants } = process.getBuiltinModule('node:module');
+  // Node < 22.1 has no compile cache (tfmfa then only says that it needs a newer Node, see node-support.ts).
+  if (directory === null || typeof enable !== 'function') return;
   try {
     ensurePrivateDir(directory, ROLE);
   } catch (error) {
