@@ -8,9 +8,12 @@
  *                        environment, or with a valid ticket, loads these two files and nothing else.
  *                        Both are CommonJS (dist/package.json says so): Node starts a CommonJS file about
  *                        2 ms sooner than an ES module here (no module graph to link).
- *   dist/cold-*.mjs      each module the hot path loads with import() (the command table, the full resolution,
- *                        server mode...), with what they share in dist/chunk-*.mjs; they import the hot
- *                        modules from hot.js, so no module exists twice (one UserError class, one state)
+ *   dist/cold.mjs        every module the hot path loads with import() (the command table, the full
+ *                        resolution, server mode...) and all they reach, in one file that imports the hot
+ *                        modules from hot.js, so no module exists twice (one UserError class, one state).
+ *                        Inside it, a module reached only by import() (each command) is initialized when first
+ *                        imported. One file rather than a chunk per combination of entries: Node's loader
+ *                        spends ~0.2 ms per file, and a cold `exec` loaded 24 of them (~8 ms of P7)
  *   dist/vendor-*.mjs    each package src/ loads with import() (the AWS SDK, execa, prompts, proper-lockfile),
  *                        with what they share in dist/vendor-chunk-*.mjs (lazy-imports.test.ts watches them)
  *
@@ -53,7 +56,7 @@ const COMMON: BuildOptions = {
   format: 'esm',
   outExtension: { '.js': '.mjs' },
   // CommonJS packages (which, proper-lockfile, prompts...) call require() for Node's built-ins: give each file one.
-  banner: { js: "import { createRequire as __tfmfaCreateRequire } from 'node:module'; const require = __tfmfaCreateRequire(import.meta.url);" },
+  banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
 };
 
 /**
@@ -66,11 +69,6 @@ const START: BuildOptions = { ...SHARED, format: 'cjs' };
 /** `@aws-sdk/client-sts` → `vendor-aws-sdk-client-sts`. */
 function vendorName(specifier: string): string {
   return `vendor-${specifier.replace(/^@/, '').replace(/[^A-Za-z0-9.-]+/g, '-')}`;
-}
-
-/** `<root>/src/commands/index.ts` → `cold-commands-index`. */
-function coldName(file: string): string {
-  return `cold-${file.slice(join(root, 'src').length + 1).replace(/\.ts$/, '').replace(/[^A-Za-z0-9.-]+/g, '-')}`;
 }
 
 /** A relative import's file (src/ imports name their files with the .ts extension). */
@@ -91,7 +89,7 @@ function hotModules(hot: ReadonlySet<string>): Plugin {
   };
 }
 
-/** The hot files' `import()` of one of tfmfa's own modules becomes `import('./cold-<module>.js')`, recorded in `found`. */
+/** The hot files' `import()` of one of tfmfa's own modules becomes `import('./cold.mjs')` (which exports all their names), recorded in `found`. */
 function coldModules(hot: ReadonlySet<string>, found: Set<string>): Plugin {
   return {
     name: 'cold-modules',
@@ -100,33 +98,70 @@ function coldModules(hot: ReadonlySet<string>, found: Set<string>): Plugin {
         const file = importedFile(args);
         if (args.kind !== 'dynamic-import' || !file || hot.has(file)) return undefined;
         found.add(file);
-        return { path: `./${coldName(file)}.mjs`, external: true };
+        return { path: './cold.mjs', external: true };
       });
     },
   };
 }
 
 /**
- * Node's built-in modules as bundled modules that take them from `process.getBuiltinModule()`, loaded when
- * the code needing them runs (see the top of this file).
+ * Built-ins kept whole: objects whose methods use `this` (process, console, cluster). Those whose exports are
+ * a function (events, stream, assert, module...) are kept whole too: their default import must be that function.
+ */
+const WHOLE_BUILTINS = new Set(['process', 'console', 'cluster']);
+
+/** Accessors of a whole built-in that are costly to read and that no import may name (that fails the build). */
+const UNREAD_ACCESSORS: Record<string, (key: string) => boolean> = {
+  process: () => true, // stdin, stdout, stderr... are created on first read
+  http: (key) => ['WebSocket', 'CloseEvent', 'MessageEvent'].includes(key), // load undici (~10 ms)
+};
+
+/**
+ * Node's built-in modules as bundled modules that take them from `process.getBuiltinModule()` (see the top of
+ * this file), loaded on first use. A static import of most of them becomes a CommonJS module whose exports are
+ * read through a proxy that loads the built-in on the first read; esbuild turns each named import into a
+ * property read where it is used. So a chunk importing `node:crypto`, `node:http` or
+ * `node:child_process` for a function the run never calls does not load them, and no accessor is read ahead
+ * of use (Node's own ES module facade of a built-in reads every export: `fs.promises` loads fs/promises and
+ * readline, http's WebSocket loads undici). The WHOLE_BUILTINS, the function-valued ones and every `import()`
+ * of a built-in (esbuild gives a split chunk's CommonJS module to `import()` as a bare default) are an ES
+ * module loaded with its importer, exporting all the built-in's names but the UNREAD_ACCESSORS.
  */
 function lazyBuiltins(): Plugin {
   const names = new Set(builtinModules);
   return {
     name: 'lazy-builtins',
     setup(b) {
-      b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      b.onResolve({ filter: /^[a-z0-9_:/]+$/ }, (args) => {
         const name = args.path.replace(/^node:/, '');
         if (!names.has(name) || args.kind === 'require-call') return undefined;
-        return { path: name, namespace: 'builtin' };
+        return { path: name, namespace: args.kind === 'dynamic-import' ? 'builtin-whole' : 'builtin' };
       });
-      b.onLoad({ filter: /.*/, namespace: 'builtin' }, async (args) => {
-        const module = process.getBuiltinModule(`node:${args.path}`) as Record<string, unknown>;
-        // Getters are left out: reading fs.promises, for one, loads fs/promises and readline at every start.
-        const exported = Object.keys(module).filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key) && !Object.getOwnPropertyDescriptor(module, key)?.get);
+      const load = (args: { path: string; namespace: string }) => {
         const id = JSON.stringify(`node:${args.path}`);
-        return { contents: `const m = process.getBuiltinModule(${id});\nexport default m;\nexport const { ${exported.join(', ')} } = m;\n`, loader: 'js' };
-      });
+        const builtin = process.getBuiltinModule(`node:${args.path}`) as Record<string, unknown>;
+        const keys = Object.keys(builtin).filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
+        if (args.namespace === 'builtin' && typeof builtin !== 'function' && !WHOLE_BUILTINS.has(args.path)) {
+          // esbuild's CommonJS interop copies a module's own names (__toESM) but keeps its prototype: the names
+          // live on a prototype that forwards every read and write to the built-in, loaded then.
+          const contents = [
+            'let loaded;',
+            `const load = () => (loaded ??= process.getBuiltinModule(${id}));`,
+            'const forward = new Proxy({}, {',
+            "  get: (_, key) => (key === '__esModule' ? undefined : Reflect.get(load(), key)),",
+            '  set: (_, key, value) => Reflect.set(load(), key, value),',
+            '  has: (_, key) => Reflect.has(load(), key),',
+            '});',
+            'module.exports = Object.create(forward);',
+          ].join('\n');
+          return { contents, loader: 'js' as const };
+        }
+        const unread = UNREAD_ACCESSORS[args.path];
+        const exported = keys.filter((key) => !(unread?.(key) && Object.getOwnPropertyDescriptor(builtin, key)?.get));
+        return { contents: `const m = process.getBuiltinModule(${id});\nexport default m;\nexport const { ${exported.join(', ')} } = m;\n`, loader: 'js' as const };
+      };
+      b.onLoad({ filter: /.*/, namespace: 'builtin' }, load);
+      b.onLoad({ filter: /.*/, namespace: 'builtin-whole' }, load);
     },
   };
 }
@@ -137,7 +172,7 @@ function lazyBuiltins(): Plugin {
  */
 const NATIVE_PACKAGES = new Set(['@napi-rs/keyring']);
 
-/** `import('<package>')` becomes `import('./vendor-<package>.js')`, and is recorded. */
+/** `import('<package>')` becomes `import('./vendor-<package>.mjs')`, and is recorded. */
 function lazyPackages(found: Set<string>): Plugin {
   return {
     name: 'lazy-packages',
@@ -203,7 +238,7 @@ async function hotModuleFiles(entry: string): Promise<Set<string>> {
   return new Set(inputs.filter((file) => file !== entry && file.startsWith(join(root, 'src') + '/')));
 }
 
-/** hot.js's entry: re-exports every name of every hot module; two modules exporting one name fail the build. */
+/** hot.js's (and cold.mjs's) entry: re-exports every name of every module; two modules exporting one name fail the build. */
 async function hotEntry(hot: ReadonlySet<string>): Promise<string> {
   const { metafile } = await build({ entryPoints: [...hot], outdir: join(dist, 'exports'), bundle: false, format: 'esm', write: false, metafile: true, logLevel: 'warning' });
   const owner = new Map<string, string>();
@@ -237,9 +272,9 @@ if (startWarnings.length) throw new Error(`bundle: the start layer (CommonJS) mu
 writeFileSync(join(dist, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 builds.push(await build({
   ...COMMON,
-  entryPoints: Object.fromEntries([...cold].map((file) => [coldName(file), file])),
-  splitting: true,
-  chunkNames: 'chunk-[hash]',
+  stdin: { contents: await hotEntry(cold), resolveDir: root, sourcefile: 'cold-entry.js' },
+  outfile: join(dist, 'cold.mjs'),
+  outdir: undefined,
   plugins: [lazyBuiltins(), hotModules(hot), lazyPackages(lazy)],
 }));
 builds.push(await build({
@@ -248,7 +283,7 @@ builds.push(await build({
   splitting: true,
   chunkNames: 'vendor-chunk-[hash]',
   mainFields: ['module', 'main'],
-  plugins: [vendorEntries()],
+  plugins: [lazyBuiltins(), vendorEntries()],
 }));
 
 const misplaced = builds.flatMap(({ metafile }) => (metafile ? outputsOutsideDist(metafile) : ['(no metafile)']));

@@ -1,5 +1,4 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { UserError } from '../errors.ts';
 import { loadStoredKeys } from './kinds/stored-keys.ts';
 import type { AwsFilePaths } from './paths.ts';
@@ -23,10 +22,15 @@ function checkReadable(path: string, variable: string): void {
   if (blocked) throw new UserError(`${path}: the section [${blocked[1]}] is not allowed (the AWS SDKs reject the whole file for it): rename or remove it`, 2);
 }
 
-/** Reads both AWS files with the SDK's own parser. Missing files are empty. */
+/**
+ * Reads both AWS files with the SDK's own parser. Missing files are empty. The parser is imported lazily: in
+ * the bundle it is then the very module instance the AWS SDK uses (dist/vendor-*), not a second copy compiled
+ * into tfmfa's own chunks, and the SDK's reads of the same files find them in its cache.
+ */
 export async function loadAwsFiles(paths: AwsFilePaths): Promise<AwsFiles> {
   checkReadable(paths.configPath, 'AWS_CONFIG_FILE');
   checkReadable(paths.credentialsPath, 'AWS_SHARED_CREDENTIALS_FILE');
+  const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');
   const { configFile, credentialsFile } = await loadSharedConfigFiles({
     configFilepath: paths.configPath,
     filepath: paths.credentialsPath,

@@ -44,6 +44,12 @@ function text(raw: string | undefined): string | undefined {
 /** Where the cache is when TFMFA_CACHE_DIR is not set: $XDG_CACHE_HOME/tfmfa, else ~/.cache/tfmfa. */
 export const CACHE_FALLBACK = { base: 'XDG_CACHE_HOME', name: 'tfmfa', inHome: '.cache' } as const;
 
+/** `name` in $XDG_CACHE_HOME, else in ~/.cache. */
+function inUserCache(env: Env, name: string): string {
+  const base = env[CACHE_FALLBACK.base];
+  return base ? join(base, name) : join(homeDirectory(env), CACHE_FALLBACK.inHome, name);
+}
+
 export const SESSION_TTL_DEFAULT = 8 * 3600;
 export const SESSION_TTL_MIN = 900;
 export const SESSION_TTL_MAX = 129600;
@@ -54,7 +60,14 @@ export const VARIABLES = {
     setBy: 'user',
     default: '$XDG_CACHE_HOME/tfmfa, else ~/.cache/tfmfa',
     meaning: 'where sessions, tickets, the config overlay and locks are kept',
-    parse: (raw, env) => text(raw) ?? (env[CACHE_FALLBACK.base] ? join(env[CACHE_FALLBACK.base] as string, CACHE_FALLBACK.name) : join(homeDirectory(env), CACHE_FALLBACK.inHome, CACHE_FALLBACK.name)),
+    parse: (raw, env) => text(raw) ?? inUserCache(env, CACHE_FALLBACK.name),
+  }),
+  compileCache: variable({
+    name: 'TFMFA_COMPILE_CACHE',
+    setBy: 'user',
+    default: '$XDG_CACHE_HOME/tfmfa-compile, else ~/.cache/tfmfa-compile',
+    meaning: "where Node keeps its compiled code of tfmfa's own files, so that cold starts skip compiling (0: off)",
+    parse: (raw, env): string | null => (raw === '0' ? null : (text(raw) ?? inUserCache(env, 'tfmfa-compile'))),
   }),
   sessionTtl: variable({
     name: 'TFMFA_SESSION_TTL',
