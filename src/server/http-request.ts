@@ -6,6 +6,7 @@
  * - every line ends in CRLF: a bare LF anywhere in the head is refused as soon as it arrives (400), and so is a
  *   CR not followed by LF (no line-ending tolerance, so no request reads differently here and in a proxy);
  * - the request line is `METHOD SP target SP HTTP/1.0|1.1`, a token for the method and visible ASCII for the target;
+ *   a byte that cannot be in a request line (a control, non-ASCII: a TLS hello, say) is refused as soon as it arrives;
  * - header lines are `name: value` with a token name right before the colon; obs-fold (a line starting with a
  *   space or tab), control characters in values (NUL, CR...) and a second Host or Authorization are refused;
  * - a body is refused: any Transfer-Encoding, or a Content-Length other than one `0`.
@@ -51,6 +52,8 @@ export class RequestHeadReader {
   private buffer: Buffer = Buffer.alloc(0);
   /** Bytes already checked for line endings. */
   private scanned = 0;
+  /** False until the request line's LF: bytes before it are printable ASCII, so a TLS hello or binary junk is refused at once. */
+  private requestLineDone = false;
   private outcome: HeadOutcome = { state: 'incomplete' };
 
   push(chunk: Buffer): HeadOutcome {
@@ -68,11 +71,14 @@ export class RequestHeadReader {
       const byte = buffer[i];
       if (byte === LF) {
         if (i === 0 || buffer[i - 1] !== CR) return invalid('a line ends in a bare LF (CRLF required)');
+        this.requestLineDone = true;
         if (i >= 3 && buffer[i - 2] === LF && buffer[i - 3] === CR) {
           return parseHead(buffer.subarray(0, i - 3), buffer.subarray(i + 1));
         }
       } else if (i > 0 && buffer[i - 1] === CR) {
         return invalid('a CR not followed by LF');
+      } else if (!this.requestLineDone && byte !== CR && (byte === undefined || byte < 0x20 || byte > 0x7e)) {
+        return invalid('malformed request line');
       }
     }
     // A CR as the last byte scanned is judged when the next byte arrives.
