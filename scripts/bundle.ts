@@ -24,6 +24,7 @@
  * at src/: the stack TFMFA_DEBUG prints is mapped through them (src/output/source-mapped-stack.ts), and Node
  * applies them itself under --enable-source-maps.
  */
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -92,6 +93,34 @@ function coldModules(hot: ReadonlySet<string>, found: Set<string>): Plugin {
 }
 
 /**
+ * A built-in's exports that can be read without loading another built-in module. The others are left out: `export
+ * const { … } = m` reads every export when the chunk loads, and some are lazy (fs.promises and fs.ReadStream load
+ * fs/promises and streams; http.WebSocket the fetch client with tls, http2 and zlib; util.setTraceSigInt
+ * worker_threads). Code that needs one reads it from the default export (a named import of it fails the build).
+ * Found in fresh Node processes, one export at a time: a process stops at the first export whose reading loads a
+ * public built-in (internal ones, such as parseArgs' own, are cheap), and the next one starts without it (in this process, importing a built-in has read all its exports).
+ */
+function eagerExports(id: string): string[] {
+  const script = `const m = process.getBuiltinModule(${id}); const skip = JSON.parse(process.env.SKIP);
+    for (const key of Object.keys(m)) {
+      if (skip.includes(key)) continue;
+      const loaded = process.moduleLoadList.length;
+      void m[key];
+      if (process.moduleLoadList.slice(loaded).some((entry) => /^NativeModule (?!internal\\/)/.test(entry))) { process.stdout.write(JSON.stringify({ lazy: key })); process.exit(0); }
+    }
+    process.stdout.write(JSON.stringify({ keys: Object.keys(m) }));`;
+  const lazy: string[] = [];
+  for (;;) {
+    const found = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, SKIP: JSON.stringify(lazy) } })) as { lazy?: string; keys?: string[] };
+    if (found.lazy !== undefined) {
+      lazy.push(found.lazy);
+      continue;
+    }
+    return (found.keys ?? []).filter((key) => !lazy.includes(key) && key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
+  }
+}
+
+/**
  * Node's built-in modules as bundled modules that take them from `process.getBuiltinModule()`, loaded when
  * the code needing them runs (see the top of this file).
  */
@@ -106,8 +135,8 @@ function lazyBuiltins(): Plugin {
         return { path: name, namespace: 'builtin' };
       });
       b.onLoad({ filter: /.*/, namespace: 'builtin' }, async (args) => {
-        const exported = Object.keys(await import(`node:${args.path}`)).filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
         const id = JSON.stringify(`node:${args.path}`);
+        const exported = eagerExports(id);
         return { contents: `const m = process.getBuiltinModule(${id});\nexport default m;\nexport const { ${exported.join(', ')} } = m;\n`, loader: 'js' };
       });
     },
