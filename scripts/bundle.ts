@@ -95,7 +95,7 @@ function coldModules(hot: ReadonlySet<string>, found: Set<string>): Plugin {
 /**
  * A built-in's exports that can be read without loading another built-in module. The others are left out: `export
  * const { … } = m` reads every export when the chunk loads, and some are lazy (fs.promises and fs.ReadStream load
- * fs/promises and streams; http.WebSocket the fetch client with tls, http2 and zlib; util.setTraceSigInt
+ * the promise file API and streams; http.WebSocket the fetch client with tls, http2 and zlib; util.setTraceSigInt
  * worker_threads). Code that needs one reads it from the default export (a named import of it fails the build).
  * Found in fresh Node processes, one export at a time: a process stops at the first export whose reading loads a
  * public built-in (internal ones, such as parseArgs' own, are cheap), and the next one starts without it (in this process, importing a built-in has read all its exports).
