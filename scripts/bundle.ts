@@ -98,7 +98,8 @@ function coldModules(hot: ReadonlySet<string>, found: Set<string>): Plugin {
  * the promise file API and streams; http.WebSocket the fetch client with tls, http2 and zlib; util.setTraceSigInt
  * worker_threads). Code that needs one reads it from the default export (a named import of it fails the build).
  * Found in fresh Node processes, one export at a time: a process stops at the first export whose reading loads a
- * public built-in (internal ones, such as parseArgs' own, are cheap), and the next one starts without it (in this process, importing a built-in has read all its exports).
+ * public built-in (internal ones, such as parseArgs' own, are cheap), and the next one starts without it. Not in
+ * this process: here, importing a built-in has already read all its exports.
  */
 function eagerExports(id: string): string[] {
   const script = `const m = process.getBuiltinModule(${id}); const skip = JSON.parse(process.env.SKIP);
