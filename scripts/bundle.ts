@@ -101,7 +101,11 @@ function coldModules(hot: ReadonlySet<string>, found: Set<string>): Plugin {
  * public built-in (internal ones, such as parseArgs' own, are cheap), and the next one starts without it. Not in
  * this process: here, importing a built-in has already read all its exports.
  */
+const eagerExportsOf = new Map<string, string[]>();
+
 function eagerExports(id: string): string[] {
+  const known = eagerExportsOf.get(id);
+  if (known) return known;
   const script = `const m = process.getBuiltinModule(${id}); const skip = JSON.parse(process.env.SKIP);
     for (const key of Object.keys(m)) {
       if (skip.includes(key)) continue;
@@ -117,7 +121,9 @@ function eagerExports(id: string): string[] {
       lazy.push(found.lazy);
       continue;
     }
-    return (found.keys ?? []).filter((key) => !lazy.includes(key) && key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
+    const keys = (found.keys ?? []).filter((key) => !lazy.includes(key) && key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
+    eagerExportsOf.set(id, keys);
+    return keys;
   }
 }
 
