@@ -29,6 +29,7 @@
  * at src/: the stack TFMFA_DEBUG prints is mapped through them (src/output/source-mapped-stack.ts), and Node
  * applies them itself under --enable-source-maps.
  */
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -110,11 +111,41 @@ function coldModules(hot: ReadonlySet<string>, found: Set<string>): Plugin {
  */
 const WHOLE_BUILTINS = new Set(['process', 'console', 'cluster']);
 
-/** Accessors of a whole built-in that are costly to read and that no import may name (that fails the build). */
-const UNREAD_ACCESSORS: Record<string, (key: string) => boolean> = {
-  process: () => true, // stdin, stdout, stderr... are created on first read
-  http: (key) => ['WebSocket', 'CloseEvent', 'MessageEvent'].includes(key), // load undici (~10 ms)
-};
+/**
+ * A built-in's exports that can be read without loading another built-in module. The others are left out: `export
+ * const { … } = m` reads every export when the chunk loads, and some are lazy (fs.promises and fs.ReadStream load
+ * the promise file API and streams; http.WebSocket the fetch client with tls, http2 and zlib; util.setTraceSigInt
+ * worker_threads). Code that needs one from a whole built-in (below) reads it from the default export (a named
+ * import of it fails the build).
+ * Found in fresh Node processes, one export at a time: a process stops at the first export whose reading loads a
+ * public built-in (internal ones, such as parseArgs' own, are cheap), and the next one starts without it. Not in
+ * this process: here, importing a built-in has already read all its exports.
+ */
+const eagerExportsOf = new Map<string, string[]>();
+
+function eagerExports(id: string): string[] {
+  const known = eagerExportsOf.get(id);
+  if (known) return known;
+  const script = `const m = process.getBuiltinModule(${id}); const skip = JSON.parse(process.env.SKIP);
+    for (const key of Object.keys(m)) {
+      if (skip.includes(key)) continue;
+      const loaded = process.moduleLoadList.length;
+      void m[key];
+      if (process.moduleLoadList.slice(loaded).some((entry) => /^NativeModule (?!internal\\/)/.test(entry))) { process.stdout.write(JSON.stringify({ lazy: key })); process.exit(0); }
+    }
+    process.stdout.write(JSON.stringify({ keys: Object.keys(m) }));`;
+  const lazy: string[] = [];
+  for (;;) {
+    const found = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, SKIP: JSON.stringify(lazy) } })) as { lazy?: string; keys?: string[] };
+    if (found.lazy !== undefined) {
+      lazy.push(found.lazy);
+      continue;
+    }
+    const keys = (found.keys ?? []).filter((key) => !lazy.includes(key) && key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
+    eagerExportsOf.set(id, keys);
+    return keys;
+  }
+}
 
 /**
  * Node's built-in modules as bundled modules that take them from `process.getBuiltinModule()` (see the top of
@@ -125,7 +156,7 @@ const UNREAD_ACCESSORS: Record<string, (key: string) => boolean> = {
  * of use (Node's own ES module facade of a built-in reads every export: `fs.promises` loads fs/promises and
  * readline, http's WebSocket loads undici). The WHOLE_BUILTINS, the function-valued ones and every `import()`
  * of a built-in (esbuild gives a split chunk's CommonJS module to `import()` as a bare default) are an ES
- * module loaded with its importer, exporting all the built-in's names but the UNREAD_ACCESSORS.
+ * module loaded with its importer, exporting the built-in's eagerExports.
  */
 function lazyBuiltins(): Plugin {
   const names = new Set(builtinModules);
@@ -140,7 +171,6 @@ function lazyBuiltins(): Plugin {
       const load = (args: { path: string; namespace: string }) => {
         const id = JSON.stringify(`node:${args.path}`);
         const builtin = process.getBuiltinModule(`node:${args.path}`) as Record<string, unknown>;
-        const keys = Object.keys(builtin).filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
         if (args.namespace === 'builtin' && typeof builtin !== 'function' && !WHOLE_BUILTINS.has(args.path)) {
           // esbuild's CommonJS interop copies a module's own names (__toESM) but keeps its prototype: the names
           // live on a prototype that forwards every read and write to the built-in, loaded then.
@@ -156,9 +186,7 @@ function lazyBuiltins(): Plugin {
           ].join('\n');
           return { contents, loader: 'js' as const };
         }
-        const unread = UNREAD_ACCESSORS[args.path];
-        const exported = keys.filter((key) => !(unread?.(key) && Object.getOwnPropertyDescriptor(builtin, key)?.get));
-        return { contents: `const m = process.getBuiltinModule(${id});\nexport default m;\nexport const { ${exported.join(', ')} } = m;\n`, loader: 'js' as const };
+        return { contents: `const m = process.getBuiltinModule(${id});\nexport default m;\nexport const { ${eagerExports(id).join(', ')} } = m;\n`, loader: 'js' as const };
       };
       b.onLoad({ filter: /.*/, namespace: 'builtin' }, load);
       b.onLoad({ filter: /.*/, namespace: 'builtin-whole' }, load);

@@ -1,9 +1,11 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import type { AwsCredentials } from '../session/credentials.ts';
 import { checkRequest } from './auth.ts';
+import { DEFAULT_LIMITS, serveConnection, type ConnectionLimits } from './http-connection.ts';
+import type { RequestHead } from './http-request.ts';
+import type { JsonResponse } from './http-response.ts';
 
 /** The one path credentials are served on. */
 export const CREDENTIALS_PATH = '/credentials';
@@ -15,13 +17,15 @@ export interface CredentialServerOptions {
   token: string;
   /** Called for each authorised request; a rejection is answered with HTTP 500 and its message. */
   credentials: () => Promise<AwsCredentials>;
+  /** Timeouts of a connection (tests shorten them). */
+  limits?: ConnectionLimits;
 }
 
 export interface CredentialServer {
   port: number;
   /** The `AWS_CONTAINER_CREDENTIALS_FULL_URI` for the child. */
   url: string;
-  /** Stops listening and drops every connection (kept-alive ones included). */
+  /** Stops listening and drops every connection (waiting ones included). */
   close(): Promise<void>;
 }
 
@@ -35,57 +39,45 @@ export function containerCredentials(credentials: AwsCredentials, nowMs = Date.n
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': String(Buffer.byteLength(text)),
-    'Cache-Control': 'no-store',
-    ...headers,
-  });
-  res.end(text);
-}
-
 function errorMessage(error: unknown): string {
   if (error instanceof UserError) return error.message;
   return `tfmfa could not get credentials: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /**
- * A local endpoint speaking the ECS container credentials protocol, bound to 127.0.0.1 on a random port.
- * Nothing here logs a token or a credential.
+ * A local endpoint speaking the ECS container credentials protocol, bound to 127.0.0.1 on a random port. It is
+ * a strict HTTP/1.1 responder on node:net (http-connection.ts) rather than node:http, whose HTTP stack (and the
+ * fetch/WebSocket client it pulls in) the waiting parent of a long run would carry for this one GET (README,
+ * Design). One request per connection. Nothing here logs a token or a credential.
  */
 export async function startCredentialServer(options: CredentialServerOptions): Promise<CredentialServer> {
   let port = 0;
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const answer = async (head: RequestHead, remoteAddress: string | undefined): Promise<JsonResponse> => {
     const verdict = checkRequest(
-      { remoteAddress: req.socket.remoteAddress, host: req.headers.host, authorization: req.headers.authorization, method: req.method, url: req.url },
+      { remoteAddress, host: head.headers.get('host'), authorization: head.headers.get('authorization'), method: head.method, url: head.target },
       { port, path: CREDENTIALS_PATH, token: options.token },
     );
     if (!verdict.ok) {
       debug(`credential server: ${verdict.status} ${verdict.reason}`);
-      send(res, verdict.status, { code: verdict.status === 401 ? 'Unauthorized' : verdict.status === 403 ? 'Forbidden' : 'InvalidRequest', message: verdict.reason }, verdict.status === 405 ? { Allow: 'GET' } : {});
-      return;
+      const code = verdict.status === 401 ? 'Unauthorized' : verdict.status === 403 ? 'Forbidden' : 'InvalidRequest';
+      return { status: verdict.status, body: { code, message: verdict.reason }, ...(verdict.status === 405 ? { headers: { Allow: 'GET' } } : {}) };
     }
     try {
       const credentials = await options.credentials();
-      send(res, 200, containerCredentials(credentials));
       debug('credential server: 200 credentials served');
+      return { status: 200, body: containerCredentials(credentials) };
     } catch (error) {
-      send(res, 500, { code: 'CredentialsUnavailable', message: errorMessage(error) });
+      return { status: 500, body: { code: 'CredentialsUnavailable', message: errorMessage(error) } };
     }
   };
-  const server = createServer((req, res) => {
-    // Requests have no body worth reading; drain whatever comes so the connection stays usable.
-    req.resume();
-    handle(req, res).catch((error: unknown) => {
-      debug(`credential server: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) send(res, 500, { code: 'InternalError', message: 'internal error' });
-      else res.destroy();
-    });
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const sockets = new Set<Socket>();
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    const remoteAddress = socket.remoteAddress;
+    serveConnection(socket, (head) => answer(head, remoteAddress), limits, (line) => debug(`credential server: ${line}`));
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 10 * 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => {
@@ -102,7 +94,7 @@ export async function startCredentialServer(options: CredentialServerOptions): P
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       });
       return closing;
     },
