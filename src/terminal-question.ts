@@ -1,4 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
+import { ReadStream, WriteStream } from 'node:tty';
 
 const TERMINAL = '/dev/tty';
 
@@ -20,10 +23,6 @@ export type TerminalAnswer = { answer: string } | { cancelled: true } | { timedO
  * Ctrl-C or Ctrl-D cancel. `hidden` echoes nothing (secrets, passphrases). `note` is written first.
  */
 export async function askOnTerminal(question: string, options: { hidden?: boolean; timeoutSeconds?: number; note?: string } = {}): Promise<TerminalAnswer> {
-  // Loaded when a question is asked, not by every process that might ask one (a long run's waiting parent).
-  const { createInterface } = process.getBuiltinModule('node:readline/promises');
-  const { Writable } = process.getBuiltinModule('node:stream');
-  const { ReadStream, WriteStream } = process.getBuiltinModule('node:tty');
   const input = new ReadStream(openSync(TERMINAL, 'r'));
   const output = new WriteStream(openSync(TERMINAL, 'w'));
   // A hidden answer: the line editor echoes into nothing; the question goes to the terminal directly.
