@@ -1,10 +1,9 @@
 import type { LoadedChain } from '../config/chain.ts';
 import type { Chain } from '../config/types.ts';
 import { debug, warn } from '../debug.ts';
-import { UserError } from '../errors.ts';
 import { cacheDirectory, sessionTtlSeconds, setting } from '../environment/variables.ts';
-import { isMfaCode, normalizeMfaCode } from '../mfa/types.ts';
-import { askOnTerminal, terminalAvailable } from '../terminal-question.ts';
+import { askMfaCode } from '../mfa/code-question.ts';
+import { terminalAvailable } from '../terminal-question.ts';
 import { secondsLeft } from '../session/credentials.ts';
 import type { SessionRequest } from '../session/profile-session.ts';
 import { planChain } from '../session/strategy.ts';
@@ -76,16 +75,11 @@ export async function upFrontRequest(request: SessionRequest, loaded: LoadedChai
     debug(`MFA session check: ${left} left, renewing it up front without a prompt`);
     return renewing;
   }
-  let note: string | undefined;
-  for (;;) {
-    const reply = await askOnTerminal(`tfmfa: the MFA session ends in ${left}: enter a code to renew it now, or press Enter to continue: `, note ? { note } : {});
-    if (!('answer' in reply)) throw new UserError('MFA prompt cancelled', 130);
-    const code = normalizeMfaCode(reply.answer);
-    if (code === '') {
-      debug('the up-front renewal was declined: continuing with the current MFA session');
-      return request;
-    }
-    if (isMfaCode(code)) return { ...renewing, mfaToken: code };
-    note = 'The code is 6 digits (spaces are ignored); Enter alone keeps the current session';
-  }
+  const code = await askMfaCode(`tfmfa: the MFA session ends in ${left}: enter a code to renew it now, or press Enter to continue: `, {
+    retryNote: 'The code is 6 digits (spaces are ignored); Enter alone keeps the current session',
+    allowEmpty: true,
+  });
+  if (code !== '') return { ...renewing, mfaToken: code };
+  debug('the up-front renewal was declined: continuing with the current MFA session');
+  return request;
 }

@@ -305,7 +305,7 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
     assert.equal(box.emu.count('GetSessionToken'), 0);
   });
 
-  for (const answer of ['code', 'Enter'] as const) {
+  for (const answer of ['code', 'Enter', 'a typo, then a code'] as const) {
     test(`MFA session shorter than the notice threshold, in a terminal: one question before the command starts (${answer})`, async () => {
       box.emu.resetCounts();
       const terraform = createFakeTool(bin, 'terraform', { runScript: `process.stdout.write('CHILD STARTED\\n');` });
@@ -314,16 +314,21 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
       try {
         await pty.waitFor(/the MFA session ends in \d+ h(?: \d+ min)?: enter a code to renew it now, or press Enter to continue: /);
         assert.doesNotMatch(pty.output(), /CHILD STARTED/, 'the question comes before the command');
-        pty.write(answer === 'code' ? `${freshCode().replace(/^(\d{3})/, '$1 ')}\r` : '\r');
+        if (answer === 'a typo, then a code') {
+          pty.write('12345\r');
+          await pty.waitFor('The code is 6 digits (spaces are ignored); Enter alone keeps the current session');
+          assert.doesNotMatch(pty.output(), /CHILD STARTED/, 'a typo is asked again, not taken for Enter');
+        }
+        pty.write(answer === 'Enter' ? '\r' : `${freshCode().replace(/^(\d{3})/, '$1 ')}\r`);
         status = await pty.exited;
       } finally {
         pty.kill();
       }
       assert.equal(status.code, 0, pty.output());
       assert.match(pty.output(), /CHILD STARTED/);
-      assert.equal(box.emu.count('GetSessionToken'), answer === 'code' ? 1 : 0, answer === 'code' ? 'the MFA session was renewed up front' : 'Enter keeps the current session');
+      assert.equal(box.emu.count('GetSessionToken'), answer === 'Enter' ? 0 : 1, answer === 'Enter' ? 'Enter keeps the current session' : 'the MFA session was renewed up front');
       assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
-      if (answer === 'code') {
+      if (answer !== 'Enter') {
         // Renewed: the same run again does not ask.
         const again = await runShim(join(shims, 'terraform'), ['apply'], env({ AWS_PROFILE: 'short', TFMFA_SESSION_NOTICE: '7h' }));
         assert.equal(again.code, 0, again.stderr);

@@ -1,7 +1,6 @@
-import { UserError } from '../../errors.ts';
-import { askOnTerminal } from '../../terminal-question.ts';
+import { askMfaCode } from '../code-question.ts';
 import { timeoutError } from '../dialog.ts';
-import { isMfaCode, MFA_ATTEMPTS, normalizeMfaCode, type MfaCodeSource, type PromptContext } from '../types.ts';
+import { MFA_ATTEMPTS, type MfaCodeSource, type PromptContext } from '../types.ts';
 
 export { terminalAvailable } from '../../terminal-question.ts';
 
@@ -16,17 +15,12 @@ export function terminalSource(context: PromptContext): MfaCodeSource {
     name: 'terminal',
     retryable: true,
     async code(attempt, previousRejection) {
-      const deadline = Date.now() + context.timeoutSeconds * 1000;
-      let note = previousRejection ? `${previousRejection} (attempt ${attempt} of ${MFA_ATTEMPTS})` : undefined;
-      for (;;) {
-        const timeoutSeconds = Math.max(0.001, (deadline - Date.now()) / 1000);
-        const reply = await askOnTerminal(`Enter MFA code for ${context.serial}: `, { timeoutSeconds, ...(note ? { note } : {}) });
-        if ('timedOut' in reply) throw timeoutError('terminal', context);
-        if ('cancelled' in reply) throw new UserError('MFA prompt cancelled', 130);
-        const code = normalizeMfaCode(reply.answer);
-        if (isMfaCode(code)) return code;
-        note = 'The code is 6 digits (spaces are ignored); try again, Ctrl-C cancels';
-      }
+      return askMfaCode(`Enter MFA code for ${context.serial}: `, {
+        ...(previousRejection ? { note: `${previousRejection} (attempt ${attempt} of ${MFA_ATTEMPTS})` } : {}),
+        retryNote: 'The code is 6 digits (spaces are ignored); try again, Ctrl-C cancels',
+        timeoutSeconds: context.timeoutSeconds,
+        onTimeout: () => timeoutError('terminal', context),
+      });
     },
   };
 }

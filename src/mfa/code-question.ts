@@ -1,0 +1,34 @@
+import { UserError } from '../errors.ts';
+import { askOnTerminal } from '../terminal-question.ts';
+import { isMfaCode, normalizeMfaCode } from './types.ts';
+
+export interface CodeQuestion {
+  /** Shown above the question the first time (a previous rejection, say). */
+  note?: string;
+  /** Shown above the question after an answer that is not a code. */
+  retryNote: string;
+  /** Seconds for the whole exchange, retries included; `onTimeout` makes the error. Default: no limit. */
+  timeoutSeconds?: number;
+  onTimeout?: () => Error;
+  /** Enter alone is an answer ('' is returned), not a mistake. */
+  allowEmpty?: boolean;
+}
+
+/**
+ * Asks `question` on the terminal until the answer is an MFA code: spaces dropped (`123 456` as authenticator
+ * apps show it), then six digits. Ctrl-C or Ctrl-D cancel (exit 130). The one loop behind every terminal
+ * question for a code: the terminal prompt driver and the long run's up-front renewal.
+ */
+export async function askMfaCode(question: string, options: CodeQuestion): Promise<string> {
+  const deadline = options.timeoutSeconds === undefined ? undefined : Date.now() + options.timeoutSeconds * 1000;
+  let note = options.note;
+  for (;;) {
+    const timeoutSeconds = deadline === undefined ? undefined : Math.max(0.001, (deadline - Date.now()) / 1000);
+    const reply = await askOnTerminal(question, { ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }), ...(note ? { note } : {}) });
+    if ('timedOut' in reply) throw options.onTimeout?.() ?? new UserError('no MFA code was entered in time', 1);
+    if ('cancelled' in reply) throw new UserError('MFA prompt cancelled', 130);
+    const code = normalizeMfaCode(reply.answer);
+    if (isMfaCode(code) || (options.allowEmpty && code === '')) return code;
+    note = options.retryNote;
+  }
+}
