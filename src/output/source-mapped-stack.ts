@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * A stack frame's location in a script: `file:///…/dist/cold-x.mjs:120:7` (an ES module) or `/…/dist/hot.js:120:7`
+ * A stack frame's location in a script: `file:///…/dist/cold.mjs:120:7` (an ES module) or `/…/dist/hot.js:120:7`
  * (a CommonJS file names its path).
  */
 const FRAME = /(?:file:\/\/|\/)[^\s()]+?\.[cm]?js:\d+:\d+/g;
