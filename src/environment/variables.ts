@@ -8,7 +8,6 @@ import { durationInRange } from './duration.ts';
  *
  * On the shim's hot path: builtins come through process.getBuiltinModule (no ESM facade to build).
  */
-const { homedir } = process.getBuiltinModule('node:os');
 const { join } = process.getBuiltinModule('node:path');
 
 type Env = NodeJS.ProcessEnv;
@@ -29,7 +28,8 @@ function variable<T>(spec: Variable<T>): Variable<T> {
 
 /** The user's home directory as every AWS tool finds it: HOME, else the account's. */
 export function homeDirectory(env: Env = process.env): string {
-  return env.HOME || homedir();
+  // node:os only when HOME is unset: every start reads the contract, few need the password database.
+  return env.HOME || process.getBuiltinModule('node:os').homedir();
 }
 
 /** Seconds within a range, from `3600`, `90m`, `8h`; empty or unset is the default. */
