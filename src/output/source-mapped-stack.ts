@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * A stack frame's location in a script: `file:///…/dist/cold.mjs:120:7` (an ES module) or `/…/dist/hot.js:120:7`
- * (a CommonJS file names its path).
+ * (a CommonJS file names its path, spaces and all: inside a frame's parentheses a location runs to the `)`).
  */
-const FRAME = /(?:file:\/\/|\/)[^\s()]+?\.[cm]?js:\d+:\d+/g;
+const FRAME = /(?<=\()(?:file:\/\/|\/)[^()]+?\.[cm]?js:\d+:\d+(?=\))|(?:file:\/\/|\/)[^\s()]+?\.[cm]?js:\d+:\d+/g;
 const LOCATION = /^(.+?):(\d+):(\d+)$/;
 
 /**

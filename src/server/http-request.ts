@@ -126,7 +126,20 @@ function parseFieldLine(line: string): { name: string; value: string } | { reaso
   if (colon <= 0) return { reason: 'malformed header line' };
   const name = line.slice(0, colon);
   if (!TOKEN.test(name)) return { reason: 'malformed header name' };
-  const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+  const value = trimSpaceAndTab(line.slice(colon + 1));
   if (!FIELD_VALUE.test(value)) return { reason: 'control character in a header value' };
   return { name: name.toLowerCase(), value };
+}
+
+/**
+ * `text` without leading and trailing spaces and tabs (optional whitespace, RFC 9110 §5.6.3), in one pass each
+ * way: a regular expression for it backtracks quadratically on a long run of spaces that does not end the value,
+ * which any local process could send before the token is looked at.
+ */
+function trimSpaceAndTab(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text[start] === ' ' || text[start] === '\t')) start++;
+  while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  return text.slice(start, end);
 }

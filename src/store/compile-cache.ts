@@ -1,6 +1,6 @@
 import { debug } from '../debug.ts';
 import { setting, variableName } from '../environment/variables.ts';
-import { ensurePrivateDir, type PathRole } from './private-path.ts';
+import { ensurePrivateDir, replaceableAncestor, type PathRole } from './private-path.ts';
 
 /**
  * Node's module compile cache for tfmfa's own bundle (README: Design → "Compile cache"). A cold start (no
@@ -10,8 +10,9 @@ import { ensurePrivateDir, type PathRole } from './private-path.ts';
  *
  * The directory (TFMFA_COMPILE_CACHE; `0` turns it off) is not the session cache: nothing secret goes there,
  * `tfmfa clear` leaves it alone, and deleting it only costs one slower start. V8 trusts what it deserializes,
- * so it must be the user's own: it is held to the private-path rule (a real directory, ours, mode 0700), and
- * when it is not (or cannot be created) tfmfa runs without it. Node writes the cache when the process exits
+ * so it must be the user's own: it is held to the private-path rule (a real directory, ours, mode 0700), no
+ * directory above it may be another user's or open to others (replaceableAncestor), and when either fails
+ * (or it cannot be created) tfmfa runs without it. Node writes the cache when the process exits
  * or replaces itself with the command (execve); only files it compiled afresh are written.
  *
  * Called before the first lazily loaded module, so that module and everything after it use the cache.
@@ -24,6 +25,13 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): void {
   const { enableCompileCache: enable, constants } = process.getBuiltinModule('node:module');
   // Node < 22.1 has no compile cache (tfmfa then only says that it needs a newer Node, see node-support.ts).
   if (directory === null || typeof enable !== 'function') return;
+  // Node opens the cache's files later, whenever it compiles: a parent someone else controls could swap the
+  // checked directory for theirs in between (tfmfa run as root with another user's HOME, say).
+  const replaceable = replaceableAncestor(directory);
+  if (replaceable !== undefined) {
+    debug(`compile cache off: ${replaceable}, above ${directory}, is not yours or root's alone (another user could swap the directory): set ${variableName('compileCache')} to a directory of your own`);
+    return;
+  }
   try {
     ensurePrivateDir(directory, ROLE);
   } catch (error) {

@@ -1,7 +1,7 @@
 // Node's compile cache for tfmfa's bundle (src/store/compile-cache.ts): kept in a private directory of its own,
 // used by the cold paths, refused when the directory is not the user's alone, off with TFMFA_COMPILE_CACHE=0.
 import assert from 'node:assert/strict';
-import { chmodSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createSandbox, SERIAL, type Sandbox } from '../support/sandbox.ts';
@@ -62,6 +62,33 @@ describe('compile cache', () => {
     ['a symlink to a private directory', (path) => (mkdirSync(`${path}-target`, { mode: 0o700 }), symlinkSync(`${path}-target`, path))],
     ['a file', (path) => writeFileSync(path, '')],
   ];
+  const refusedParents: Array<[string, (parent: string) => void]> = [
+    ['open to others without the sticky bit (0777)', (parent) => (mkdirSync(parent), chmodSync(parent, 0o777))],
+    ...(process.getuid?.() === 0 ? [['owned by another user (tfmfa run as root with that user\'s HOME)', (parent: string) => (mkdirSync(parent, { mode: 0o755 }), chownSync(parent, 65534, 65534))] as [string, (parent: string) => void]] : []),
+  ];
+  for (const [what, make] of refusedParents) {
+    test(`a directory under a parent ${what} is not used, nor created, and tfmfa works as without it`, async () => {
+      const parent = join(box.dir, `parent-${what.replace(/\W+/g, '-')}`);
+      make(parent);
+      const dir = join(parent, 'compile');
+      const result = await coldExec({ TFMFA_COMPILE_CACHE: dir, TFMFA_DEBUG: '1' });
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.match(result.stderr, /compile cache off: .*is not yours or root's alone/);
+      assert.equal(lstatSync(dir, { throwIfNoEntry: false }), undefined);
+    });
+  }
+
+  test('a parent open to all with the sticky bit (as /tmp) is fine: nobody else can swap what is in it', async () => {
+    const parent = join(box.dir, 'sticky');
+    mkdirSync(parent);
+    chmodSync(parent, 0o1777);
+    const dir = join(parent, 'compile');
+    const result = await coldExec({ TFMFA_COMPILE_CACHE: dir, TFMFA_DEBUG: '1' });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /compile cache off/);
+    assert.ok(filesUnder(dir).length > 0);
+  });
+
   for (const [what, make] of refused) {
     test(`a directory that is ${what} is not used, and tfmfa works as without it`, async () => {
       const dir = join(box.dir, `refused-${what.replace(/\W+/g, '-')}`);

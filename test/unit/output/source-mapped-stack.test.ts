@@ -31,10 +31,10 @@ describe('sourceMappedStack', () => {
     assert.equal(sourceMappedStack('at x (file:///nonexistent/a.js:1:2)'), 'at x (file:///nonexistent/a.js:1:2)');
   });
 
-  test('frames in a CommonJS bundle (a plain path, as dist/cli.js and dist/hot.js give) are mapped too', async () => {
+  test('frames in a CommonJS bundle (a plain path, as dist/cli.js and dist/hot.js give, here with spaces) are mapped too', async () => {
     const source = join(dir, 'cjs-thrower.ts');
     writeFileSync(source, `export const unused: number = 1;\n\nexport function boom(): never {\n  throw new Error('boom');\n}\n`);
-    const outfile = join(dir, 'out', 'bundle.cjs');
+    const outfile = join(dir, 'out dir with spaces', 'bundle.cjs');
     await build({ entryPoints: [source], outfile, bundle: true, format: 'cjs', platform: 'node', sourcemap: 'linked', sourcesContent: false, logLevel: 'silent' });
     const { boom } = createRequire(import.meta.url)(outfile) as { boom: () => never };
     let stack = '';
@@ -46,7 +46,7 @@ describe('sourceMappedStack', () => {
     assert.match(stack, new RegExp(`\\(${outfile.replace(/[.]/g, '\\.')}:\\d+:\\d+\\)`), 'the raw stack names the bundle by its path');
     const mapped = sourceMappedStack(stack);
     assert.ok(mapped.includes(`${source}:4:9`), mapped);
-    assert.doesNotMatch(mapped, /out\/bundle\.cjs/);
+    assert.doesNotMatch(mapped, /bundle\.cjs/);
     assert.equal(sourceMappedStack('at x (/nonexistent/a.js:1:2)'), 'at x (/nonexistent/a.js:1:2)');
   });
 });
