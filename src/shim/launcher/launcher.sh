@@ -302,15 +302,27 @@ _tf_ok=
     # The region rule (regionChanges in src/environment/region.ts), decided on the environment as it was.
     _tf_r=${AWS_REGION:-${AWS_DEFAULT_REGION:-$_tf_region}}
     _tf_hr=${AWS_REGION:+1} _tf_hdr=${AWS_DEFAULT_REGION:+1}
-    # Serving: the ticket's values (the last of each name, as in Node), each checked character by character
-    # before it is printed, so the JSON is well-formed whatever the ticket holds; anything else is Node's.
-    if [ -n "$_tf_serve" ]; then
-      _tf_n=0 _tf_ak='' _tf_sk='' _tf_tok='' _tf_htok='' _tf_exp='' _tf_hexp=''
-      while IFS= read -r _tf_line; do
-        if [ "$_tf_n" -gt 0 ]; then
-          if [ -n "$_tf_first" ]; then _tf_val=$_tf_line _tf_first=; else _tf_val=$_tf_val$_tf_nl$_tf_line; fi
-          _tf_n=$((_tf_n - 1))
-          if [ "$_tf_n" -eq 0 ]; then
+    # Serving prints the ticket's values (the last of each name, as in Node), each checked character by
+    # character before it is printed, so the JSON is well-formed whatever the ticket holds; anything else is
+    # Node's. Applying: every unset, then (fd 4, the same file) every set, so that a set wins as in
+    # mergeChanges. The counts are the ones pass 1 accepted: plain decimals.
+    if [ -z "$_tf_serve" ]; then
+      while [ -n "$_tf_unsets" ]; do
+        _tf_unsets=${_tf_unsets# }
+        _tf_k=${_tf_unsets%% *}
+        _tf_unsets=${_tf_unsets#"$_tf_k"}
+        unset -v "$_tf_k"
+      done
+    fi
+    _tf_n=0 _tf_ak='' _tf_sk='' _tf_tok='' _tf_htok='' _tf_exp='' _tf_hexp=''
+    while IFS= read -r _tf_line; do
+      if [ "$_tf_n" -gt 0 ]; then
+        if [ -n "$_tf_first" ]; then _tf_val=$_tf_line _tf_first=; else _tf_val=$_tf_val$_tf_nl$_tf_line; fi
+        _tf_n=$((_tf_n - 1))
+        if [ "$_tf_n" -eq 0 ]; then
+          if [ -z "$_tf_serve" ]; then
+            export "$_tf_k=$_tf_val"
+          else
             case $_tf_k in
               AWS_ACCESS_KEY_ID) _tf_ak=$_tf_val ;;
               AWS_SECRET_ACCESS_KEY) _tf_sk=$_tf_val ;;
@@ -318,13 +330,15 @@ _tf_ok=
               AWS_CREDENTIAL_EXPIRATION) _tf_exp=$_tf_val _tf_hexp=1 ;;
             esac
           fi
-          continue
         fi
-        case $_tf_line in
-          'set '*) _tf_v=${_tf_line#set } _tf_first=1; _tf_k=${_tf_v%% *} _tf_n=${_tf_v#* } ;;
-          end) break ;;
-        esac
-      done <&4
+        continue
+      fi
+      case $_tf_line in
+        'set '*) _tf_v=${_tf_line#set } _tf_first=1; _tf_k=${_tf_v%% *} _tf_n=${_tf_v#* } ;;
+        end) break ;;
+      esac
+    done <&4
+    if [ -n "$_tf_serve" ]; then
       case $_tf_ak in ''|*[!ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789]*) _tf_ok=x ;; esac
       case $_tf_sk in ''|*[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=]*) _tf_ok=x ;; esac
       case $_tf_htok$_tf_tok in 1|1*[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=]*) _tf_ok=x ;; esac
@@ -360,32 +374,11 @@ _tf_ok=
         exit
       fi
     else
-    # Pass 2: every unset, then (fd 4, the same file) every set, so that a set wins as in mergeChanges. The
-    # counts are the ones pass 1 accepted: plain decimals.
-    while [ -n "$_tf_unsets" ]; do
-      _tf_unsets=${_tf_unsets# }
-      _tf_k=${_tf_unsets%% *}
-      _tf_unsets=${_tf_unsets#"$_tf_k"}
-      unset -v "$_tf_k"
-    done
-    _tf_n=0
-    while IFS= read -r _tf_line; do
-      if [ "$_tf_n" -gt 0 ]; then
-        if [ -n "$_tf_first" ]; then _tf_val=$_tf_line _tf_first=; else _tf_val=$_tf_val$_tf_nl$_tf_line; fi
-        _tf_n=$((_tf_n - 1))
-        [ "$_tf_n" -eq 0 ] && export "$_tf_k=$_tf_val"
-        continue
+      if [ -n "$_tf_r" ]; then
+        [ -n "$_tf_hr" ] || export AWS_REGION="$_tf_r"
+        [ -n "$_tf_hdr" ] || export AWS_DEFAULT_REGION="$_tf_r"
       fi
-      case $_tf_line in
-        'set '*) _tf_v=${_tf_line#set } _tf_first=1; _tf_k=${_tf_v%% *} _tf_n=${_tf_v#* } ;;
-        end) break ;;
-      esac
-    done <&4
-    if [ -n "$_tf_r" ]; then
-      [ -n "$_tf_hr" ] || export AWS_REGION="$_tf_r"
-      [ -n "$_tf_hdr" ] || export AWS_DEFAULT_REGION="$_tf_r"
-    fi
-    _tf_ok=1
+      _tf_ok=1
     fi
   fi
 } 2>/dev/null 3<"$_tf_t" 4<"$_tf_t"
