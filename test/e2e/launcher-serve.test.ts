@@ -117,6 +117,29 @@ describe('tfmfa-launcher serves credential-process and terragrunt-auth', () => {
     assert.equal(world.fallbacks(), before + 1, 'served again');
   });
 
+  test('a session token that is empty or holds a character JSON would escape is never printed by the launcher: Node answers', () => {
+    const base = parseTicket(goodTicket);
+    assert.ok(base);
+    try {
+      for (const token of ['', 'IQoJb3Jp"Z2lu', 'IQoJb3Jp\\Z2lu', 'IQoJ\nb3Jp']) {
+        const text = serializeTicket({ ...base, changes: { ...base.changes, set: { ...base.changes.set, AWS_SESSION_TOKEN: token } } });
+        assert.ok(text);
+        writeFileSync(ticketPath, text, { mode: 0o600 });
+        const before = world.fallbacks();
+        let out: string;
+        try {
+          out = viaLauncher(cpArgs());
+        } catch (error) {
+          out = `fail ${(error as { stderr: string }).stderr}`;
+        }
+        assert.equal(world.fallbacks(), before + 1, `${JSON.stringify(token)}: handed over`);
+        if (!out.startsWith('fail')) JSON.parse(out);
+      }
+    } finally {
+      writeFileSync(ticketPath, goodTicket, { mode: 0o600 });
+    }
+  });
+
   test('hostile ticket values: the output is Node\'s JSON for them, or a hand-over', () => {
     const base = parseTicket(goodTicket);
     assert.ok(base);
