@@ -7,9 +7,8 @@ export interface CodeQuestion {
   note?: string;
   /** Shown above the question after an answer that is not a code. */
   retryNote: string;
-  /** Seconds for the whole exchange, retries included; `onTimeout` makes the error. Default: no limit. */
-  timeoutSeconds?: number;
-  onTimeout?: () => Error;
+  /** A limit for the whole exchange, retries included, and the error when it passes. Default: no limit. */
+  timeout?: { seconds: number; error: () => Error };
   /** Enter alone is an answer ('' is returned), not a mistake. */
   allowEmpty?: boolean;
 }
@@ -20,12 +19,13 @@ export interface CodeQuestion {
  * question for a code: the terminal prompt driver and the long run's up-front renewal.
  */
 export async function askMfaCode(question: string, options: CodeQuestion): Promise<string> {
-  const deadline = options.timeoutSeconds === undefined ? undefined : Date.now() + options.timeoutSeconds * 1000;
+  const deadline = options.timeout && Date.now() + options.timeout.seconds * 1000;
   let note = options.note;
   for (;;) {
     const timeoutSeconds = deadline === undefined ? undefined : Math.max(0.001, (deadline - Date.now()) / 1000);
     const reply = await askOnTerminal(question, { ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }), ...(note ? { note } : {}) });
-    if ('timedOut' in reply) throw options.onTimeout?.() ?? new UserError('no MFA code was entered in time', 1);
+    // askOnTerminal times out only when given a limit, so only with options.timeout.
+    if ('timedOut' in reply) throw (options.timeout as NonNullable<CodeQuestion['timeout']>).error();
     if ('cancelled' in reply) throw new UserError('MFA prompt cancelled', 130);
     const code = normalizeMfaCode(reply.answer);
     if (isMfaCode(code) || (options.allowEmpty && code === '')) return code;

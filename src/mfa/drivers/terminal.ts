@@ -18,8 +18,7 @@ export function terminalSource(context: PromptContext): MfaCodeSource {
       return askMfaCode(`Enter MFA code for ${context.serial}: `, {
         ...(previousRejection ? { note: `${previousRejection} (attempt ${attempt} of ${MFA_ATTEMPTS})` } : {}),
         retryNote: 'The code is 6 digits (spaces are ignored); try again, Ctrl-C cancels',
-        timeoutSeconds: context.timeoutSeconds,
-        onTimeout: () => timeoutError('terminal', context),
+        timeout: { seconds: context.timeoutSeconds, error: () => timeoutError('terminal', context) },
       });
     },
   };
