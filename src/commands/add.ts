@@ -51,6 +51,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
   const files = await loadUserFiles(env);
   const store = openKeyStore(env);
+  const plaintext = files.credentialsSections.get(profile);
+  if (!values.env && plaintext?.aws_access_key_id && plaintext.aws_secret_access_key && !plaintext.aws_session_token) {
+    // Asking for keys the credentials file already holds would leave a plaintext copy behind: move them instead.
+    throw new UserError(`add: ${files.credentialsPath} already holds the keys of '${profile}': run 'tfmfa import ${profile}' to move them into the key store (or remove them from that file first to add other keys)`, 2);
+  }
   const keys = values.env ? keysFromEnvironment(env) : await keysFromTerminal(profile);
   if (!values['no-verify']) {
     const identity = await verifyKeys(keys, stsTargetFor(files, profile, env));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { loadUserFiles } from '../config/chain.ts';
-import { ensureConfigProfile, removeKeyLines, withoutKeyLines } from '../keystore/aws-file-edit.ts';
+import { checkKeysRemovable, ensureConfigProfile, removeKeyLines, withoutKeyLines } from '../keystore/aws-file-edit.ts';
 import { checkProfileName } from '../keystore/key-input.ts';
 import { askRequired } from '../keystore/terminal-prompt.ts';
 import { chooseBackend, openKeyStore, putKeys, withKeystoreLock } from '../keystore/store.ts';
@@ -53,6 +53,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const keys = names.map((name) => [name, checkKeys(importable.get(name) as LongTermKeys, `import: profile '${name}' in ${files.credentialsPath}`)] as const);
   // A file import cannot edit without changing its meaning is refused now, before anything is stored.
   withoutKeyLines(readFileSync(files.credentialsPath, 'utf8'), new Set(names));
+  checkKeysRemovable(files.credentialsPath);
   const store = openKeyStore(env);
   const choice = await chooseBackend(store.settings, env);
   const where = choice.name === 'keyring' ? 'the OS keyring' : 'the encrypted file';
