@@ -1,4 +1,5 @@
 import { UserError } from '../errors.ts';
+import { resolveUserFile } from '../store/atomic-write.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { ensureConfigProfile } from '../keystore/aws-file-edit.ts';
 import { dropSessionsOf } from '../keystore/drop-sessions.ts';
@@ -50,6 +51,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     throw new UserError(`add: --backend must be one of ${BACKEND_NAMES.join(', ')}, got '${values.backend}'`, 2);
   }
   const files = await loadUserFiles(env);
+  resolveUserFile(files.configPath); // a config file that is a link to nothing is refused before anything is stored
   const store = openKeyStore(env);
   const plaintext = files.credentialsSections.get(profile);
   if (!values.env && plaintext?.aws_access_key_id && plaintext.aws_secret_access_key && !plaintext.aws_session_token) {

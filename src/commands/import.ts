@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
+import { resolveUserFile } from '../store/atomic-write.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { checkKeysRemovable, ensureConfigProfile, removeKeyLines, withoutKeyLines } from '../keystore/aws-file-edit.ts';
 import { checkProfileName } from '../keystore/key-input.ts';
@@ -54,6 +55,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   // A file import cannot edit without changing its meaning is refused now, before anything is stored.
   withoutKeyLines(readFileSync(files.credentialsPath, 'utf8'), new Set(names));
   checkKeysRemovable(files.credentialsPath);
+  resolveUserFile(files.configPath); // a config file that is a link to nothing is refused before anything is stored
   const store = openKeyStore(env);
   const choice = await chooseBackend(store.settings, env);
   const where = choice.name === 'keyring' ? 'the OS keyring' : 'the encrypted file';

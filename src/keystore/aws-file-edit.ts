@@ -71,7 +71,8 @@ export function withoutKeyLines(text: string, profiles: ReadonlySet<string>): st
     if (section && section.removed && !section.kept) out[section.header] = '';
     section = undefined;
   };
-  for (const part of text.split(/(?<=\n)/)) {
+  const parts = text.split(/(?<=\n)/);
+  for (const [index, part] of parts.entries()) {
     const line = part.replace(/\r?\n$/, '');
     const trimmed = (line.split(/(^|\s)[;#]/)[0] ?? '').trim();
     if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
@@ -98,6 +99,7 @@ export function withoutKeyLines(text: string, profiles: ReadonlySet<string>): st
             // This line ends a sub-section (`s3 =` + indented lines): without it, indented lines after it would
             // join that sub-section. Rare; refuse rather than change what the SDK reads.
             if (closesSubSection) throw new UserError(`cannot remove the ${key} line of [${current}] without changing how the lines after it are read (it ends the indented block above it): move it above that block and run import again`, 2);
+            if (continuesAValue(parts, index)) throw new UserError(`cannot remove the ${key} line of [${current}] without changing what the AWS CLI reads (an indented line continues a value there): remove the indentation around it and run import again`, 2);
             if (section) section.removed = true;
             continue;
           }
@@ -109,6 +111,32 @@ export function withoutKeyLines(text: string, profiles: ReadonlySet<string>): st
   }
   closeSection();
   return out.join('');
+}
+
+const indentOf = (line: string): number => line.length - line.trimStart().length;
+const isBlankOrComment = (line: string): boolean => /^\s*([;#]|$)/.test(line);
+
+/**
+ * Whether the key line at `index` is tied to its neighbours by Python's configparser (botocore, the AWS CLI),
+ * which reads a line indented deeper than the option before it (blank and comment lines between) as more of
+ * that option's value: the key line continues the value above it, or the next line continues the key's.
+ * Removing the line would then change what the AWS CLI reads, while the SDK's parser reads them apart.
+ */
+function continuesAValue(parts: readonly string[], index: number): boolean {
+  const lineAt = (i: number) => (parts[i] as string).replace(/\r?\n$/, '');
+  const own = indentOf(lineAt(index));
+  for (let i = index + 1; i < parts.length; i++) {
+    const line = lineAt(i);
+    if (isBlankOrComment(line)) continue;
+    if (indentOf(line) > own) return true;
+    break;
+  }
+  for (let i = index - 1; i >= 0; i--) {
+    const line = lineAt(i);
+    if (isBlankOrComment(line)) continue;
+    return /^\s*\[/.test(line) ? false : own > indentOf(line);
+  }
+  return false;
 }
 
 /**
