@@ -18,6 +18,9 @@ Stores the long-term access keys of PROFILE in tfmfa's key store instead of ~/.a
 adds a [profile PROFILE] section to the config file if there is none. The keys are asked for on the
 terminal (the secret is not shown), or taken from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY with
 --env; never from the command line. They are checked with one STS GetCallerIdentity first.
+When the credentials file already holds PROFILE's long-term keys, add asks nothing and points at
+'tfmfa import PROFILE', which moves them (with --env, the keys given are stored and the plaintext
+copy is reported).
 
 From then on tfmfa reads them only when it needs a new session (never for a cached run), and they
 never reach a child process: a profile without role or MFA device gets a GetSessionToken session.

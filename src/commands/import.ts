@@ -15,8 +15,10 @@ export const help = `Usage: tfmfa import [PROFILE...] [--yes]
 
 Moves the long-term keys (aws_access_key_id, aws_secret_access_key) of the given profiles, or of every
 profile that has them, from ~/.aws/credentials (AWS_SHARED_CREDENTIALS_FILE) into tfmfa's key store,
-then removes exactly those key lines from the file, atomically, every other byte kept, so that no
-plaintext copy remains. Each profile also gets a [profile NAME] section in the config file if it has
+then removes exactly those key lines from the file (and the header of a section they leave with
+nothing else), atomically, every other byte kept, so that no plaintext copy remains. A credentials
+file that is a symlink is edited where it points (the link stays); one with other hard links is
+refused. Each profile also gets a [profile NAME] section in the config file if it has
 none. Temporary keys (with aws_session_token) are not imported.
 
 Asks before changing the file. The backend is chosen as for 'tfmfa add'.
