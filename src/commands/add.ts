@@ -1,4 +1,5 @@
 import { UserError } from '../errors.ts';
+import { resolveUserFile } from '../store/atomic-write.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { ensureConfigProfile } from '../keystore/aws-file-edit.ts';
 import { dropSessionsOf } from '../keystore/drop-sessions.ts';
@@ -18,6 +19,9 @@ export const command = defineCommand({
 adds a [profile PROFILE] section to the config file if there is none. The keys are asked for on the
 terminal (the secret is not shown), or taken from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY with
 --env; never from the command line. They are checked with one STS GetCallerIdentity first.
+When the credentials file already holds PROFILE's long-term keys, add asks nothing and points at
+'tfmfa import PROFILE', which moves them (with --env, the keys given are stored and the plaintext
+copy is reported).
 
 From then on tfmfa reads them only when it needs a new session (never for a cached run), and they
 never reach a child process: a profile without role or MFA device gets a GetSessionToken session.
@@ -42,7 +46,13 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     throw new UserError(`add: --backend must be one of ${BACKEND_NAMES.join(', ')}, got '${values.backend}'`, 2);
   }
   const files = await loadUserFiles(env);
+  resolveUserFile(files.configPath); // a config file that is a link to nothing is refused before anything is stored
   const store = openKeyStore(env);
+  const plaintext = files.credentialsSections.get(profile);
+  if (!values.env && plaintext?.aws_access_key_id && plaintext.aws_secret_access_key && !plaintext.aws_session_token) {
+    // Asking for keys the credentials file already holds would leave a plaintext copy behind: move them instead.
+    throw new UserError(`add: ${files.credentialsPath} already holds the keys of '${profile}': run 'tfmfa import ${profile}' to move them into the key store (or remove them from that file first to add other keys)`, 2);
+  }
   const keys = values.env ? keysFromEnvironment(env) : await keysFromTerminal(profile);
   if (!values['no-verify']) {
     const identity = await verifyKeys(keys, stsTargetFor(files, profile, env));

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
+import { resolveUserFile } from '../store/atomic-write.ts';
 import { loadUserFiles } from '../config/chain.ts';
-import { ensureConfigProfile, removeKeyLines, withoutKeyLines } from '../keystore/aws-file-edit.ts';
+import { checkKeysRemovable, ensureConfigProfile, removeKeyLines, withoutKeyLines } from '../keystore/aws-file-edit.ts';
 import { checkProfileName } from '../keystore/key-input.ts';
 import { askRequired } from '../keystore/terminal-prompt.ts';
 import { chooseBackend, openKeyStore, putKeys, withKeystoreLock } from '../keystore/store.ts';
@@ -15,8 +16,10 @@ export const command = defineCommand({
   usage: '[PROFILE...] [--yes]',
   about: `Moves the long-term keys (aws_access_key_id, aws_secret_access_key) of the given profiles, or of every
 profile that has them, from ~/.aws/credentials (AWS_SHARED_CREDENTIALS_FILE) into tfmfa's key store,
-then removes exactly those key lines from the file, atomically, every other byte kept, so that no
-plaintext copy remains. Each profile also gets a [profile NAME] section in the config file if it has
+then removes exactly those key lines from the file (and the header of a section they leave with
+nothing else), atomically, every other byte kept, so that no plaintext copy remains. A credentials
+file that is a symlink is edited where it points (the link stays); one with other hard links is
+refused. Each profile also gets a [profile NAME] section in the config file if it has
 none. Temporary keys (with aws_session_token) are not imported.
 
 Asks before changing the file. The backend is chosen as for 'tfmfa add'.`,
@@ -50,6 +53,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const keys = names.map((name) => [name, checkKeys(importable.get(name) as LongTermKeys, `import: profile '${name}' in ${files.credentialsPath}`)] as const);
   // A file import cannot edit without changing its meaning is refused now, before anything is stored.
   withoutKeyLines(readFileSync(files.credentialsPath, 'utf8'), new Set(names));
+  checkKeysRemovable(files.credentialsPath);
+  resolveUserFile(files.configPath); // a config file that is a link to nothing is refused before anything is stored
   const store = openKeyStore(env);
   const choice = await chooseBackend(store.settings, env);
   const where = choice.name === 'keyring' ? 'the OS keyring' : 'the encrypted file';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.ts';
-import { writeFileAtomic } from '../store/atomic-write.ts';
+import { writeUserFileAtomic } from '../store/atomic-write.ts';
 import { ensureKeystoreDir } from './keystore-dir.ts';
 import { BACKEND_NAMES, type BackendName } from './settings.ts';
 
@@ -53,5 +53,5 @@ export function writeKeyIndex(path: string, index: KeyIndex): void {
   ensureKeystoreDir(dirname(path));
   const profiles: Record<string, KeyIndexEntry> = Object.create(null) as Record<string, KeyIndexEntry>;
   for (const [profile, entry] of [...index].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) profiles[profile] = entry;
-  writeFileAtomic(path, `${JSON.stringify({ version: 1, profiles }, null, 2)}\n`);
+  writeUserFileAtomic(path, `${JSON.stringify({ version: 1, profiles }, null, 2)}\n`);
 }

@@ -38,7 +38,7 @@ export function openKeyStore(env: NodeJS.ProcessEnv = process.env): KeyStore {
 }
 
 function fileBackend(settings: KeystoreSettings): FileBackend {
-  const backend: FileBackend = new FileBackend(settings.dir, (creating) => passphraseSource(settings, backend.path)(creating));
+  const backend: FileBackend = new FileBackend(settings.dir, (creating, retry) => passphraseSource(settings, backend.path)(creating, retry));
   return backend;
 }
 
