@@ -25,6 +25,8 @@ export interface CredentialServer {
   port: number;
   /** The `AWS_CONTAINER_CREDENTIALS_FULL_URI` for the child. */
   url: string;
+  /** The listening socket's file descriptor (Unix), for the child to hold (orphan-guard.ts); undefined where unknown. */
+  listeningFd: number | undefined;
   /** Stops listening and drops every connection (waiting ones included). */
   close(): Promise<void>;
 }
@@ -87,10 +89,13 @@ export async function startCredentialServer(options: CredentialServerOptions): P
   });
   server.on('error', (error) => debug(`credential server: ${error.message}`));
   port = (server.address() as AddressInfo).port;
+  // Node has no public accessor for a server's descriptor; its TCP handle carries it (-1 on Windows).
+  const fd = (server as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
   let closing: Promise<void> | undefined;
   return {
     port,
     url: `http://127.0.0.1:${port}${CREDENTIALS_PATH}`,
+    listeningFd: typeof fd === 'number' && fd >= 0 ? fd : undefined,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
