@@ -29,14 +29,25 @@ const FORWARDED: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
  */
 const IGNORED: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
 
+/** How the server mode starts its command (src/server/orphan-guard.ts); nothing by default. */
+export interface ChildOptions {
+  /** A program that execs the command (its arguments up to the command's path): the command's argv[0] becomes its path. */
+  wrapper?: string[];
+  /** The command's file descriptors from 3 on: an open descriptor of ours to hand over, or 'ignore' (closed). */
+  extraFds?: Array<number | 'ignore'>;
+}
+
 /**
  * Starts the command as our child, in our process group, with our stdio. Signal handling lasts exactly as long
  * as the child: SIGTERM and SIGHUP are passed on, SIGINT and SIGQUIT ignored.
  */
-export function startChild(commandFile: string, commandArgv: string[], commandEnv: Record<string, string>): RunningChild {
+export function startChild(commandFile: string, commandArgv: string[], commandEnv: Record<string, string>, options: ChildOptions = {}): RunningChild {
   // Values that are not valid UTF-8 go through /bin/sh as their original bytes (raw-exec.ts); else as they are.
-  const { file, argv, env } = rawExecPlan(commandFile, commandArgv, commandEnv) ?? { file: commandFile, argv: commandArgv, env: commandEnv };
-  const child = spawn(file, argv.slice(1), { argv0: argv[0] ?? file, env, stdio: 'inherit' });
+  const plan = rawExecPlan(commandFile, commandArgv, commandEnv) ?? { file: commandFile, argv: commandArgv, env: commandEnv };
+  const [wrapper, ...wrapperArgs] = options.wrapper ?? [];
+  const { file, argv, env } = wrapper ? { file: wrapper, argv: [wrapper, ...wrapperArgs, plan.file, ...plan.argv.slice(1)], env: plan.env } : plan;
+  const stdio = ['inherit', 'inherit', 'inherit', ...(options.extraFds ?? [])] as const;
+  const child = spawn(file, argv.slice(1), { argv0: argv[0] ?? file, env, stdio: [...stdio] });
   const handlers = new Map<NodeJS.Signals, () => void>();
   for (const signal of FORWARDED) handlers.set(signal, () => void child.kill(signal));
   for (const signal of IGNORED) handlers.set(signal, () => undefined);

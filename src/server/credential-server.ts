@@ -3,6 +3,7 @@ import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import type { AwsCredentials } from '../session/credentials.ts';
 import { checkRequest } from './auth.ts';
+import { ConnectionGate, type GateLimits } from './connection-gate.ts';
 import { DEFAULT_LIMITS, serveConnection, type ConnectionLimits } from './http-connection.ts';
 import type { RequestHead } from './http-request.ts';
 import type { JsonResponse } from './http-response.ts';
@@ -19,12 +20,16 @@ export interface CredentialServerOptions {
   credentials: () => Promise<AwsCredentials>;
   /** Timeouts of a connection (tests shorten them). */
   limits?: ConnectionLimits;
+  /** Caps on open connections, per server and per peer (connection-gate.ts). */
+  gate?: GateLimits;
 }
 
 export interface CredentialServer {
   port: number;
   /** The `AWS_CONTAINER_CREDENTIALS_FULL_URI` for the child. */
   url: string;
+  /** The listening socket's file descriptor (Unix), for the child to hold (orphan-guard.ts); undefined where unknown. */
+  listeningFd: number | undefined;
   /** Stops listening and drops every connection (waiting ones included). */
   close(): Promise<void>;
 }
@@ -52,7 +57,7 @@ function errorMessage(error: unknown): string {
  */
 export async function startCredentialServer(options: CredentialServerOptions): Promise<CredentialServer> {
   let port = 0;
-  const answer = async (head: RequestHead, remoteAddress: string | undefined): Promise<JsonResponse> => {
+  const answer = async (head: RequestHead, socket: Socket, remoteAddress: string | undefined): Promise<JsonResponse> => {
     const verdict = checkRequest(
       { remoteAddress, host: head.headers.get('host'), authorization: head.headers.get('authorization'), method: head.method, url: head.target },
       { port, path: CREDENTIALS_PATH, token: options.token },
@@ -62,6 +67,7 @@ export async function startCredentialServer(options: CredentialServerOptions): P
       const code = verdict.status === 401 ? 'Unauthorized' : verdict.status === 403 ? 'Forbidden' : 'InvalidRequest';
       return { status: verdict.status, body: { code, message: verdict.reason }, ...(verdict.status === 405 ? { headers: { Allow: 'GET' } } : {}) };
     }
+    gate.busy(socket);
     try {
       const credentials = await options.credentials();
       debug('credential server: 200 credentials served');
@@ -72,11 +78,13 @@ export async function startCredentialServer(options: CredentialServerOptions): P
   };
   const limits = options.limits ?? DEFAULT_LIMITS;
   const sockets = new Set<Socket>();
+  const gate = new ConnectionGate({ ...(options.gate ? { limits: options.gate } : {}), port: () => port, onEvent: (line) => debug(`credential server: ${line}`) });
   const server = createServer({ allowHalfOpen: true }, (socket) => {
+    if (!gate.admit(socket)) return;
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     const remoteAddress = socket.remoteAddress;
-    serveConnection(socket, (head) => answer(head, remoteAddress), limits, (line) => debug(`credential server: ${line}`));
+    serveConnection(socket, (head) => answer(head, socket, remoteAddress), limits, (line) => debug(`credential server: ${line}`));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -87,12 +95,16 @@ export async function startCredentialServer(options: CredentialServerOptions): P
   });
   server.on('error', (error) => debug(`credential server: ${error.message}`));
   port = (server.address() as AddressInfo).port;
+  // Node has no public accessor for a server's descriptor; its TCP handle carries it (-1 on Windows).
+  const fd = (server as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
   let closing: Promise<void> | undefined;
   return {
     port,
     url: `http://127.0.0.1:${port}${CREDENTIALS_PATH}`,
+    listeningFd: typeof fd === 'number' && fd >= 0 ? fd : undefined,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        gate.close();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       });

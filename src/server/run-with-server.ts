@@ -10,6 +10,7 @@ import { newToken } from './auth.ts';
 import { mirrorEnd, startChild, type ChildEnd } from '../launch/child.ts';
 import { defaultProfileShadows } from './child-environment.ts';
 import { startCredentialServer } from './credential-server.ts';
+import { orphanGuard } from './orphan-guard.ts';
 import { credentialSupplier, serverRequest } from './renewal.ts';
 import { upFrontRequest } from './session-notice.ts';
 
@@ -57,8 +58,10 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
       const overlay = overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: entryPoint(), user: currentUser(env), profile });
       if (overlay) changes = mergeChanges(changes, overlayChanges(overlay));
     }
-    const child = startChild(options.file, options.argv, applyChanges(env, childChanges(env, changes, session.chain.region, options.extra)));
-    debug(`running ${options.file} (pid ${child.pid ?? '?'}) with the credential server`);
+    // The command must not outlive the server unnoticed, nor be served by whoever binds the port next (orphan-guard.ts).
+    const guard = orphanGuard(options.file, server.listeningFd);
+    const child = startChild(options.file, options.argv, applyChanges(env, childChanges(env, changes, session.chain.region, options.extra)), guard.options);
+    debug(`running ${options.file} (pid ${child.pid ?? '?'}) with the credential server: ${guard.description}`);
     end = await child.ended;
   } finally {
     await server.close();

@@ -13,5 +13,5 @@ export async function shimServe(profile: string, real: string, argv: string[], s
   if (!loaded) return replaceProcess(real, argv, applyChanges(env, stack));
   debug(`profile '${profile}': server mode`);
   const { runWithServer } = await import('../server/run-with-server.ts');
-  return runWithServer({ request: { profile, env }, file: real, argv, env, extra: stack, loaded });
+  return runWithServer({ request: { profile, env, shim: true }, file: real, argv, env, extra: stack, loaded });
 }
