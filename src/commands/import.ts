@@ -22,11 +22,15 @@ Asks before changing the file. The backend is chosen as for 'tfmfa add'.
 
 Options:
   -y, --yes     do not ask (for scripts)
-  -h, --help    show this help`;
+  -h, --help    show this help
+
+tfmfa import --from aws-vault [PROFILE...]: copies the keys aws-vault holds instead (--from aws-vault --help).`;
 
 const OPTIONS = { yes: { type: 'boolean', short: 'y' }, help: { type: 'boolean', short: 'h' } } as const;
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // `--from aws-vault` is another source with its own options: src/commands/import-aws-vault.ts.
+  if (argv.some((arg) => arg === '--from' || arg.startsWith('--from='))) return (await import('./import-aws-vault.ts')).run(argv, env);
   const { values, positionals } = parseCommandArgs('import', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(`${help}\n`);
