@@ -10,6 +10,7 @@ import { entryPoint } from '../entry-point.ts';
 import { selectedProfile } from '../environment/profile.ts';
 import { cacheDirectory } from '../environment/variables.ts';
 import { keystoreChecks } from '../doctor/keystore-checks.ts';
+import { awsVaultChecks } from '../doctor/aws-vault-checks.ts';
 import { version } from '../version.ts';
 import { parseCommandArgs } from './args.ts';
 
@@ -27,6 +28,8 @@ problem, and exits 1 when something is broken:
     configuration errors of your profiles;
   - the key store: where new long-term keys go (OS keyring or encrypted file) and why, and every
     profile whose keys are still in plaintext, with the 'tfmfa import' line that fixes it;
+  - coming from aws-vault: its variables and their tfmfa counterparts, its config extensions
+    (include_profile, credential_process = aws-vault ...: what to change), keys it still holds;
   - the cache directory's owner and permissions;
   - provider and backend blocks with profile = "..." in the current directory's *.tf files.
 
@@ -58,6 +61,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   const chain = chainChecks(files, profile, origin, env, cacheDir);
   sections.push(['Profile', chain.checks]);
   sections.push(['Key store', await keystoreChecks(files, env)]);
+  sections.push(['aws-vault', awsVaultChecks(files, env)]);
   sections.push(['Long runs', longRunChecks(env, profile, chain.chain)]);
   sections.push(['Cache', cacheChecks(cacheDir)]);
   sections.push(['Terraform files', terraformChecks(cwd, files, env)]);
