@@ -21,10 +21,9 @@ none. Temporary keys (with aws_session_token) are not imported.
 Asks before changing the file. The backend is chosen as for 'tfmfa add'.
 
 Options:
+  --from NAME   aws-vault: copy the keys aws-vault holds instead ('tfmfa import --from aws-vault --help')
   -y, --yes     do not ask (for scripts)
-  -h, --help    show this help
-
-tfmfa import --from aws-vault [PROFILE...]: copies the keys aws-vault holds instead (--from aws-vault --help).`;
+  -h, --help    show this help`;
 
 const OPTIONS = { yes: { type: 'boolean', short: 'y' }, help: { type: 'boolean', short: 'h' } } as const;
 
