@@ -9,8 +9,9 @@ import { after, before, describe, test } from 'node:test';
 import { FileBackend } from '../../../src/keystore/file-backend.ts';
 import { readKeyIndex } from '../../../src/keystore/key-index.ts';
 import { createShimWorld, type ShimWorld } from '../../support/shim-world.ts';
+import { spawnInPty } from '../../support/pty.ts';
 import { createStandIn } from '../../support/stand-in.ts';
-import { ROOT, SERIAL, type Sandbox, type TfmfaResult } from '../../support/sandbox.ts';
+import { CLI, ROOT, SERIAL, type Sandbox, type TfmfaResult } from '../../support/sandbox.ts';
 import { commandLinesContaining, filesContaining, PASSPHRASE } from './support.ts';
 import { secretServiceUnavailable, startSecretService, type SecretService } from './secret-service.ts';
 
@@ -212,11 +213,66 @@ describe('import --from aws-vault', { skip: writerUnavailable() ?? false }, () =
     }
   });
 
+  test("aws-vault's passphrase: asked once on the terminal, not echoed; without a terminal, one line and nothing stored", async () => {
+    const dir = join(box.dir, 'awsvault-typed');
+    const [ann, ben] = [box.emu.addUser({ userName: 'ann', accountId: '222222222222' }), box.emu.addUser({ userName: 'ben', accountId: '222222222222' })];
+    secrets.push(ann.secretAccessKey, ben.secretAccessKey, AWS_VAULT_PASSPHRASE);
+    writeStore(['file', dir], [
+      { key: 'ann', credentials: goCredentials(ann.accessKeyId, ann.secretAccessKey) },
+      { key: 'ben', credentials: goCredentials(ben.accessKeyId, ben.secretAccessKey) },
+    ], { AWS_VAULT_WRITER_PASSPHRASE: AWS_VAULT_PASSPHRASE });
+    const env = { ...box.env, AWS_VAULT_BACKEND: 'file', AWS_VAULT_FILE_DIR: dir };
+
+    const headless = await tfmfa(['import', '--from', 'aws-vault'], env);
+    assert.equal(headless.exitCode, 2);
+    assert.equal(headless.stderr, "tfmfa: import --from aws-vault: no terminal to ask for aws-vault's passphrase on: set AWS_VAULT_FILE_PASSPHRASE, or run tfmfa from a terminal");
+    assert.equal(stored(box).has('ann'), false);
+
+    const out = join(box.dir, 'typed-out.txt');
+    const pty = spawnInPty('/bin/sh', ['-c', `${process.execPath} ${CLI} import --from aws-vault > ${out} 2>&1 </dev/null`], { env });
+    await pty.waitFor(`aws-vault's passphrase (of the encrypted files in ${dir}):`);
+    pty.write(`${AWS_VAULT_PASSPHRASE}\r`);
+    const status = await pty.exited;
+    const printed = readFileSync(out, 'utf8');
+    outputs.push(printed, pty.output());
+    assert.equal(status.code, 0, printed + pty.output());
+    assert.equal(pty.output().split("aws-vault's passphrase").length, 2, 'asked once for both profiles');
+    assert.equal(pty.output().includes(AWS_VAULT_PASSPHRASE), false, 'not echoed');
+    assert.match(printed, /aws-vault 'ann': imported/);
+    assert.match(printed, /aws-vault 'ben': imported/);
+  });
+
+  test('the macOS keychain, through a stand-in for /usr/bin/security (no Mac here)', async () => {
+    const bin = join(box.dir, 'security-bin');
+    mkdirSync(bin, { recursive: true });
+    const security = createStandIn(bin, 'security');
+    const kai = box.emu.addUser({ userName: 'kai', accountId: '222222222222' });
+    secrets.push(kai.secretAccessKey);
+    // What `security dump-keychain` prints: attributes only, never the data.
+    const dump = [
+      'keychain: "/Users/you/Library/Keychains/aws-vault.keychain-db"\nversion: 512\nclass: "genp"\nattributes:\n    "acct"<blob>="kai"\n    "svce"<blob>="aws-vault"\n',
+      'keychain: "/Users/you/Library/Keychains/aws-vault.keychain-db"\nversion: 512\nclass: "genp"\nattributes:\n    "acct"<blob>="oidc:https://example.awsapps.com/start"\n    "svce"<blob>="aws-vault"\n',
+      'keychain: "/Users/you/Library/Keychains/aws-vault.keychain-db"\nversion: 512\nclass: "genp"\nattributes:\n    "acct"<blob>="someone"\n    "svce"<blob>="another-app"\n',
+    ].join('');
+    security.plan([{ stdout: dump }, { stdout: `${JSON.stringify(goCredentials(kai.accessKeyId, kai.secretAccessKey))}\n` }]);
+    const result = await tfmfa(['import', '--from', 'aws-vault'], { PATH: `${bin}:${box.env.PATH}`, AWS_VAULT_BACKEND: 'keychain', AWS_VAULT_FILE_PASSPHRASE: 'not for security' });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stdout, /skipped 1 cached session\(s\) and token\(s\) \(an SSO OIDC token/);
+    assert.match(result.stdout, new RegExp(`aws-vault 'kai': imported ${kai.accessKeyId}`));
+    const calls = security.calls();
+    assert.deepEqual(calls.map((call) => call.argv), [['dump-keychain', 'aws-vault.keychain'], ['find-generic-password', '-s', 'aws-vault', '-a', 'kai', '-w', 'aws-vault.keychain']]);
+    for (const call of calls) {
+      assert.equal(call.env.AWS_VAULT_FILE_PASSPHRASE, undefined, "aws-vault's passphrase reaches only aws-vault");
+      assert.equal(call.env.TFMFA_FILE_PASSPHRASE, undefined);
+    }
+  });
+
   test('nothing secret in any output, command line or plaintext file', () => {
     assert.ok(outputs.length >= 6);
     for (const secret of secrets) {
       for (const output of outputs) assert.equal(output.includes(secret), false, 'a secret in tfmfa output');
-      assert.deepEqual(filesContaining(box.dir, secret).filter((path) => !path.includes('fake-bin') && !path.includes('aws-vault-bin')), []);
+      // The stand-ins' own files hold what the test told them to print (their "store"), nothing tfmfa wrote.
+      assert.deepEqual(filesContaining(box.dir, secret).filter((path) => !/\/(aws-vault|security)-bin\//.test(path)), []);
     }
     assert.deepEqual(cmdlineHits, []);
   });
