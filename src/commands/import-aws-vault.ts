@@ -78,10 +78,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   };
   let failures = 0;
   try {
-    const all = await source.keys();
+    const all = await source.keys().catch((error: Error) => {
+      throw new UserError(`import --from aws-vault: cannot list ${source.where}: ${oneLineReason(error)}: nothing was imported`);
+    });
     const caches = all.filter((key) => cacheKind(key) !== null);
     const profiles = all.filter((key) => cacheKind(key) === null);
-    const wanted = positionals.length ? positionals : profiles;
+    const wanted = positionals.length ? [...new Set(positionals)] : profiles;
     if (caches.length && !positionals.length) say(`aws-vault: skipped ${caches.length} cached session(s) and token(s) (${[...new Set(caches.map((key) => cacheKind(key)))].join(', ')}): not long-term keys`);
     if (wanted.length === 0) say(`aws-vault: no profile with long-term keys in ${source.where}: nothing to import`);
     for (const profile of wanted) {

@@ -53,7 +53,8 @@ describe('import --from aws-vault', { skip: writerUnavailable() ?? false }, () =
   let secrets: string[] = [];
 
   async function tfmfa(args: string[], env: Record<string, string> = {}): Promise<TfmfaResult> {
-    const running = box.tfmfa(args, { env: { ...box.env, ...env } });
+    // TFMFA_DEBUG=1: not even the debug lines may carry a secret.
+    const running = box.tfmfa(args, { env: { ...box.env, TFMFA_DEBUG: '1', ...env } });
     let finished = false;
     void running.finally(() => { finished = true; });
     while (!finished) {
@@ -155,7 +156,7 @@ describe('import --from aws-vault', { skip: writerUnavailable() ?? false }, () =
     assert.match(byProfile.get('tampered') ?? '', /not imported: .* is not an intact aws-vault item: its content does not authenticate/);
     assert.match(byProfile.get('rejected') ?? '', /not imported: .*(InvalidClientTokenId|security token included in the request is invalid)/);
     assert.equal(result.stdout.trim().split('\n').length, 4);
-    assert.match(result.stderr, /^tfmfa: import --from aws-vault: 3 profile\(s\) not imported/);
+    assert.match(result.stderr, /^tfmfa: import --from aws-vault: 3 profile\(s\) not imported/m);
     assert.deepEqual(['truncated', 'tampered', 'rejected'].filter((name) => stored(box).has(name)), []);
   });
 
@@ -189,6 +190,14 @@ describe('import --from aws-vault', { skip: writerUnavailable() ?? false }, () =
       assert.match(all.stdout, /skipped 2 .*an SSO OIDC token/);
       assert.match(all.stdout, new RegExp(`aws-vault 'kim': imported ${kim.accessKeyId}`));
       assert.match(service.secretTool(['lookup', 'profile', 'kim']).stdout, /"Key":"kim"/, 'without --remove the item stays');
+
+      // A locked collection: one line saying to unlock it (unlocking needs the desktop's prompt), nothing imported.
+      const lock = spawnSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.secrets', '/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.Lock', 'array:objpath:/org/freedesktop/secrets/collection/awsvault'], { env: service.env, encoding: 'utf8' });
+      assert.equal(lock.status, 0, lock.stderr);
+      const locked = await tfmfa(['import', '--from', 'aws-vault', '--force'], env);
+      assert.equal(locked.exitCode, 1);
+      assert.equal(locked.stdout, '');
+      assert.match(locked.stderr, /^tfmfa: import --from aws-vault: cannot list the Secret Service collection 'awsvault' .*: the 'awsvault' collection is locked: unlock it .*: nothing was imported$/);
     } finally {
       await service.stop();
     }
