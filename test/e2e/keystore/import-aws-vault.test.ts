@@ -104,7 +104,16 @@ describe('import --from aws-vault', { skip: writerUnavailable() ?? false }, () =
     assert.deepEqual([...stored(box).keys()].sort(), ['GEHC-000', 'team/ops']);
     assert.equal(readdirSync(vaultDir).length, 5, "aws-vault's files are left as they were");
 
-    // The seed's role profile (source_profile GEHC-000, mfa_serial, role) works with no further step.
+    // The seed's role profile (source_profile GEHC-000, mfa_serial, role) works with no further step: a shim
+    // first, on a terminal (it prompts once for the code; the keys come from tfmfa's store).
+    const first = spawnInPty(join(world.shimDir('launcher'), 'terraform'), ['plan'], { env: world.env('launcher', { AWS_PROFILE: 'GEHC-056', TFMFA_DEBUG: '1' }), cwd: box.dir });
+    await first.waitFor(`Enter MFA code for ${SERIAL}:`, 30_000);
+    first.write(`${world.freshCode()}\r`);
+    assert.equal((await first.exited).code, 0, first.output());
+    outputs.push(first.output());
+    assert.match(world.last('terraform').env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
+    assert.equal(box.emu.calls().filter((c) => c.action === 'GetSessionToken' && c.accessKeyId === box.user.accessKeyId).length, 1, 'the session was made from the imported key');
+    assert.equal(spawnSync(process.execPath, [CLI, 'clear'], { env: box.env }).status, 0);
     const exec = await tfmfa(['exec', 'GEHC-056', '--mfa-token', world.freshCode(), '--', process.execPath, '-e', 'process.stdout.write(process.env.AWS_ACCESS_KEY_ID + " " + process.env.AWS_SESSION_TOKEN.length)']);
     assert.equal(exec.exitCode, 0, exec.stderr);
     assert.match(exec.stdout, /^ASIA\w+ \d+$/);
