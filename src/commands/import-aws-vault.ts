@@ -1,15 +1,12 @@
 import { UserError } from '../errors.ts';
 import { loadUserFiles } from '../config/chain.ts';
-import { cacheDirectory } from '../environment/variables.ts';
 import { openAwsVaultStore } from '../keystore/aws-vault/open-store.ts';
 import { cacheKind } from '../keystore/aws-vault/items.ts';
 import { awsVaultFilePassphrase } from '../keystore/aws-vault/variables.ts';
-import { ensureConfigProfile } from '../keystore/aws-file-edit.ts';
-import { dropSessionsOf } from '../keystore/drop-sessions.ts';
 import { BACKEND_NAMES, vaultPath, type BackendName } from '../keystore/settings.ts';
-import { chooseBackend, openKeyStore, putKeys, storedEntry, withKeystoreLock } from '../keystore/store.ts';
+import { importProfile, ImportAborted, oneLineReason, type ImportSettings } from '../keystore/aws-vault/import-profile.ts';
+import { chooseBackend, openKeyStore } from '../keystore/store.ts';
 import { askRequired } from '../keystore/terminal-prompt.ts';
-import { stsTargetFor, verifyKeys } from '../session/verify-keys.ts';
 import { terminalAvailable } from '../terminal-question.ts';
 import { parseCommandArgs } from './args.ts';
 
@@ -48,8 +45,10 @@ function passphraseFrom(env: NodeJS.ProcessEnv, dir: () => string): () => Promis
   return async () => {
     const given = awsVaultFilePassphrase(env);
     if (given !== undefined) return given;
-    if (!terminalAvailable()) throw new UserError("import --from aws-vault: no terminal to ask for aws-vault's passphrase on: set AWS_VAULT_FILE_PASSPHRASE, or run tfmfa from a terminal", 2);
-    return askRequired(`aws-vault's passphrase (of ${dir()}):`, { secret: true, what: "aws-vault's passphrase" });
+    if (!terminalAvailable()) throw new ImportAborted("import --from aws-vault: no terminal to ask for aws-vault's passphrase on: set AWS_VAULT_FILE_PASSPHRASE, or run tfmfa from a terminal", 2);
+    return askRequired(`aws-vault's passphrase (of ${dir()}):`, { secret: true, what: "aws-vault's passphrase" }).catch((error: unknown) => {
+      throw error instanceof UserError ? new ImportAborted(error.message, error.exitCode) : error;
+    });
   };
 }
 
@@ -67,15 +66,20 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const files = await loadUserFiles(env);
   const keystore = openKeyStore(env);
   const choice = values.backend !== undefined ? { name: values.backend as BackendName, reason: 'chosen with --backend' } : await chooseBackend(keystore.settings, env);
-  const where = choice.name === 'keyring' ? 'the OS keyring' : `the encrypted file ${vaultPath(keystore.settings.dir)}`;
+  const settings: ImportSettings = {
+    files,
+    env,
+    keystore,
+    backend: choice.name,
+    where: choice.name === 'keyring' ? 'the OS keyring' : `the encrypted file ${vaultPath(keystore.settings.dir)}`,
+    force: values.force === true,
+    verify: values['no-verify'] !== true,
+    remove: values.remove === true,
+  };
   let sourceWhere = 'aws-vault';
   const source = await openAwsVaultStore(env, passphraseFrom(env, () => sourceWhere));
   sourceWhere = source.where;
-  const out: string[] = [];
-  const say = (line: string) => {
-    out.push(line);
-    process.stdout.write(`tfmfa: ${line}\n`);
-  };
+  const say = (line: string) => process.stdout.write(`tfmfa: ${line}\n`);
   let failures = 0;
   try {
     const all = await source.keys().catch((error: Error) => {
@@ -87,56 +91,16 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     if (caches.length && !positionals.length) say(`aws-vault: skipped ${caches.length} cached session(s) and token(s) (${[...new Set(caches.map((key) => cacheKind(key)))].join(', ')}): not long-term keys`);
     if (wanted.length === 0) say(`aws-vault: no profile with long-term keys in ${source.where}: nothing to import`);
     for (const profile of wanted) {
-      const what = `aws-vault '${profile}'`;
       const kind = cacheKind(profile);
       if (kind) {
-        say(`${what}: skipped: ${kind}, not long-term keys`);
-        continue;
-      }
-      if (!profiles.includes(profile)) {
+        say(`aws-vault '${profile}': skipped: ${kind}, not long-term keys`);
+      } else if (!profiles.includes(profile)) {
         failures++;
-        say(`${what}: not imported: ${source.where} has no item for it`);
-        continue;
-      }
-      if (!/^[\w+=,.@:/-]{1,128}$/.test(profile) || profile === '__proto__') {
-        say(`${what}: skipped: not a profile name tfmfa can store (letters, digits and _+=,.@:/-, at most 128)`);
-        continue;
-      }
-      const existing = storedEntry(keystore, profile);
-      if (existing && !values.force) {
-        say(`${what}: already in tfmfa's key store (${existing.accessKeyId}, ${existing.backend}): kept (--force replaces it)`);
-        continue;
-      }
-      try {
-        const content = await source.read(profile);
-        if (!('keys' in content)) {
-          say(`${what}: skipped: temporary keys (with a session token), not long-term keys`);
-          continue;
-        }
-        const keys = content.keys;
-        let identity = '';
-        if (!values['no-verify']) identity = ` (${(await verifyKeys(keys, stsTargetFor(files, profile, env))).arn})`;
-        const added = await withKeystoreLock(env, async () => {
-          await putKeys(keystore, profile, keys, choice.name);
-          return ensureConfigProfile(files.configPath, profile);
-        });
-        if (existing && existing.accessKeyId !== keys.accessKeyId) dropSessionsOf(cacheDirectory(env), existing.accessKeyId);
-        const notes = [existing ? `replaced ${existing.accessKeyId}` : '', added ? `added [${profile === 'default' ? 'default' : `profile ${profile}`}] to ${files.configPath}` : ''].filter(Boolean);
-        let removed = '';
-        if (values.remove) {
-          try {
-            await source.remove(profile);
-            removed = '; removed from aws-vault';
-          } catch (error) {
-            failures++;
-            removed = `; NOT removed from aws-vault: ${(error as Error).message}`;
-          }
-        }
-        say(`${what}: imported ${keys.accessKeyId}${identity} into ${where}${notes.length ? ` (${notes.join('; ')})` : ''}${removed}`);
-      } catch (error) {
-        if (error instanceof UserError && !isPerProfile(error)) throw error;
-        failures++;
-        say(`${what}: not imported: ${oneLineReason(error)}`);
+        say(`aws-vault '${profile}': not imported: ${source.where} has no item for it`);
+      } else {
+        const outcome = await importProfile(source, profile, settings);
+        if (outcome.failed) failures++;
+        say(outcome.line);
       }
     }
   } finally {
@@ -144,13 +108,4 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
   if (failures) process.stderr.write(`tfmfa: import --from aws-vault: ${failures} profile(s) not imported or not removed, as said above; nothing was changed for them\n`);
   return failures ? 1 : 0;
-}
-
-/** STS refusals and key-format errors belong to one profile; a missing terminal or a cancelled prompt to all. */
-function isPerProfile(error: UserError): boolean {
-  return error.exitCode !== 130 && !/no terminal to ask|cancelled/.test(error.message);
-}
-
-function oneLineReason(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
 }

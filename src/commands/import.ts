@@ -21,7 +21,7 @@ none. Temporary keys (with aws_session_token) are not imported.
 Asks before changing the file. The backend is chosen as for 'tfmfa add'.
 
 Options:
-  --from NAME   aws-vault: copy the keys aws-vault holds instead ('tfmfa import --from aws-vault --help')
+  --from NAME   aws-vault: copy the keys aws-vault holds instead (its options: tfmfa import --from aws-vault -h)
   -y, --yes     do not ask (for scripts)
   -h, --help    show this help`;
 
