@@ -11,6 +11,7 @@ import { selectedProfile } from '../environment/profile.ts';
 import { cacheDirectory } from '../environment/variables.ts';
 import { keystoreChecks } from '../doctor/keystore-checks.ts';
 import { awsVaultChecks } from '../doctor/aws-vault-checks.ts';
+import { fixAwsVaultLines } from '../doctor/aws-vault-fix.ts';
 import { version } from '../version.ts';
 import { parseCommandArgs } from './args.ts';
 
@@ -38,9 +39,12 @@ PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, the
 Options:
   --network     also check that STS answers through the configured endpoint (GetCallerIdentity
                 with the profile's cached credentials, else a plain HTTPS request)
+  --fix-aws-vault
+                point each credential_process = aws-vault ... line at tfmfa, asking on the terminal
+                before each change (nothing else in the config changes)
   -h, --help    show this help`;
 
-const OPTIONS = { network: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+const OPTIONS = { network: { type: 'boolean' }, 'fix-aws-vault': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
   const { values, positionals } = parseCommandArgs('doctor', argv, OPTIONS);
@@ -49,7 +53,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
     return 0;
   }
   if (positionals.length > 1) throw new UserError(`doctor: unexpected argument '${positionals[1]}': 'tfmfa doctor' checks one profile`, 2);
-  const files = await loadUserFiles(env);
+  let files = await loadUserFiles(env);
+  if (values['fix-aws-vault']) {
+    for (const line of await fixAwsVaultLines(files, env)) process.stdout.write(`tfmfa: ${line}\n`);
+    files = await loadUserFiles(env);
+  }
   const { profile, origin } = selectedProfile(env, positionals[0]);
   if (origin === 'argument') requireKnownProfile('doctor', files, profile);
   const cacheDir = cacheDirectory(env);

@@ -39,7 +39,7 @@ export function awsVaultCommandProfile(command: string): string | null {
 }
 
 /** How the config should run tfmfa: the tfmfa on PATH, else this Node and this entry point. */
-function tfmfaCommand(env: NodeJS.ProcessEnv): string {
+export function tfmfaCommand(env: NodeJS.ProcessEnv): string {
   const onPath = findProgram('tfmfa', env);
   return onPath ? shWord(onPath) : `${shWord(process.execPath)} ${shWord(entryPoint())}`;
 }
@@ -77,7 +77,7 @@ export function awsVaultChecks(files: AwsFiles, env: NodeJS.ProcessEnv): Check[]
       checks.push(warning(
         `profile '${name}' runs aws-vault (credential_process = ${command})`,
         `after 'tfmfa import --from aws-vault ${target}', replace that line with: credential_process = ${tfmfaCommand(env)} credential-process ${shWord(target)}` +
-          ' (or use the overlay: with tfmfa exec and the shims, profile = "…" blocks work without such a wrapper profile)',
+          " ('tfmfa doctor --fix-aws-vault' does it, asking first; or drop the wrapper profile: with tfmfa exec and the shims, profile = \"…\" blocks work through the overlay)",
       ));
     }
   }

@@ -6,7 +6,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { awsVaultCommandProfile } from '../../src/doctor/aws-vault-checks.ts';
-import { createSandbox, ROLE_B, SERIAL, type Sandbox } from '../support/sandbox.ts';
+import { withCredentialProcess } from '../../src/doctor/aws-vault-fix.ts';
+import { spawnInPty } from '../support/pty.ts';
+import { CLI, createSandbox, ROLE_B, SERIAL, type Sandbox } from '../support/sandbox.ts';
 
 describe('doctor: aws-vault', () => {
   let box: Sandbox;
@@ -56,6 +58,38 @@ source_identity = alice
   test('AWS_VAULT (a shell inside aws-vault exec) is a warning with its fix', async () => {
     const result = await box.tfmfa(['doctor', 'GEHC-056'], { env: { ...box.env, AWS_VAULT: 'GEHC-056' } });
     assert.match(result.stdout, /! AWS_VAULT is set \('GEHC-056'\): this shell runs inside 'aws-vault exec'.*\n {4}fix: leave that shell/);
+  });
+
+  test('--fix-aws-vault: asks per profile on the terminal; a yes changes that one line, every other byte kept', async () => {
+    const config = box.env.AWS_CONFIG_FILE as string;
+    const original = readFileSync(config, 'utf8');
+    const headless = await box.tfmfa(['doctor', '--fix-aws-vault']);
+    assert.equal(headless.exitCode, 2);
+    assert.match(headless.stderr, /^tfmfa: doctor --fix-aws-vault asks before changing each line and needs a terminal/);
+    assert.equal(readFileSync(config, 'utf8'), original);
+
+    const pty = spawnInPty(process.execPath, [CLI, 'doctor', 'GEHC-056', '--fix-aws-vault'], { env: box.env });
+    await pty.waitFor(/Point profile 'wrapper' at tfmfa \(credential_process = .* credential-process GEHC-056\)\? \[y\/N\]/);
+    pty.write('y\r');
+    await pty.waitFor(/Point profile 'old-wrapper' at tfmfa .*\? \[y\/N\]/);
+    pty.write('n\r');
+    await pty.exited;
+    assert.match(pty.output(), /tfmfa: profile 'wrapper': credential_process now runs tfmfa/);
+    assert.match(pty.output(), /tfmfa: profile 'old-wrapper': left as it was/);
+    const after = readFileSync(config, 'utf8');
+    const changed = after.split('\n').filter((line, index) => line !== original.split('\n')[index]);
+    assert.equal(changed.length, 1, after);
+    assert.match(changed[0] ?? '', /^credential_process = \S.* credential-process GEHC-056$/);
+    assert.equal(after.split('\n').length, original.split('\n').length);
+    assert.match(after, /credential_process = \/usr\/local\/bin\/aws-vault exec --duration 1h team-b --json/);
+    assert.doesNotMatch(pty.output(), /profile 'wrapper' runs aws-vault/, "doctor's checks after the fix read the new config");
+  });
+
+  test('the line rewrite keeps CRLF, comments, spacing and other sections; only the named section changes', () => {
+    const text = '# top\r\n[profile a]\r\ncredential_process = aws-vault export a\r\n\r\n[profile b]\r\n  credential_process   =  aws-vault exec b --json  \r\nregion = x\r\n';
+    assert.equal(withCredentialProcess(text, 'b', 'tfmfa credential-process b'), '# top\r\n[profile a]\r\ncredential_process = aws-vault export a\r\n\r\n[profile b]\r\n  credential_process   =  tfmfa credential-process b  \r\nregion = x\r\n');
+    assert.equal(withCredentialProcess(text, 'c', 'x'), null);
+    assert.equal(withCredentialProcess('[profile a]\ncredential_process = /bin/other a\n', 'a', 'x'), null, 'only aws-vault lines');
   });
 
   test('the profile of an aws-vault command line', () => {
