@@ -76,7 +76,10 @@ export class FileStore implements AwsVaultStore {
   close(): void {}
 }
 
-/** The key a file name stands for: the keyring library percent-encodes '/' and '%' (%2F, %25). */
+/**
+ * The key a file name stands for: the keyring library percent-encodes '/' and '%' (%2F, %25; later versions
+ * also other characters a file system may refuse), always '%' itself, so every %XX is one escaped ASCII byte.
+ */
 export function decodeFileName(name: string): string {
-  return name.replace(/%(2[fF]|25)/g, (_match, code: string) => (code === '25' ? '%' : '/'));
+  return name.replace(/%([0-7][0-9A-Fa-f])/g, (_match, code: string) => String.fromCharCode(Number.parseInt(code, 16)));
 }

@@ -31,10 +31,12 @@ test("aws-vault export's JSON (AccessKeyId) is read too", () => {
   assert.deepEqual(parseCredentialsJson(JSON.stringify({ Version: 1, AccessKeyId: KEYS.AccessKeyID, SecretAccessKey: KEYS.SecretAccessKey }), 'x'), { keys: { accessKeyId: KEYS.AccessKeyID, secretAccessKey: KEYS.SecretAccessKey } });
 });
 
-test('file names: the keyring library encodes / and % only', () => {
+test("file names: the keyring library's percent-encoding ('%' always escaped) is undone byte by byte", () => {
   assert.equal(decodeFileName('team%2Fops'), 'team/ops');
   assert.equal(decodeFileName('a%25b%2fc'), 'a%b/c');
-  assert.equal(decodeFileName('plain%41'), 'plain%41');
+  assert.equal(decodeFileName('a%252F'), 'a%2F', 'decoded once');
+  assert.equal(decodeFileName('c%3Ad'), 'c:d');
+  assert.equal(decodeFileName('plain'), 'plain');
 });
 
 test('the session bus: unix:path, unix:abstract (escaped), several addresses, else $XDG_RUNTIME_DIR/bus', () => {
