@@ -7,13 +7,14 @@ import { BACKEND_NAMES, vaultPath, type BackendName } from '../keystore/settings
 import { chooseBackend, openKeyStore, putKeys, storedEntry, withKeystoreLock } from '../keystore/store.ts';
 import { stsTargetFor, verifyKeys } from '../session/verify-keys.ts';
 import { cacheDirectory } from '../environment/variables.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommand, printHelp } from './args.ts';
+import { defineCommand } from './command.ts';
 
-export const summary = 'store a profile\'s long-term access keys in the OS keyring or the encrypted file';
-
-export const help = `Usage: tfmfa add PROFILE [--env] [--no-verify] [--backend keyring|file]
-
-Stores the long-term access keys of PROFILE in tfmfa's key store instead of ~/.aws/credentials, and
+export const command = defineCommand({
+  name: 'add',
+  summary: 'store a profile\'s long-term access keys in the OS keyring or the encrypted file',
+  usage: `PROFILE [--env] [--no-verify] [--backend ${BACKEND_NAMES.join('|')}]`,
+  about: `Stores the long-term access keys of PROFILE in tfmfa's key store instead of ~/.aws/credentials, and
 adds a [profile PROFILE] section to the config file if there is none. The keys are asked for on the
 terminal (the secret is not shown), or taken from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY with
 --env; never from the command line. They are checked with one STS GetCallerIdentity first.
@@ -24,27 +25,18 @@ never reach a child process: a profile without role or MFA device gets a GetSess
 Backend: the OS keyring (macOS Keychain, Windows Credential Manager, Secret Service) when one is
 reachable and unlocked, else an encrypted file (scrypt + AES-256-GCM) under ~/.config/tfmfa whose
 passphrase is asked on the terminal or taken from TFMFA_FILE_PASSPHRASE. TFMFA_BACKEND or
-{"backend": "…"} in ~/.config/tfmfa/settings.json chooses; 'tfmfa doctor' says which and why.
-
-Options:
-  --env              take the keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
-  --no-verify        store without calling STS
-  --backend NAME     keyring or file (overrides TFMFA_BACKEND for this command)
-  -h, --help         show this help`;
-
-const OPTIONS = {
-  env: { type: 'boolean' },
-  'no-verify': { type: 'boolean' },
-  backend: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+{"backend": "…"} in ~/.config/tfmfa/settings.json chooses; 'tfmfa doctor' says which and why.`,
+  options: {
+    env: { type: 'boolean', help: 'take the keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY' },
+    'no-verify': { type: 'boolean', help: 'store without calling STS' },
+    backend: { type: 'string', value: 'NAME', choices: BACKEND_NAMES, help: 'keyring or file (overrides TFMFA_BACKEND for this command)' },
+  },
+  positionals: { kind: 'profile' },
+});
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseCommandArgs('add', argv, OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(command, argv);
+  if (values.help) return printHelp(command);
   const profile = checkProfileName('add', positionals[0], positionals.slice(1));
   if (values.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(values.backend)) {
     throw new UserError(`add: --backend must be one of ${BACKEND_NAMES.join(', ')}, got '${values.backend}'`, 2);

@@ -4,26 +4,23 @@ import { UserError } from '../errors.ts';
 import { checkMfaToken } from '../mfa/flag.ts';
 import { checkPromptName } from '../mfa/prompt-settings.ts';
 import type { SessionRequest } from '../session/profile-session.ts';
+import { PROMPT_DRIVERS } from '../mfa/types.ts';
+import { helpText, type CommandDeclaration, type OptionTable } from './command.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Options shared by the commands that open a session. */
 export const SESSION_OPTIONS = {
-  'mfa-token': { type: 'string' },
-  prompt: { type: 'string' },
-  'no-session': { type: 'boolean' },
-  'session-ttl': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies Options;
-
-export const SESSION_OPTIONS_HELP = `  --mfa-token CODE     use this MFA code instead of prompting
-  --prompt NAME        where to ask for an MFA code: terminal, zenity, kdialog, osascript, powershell,
-                       ykman or auto (default auto; TFMFA_PROMPT, mfa_prompt)
-  --no-session         assume the role straight from the long-term keys (no GetSessionToken)
-  --session-ttl DUR    lifetime of the MFA session (e.g. 8h, 90m; 15m..36h; default 8h, TFMFA_SESSION_TTL)`;
-
-/** The last line of every command's options. */
-export const HELP_OPTION_HELP = '  -h, --help           show this help';
+  'mfa-token': { type: 'string', value: 'CODE', help: 'use this MFA code instead of prompting' },
+  prompt: {
+    type: 'string',
+    value: 'NAME',
+    choices: [...PROMPT_DRIVERS, 'auto'],
+    help: `where to ask for an MFA code: ${PROMPT_DRIVERS.join(', ')} or auto (default auto; TFMFA_PROMPT, mfa_prompt)`,
+  },
+  'no-session': { type: 'boolean', help: 'assume the role straight from the long-term keys (no GetSessionToken)' },
+  'session-ttl': { type: 'string', value: 'DUR', help: 'lifetime of the MFA session (e.g. 8h, 90m; 15m..36h; default 8h, TFMFA_SESSION_TTL)' },
+} as const satisfies OptionTable;
 
 /**
  * Splits `[options] PROFILE [--] COMMAND…`: options may stand before or after PROFILE; the command starts at
@@ -46,7 +43,18 @@ export function splitAtCommand(argv: string[], options: Options): { own: string[
   return { own: argv, command: [] };
 }
 
-export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T) {
+/** Parses a command's arguments by its declaration; a bad option is one line that points at --help. */
+export function parseCommand<O extends OptionTable>(declaration: CommandDeclaration<O>, argv: string[]) {
+  return parseCommandArgs(declaration.name, argv, declaration.options);
+}
+
+/** `--help`: the help text derived from the declaration, on stdout. */
+export function printHelp(declaration: CommandDeclaration): number {
+  process.stdout.write(`${helpText(declaration)}\n`);
+  return 0;
+}
+
+function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {

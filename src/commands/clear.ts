@@ -7,36 +7,31 @@ import { chainOf, loadUserFiles } from '../config/chain.ts';
 import { compareNames, requireKnownProfile } from '../views/profiles.ts';
 import { cacheEntries, chainSteps, finalCacheKey } from '../views/sessions.ts';
 import { cacheDirectory } from '../environment/variables.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommand, printHelp } from './args.ts';
+import { defineCommand } from './command.ts';
 
-export const summary = 'remove cached sessions: all, or those of a profile\'s chain';
-
-export const help = `Usage: tfmfa clear [PROFILE...]
-
-Without a profile: removes every cached session, every ticket and the config overlays whose AWS files are gone
+export const command = defineCommand({
+  name: 'clear',
+  summary: 'remove cached sessions: all, or those of a profile\'s chain',
+  usage: '[PROFILE...]',
+  about: `Without a profile: removes every cached session, every ticket and the config overlays whose AWS files are gone
 (an overlay holds no secret, and a command running in a session may still read it).
 With profiles: removes the cached sessions each profile's chain uses (its roles and the MFA session they
 come from) and the tickets that depend on them. The MFA session of a device is shared by every role
 on that device: clearing one of them means the next new role on the device asks for a code again.
 
 Prints what it removed (descriptions, never secrets). Never touches your long-term keys or your AWS
-config and credentials files.
-
-Options:
-  -h, --help    show this help
-
-Examples:
+config and credentials files.`,
+  options: {},
+  positionals: { kind: 'profiles' },
+  footer: `Examples:
   tfmfa clear               # forget everything
-  tfmfa clear prod staging  # forget what prod and staging use`;
-
-const OPTIONS = { help: { type: 'boolean', short: 'h' } } as const;
+  tfmfa clear prod staging  # forget what prod and staging use`,
+});
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseCommandArgs('clear', argv, OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(command, argv);
+  if (values.help) return printHelp(command);
   const cacheDir = cacheDirectory(env);
   if (positionals.length === 0) return clearAll(cacheDir);
   return clearProfiles(cacheDir, [...new Set(positionals)], env);

@@ -13,13 +13,14 @@ import { keystoreChecks } from '../doctor/keystore-checks.ts';
 import { awsVaultChecks } from '../doctor/aws-vault-checks.ts';
 import { fixAwsVaultLines } from '../doctor/aws-vault-fix.ts';
 import { version } from '../version.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommand, printHelp } from './args.ts';
+import { defineCommand } from './command.ts';
 
-export const summary = 'check the installation, shims, a profile\'s chain and the cache';
-
-export const help = `Usage: tfmfa doctor [PROFILE] [--network]
-
-Prints a checklist (✔ fine, ✖ broken, ! worth a look, · for information), with a fix under every
+export const command = defineCommand({
+  name: 'doctor',
+  summary: 'check the installation, shims, a profile\'s chain and the cache',
+  usage: '[PROFILE] [--network]',
+  about: `Prints a checklist (✔ fine, ✖ broken, ! worth a look, · for information), with a fix under every
 problem, and exits 1 when something is broken:
   - the Node version (22.15 or later) and where this tfmfa is installed;
   - every tfmfa shim on PATH for terraform, terragrunt, aws and tofu: is it ahead of the real binary,
@@ -34,24 +35,23 @@ problem, and exits 1 when something is broken:
   - the cache directory's owner and permissions;
   - provider and backend blocks with profile = "..." in the current directory's *.tf files.
 
-PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, then 'default'.
-
-Options:
-  --network     also check that STS answers through the configured endpoint (GetCallerIdentity
-                with the profile's cached credentials, else a plain HTTPS request)
-  --fix-aws-vault
-                point each credential_process = aws-vault ... line at tfmfa, asking on the terminal
-                before each change (nothing else in the config changes)
-  -h, --help    show this help`;
-
-const OPTIONS = { network: { type: 'boolean' }, 'fix-aws-vault': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, then 'default'.`,
+  options: {
+    network: {
+      type: 'boolean',
+      help: 'also check that STS answers through the configured endpoint (GetCallerIdentity with the profile\'s cached credentials, else a plain HTTPS request)',
+    },
+    'fix-aws-vault': {
+      type: 'boolean',
+      help: 'point each credential_process = aws-vault ... line at tfmfa, asking on the terminal before each change (nothing else in the config changes)',
+    },
+  },
+  positionals: { kind: 'profile' },
+});
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
-  const { values, positionals } = parseCommandArgs('doctor', argv, OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(command, argv);
+  if (values.help) return printHelp(command);
   if (positionals.length > 1) throw new UserError(`doctor: unexpected argument '${positionals[1]}': 'tfmfa doctor' checks one profile`, 2);
   let files = await loadUserFiles(env);
   if (values['fix-aws-vault']) {

@@ -5,14 +5,15 @@ import { applyChanges, childChanges, hasSessionFor } from '../environment/change
 import { findCommand } from '../launch/find-command.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';
-import { parseCommandArgs, requireProfile, sessionRequest, HELP_OPTION_HELP, SESSION_OPTIONS, SESSION_OPTIONS_HELP, splitAtCommand } from './args.ts';
+import { parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS, splitAtCommand } from './args.ts';
+import { defineCommand } from './command.ts';
 import { longRunMatch } from '../shim/long-run.ts';
 
-export const summary = 'run a command with the profile\'s credentials in its environment';
-
-export const help = `Usage: tfmfa exec [options] PROFILE [--] [COMMAND [ARGS...]]
-
-Runs COMMAND (default: $SHELL) with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+export const command = defineCommand({
+  name: 'exec',
+  summary: 'run a command with the profile\'s credentials in its environment',
+  usage: '[options] PROFILE [--] [COMMAND [ARGS...]]',
+  about: `Runs COMMAND (default: $SHELL) with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION, AWS_REGION, AWS_DEFAULT_REGION and TFMFA_PROFILE set, and AWS_PROFILE,
 AWS_DEFAULT_PROFILE, AWS_SECURITY_TOKEN, AWS_SESSION_EXPIRATION removed. Asks for the MFA code only when
 the cached session is gone. The command replaces tfmfa (same PID, signals and exit status), except for
@@ -22,33 +23,30 @@ the command starts through /bin/sh (argv[0] becomes its path), elsewhere they be
 
 The child also gets AWS_CONFIG_FILE pointing at a generated overlay of your config in which every profile
 that needs MFA or a role uses 'tfmfa credential-process', so a Terraform provider block with
-profile = "X" works too (TFMFA_OVERLAY=0 or --no-overlay turns this off).
-
-Options:
-${SESSION_OPTIONS_HELP}
-  --no-overlay         do not point the child at the config overlay
-  --server             stay the parent and serve self-renewing credentials to the command over a local
-                       ECS-style endpoint (for runs that outlive a one-hour role session)
-  --no-server          hand the command static keys even when it is a long run
-${HELP_OPTION_HELP}
-
-Long runs (terraform/tofu plan, apply, destroy, import, refresh, console, test; terragrunt run, run-all,
+profile = "X" works too (TFMFA_OVERLAY=0 or --no-overlay turns this off).`,
+  options: {
+    ...SESSION_OPTIONS,
+    'no-overlay': { type: 'boolean', help: 'do not point the child at the config overlay' },
+    server: {
+      type: 'boolean',
+      help: 'stay the parent and serve self-renewing credentials to the command over a local ECS-style endpoint (for runs that outlive a one-hour role session)',
+    },
+    'no-server': { type: 'boolean', help: 'hand the command static keys even when it is a long run' },
+  },
+  positionals: { kind: 'profile-command' },
+  footer: `Long runs (terraform/tofu plan, apply, destroy, import, refresh, console, test; terragrunt run, run-all,
 --all; packer build) get the server by default; TFMFA_LONG_RUN changes the list (see 'tfmfa doctor').
 
 Example:
-  tfmfa exec prod -- terraform plan -detailed-exitcode`;
-
-const OPTIONS = { ...SESSION_OPTIONS, 'no-overlay': { type: 'boolean' }, server: { type: 'boolean' }, 'no-server': { type: 'boolean' } } as const;
+  tfmfa exec prod -- terraform plan -detailed-exitcode`,
+});
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { own, command } = splitAtCommand(argv, OPTIONS);
-  const { values, positionals } = parseCommandArgs('exec', own, OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
+  const { own, command: commandLine } = splitAtCommand(argv, command.options);
+  const { values, positionals } = parseCommand(command, own);
+  if (values.help) return printHelp(command);
   const profile = requireProfile('exec', positionals);
-  const argvOfChild = command.length > 0 ? command : [env.SHELL || '/bin/sh'];
+  const argvOfChild = commandLine.length > 0 ? commandLine : [env.SHELL || '/bin/sh'];
   const file = findCommand(argvOfChild[0] as string, env.PATH);
   if (hasSessionFor(env, profile)) {
     debug(`session for '${profile}' already in the environment: running ${file} unchanged`);

@@ -3,32 +3,29 @@ import { childChanges, sessionChanges } from '../environment/changes.ts';
 import { credentialProcessJson } from '../output/credential-json.ts';
 import { EXPORT_FORMATS, formatChanges, isExportFormat } from '../output/shell-formats.ts';
 import { profileSession } from '../session/profile-session.ts';
-import { parseCommandArgs, requireProfile, sessionRequest, HELP_OPTION_HELP, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
+import { parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS } from './args.ts';
+import { defineCommand } from './command.ts';
 
-export const summary = 'print the profile\'s credentials as shell variables (sh, fish, powershell, dotenv) or JSON';
-
-export const help = `Usage: tfmfa export [options] PROFILE [--format ${EXPORT_FORMATS.join('|')}|json]
-
-Prints the same variables exec would set (and unsets the profile variables), quoted for the shell:
+export const command = defineCommand({
+  name: 'export',
+  summary: 'print the profile\'s credentials as shell variables (sh, fish, powershell, dotenv) or JSON',
+  usage: `[options] PROFILE [--format ${EXPORT_FORMATS.join('|')}|json]`,
+  about: `Prints the same variables exec would set (and unsets the profile variables), quoted for the shell:
   eval "$(tfmfa export prod)"                        # bash, zsh, sh
   tfmfa export prod --format fish | source           # fish
   tfmfa export prod --format powershell | Invoke-Expression
   tfmfa export prod --format dotenv > .env           # set -a; . .env, node --env-file, python-dotenv, direnv
-  tfmfa export prod --format json                    # the credential_process shape
-
-Options:
-  -f, --format FMT     output format (default sh)
-${SESSION_OPTIONS_HELP}
-${HELP_OPTION_HELP}`;
-
-const OPTIONS = { ...SESSION_OPTIONS, format: { type: 'string', short: 'f', default: 'sh' } } as const;
+  tfmfa export prod --format json                    # the credential_process shape`,
+  options: {
+    format: { type: 'string', short: 'f', value: 'FMT', default: 'sh', choices: [...EXPORT_FORMATS, 'json'], help: 'output format (default sh)' },
+    ...SESSION_OPTIONS,
+  },
+  positionals: { kind: 'profile' },
+});
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseCommandArgs('export', argv, OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(command, argv);
+  if (values.help) return printHelp(command);
   const format = values.format ?? 'sh';
   if (format !== 'json' && !isExportFormat(format)) {
     throw new UserError(`export: unknown format '${format}': use one of ${EXPORT_FORMATS.join(', ')}, json`, 2);

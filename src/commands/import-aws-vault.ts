@@ -8,11 +8,14 @@ import { importProfile, ImportAborted, oneLineReason, type ImportSettings } from
 import { chooseBackend, openKeyStore } from '../keystore/store.ts';
 import { askRequired } from '../keystore/terminal-prompt.ts';
 import { terminalAvailable } from '../terminal-question.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommand, printHelp } from './args.ts';
+import { defineCommand } from './command.ts';
 
-export const help = `Usage: tfmfa import --from aws-vault [PROFILE...] [--force] [--remove] [--no-verify] [--backend keyring|file]
-
-Copies the long-term keys aws-vault holds (of the given profiles, or of every profile) into tfmfa's key
+export const command = defineCommand({
+  name: 'import',
+  summary: "copy the long-term keys aws-vault holds into tfmfa's key store",
+  usage: '--from aws-vault [PROFILE...] [--force] [--remove] [--no-verify] [--backend keyring|file]',
+  about: `Copies the long-term keys aws-vault holds (of the given profiles, or of every profile) into tfmfa's key
 store: each key is checked with one STS GetCallerIdentity, then stored. One line per profile says what
 happened: imported, already present (kept unless --force), skipped (aws-vault's cached sessions and
 OIDC tokens, temporary keys) or not imported and why. A profile is imported whole or not at all.
@@ -21,24 +24,16 @@ aws-vault's store: the backend AWS_VAULT_BACKEND names, else the one aws-vault u
 the encrypted files (~/.awsvault/keys, AWS_VAULT_FILE_DIR; passphrase from AWS_VAULT_FILE_PASSPHRASE or
 asked on the terminal, never shown), the Secret Service collection 'awsvault' and the macOS keychain
 itself; any other backend (pass, kwallet, wincred, op...) through 'aws-vault export --no-session', which
-asks for what it needs itself. aws-vault's items are left as they are unless --remove is given.
-
-Options:
-  --from aws-vault   where the keys come from
-  --force            replace keys tfmfa already holds for a profile
-  --remove           delete each imported profile's item from aws-vault (only once it is verified and stored)
-  --no-verify        store without calling STS (not with --remove)
-  --backend NAME     keyring or file (overrides TFMFA_BACKEND for this command)
-  -h, --help         show this help`;
-
-const OPTIONS = {
-  from: { type: 'string' },
-  force: { type: 'boolean' },
-  remove: { type: 'boolean' },
-  'no-verify': { type: 'boolean' },
-  backend: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+asks for what it needs itself. aws-vault's items are left as they are unless --remove is given.`,
+  options: {
+    from: { type: 'string', value: 'NAME', choices: ['aws-vault'], help: 'where the keys come from: aws-vault' },
+    force: { type: 'boolean', help: 'replace keys tfmfa already holds for a profile' },
+    remove: { type: 'boolean', help: "delete each imported profile's item from aws-vault (only once it is verified and stored)" },
+    'no-verify': { type: 'boolean', help: 'store without calling STS (not with --remove)' },
+    backend: { type: 'string', value: 'NAME', choices: ['keyring', 'file'], help: 'keyring or file (overrides TFMFA_BACKEND for this command)' },
+  },
+  positionals: { kind: 'profiles' },
+});
 
 /** aws-vault's file passphrase: AWS_VAULT_FILE_PASSPHRASE, else asked once on the terminal (not echoed). */
 function passphraseFrom(env: NodeJS.ProcessEnv, dir: () => string): () => Promise<string> {
@@ -53,11 +48,8 @@ function passphraseFrom(env: NodeJS.ProcessEnv, dir: () => string): () => Promis
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseCommandArgs('import', argv, OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(command, argv);
+  if (values.help) return printHelp(command);
   if (values.from !== 'aws-vault') throw new UserError(`import: --from takes 'aws-vault', got '${values.from ?? ''}' (without --from, import reads ~/.aws/credentials)`, 2);
   if (values.remove && values['no-verify']) throw new UserError('import: --remove deletes aws-vault\'s copy only after the keys are verified: drop --no-verify', 2);
   if (values.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(values.backend)) {

@@ -6,35 +6,32 @@ import { checkProfileName } from '../keystore/key-input.ts';
 import { askRequired } from '../keystore/terminal-prompt.ts';
 import { chooseBackend, openKeyStore, putKeys, withKeystoreLock } from '../keystore/store.ts';
 import { checkKeys, type LongTermKeys } from '../keystore/types.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommand, printHelp } from './args.ts';
+import { defineCommand } from './command.ts';
 
-export const summary = 'move long-term keys from the credentials file into the key store';
-
-export const help = `Usage: tfmfa import [PROFILE...] [--yes]
-
-Moves the long-term keys (aws_access_key_id, aws_secret_access_key) of the given profiles, or of every
+export const command = defineCommand({
+  name: 'import',
+  summary: 'move long-term keys from the credentials file into the key store',
+  usage: '[PROFILE...] [--yes]',
+  about: `Moves the long-term keys (aws_access_key_id, aws_secret_access_key) of the given profiles, or of every
 profile that has them, from ~/.aws/credentials (AWS_SHARED_CREDENTIALS_FILE) into tfmfa's key store,
 then removes exactly those key lines from the file, atomically, every other byte kept, so that no
 plaintext copy remains. Each profile also gets a [profile NAME] section in the config file if it has
 none. Temporary keys (with aws_session_token) are not imported.
 
-Asks before changing the file. The backend is chosen as for 'tfmfa add'.
-
-Options:
-  --from NAME   aws-vault: copy the keys aws-vault holds instead (its options: tfmfa import --from aws-vault -h)
-  -y, --yes     do not ask (for scripts)
-  -h, --help    show this help`;
-
-const OPTIONS = { yes: { type: 'boolean', short: 'y' }, help: { type: 'boolean', short: 'h' } } as const;
+Asks before changing the file. The backend is chosen as for 'tfmfa add'.`,
+  options: {
+    from: { type: 'string', value: 'NAME', choices: ['aws-vault'], help: 'aws-vault: copy the keys aws-vault holds (more: --from aws-vault -h)' },
+    yes: { type: 'boolean', short: 'y', help: 'do not ask (for scripts)' },
+  },
+  positionals: { kind: 'profiles' },
+});
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // `--from aws-vault` is another source with its own options: src/commands/import-aws-vault.ts.
   if (argv.some((arg) => arg === '--from' || arg.startsWith('--from='))) return (await import('./import-aws-vault.ts')).run(argv, env);
-  const { values, positionals } = parseCommandArgs('import', argv, OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(command, argv);
+  if (values.help) return printHelp(command);
   const files = await loadUserFiles(env);
   const importable = new Map<string, LongTermKeys>();
   for (const [name, section] of files.credentialsSections) {

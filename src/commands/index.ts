@@ -1,14 +1,7 @@
 import { UserError } from '../errors.ts';
 import { version } from '../version.ts';
+import { helpText, type CommandTable } from './command.ts';
 
-/** One module per command, loaded only when that command runs. */
-export interface CommandModule {
-  summary: string;
-  help: string;
-  run(argv: string[]): Promise<number>;
-}
-
-export type CommandTable = Readonly<Record<string, () => Promise<CommandModule>>>;
 
 export const COMMANDS: CommandTable = {
   exec: () => import('./exec.ts'),
@@ -46,10 +39,10 @@ Options: -h, --help; -v, --version`;
 export async function runCommand(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    const summaries = await Promise.all(Object.entries(COMMANDS).map(async ([n, load]) => [n, (await load()).summary] as [string, string]));
+    const summaries = await Promise.all(Object.entries(COMMANDS).map(async ([n, load]) => [n, (await load()).command.summary] as [string, string]));
     const topic = name === 'help' ? rest[0] : undefined;
     if (topic && COMMANDS[topic]) {
-      process.stdout.write(`${(await COMMANDS[topic]()).help}\n`);
+      process.stdout.write(`${helpText((await COMMANDS[topic]()).command)}\n`);
       return 0;
     }
     // Bare `tfmfa` is a request for help like any other: shown, and no error.

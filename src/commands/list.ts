@@ -5,41 +5,37 @@ import { compareNames, describeProfiles, type ProfileInfo } from '../views/profi
 import { describeSessions, type SessionInfo } from '../views/sessions.ts';
 import { cacheDirectory } from '../environment/variables.ts';
 import { keyLocationLabel } from '../views/key-location.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommand, printHelp } from './args.ts';
+import { defineCommand } from './command.ts';
 
-export const summary = 'list profiles and cached sessions (no secrets)';
-
-export const help = `Usage: tfmfa list [--json]
-
-Lists the profiles of your AWS config and credentials files (name, kind, role ARN, MFA device, region
+export const command = defineCommand({
+  name: 'list',
+  summary: 'list profiles and cached sessions (no secrets)',
+  usage: '[--json]',
+  about: `Lists the profiles of your AWS config and credentials files (name, kind, role ARN, MFA device, region
 and the source chain, or the configuration error of a profile that does not resolve) and the sessions
 tfmfa has cached (what they are, for which profile, and the time left). Never prints a secret.
 
 Kinds: static (access keys in a plaintext file), stored (access keys in tfmfa's key store), role (role_arn), sso, process (credential_process), credential_source,
 none (no credentials of its own, e.g. only a region). KEYS: where the profile's own long-term keys
-live: keyring or file (tfmfa's key store, see 'tfmfa add'), plaintext (an AWS file), - (none).
-
-Options:
-  --json        print one JSON document instead of tables:
-                {"version":1,"configFile","credentialsFile","cacheDir",
-                 "profiles":[{"name","kind","keys","roleArn","mfaSerial","region","chain","source","error"}],
-                 "sessions":[{"label","kind","profile","expiration","secondsLeft","expired"}]}
-                (absent values are null)
-  -h, --help    show this help`;
-
-const OPTIONS = {
-  json: { type: 'boolean' },
-  // Hidden: profile names, one per line, for the shell completion scripts. Fast and silent on errors.
-  names: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+live: keyring or file (tfmfa's key store, see 'tfmfa add'), plaintext (an AWS file), - (none).`,
+  options: {
+    json: {
+      type: 'boolean',
+      help: `print one JSON document instead of tables:
+{"version":1,"configFile","credentialsFile","cacheDir",
+ "profiles":[{"name","kind","keys","roleArn","mfaSerial","region","chain","source","error"}],
+ "sessions":[{"label","kind","profile","expiration","secondsLeft","expired"}]}
+(absent values are null)`,
+    },
+    names: { type: 'boolean', hidden: true, help: 'profile names, one per line, for the shell completion scripts (fast, silent on errors)' },
+  },
+  positionals: { kind: 'none' },
+});
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseCommandArgs('list', argv, OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(command, argv);
+  if (values.help) return printHelp(command);
   if (positionals.length > 0) throw new UserError(`list: unexpected argument '${positionals[0]}': 'tfmfa list' takes no profile (try 'tfmfa doctor ${positionals[0]}')`, 2);
   if (values.names) return printNames(env);
 

@@ -12,13 +12,14 @@ import { stsRegion } from '../environment/region.ts';
 import { sourceCredentials } from '../session/source-credentials.ts';
 import { parseDuration } from '../environment/duration.ts';
 import { setting, variableName } from '../environment/variables.ts';
-import { parseCommandArgs, requireProfile, sessionRequest, HELP_OPTION_HELP, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
+import { parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS } from './args.ts';
+import { defineCommand } from './command.ts';
 
-export const summary = 'open the AWS console signed in as the profile';
-
-export const help = `Usage: tfmfa login [options] [PROFILE]
-
-Signs in to the AWS console as PROFILE through the AWS federation endpoint and opens it in your
+export const command = defineCommand({
+  name: 'login',
+  summary: 'open the AWS console signed in as the profile',
+  usage: '[options] [PROFILE]',
+  about: `Signs in to the AWS console as PROFILE through the AWS federation endpoint and opens it in your
 browser ($BROWSER, else xdg-open / open). A role profile signs in with the role's session (from the
 cache, asking for the MFA code only when it is gone). A profile with plain IAM user keys and no role
 signs in through STS GetFederationToken (which cannot carry MFA) with the user's own permissions.
@@ -26,39 +27,34 @@ signs in through STS GetFederationToken (which cannot carry MFA) with the user's
 PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, then 'default'.
 
 The sign-in URL is a credential for its first use, valid for 15 minutes: --stdout prints it on
-standard output, and tfmfa never writes it anywhere else.
-
-Options:
-  --stdout              print the sign-in URL instead of opening a browser
-  --destination URL     the console page to open (default: the console home, in the profile's region)
-  --duration DUR        console session length, 15m..12h (e.g. 2h); for role credentials AWS may refuse
-                        it when the role was reached by role chaining (default: AWS's, 1 hour)
-  --federation-url URL  federation endpoint (default: https://signin.aws.amazon.com/federation or the
-                        partition's; TFMFA_FEDERATION_URL)
-${SESSION_OPTIONS_HELP}
-${HELP_OPTION_HELP}
-
-Example:
-  tfmfa login prod --destination https://console.aws.amazon.com/s3/`;
-
-const OPTIONS = {
-  ...SESSION_OPTIONS,
-  stdout: { type: 'boolean' },
-  destination: { type: 'string' },
-  duration: { type: 'string' },
-  'federation-url': { type: 'string' },
-} as const;
+standard output, and tfmfa never writes it anywhere else.`,
+  options: {
+    stdout: { type: 'boolean', help: 'print the sign-in URL instead of opening a browser' },
+    destination: { type: 'string', value: 'URL', help: 'the console page to open (default: the console home, in the profile\'s region)' },
+    duration: {
+      type: 'string',
+      value: 'DUR',
+      help: 'console session length, 15m..12h (e.g. 2h); for role credentials AWS may refuse it when the role was reached by role chaining (default: AWS\'s, 1 hour)',
+    },
+    'federation-url': {
+      type: 'string',
+      value: 'URL',
+      help: 'federation endpoint (default: https://signin.aws.amazon.com/federation or the partition\'s; TFMFA_FEDERATION_URL)',
+    },
+    ...SESSION_OPTIONS,
+  },
+  positionals: { kind: 'profile' },
+  footer: `Example:
+  tfmfa login prod --destination https://console.aws.amazon.com/s3/`,
+});
 
 const CONSOLE_MIN = 900;
 const CONSOLE_MAX = 43200;
 const FEDERATION_DEFAULT = 3600;
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseCommandArgs('login', argv, OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(command, argv);
+  if (values.help) return printHelp(command);
   const profile = requireProfile('login', positionals, env);
   let duration: number | undefined;
   if (values.duration !== undefined) {
@@ -103,7 +99,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     process.stdout.write(`${url}\n`);
     return 0;
   }
-  const command = await openInBrowser(url, env);
-  process.stderr.write(`tfmfa: opened the AWS console for '${profile}' with ${command}\n`);
+  const opener = await openInBrowser(url, env);
+  process.stderr.write(`tfmfa: opened the AWS console for '${profile}' with ${opener}\n`);
   return 0;
 }

@@ -8,33 +8,29 @@ import { planChain } from '../session/strategy.ts';
 import { SessionCache } from '../store/session-cache.ts';
 import { compareNames, requireKnownProfile } from '../views/profiles.ts';
 import { formatDuration } from '../views/table.ts';
-import { parseCommandArgs, sessionRequest, HELP_OPTION_HELP, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
+import { parseCommand, printHelp, sessionRequest, SESSION_OPTIONS } from './args.ts';
+import { defineCommand } from './command.ts';
 
-export const summary = 'open and cache the MFA session and role sessions of profiles ahead of time';
-
-export const help = `Usage: tfmfa open-session [options] [PROFILE...]
-
-Opens each PROFILE's MFA session and its role sessions now, in this terminal (asking for the MFA code
+export const command = defineCommand({
+  name: 'open-session',
+  summary: 'open and cache the MFA session and role sessions of profiles ahead of time',
+  usage: '[options] [PROFILE...]',
+  about: `Opens each PROFILE's MFA session and its role sessions now, in this terminal (asking for the MFA code
 once per device), caches them and writes the profiles' tickets. Runs without a terminal later on (an
 IDE task, cron, a Makefile under a GUI, the shims there) are then served from the cache until the
 sessions end. Says how long the MFA session lasts and which profiles it serves: every profile whose
 chain uses it assumes its roles without another code.
 
-PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, then 'default'.
-
-Options:
-${SESSION_OPTIONS_HELP}
-${HELP_OPTION_HELP}
-
-Example:
-  tfmfa open-session prod staging --session-ttl 12h`;
+PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, then 'default'.`,
+  options: SESSION_OPTIONS,
+  positionals: { kind: 'profiles' },
+  footer: `Example:
+  tfmfa open-session prod staging --session-ttl 12h`,
+});
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseCommandArgs('open-session', argv, SESSION_OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(command, argv);
+  if (values.help) return printHelp(command);
   const profiles = positionals.length ? [...new Set(positionals)] : [selectedProfile(env).profile];
   const loadedAtMs = Date.now();
   const files = await loadUserFiles(env);

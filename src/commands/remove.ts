@@ -5,27 +5,23 @@ import { dropSessionsOf } from '../keystore/drop-sessions.ts';
 import { checkProfileName } from '../keystore/key-input.ts';
 import { deleteKeys, openKeyStore, withKeystoreLock } from '../keystore/store.ts';
 import { cacheDirectory } from '../environment/variables.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommand, printHelp } from './args.ts';
+import { defineCommand } from './command.ts';
 
-export const summary = 'delete a profile\'s stored keys and the sessions made from them';
-
-export const help = `Usage: tfmfa remove PROFILE
-
-Deletes the long-term keys of PROFILE from tfmfa's key store (OS keyring item or encrypted file entry)
+export const command = defineCommand({
+  name: 'remove',
+  summary: 'delete a profile\'s stored keys and the sessions made from them',
+  usage: 'PROFILE',
+  about: `Deletes the long-term keys of PROFILE from tfmfa's key store (OS keyring item or encrypted file entry)
 and every cached session made from them. The [profile PROFILE] section of the config file stays; the
-key itself stays valid in IAM (deactivate or delete it there if it should stop working).
-
-Options:
-  -h, --help    show this help`;
-
-const OPTIONS = { help: { type: 'boolean', short: 'h' } } as const;
+key itself stays valid in IAM (deactivate or delete it there if it should stop working).`,
+  options: {},
+  positionals: { kind: 'profile' },
+});
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseCommandArgs('remove', argv, OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(command, argv);
+  if (values.help) return printHelp(command);
   const profile = checkProfileName('remove', positionals[0], positionals.slice(1));
   const store = openKeyStore(env);
   const removed = await withKeystoreLock(env, () => deleteKeys(store, profile));

@@ -13,32 +13,29 @@ import { chainIn } from '../config/chain.ts';
 import { profileSession } from '../session/profile-session.ts';
 import { getCallerIdentity } from '../session/sts.ts';
 import { cacheDirectory } from '../environment/variables.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommand, printHelp, SESSION_OPTIONS } from './args.ts';
+import { defineCommand } from './command.ts';
 
-export const summary = 'replace a profile\'s stored access key with a new one (IAM CreateAccessKey / DeleteAccessKey)';
-
-export const help = `Usage: tfmfa rotate PROFILE [--mfa-token CODE]
-
-Rotates the stored long-term key of PROFILE: creates a new access key in IAM (signed with an MFA
+export const command = defineCommand({
+  name: 'rotate',
+  summary: 'replace a profile\'s stored access key with a new one (IAM CreateAccessKey / DeleteAccessKey)',
+  usage: 'PROFILE [--mfa-token CODE]',
+  about: `Rotates the stored long-term key of PROFILE: creates a new access key in IAM (signed with an MFA
 session when the profile has mfa_serial), waits until STS accepts it (IAM is eventually consistent;
 TFMFA_ROTATE_WAIT, default 2m), stores it in place of the old one, deletes the old key in IAM and
 drops the sessions made from it. Whatever fails, the key store keeps one working key, and the
 message says what IAM holds (and the 'aws iam' command for anything left to clean up).
 
-IAM allows two keys per user: with two already, rotate stops before changing anything.
-
-Options:
-  --mfa-token CODE   use this MFA code instead of prompting
-  -h, --help         show this help`;
-
-const OPTIONS = { 'mfa-token': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+IAM allows two keys per user: with two already, rotate stops before changing anything.`,
+  options: {
+    'mfa-token': SESSION_OPTIONS['mfa-token'],
+  },
+  positionals: { kind: 'profile' },
+});
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseCommandArgs('rotate', argv, OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(command, argv);
+  if (values.help) return printHelp(command);
   const profile = checkProfileName('rotate', positionals[0], positionals.slice(1));
   const files = await loadUserFiles(env);
   const store = openKeyStore(env);

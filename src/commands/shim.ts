@@ -3,46 +3,54 @@ import { UserError } from '../errors.ts';
 import { entryPoint } from '../entry-point.ts';
 import { DEFAULT_SHIM_NAMES, defaultShimDir, installShims, listShims, pathAdvice, uninstallShims, type ListedShim } from '../shim/install.ts';
 import { forgetShimDir, holdsShims, rememberShimDir, shimDirs } from '../shim/shim-dirs.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommand, printHelp } from './args.ts';
+import { defineCommand, type OptionTable } from './command.ts';
 
-export const summary = 'install, list or remove the terraform/terragrunt/aws/tofu shims';
+const DIR_OPTION = { dir: { type: 'string', value: 'DIR', help: 'where the shims are' } } as const satisfies OptionTable;
 
-const INSTALL_HELP = `Usage: tfmfa shim install [--dir DIR] [--force] [NAME...]
-
-Writes a tfmfa shim for each NAME (default: ${DEFAULT_SHIM_NAMES.join(' ')}) into DIR (default:
+const installCommand = defineCommand({
+  name: 'shim install',
+  summary: 'write shims',
+  usage: '[--dir DIR] [--force] [NAME...]',
+  about: `Writes a tfmfa shim for each NAME (default: ${DEFAULT_SHIM_NAMES.join(' ')}) into DIR (default:
 ~/.local/bin when it is on PATH, else ~/bin). A shim is a small shell launcher: with a valid ticket for
 the profile it runs the real tool (found later on PATH) with the session's credentials at once, otherwise
 it hands over to tfmfa. Existing tfmfa shims are replaced; anything else is left alone unless --force.
-Prints what to add to your shell profile when DIR is not on PATH ahead of the real binaries.
+Prints what to add to your shell profile when DIR is not on PATH ahead of the real binaries.`,
+  options: {
+    dir: { type: 'string', value: 'DIR', help: 'where to put the shims' },
+    force: { type: 'boolean', help: 'replace files that are not tfmfa shims' },
+  },
+  positionals: { kind: 'none' },
+});
 
-Options:
-  --dir DIR     where to put the shims
-  --force       replace files that are not tfmfa shims
-  -h, --help    show this help`;
-
-const LIST_HELP = `Usage: tfmfa shim list [--dir DIR]
-
-Lists the tfmfa shims in DIR and, for each, the real binary it reaches now on PATH (or why none).
+const listCommand = defineCommand({
+  name: 'shim list',
+  summary: 'show the installed shims and the real binary each reaches',
+  usage: '[--dir DIR]',
+  about: `Lists the tfmfa shims in DIR and, for each, the real binary it reaches now on PATH (or why none).
 Without --dir: every directory 'tfmfa shim install' wrote to, the default one (~/.local/bin when it is
-on PATH, else ~/bin) and any directory on PATH that holds tfmfa shims.
+on PATH, else ~/bin) and any directory on PATH that holds tfmfa shims.`,
+  options: DIR_OPTION,
+  positionals: { kind: 'none' },
+});
 
-Options:
-  --dir DIR     where the shims are
-  -h, --help    show this help`;
-
-const UNINSTALL_HELP = `Usage: tfmfa shim uninstall [--dir DIR] [NAME...]
-
-Removes tfmfa's shims from DIR: the NAMEs given, or every tfmfa shim there. Without --dir: from every
+const uninstallCommand = defineCommand({
+  name: 'shim uninstall',
+  summary: 'remove tfmfa\'s shims',
+  usage: '[--dir DIR] [NAME...]',
+  about: `Removes tfmfa's shims from DIR: the NAMEs given, or every tfmfa shim there. Without --dir: from every
 directory 'tfmfa shim install' wrote to and the default one (~/.local/bin when it is on PATH, else ~/bin).
-Never removes a file that is not a tfmfa shim.
+Never removes a file that is not a tfmfa shim.`,
+  options: DIR_OPTION,
+  positionals: { kind: 'none' },
+});
 
-Options:
-  --dir DIR     where the shims are
-  -h, --help    show this help`;
-
-export const help = `Usage: tfmfa shim install|list|uninstall [options] [NAME...]
-
-Shims make a plain 'terraform plan' (or terragrunt, aws, tofu...) use the AWS_PROFILE session: one MFA
+export const command = defineCommand({
+  name: 'shim',
+  summary: 'install, list or remove the terraform/terragrunt/aws/tofu shims',
+  usage: 'install|list|uninstall [options] [NAME...]',
+  about: `Shims make a plain 'terraform plan' (or terragrunt, aws, tofu...) use the AWS_PROFILE session: one MFA
 prompt per session, the real tool found later on PATH. The shim directory must come before the real
 binaries on PATH.
 
@@ -52,15 +60,11 @@ Subcommands:
   uninstall   remove tfmfa's shims
 
 'tfmfa shim SUBCOMMAND --help' for details. Without installing anything, the package's shims/ folder
-works too: export PATH="$(npm root -g)/tfmfa/shims:$PATH".`;
-
-const OPTIONS = {
-  dir: { type: 'string' },
-  force: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-const LIST_OPTIONS = { dir: OPTIONS.dir, help: OPTIONS.help } as const;
+works too: export PATH="$(npm root -g)/tfmfa/shims:$PATH".`,
+  options: {},
+  positionals: { kind: 'words', words: ['install', 'list', 'uninstall'] },
+  subcommands: [installCommand, listCommand, uninstallCommand],
+});
 
 function print(text: string): void {
   process.stdout.write(`${text}\n`);
@@ -69,10 +73,7 @@ function print(text: string): void {
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined) throw new UserError("shim: which subcommand? install, list or uninstall: run 'tfmfa shim --help'", 2);
-  if (sub === '-h' || sub === '--help' || sub === 'help') {
-    print(help);
-    return 0;
-  }
+  if (sub === '-h' || sub === '--help' || sub === 'help') return printHelp(command);
   if (sub === 'install') return install(rest, env);
   if (sub === 'list') return list(rest, env);
   if (sub === 'uninstall') return uninstall(rest, env);
@@ -80,11 +81,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
 }
 
 function install(argv: string[], env: NodeJS.ProcessEnv): number {
-  const { values, positionals } = parseCommandArgs('shim install', argv, OPTIONS);
-  if (values.help) {
-    print(INSTALL_HELP);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(installCommand, argv);
+  if (values.help) return printHelp(installCommand);
   const names = positionals.length > 0 ? [...new Set(positionals)] : DEFAULT_SHIM_NAMES;
   const result = installShims({ dir: values.dir ?? defaultShimDir(env), names, force: values.force ?? false, entry: entryPoint(), env });
   rememberShimDir(result.dir, env);
@@ -94,11 +92,8 @@ function install(argv: string[], env: NodeJS.ProcessEnv): number {
 }
 
 function list(argv: string[], env: NodeJS.ProcessEnv): number {
-  const { values, positionals } = parseCommandArgs('shim list', argv, LIST_OPTIONS);
-  if (values.help) {
-    print(LIST_HELP);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(listCommand, argv);
+  if (values.help) return printHelp(listCommand);
   if (positionals.length > 0) throw new UserError(`shim list: unexpected argument '${positionals[0]}': run 'tfmfa shim list --help'`, 2);
   const entry = entryPoint();
   const dirs = values.dir ? [values.dir] : shimDirs(env, entry, { onPath: true });
@@ -124,11 +119,8 @@ function list(argv: string[], env: NodeJS.ProcessEnv): number {
 }
 
 function uninstall(argv: string[], env: NodeJS.ProcessEnv): number {
-  const { values, positionals } = parseCommandArgs('shim uninstall', argv, LIST_OPTIONS);
-  if (values.help) {
-    print(UNINSTALL_HELP);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(uninstallCommand, argv);
+  if (values.help) return printHelp(uninstallCommand);
   const entry = entryPoint();
   if (values.dir === undefined) {
     // Every directory install wrote to, or the default one: each where the shims (or the NAMEs) are.

@@ -1,13 +1,14 @@
 import { childChanges, MARKER_VARIABLE, sessionChanges } from '../environment/changes.ts';
 import { terragruntAuthJson, terragruntEnvs } from '../output/terragrunt-json.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';
-import { HELP_OPTION_HELP, parseCommandArgs, requireProfile, sessionRequest, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from './args.ts';
+import { parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS } from './args.ts';
+import { defineCommand } from './command.ts';
 
-export const summary = 'print credentials as JSON for terragrunt\'s --auth-provider-cmd';
-
-export const help = `Usage: tfmfa terragrunt-auth [options] [PROFILE]
-
-Prints terragrunt's auth-provider JSON (schema v2) on stdout and nothing else:
+export const command = defineCommand({
+  name: 'terragrunt-auth',
+  summary: 'print credentials as JSON for terragrunt\'s --auth-provider-cmd',
+  usage: '[options] [PROFILE]',
+  about: `Prints terragrunt's auth-provider JSON (schema v2) on stdout and nothing else:
   {"awsCredentials":{"ACCESS_KEY_ID":…,"SECRET_ACCESS_KEY":…,"SESSION_TOKEN":…},"envs":{"AWS_REGION":…,…}}
 envs carries the region (AWS_REGION / AWS_DEFAULT_REGION where the environment lacks them) and tfmfa's
 marker (TFMFA_PROFILE), so terraform started by terragrunt passes through a shim untouched. PROFILE defaults
@@ -15,18 +16,14 @@ to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, then default (the sh
 
 Terragrunt calls it concurrently, once per unit: the MFA code is asked once, on the terminal (/dev/tty),
 and every other call waits for that session (same cache and lock as exec).
-  export TG_AUTH_PROVIDER_CMD='tfmfa terragrunt-auth'      # or: terragrunt run --all plan --auth-provider-cmd 'tfmfa terragrunt-auth prod'
-
-Options:
-${SESSION_OPTIONS_HELP}
-${HELP_OPTION_HELP}`;
+  export TG_AUTH_PROVIDER_CMD='tfmfa terragrunt-auth'      # or: terragrunt run --all plan --auth-provider-cmd 'tfmfa terragrunt-auth prod'`,
+  options: SESSION_OPTIONS,
+  positionals: { kind: 'profile' },
+});
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseCommandArgs('terragrunt-auth', argv, SESSION_OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseCommand(command, argv);
+  if (values.help) return printHelp(command);
   const profile = requireProfile('terragrunt-auth', positionals, env);
   // Through the shims' path: the profile's ticket is written (and the launcher's trust renewed), so the next
   // calls through tfmfa-launcher are served without Node.

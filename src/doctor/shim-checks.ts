@@ -7,6 +7,9 @@ import { isTfmfaEntryPoint } from '../entry-point.ts';
 import { SHIM_TOOLS } from '../shim/tools.ts';
 import { executableFile, fileHead, findRealBinary, LAUNCHER_MARKER } from '../shim/real-binary.ts';
 import { fail, info, ok, warning, type Check } from './check.ts';
+import { realOrResolved } from '../shim/install.ts';
+import { shimDirs } from '../shim/shim-dirs.ts';
+import { shWord } from '../output/quoting.ts';
 
 
 export interface PathCandidate {
@@ -97,7 +100,7 @@ export function shimChecks(tool: string, env: NodeJS.ProcessEnv, entryPoint: str
     real = findRealBinary(tool, env, entryPoint, cwd);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    checks.push(fail(`${tool}: no real ${tool} on PATH for the shim to run`, `install ${tool}, or add the directory that holds it to PATH (after ${firstShim.dir})`));
+    checks.push(missingRealTool(tool, firstShim, env, entryPoint, cwd));
     return checks;
   }
   const realIndex = candidates.findIndex((c) => c.path === real);
@@ -114,6 +117,44 @@ export function shimChecks(tool: string, env: NodeJS.ProcessEnv, entryPoint: str
     checks.push(warning(`${tool}: ${real} is a script that runs '${tool}' by name: that goes back through the shim (a loop tfmfa stops with an error)`, `make the script run the real ${tool} by its full path`));
   }
   return checks;
+}
+
+/** The command that removes this shim: `--dir` when `shim uninstall` would not look in its directory by itself. */
+function uninstallCommand(tool: string, shim: PathCandidate, env: NodeJS.ProcessEnv, entryPoint: string, cwd: string): string {
+  const found = shimDirs(env, entryPoint, { cwd }).some((dir) => realOrResolved(dir, cwd) === realOrResolved(shim.dir, cwd));
+  return `tfmfa shim uninstall ${found ? '' : `--dir ${shWord(shim.dir)} `}${tool}`;
+}
+
+/** Files named `tool` on PATH that are there but cannot run (a dangling symlink, no execute permission). */
+function brokenInstalls(tool: string, env: NodeJS.ProcessEnv, cwd: string): Array<{ path: string; why: string }> {
+  const broken: Array<{ path: string; why: string }> = [];
+  for (const entry of (env.PATH ?? '').split(delimiter)) {
+    const path = join(entry === '' ? cwd : resolve(cwd, entry), tool);
+    if (broken.some((b) => b.path === path) || executableFile(path)) continue;
+    try {
+      if (!lstatSync(path).isSymbolicLink() && !statSync(path).isFile()) continue;
+    } catch {
+      continue;
+    }
+    const { real, loop } = realpathOrNull(path);
+    if (loop) continue; // reported as a loop
+    broken.push({ path, why: real === null ? 'a dangling symlink' : 'not executable' });
+  }
+  return broken;
+}
+
+/**
+ * No real tool for a shim to run. A tool that is simply not installed (`shim install` writes every shim,
+ * terragrunt and tofu included) is a note: the shim is idle until it is. A tool that is there but cannot run
+ * (a dangling symlink left by a version manager, a file without execute permission) is worth a look.
+ */
+function missingRealTool(tool: string, shim: PathCandidate, env: NodeJS.ProcessEnv, entryPoint: string, cwd: string): Check {
+  const uninstall = uninstallCommand(tool, shim, env, entryPoint, cwd);
+  const [broken] = brokenInstalls(tool, env, cwd);
+  if (broken) {
+    return warning(`${tool}: ${broken.path} is ${broken.why}, so the shim ${shim.path} has no real ${tool} to run`, `reinstall ${tool} (ls -l ${shWord(broken.path)}), or remove the shim: ${uninstall}`);
+  }
+  return info(`${tool}: not installed, so its shim ${shim.path} has nothing to run yet (it will once ${tool} is installed; if you do not use ${tool}: ${uninstall})`);
 }
 
 /** Shim checks for every tool; an info line when none is on PATH. */

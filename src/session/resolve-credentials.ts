@@ -60,7 +60,8 @@ export function openCache(dir: string): SessionCache | null {
 
 /**
  * The credentials for a chain: from the cache when fresh, else by running the plan under the MFA device's
- * lock, so that parallel processes prompt once and the rest read what the first wrote.
+ * lock, so that parallel processes prompt once and the rest read what the first wrote (or, when the user
+ * cancels that prompt, end with it).
  */
 export async function resolveCredentials(chain: Chain, options: SessionOptions): Promise<ResolvedCredentials> {
   const plan = planChain(chain, { useSession: options.useSession, sessionTtlSeconds: options.sessionTtlSeconds });
@@ -78,7 +79,8 @@ export async function resolveCredentials(chain: Chain, options: SessionOptions):
   if (!cache) return run();
   const description = chain.mfaSerial ? `the MFA device ${chain.mfaSerial}` : `the credentials of profile '${chain.source.profile}'`;
   try {
-    return await withLock({ cacheDir: options.cacheDir, key: plan.lockKey, description, timeoutSeconds: options.lockTimeoutSeconds }, run);
+    // A prompt cancelled under the lock ends the runs waiting for the same code too (docs/prompt-cancel.md).
+    return await withLock({ cacheDir: options.cacheDir, key: plan.lockKey, description, timeoutSeconds: options.lockTimeoutSeconds, shareCancellation: true }, run);
   } catch (error) {
     // The locks directory cannot be created (read-only file system under an existing cache): work unlocked.
     if (!(error instanceof CacheUnavailableError)) throw error;

@@ -6,6 +6,7 @@
  *   <cache>/overlay/<id>/config|credentials|source.json     the config overlay (+ source-config|source-credentials
  *                                           links to the user's files when their paths cannot stand in an INI line)
  *   <cache>/locks/salt                      the per-user salt of the lock names
+ *   <cache>/locks/<sha256(key)>.cancelled   the last cancelled prompt under that lock (docs/prompt-cancel.md)
  *
  * Also the names of the files tfmfa writes there (with the temp names of atomic writes), so that `clear`
  * removes exactly those. On the shim's hot path: builtins through process.getBuiltinModule.
@@ -50,6 +51,11 @@ export function locksDir(cacheDir: string): string {
 
 export function saltPath(cacheDir: string): string {
   return join(locksDir(cacheDir), 'salt');
+}
+
+/** The cancellation marker of the lock called `name` (store/cancel-marker.ts). */
+export function cancelMarkerPath(cacheDir: string, name: string): string {
+  return join(locksDir(cacheDir), `${name}.cancelled`);
 }
 
 /** A temp file of an atomic write: `<name>.<pid>.<n>.tmp`. */

@@ -59,16 +59,16 @@ describe('architecture', () => {
     assert.deepEqual(offenders, []);
   });
 
-  test("the README's environment table is the contract's table", () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const rows = [...readme.matchAll(/^\| `(TFMFA_[A-Z_]+)` \| ([^|]+) \| ([^|]+) \|$/gm)].map((m) => [m[1], (m[2] as string).trim(), (m[3] as string).trim()]);
+  test("docs/configuration.md's environment table is the contract's table", () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'configuration.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| `(TFMFA_[A-Z_]+)` \| ([^|]+) \| ([^|]+) \|$/gm)].map((m) => [m[1], (m[2] as string).trim(), (m[3] as string).trim()]);
     const expected = Object.values(VARIABLES).map((v) => [v.name, v.setBy === 'tfmfa' ? 'set by tfmfa' : v.default, v.meaning]);
     assert.deepEqual(rows, expected);
   });
 
-  test("every src/ folder has its line in the README's Design tree", () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const tree = /```\n(src\/[\s\S]*?)```/.exec(readme.slice(readme.indexOf('## Design')))?.[1] ?? '';
+  test("every src/ folder has its line in docs/design.md's tree", () => {
+    const design = readFileSync(join(ROOT, 'docs', 'design.md'), 'utf8');
+    const tree = /```\n(src\/[\s\S]*?)```/.exec(design)?.[1] ?? '';
     const listed = new Set([...tree.matchAll(/^ *(src\/[\w/-]+\/)/gm)].map((m) => m[1]));
     const folders = (dir: string): string[] => readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory()).flatMap((n) => [join(dir, n), ...folders(join(dir, n))]);
     const missing = folders(SRC).map((dir) => `${dir.slice(ROOT.length + 1)}/`).filter((dir) => !listed.has(dir));

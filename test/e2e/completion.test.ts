@@ -3,7 +3,9 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, symlinkSync, writeFil
 import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
-import { flagsFromHelp, wordsFromUsage } from '../../src/completion/command-spec.ts';
+import { defineCommand, helpText } from '../../src/commands/command.ts';
+import { flagsOf } from '../../src/commands/completion.ts';
+import { COMMANDS } from '../../src/commands/index.ts';
 import { CLI, createSandbox, type Sandbox } from '../support/sandbox.ts';
 
 function installed(shell: string): boolean {
@@ -104,6 +106,8 @@ describe('tfmfa completion', () => {
       assert.deepEqual(await complete(['tfmfa', 'export', '-f', 'p']), ['powershell']);
       assert.deepEqual(await complete(['tfmfa', 'completion', '']), ['bash', 'fish', 'zsh']);
       assert.deepEqual(await complete(['tfmfa', 'list', '--']), ['--help', '--json'], 'the hidden --names is not offered');
+      assert.deepEqual(await complete(['tfmfa', 'shim', 'install', '--']), ['--dir', '--force', '--help'], "a subcommand's flags");
+      assert.deepEqual(await complete(['tfmfa', 'exec', '--prompt', 'z']), ['zenity'], 'the prompt drivers');
     });
 
     test("exec: after the profile comes the command, then the command's own arguments", async () => {
@@ -176,22 +180,38 @@ t tfmfa list ''
 });
 
 describe('completion helpers', () => {
-  test('flags from a help text: values, short names, continued descriptions, choices in the usage line', () => {
-    const help = `Usage: tfmfa thing [--mode fast|slow] PROFILE
-
-Options:
-  -m, --mode MODE     how to do it (default fast)
-  --quiet             say less, over
-                      two lines
-  --out PATH          where
-  -h, --help          show this help`;
-    assert.deepEqual(flagsFromHelp(help), [
+  test('flags from a declaration: values, short names, the first line of a description, choices; hidden ones left out', () => {
+    const thing = defineCommand({
+      name: 'thing',
+      summary: 'do a thing',
+      usage: '[--mode fast|slow] PROFILE',
+      options: {
+        mode: { type: 'string', short: 'm', value: 'MODE', choices: ['fast', 'slow'], help: 'how to do it (default fast)' },
+        quiet: { type: 'boolean', help: 'say less, over\ntwo lines' },
+        out: { type: 'string', value: 'PATH', help: 'where' },
+        secret: { type: 'boolean', hidden: true, help: 'for scripts' },
+      },
+      positionals: { kind: 'profile' },
+    });
+    assert.deepEqual(flagsOf(thing), [
       { name: '--mode', short: '-m', takesValue: true, choices: ['fast', 'slow'], description: 'how to do it (default fast)' },
-      { name: '--quiet', takesValue: false, choices: [], description: 'say less, over two lines' },
+      { name: '--quiet', takesValue: false, choices: [], description: 'say less, over' },
       { name: '--out', takesValue: true, choices: [], description: 'where' },
       { name: '--help', short: '-h', takesValue: false, choices: [], description: 'show this help' },
     ]);
-    assert.deepEqual(wordsFromUsage('Usage: tfmfa shim install|list|uninstall [options]', 'shim'), ['install', 'list', 'uninstall']);
-    assert.deepEqual(wordsFromUsage('Usage: tfmfa list [--json]', 'list'), []);
+    assert.match(helpText(thing), /^Usage: tfmfa thing \[--mode fast\|slow\] PROFILE\n\nOptions:\n  -m, --mode MODE  how to do it \(default fast\)\n  --quiet          say less, over\n                   two lines\n  --out PATH       where\n  -h, --help       show this help$/);
+  });
+
+  test("a command's subcommands lend it their flags (shim install --dir, --force)", async () => {
+    const { command } = await import('../../src/commands/shim.ts');
+    assert.deepEqual(flagsOf(command).map((flag) => flag.name), ['--dir', '--force', '--help']);
+    assert.deepEqual(command.positionals, { kind: 'words', words: ['install', 'list', 'uninstall'] });
+  });
+
+  test('every command declares its positionals (none defaults silently)', async () => {
+    for (const [name, load] of Object.entries(COMMANDS)) {
+      const { command } = await load();
+      assert.ok(['none', 'profile', 'profiles', 'profile-command', 'words'].includes(command.positionals.kind), name);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { nodeCheck } from '../../src/doctor/checks.ts';
@@ -150,9 +150,10 @@ role_arn = arn:aws:iam::12:role/x
     assert.match(lines, new RegExp(`^✔ terraform: the shim runs the real terraform at ${real}/terraform$`, 'm'));
     assert.match(lines, new RegExp(`^✔ aws: shim ${shims}/aws is first on PATH$`, 'm'), 'a shell launcher is a shim');
     assert.match(lines, new RegExp(`^✔ aws: the shim runs the real aws at ${real}/aws$`, 'm'));
-    assert.match(lines, /^✖ tofu: no real tofu on PATH for the shim to run\n {4}fix: install tofu/m);
+    // issue 20.6: a tool that is not installed is a note, not a failure (was: "✖ tofu: no real tofu on PATH", exit 1).
+    assert.match(lines, new RegExp(`^· tofu: not installed, so its shim ${shims}/tofu has nothing to run yet .*tfmfa shim uninstall --dir ${shims} tofu\\)$`, 'm'));
     assert.match(lines, new RegExp(`^! terragrunt: ${real}/terragrunt is a script that runs 'terragrunt' by name: .*loop`, 'm'));
-    assert.equal(good.exitCode, 1, 'the missing tofu is a failure');
+    assert.equal(good.exitCode, 0, 'the missing tofu is no failure');
 
     const shadowed = await doctor([], { PATH: [real, shims, NODE_DIR].join(':') });
     assert.equal(shadowed.exitCode, 1);
@@ -164,6 +165,42 @@ role_arn = arn:aws:iam::12:role/x
     symlinkSync(join(shims, 'tofu'), join(shims, 'tofu-b'));
     const loop = await doctor([], { PATH: path });
     assert.match(section(loop.stdout, 'Shims'), new RegExp(`^✖ tofu: ${shims}/tofu is a symlink loop`, 'm'));
+  });
+
+  test('right after `tfmfa shim install` on a machine with only terraform and aws: exit 0, a note per missing tool naming `tfmfa shim uninstall`', async () => {
+    const shims = join(box.dir, 'installed-shims');
+    const real = join(box.dir, 'only-terraform-and-aws');
+    mkdirSync(real);
+    script(join(real, 'terraform'), '#!/bin/sh\necho terraform\n');
+    script(join(real, 'aws'), '#!/bin/sh\necho aws\n');
+    const env = { PATH: [shims, real, NODE_DIR, '/usr/bin', '/bin'].join(':') };
+    const install = await box.tfmfa(['shim', 'install', '--dir', shims], { env: { ...box.env, ...env } });
+    assert.equal(install.exitCode, 0, install.stderr);
+    for (const tool of ['terraform', 'terragrunt', 'aws', 'tofu']) assert.ok(existsSync(join(shims, tool)), `${tool} shim installed`);
+
+    const result = await doctor([], env);
+    assert.equal(result.exitCode, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /\nno problems found/);
+    const lines = section(result.stdout, 'Shims');
+    assert.doesNotMatch(lines, /^✖/m, 'no shim line is a failure');
+    assert.match(lines, new RegExp(`^✔ terraform: the shim runs the real terraform at ${real}/terraform$`, 'm'));
+    assert.match(lines, new RegExp(`^✔ aws: the shim runs the real aws at ${real}/aws$`, 'm'));
+    for (const tool of ['terragrunt', 'tofu']) {
+      // The directory install wrote to is remembered: the plain command finds the shim there.
+      assert.match(lines, new RegExp(`^· ${tool}: not installed, so its shim ${shims}/${tool} has nothing to run yet \\(it will once ${tool} is installed; if you do not use ${tool}: tfmfa shim uninstall ${tool}\\)$`, 'm'));
+    }
+
+    // The note's command does what it says.
+    const uninstall = await box.tfmfa(['shim', 'uninstall', 'tofu'], { env: { ...box.env, ...env } });
+    assert.equal(uninstall.exitCode, 0, uninstall.stderr);
+    assert.ok(!existsSync(join(shims, 'tofu')) && existsSync(join(shims, 'terragrunt')), uninstall.stdout);
+
+    // A problem: terragrunt is on PATH but cannot run (a version manager's dangling symlink): a warning whose fix names the uninstall.
+    symlinkSync(join(box.dir, 'gone', 'terragrunt'), join(real, 'terragrunt'));
+    const broken = await doctor([], env);
+    assert.equal(broken.exitCode, 0, broken.stdout);
+    assert.match(section(broken.stdout, 'Shims'), new RegExp(`^! terragrunt: ${real}/terragrunt is a dangling symlink, so the shim ${shims}/terragrunt has no real terragrunt to run\\n {4}fix: reinstall terragrunt \\(ls -l ${real}/terragrunt\\), or remove the shim: tfmfa shim uninstall terragrunt$`, 'm'));
+    rmSync(join(real, 'terragrunt'));
   });
 
   test('cache directory: permissions, files, ownership checks', async () => {

@@ -448,6 +448,9 @@ describe('StsEmulator with the AWS SDK v3', () => {
     });
     try {
       const pending = rejection(client.send(new GetCallerIdentityCommand({})));
+      // Wait until the request has arrived (a loaded machine may take longer than a fixed pause), then a while more.
+      const arrivedBy = Date.now() + 10_000;
+      while (local.count('GetCallerIdentity') === 0 && Date.now() < arrivedBy) await new Promise((r) => setTimeout(r, 10));
       const raced = await Promise.race([pending.then(() => 'settled'), new Promise((r) => setTimeout(r, 150, 'pending'))]);
       assert.equal(raced, 'pending');
       assert.equal(local.count('GetCallerIdentity'), 1);

@@ -2,10 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { COMMANDS } from '../../../src/commands/index.ts';
+import { helpText } from '../../../src/commands/command.ts';
 
 test('-h, --help is the last line of every options list', async () => {
   for (const [name, load] of Object.entries(COMMANDS)) {
-    const { help } = await load();
+    const help = helpText((await load()).command);
     const options = help.split('\n\n').find((block) => block.startsWith('Options:'));
     if (!options) continue;
     const lines = options.split('\n').slice(1);
