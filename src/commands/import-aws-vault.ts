@@ -7,6 +7,7 @@ import { BACKEND_NAMES, vaultPath, type BackendName } from '../keystore/settings
 import { importProfile, ImportAborted, oneLineReason, type ImportSettings } from '../keystore/aws-vault/import-profile.ts';
 import { chooseBackend, openKeyStore } from '../keystore/store.ts';
 import { askRequired } from '../keystore/terminal-prompt.ts';
+import { stsTargetFor, verifyKeys } from '../session/verify-keys.ts';
 import { terminalAvailable } from '../terminal-question.ts';
 import { parseCommand, printHelp } from './args.ts';
 import { defineCommand } from './command.ts';
@@ -65,7 +66,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     backend: choice.name,
     where: choice.name === 'keyring' ? 'the OS keyring' : `the encrypted file ${vaultPath(keystore.settings.dir)}`,
     force: values.force === true,
-    verify: values['no-verify'] !== true,
+    verify: values['no-verify'] ? null : async (keys, profile) => (await verifyKeys(keys, stsTargetFor(files, profile, env))).arn,
     remove: values.remove === true,
   };
   let sourceWhere = 'aws-vault';

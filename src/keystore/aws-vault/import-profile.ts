@@ -1,10 +1,10 @@
 import { UserError } from '../../errors.ts';
 import type { AwsFiles } from '../../config/types.ts';
 import { cacheDirectory } from '../../environment/variables.ts';
-import { stsTargetFor, verifyKeys } from '../../session/verify-keys.ts';
 import { ensureConfigProfile } from '../aws-file-edit.ts';
 import { dropSessionsOf } from '../drop-sessions.ts';
 import type { BackendName } from '../settings.ts';
+import type { LongTermKeys } from '../types.ts';
 import { putKeys, storedEntry, withKeystoreLock, type KeyStore } from '../store.ts';
 import type { AwsVaultStore } from './store.ts';
 
@@ -19,7 +19,8 @@ export interface ImportSettings {
   /** How the chosen backend is named in messages. */
   where: string;
   force: boolean;
-  verify: boolean;
+  /** Checks a key with STS and returns who it is (the caller's GetCallerIdentity); null: --no-verify. */
+  verify: ((keys: LongTermKeys, profile: string) => Promise<string>) | null;
   remove: boolean;
 }
 
@@ -50,7 +51,7 @@ export async function importProfile(source: AwsVaultStore, profile: string, sett
     const content = await source.read(profile);
     if (!('keys' in content)) return { line: `${what}: skipped: temporary keys (with a session token), not long-term keys`, failed: false };
     const keys = content.keys;
-    const identity = settings.verify ? ` (${(await verifyKeys(keys, stsTargetFor(settings.files, profile, settings.env))).arn})` : '';
+    const identity = settings.verify ? ` (${await settings.verify(keys, profile)})` : '';
     const added = await withKeystoreLock(settings.env, async () => {
       await putKeys(settings.keystore, profile, keys, settings.backend);
       return ensureConfigProfile(settings.files.configPath, profile);
