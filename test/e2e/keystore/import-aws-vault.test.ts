@@ -193,11 +193,16 @@ describe('import --from aws-vault', { skip: writerUnavailable() ?? false }, () =
       assert.equal(service.secretTool(['lookup', 'profile', 'sam']).stdout, 'other-app-secret', "another collection's item stays");
       assert.match(service.secretTool(['lookup', 'profile', 'kim']).stdout, /"Key":"kim"/, 'kim was not asked for: untouched');
 
-      const all = await tfmfa(['import', '--from', 'aws-vault'], env);
+      // Into tfmfa's own items in the same Secret Service (the OS keyring backend), beside aws-vault's collection.
+      const all = await tfmfa(['import', '--from', 'aws-vault', '--backend', 'keyring'], env);
       assert.equal(all.exitCode, 0, all.stderr);
       assert.match(all.stdout, /skipped 2 cached session\(s\) and token\(s\) \(.*a cached session \(sts\.AssumeRole\)/);
       assert.match(all.stdout, /skipped 2 .*an SSO OIDC token/);
-      assert.match(all.stdout, new RegExp(`aws-vault 'kim': imported ${kim.accessKeyId}`));
+      assert.match(all.stdout, new RegExp(`aws-vault 'kim': imported ${kim.accessKeyId} .* into the OS keyring`));
+      assert.deepEqual(JSON.parse(service.secretTool(['lookup', 'service', 'tfmfa', 'username', 'kim']).stdout), { accessKeyId: kim.accessKeyId, secretAccessKey: kim.secretAccessKey });
+      const session = await tfmfa(['exec', 'kim', '--', process.execPath, '-e', 'process.stdout.write(process.env.AWS_ACCESS_KEY_ID)'], env);
+      assert.equal(session.exitCode, 0, session.stderr);
+      assert.match(session.stdout, /^ASIA/, 'a session made from the key in the keyring');
       assert.match(service.secretTool(['lookup', 'profile', 'kim']).stdout, /"Key":"kim"/, 'without --remove the item stays');
 
       // A locked collection: one line saying to unlock it (unlocking needs the desktop's prompt), nothing imported.
