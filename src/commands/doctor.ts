@@ -10,6 +10,8 @@ import { entryPoint } from '../entry-point.ts';
 import { selectedProfile } from '../environment/profile.ts';
 import { cacheDirectory } from '../environment/variables.ts';
 import { keystoreChecks } from '../doctor/keystore-checks.ts';
+import { awsVaultChecks } from '../doctor/aws-vault-checks.ts';
+import { fixAwsVaultLines } from '../doctor/aws-vault-fix.ts';
 import { version } from '../version.ts';
 import { parseCommand, printHelp } from './args.ts';
 import { defineCommand } from './command.ts';
@@ -28,6 +30,8 @@ problem, and exits 1 when something is broken:
     configuration errors of your profiles;
   - the key store: where new long-term keys go (OS keyring or encrypted file) and why, and every
     profile whose keys are still in plaintext, with the 'tfmfa import' line that fixes it;
+  - coming from aws-vault: its variables and their tfmfa counterparts, its config extensions
+    (include_profile, credential_process = aws-vault ...: what to change), keys it still holds;
   - the cache directory's owner and permissions;
   - provider and backend blocks with profile = "..." in the current directory's *.tf files.
 
@@ -37,6 +41,10 @@ PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, the
       type: 'boolean',
       help: 'also check that STS answers through the configured endpoint (GetCallerIdentity with the profile\'s cached credentials, else a plain HTTPS request)',
     },
+    'fix-aws-vault': {
+      type: 'boolean',
+      help: 'point each credential_process = aws-vault ... line at tfmfa, asking on the terminal before each change (nothing else in the config changes)',
+    },
   },
   positionals: { kind: 'profile' },
 });
@@ -45,7 +53,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   if (positionals.length > 1) throw new UserError(`doctor: unexpected argument '${positionals[1]}': 'tfmfa doctor' checks one profile`, 2);
-  const files = await loadUserFiles(env);
+  let files = await loadUserFiles(env);
+  if (values['fix-aws-vault']) {
+    for (const line of await fixAwsVaultLines(files, env)) process.stdout.write(`tfmfa: ${line}\n`);
+    files = await loadUserFiles(env);
+  }
   const { profile, origin } = selectedProfile(env, positionals[0]);
   if (origin === 'argument') requireKnownProfile('doctor', files, profile);
   const cacheDir = cacheDirectory(env);
@@ -57,6 +69,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   const chain = chainChecks(files, profile, origin, env, cacheDir);
   sections.push(['Profile', chain.checks]);
   sections.push(['Key store', await keystoreChecks(files, env)]);
+  sections.push(['aws-vault', awsVaultChecks(files, env)]);
   sections.push(['Long runs', longRunChecks(env, profile, chain.chain)]);
   sections.push(['Cache', cacheChecks(cacheDir)]);
   sections.push(['Terraform files', terraformChecks(cwd, files, env)]);

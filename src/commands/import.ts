@@ -24,12 +24,15 @@ none. Temporary keys (with aws_session_token) are not imported.
 
 Asks before changing the file. The backend is chosen as for 'tfmfa add'.`,
   options: {
+    from: { type: 'string', value: 'NAME', choices: ['aws-vault'], help: 'aws-vault: copy the keys aws-vault holds (more: --from aws-vault -h)' },
     yes: { type: 'boolean', short: 'y', help: 'do not ask (for scripts)' },
   },
   positionals: { kind: 'profiles' },
 });
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // `--from aws-vault` is another source with its own options: src/commands/import-aws-vault.ts.
+  if (argv.some((arg) => arg === '--from' || arg.startsWith('--from='))) return (await import('./import-aws-vault.ts')).run(argv, env);
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   const files = await loadUserFiles(env);

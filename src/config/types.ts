@@ -1,6 +1,7 @@
 /** What a profile resolves to: a source of base credentials, then role hops, source first. */
 import type { SourceStep } from './kinds/index.ts';
 import type { StoredKeyEntries } from './kinds/stored-keys.ts';
+import type { SessionTag } from './session-tags.ts';
 
 export type { SourceStep };
 
@@ -18,6 +19,10 @@ export interface RoleStep {
   sessionNameConfigured?: boolean;
   /** The profile's own `mfa_serial`, or the one it inherits from its source profile. */
   mfaSerial?: string;
+  /** aws-vault's `session_tags`, `transitive_session_tags`, `source_identity`: AssumeRole parameters of this hop. */
+  sessionTags?: SessionTag[];
+  transitiveTagKeys?: string[];
+  sourceIdentity?: string;
 }
 
 export interface Chain {

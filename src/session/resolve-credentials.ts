@@ -163,6 +163,9 @@ async function runStep(step: PlanStep, base: AwsCredentials, chain: Chain, targe
     roleSessionName: step.role.roleSessionName,
     ...(step.durationSeconds ? { durationSeconds: step.durationSeconds } : {}),
     ...(step.role.externalId ? { externalId: step.role.externalId } : {}),
+    ...(step.role.sessionTags ? { sessionTags: step.role.sessionTags } : {}),
+    ...(step.role.transitiveTagKeys ? { transitiveTagKeys: step.role.transitiveTagKeys } : {}),
+    ...(step.role.sourceIdentity ? { sourceIdentity: step.role.sourceIdentity } : {}),
   };
   if (!step.mfaSerial) return assumeRole(base, input, target);
   const serial = step.mfaSerial;

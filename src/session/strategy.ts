@@ -104,5 +104,12 @@ export function planChain(chain: Chain, options: StrategyOptions): Plan {
  */
 export function roleCacheKey(role: RoleStep, durationSeconds: number | undefined, mfaSerial: string | undefined, previousKey: string): string {
   const name = role.sessionNameConfigured ? `name=${role.roleSessionName}` : 'name:default';
-  return ['role', role.roleArn, `external=${role.externalId ?? ''}`, name, `duration=${durationSeconds ?? ''}`, ...(mfaSerial ? [`mfa:${mfaSerial}`] : []), previousKey].join('|');
+  // Session tags and the source identity are part of the session STS issues (its policy conditions, CloudTrail):
+  // a profile that sets them never shares a session with one that does not. Absent, the key is as it always was.
+  const tagged = [
+    ...(role.sessionTags ? [`tags=${JSON.stringify(role.sessionTags.map((tag) => [tag.key, tag.value]))}`] : []),
+    ...(role.transitiveTagKeys ? [`transitive=${JSON.stringify(role.transitiveTagKeys)}`] : []),
+    ...(role.sourceIdentity ? [`source-identity=${role.sourceIdentity}`] : []),
+  ];
+  return ['role', role.roleArn, `external=${role.externalId ?? ''}`, name, `duration=${durationSeconds ?? ''}`, ...tagged, ...(mfaSerial ? [`mfa:${mfaSerial}`] : []), previousKey].join('|');
 }

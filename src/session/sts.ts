@@ -18,6 +18,10 @@ export interface AssumeRoleInput {
   externalId?: string;
   serialNumber?: string;
   tokenCode?: string;
+  /** aws-vault's session_tags, transitive_session_tags and source_identity (config/session-tags.ts). */
+  sessionTags?: Array<{ key: string; value: string }>;
+  transitiveTagKeys?: string[];
+  sourceIdentity?: string;
 }
 
 /** STS request timeout (`TFMFA_STS_TIMEOUT`, validated by the environment contract). */
@@ -91,6 +95,9 @@ export function assumeRole(base: AwsCredentials, input: AssumeRoleInput, target:
     ...(input.durationSeconds ? { DurationSeconds: input.durationSeconds } : {}),
     ...(input.externalId ? { ExternalId: input.externalId } : {}),
     ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
+    ...(input.sessionTags?.length ? { Tags: input.sessionTags.map((tag) => ({ Key: tag.key, Value: tag.value })) } : {}),
+    ...(input.transitiveTagKeys?.length ? { TransitiveTagKeys: input.transitiveTagKeys } : {}),
+    ...(input.sourceIdentity ? { SourceIdentity: input.sourceIdentity } : {}),
   }));
 }
 

@@ -1,5 +1,6 @@
 import type { ProfileSection, RoleStep } from '../types.ts';
 import { checkDurationSeconds, checkExternalId, checkRoleArn, checkRoleSessionName } from '../validate.ts';
+import { checkSourceIdentity, parseSessionTags, parseTransitiveTagKeys } from '../session-tags.ts';
 import { present } from './kind.ts';
 
 /** A profile with `role_arn`: one AssumeRole hop from its `source_profile` or `credential_source`. */
@@ -20,6 +21,11 @@ export const role = {
     if (section.external_id) step.externalId = checkExternalId(profile, section.external_id.trim());
     if (section.duration_seconds) step.durationSeconds = checkDurationSeconds(profile, section.duration_seconds);
     if (mfaSerial) step.mfaSerial = mfaSerial;
+    const tags = section.session_tags ? parseSessionTags(profile, section.session_tags) : [];
+    if (tags.length) step.sessionTags = tags;
+    const transitive = section.transitive_session_tags ? parseTransitiveTagKeys(profile, section.transitive_session_tags) : [];
+    if (transitive.length) step.transitiveTagKeys = transitive;
+    if (section.source_identity?.trim()) step.sourceIdentity = checkSourceIdentity(profile, section.source_identity);
     return step;
   },
 } as const;

@@ -6,6 +6,7 @@ import type { EmulatorClock } from './clock.ts';
 import type { CredentialRecord, CredentialStore } from './credentials.ts';
 import { durationRule, SERIAL_RULE, STS_VERSION, StsError, TOKEN_CODE_RULE, validateParams } from './protocol.ts';
 import type { MfaDevices } from './totp.ts';
+import { sessionAttributes } from './session-tags.ts';
 import { trustedAssumeRole, type RoleStore } from './trust.ts';
 import { credentialsXml, el, STS_NAMESPACE } from './xml.ts';
 
@@ -106,6 +107,7 @@ function assumeRole(params: URLSearchParams, caller: CredentialRecord, ctx: Acti
     TOKEN_CODE_RULE,
   ]);
   const sessionName = params.get('RoleSessionName')!;
+  const session = sessionAttributes(params, caller);
   const { role, duration, mfa } = trustedAssumeRole(ctx.roles, params, caller, () =>
     ctx.verifyMfa(params.get('SerialNumber'), params.get('TokenCode')),
   );
@@ -119,10 +121,12 @@ function assumeRole(params: URLSearchParams, caller: CredentialRecord, ctx: Acti
       accountId: role.accountId,
       mfaAuthenticated: mfa,
       durationSeconds: duration,
+      session,
     },
     ctx.clock.nowMs(),
   );
   let xml = credentialsXml(issued) + '<AssumedRoleUser>' + el('AssumedRoleId', assumedRoleId) + el('Arn', principalArn) + '</AssumedRoleUser>';
+  if (session.sourceIdentity !== null) xml += el('SourceIdentity', session.sourceIdentity);
   const policy = params.get('Policy');
   if (policy !== null) xml += el('PackedPolicySize', String(packedPolicySize(policy)));
   return xml;

@@ -2,6 +2,7 @@
 // with who they belong to, whether MFA stands behind them, and when they expire. Test fixture only.
 
 import { randomBytes } from 'node:crypto';
+import type { SessionAttributes } from './session-tags.ts';
 
 export interface IssuedUser {
   userName: string;
@@ -26,6 +27,8 @@ export interface CredentialRecord {
   /** epoch ms on the emulator clock; null for long-term keys */
   expiresAt: number | null;
   revoked: boolean;
+  /** A role session's tags and source identity (session-tags.ts); absent for every other credential. */
+  session?: SessionAttributes;
 }
 
 export interface TemporaryCredentials {
@@ -90,6 +93,7 @@ export class CredentialStore {
       accountId: string;
       mfaAuthenticated: boolean;
       durationSeconds: number;
+      session?: SessionAttributes;
     },
     nowMs: number,
   ): TemporaryCredentials {
@@ -109,6 +113,7 @@ export class CredentialStore {
       mfaAuthenticated: o.mfaAuthenticated,
       expiresAt,
       revoked: false,
+      ...(o.session ? { session: o.session } : {}),
     });
     return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiresAt) };
   }

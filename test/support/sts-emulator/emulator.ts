@@ -15,6 +15,7 @@ import { IAM_API, IamActions } from './iam.ts';
 import { headerValue, queryParams, readBody, redactParams, sendText, sendXml, STS_VERSION, StsError } from './protocol.ts';
 import { accessKeyIdFromAuthorization, authenticate } from './signing.ts';
 import { MfaDevices, totpStep } from './totp.ts';
+import type { SessionAttributes } from './session-tags.ts';
 import { RoleStore } from './trust.ts';
 import { errorXml, successXml } from './xml.ts';
 
@@ -120,6 +121,11 @@ export class StsEmulator {
   }
 
   // ----- credentials -------------------------------------------------------------
+
+  /** The session tags, transitive keys and source identity of a role session it issued (undefined for others). */
+  sessionAttributes(accessKeyId: string): SessionAttributes | undefined {
+    return this.credentials.get(accessKeyId)?.session;
+  }
 
   revoke(accessKeyId: string): void {
     this.credentials.revoke(accessKeyId);
