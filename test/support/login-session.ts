@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoginTokenFile } from './sts-emulator/index.ts';
-import type { Sandbox } from './sandbox.ts';
+import { DEBIAN_PYTHON } from './botocore.ts';
+import { ROOT, type Sandbox } from './sandbox.ts';
 
 /** The principal `aws login` signed in as, in the sandbox's account. */
 export const LOGIN_ARN = 'arn:aws:iam::222222222222:user/username';
@@ -49,4 +51,27 @@ role_arn = arn:aws:iam::111111111111:role/team-b
 mfa_serial = arn:aws:iam::222222222222:mfa/username
 mfa_process = ${box.mfaProcess}
 `;
+}
+
+/**
+ * The access key botocore (Debian's python3-botocore, the AWS CLI's reader) resolves for `profile` in the
+ * environment `env` (the overlay's files, from a tfmfa session): a real reader of credential_process lines.
+ */
+export function botocoreAccessKey(env: Record<string, string | undefined>, profile: string): { key?: string; error?: string } {
+  const script = `import botocore.session, sys\ntry:\n    c = botocore.session.Session(profile=sys.argv[1]).get_credentials().get_frozen_credentials()\n    print(c.access_key)\nexcept Exception as e:\n    print('ERROR ' + type(e).__name__ + ': ' + str(e))\n`;
+  const out = spawnSync(DEBIAN_PYTHON, ['-c', script, profile], { encoding: 'utf8', env: cleanEnv(env) });
+  const line = out.stdout.trim();
+  return line.startsWith('ERROR ') || out.status !== 0 ? { error: `${line} ${out.stderr}` } : { key: line };
+}
+
+/** The same with the JS SDK's own profile chain (fromIni), run in a child so it reads that environment's files. */
+export function jsSdkAccessKey(env: Record<string, string | undefined>, profile: string): { key?: string; error?: string } {
+  const script = `import { fromIni } from '@aws-sdk/credential-providers';\ntry { const c = await fromIni({ profile: process.argv[1], ignoreCache: true })(); console.log(c.accessKeyId); } catch (e) { console.log('ERROR ' + e.name + ': ' + e.message); }\n`;
+  const out = spawnSync(process.execPath, ['--input-type=module', '-e', script, profile], { encoding: 'utf8', env: cleanEnv(env), cwd: ROOT });
+  const line = out.stdout.trim();
+  return line.startsWith('ERROR ') || out.status !== 0 ? { error: `${line} ${out.stderr}` } : { key: line };
+}
+
+function cleanEnv(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
