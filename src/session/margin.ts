@@ -19,16 +19,13 @@ export const STATIC_KEYS_FLOOR_SECONDS = 15 * 60;
  */
 export const SERVER_FLOOR_SECONDS = 16 * 60;
 
-/**
- * `aws login` credentials last 15 minutes and cannot meet the floors above: what is made from them is served
- * down to the 5 minutes at which the AWS SDK's own login provider refreshes them (tfmfa refreshes through it).
- */
-export const LOGIN_FLOOR_SECONDS = 5 * 60;
-
 /** The least life a fresh credential is used for before a floor that it cannot meet renews it. */
 export const MIN_USEFUL_SECONDS = 60;
 
-/** A use's floor, lowered to what the source's kind can ever meet (its `floorCapSeconds`). */
+/**
+ * A use's floor, lowered to what the source's kind can ever meet (its `floorCapSeconds`: `aws login` credentials
+ * last 15 minutes, so what is made from them is served down to the 5 minutes at which the SDKs refresh them).
+ */
 export function cappedFloor(floorSeconds: number, capSeconds: number | undefined): number {
   return capSeconds === undefined ? floorSeconds : Math.min(floorSeconds, capSeconds);
 }

@@ -212,3 +212,46 @@ describe('aws login sessions (login_session)', () => {
     });
   }
 });
+
+describe('aws login sessions in list and doctor', () => {
+  let box: Sandbox;
+  before(async () => {
+    box = await createSandbox();
+    box.writeConfig(loginConfig(box));
+  });
+  after(() => box.cleanup());
+
+  test('list shows login profiles as kind login, and their session with the time left (no secret)', async () => {
+    const token = box.emu.signin.login({ principalArn: LOGIN_ARN, accountId: '222222222222', expiresInSeconds: 600 });
+    writeLoginToken(box, token);
+    const listed = await box.tfmfa(['list', '--json']);
+    assert.equal(listed.exitCode, 0, listed.stderr);
+    const document = JSON.parse(listed.stdout) as { profiles: Array<{ name: string; kind: string; source: { kind: string } | null }>; sessions: Array<{ kind: string; profile: string; secondsLeft: number; expired: boolean; label: string }> };
+    assert.equal(document.profiles.find((p) => p.name === 'dev-login')?.kind, 'login');
+    assert.equal(document.profiles.find((p) => p.name === 'login-role')?.source?.kind, 'login');
+    const session = document.sessions.find((s) => s.kind === 'login');
+    assert.equal(session?.profile, 'dev-login');
+    assert.ok(session && session.secondsLeft > 550 && session.secondsLeft <= 600, JSON.stringify(session));
+    assert.match(session?.label ?? '', new RegExp(`^aws login ${LOGIN_ARN} \\(${loginTokenFile(box)}\\)$`));
+    const table = await box.tfmfa(['list']);
+    assert.match(table.stdout, /dev-login +login +(9|10)m/);
+    for (const secret of [token.accessToken.secretAccessKey, token.accessToken.sessionToken, token.refreshToken]) assert.ok(!table.stdout.includes(secret) && !listed.stdout.includes(secret));
+  });
+
+  test('doctor says where the token is and checks it: fine, expired, open to others, missing', async () => {
+    const path = writeLoginToken(box, box.emu.signin.login({ principalArn: LOGIN_ARN, accountId: '222222222222' }));
+    const fine = await box.tfmfa(['doctor', 'login-role']);
+    assert.match(fine.stdout, new RegExp(`✔ aws login token ${path} of 'dev-login': yours, private \\(600\\); credentials valid 1[45]m`));
+    writeLoginToken(box, box.emu.signin.login({ principalArn: LOGIN_ARN, accountId: '222222222222', expiresInSeconds: -120 }));
+    const expired = await box.tfmfa(['doctor', 'dev-login']);
+    assert.match(expired.stdout, /! aws login token .* its credentials expired 2m ago: tfmfa refreshes them on the next use/);
+    chmodSync(path, 0o640);
+    const open = await box.tfmfa(['doctor', 'dev-login']);
+    assert.equal(open.exitCode, 1);
+    assert.match(open.stdout, /✖ profile 'dev-login': the aws login token .* is open to other users \(mode 640\)/);
+    rmSync(path);
+    const missing = await box.tfmfa(['doctor', 'dev-login']);
+    assert.equal(missing.exitCode, 1);
+    assert.match(missing.stdout, /✖ profile 'dev-login': no aws login session \(no token file .*\): run `aws login --profile dev-login`\n +fix: run `aws login --profile dev-login`/);
+  });
+});

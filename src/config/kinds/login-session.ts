@@ -1,7 +1,5 @@
 import { UserError } from '../../errors.ts';
-import { LOGIN_FLOOR_SECONDS } from '../../session/margin.ts';
-import { secondsLeft } from '../../session/credentials.ts';
-import { checkLoginClock, loginTokenCredentials, loginTokenPath, readLoginToken } from '../../session/login-token.ts';
+import { checkLoginClock, LOGIN_REFRESH_SECONDS, secondsUntil, loginTokenCredentials, loginTokenPath, readLoginToken } from '../login-token.ts';
 import { present, type SourceKind } from './kind.ts';
 
 export interface LoginSessionSource {
@@ -17,7 +15,7 @@ const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/;
  * `login_session` (`aws login`, AWS CLI 2.32+): credentials from the token file the AWS tools keep, which
  * Terraform, older CLIs and Go tools cannot read, so tfmfa always serves such a profile itself. A token with
  * enough time left is read without the AWS SDK; one about to expire is refreshed through the sign-in service
- * (src/session/login-refresh.ts). Whatever is derived from it never outlives it (`boundToSource`).
+ * (config/login-refresh.ts). Whatever is derived from it never outlives it (`boundToSource`).
  */
 export const loginSession: SourceKind<LoginSessionSource> = {
   step: 'login-session',
@@ -26,7 +24,7 @@ export const loginSession: SourceKind<LoginSessionSource> = {
   keys: ['login_session'],
   toolsCannotRead: true,
   boundToSource: true,
-  floorCapSeconds: LOGIN_FLOOR_SECONDS,
+  floorCapSeconds: LOGIN_REFRESH_SECONDS,
   detect: (section) => present(section, 'login_session'),
   parse(profile, section) {
     const session = (section.login_session ?? '').trim();
@@ -38,9 +36,9 @@ export const loginSession: SourceKind<LoginSessionSource> = {
     checkLoginClock(token, path, step.profile);
     const credentials = loginTokenCredentials(token);
     // The AWS SDK's own refresh threshold: the refresh (its code) happens exactly when tfmfa asks for one.
-    const refreshBelowSeconds = LOGIN_FLOOR_SECONDS;
-    if (secondsLeft(credentials) >= refreshBelowSeconds) return credentials;
-    const { refreshLoginCredentials } = await import('../../session/login-refresh.ts');
+    const refreshBelowSeconds = LOGIN_REFRESH_SECONDS;
+    if (secondsUntil(credentials.expiration) >= refreshBelowSeconds) return credentials;
+    const { refreshLoginCredentials } = await import('../login-refresh.ts');
     return refreshLoginCredentials({ profile: step.profile, session: step.session, paths, env, refreshBelowSeconds });
   },
   origin: () => 'aws login',

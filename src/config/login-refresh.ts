@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { AwsFilePaths } from '../config/paths.ts';
-import { loadAwsFiles } from '../config/load.ts';
-import { serviceEndpoint } from '../config/endpoint.ts';
+import type { AwsFilePaths } from './paths.ts';
+import { loadAwsFiles } from './load.ts';
+import { serviceEndpoint } from './endpoint.ts';
 import { debug } from '../debug.ts';
 import { cacheDirectory, lockTimeoutSeconds, setting } from '../environment/variables.ts';
 import { stsRegion } from '../environment/region.ts';
@@ -10,9 +10,8 @@ import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { withLock } from '../store/lock.ts';
 import { CacheUnavailableError } from '../store/private-path.ts';
-import type { AwsCredentials } from './credentials.ts';
-import { secondsLeft } from './credentials.ts';
-import { checkLoginClock, loginCommand, loginTokenCredentials, parseLoginToken, readLoginToken } from './login-token.ts';
+import type { AwsCredentials } from '../session/credentials.ts';
+import { checkLoginClock, secondsUntil, loginCommand, loginTokenCredentials, parseLoginToken, readLoginToken } from './login-token.ts';
 
 /**
  * Renews an `aws login` session's credentials through the AWS SDK's own provider (fromLoginCredentials: the
@@ -50,8 +49,8 @@ async function refreshUnlocked(request: RefreshRequest): Promise<AwsCredentials>
   const { path, token } = readLoginToken(session, profile, env);
   checkLoginClock(token, path, profile);
   const current = loginTokenCredentials(token);
-  if (secondsLeft(current) >= request.refreshBelowSeconds) return current;
-  debug(`aws login credentials of '${profile}' have ${Math.round(secondsLeft(current))}s left: refreshing through the sign-in service`);
+  if (secondsUntil(current.expiration) >= request.refreshBelowSeconds) return current;
+  debug(`aws login credentials of '${profile}' have ${Math.round(secondsUntil(current.expiration))}s left: refreshing through the sign-in service`);
   const original = readFileSync(path, 'utf8');
   const workDir = mkdtempSync(join(dirname(path), '.tfmfa-refresh-'));
   try {
@@ -65,7 +64,7 @@ async function refreshUnlocked(request: RefreshRequest): Promise<AwsCredentials>
     }
     parseLoginToken(refreshed, `refreshed by the sign-in service for ${path}`, profile);
     writeFileAtomic(path, refreshed, 0o600);
-    debug(`aws login token ${path} refreshed, ${Math.round(secondsLeft(credentials))}s left`);
+    debug(`aws login token ${path} refreshed, ${Math.round(secondsUntil(credentials.expiration))}s left`);
     return credentials;
   } finally {
     rmSync(workDir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.ts';
 import { homeDirectory } from '../environment/variables.ts';
 import { privatePathProblem } from '../store/private-path.ts';
-import type { AwsCredentials } from './credentials.ts';
+import type { AwsCredentials } from '../session/credentials.ts';
 
 /**
  * The token file of an `aws login` session, read without the AWS SDK (a cached session never loads it):
@@ -12,6 +12,12 @@ import type { AwsCredentials } from './credentials.ts';
 const { createHash } = process.getBuiltinModule('node:crypto');
 const { readFileSync } = process.getBuiltinModule('node:fs');
 const { join } = process.getBuiltinModule('node:path');
+
+/**
+ * The AWS SDK's login provider refreshes credentials with this little left; tfmfa refreshes through it, so at the
+ * same moment, and serves what derives from them down to it (the kind's floorCapSeconds).
+ */
+export const LOGIN_REFRESH_SECONDS = 5 * 60;
 
 /** `aws login` credentials last up to 15 minutes; a token that claims much more says the clock is behind. */
 export const LOGIN_CREDENTIALS_MAX_SECONDS = 15 * 60;
@@ -103,4 +109,9 @@ export function checkLoginClock(token: LoginToken, path: string, profile: string
   if (left > LOGIN_CREDENTIALS_MAX_SECONDS + CLOCK_SLACK_SECONDS) {
     throw new UserError(`profile '${profile}': the aws login token ${path} expires in ${Math.round(left / 60)} minutes, but its credentials last at most ${LOGIN_CREDENTIALS_MAX_SECONDS / 60}: this machine's clock is behind; synchronise it (e.g. 'timedatectl set-ntp true')`);
   }
+}
+
+/** Seconds from now until `expiration` (login credentials always have one). */
+export function secondsUntil(expiration: Date | undefined, nowMs = Date.now()): number {
+  return expiration ? (expiration.getTime() - nowMs) / 1000 : Infinity;
 }
