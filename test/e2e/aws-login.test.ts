@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { execa } from 'execa';
+import { renderLauncher } from '../../src/shim/launcher/render.ts';
 import { hasBotocore } from '../support/botocore.ts';
 import { botocoreAccessKey, cachedFiles, jsSdkAccessKey, LOGIN_ARN, LOGIN_ROLE, loginConfig, loginTokenFile, readLoginTokenFile, writeLoginToken } from '../support/login-session.ts';
-import { createSandbox, type Sandbox } from '../support/sandbox.ts';
+import { createSandbox, NODE_DIR, type Sandbox } from '../support/sandbox.ts';
 import type { LoginTokenFile } from '../support/sts-emulator/index.ts';
 
 /**
@@ -253,5 +255,78 @@ describe('aws login sessions in list and doctor', () => {
     const missing = await box.tfmfa(['doctor', 'dev-login']);
     assert.equal(missing.exitCode, 1);
     assert.match(missing.stdout, /✖ profile 'dev-login': no aws login session \(no token file .*\): run `aws login --profile dev-login`\n +fix: run `aws login --profile dev-login`/);
+  });
+});
+
+describe('aws login sessions everywhere a profile works', () => {
+  let box: Sandbox;
+  let token: LoginTokenFile;
+  before(async () => {
+    box = await createSandbox();
+    box.emu.addRole({ arn: LOGIN_ROLE });
+    box.writeConfig(loginConfig(box));
+    box.env.AWS_ENDPOINT_URL_SIGNIN = box.emu.url;
+    token = box.emu.signin.login({ principalArn: LOGIN_ARN, accountId: '222222222222' });
+    writeLoginToken(box, token);
+  });
+  after(() => box.cleanup());
+
+  test('export, terragrunt-auth and open-session serve the login credentials', async () => {
+    const exported = await box.tfmfa(['export', '--format', 'json', 'dev-login']);
+    assert.equal(exported.exitCode, 0, exported.stderr);
+    assert.equal(JSON.parse(exported.stdout).AccessKeyId, token.accessToken.accessKeyId);
+    const auth = await box.tfmfa(['terragrunt-auth', 'dev-login']);
+    assert.equal(auth.exitCode, 0, auth.stderr);
+    assert.equal(JSON.parse(auth.stdout).awsCredentials.ACCESS_KEY_ID, token.accessToken.accessKeyId);
+    const opened = await box.tfmfa(['open-session', 'dev-login', 'login-role']);
+    assert.equal(opened.exitCode, 0, opened.stderr);
+    assert.match(opened.stdout, new RegExp(`^profile 'dev-login': aws login session ${LOGIN_ARN}: open until .* \\(1[45]m left\\) \\(refreshed through the sign-in service while the aws login session lasts\\)$`, 'm'));
+    assert.match(opened.stdout, /^profile 'login-role': role .*from-login.*: open until .* \(renewed from the aws login session while it lasts\)$/m);
+  });
+
+  test('the renewing credential server (exec --server) serves the login credentials, never past them', async () => {
+    const script = 'fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI,{headers:{Authorization:process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN}}).then(r=>r.json()).then(j=>console.log(JSON.stringify(j)))';
+    for (const profile of ['dev-login', 'login-role']) {
+      const result = await box.tfmfa(['exec', '--server', profile, '--', process.execPath, '-e', script]);
+      assert.equal(result.exitCode, 0, result.stderr);
+      const served = JSON.parse(result.stdout) as { AccessKeyId: string; Expiration: string };
+      if (profile === 'dev-login') assert.equal(served.AccessKeyId, token.accessToken.accessKeyId);
+      assert.ok(Date.parse(served.Expiration) <= Date.parse(token.accessToken.expiresAt), `${profile}: ${served.Expiration}`);
+    }
+  });
+
+  test('through an installed shim: the real AWS CLI 2.9 (no aws login support) uses the login profile and a role chained from it', { skip: !existsSync('/usr/bin/aws') && 'no AWS CLI' }, async () => {
+    const shims = join(box.dir, 'installed-shims');
+    const installed = await box.tfmfa(['shim', 'install', '--dir', shims, 'aws'], { env: { ...box.env, PATH: `${NODE_DIR}:/usr/bin:/bin` } });
+    assert.equal(installed.exitCode, 0, installed.stderr);
+    // AWS_PROFILE selects the session the shim opens (the nothing-exported path is another change's).
+    const env = { ...box.env, PATH: `${shims}:${NODE_DIR}:/usr/bin:/bin`, AWS_PROFILE: 'dev-login' };
+    const identity = async (args: string[]) => {
+      const run = await execa(join(shims, 'aws'), ['sts', 'get-caller-identity', '--endpoint-url', box.emu.url, '--region', 'us-west-2', '--output', 'json', ...args], { env, extendEnv: false, reject: false });
+      assert.equal(run.exitCode, 0, run.stderr);
+      return (JSON.parse(run.stdout) as { Arn: string }).Arn;
+    };
+    assert.equal(await identity([]), LOGIN_ARN);
+    assert.equal(await identity(['--profile', 'dev-login']), LOGIN_ARN, 'the overlay line of the login profile itself');
+    assert.match(await identity(['--profile', 'login-role']), /^arn:aws:sts::111111111111:assumed-role\/from-login\//);
+    // Through exec the same.
+    const viaExec = await box.tfmfa(['exec', 'dev-login', '--', '/usr/bin/aws', 'sts', 'get-caller-identity', '--endpoint-url', box.emu.url, '--region', 'us-west-2', '--output', 'json', '--profile', 'login-role']);
+    assert.equal(viaExec.exitCode, 0, viaExec.stderr);
+    assert.match((JSON.parse(viaExec.stdout) as { Arn: string }).Arn, /assumed-role\/from-login\//);
+  });
+
+  test('a warm credential_process of a login profile is served by tfmfa-launcher from its ticket, the same bytes as Node', async () => {
+    const opened = await box.tfmfa(['exec', 'dev-login', '--', '/bin/true']);
+    assert.equal(opened.exitCode, 0, opened.stderr);
+    // The overlay's launcher, with no Node to hand over to: a run it cannot serve fails.
+    const launcher = join(box.dir, 'serving', 'tfmfa-launcher');
+    mkdirSync(dirname(launcher), { recursive: true });
+    writeFileSync(launcher, renderLauncher({ entry: '/nonexistent/tfmfa/dist/cli.js' }), { mode: 0o755 });
+    const files = ['--config-file', box.env.AWS_CONFIG_FILE as string, '--credentials-file', box.env.AWS_SHARED_CREDENTIALS_FILE as string, '--', 'dev-login'];
+    const node = await box.tfmfa(['credential-process', ...files]);
+    const served = await execa(launcher, ['/nonexistent/node', '/nonexistent/tfmfa/dist/cli.js', 'credential-process', ...files], { env: box.env, extendEnv: false, reject: false });
+    assert.equal(served.exitCode, 0, `the launcher handed over to Node: ${served.stderr}`);
+    assert.equal(served.stdout, node.stdout);
+    assert.equal(JSON.parse(served.stdout).AccessKeyId, token.accessToken.accessKeyId);
   });
 });
