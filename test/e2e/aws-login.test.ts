@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { renderLauncher } from '../../src/shim/launcher/render.ts';
 import { hasBotocore } from '../support/botocore.ts';
 import { botocoreAccessKey, cachedFiles, jsSdkAccessKey, LOGIN_ARN, LOGIN_ROLE, loginConfig, loginTokenFile, readLoginTokenFile, writeLoginToken } from '../support/login-session.ts';
-import { createSandbox, NODE_DIR, type Sandbox } from '../support/sandbox.ts';
+import { createSandbox, NODE_DIR, ROOT, type Sandbox } from '../support/sandbox.ts';
 import type { LoginTokenFile } from '../support/sts-emulator/index.ts';
 
 /**
@@ -328,5 +328,31 @@ describe('aws login sessions everywhere a profile works', () => {
     assert.equal(served.exitCode, 0, `the launcher handed over to Node: ${served.stderr}`);
     assert.equal(served.stdout, node.stdout);
     assert.equal(JSON.parse(served.stdout).AccessKeyId, token.accessToken.accessKeyId);
+  });
+});
+
+describe('aws login on the hot path', () => {
+  let box: Sandbox;
+  before(async () => {
+    box = await createSandbox();
+    box.writeConfig(loginConfig(box));
+    box.env.AWS_ENDPOINT_URL_SIGNIN = box.emu.url;
+  });
+  after(() => box.cleanup());
+
+  test('a fresh login token is served without loading the AWS SDK; a refresh loads it', async () => {
+    const log = join(box.dir, 'imports.log');
+    const env = { ...box.env, NODE_OPTIONS: `--import=${join(ROOT, 'test', 'support', 'record-imports.mjs')}`, RECORD_IMPORTS_LOG: log, RECORD_IMPORTS_MATCH: '/node_modules/@aws-sdk/|/dist/vendor-' };
+    const sdk = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((line) => /@aws-sdk|vendor-aws-sdk/.test(line)) : []);
+    writeLoginToken(box, box.emu.signin.login({ principalArn: LOGIN_ARN, accountId: '222222222222' }));
+    for (const args of [['credential-process', 'dev-login'], ['exec', 'dev-login', '--', '/bin/true']]) {
+      const run = await box.tfmfa(args, { env });
+      assert.equal(run.exitCode, 0, run.stderr);
+    }
+    assert.deepEqual(sdk(), []);
+    writeLoginToken(box, box.emu.signin.login({ principalArn: LOGIN_ARN, accountId: '222222222222', expiresInSeconds: 60 }));
+    const refreshed = await box.tfmfa(['credential-process', 'dev-login'], { env });
+    assert.equal(refreshed.exitCode, 0, refreshed.stderr);
+    assert.ok(sdk().some((line) => /credential-providers/.test(line)), sdk().join('\n'));
   });
 });
