@@ -133,6 +133,17 @@ describe('aws login sessions (login_session)', () => {
       ['a token that claims hours of life (the clock is behind)', () => writeLoginToken(box, { ...login(), accessToken: { ...login().accessToken, expiresAt: new Date(Date.now() + 3 * 3600_000).toISOString() } }), /expires in 180 minutes, but its credentials last at most 15: this machine's clock is behind/m],
     ];
     for (const [name, prepare, message] of cases) test(name, () => refused(prepare, message));
+    test('a login_session that is not a principal ARN', async () => {
+      box.writeConfig(`${loginConfig(box)}[profile bad-login]\nlogin_session = alice\n`);
+      try {
+        const result = await box.tfmfa(['credential-process', 'bad-login']);
+        assert.equal(result.exitCode, 2);
+        assert.equal(result.stderr, "tfmfa: profile 'bad-login': login_session 'alice' is not the principal ARN `aws login` writes: run `aws login --profile bad-login` to set it again");
+        assert.deepEqual(cachedFiles(box), []);
+      } finally {
+        box.writeConfig(loginConfig(box));
+      }
+    });
     test('the same refusals reach a role chained from the login profile', () => refused(() => writeLoginToken(box, ''), /profile 'dev-login': the aws login token .* is empty/m, 'login-role'));
   });
 
