@@ -56,11 +56,11 @@ async function refreshUnlocked(request: RefreshRequest): Promise<AwsCredentials>
   try {
     const copy = join(workDir, basename(path));
     writeFileSync(copy, original, { mode: 0o600, flag: 'wx' });
-    const credentials = await sdkRefresh(request, workDir);
+    const { credentials, warning } = await sdkRefresh(request, workDir);
     const refreshed = readFileSync(copy, 'utf8');
     if (refreshed === original) {
       // The SDK answers with the old credentials when the service fails for a reason other than AccessDenied.
-      throw new UserError(`profile '${profile}': the aws login session could not be refreshed${lastWarning ? ` (${lastWarning})` : ''}: run \`${loginCommand(profile)}\``);
+      throw new UserError(`profile '${profile}': the aws login session could not be refreshed${warning ? ` (${warning})` : ''}: run \`${loginCommand(profile)}\``);
     }
     parseLoginToken(refreshed, `refreshed by the sign-in service for ${path}`, profile);
     writeFileAtomic(path, refreshed, 0o600);
@@ -71,18 +71,17 @@ async function refreshUnlocked(request: RefreshRequest): Promise<AwsCredentials>
   }
 }
 
-let lastWarning: string | undefined;
-
 /** The SDK's refresh, on the copy in `workDir`: the endpoint and region are tfmfa's resolution of the profile's settings. */
-async function sdkRefresh(request: RefreshRequest, workDir: string): Promise<AwsCredentials> {
+async function sdkRefresh(request: RefreshRequest, workDir: string): Promise<{ credentials: AwsCredentials; warning?: string }> {
   const { profile, paths, env } = request;
   const files = await loadAwsFiles(paths);
   const endpoint = serviceEndpoint(files, profile, env, 'signin');
   const region = stsRegion(env, files.profiles.get(profile)?.region?.trim());
   const requestTimeout = setting(env, 'stsTimeout') * 1000;
   const { fromLoginCredentials } = await import('@aws-sdk/credential-providers');
-  lastWarning = undefined;
-  const logger = { debug: () => {}, info: () => {}, error: () => {}, trace: () => {}, warn: (message: string) => (lastWarning = String(message).split('\n')[0]) };
+  // The SDK keeps the old credentials when the service fails other than with AccessDenied, and says why only here.
+  let warning: string | undefined;
+  const logger = { debug: () => {}, info: () => {}, error: () => {}, trace: () => {}, warn: (message: string) => (warning = String(message).split('\n')[0]) };
   const provider = fromLoginCredentials({
     profile,
     filepath: paths.credentialsPath,
@@ -102,7 +101,8 @@ async function sdkRefresh(request: RefreshRequest, workDir: string): Promise<Aws
   process.env.AWS_LOGIN_CACHE_DIRECTORY = workDir;
   try {
     const credentials = await provider();
-    return { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}), ...(credentials.expiration ? { expiration: credentials.expiration } : {}) };
+    const served = { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}), ...(credentials.expiration ? { expiration: credentials.expiration } : {}) };
+    return { credentials: served, ...(warning ? { warning } : {}) };
   } catch (error) {
     if (error instanceof UserError) throw error;
     const message = (error as Error).message.split('\n')[0]?.replace(/\s*Please re-?authenticate[^.]*\.?/i, '').trim();
