@@ -18,6 +18,9 @@
  *                                               vs  `aws configure export-credentials` (static keys)   goal ≥ 50× faster
  *   TG-fast  tfmfa-launcher serving a warm `terragrunt-auth` from the ticket
  *                                               vs  `sh -c 'exec /bin/true'`      target ≤ 3×
+ *   P3-login tfmfa-launcher serving a warm `credential-process` for an `aws login` (login_session) profile from
+ *            its ticket (the overlay's line)       vs  `sh -c 'exec /bin/true'`      target ≤ 3×
+ *            (the installed AWS CLI 2.9 has no `aws login`, so no `aws configure export-credentials` side)
  *   aws-vault `aws-vault exec PROFILE -- /bin/true` with a cached session, when aws-vault is on PATH and
  *            TFMFA_BENCH_AWS_VAULT_PROFILE names a profile with a cached session (for comparison only)
  *
@@ -34,6 +37,7 @@ import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 
 import { cpus } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { renderLauncher } from '../src/shim/launcher/render.ts';
+import { LOGIN_ARN, writeLoginToken } from '../test/support/login-session.ts';
 import { CLI, createSandbox, NODE_DIR, ROOT, SERIAL, type Sandbox } from '../test/support/sandbox.ts';
 import { benchColdExec } from './bench-cold-exec.ts';
 import { benchCredentialProcess, benchParallel } from './bench-credentials.ts';
@@ -226,7 +230,28 @@ function tgFast(context: Context): Measurement {
   };
 }
 
-const MEASUREMENTS: Array<(context: Context) => Measurement | Skipped> = [p1, p2, p1Fast, p6, terragruntAuth, p3Fast, tgFast, floor, awsVault];
+/** A login_session profile in files of its own (the other rows' tickets stay bound to theirs), signed in, its ticket written. */
+function p3Login(context: Context): Measurement {
+  const dir = join(context.dir, 'login');
+  const files = { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') };
+  const env = { ...context.box.env, ...files };
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(files.AWS_CONFIG_FILE, `[profile dev-login]\nlogin_session = ${LOGIN_ARN}\nregion = us-west-2\n`);
+    writeLoginToken(context.box, context.box.emu.signin.login({ principalArn: LOGIN_ARN, accountId: '222222222222' }));
+    const warm = spawnSync(process.execPath, [CLI, 'exec', 'dev-login', '--', '/bin/true'], { env, encoding: 'utf8' });
+    if (warm.status !== 0) throw new Error(`bench: could not open the login session: ${warm.stderr}`);
+  }
+  return {
+    id: 'P3-login',
+    title: "tfmfa-launcher credential-process of a login_session profile (warm ticket) vs sh -c 'exec /bin/true'",
+    subject: { label: 'tfmfa-launcher credential-process (aws login)', file: servingLauncher(context), args: ['/nonexistent/node', '/nonexistent/tfmfa/dist/cli.js', 'credential-process', '--config-file', files.AWS_CONFIG_FILE, '--credentials-file', files.AWS_SHARED_CREDENTIALS_FILE, '--', 'dev-login'], env },
+    baseline: { label: "sh -c 'exec /bin/true'", file: '/bin/sh', args: ['-c', 'exec /bin/true'], env },
+    target: 3,
+  };
+}
+
+const MEASUREMENTS: Array<(context: Context) => Measurement | Skipped> = [p1, p2, p1Fast, p6, terragruntAuth, p3Fast, tgFast, p3Login, floor, awsVault];
 
 /** Server mode's goals (issue 13): start-up added to the static path, and the waiting parent's memory. */
 const P6_ADDED_MS_GOAL = 60;

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.ts';
 import { renderSection, type Check } from '../doctor/check.ts';
 import { cacheChecks, chainChecks, installChecks, networkChecks, nodeCheck, terraformChecks } from '../doctor/checks.ts';
+import { loginTokenChecks } from '../doctor/login-checks.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { requireKnownProfile } from '../views/profiles.ts';
 import { allShimChecks } from '../doctor/shim-checks.ts';
@@ -67,7 +68,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   sections.push(['tfmfa', [nodeCheck(), ...installChecks(version(), entry, env)]]);
   sections.push(['Shims', [...allShimChecks(env, entry, cwd), ...shimDirChecks(env, entry, cwd)]]);
   const chain = chainChecks(files, profile, origin, env, cacheDir);
-  sections.push(['Profile', chain.checks]);
+  sections.push(['Profile', [...chain.checks, ...loginTokenChecks(chain.chain, env)]]);
   sections.push(['Key store', await keystoreChecks(files, env)]);
   sections.push(['aws-vault', awsVaultChecks(files, env)]);
   sections.push(['Long runs', longRunChecks(env, profile, chain.chain)]);

@@ -3,6 +3,7 @@ import { ARROW, formatDuration, renderTable } from '../views/table.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { compareNames, describeProfiles, type ProfileInfo } from '../views/profiles.ts';
 import { describeSessions, type SessionInfo } from '../views/sessions.ts';
+import { describeLoginSessions } from '../views/login-sessions.ts';
 import { cacheDirectory } from '../environment/variables.ts';
 import { keyLocationLabel } from '../views/key-location.ts';
 import { parseCommand, printHelp } from './args.ts';
@@ -14,9 +15,10 @@ export const command = defineCommand({
   usage: '[--json]',
   about: `Lists the profiles of your AWS config and credentials files (name, kind, role ARN, MFA device, region
 and the source chain, or the configuration error of a profile that does not resolve) and the sessions
-tfmfa has cached (what they are, for which profile, and the time left). Never prints a secret.
+tfmfa has cached and the 'aws login' sessions of login_session profiles (what they are, for which profile, and
+the time left). Never prints a secret.
 
-Kinds: static (access keys in a plaintext file), stored (access keys in tfmfa's key store), role (role_arn), sso, process (credential_process), credential_source,
+Kinds: static (access keys in a plaintext file), stored (access keys in tfmfa's key store), role (role_arn), sso, process (credential_process), login (login_session: 'aws login'), credential_source,
 none (no credentials of its own, e.g. only a region). KEYS: where the profile's own long-term keys
 live: keyring or file (tfmfa's key store, see 'tfmfa add'), plaintext (an AWS file), - (none).`,
   options: {
@@ -42,7 +44,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const files = await loadUserFiles(env);
   const cacheDir = cacheDirectory(env);
   const profiles = describeProfiles(files, env);
-  const sessions = describeSessions(cacheDir);
+  const sessions = [...describeSessions(cacheDir), ...describeLoginSessions(files, env)];
   if (values.json) {
     const document = { version: 1, configFile: files.configPath, credentialsFile: files.credentialsPath, cacheDir, profiles, sessions };
     process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
@@ -79,6 +81,6 @@ function renderProfiles(profiles: ProfileInfo[], configPath: string, credentials
 
 function renderSessions(sessions: SessionInfo[], cacheDir: string): string {
   if (sessions.length === 0) return `No cached sessions in ${cacheDir}.`;
-  const rows = sessions.map((s) => [s.profile, s.kind, s.expired ? 'expired' : formatDuration(s.secondsLeft), s.label]);
+  const rows = sessions.map((s) => [s.profile, s.kind, s.expired ? (s.kind === 'login' && s.expiration ? 'expired (refreshed on use)' : 'expired') : formatDuration(s.secondsLeft), s.label]);
   return `Cached sessions (${cacheDir}):\n${renderTable(['PROFILE', 'KIND', 'TIME LEFT', 'SESSION'], rows)}`;
 }

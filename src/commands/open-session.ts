@@ -59,8 +59,13 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     const final = steps.at(-1);
     if (final && final !== mfaSession) {
       const expiration = session.credentials.expiration;
-      const renewal = mfaSession ? 'renewed from the MFA session without a code while it lasts' : 'asks for a code again when it ends';
+      const fromLogin = loaded.chain.source.kind === 'login-session' && !final.mfaSerial;
+      const renewal = mfaSession ? 'renewed from the MFA session without a code while it lasts' : fromLogin ? 'renewed from the aws login session while it lasts' : 'asks for a code again when it ends';
       process.stdout.write(`profile '${profile}': ${final.label}: ${expiration ? lasts(expiration.toISOString()) : 'open'} (${renewal})\n`);
+    }
+    const source = loaded.chain.source;
+    if (!final && source.kind === 'login-session' && session.credentials.expiration) {
+      process.stdout.write(`profile '${profile}': aws login session ${source.session}: ${lasts(session.credentials.expiration.toISOString())} (refreshed through the sign-in service while the aws login session lasts)\n`);
     }
   }
   return 0;

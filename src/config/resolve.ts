@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { baseKindOf, credentialSource, ownKeysKindOf, role } from './kinds/index.ts';
+import { baseKindOf, credentialSource, kindOfStep, ownKeysKindOf, role } from './kinds/index.ts';
 import { missingProfileHint } from './suggest.ts';
 import type { AwsFiles, Chain, ProfileSection, RoleStep, SourceStep } from './types.ts';
 import { checkMfaSerial, defaultRoleSessionName } from './validate.ts';
@@ -134,6 +134,7 @@ export function withoutStackTraces<T>(work: () => T): T {
 
 /** True when tfmfa has work to do for this chain: a role to assume or an MFA session to open. */
 export function chainNeedsSession(chain: Chain): boolean {
-  // Stored long-term keys never leave tfmfa: even without role or MFA they become a GetSessionToken session.
-  return chain.roles.length > 0 || chain.mfaSerial !== undefined || chain.source.kind === 'stored-keys';
+  // Stored long-term keys never leave tfmfa (even without role or MFA they become a GetSessionToken session);
+  // an `aws login` session is served by tfmfa to the tools that cannot read it.
+  return chain.roles.length > 0 || chain.mfaSerial !== undefined || kindOfStep(chain.source).toolsCannotRead === true;
 }

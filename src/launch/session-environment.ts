@@ -6,7 +6,8 @@ import { currentUser, type LoadedChain } from '../config/chain.ts';
 import { profileSession, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
 import { writeTicket } from '../store/ticket-write.ts';
 import { mergeChanges, overlayChanges, sessionChanges, type EnvironmentChanges } from '../environment/changes.ts';
-import { requiredSeconds, STATIC_KEYS_FLOOR_SECONDS } from '../session/margin.ts';
+import { kindOfStep } from '../config/kinds/index.ts';
+import { cappedFloor, requiredSeconds, STATIC_KEYS_FLOOR_SECONDS } from '../session/margin.ts';
 
 export interface SessionEnvironment {
   session: ProfileSession;
@@ -39,7 +40,7 @@ export async function sessionEnvironment(request: SessionRequest & { overlay?: b
     { minTtl, overlay: written !== null, configPath: session.paths.configPath, credentialsPath: session.paths.credentialsPath, changes, ...(region ? { region } : {}) },
     session.credentials.expiration,
     session.loadedAtMs,
-    requiredSeconds(minTtl, STATIC_KEYS_FLOOR_SECONDS, session.lifetimeSeconds ?? Infinity),
+    requiredSeconds(minTtl, cappedFloor(STATIC_KEYS_FLOOR_SECONDS, kindOfStep(session.chain.source).floorCapSeconds), session.lifetimeSeconds ?? Infinity),
   );
   return { session, changes, ...(region ? { region } : {}) };
 }

@@ -22,6 +22,14 @@ export const SERVER_FLOOR_SECONDS = 16 * 60;
 /** The least life a fresh credential is used for before a floor that it cannot meet renews it. */
 export const MIN_USEFUL_SECONDS = 60;
 
+/**
+ * A use's floor, lowered to what the source's kind can ever meet (its `floorCapSeconds`: `aws login` credentials
+ * last 15 minutes, so what is made from them is served down to the 5 minutes at which the SDKs refresh them).
+ */
+export function cappedFloor(floorSeconds: number, capSeconds: number | undefined): number {
+  return capSeconds === undefined ? floorSeconds : Math.min(floorSeconds, capSeconds);
+}
+
 export function requiredSeconds(minTtlSeconds: number, floorSeconds: number, lifetimeSeconds: number): number {
   return Math.max(minTtlSeconds, Math.min(floorSeconds, lifetimeSeconds - MIN_USEFUL_SECONDS));
 }

@@ -5,6 +5,8 @@ import type { AwsFiles, Chain } from '../config/types.ts';
 import { stsRegion } from '../environment/region.ts';
 import { cacheDirectory, lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../environment/variables.ts';
 import type { AwsCredentials } from './credentials.ts';
+import { kindOfStep } from '../config/kinds/index.ts';
+import { cappedFloor } from './margin.ts';
 import { resolveCredentials } from './resolve-credentials.ts';
 
 /** What a command asks for: a profile and the session options common to every command. */
@@ -56,7 +58,7 @@ export async function profileSession(request: SessionRequest, loaded?: LoadedCha
     paths,
     cacheDir,
     minTtlSeconds: minimumTtlSeconds(env),
-    floorSeconds: request.minTtlFloor ?? 0,
+    floorSeconds: cappedFloor(request.minTtlFloor ?? 0, kindOfStep(chain.source).floorCapSeconds),
     ...(request.renewSessionBelow !== undefined ? { renewSessionBelowSeconds: request.renewSessionBelow } : {}),
     lockTimeoutSeconds: lockTimeoutSeconds(env),
     useSession: request.useSession ?? true,

@@ -1,3 +1,4 @@
+import { kindOfStep } from '../config/kinds/index.ts';
 import type { AwsFilePaths } from '../config/paths.ts';
 import type { Chain } from '../config/types.ts';
 import { debug, warn } from '../debug.ts';
@@ -68,14 +69,20 @@ export async function resolveCredentials(chain: Chain, options: SessionOptions):
   plan.clamped.forEach((note) => debug(note));
   const last = plan.steps[plan.steps.length - 1];
   if (!last) return { credentials: await sourceCredentials(chain.source, options.paths, options.env), fromCache: false };
+  // What is made from a source bound to it (an `aws login` session) is served only while that source is
+  // alive (fetched, refreshed if need be, first) and never past it: a cached role keeps its own expiry on disk.
+  const bound = kindOfStep(chain.source).boundToSource ? await sourceCredentials(chain.source, options.paths, options.env) : undefined;
   const cache = openCache(options.cacheDir);
   const hit = options.renewSessionBelowSeconds === undefined ? freshEntry(cache, last, lastMargin(options)) : null;
   if (hit) {
     debug(`cache hit: ${hit.label}, ${Math.round(secondsLeft(entryCredentials(hit)))}s left`);
-    return { credentials: entryCredentials(hit), fromCache: true, lifetimeSeconds: entryLifetime(hit) };
+    return { credentials: boundBy(entryCredentials(hit), bound), fromCache: true, lifetimeSeconds: entryLifetime(hit) };
   }
   debug(`cache miss for ${last.label}`);
-  const run = () => runPlan(chain, plan, cache, options);
+  const run = async () => {
+    const resolved = await runPlan(chain, plan, cache, options, bound);
+    return { ...resolved, credentials: boundBy(resolved.credentials, bound) };
+  };
   if (!cache) return run();
   const description = chain.mfaSerial ? `the MFA device ${chain.mfaSerial}` : `the credentials of profile '${chain.source.profile}'`;
   try {
@@ -87,6 +94,12 @@ export async function resolveCredentials(chain: Chain, options: SessionOptions):
     warnUncached(error);
     return run();
   }
+}
+
+/** `credentials`, expiring no later than the source they are bound to (if any). */
+function boundBy(credentials: AwsCredentials, bound: AwsCredentials | undefined): AwsCredentials {
+  if (!bound?.expiration || (credentials.expiration && credentials.expiration <= bound.expiration)) return credentials;
+  return { ...credentials, expiration: bound.expiration };
 }
 
 /** What a step's entry must have left: a number, or the margin rule applied to the entry's own lifetime. */
@@ -114,7 +127,7 @@ function stepMargin(steps: PlanStep[], index: number, options: SessionOptions): 
   return SOURCE_MARGIN_SECONDS;
 }
 
-async function runPlan(chain: Chain, plan: Plan, cache: SessionCache | null, options: SessionOptions): Promise<ResolvedCredentials> {
+async function runPlan(chain: Chain, plan: Plan, cache: SessionCache | null, options: SessionOptions, bound?: AwsCredentials): Promise<ResolvedCredentials> {
   const steps = plan.steps;
   const target: StsTarget = { region: options.region, profile: chain.profile, ...(options.endpoint ? { endpoint: options.endpoint } : {}) };
   // A cached source that STS no longer accepts (revoked, expired early) is dropped once and rebuilt, never in a loop.
@@ -132,7 +145,7 @@ async function runPlan(chain: Chain, plan: Plan, cache: SessionCache | null, opt
       }
     }
     if (start === steps.length - 1 && credentials) return { credentials, fromCache: true, lifetimeSeconds: lifetime };
-    credentials ??= await sourceCredentials(chain.source, options.paths, options.env);
+    credentials ??= bound ?? (await sourceCredentials(chain.source, options.paths, options.env));
     try {
       for (let i = start + 1; i < steps.length; i++) {
         const step = steps[i] as PlanStep;

@@ -7,7 +7,7 @@ import { UserError } from '../errors.ts';
 import { keyLocation } from './key-location.ts';
 
 /** How a profile gets its credentials, from its own keys (what `tfmfa list` shows as KIND). */
-export type ProfileKind = 'static' | 'stored' | 'role' | 'sso' | 'process' | 'credential_source' | 'none';
+export type ProfileKind = 'static' | 'stored' | 'role' | 'sso' | 'process' | 'login' | 'credential_source' | 'none';
 
 /** A profile as `tfmfa list` and `tfmfa doctor` describe it: never a secret, only names, ARNs and the region. */
 export interface ProfileInfo {

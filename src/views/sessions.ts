@@ -8,7 +8,8 @@ import { compareNames } from './profiles.ts';
 /** A cached session as `tfmfa list` shows it: the entry's label and times, never its keys. */
 export interface SessionInfo {
   label: string;
-  kind: CacheEntry['kind'];
+  /** `login`: an `aws login` session (views/login-sessions.ts), whose credentials tfmfa refreshes. */
+  kind: CacheEntry['kind'] | 'login';
   profile: string;
   expiration: string;
   /** Whole seconds left, 0 once expired. */

@@ -2,6 +2,7 @@ import type { AwsFiles, ProfileSection } from '../types.ts';
 import { credentialProcess, type CredentialProcessSource } from './credential-process.ts';
 import { credentialSource, type CredentialSourceSource } from './credential-source.ts';
 import type { SourceKind } from './kind.ts';
+import { loginSession, type LoginSessionSource } from './login-session.ts';
 import { role } from './role.ts';
 import { sso, type SsoSource } from './sso.ts';
 import { staticKeys, type StaticKeysSource } from './static-keys.ts';
@@ -11,13 +12,14 @@ export { credentialSource, role, staticKeys, storedKeys };
 
 /**
  * The kinds of base credentials a profile can have, in precedence order: keys in tfmfa's key store, then the
- * SDKs' own order (static keys rank ahead of credential_process, which ranks ahead of SSO). `credential_source` is reached only from a role profile.
- * Adding a kind: one new file, and its place in this list.
+ * SDKs' own order (static keys rank ahead of credential_process, which ranks ahead of SSO, then `aws login`). `credential_source` is reached only from a role profile.
+ * Adding a kind: one new file, and its place in this list (what sets a kind apart from the others, e.g. that no
+ * tool reads it or that it is short-lived, is a declared property of SourceKind, honoured where it matters).
  */
 /** What a chain's source resolves to: one step type per kind. */
-export type SourceStep = StoredKeysSource | StaticKeysSource | CredentialProcessSource | SsoSource | CredentialSourceSource;
+export type SourceStep = StoredKeysSource | StaticKeysSource | CredentialProcessSource | SsoSource | LoginSessionSource | CredentialSourceSource;
 
-export const BASE_KINDS: readonly AnySourceKind[] = [storedKeys, staticKeys, credentialProcess, sso];
+export const BASE_KINDS: readonly AnySourceKind[] = [storedKeys, staticKeys, credentialProcess, sso, loginSession];
 /** The kinds a role profile with `source_profile` naming itself can take its own long-term keys from. */
 const OWN_KEY_KINDS: readonly AnySourceKind[] = [storedKeys, staticKeys];
 const ALL_KINDS: readonly AnySourceKind[] = [...BASE_KINDS, credentialSource];

@@ -22,6 +22,12 @@ export interface SourceKind<S extends { kind: string; profile: string } = { kind
   parse(profile: string, section: ProfileSection, files: AwsFiles): S;
   /** The base credentials (loads the SDK's providers only where it needs them). */
   fetch(step: S, paths: AwsFilePaths, env: NodeJS.ProcessEnv): Promise<AwsCredentials>;
+  /** True when no AWS tool reads this kind itself (tfmfa's key store, `aws login`): tfmfa always serves it. */
+  readonly toolsCannotRead?: boolean;
+  /** True when credentials derived from it must not outlive it (roles assumed from an `aws login` session). */
+  readonly boundToSource?: boolean;
+  /** The most life its credentials can be asked to keep when handed out (short-lived kinds cap the use's floor). */
+  readonly floorCapSeconds?: number;
   /** Where the credentials come from, in a few words (for errors). */
   origin(step: S): string;
   /** One line for doctor: where the credentials come from. Never a secret. */

@@ -24,6 +24,7 @@ export const storedKeys: SourceKind<StoredKeysSource> = {
   listName: 'stored',
   triggers: [],
   keys: [],
+  toolsCannotRead: true,
   detect: (_section, files, profile) => files.storedKeys?.has(profile) ?? false,
   parse(profile, _section, files) {
     const entry = files.storedKeys?.get(profile);

@@ -14,6 +14,7 @@ import { FaultQueue, type FaultSpec } from './faults.ts';
 import { IAM_API, IamActions } from './iam.ts';
 import { headerValue, queryParams, readBody, redactParams, sendText, sendXml, STS_VERSION, StsError } from './protocol.ts';
 import { accessKeyIdFromAuthorization, authenticate } from './signing.ts';
+import { SIGNIN_TOKEN_PATH, SigninService } from './signin.ts';
 import { MfaDevices, totpStep } from './totp.ts';
 import type { SessionAttributes } from './session-tags.ts';
 import { RoleStore } from './trust.ts';
@@ -35,6 +36,8 @@ export class StsEmulator {
   private readonly context: ActionContext;
   /** IAM's access-key actions on this emulator's users (iam.ts). */
   readonly iam: IamActions;
+  /** The sign-in service's CreateOAuth2Token, for `aws login` sessions (signin.ts). */
+  readonly signin: SigninService;
   private stopped = false;
 
   private constructor(server: Server, url: string) {
@@ -43,6 +46,7 @@ export class StsEmulator {
     this.actions.register(STS_API, STS_ACTIONS);
     this.iam = new IamActions(this.credentials);
     this.actions.register(IAM_API, this.iam.handlers());
+    this.signin = new SigninService({ credentials: this.credentials, clock: this.clock, calls: this.callLog, url });
     const { credentials, roles, devices, clock } = this;
     this.context = {
       credentials,
@@ -178,6 +182,10 @@ export class StsEmulator {
     if (body === null) {
       res.statusCode = 413;
       res.end();
+      return;
+    }
+    if (url.pathname === SIGNIN_TOKEN_PATH) {
+      this.signin.handle(req, body, res);
       return;
     }
     if (url.pathname === '/federation') {

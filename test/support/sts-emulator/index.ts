@@ -14,11 +14,13 @@
 //   counters.ts     the call log: counts by action and caller
 //   faults.ts       injected faults: error status, hang, closed connection
 //   federation.ts   the console sign-in endpoint (getSigninToken)
+//   signin.ts       the sign-in service's CreateOAuth2Token with DPoP (`aws login` refresh), and token files
 
 export { StsEmulator } from './emulator.ts';
 export type { IssuedUser } from './credentials.ts';
 export type { EmulatorCall } from './counters.ts';
 export type { FaultSpec } from './faults.ts';
+export { jwkThumbprint, type LoginTokenFile } from './signin.ts';
 export { NodeSha256 } from './signing.ts';
 
 // For modules that add actions (registerActions): the table's types, the error type and parameter validation.
