@@ -129,6 +129,8 @@ interface Run {
   result: Promise<TfmfaResult>;
   /** Resolves once the process is stopped at the point (its pid, to kill). */
   stopped: Promise<number>;
+  /** SIGKILLs the stopped tfmfa (and the strace holding it) and waits for the end. */
+  kill(): Promise<TfmfaResult>;
 }
 
 function rotateStopped(world: World, profile: string, stop: Stop, delayMs: number): Run {
@@ -139,7 +141,7 @@ function rotateStopped(world: World, profile: string, stop: Stop, delayMs: numbe
     const result = child as unknown as Promise<TfmfaResult>;
     const marker = stop.call.kind === 'hang' ? 'Fault:hang' : 'Fault:lose-answer';
     const stopped = until(() => world.box.emu.calls().some((c) => c.action === stop.call.action && c.errorCode === marker), `${stop.call.action} held`).then(() => child.pid as number);
-    return { result, stopped };
+    return { result, stopped, kill: async () => (process.kill(await stopped, 'SIGKILL'), result) };
   }
   const log = join(world.box.dir, `strace-${Date.now()}-${Math.random().toString(36).slice(2)}.log`);
   const injection = `inject=rename:delay_${stop.phase === 'before' ? 'enter' : 'exit'}=${delayMs * 1000}:when=${stop.rename}`;
@@ -152,7 +154,8 @@ function rotateStopped(world: World, profile: string, stop: Stop, delayMs: numbe
     const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/);
     return Number(children[0]);
   });
-  return { result, stopped };
+  // strace sits out its delay even when the tracee is dead: end it too (the tracee is gone, nothing to detach).
+  return { result, stopped, kill: async () => (process.kill(await stopped, 'SIGKILL'), child.kill('SIGKILL'), result) };
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
@@ -193,7 +196,7 @@ async function assertNextRotateSettles(world: World, profile: string, arn: strin
     const fix = /'(aws iam delete-access-key --user-name \S+ --access-key-id \S+)'/.exec(next.stderr)?.[1];
     assert.ok(fix, `the next rotate names the exact fix: ${next.stderr}`);
     const stored = await world.held(profile);
-    const aws = spawnSync('/usr/bin/aws', fix.split(' ').slice(1), {
+    const aws = spawnSync('/usr/bin/aws', [...fix.split(' ').slice(1), '--endpoint-url', world.box.emu.url], {
       env: { PATH: '/usr/bin:/bin', HOME: world.box.home, AWS_ACCESS_KEY_ID: stored?.accessKeyId, AWS_SECRET_ACCESS_KEY: stored?.secretAccessKey, AWS_ENDPOINT_URL_IAM: world.box.emu.url, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
       encoding: 'utf8',
     });
@@ -264,9 +267,9 @@ for (const kind of ['file', 'keyring'] as const) {
       test(`SIGKILL ${boundary.name}: a stored key works; the next rotate settles it`, async () => {
         const { profile, arn, old } = await world.newProfile();
         const run = rotateStopped(world, profile, boundary.stop[kind], 120_000);
-        const pid = await run.stopped;
-        process.kill(pid, 'SIGKILL');
-        await run.result;
+        await run.stopped;
+        const killed = await run.kill();
+        assert.equal(killed.signal, 'SIGKILL');
         world.box.emu.clearFaults();
         await assertSafe(world, profile, old, arn);
         await assertNextRotateSettles(world, profile, arn);
