@@ -196,11 +196,13 @@ async function assertNextRotateSettles(world: World, profile: string, arn: strin
     const fix = /'(aws iam delete-access-key --user-name \S+ --access-key-id \S+)'/.exec(next.stderr)?.[1];
     assert.ok(fix, `the next rotate names the exact fix: ${next.stderr}`);
     const stored = await world.held(profile);
-    const aws = spawnSync('/usr/bin/aws', [...fix.split(' ').slice(1), '--endpoint-url', world.box.emu.url], {
-      env: { PATH: '/usr/bin:/bin', HOME: world.box.home, AWS_ACCESS_KEY_ID: stored?.accessKeyId, AWS_SECRET_ACCESS_KEY: stored?.secretAccessKey, AWS_ENDPOINT_URL_IAM: world.box.emu.url, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
-      encoding: 'utf8',
+    // Not spawnSync: the emulator answering it runs in this process.
+    const aws = await execa('/usr/bin/aws', [...fix.split(' ').slice(1), '--endpoint-url', world.box.emu.url], {
+      env: { PATH: '/usr/bin:/bin', HOME: world.box.home, AWS_ACCESS_KEY_ID: stored?.accessKeyId as string, AWS_SECRET_ACCESS_KEY: stored?.secretAccessKey as string, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+      extendEnv: false,
+      reject: false,
     });
-    assert.equal(aws.status, 0, `${fix}: ${aws.stderr}`);
+    assert.equal(aws.exitCode, 0, `${fix}: ${aws.stderr}`);
     next = await world.box.tfmfa(['rotate', profile], { env: world.env });
   }
   assert.equal(next.exitCode, 0, next.stderr);
@@ -224,31 +226,57 @@ async function assertAgree(world: World, profile: string, arn: string): Promise<
  * for each backend. Key store writes (rename #N): file 1 note, 2 staged key, 3 the key replaced, 4 index,
  * 5 staged key dropped, 6 note cleared; keyring: 1 note, 2 index, 3 note cleared (the secrets go over D-Bus).
  */
-const BOUNDARIES: Array<{ name: string; stop: Record<BackendKind, Stop> }> = [
-  { name: 'before CreateAccessKey', stop: both({ call: { action: 'CreateAccessKey', times: 1, kind: 'hang' } }) },
-  { name: 'after CreateAccessKey, before anything is stored', stop: both({ call: { action: 'CreateAccessKey', times: 1, kind: 'lose-answer' } }) },
-  { name: 'after the rotation is noted, before the new key is staged', stop: both({ rename: 1, phase: 'after' }) },
-  { name: 'after the new key is staged, before STS accepts it', stop: both({ call: { action: 'GetCallerIdentity', skip: 1, times: 1, kind: 'hang' } }) },
-  { name: 'after the new key replaced the old one, before the index says so', stop: { file: { rename: 3, phase: 'after' }, keyring: { rename: 2, phase: 'before' } } },
-  { name: 'after the index switch, before DeleteAccessKey of the old key', stop: both({ call: { action: 'DeleteAccessKey', times: 1, kind: 'hang' } }) },
-  { name: 'after DeleteAccessKey of the old key, before the staged key is dropped', stop: both({ call: { action: 'DeleteAccessKey', times: 1, kind: 'lose-answer' } }) },
-  { name: 'after the staged key is dropped, before the note is cleared', stop: { file: { rename: 6, phase: 'before' }, keyring: { rename: 3, phase: 'before' } } },
+type KeyName = 'old' | 'new';
+/** Where a run killed at a boundary leaves things: the stored key, a staged copy, the note, the index, IAM. */
+interface Left {
+  stored: KeyName;
+  staged: boolean;
+  noted: boolean;
+  indexed: KeyName;
+  iam: KeyName[];
+}
+const state = (stored: KeyName, staged: boolean, noted: boolean, indexed: KeyName, iam: KeyName[]): Left => ({ stored, staged, noted, indexed, iam });
+
+const BOUNDARIES: Array<{ name: string; stop: Record<BackendKind, Stop>; left: Left }> = [
+  { name: 'before CreateAccessKey', stop: both({ call: { action: 'CreateAccessKey', times: 1, kind: 'hang' } }), left: state('old', false, false, 'old', ['old']) },
+  { name: 'after CreateAccessKey, before anything is stored', stop: both({ call: { action: 'CreateAccessKey', times: 1, kind: 'lose-answer' } }), left: state('old', false, false, 'old', ['old', 'new']) },
+  { name: 'after the rotation is noted, before the new key is staged', stop: both({ rename: 1, phase: 'after' }), left: state('old', false, true, 'old', ['old', 'new']) },
+  { name: 'after the new key is staged, before STS accepts it', stop: both({ call: { action: 'GetCallerIdentity', skip: 1, times: 1, kind: 'hang' } }), left: state('old', true, true, 'old', ['old', 'new']) },
+  { name: 'after the new key replaced the old one, before the index says so', stop: { file: { rename: 3, phase: 'after' }, keyring: { rename: 2, phase: 'before' } }, left: state('new', true, true, 'old', ['old', 'new']) },
+  { name: 'after the index switch, before DeleteAccessKey of the old key', stop: both({ call: { action: 'DeleteAccessKey', times: 1, kind: 'hang' } }), left: state('new', true, true, 'new', ['old', 'new']) },
+  { name: 'after DeleteAccessKey of the old key, before the staged key is dropped', stop: both({ call: { action: 'DeleteAccessKey', times: 1, kind: 'lose-answer' } }), left: state('new', true, true, 'new', ['new']) },
+  { name: 'after the staged key is dropped, before the note is cleared', stop: { file: { rename: 6, phase: 'before' }, keyring: { rename: 3, phase: 'before' } }, left: state('new', false, true, 'new', ['new']) },
 ];
 
+/** The run really stopped where the boundary says: the key store and IAM are in that state. */
+async function assertLeft(world: World, profile: string, arn: string, old: LongTermKeys, left: Left): Promise<void> {
+  const newId = world.box.emu.iam.keysOf(arn).find((id) => id !== old.accessKeyId) ?? world.index(profile)?.rotation?.to;
+  const id = (name: KeyName) => (name === 'old' ? old.accessKeyId : newId);
+  const entry = world.index(profile);
+  const found = {
+    stored: (await world.held(profile))?.accessKeyId === old.accessKeyId ? 'old' : 'new',
+    staged: (await world.held(`${profile} (rotating)`)) !== null,
+    noted: entry?.rotation !== undefined,
+    indexed: entry?.accessKeyId === old.accessKeyId ? 'old' : 'new',
+    iam: world.box.emu.iam.keysOf(arn).map((key) => (key === old.accessKeyId ? 'old' : 'new')).sort().reverse(),
+  };
+  assert.deepEqual(found, left, `state at the kill (new key ${id('new') ?? 'none'})`);
+}
+
 /** The key store writes that a full disk can fail, per backend (rename # as above). */
-const WRITES: Record<BackendKind, Array<{ write: number; name: string }>> = {
+const WRITES: Record<BackendKind, Array<{ write: number; name: string; expect: RegExp }>> = {
   file: [
-    { write: 1, name: 'the note of the rotation' },
-    { write: 2, name: 'the staged new key (vault)' },
-    { write: 3, name: 'the new key over the old (vault)' },
-    { write: 4, name: 'the index switch' },
-    { write: 5, name: 'dropping the staged key (vault)' },
-    { write: 6, name: 'clearing the note' },
+    { write: 1, name: 'the note of the rotation', expect: /could not note the rotation in the key index \(ENOSPC.*deleted the new key \w+ again/ },
+    { write: 2, name: 'the staged new key (vault)', expect: /could not store the new key \(ENOSPC.*deleted the new key \w+ again/ },
+    { write: 3, name: 'the new key over the old (vault)', expect: /could not store the new key \(ENOSPC.*deleted the new key \w+ again/ },
+    { write: 4, name: 'the index switch', expect: /the new key \w+ is stored and works, but the key index could not be updated \(ENOSPC.*IAM still has \w+ too/ },
+    { write: 5, name: 'dropping the staged key (vault)', expect: /rotated, but the staged copy or the note of the rotation is left in the key store \(ENOSPC/ },
+    { write: 6, name: 'clearing the note', expect: /rotated, but the staged copy or the note of the rotation is left in the key store \(ENOSPC/ },
   ],
   keyring: [
-    { write: 1, name: 'the note of the rotation' },
-    { write: 2, name: 'the index switch' },
-    { write: 3, name: 'clearing the note' },
+    { write: 1, name: 'the note of the rotation', expect: /could not note the rotation in the key index \(ENOSPC.*deleted the new key \w+ again/ },
+    { write: 2, name: 'the index switch', expect: /the new key \w+ is stored and works, but the key index could not be updated \(ENOSPC.*IAM still has \w+ too/ },
+    { write: 3, name: 'clearing the note', expect: /rotated, but the staged copy or the note of the rotation is left in the key store \(ENOSPC/ },
   ],
 };
 
@@ -272,11 +300,16 @@ for (const kind of ['file', 'keyring'] as const) {
         assert.equal(killed.signal, 'SIGKILL');
         world.box.emu.clearFaults();
         await assertSafe(world, profile, old, arn);
+        await assertLeft(world, profile, arn, old, boundary.left);
+        if (boundary.left.noted) {
+          const doctor = await world.box.tfmfa(['doctor', profile], { env: world.env });
+          assert.match(doctor.stdout, new RegExp(`profile '${profile}': a 'tfmfa rotate' was interrupted[^\\n]*\\n.*tfmfa rotate ${profile} \\(finishes or undoes it\\)`), doctor.stdout);
+        }
         await assertNextRotateSettles(world, profile, arn);
       });
     }
 
-    for (const { write, name } of WRITES[kind]) {
+    for (const { write, name, expect } of WRITES[kind]) {
       test(`ENOSPC writing ${name}: one line that tells the truth; a stored key works; after freeing space the next rotate settles it`, async () => {
         const { profile, arn, old } = await world.newProfile();
         let result: TfmfaResult;
@@ -290,10 +323,10 @@ for (const kind of ['file', 'keyring'] as const) {
             world.fill();
             result = await run.result;
           }
+          const stored = await assertSafe(world, profile, old, arn);
           oneLine(result.stderr);
           assert.equal(result.exitCode, 1, result.stderr);
-          assert.match(result.stderr, /ENOSPC/);
-          const stored = await assertSafe(world, profile, old, arn);
+          assert.match(result.stderr, expect);
           const claim = /IAM and the key store hold only (\w+), which still works/.exec(result.stderr);
           if (claim) {
             assert.equal(stored.accessKeyId, claim[1], 'the key store holds what the message says');
@@ -324,10 +357,10 @@ for (const kind of ['file', 'keyring'] as const) {
         for (const fault of faults) world.box.emu.injectFault(fault);
         const result = await world.box.tfmfa(['rotate', profile], { env: world.env });
         world.box.emu.clearFaults();
+        await assertSafe(world, profile, old, arn);
         assert.equal(result.exitCode, 1, result.stderr);
         oneLine(result.stderr);
         assert.match(result.stderr, expect);
-        await assertSafe(world, profile, old, arn);
         await assertNextRotateSettles(world, profile, arn);
       });
     }
