@@ -266,17 +266,17 @@ async function assertLeft(world: World, profile: string, arn: string, old: LongT
 /** The key store writes that a full disk can fail, per backend (rename # as above). */
 const WRITES: Record<BackendKind, Array<{ write: number; name: string; expect: RegExp }>> = {
   file: [
-    { write: 1, name: 'the note of the rotation', expect: /could not note the rotation in the key index \(ENOSPC.*deleted the new key \w+ again/ },
-    { write: 2, name: 'the staged new key (vault)', expect: /could not store the new key \(ENOSPC.*deleted the new key \w+ again/ },
-    { write: 3, name: 'the new key over the old (vault)', expect: /could not store the new key \(ENOSPC.*deleted the new key \w+ again/ },
-    { write: 4, name: 'the index switch', expect: /the new key \w+ is stored and works, but the key index could not be updated \(ENOSPC.*IAM still has \w+ too/ },
-    { write: 5, name: 'dropping the staged key (vault)', expect: /rotated, but the staged copy or the note of the rotation is left in the key store \(ENOSPC/ },
-    { write: 6, name: 'clearing the note', expect: /rotated, but the staged copy or the note of the rotation is left in the key store \(ENOSPC/ },
+    { write: 1, name: 'the note of the rotation', expect: /could not note the rotation in the key index \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/ },
+    { write: 2, name: 'the staged new key (vault)', expect: /could not store the new key \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/ },
+    { write: 3, name: 'the new key over the old (vault)', expect: /could not store the new key \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/ },
+    { write: 4, name: 'the index switch', expect: /the new key \w+ is stored and works, but the key index could not be updated \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*IAM still has \w+ too/ },
+    { write: 5, name: 'dropping the staged key (vault)', expect: /rotated, but the staged copy or the note of the rotation is left in the key store \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)/ },
+    { write: 6, name: 'clearing the note', expect: /rotated, but the staged copy or the note of the rotation is left in the key store \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)/ },
   ],
   keyring: [
-    { write: 1, name: 'the note of the rotation', expect: /could not note the rotation in the key index \(ENOSPC.*deleted the new key \w+ again/ },
-    { write: 2, name: 'the index switch', expect: /the new key \w+ is stored and works, but the key index could not be updated \(ENOSPC.*IAM still has \w+ too/ },
-    { write: 3, name: 'clearing the note', expect: /rotated, but the staged copy or the note of the rotation is left in the key store \(ENOSPC/ },
+    { write: 1, name: 'the note of the rotation', expect: /could not note the rotation in the key index \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/ },
+    { write: 2, name: 'the index switch', expect: /the new key \w+ is stored and works, but the key index could not be updated \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*IAM still has \w+ too/ },
+    { write: 3, name: 'clearing the note', expect: /rotated, but the staged copy or the note of the rotation is left in the key store \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)/ },
   ],
 };
 
