@@ -5,8 +5,8 @@ import { loadUserFiles } from '../config/chain.ts';
 import { dropSessionsOf } from '../keystore/drop-sessions.ts';
 import { iamClient } from '../session/iam.ts';
 import { checkProfileName } from '../keystore/key-input.ts';
-import { deleteCommand, iamUserName, rollBack, waitUntilKeyWorks } from '../session/key-rotation.ts';
-import { fetchStoredKeys, openKeyStore, putKeys, storedEntry, withKeystoreLock } from '../keystore/store.ts';
+import { deleteCommand, iamUserName, resumeRotation, rotateKey, type Rotated } from '../session/key-rotation.ts';
+import { fetchStoredKeys, openKeyStore, storedEntry, withKeystoreLock } from '../keystore/store.ts';
 import { stsTargetFor } from '../session/verify-keys.ts';
 import type { AwsCredentials } from '../session/credentials.ts';
 import { chainIn } from '../config/chain.ts';
@@ -23,8 +23,10 @@ export const command = defineCommand({
   about: `Rotates the stored long-term key of PROFILE: creates a new access key in IAM (signed with an MFA
 session when the profile has mfa_serial), waits until STS accepts it (IAM is eventually consistent;
 TFMFA_ROTATE_WAIT, default 2m), stores it in place of the old one, deletes the old key in IAM and
-drops the sessions made from it. Whatever fails, the key store keeps one working key, and the
-message says what IAM holds (and the 'aws iam' command for anything left to clean up).
+drops the sessions made from it. The new key is stored beside the old one before anything replaces
+it: whatever fails or kills rotate, the key store keeps a working key, and the message says what
+IAM holds (and the 'aws iam' command for anything left to clean up). Run after an interrupted
+rotate, it finishes that rotation first (or undoes it, when the new key was never stored).
 
 IAM allows two keys per user: with two already, rotate stops before changing anything.`,
   options: {
@@ -59,35 +61,23 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     }
     const iam = await iamClient(signer);
     try {
-      const existing = await iam.listAccessKeys(userName);
-      if (existing.length >= 2) {
-        const others = existing.map((key) => key.accessKeyId).filter((id) => id !== old.accessKeyId);
-        throw new UserError(`rotate: IAM user ${userName} already has two access keys (${existing.map((k) => k.accessKeyId).join(', ')}), the most IAM allows: delete the unused one ('${deleteCommand(userName, others[0] ?? '…')}') and run rotate again; nothing changed`);
+      const rotation = { store, backend: store.backend(entry.backend), profile, iam, userName, target, waitSeconds: store.settings.rotateWaitSeconds };
+      let rotated: Rotated | 'undone' = 'undone';
+      if (entry.rotation) rotated = await resumeRotation(rotation, entry, old);
+      if (rotated === 'undone') {
+        const existing = await iam.listAccessKeys(userName);
+        if (existing.length >= 2) {
+          const others = existing.map((key) => key.accessKeyId).filter((id) => id !== old.accessKeyId);
+          throw new UserError(`rotate: IAM user ${userName} already has two access keys (${existing.map((k) => k.accessKeyId).join(', ')}), the most IAM allows: delete the unused one ('${deleteCommand(userName, others[0] ?? '…')}') and run rotate again; nothing changed`);
+        }
+        rotated = await rotateKey(rotation, old);
       }
-      let created;
-      try {
-        created = await iam.createAccessKey(userName);
-      } catch (error) {
-        throw new UserError(`rotate: ${(error as Error).message}; nothing changed: the key store and IAM hold ${old.accessKeyId}`);
-      }
-      try {
-        await waitUntilKeyWorks(created, target, store.settings.rotateWaitSeconds);
-      } catch (error) {
-        throw await rollBack(iam, userName, created.accessKeyId, old.accessKeyId, `rotate: the new key ${created.accessKeyId} was not accepted within ${store.settings.rotateWaitSeconds}s (${(error as Error).message})`);
-      }
-      try {
-        await putKeys(store, profile, created, entry.backend);
-      } catch (error) {
-        throw await rollBack(iam, userName, created.accessKeyId, old.accessKeyId, `rotate: could not store the new key (${(error as Error).message})`);
-      }
-      const dropped = dropSessionsOf(cacheDirectory(env), old.accessKeyId);
-      try {
-        await iam.deleteAccessKey(userName, old.accessKeyId);
-      } catch (error) {
-        warn(`the new key ${created.accessKeyId} is stored and works, but the old key ${old.accessKeyId} is still active in IAM (${(error as Error).message}): delete it with '${deleteCommand(userName, old.accessKeyId)}'`);
+      const dropped = dropSessionsOf(cacheDirectory(env), rotated.from);
+      if (rotated.unfinished) {
+        warn(rotated.unfinished);
         return 1;
       }
-      process.stdout.write(`tfmfa: rotated '${profile}': ${old.accessKeyId} → ${created.accessKeyId} (stored in the ${backendLabel(entry.backend)}; old key deleted in IAM${dropped.length ? `; ${dropped.length} cached session(s) of the old key dropped` : ''})\n`);
+      process.stdout.write(`tfmfa: rotated '${profile}': ${rotated.from} → ${rotated.to} (stored in the ${backendLabel(entry.backend)}; old key deleted in IAM${dropped.length ? `; ${dropped.length} cached session(s) of the old key dropped` : ''})\n`);
       return 0;
     } finally {
       iam.close();

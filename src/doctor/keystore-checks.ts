@@ -1,7 +1,8 @@
 import type { AwsFiles } from '../config/types.ts';
 import { UserError } from '../errors.ts';
 import { chooseBackend } from '../keystore/store.ts';
-import { keystoreSettings, vaultPath } from '../keystore/settings.ts';
+import { keyIndexPath, keystoreSettings, vaultPath } from '../keystore/settings.ts';
+import { readKeyIndex } from '../keystore/key-index.ts';
 import { fail, info, ok, warning, type Check } from './check.ts';
 import { plaintextKeyFile } from '../views/key-location.ts';
 import { compareNames } from '../views/profiles.ts';
@@ -23,6 +24,13 @@ export async function keystoreChecks(files: AwsFiles, env: NodeJS.ProcessEnv): P
   }
   const stored = [...(files.storedKeys ?? new Map())].sort(([a], [b]) => compareNames(a, b));
   if (stored.length) checks.push(info(`stored keys: ${stored.map(([name, entry]) => `'${name}' (${entry.backend})`).join(', ')}`));
+  try {
+    for (const [name, entry] of readKeyIndex(keyIndexPath(env))) {
+      if (entry.rotation) checks.push(warning(`profile '${name}': a 'tfmfa rotate' was interrupted (${entry.rotation.from} → ${entry.rotation.to}); its stored key still works`, `tfmfa rotate ${name} (finishes or undoes it)`));
+    }
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error; // a damaged index is reported where the chain reads it
+  }
   for (const name of [...files.profiles.keys()].sort(compareNames)) {
     const plaintext = plaintextKeyFile(files, name);
     if (!plaintext) continue;

@@ -14,6 +14,15 @@ export interface KeyIndexEntry {
   backend: BackendName;
   accessKeyId: string;
   addedAt: string;
+  /** Set while `tfmfa rotate` replaces key `from` by key `to` (see session/key-rotation.ts); absent otherwise. */
+  rotation?: RotationMarker;
+}
+
+/** An unfinished rotation: the next `tfmfa rotate` finishes it or undoes it. */
+export interface RotationMarker {
+  from: string;
+  to: string;
+  startedAt: string;
 }
 
 export type KeyIndex = Map<string, KeyIndexEntry>;
@@ -43,9 +52,17 @@ export function readKeyIndex(path: string): KeyIndex {
   const index: KeyIndex = new Map();
   for (const [profile, entry] of Object.entries(document.profiles)) {
     if (!entry || !(BACKEND_NAMES as readonly string[]).includes(entry.backend) || typeof entry.accessKeyId !== 'string') throw damaged();
-    index.set(profile, { backend: entry.backend, accessKeyId: entry.accessKeyId, addedAt: String(entry.addedAt ?? '') });
+    const rotation = entry.rotation === undefined ? undefined : rotationMarker(entry.rotation);
+    if (rotation === null) throw damaged();
+    index.set(profile, { backend: entry.backend, accessKeyId: entry.accessKeyId, addedAt: String(entry.addedAt ?? ''), ...(rotation ? { rotation } : {}) });
   }
   return index;
+}
+
+function rotationMarker(value: unknown): RotationMarker | null {
+  const marker = value as Partial<RotationMarker> | null;
+  if (typeof marker?.from !== 'string' || typeof marker.to !== 'string') return null;
+  return { from: marker.from, to: marker.to, startedAt: String(marker.startedAt ?? '') };
 }
 
 /** Replaces the index atomically (0600 in a 0700 directory). Call under the key store's lock. */

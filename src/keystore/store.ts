@@ -65,6 +65,29 @@ export function storedEntry(store: KeyStore, profile: string): KeyIndexEntry | u
 }
 
 /**
+ * The backend name under which `tfmfa rotate` keeps a new key until it has replaced the old one (beside it,
+ * never over it). A space and parentheses: no profile name can take it (checkProfileName).
+ */
+export function stagingName(profile: string): string {
+  return `${profile} (rotating)`;
+}
+
+/** Rewrites a profile's index entry (call under withKeystoreLock); false when the profile has none. */
+export function updateEntry(store: KeyStore, profile: string, change: (entry: KeyIndexEntry) => KeyIndexEntry): boolean {
+  const index = readKeyIndex(store.indexPath);
+  const entry = index.get(profile);
+  if (!entry) return false;
+  index.set(profile, change(entry));
+  writeKeyIndex(store.indexPath, index);
+  return true;
+}
+
+/** Removes what an unfinished rotation left beside a profile's keys (its staged new key), quietly. */
+async function dropStaged(store: KeyStore, profile: string, entry: KeyIndexEntry | undefined): Promise<void> {
+  if (entry?.rotation) await store.backend(entry.backend).delete(stagingName(profile)).catch((error: Error) => debug(`could not remove the staged key of '${profile}': ${error.message}`));
+}
+
+/**
  * Stores a profile's keys in `backendName` and records them in the index (call under withKeystoreLock).
  * The backend is written first: a crash in between leaves the old index entry, never an entry without keys.
  * Keys the profile had in another backend are removed from it afterwards.
@@ -76,6 +99,7 @@ export async function putKeys(store: KeyStore, profile: string, keys: LongTermKe
   index.set(profile, { backend: backendName, accessKeyId: keys.accessKeyId, addedAt: new Date().toISOString() });
   writeKeyIndex(store.indexPath, index);
   if (previous && previous.backend !== backendName) await store.backend(previous.backend).delete(profile).catch((error: Error) => debug(`could not remove the old copy from ${previous.backend}: ${error.message}`));
+  await dropStaged(store, profile, previous);
 }
 
 /** Removes a profile's keys from its backend and the index (call under withKeystoreLock); its old entry, if any. */
@@ -86,6 +110,7 @@ export async function deleteKeys(store: KeyStore, profile: string): Promise<KeyI
   await store.backend(entry.backend).delete(profile);
   index.delete(profile);
   writeKeyIndex(store.indexPath, index);
+  await dropStaged(store, profile, entry);
   return entry;
 }
 

@@ -465,6 +465,30 @@ describe('StsEmulator with the AWS SDK v3', () => {
     }
   });
 
+  test("injected 'lose-answer' carries the call out and never answers; 'skip' lets calls through first; clearFaults forgets the rest", async () => {
+    const local = await StsEmulator.start();
+    const user = local.addUser({ userName: 'lost', accountId: ACCOUNT });
+    const client = new STSClient({ region: 'us-east-1', endpoint: local.url, maxAttempts: 1, credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey } });
+    try {
+      local.injectFault({ action: 'GetCallerIdentity', skip: 1, times: 1, kind: 'lose-answer' });
+      await client.send(new GetCallerIdentityCommand({}));
+      const pending = rejection(client.send(new GetCallerIdentityCommand({})));
+      const arrivedBy = Date.now() + 10_000;
+      while (!local.calls().some((c) => c.errorCode === 'Fault:lose-answer') && Date.now() < arrivedBy) await new Promise((r) => setTimeout(r, 10));
+      const lost = local.calls().filter((c) => c.action === 'GetCallerIdentity');
+      assert.deepEqual(lost.map((c) => [c.ok, c.errorCode ?? null]), [[true, null], [true, 'Fault:lose-answer']], 'the second call was carried out, its answer lost');
+      assert.equal(await Promise.race([pending.then(() => 'settled'), new Promise((r) => setTimeout(r, 150, 'pending'))]), 'pending');
+      local.injectFault({ times: 5, kind: 'close' });
+      local.clearFaults();
+      await client.send(new GetCallerIdentityCommand({}));
+      await local.stop();
+      await pending;
+    } finally {
+      client.destroy();
+      await local.stop();
+    }
+  });
+
   test('a signed GET with query-string parameters is accepted too', async () => {
     const w = world();
     const url = new URL(emu.url);

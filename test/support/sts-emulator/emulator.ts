@@ -158,6 +158,11 @@ export class StsEmulator {
     this.faults.inject(f);
   }
 
+  /** Forgets the faults injected and not used yet. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -207,7 +212,7 @@ export class StsEmulator {
     const record = this.callLog.start(action, redactParams(params));
 
     const fault = this.faults.take(action);
-    if (fault) {
+    if (fault && fault.kind !== 'lose-answer') {
       this.faults.apply(fault, record, req, res, { credentials: this.credentials, clock: this.clock });
       return;
     }
@@ -227,6 +232,11 @@ export class StsEmulator {
       if (!registered) throw new StsError(400, 'InvalidAction', `Could not find operation ${action} for version ${STS_VERSION}`);
       const resultXml = registered.handle(params, caller, this.context);
       record.ok = true;
+      if (fault) {
+        record.errorCode = 'Fault:lose-answer';
+        this.faults.hold(res);
+        return;
+      }
       send(200, successXml(action, resultXml, requestId, api.namespace));
     } catch (err) {
       if (!(err instanceof StsError)) throw err;

@@ -1,5 +1,6 @@
-// Fault injection: the next N calls (of one action, or any) answer with an error status, hang until the
-// emulator stops, or have their connection closed. Test fixture only.
+// Fault injection: the next N calls (of one action, or any; after letting `skip` of them through) answer with
+// an error status, hang until the emulator stops, have their connection closed, or are carried out and then
+// never answered ('lose-answer': the caller cannot know it happened, as when it dies waiting). Test fixture only.
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,14 +11,23 @@ import { headerValue, sendXml } from './protocol.ts';
 import { accessKeyIdFromAuthorization } from './signing.ts';
 import { errorXml } from './xml.ts';
 
+interface FaultTarget {
+  action?: string;
+  times: number;
+  /** Matching calls to let through before the fault applies (default 0). */
+  skip?: number;
+}
+
 export type FaultSpec =
-  | { action?: string; times: number; kind: 'status'; status: number; code: string; message?: string }
-  | { action?: string; times: number; kind: 'hang' }
-  | { action?: string; times: number; kind: 'close' };
+  | (FaultTarget & { kind: 'status'; status: number; code: string; message?: string })
+  | (FaultTarget & { kind: 'hang' })
+  | (FaultTarget & { kind: 'close' })
+  | (FaultTarget & { kind: 'lose-answer' });
 
 interface PendingFault {
   spec: FaultSpec;
   remaining: number;
+  toSkip: number;
 }
 
 export class FaultQueue {
@@ -26,7 +36,8 @@ export class FaultQueue {
 
   inject(f: FaultSpec): void {
     if (!Number.isInteger(f.times) || f.times < 1) throw new Error('fault times must be a positive integer');
-    this.pending.push({ spec: f, remaining: f.times });
+    if (f.skip !== undefined && (!Number.isInteger(f.skip) || f.skip < 0)) throw new Error('fault skip must be a non-negative integer');
+    this.pending.push({ spec: f, remaining: f.times, toSkip: f.skip ?? 0 });
   }
 
   /** The first pending fault for this action, counted as used; null when none applies. */
@@ -34,6 +45,10 @@ export class FaultQueue {
     const i = this.pending.findIndex((f) => f.spec.action === undefined || f.spec.action === action);
     if (i < 0) return null;
     const f = this.pending[i]!;
+    if (f.toSkip > 0) {
+      f.toSkip--;
+      return null;
+    }
     f.remaining--;
     if (f.remaining <= 0) this.pending.splice(i, 1);
     return f.spec;
@@ -52,7 +67,7 @@ export class FaultQueue {
       const type = fault.status >= 500 ? 'Receiver' : 'Sender';
       const message = fault.message ?? (fault.status >= 500 ? 'An internal error occurred.' : 'Rate exceeded');
       sendXml(res, fault.status, errorXml(type, fault.code, message, requestId), requestId, new Date(state.clock.serverNowMs()));
-    } else if (fault.kind === 'hang') {
+    } else if (fault.kind === 'hang' || fault.kind === 'lose-answer') {
       record.errorCode = 'Fault:hang';
       this.hanging.add(res);
       res.on('close', () => this.hanging.delete(res));
@@ -60,6 +75,17 @@ export class FaultQueue {
       record.errorCode = 'Fault:close';
       req.socket.destroy();
     }
+  }
+
+  /** Forgets every fault not used yet. */
+  clear(): void {
+    this.pending.length = 0;
+  }
+
+  /** Holds a response that will never be sent (a 'lose-answer' fault, after the action was carried out). */
+  hold(res: ServerResponse): void {
+    this.hanging.add(res);
+    res.on('close', () => this.hanging.delete(res));
   }
 
   /** Ends every hanging response (when the emulator stops). */
