@@ -160,11 +160,16 @@ if [ -n "@MARKER@" ]; then
   fi
 fi
 
-# Commands that need no credentials (src/shim/passthrough.ts), after leading -chdir=DIR options.
+# Commands that need no credentials (src/shim/passthrough.ts), after leading -chdir=DIR options and the tool's
+# global options (subcommandIndex in src/shim/command-lists.ts).
 [ -n "${@VAR_passthrough@-}" ] && _tf_node "$@"
-_tf_arg=
+_tf_arg= _tf_optv=
 for _tf_a do
+  if [ -n "$_tf_optv" ]; then _tf_optv=; continue; fi
   case $_tf_a in -chdir=*) continue ;; esac
+  case $_tf_tool in
+@GLOBAL_OPTION_CASES@
+  esac
   _tf_arg=$_tf_a
   break
 done
