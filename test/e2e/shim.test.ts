@@ -163,16 +163,16 @@ for (const via of VIAS) {
     test('a profile that needs neither MFA nor a role, or does not exist: the tool runs with the config overlay only', async () => {
       const overlayDir = join(world.box.cacheDir, 'overlay');
       for (const profile of ['GEHC-000', 'plain', 'no-such-profile', 'GEHC-000', 'plain', 'no-such-profile']) {
-        const fallbacks = world.fallbacks();
         const env = world.env(via, { AWS_PROFILE: profile, AWS_REGION: 'eu-north-1' });
         const result = await world.run(via, 'terraform', ['plan'], { fullEnv: env });
         assert.equal(result.exitCode, 0, `${profile}: ${result.stderr}`);
         const got = withoutStackPids(world.last('terraform').env);
-        assert.ok(got.AWS_CONFIG_FILE?.startsWith(`${overlayDir}/`) && got.AWS_CONFIG_FILE.endsWith('/config'), `${profile}: the overlay's config, not ${got.AWS_CONFIG_FILE}`);
+        const overlayConfig = got.AWS_CONFIG_FILE ?? '';
+        assert.ok(overlayConfig.startsWith(`${overlayDir}/`) && overlayConfig.endsWith('/config'), `${profile}: the overlay's config, not ${overlayConfig}`);
         assert.deepEqual(got, {
           ...env,
-          AWS_CONFIG_FILE: got.AWS_CONFIG_FILE,
-          AWS_SHARED_CREDENTIALS_FILE: join(got.AWS_CONFIG_FILE, '..', 'credentials'),
+          AWS_CONFIG_FILE: overlayConfig,
+          AWS_SHARED_CREDENTIALS_FILE: join(overlayConfig, '..', 'credentials'),
           TFMFA_CONFIG_FILE: env.AWS_CONFIG_FILE,
           TFMFA_CREDENTIALS_FILE: env.AWS_SHARED_CREDENTIALS_FILE,
           AWS_DEFAULT_REGION: 'eu-north-1',
@@ -299,7 +299,14 @@ for (const via of VIAS) {
       assert.match(plain.stderr, /profile 'GEHC-000' needs neither MFA nor a role\n/);
       assert.match(plain.stderr, /profile 'GEHC-000': no session of its own, the tool gets the config overlay \(\d+ profile\(s\) through credential_process\)\n/);
 
-      for (const output of [hit.stderr, miss.stderr, marker.stderr, version.stderr, plain.stderr]) {
+      // A global option is not the subcommand (issue 20, item 10).
+      const aws = await world.run(via, 'aws', ['--profile', 'GEHC-056', '--region', 'eu-west-1', 'sts', 'get-caller-identity'], { env: { ...profileEnv, TFMFA_DEBUG: '1' } });
+      assert.match(aws.stderr, /'aws sts' is not a long run: static keys\n/);
+      assert.doesNotMatch(aws.stderr, /'aws --/);
+      const configure = await world.run(via, 'aws', ['--profile', 'GEHC-056', 'configure', 'list'], { env: { ...profileEnv, TFMFA_DEBUG: '1' } });
+      assert.match(configure.stderr, /'aws configure' needs no credentials: passing through\n/);
+
+      for (const output of [hit.stderr, miss.stderr, marker.stderr, version.stderr, plain.stderr, aws.stderr, configure.stderr]) {
         for (const line of output.trim().split('\n')) assert.match(line, /^tfmfa\[debug\] /);
         for (const secret of [...secrets(), 'outer-secret']) assert.ok(!output.includes(secret), 'no secret in the debug output');
       }
