@@ -4,7 +4,20 @@
 # tfmfa's shim (generated from src/shim/launcher/launcher.sh: do not edit). Runs the real tool found later
 # on PATH with the profile's ticket applied, or hands over to tfmfa (Node) for everything else. The ticket
 # is read as data, never sourced or evaluated.
+# The package's `tfmfa` command is this file too: its Node entry is dist/cli.js beside the real file behind $1
+# (npm's bin links are symlinks, maybe relative, maybe chained). Called in a command substitution: a subshell,
+# so no variable it sets reaches anything it starts.
+_tf_own_entry() {
+  _tf_f=$1
+  while [ -L "$_tf_f" ]; do
+    _tf_l=$(readlink -- "$_tf_f") || break
+    case $_tf_l in /*) _tf_f=$_tf_l ;; *) _tf_f=${_tf_f%/*}/$_tf_l ;; esac
+  done
+  case $_tf_f in */*) ;; *) _tf_f=./$_tf_f ;; esac
+  printf '%s\n' "${_tf_f%/*}/../dist/cli.js"
+}
 if [ -n "@CLASH@" ]; then
+  [ "${0##*/}" = tfmfa ] && exec "$(_tf_own_entry "$0")" "$@"
   # tfmfa-launcher's served commands (below) go to Node as they were given.
   case ${0##*/}:${1-}:${3-} in
     tfmfa-launcher:/?*:credential-process|tfmfa-launcher:/?*:terragrunt-auth) exec "$@" ;;
@@ -27,6 +40,14 @@ _tf_serve='' _tf_pnode='' _tf_pentry=''
 # (below): the command as it was given, `NODE ENTRY ARGS...` or `cli.js ARGS...`.
 _tf_node() {
   if [ -n "$_tf_pnode" ]; then exec "$_tf_pnode" "$_tf_pentry" "$@"; fi
+  if [ "$_tf_tool" = tfmfa ]; then
+    _tf_entry=$(_tf_own_entry "$0")
+    if [ ! -f "$_tf_entry" ]; then
+      printf '%s\n' "tfmfa: $0 finds no dist/cli.js beside it: reinstall tfmfa" >&2
+      exit 127
+    fi
+    exec "$_tf_entry" "$@"
+  fi
   if [ -n "$_tf_serve" ]; then
     if [ -z "$_tf_entry" ]; then
       printf '%s\n' "tfmfa: tfmfa-launcher cannot find tfmfa (no dist/cli.js beside it, no tfmfa on PATH): reinstall tfmfa" >&2
@@ -44,8 +65,9 @@ _tf_node() {
   exec "$_tf_entry" __shim "$_tf_tool" "$@"
 }
 
-# The Node entry: baked (installed copies), else the package's dist/cli.js, else tfmfa on PATH.
-if [ -z "$_tf_entry" ] || [ ! -f "$_tf_entry" ]; then
+# The Node entry: baked (installed copies), else the package's dist/cli.js, else tfmfa on PATH (the package's
+# `tfmfa` command finds its own, in _tf_node).
+if [ "$_tf_tool" != tfmfa ] && { [ -z "$_tf_entry" ] || [ ! -f "$_tf_entry" ]; }; then
   case $0 in */*) _tf_entry=${0%/*}/../dist/cli.js ;; *) _tf_entry=../dist/cli.js ;; esac
   if [ ! -f "$_tf_entry" ]; then
     _tf_entry=
@@ -58,19 +80,20 @@ if [ -z "$_tf_entry" ] || [ ! -f "$_tf_entry" ]; then
   fi
 fi
 
-# Started as tfmfa-launcher itself: it serves `credential-process [--config-file F] [--credentials-file F] [--]
-# PROFILE` and `terragrunt-auth [PROFILE]` from the ticket, as Node would print them (src/output/credential-json.ts,
-# terragrunt-json.ts); any other argument list is Node's. The config overlay writes the Node command behind it,
-# `tfmfa-launcher /abs/node /abs/cli.js credential-process ...`: that command, untouched, is its hand-over.
+# Started as tfmfa-launcher or as the package's `tfmfa` command: it serves `credential-process [--config-file F]
+# [--credentials-file F] [--] PROFILE` and `terragrunt-auth [PROFILE]` from the ticket, as Node would print them
+# (src/output/credential-json.ts, terragrunt-json.ts); any other argument list is Node's. The config overlay
+# writes the Node command behind tfmfa-launcher, `tfmfa-launcher /abs/node /abs/cli.js credential-process ...`:
+# that command, untouched, is its hand-over.
 _tf_ocfg='' _tf_ocred='' _tf_sprof='' _tf_npos=0
-if [ "$_tf_tool" = tfmfa-launcher ]; then
-  case ${1-}:${3-} in
+if [ "$_tf_tool" = tfmfa-launcher ] || [ "$_tf_tool" = tfmfa ]; then
+  [ "$_tf_tool" = tfmfa ] || case ${1-}:${3-} in
     /?*:credential-process|/?*:terragrunt-auth)
       [ -n "${2-}" ] || _tf_node "$@"
       _tf_pnode=$1 _tf_pentry=$2
       shift 2 ;;
   esac
-  case ${1-} in credential-process|terragrunt-auth) _tf_serve=$1 ;; esac
+  case ${1-} in credential-process|terragrunt-auth) _tf_serve=$1 ;; *) [ "$_tf_tool" = tfmfa-launcher ] || _tf_node "$@" ;; esac
   if [ -n "$_tf_serve" ]; then
     _tf_want=skip _tf_dd='' _tf_seen=''
     for _tf_a do
@@ -163,7 +186,7 @@ fi
 # Commands that need no credentials (src/shim/passthrough.ts), after leading -chdir=DIR options and the tool's
 # global options (subcommandIndex in src/shim/command-lists.ts).
 [ -n "${@VAR_passthrough@-}" ] && _tf_node "$@"
-_tf_arg= _tf_optv=
+_tf_arg='' _tf_optv=''
 for _tf_a do
   if [ -n "$_tf_optv" ]; then _tf_optv=; continue; fi
   case $_tf_a in -chdir=*) continue ;; esac
