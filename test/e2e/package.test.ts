@@ -3,7 +3,7 @@
 // dist/ under the feet of the tests running beside it.
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -72,10 +72,15 @@ describe('npm pack + npm install -g', () => {
     assert.match(String(missing.stderr), /^tfmfa: profile 'no-such-profile' not found/);
   });
 
-  test('a checkout: shims/tfmfa runs dist/cli.js beside it', async () => {
-    const result = await execa(join(ROOT, 'shims', 'tfmfa'), ['--version'], { env: cleanEnv({ ...world.box.env }), extendEnv: false, reject: false });
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.match(String(result.stdout), /^tfmfa \d/);
+  test('a checkout: shims/tfmfa runs dist/cli.js beside it, also through a link of the user\'s own', async () => {
+    const own = join(temp, 'own-bin');
+    mkdirSync(own);
+    symlinkSync(join(ROOT, 'shims', 'tfmfa'), join(own, 'tfmfa'));
+    for (const command of [join(ROOT, 'shims', 'tfmfa'), join(own, 'tfmfa')]) {
+      const result = await execa(command, ['--version'], { env: cleanEnv({ ...world.box.env }), extendEnv: false, reject: false });
+      assert.equal(result.exitCode, 0, `${command}: ${String(result.stderr)}`);
+      assert.match(String(result.stdout), /^tfmfa \d/);
+    }
   });
 
   test('the installed shims/terraform reaches the real terraform with the cached session, and Node when it must', async () => {

@@ -1,23 +1,33 @@
 #!/bin/sh
 @LAUNCHER_MARKER@
 # shellcheck disable=SC3013 # test -nt / -ef: not in POSIX, but in every sh there is (dash, bash, ash, ksh)
+# shellcheck disable=SC2030,SC2031 # _tf_own_exec reads a link in a pipeline's subshell, and execs there
 # tfmfa's shim (generated from src/shim/launcher/launcher.sh: do not edit). Runs the real tool found later
 # on PATH with the profile's ticket applied, or hands over to tfmfa (Node) for everything else. The ticket
 # is read as data, never sourced or evaluated.
-# The package's `tfmfa` command is this file too: its Node entry is dist/cli.js beside the real file behind $1
-# (npm's bin links are symlinks, maybe relative, maybe chained). Called in a command substitution: a subshell,
-# so no variable it sets reaches anything it starts.
-_tf_own_entry() {
-  _tf_f=$1
-  while [ -L "$_tf_f" ]; do
-    _tf_l=$(readlink -- "$_tf_f") || break
-    case $_tf_l in /*) _tf_f=$_tf_l ;; *) _tf_f=${_tf_f%/*}/$_tf_l ;; esac
+# The package's `tfmfa` command is this file too (package.json "bin"): everything it does not serve goes to the
+# package's dist/cli.js, with the arguments as given. npm links the bin to shims/tfmfa: PREFIX/bin/tfmfa →
+# PREFIX/lib/node_modules/tfmfa (npm install -g), node_modules/.bin/tfmfa → node_modules/tfmfa (npx, a local
+# install); a checkout runs shims/tfmfa itself. A candidate counts only if its shims/tfmfa is this very file
+# (-ef). Any other link (ln -s CHECKOUT/shims/tfmfa ~/bin): run its target, whose directory is the package's.
+_tf_own_exec() {
+  case $0 in */*) _tf_f=${0%/*} ;; *) _tf_f=. ;; esac
+  for _tf_l in "$_tf_f/.." "$_tf_f/../lib/node_modules/tfmfa" "$_tf_f/../tfmfa"; do
+    if [ -f "$_tf_l/dist/cli.js" ] && [ "$_tf_l/shims/tfmfa" -ef "$0" ]; then exec "$_tf_l/dist/cli.js" "$@"; fi
   done
-  case $_tf_f in */*) ;; *) _tf_f=./$_tf_f ;; esac
-  printf '%s\n' "${_tf_f%/*}/../dist/cli.js"
+  if [ -L "$0" ]; then
+    readlink -- "$0" | {
+      IFS= read -r _tf_l || exit 127
+      case $_tf_l in /*) ;; *) _tf_l=$_tf_f/$_tf_l ;; esac
+      exec "$_tf_l" "$@"
+    }
+    exit
+  fi
+  printf '%s\n' "tfmfa: $0 finds no dist/cli.js of its package beside it: reinstall tfmfa" >&2
+  exit 127
 }
 if [ -n "@CLASH@" ]; then
-  [ "${0##*/}" = tfmfa ] && exec "$(_tf_own_entry "$0")" "$@"
+  [ "${0##*/}" = tfmfa ] && _tf_own_exec "$@"
   # tfmfa-launcher's served commands (below) go to Node as they were given.
   case ${0##*/}:${1-}:${3-} in
     tfmfa-launcher:/?*:credential-process|tfmfa-launcher:/?*:terragrunt-auth) exec "$@" ;;
@@ -40,14 +50,7 @@ _tf_serve='' _tf_pnode='' _tf_pentry=''
 # (below): the command as it was given, `NODE ENTRY ARGS...` or `cli.js ARGS...`.
 _tf_node() {
   if [ -n "$_tf_pnode" ]; then exec "$_tf_pnode" "$_tf_pentry" "$@"; fi
-  if [ "$_tf_tool" = tfmfa ]; then
-    _tf_entry=$(_tf_own_entry "$0")
-    if [ ! -f "$_tf_entry" ]; then
-      printf '%s\n' "tfmfa: $0 finds no dist/cli.js beside it: reinstall tfmfa" >&2
-      exit 127
-    fi
-    exec "$_tf_entry" "$@"
-  fi
+  [ "$_tf_tool" != tfmfa ] || _tf_own_exec "$@"
   if [ -n "$_tf_serve" ]; then
     if [ -z "$_tf_entry" ]; then
       printf '%s\n' "tfmfa: tfmfa-launcher cannot find tfmfa (no dist/cli.js beside it, no tfmfa on PATH): reinstall tfmfa" >&2
