@@ -21,6 +21,9 @@
  *   P3-login tfmfa-launcher serving a warm `credential-process` for an `aws login` (login_session) profile from
  *            its ticket (the overlay's line)       vs  `sh -c 'exec /bin/true'`      target ≤ 3×
  *            (the installed AWS CLI 2.9 has no `aws login`, so no `aws configure export-credentials` side)
+ *   TG-typed `tfmfa terragrunt-auth` as typed (TG_AUTH_PROVIDER_CMD='tfmfa terragrunt-auth': found on PATH),
+ *            installed as npm installs it (PREFIX/bin/tfmfa → ../lib/node_modules/tfmfa/shims/tfmfa), warm
+ *                                               vs  `sh -c 'exec /bin/true'`      target ≤ 3×
  *   aws-vault `aws-vault exec PROFILE -- /bin/true` with a cached session, when aws-vault is on PATH and
  *            TFMFA_BENCH_AWS_VAULT_PROFILE names a profile with a cached session (for comparison only)
  *
@@ -251,7 +254,31 @@ function p3Login(context: Context): Measurement {
   };
 }
 
-const MEASUREMENTS: Array<(context: Context) => Measurement | Skipped> = [p1, p2, p1Fast, p6, terragruntAuth, p3Fast, tgFast, p3Login, floor, awsVault];
+/** A prefix laid out as `npm install -g` lays it out (the package folder linked, as `npm install -g .` does). */
+function installedBin(context: Context): string {
+  const prefix = join(context.dir, 'prefix');
+  const bin = join(prefix, 'bin');
+  if (!existsSync(bin)) {
+    mkdirSync(join(prefix, 'lib', 'node_modules'), { recursive: true });
+    mkdirSync(bin);
+    symlinkSync(ROOT, join(prefix, 'lib', 'node_modules', 'tfmfa'));
+    symlinkSync(join('..', 'lib', 'node_modules', 'tfmfa', 'shims', 'tfmfa'), join(bin, 'tfmfa'));
+  }
+  return bin;
+}
+
+function tgTyped(context: Context): Measurement {
+  const env = { ...context.box.env, PATH: `${installedBin(context)}${delimiter}${context.box.env.PATH}` };
+  return {
+    id: 'TG-typed',
+    title: "tfmfa terragrunt-auth as typed, installed, warm vs sh -c 'exec /bin/true'",
+    subject: { label: 'tfmfa terragrunt-auth', file: 'tfmfa', args: ['terragrunt-auth', 'GEHC-056'], env },
+    baseline: { label: "sh -c 'exec /bin/true'", file: '/bin/sh', args: ['-c', 'exec /bin/true'], env },
+    target: 3,
+  };
+}
+
+const MEASUREMENTS: Array<(context: Context) => Measurement | Skipped> = [p1, p2, p1Fast, p6, terragruntAuth, p3Fast, tgFast, tgTyped, p3Login, floor, awsVault];
 
 /** Server mode's goals (issue 13): start-up added to the static path, and the waiting parent's memory. */
 const P6_ADDED_MS_GOAL = 60;
@@ -295,6 +322,11 @@ function verify(context: Context): void {
     const served = spawnSync(measurement.subject.file, measurement.subject.args, { env: measurement.subject.env, encoding: 'utf8' });
     if (served.status !== 0 || served.stdout !== node.stdout) throw new Error(`bench: ${measurement.id} would not be served from the ticket as Node prints it: ${served.stderr}`);
   }
+  // TG-typed: with only the installed bin directory on PATH no Node can start (dist/cli.js is `#!/usr/bin/env node`).
+  const typed = tgTyped(context).subject;
+  const typedNode = spawnSync(process.execPath, [CLI, ...typed.args], { env: typed.env, encoding: 'utf8' });
+  const typedServed = spawnSync(typed.file, typed.args, { env: { ...typed.env, PATH: installedBin(context) }, encoding: 'utf8' });
+  if (typedServed.status !== 0 || typedServed.stdout !== typedNode.stdout) throw new Error(`bench: TG-typed would not be served from the ticket as Node prints it: ${typedServed.stderr}`);
 }
 
 interface Result {

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.ts';
-import { childChanges, sessionChanges } from '../environment/changes.ts';
+import { childChanges } from '../environment/changes.ts';
+import { sessionEnvironment } from '../launch/session-environment.ts';
 import { credentialProcessJson } from '../output/credential-json.ts';
 import { EXPORT_FORMATS, formatChanges, isExportFormat } from '../output/shell-formats.ts';
 import { profileSession } from '../session/profile-session.ts';
@@ -10,7 +11,9 @@ export const command = defineCommand({
   name: 'export',
   summary: 'print the profile\'s credentials as shell variables (sh, fish, powershell, dotenv) or JSON',
   usage: `[options] PROFILE [--format ${EXPORT_FORMATS.join('|')}|json]`,
-  about: `Prints the same variables exec would set (and unsets the profile variables), quoted for the shell:
+  about: `Prints the same variables exec would set (and unsets the profile variables), quoted for the shell: the
+profile's keys, and AWS_CONFIG_FILE naming the config overlay, so that a profile named in code
+(provider "aws" { profile = "prod" }) or on a command line (--profile prod) gets tfmfa's session too:
   eval "$(tfmfa export prod)"                        # bash, zsh, sh
   tfmfa export prod --format fish | source           # fish
   tfmfa export prod --format powershell | Invoke-Expression
@@ -18,6 +21,7 @@ export const command = defineCommand({
   tfmfa export prod --format json                    # the credential_process shape`,
   options: {
     format: { type: 'string', short: 'f', value: 'FMT', default: 'sh', choices: [...EXPORT_FORMATS, 'json'], help: 'output format (default sh)' },
+    'no-overlay': { type: 'boolean', help: 'the keys only: leave AWS_CONFIG_FILE alone (TFMFA_OVERLAY=0)' },
     ...SESSION_OPTIONS,
   },
   positionals: { kind: 'profile' },
@@ -31,12 +35,13 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     throw new UserError(`export: unknown format '${format}': use one of ${EXPORT_FORMATS.join(', ')}, json`, 2);
   }
   const profile = requireProfile('export', positionals);
-  const session = await profileSession(sessionRequest(profile, env, values));
   if (format === 'json') {
+    const session = await profileSession(sessionRequest(profile, env, values));
     process.stdout.write(`${credentialProcessJson(session.credentials)}\n`);
     return 0;
   }
-  const changes = childChanges(env, sessionChanges(session.credentials, profile), session.chain.region);
-  process.stdout.write(formatChanges(changes, format));
+  // exec's variables exactly: the session's keys and marker, the overlay (unless off), the region rule.
+  const { changes, region } = await sessionEnvironment({ ...sessionRequest(profile, env, values), overlay: !values['no-overlay'] });
+  process.stdout.write(formatChanges(childChanges(env, changes, region), format));
   return 0;
 }

@@ -29,6 +29,9 @@ export function formatChanges(changes: EnvironmentChanges, format: ExportFormat)
   }
   const lines = [
     ...changes.unset.map((name) => formatter.unset(name)).filter((line): line is string => line !== null),
+    // fish's `set` passes the status along, so the status 4 of a `set -e` of an unset variable would make
+    // `tfmfa export … --format fish | source; and terraform plan` stop: a `true` after the removals.
+    ...(format === 'fish' && changes.unset.length > 0 ? ['true'] : []),
     ...Object.entries(changes.set).map(([name, value]) => formatter.set(name, value)),
   ];
   return `${lines.join('\n')}\n`;

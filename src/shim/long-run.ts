@@ -33,7 +33,7 @@ function listFor(tool: string, override: string | undefined): readonly string[] 
 /** Why `tool args` is a long run (the entry that matched), or null when it is not. */
 export function longRunMatch(tool: string, args: readonly string[], env: NodeJS.ProcessEnv): string | null {
   const list = listFor(tool, setting(env, 'longRun'));
-  const subcommand = args[subcommandIndex(args)];
+  const subcommand = args[subcommandIndex(tool, args)];
   for (const entry of list) {
     if (entry.startsWith('--') ? args.includes(entry) : entry === subcommand) return entry;
   }

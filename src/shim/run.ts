@@ -4,13 +4,15 @@ import { applyChanges, childChanges, hasSessionFor, markerProfile, type Environm
 import { replaceProcess } from '../launch/replace-process.ts';
 import { pushStack } from './loop-guard.ts';
 import { longRunMatch } from './long-run.ts';
+import { subcommandOf } from './command-lists.ts';
 import { isPassthrough } from './passthrough.ts';
 import { findRealBinary } from './real-binary.ts';
 import { isToolName } from './tools.ts';
 import { enableCompileCache } from '../store/compile-cache.ts';
 
 /**
- * Shim mode: run the real `tool` found later on PATH with the AWS_PROFILE session in its environment.
+ * Shim mode: run the real `tool` found later on PATH with the AWS_PROFILE session in its environment, or,
+ * when that profile gives tfmfa no session to add, with the config overlay only (src/shim/overlay-only.ts).
  * Fast paths first, each without config parsing or the AWS SDK: a session already in the environment
  * (the marker), a command that needs no credentials, a valid ticket. Only then the full resolution.
  *
@@ -31,8 +33,9 @@ export async function runShim(tool: string, args: string[], entryPoint = process
     debug(`session for '${markerProfile(env)}' already in the environment: passing through`);
     return replaceProcess(real, argv, applyChanges(env, stack));
   }
+  const subcommand = subcommandOf(tool, args);
   if (isPassthrough(tool, args, env)) {
-    debug(`'${tool} ${args[0] ?? ''}' needs no credentials: passing through`);
+    debug(`'${tool} ${subcommand}' needs no credentials: passing through`);
     return replaceProcess(real, argv, applyChanges(env, stack));
   }
   const longRun = longRunMatch(tool, args, env);
@@ -42,18 +45,18 @@ export async function runShim(tool: string, args: string[], entryPoint = process
     debug(`'${tool} ${longRun}' is a long run (src/shim/long-run.ts, TFMFA_LONG_RUN): server mode for profile '${profile}'`);
     enableCompileCache(env);
     const { shimServe } = await import('./serve.ts');
-    return shimServe(profile, real, argv, stack, env);
+    return shimServe(tool, profile, real, argv, stack, env);
   }
-  debug(`'${tool} ${args[0] ?? ''}' is not a long run: static keys`);
+  debug(`'${tool} ${subcommand}' is not a long run: static keys`);
   const { lookUpTicket } = await import('./ticket-lookup.ts');
   const { profile, ticket } = lookUpTicket(env);
   if (ticket) {
-    debug(`profile '${profile}': ticket hit`);
+    debug(`profile '${profile}': ticket hit${ticket.changes.set.AWS_ACCESS_KEY_ID ? '' : ' (the config overlay only)'}`);
     return replaceProcess(real, argv, applyChanges(env, childChanges(env, ticket.changes, ticket.region, stack)));
   }
   debug(`profile '${profile}': no valid ticket, resolving`);
   enableCompileCache(env);
   const { shimSessionChanges } = await import('./resolve-session.ts');
-  const session = await shimSessionChanges(profile, env);
-  return replaceProcess(real, argv, applyChanges(env, session ? childChanges(env, session.changes, session.region, stack) : stack));
+  const session = await shimSessionChanges(tool, profile, env);
+  return replaceProcess(real, argv, applyChanges(env, childChanges(env, session.changes, session.region, stack)));
 }

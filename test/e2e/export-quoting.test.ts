@@ -9,14 +9,16 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
 import fc from 'fast-check';
 import { UserError } from '../../src/errors.ts';
 import { dotenvProblem } from '../../src/output/quoting.ts';
 import { type ExportFormat, formatChanges } from '../../src/output/shell-formats.ts';
-import { createSandbox, type Sandbox } from '../support/sandbox.ts';
+import { DEBIAN_PYTHON, hasBotocore } from '../support/botocore.ts';
+import { createSandbox, SERIAL, type Sandbox } from '../support/sandbox.ts';
 
 const SEED = process.env.FC_SEED === 'random' ? Date.now() : Number(process.env.FC_SEED ?? 20261129);
 const SCALE = Number(process.env.FC_NUM_RUNS_SCALE ?? 1);
@@ -260,3 +262,65 @@ describe('tfmfa export with a hostile region', () => {
     assert.match(String(result.stderr), /^tfmfa: cannot write AWS_(DEFAULT_)?REGION as dotenv: its value has '\$\{', which some dotenv reader would misread: use --format sh or json$/);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// `tfmfa export` carries the config overlay (issue 20, item 3): read back by each real reader, the output points
+// AWS_CONFIG_FILE at the overlay, so that a profile named in code (botocore's Session(profile=...), as a Terraform
+// provider block's `profile = "X"` does) still resolves through tfmfa's credential_process: the exported
+// profile itself, and another role on the same MFA session, without a terminal and without another code.
+
+describe('tfmfa export carries the config overlay', () => {
+  let box: Sandbox;
+  before(async () => {
+    box = await createSandbox();
+    box.emu.advance(30);
+    const warm = await box.tfmfa(['export', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL)]);
+    assert.equal(warm.exitCode, 0, String(warm.stderr));
+  });
+  after(() => box.cleanup());
+
+  /** What a program started after the reader loaded the file sees: the reader's variables, as JSON. */
+  const NAMES = ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'TFMFA_CONFIG_FILE', 'TFMFA_CREDENTIALS_FILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'];
+
+  for (const reader of READERS) {
+    const skip = reader.needs !== 'node' && !(reader.needs && command(reader.needs)) && `${reader.name} is not installed`;
+    test(`${reader.name}: AWS_CONFIG_FILE is the overlay, and a profile named in code resolves through it (botocore)`, { skip: skip || (!hasBotocore() && 'botocore is not installed') }, async () => {
+      const result = await box.tfmfa(['export', 'GEHC-056', '--format', reader.format], { env: { ...box.env, AWS_PROFILE: 'GEHC-056' } });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      const file = join(box.dir, `export.${reader.name.replace(/\W+/g, '-')}`);
+      writeFileSync(file, String(result.stdout));
+      work = box.dir;
+      const values = reader.read(file, NAMES);
+      const got = Object.fromEntries(NAMES.map((name, i) => [name, values[i] || undefined]));
+      assert.match(got.AWS_CONFIG_FILE ?? '', new RegExp(`^${box.cacheDir}/overlay/[0-9a-f]+/config$`));
+      assert.equal(got.AWS_SHARED_CREDENTIALS_FILE, join(dirname(got.AWS_CONFIG_FILE as string), 'credentials'));
+      assert.equal(got.TFMFA_CONFIG_FILE, box.env.AWS_CONFIG_FILE, 'nested tfmfa reads the real files');
+      assert.equal(got.TFMFA_CREDENTIALS_FILE, box.env.AWS_SHARED_CREDENTIALS_FILE);
+      assert.match(got.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
+      if (reader.format !== 'dotenv') assert.equal(got.AWS_PROFILE, undefined, 'the profile variable is removed, as exec does');
+
+      const env: Record<string, string> = { ...box.env };
+      for (const [name, value] of Object.entries(got)) if (value !== undefined) env[name] = value;
+      delete env.AWS_PROFILE;
+      for (const profile of ['GEHC-056', 'team-b']) {
+        const identity = await botocoreIdentity(profile, env);
+        assert.equal(identity.status, 0, `${profile}: ${identity.stderr}`);
+        assert.match(identity.arn, profile === 'GEHC-056' ? /^arn:aws:sts::111111111111:assumed-role\/hc-master\// : /^arn:aws:sts::111111111111:assumed-role\/team-b\//);
+      }
+    });
+  }
+
+  test('--no-overlay: the keys only, AWS_CONFIG_FILE left alone', async () => {
+    const result = await box.tfmfa(['export', 'GEHC-056', '--no-overlay']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.doesNotMatch(String(result.stdout), /AWS_CONFIG_FILE|AWS_SHARED_CREDENTIALS_FILE/);
+    assert.match(String(result.stdout), /^export AWS_ACCESS_KEY_ID='ASIA/m);
+  });
+});
+
+/** GetCallerIdentity through botocore with the profile named in code, as a provider block names it (async: the emulator lives in this process). */
+async function botocoreIdentity(profile: string, env: Record<string, string>): Promise<{ status: number | undefined; arn: string; stderr: string }> {
+  const script = 'import sys, botocore.session\ns = botocore.session.Session(profile=sys.argv[1])\nc = s.create_client("sts", region_name="us-east-1", endpoint_url=sys.argv[2])\nprint(c.get_caller_identity()["Arn"])';
+  const out = await execa(DEBIAN_PYTHON, ['-c', script, profile, env.AWS_ENDPOINT_URL_STS as string], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60_000 });
+  return { status: out.exitCode, arn: String(out.stdout).trim(), stderr: String(out.stderr) };
+}

@@ -3,7 +3,7 @@
 // dist/ under the feet of the tests running beside it.
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -29,7 +29,7 @@ describe('npm pack + npm install -g', () => {
     const [info] = JSON.parse(String(packed.stdout)) as Array<{ filename: string; files: Array<{ path: string; mode: number }> }>;
     assert.ok(info);
     const files = new Map(info.files.map((f) => [f.path, f.mode]));
-    for (const name of ['terraform', 'terragrunt', 'aws', 'tofu', 'tfmfa-launcher']) assert.equal((files.get(`shims/${name}`) ?? 0) & 0o777, 0o755, `shims/${name} is packed, executable`);
+    for (const name of ['tfmfa', 'terraform', 'terragrunt', 'aws', 'tofu', 'tfmfa-launcher']) assert.equal((files.get(`shims/${name}`) ?? 0) & 0o777, 0o755, `shims/${name} is packed, executable`);
     assert.ok(files.has('dist/cli.js') && files.has('shims/README.md'));
     mkdirSync(prefix);
     const install = await execa('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', join(temp, info.filename)], { cwd: temp, env: npmEnv(), reject: false, timeout: 300_000 });
@@ -48,6 +48,39 @@ describe('npm pack + npm install -g', () => {
     assert.equal(result.exitCode, 0, String(result.stderr));
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     assert.equal(String(result.stdout), `tfmfa ${version}`);
+  });
+
+  test('the installed tfmfa command is the launcher: terragrunt-auth and credential-process from the ticket without Node, the rest through Node', async () => {
+    const bin = join(prefix, 'bin', 'tfmfa');
+    assert.equal(readlinkSync(bin), join('..', 'lib', 'node_modules', 'tfmfa', 'shims', 'tfmfa'), 'npm links the bin to the launcher');
+    assert.equal(readFileSync(bin, 'utf8'), renderLauncher({}));
+    const env = cleanEnv({ ...world.box.env });
+    for (const args of [['terragrunt-auth', 'GEHC-056'], ['credential-process', 'GEHC-056']]) {
+      const node = await execa(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], { env, extendEnv: false, reject: false, stdin: 'ignore' });
+      assert.equal(node.exitCode, 0, String(node.stderr));
+      // Only the bin directory on PATH: no Node could start (dist/cli.js is `#!/usr/bin/env node`), so this is the shell alone.
+      const typed = await execa('tfmfa', args, { env: { ...env, PATH: join(prefix, 'bin') }, extendEnv: false, reject: false, stdin: 'ignore' });
+      assert.equal(typed.exitCode, 0, String(typed.stderr));
+      assert.equal(String(typed.stdout), String(node.stdout), `${args[0]}: the same bytes as Node`);
+    }
+    // Everything else is Node's, with the arguments as given (no __shim): also a served command the ticket cannot answer.
+    const help = await execa('tfmfa', ['terragrunt-auth', '--help'], { env: { ...env, PATH: `${join(prefix, 'bin')}:${env.PATH}` }, extendEnv: false, reject: false, stdin: 'ignore' });
+    assert.equal(help.exitCode, 0, String(help.stderr));
+    assert.match(String(help.stdout), /^Usage: tfmfa terragrunt-auth/);
+    const missing = await execa('tfmfa', ['terragrunt-auth', 'no-such-profile'], { env: { ...env, PATH: `${join(prefix, 'bin')}:${env.PATH}` }, extendEnv: false, reject: false, stdin: 'ignore' });
+    assert.equal(missing.exitCode, 2);
+    assert.match(String(missing.stderr), /^tfmfa: profile 'no-such-profile' not found/);
+  });
+
+  test('a checkout: shims/tfmfa runs dist/cli.js beside it, also through a link of the user\'s own', async () => {
+    const own = join(temp, 'own-bin');
+    mkdirSync(own);
+    symlinkSync(join(ROOT, 'shims', 'tfmfa'), join(own, 'tfmfa'));
+    for (const command of [join(ROOT, 'shims', 'tfmfa'), join(own, 'tfmfa')]) {
+      const result = await execa(command, ['--version'], { env: cleanEnv({ ...world.box.env }), extendEnv: false, reject: false });
+      assert.equal(result.exitCode, 0, `${command}: ${String(result.stderr)}`);
+      assert.match(String(result.stdout), /^tfmfa \d/);
+    }
   });
 
   test('the installed shims/terraform reaches the real terraform with the cached session, and Node when it must', async () => {

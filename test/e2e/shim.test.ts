@@ -160,13 +160,38 @@ for (const via of VIAS) {
       assert.ok(Date.now() - started < 20_000);
     });
 
-    test('a profile that needs neither MFA nor a role, or does not exist: the tool runs unchanged', async () => {
-      for (const profile of ['GEHC-000', 'plain', 'no-such-profile']) {
+    test('a profile that needs neither MFA nor a role, or does not exist: the tool runs with the config overlay only', async () => {
+      const overlayDir = join(world.box.cacheDir, 'overlay');
+      for (const profile of ['GEHC-000', 'plain', 'no-such-profile', 'GEHC-000', 'plain', 'no-such-profile']) {
         const env = world.env(via, { AWS_PROFILE: profile, AWS_REGION: 'eu-north-1' });
         const result = await world.run(via, 'terraform', ['plan'], { fullEnv: env });
         assert.equal(result.exitCode, 0, `${profile}: ${result.stderr}`);
-        assert.deepEqual(withoutStackPids(world.last('terraform').env), { ...env, TFMFA_SHIM_STACK: `terraform=${join(world.fakeBin, 'terraform')}` }, profile);
+        const got = withoutStackPids(world.last('terraform').env);
+        const overlayConfig = got.AWS_CONFIG_FILE ?? '';
+        assert.ok(overlayConfig.startsWith(`${overlayDir}/`) && overlayConfig.endsWith('/config'), `${profile}: the overlay's config, not ${overlayConfig}`);
+        assert.deepEqual(got, {
+          ...env,
+          AWS_CONFIG_FILE: overlayConfig,
+          AWS_SHARED_CREDENTIALS_FILE: join(overlayConfig, '..', 'credentials'),
+          TFMFA_CONFIG_FILE: env.AWS_CONFIG_FILE,
+          TFMFA_CREDENTIALS_FILE: env.AWS_SHARED_CREDENTIALS_FILE,
+          AWS_DEFAULT_REGION: 'eu-north-1',
+          TFMFA_SHIM_STACK: `terraform=${join(world.fakeBin, 'terraform')}`,
+        }, `${profile}: the overlay, no keys, no marker, AWS_PROFILE kept`);
+        if (profile === 'no-such-profile') {
+          // Never silent when the selected profile does not exist: one line, every run (no ticket for it).
+          assert.equal(result.stderr, "tfmfa: warning: profile 'no-such-profile' (AWS_PROFILE) not found: 'tfmfa list' shows the 7 profile(s) defined in " +
+            `${env.AWS_CONFIG_FILE} and ${env.AWS_SHARED_CREDENTIALS_FILE} (running terraform anyway)\n`);
+        } else {
+          assert.equal(result.stderr, '', `${profile}: no line in the normal case`);
+        }
       }
+      // The second round came from the overlay-only tickets (the launcher without Node), except the missing profile.
+      const fallbacks = world.fallbacks();
+      for (const profile of ['GEHC-000', 'plain']) {
+        await world.run(via, 'terraform', ['plan'], { fullEnv: world.env(via, { AWS_PROFILE: profile, AWS_REGION: 'eu-north-1' }) });
+      }
+      assertFast(fallbacks, 'overlay-only tickets');
       assert.equal(world.box.emu.count(), 0);
     });
 
@@ -269,10 +294,19 @@ for (const via of VIAS) {
       assert.match(marker.stderr, /session for 'x' already in the environment: passing through/);
       const version = await world.run(via, 'terraform', ['version'], { env: { ...profileEnv, TFMFA_DEBUG: '1' } });
       assert.match(version.stderr, /'terraform version' needs no credentials: passing through/);
+      rmSync(join(world.box.cacheDir, 'tickets', 'GEHC-000.ticket'), { force: true });
       const plain = await world.run(via, 'terraform', ['plan'], { env: { AWS_PROFILE: 'GEHC-000', TFMFA_DEBUG: '1' } });
-      assert.match(plain.stderr, /profile 'GEHC-000' needs neither MFA nor a role: passing through/);
+      assert.match(plain.stderr, /profile 'GEHC-000' needs neither MFA nor a role\n/);
+      assert.match(plain.stderr, /profile 'GEHC-000': no session of its own, the tool gets the config overlay \(\d+ profile\(s\) through credential_process\)\n/);
 
-      for (const output of [hit.stderr, miss.stderr, marker.stderr, version.stderr, plain.stderr]) {
+      // A global option is not the subcommand (issue 20, item 10).
+      const aws = await world.run(via, 'aws', ['--profile', 'GEHC-056', '--region', 'eu-west-1', 'sts', 'get-caller-identity'], { env: { ...profileEnv, TFMFA_DEBUG: '1' } });
+      assert.match(aws.stderr, /'aws sts' is not a long run: static keys\n/);
+      assert.doesNotMatch(aws.stderr, /'aws --/);
+      const configure = await world.run(via, 'aws', ['--profile', 'GEHC-056', 'configure', 'list'], { env: { ...profileEnv, TFMFA_DEBUG: '1' } });
+      assert.match(configure.stderr, /'aws configure' needs no credentials: passing through\n/);
+
+      for (const output of [hit.stderr, miss.stderr, marker.stderr, version.stderr, plain.stderr, aws.stderr, configure.stderr]) {
         for (const line of output.trim().split('\n')) assert.match(line, /^tfmfa\[debug\] /);
         for (const secret of [...secrets(), 'outer-secret']) assert.ok(!output.includes(secret), 'no secret in the debug output');
       }

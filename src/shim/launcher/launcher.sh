@@ -1,10 +1,33 @@
 #!/bin/sh
 @LAUNCHER_MARKER@
 # shellcheck disable=SC3013 # test -nt / -ef: not in POSIX, but in every sh there is (dash, bash, ash, ksh)
+# shellcheck disable=SC2030,SC2031 # _tf_own_exec reads a link in a pipeline's subshell, and execs there
 # tfmfa's shim (generated from src/shim/launcher/launcher.sh: do not edit). Runs the real tool found later
 # on PATH with the profile's ticket applied, or hands over to tfmfa (Node) for everything else. The ticket
 # is read as data, never sourced or evaluated.
+# The package's `tfmfa` command is this file too (package.json "bin"): everything it does not serve goes to the
+# package's dist/cli.js, with the arguments as given. npm links the bin to shims/tfmfa: PREFIX/bin/tfmfa →
+# PREFIX/lib/node_modules/tfmfa (npm install -g), node_modules/.bin/tfmfa → node_modules/tfmfa (npx, a local
+# install); a checkout runs shims/tfmfa itself. A candidate counts only if its shims/tfmfa is this very file
+# (-ef). Any other link (ln -s CHECKOUT/shims/tfmfa ~/bin): run its target, whose directory is the package's.
+_tf_own_exec() {
+  case $0 in */*) _tf_f=${0%/*} ;; *) _tf_f=. ;; esac
+  for _tf_l in "$_tf_f/.." "$_tf_f/../lib/node_modules/tfmfa" "$_tf_f/../tfmfa"; do
+    if [ -f "$_tf_l/dist/cli.js" ] && [ "$_tf_l/shims/tfmfa" -ef "$0" ]; then exec "$_tf_l/dist/cli.js" "$@"; fi
+  done
+  if [ -L "$0" ]; then
+    readlink -- "$0" | {
+      IFS= read -r _tf_l || exit 127
+      case $_tf_l in /*) ;; *) _tf_l=$_tf_f/$_tf_l ;; esac
+      exec "$_tf_l" "$@"
+    }
+    exit
+  fi
+  printf '%s\n' "tfmfa: $0 finds no dist/cli.js of its package beside it: reinstall tfmfa" >&2
+  exit 127
+}
 if [ -n "@CLASH@" ]; then
+  [ "${0##*/}" = tfmfa ] && _tf_own_exec "$@"
   # tfmfa-launcher's served commands (below) go to Node as they were given.
   case ${0##*/}:${1-}:${3-} in
     tfmfa-launcher:/?*:credential-process|tfmfa-launcher:/?*:terragrunt-auth) exec "$@" ;;
@@ -27,6 +50,7 @@ _tf_serve='' _tf_pnode='' _tf_pentry=''
 # (below): the command as it was given, `NODE ENTRY ARGS...` or `cli.js ARGS...`.
 _tf_node() {
   if [ -n "$_tf_pnode" ]; then exec "$_tf_pnode" "$_tf_pentry" "$@"; fi
+  [ "$_tf_tool" != tfmfa ] || _tf_own_exec "$@"
   if [ -n "$_tf_serve" ]; then
     if [ -z "$_tf_entry" ]; then
       printf '%s\n' "tfmfa: tfmfa-launcher cannot find tfmfa (no dist/cli.js beside it, no tfmfa on PATH): reinstall tfmfa" >&2
@@ -44,8 +68,9 @@ _tf_node() {
   exec "$_tf_entry" __shim "$_tf_tool" "$@"
 }
 
-# The Node entry: baked (installed copies), else the package's dist/cli.js, else tfmfa on PATH.
-if [ -z "$_tf_entry" ] || [ ! -f "$_tf_entry" ]; then
+# The Node entry: baked (installed copies), else the package's dist/cli.js, else tfmfa on PATH (the package's
+# `tfmfa` command finds its own, in _tf_node).
+if [ "$_tf_tool" != tfmfa ] && { [ -z "$_tf_entry" ] || [ ! -f "$_tf_entry" ]; }; then
   case $0 in */*) _tf_entry=${0%/*}/../dist/cli.js ;; *) _tf_entry=../dist/cli.js ;; esac
   if [ ! -f "$_tf_entry" ]; then
     _tf_entry=
@@ -58,19 +83,20 @@ if [ -z "$_tf_entry" ] || [ ! -f "$_tf_entry" ]; then
   fi
 fi
 
-# Started as tfmfa-launcher itself: it serves `credential-process [--config-file F] [--credentials-file F] [--]
-# PROFILE` and `terragrunt-auth [PROFILE]` from the ticket, as Node would print them (src/output/credential-json.ts,
-# terragrunt-json.ts); any other argument list is Node's. The config overlay writes the Node command behind it,
-# `tfmfa-launcher /abs/node /abs/cli.js credential-process ...`: that command, untouched, is its hand-over.
+# Started as tfmfa-launcher or as the package's `tfmfa` command: it serves `credential-process [--config-file F]
+# [--credentials-file F] [--] PROFILE` and `terragrunt-auth [PROFILE]` from the ticket, as Node would print them
+# (src/output/credential-json.ts, terragrunt-json.ts); any other argument list is Node's. The config overlay
+# writes the Node command behind tfmfa-launcher, `tfmfa-launcher /abs/node /abs/cli.js credential-process ...`:
+# that command, untouched, is its hand-over.
 _tf_ocfg='' _tf_ocred='' _tf_sprof='' _tf_npos=0
-if [ "$_tf_tool" = tfmfa-launcher ]; then
-  case ${1-}:${3-} in
+if [ "$_tf_tool" = tfmfa-launcher ] || [ "$_tf_tool" = tfmfa ]; then
+  [ "$_tf_tool" = tfmfa ] || case ${1-}:${3-} in
     /?*:credential-process|/?*:terragrunt-auth)
       [ -n "${2-}" ] || _tf_node "$@"
       _tf_pnode=$1 _tf_pentry=$2
       shift 2 ;;
   esac
-  case ${1-} in credential-process|terragrunt-auth) _tf_serve=$1 ;; esac
+  case ${1-} in credential-process|terragrunt-auth) _tf_serve=$1 ;; *) [ "$_tf_tool" = tfmfa-launcher ] || _tf_node "$@" ;; esac
   if [ -n "$_tf_serve" ]; then
     _tf_want=skip _tf_dd='' _tf_seen=''
     for _tf_a do
@@ -160,11 +186,16 @@ if [ -n "@MARKER@" ]; then
   fi
 fi
 
-# Commands that need no credentials (src/shim/passthrough.ts), after leading -chdir=DIR options.
+# Commands that need no credentials (src/shim/passthrough.ts), after leading -chdir=DIR options and the tool's
+# global options (subcommandIndex in src/shim/command-lists.ts).
 [ -n "${@VAR_passthrough@-}" ] && _tf_node "$@"
-_tf_arg=
+_tf_arg='' _tf_optv=''
 for _tf_a do
+  if [ -n "$_tf_optv" ]; then _tf_optv=; continue; fi
   case $_tf_a in -chdir=*) continue ;; esac
+  case $_tf_tool in
+@GLOBAL_OPTION_CASES@
+  esac
   _tf_arg=$_tf_a
   break
 done

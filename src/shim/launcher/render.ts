@@ -3,6 +3,7 @@ import { SHELL_FRAGMENTS, variableNameFor } from '../../environment/shell-fragme
 import { minimumTtlSeconds } from '../../environment/variables.ts';
 import { shQuote } from '../../output/quoting.ts';
 import { DIGITS, TICKET_HEADER, TICKET_NAME, TICKET_PROFILE } from '../../store/ticket-format.ts';
+import { GLOBAL_OPTIONS } from '../command-lists.ts';
 import { LONG_RUN, LONG_RUN_OFF } from '../long-run.ts';
 import { PASSTHROUGH } from '../passthrough.ts';
 import { MAX_SHIM_DEPTH } from '../loop-guard.ts';
@@ -21,7 +22,7 @@ import { TOOL_NAME } from '../tools.ts';
  *   @LAUNCHER_MARKER@    the marker line by which tfmfa recognises its launchers
  *   @PROFILE_ORDER@ @CACHE_DIR@ @CACHE_DIR_HOME@ @MARKER@   the environment contract's rules (shell-fragments.ts)
  *   @VAR_<key>@          a variable's name from the contract table (variables.ts)
- *   @DEFAULT_MIN_TTL@ @TICKET_HEADER@ @TICKET_NAME_PREFIXES@ @PASSTHROUGH_CASES@ @MAX_SHIM_DEPTH@ @LONG_RUN_CASES@ @LONG_RUN_OFF@ @DIGITS_*@ (ticket-format.ts)
+ *   @DEFAULT_MIN_TTL@ @TICKET_HEADER@ @TICKET_NAME_PREFIXES@ @PASSTHROUGH_CASES@ @GLOBAL_OPTION_CASES@ @MAX_SHIM_DEPTH@ @LONG_RUN_CASES@ @LONG_RUN_OFF@ @DIGITS_*@ (ticket-format.ts)
  *   @CLASH@              every internal `_tf_*` variable: set in the environment, the launcher hands over to Node
  */
 
@@ -42,6 +43,19 @@ function passthroughCases(): string {
   for (const [tool, commands] of Object.entries(PASSTHROUGH)) {
     if (commands.length === 0) continue;
     lines.push(`  ${shQuote(tool)}) case $_tf_arg in ${commands.map(shQuote).join('|')}) _tf_pass=1 ;; esac ;;`);
+  }
+  return lines.join('\n');
+}
+
+/** GLOBAL_OPTIONS as shell: an option with a value skips the next argument too, `--option=value` only itself. */
+function globalOptionCases(): string {
+  const lines: string[] = [];
+  for (const [tool, { valued, flags }] of Object.entries(GLOBAL_OPTIONS)) {
+    const alone = [...flags.map(shQuote), ...valued.map((option) => `${shQuote(`${option}=`)}*`)];
+    const tests: string[] = [];
+    if (valued.length > 0) tests.push(`${valued.map(shQuote).join('|')}) _tf_optv=1; continue ;;`);
+    if (alone.length > 0) tests.push(`${alone.join('|')}) continue ;;`);
+    lines.push(`    ${shQuote(tool)}) case $_tf_a in ${tests.join(' ')} esac ;;`);
   }
   return lines.join('\n');
 }
@@ -79,6 +93,7 @@ export function renderLauncher(options: LauncherOptions = {}): string {
     TICKET_HEADER: shQuote(TICKET_HEADER),
     TICKET_NAME_PREFIXES: 'AWS_?*|TFMFA_?*',
     PASSTHROUGH_CASES: passthroughCases(),
+    GLOBAL_OPTION_CASES: globalOptionCases(),
     MAX_SHIM_DEPTH: String(MAX_SHIM_DEPTH),
     LONG_RUN_CASES: longRunCases(),
     LONG_RUN_OFF: shQuote(LONG_RUN_OFF),
