@@ -8,6 +8,7 @@ import { sessionEnvironment } from '../launch/session-environment.ts';
 import { parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS, splitAtCommand } from './args.ts';
 import { defineCommand } from './command.ts';
 import { longRunMatch } from '../shim/long-run.ts';
+import { subcommandOf } from '../shim/command-lists.ts';
 
 export const command = defineCommand({
   name: 'exec',
@@ -68,7 +69,7 @@ function useServer(argv: string[], env: NodeJS.ProcessEnv, values: { server?: bo
   if (values['no-server']) return (debug('static keys: --no-server'), false);
   const tool = basename(argv[0] as string);
   const match = longRunMatch(tool, argv.slice(1), env);
-  if (match === null) return (debug(`static keys: '${tool} ${argv[1] ?? ''}' is not a long run (TFMFA_LONG_RUN)`), false);
+  if (match === null) return (debug(`static keys: '${tool} ${subcommandOf(tool, argv.slice(1))}' is not a long run (TFMFA_LONG_RUN)`), false);
   debug(`server mode: '${tool} ${match}' is a long run (TFMFA_LONG_RUN)`);
   return true;
 }

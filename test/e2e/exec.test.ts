@@ -208,3 +208,20 @@ describe('tfmfa exec', () => {
   });
 });
 
+
+describe('tfmfa exec: the debug log', () => {
+  let box: Sandbox;
+  before(async () => {
+    box = await createSandbox({ extraConfig: '' });
+  });
+  after(() => box.cleanup());
+
+  test("names the AWS CLI's subcommand after its global options, not a flag", async () => {
+    const aws = createFakeTool(join(box.dir, 'aws-bin'), 'aws');
+    const args = ['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', aws.path, '--profile', 'team-b', '--region=eu-west-1', 'sts', 'get-caller-identity'];
+    const result = await box.tfmfa(args, { env: { ...box.env, TFMFA_DEBUG: '1' } });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stderr, /static keys: 'aws sts' is not a long run/);
+    assert.doesNotMatch(result.stderr, /'aws --profile'/);
+  });
+});
