@@ -1,5 +1,5 @@
 import { chainOf } from '../config/chain.ts';
-import { kindOfStep, listKindOf } from '../config/kinds/index.ts';
+import { listKindOf, listKindOfStep, type ListKind } from '../config/kinds/index.ts';
 import { ProfileNotFoundError, withoutStackTraces } from '../config/resolve.ts';
 import { missingProfileHint } from '../config/suggest.ts';
 import type { AwsFiles, ProfileSection, SourceStep } from '../config/types.ts';
@@ -7,7 +7,7 @@ import { UserError } from '../errors.ts';
 import { keyLocation } from './key-location.ts';
 
 /** How a profile gets its credentials, from its own keys (what `tfmfa list` shows as KIND). */
-export type ProfileKind = 'static' | 'stored' | 'role' | 'sso' | 'process' | 'login' | 'credential_source' | 'none';
+export type ProfileKind = ListKind;
 
 /** A profile as `tfmfa list` and `tfmfa doctor` describe it: never a secret, only names, ARNs and the region. */
 export interface ProfileInfo {
@@ -28,11 +28,11 @@ export interface ProfileInfo {
 }
 
 export function profileKind(section: ProfileSection, files: AwsFiles, name: string): ProfileKind {
-  return listKindOf(section, files, name) as ProfileKind;
+  return listKindOf(section, files, name);
 }
 
 export function sourceKind(source: SourceStep): ProfileKind {
-  return kindOfStep(source).listName as ProfileKind;
+  return listKindOfStep(source);
 }
 
 export function describeProfile(files: AwsFiles, name: string, env: NodeJS.ProcessEnv, hints = true): ProfileInfo {

@@ -7,7 +7,7 @@ export interface CredentialProcessSource {
 }
 
 /** `credential_process`: an external command printing credentials as JSON, run by the SDK's own provider. */
-export const credentialProcess: SourceKind<CredentialProcessSource> = {
+export const credentialProcess: SourceKind<CredentialProcessSource, 'process'> = {
   step: 'credential-process',
   listName: 'process',
   triggers: ['credential_process'],

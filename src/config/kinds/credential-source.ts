@@ -12,7 +12,7 @@ export interface CredentialSourceSource {
 }
 
 /** `credential_source` on a role profile: where the role's base credentials come from. */
-export const credentialSource: SourceKind<CredentialSourceSource> = {
+export const credentialSource: SourceKind<CredentialSourceSource, 'credential_source'> = {
   step: 'credential-source',
   listName: 'credential_source',
   triggers: ['credential_source'],

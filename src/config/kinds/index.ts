@@ -22,7 +22,10 @@ export type SourceStep = StoredKeysSource | StaticKeysSource | CredentialProcess
 export const BASE_KINDS: readonly AnySourceKind[] = [storedKeys, staticKeys, credentialProcess, sso, loginSession];
 /** The kinds a role profile with `source_profile` naming itself can take its own long-term keys from. */
 const OWN_KEY_KINDS: readonly AnySourceKind[] = [storedKeys, staticKeys];
-const ALL_KINDS: readonly AnySourceKind[] = [...BASE_KINDS, credentialSource];
+const ALL_KINDS = [storedKeys, staticKeys, credentialProcess, sso, loginSession, credentialSource] as const;
+
+/** What `tfmfa list` shows as KIND: each kind's name, role, or none (derived: a new kind's name joins it). */
+export type ListKind = (typeof ALL_KINDS)[number]['listName'] | (typeof role)['listName'] | 'none';
 
 /** One of the kinds, whichever: `parse` gives the union of their steps. */
 export type AnySourceKind = { [K in SourceStep['kind']]: SourceKind<Extract<SourceStep, { kind: K }>> }[SourceStep['kind']];
@@ -40,6 +43,13 @@ export function ownKeysKindOf(section: ProfileSection, files: AwsFiles, profile:
   return OWN_KEY_KINDS.find((kind) => kind.detect(section, files, profile));
 }
 
+/** The KIND `tfmfa list` shows for a chain's source. */
+export function listKindOfStep(step: SourceStep): ListKind {
+  const kind = ALL_KINDS.find((k) => k.step === step.kind);
+  if (!kind) throw new Error(`no profile kind for step ${step.kind}`);
+  return kind.listName;
+}
+
 /** The kind behind a parsed step. */
 export function kindOfStep<S extends SourceStep>(step: S): SourceKind<S> {
   const kind = ALL_KINDS.find((k) => k.step === step.kind);
@@ -48,7 +58,7 @@ export function kindOfStep<S extends SourceStep>(step: S): SourceKind<S> {
 }
 
 /** What `tfmfa list` shows as KIND for a section: role, one of the base kinds, credential_source, or none. */
-export function listKindOf(section: ProfileSection, files: AwsFiles, profile: string): string {
+export function listKindOf(section: ProfileSection, files: AwsFiles, profile: string): ListKind {
   if (role.detect(section)) return role.listName;
   return ALL_KINDS.find((kind) => kind.detect(section, files, profile))?.listName ?? 'none';
 }

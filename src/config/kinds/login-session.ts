@@ -17,7 +17,7 @@ const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/;
  * enough time left is read without the AWS SDK; one about to expire is refreshed through the sign-in service
  * (config/login-refresh.ts). Whatever is derived from it never outlives it (`boundToSource`).
  */
-export const loginSession: SourceKind<LoginSessionSource> = {
+export const loginSession: SourceKind<LoginSessionSource, 'login'> = {
   step: 'login-session',
   listName: 'login',
   triggers: ['login_session'],

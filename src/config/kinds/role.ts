@@ -5,7 +5,7 @@ import { present } from './kind.ts';
 
 /** A profile with `role_arn`: one AssumeRole hop from its `source_profile` or `credential_source`. */
 export const role = {
-  listName: 'role',
+  listName: 'role' as const,
   triggers: ['role_arn'],
   /** With the MFA keys, which a role hop uses (the device may be inherited from the source profile). */
   keys: ['role_arn', 'source_profile', 'external_id', 'role_session_name', 'duration_seconds', 'mfa_serial', 'mfa_process'],

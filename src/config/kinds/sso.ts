@@ -7,7 +7,7 @@ export interface SsoSource {
 }
 
 /** IAM Identity Center: `sso_session` (with an `[sso-session]` section) or the legacy `sso_start_url` keys. */
-export const sso: SourceKind<SsoSource> = {
+export const sso: SourceKind<SsoSource, 'sso'> = {
   step: 'sso',
   listName: 'sso',
   triggers: ['sso_session', 'sso_start_url'],

@@ -14,7 +14,7 @@ export interface StaticKeysSource {
 export const SECRET_KEYS = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'] as const;
 
 /** `aws_access_key_id` + `aws_secret_access_key` (and optionally `aws_session_token`), in either file. */
-export const staticKeys: SourceKind<StaticKeysSource> = {
+export const staticKeys: SourceKind<StaticKeysSource, 'static'> = {
   step: 'static-keys',
   listName: 'static',
   triggers: ['aws_access_key_id', 'aws_secret_access_key'],

@@ -19,7 +19,7 @@ export type StoredKeyEntries = ReadonlyMap<string, { backend: 'keyring' | 'file'
  * never opens a keyring or the vault; the secret is fetched only when an STS call needs it. They win over
  * plaintext keys of the same profile (doctor warns about the plaintext copy).
  */
-export const storedKeys: SourceKind<StoredKeysSource> = {
+export const storedKeys: SourceKind<StoredKeysSource, 'stored'> = {
   step: 'stored-keys',
   listName: 'stored',
   triggers: [],
