@@ -3,7 +3,6 @@ import { basename } from 'node:path';
 import { announceUnsupportedNode } from './node-support.ts';
 import { debugEnabled } from './debug.ts';
 import { runShim } from './shim/run.ts';
-import { enableCompileCache } from './store/compile-cache.ts';
 
 /**
  * The single entry point. Invoked as `tfmfa` (or as this file): command mode. Invoked through a symlink with
@@ -23,7 +22,6 @@ async function main(): Promise<number> {
       return await runShim(args[1] ?? '', args.slice(2));
     }
     if (COMMAND_NAMES.has(invokedAs)) {
-      enableCompileCache();
       const { runCommand } = await import('./commands/index.ts');
       return await runCommand(args);
     }

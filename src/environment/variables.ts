@@ -62,13 +62,6 @@ export const VARIABLES = {
     meaning: 'where sessions, tickets, the config overlay and locks are kept',
     parse: (raw, env) => text(raw) ?? inUserCache(env, CACHE_FALLBACK.name),
   }),
-  compileCache: variable({
-    name: 'TFMFA_COMPILE_CACHE',
-    setBy: 'user',
-    default: '$XDG_CACHE_HOME/tfmfa-compile, else ~/.cache/tfmfa-compile',
-    meaning: "where Node keeps its compiled code of tfmfa's own files, so that cold starts skip compiling (0: off)",
-    parse: (raw, env): string | null => (raw === '0' ? null : (text(raw) ?? inUserCache(env, 'tfmfa-compile'))),
-  }),
   sessionTtl: variable({
     name: 'TFMFA_SESSION_TTL',
     setBy: 'user',
