@@ -202,12 +202,13 @@ if [ -z "$_tf_cache" ]; then
   [ -n "${HOME-}" ] || _tf_node "$@"
   _tf_cache=@CACHE_DIR_HOME@
 fi
-_tf_cfg=${@VAR_realConfigFile@:-${_tf_ocfg:-${AWS_CONFIG_FILE-}}}
-_tf_cred=${@VAR_realCredentialsFile@:-${_tf_ocred:-${AWS_SHARED_CREDENTIALS_FILE-}}}
+# The AWS files (src/environment/aws-files.ts): --config-file / --credentials-file, else TFMFA_*, else AWS_*, else ~/.aws.
+_tf_cfg=@CONFIG_FILE@
+_tf_cred=@CREDENTIALS_FILE@
 if [ -z "$_tf_cfg" ] || [ -z "$_tf_cred" ]; then
   [ -n "${HOME-}" ] || _tf_node "$@"
-  _tf_cfg=${_tf_cfg:-$HOME/.aws/config}
-  _tf_cred=${_tf_cred:-$HOME/.aws/credentials}
+  _tf_cfg=${_tf_cfg:-@CONFIG_FILE_HOME@}
+  _tf_cred=${_tf_cred:-@CREDENTIALS_FILE_HOME@}
 fi
 _tf_min=${@VAR_minTtl@:-@DEFAULT_MIN_TTL@}
 case $_tf_min in *[!0123456789]*) ;; *) while :; do case $_tf_min in 0?*) _tf_min=${_tf_min#0} ;; *) break ;; esac; done ;; esac
