@@ -156,6 +156,7 @@ if [ -n "@MARKER@" ]; then
   if { [ -n "${AWS_ACCESS_KEY_ID-}" ] && [ -n "${AWS_SECRET_ACCESS_KEY-}" ]; } ||
      { [ -n "${AWS_CONTAINER_CREDENTIALS_FULL_URI-}" ] && [ -n "${AWS_CONTAINER_AUTHORIZATION_TOKEN-}" ]; }; then
     @VAR_shimStack@=$_tf_stack; export @VAR_shimStack@
+    unset -v @SECRET_VARIABLES@
     exec "$_tf_real" "$@"
   fi
 fi
@@ -174,6 +175,7 @@ case $_tf_tool in
 esac
 if [ -n "$_tf_pass" ]; then
   @VAR_shimStack@=$_tf_stack; export @VAR_shimStack@
+  unset -v @SECRET_VARIABLES@
   exec "$_tf_real" "$@"
 fi
 
@@ -385,4 +387,5 @@ _tf_ok=
 } 2>/dev/null 3<"$_tf_t" 4<"$_tf_t"
 [ "$_tf_ok" = 1 ] || _tf_node "$@"
 @VAR_shimStack@=$_tf_stack; export @VAR_shimStack@
+unset -v @SECRET_VARIABLES@
 exec "$_tf_real" "$@"

@@ -22,6 +22,7 @@ import { TOOL_NAME } from '../tools.ts';
  *   @PROFILE_ORDER@ @CACHE_DIR@ @CACHE_DIR_HOME@ @MARKER@ @CONFIG_FILE@ @CREDENTIALS_FILE@ (+ _HOME)   the environment contract's rules (shell-fragments.ts)
  *   @VAR_<key>@          a variable's name from the contract table (variables.ts)
  *   @DEFAULT_MIN_TTL@ @TICKET_HEADER@ @TICKET_NAME_PREFIXES@ @PASSTHROUGH_CASES@ @MAX_SHIM_DEPTH@ @LONG_RUN_CASES@ @LONG_RUN_OFF@ @DIGITS_*@ (ticket-format.ts)
+ *   @SECRET_VARIABLES@   tfmfa's secret variables, unset before the real tool runs
  *   @CLASH@              every internal `_tf_*` variable: set in the environment, the launcher hands over to Node
  */
 
