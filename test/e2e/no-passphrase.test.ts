@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROLE_B, ROOT, SERIAL } from '../support/sandbox.ts';
+import { CLI, ROLE_B, ROOT, SERIAL } from '../support/sandbox.ts';
+import { createKeystoreSandbox, PASSPHRASE as PASSPHRASE_OF_VAULT } from './keystore/support.ts';
 import { createShimWorld, type ShimWorld } from '../support/shim-world.ts';
 import { createStandIn, createYkman, type StandIn, type Ykman } from '../support/stand-in.ts';
 
@@ -199,5 +200,36 @@ mfa_serial = ${SERIAL}
     for (const [file, site] of Object.entries(SITES)) {
       for (const run of site.runs) assert.ok(seen.has(run), `${file}: run '${run}' happened without the passphrase`);
     }
+  });
+});
+
+describe('a nested tfmfa inside exec, with the long-term keys in the vault', () => {
+  let box: Awaited<ReturnType<typeof createKeystoreSandbox>>;
+  before(async () => {
+    box = await createKeystoreSandbox({ backend: 'file' });
+    const imported = await box.tfmfa(['import', 'GEHC-000', '--yes']);
+    assert.equal(imported.exitCode, 0, imported.stderr);
+  });
+  after(() => box.cleanup());
+
+  const code = () => {
+    box.emu.advance(30);
+    return box.emu.currentCode(SERIAL);
+  };
+
+  test('reuses the MFA session without the passphrase; where it must open the vault, it says so in one line', async () => {
+    const nested = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} credential-process`;
+    const script = [
+      `printf '%s\\n' "\${${NAME}-unset}"`,
+      `${nested} team-b >/dev/null && echo reused`,
+      `rm -rf "$TFMFA_CACHE_DIR/sessions"`,
+      `${nested} --mfa-token ${code()} team-c >/dev/null 2>"$TFMFA_CACHE_DIR/../nested.err" || echo refused`,
+    ].join('; ');
+    const result = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', code(), '--', 'sh', '-c', script], { detached: true });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.deepEqual(result.stdout.trim().split('\n'), ['unset', 'reused', 'refused']);
+    const error = readFileSync(join(box.cacheDir, '..', 'nested.err'), 'utf8');
+    assert.match(error, /^tfmfa: [^\n]*TFMFA_FILE_PASSPHRASE[^\n]*\n$/, 'one line naming the variable');
+    assert.ok(!error.includes(PASSPHRASE_OF_VAULT));
   });
 });
