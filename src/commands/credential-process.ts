@@ -19,8 +19,8 @@ In ~/.aws/config, with absolute paths (not every SDK runs credential_process thr
   credential_process = /usr/local/bin/tfmfa credential-process prod`,
   options: {
     ...SESSION_OPTIONS,
-    'config-file': { type: 'string', value: 'PATH', help: 'read profiles from PATH instead of AWS_CONFIG_FILE / ~/.aws/config' },
-    'credentials-file': { type: 'string', value: 'PATH', help: 'read keys from PATH instead of AWS_SHARED_CREDENTIALS_FILE / ~/.aws/credentials' },
+    'config-file': { type: 'string', value: 'PATH', help: 'read profiles from PATH instead of TFMFA_CONFIG_FILE / AWS_CONFIG_FILE / ~/.aws/config' },
+    'credentials-file': { type: 'string', value: 'PATH', help: 'read keys from PATH instead of TFMFA_CREDENTIALS_FILE / AWS_SHARED_CREDENTIALS_FILE / ~/.aws/credentials' },
   },
   positionals: { kind: 'profile' },
 });
