@@ -28,6 +28,9 @@ const SITES: Record<string, { count: number; runs: string[] }> = {
   'commands/exec.ts': { count: 2, runs: ['exec', 'exec in a session'] },
   'server/run-with-server.ts': { count: 1, runs: ['exec --server', 'shim long run'] },
   'launch/child.ts': { count: 1, runs: ['exec --server', 'shim long run'] },
+  // `setpriv --help` (is --pdeathsig there?), at a fixed path: its environment is the builder's but cannot be
+  // recorded here; the command it then wraps is (exec --server).
+  'server/orphan-guard.ts': { count: 1, runs: ['exec --server'] },
   // execve, or without it spawnAndMirror → startChild: the caller's environment, unchanged.
   'launch/replace-process.ts': { count: 3, runs: ['exec', 'node shim marker'] },
   'shim/run.ts': { count: 4, runs: ['node shim marker', 'node shim pass-through', 'node shim ticket', 'node shim resolution'] },
