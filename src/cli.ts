@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { announceUnsupportedNode } from './node-support.ts';
 import { debugEnabled } from './debug.ts';
 import { runShim } from './shim/run.ts';
-import { enableCompileCache } from './store/compile-cache.ts';
+import { withdrawSecrets } from './environment/variables.ts';
 
 /**
  * The single entry point. Invoked as `tfmfa` (or as this file): command mode. Invoked through a symlink with
@@ -15,6 +15,8 @@ const COMMAND_NAMES = new Set(['tfmfa', 'cli.js', 'cli.ts', 'tfmfa.js']);
 
 async function main(): Promise<number> {
   announceUnsupportedNode();
+  // Before anything can start a program that inherits process.env (the AWS SDK's credential_process does).
+  withdrawSecrets();
   const invokedAs = basename(process.argv[1] ?? 'tfmfa');
   const args = process.argv.slice(2);
   try {
@@ -23,7 +25,6 @@ async function main(): Promise<number> {
       return await runShim(args[1] ?? '', args.slice(2));
     }
     if (COMMAND_NAMES.has(invokedAs)) {
-      enableCompileCache();
       const { runCommand } = await import('./commands/index.ts');
       return await runCommand(args);
     }

@@ -1,4 +1,4 @@
-import { variableName } from '../environment/variables.ts';
+import { withGivenFiles } from '../environment/aws-files.ts';
 import { credentialProcessJson } from '../output/credential-json.ts';
 import { SERVER_FLOOR_SECONDS } from '../session/margin.ts';
 import { profileSession } from '../session/profile-session.ts';
@@ -19,31 +19,19 @@ In ~/.aws/config, with absolute paths (not every SDK runs credential_process thr
   credential_process = /usr/local/bin/tfmfa credential-process prod`,
   options: {
     ...SESSION_OPTIONS,
-    'config-file': { type: 'string', value: 'PATH', help: 'read profiles from PATH instead of AWS_CONFIG_FILE / ~/.aws/config' },
-    'credentials-file': { type: 'string', value: 'PATH', help: 'read keys from PATH instead of AWS_SHARED_CREDENTIALS_FILE / ~/.aws/credentials' },
+    'config-file': { type: 'string', value: 'PATH', help: 'read profiles from PATH instead of TFMFA_CONFIG_FILE / AWS_CONFIG_FILE / ~/.aws/config' },
+    'credentials-file': { type: 'string', value: 'PATH', help: 'read keys from PATH instead of TFMFA_CREDENTIALS_FILE / AWS_SHARED_CREDENTIALS_FILE / ~/.aws/credentials' },
   },
   positionals: { kind: 'profile' },
 });
-
-/**
- * The environment with the AWS file paths given on the command line (the overlay passes the user's real files):
- * they win over AWS_*_FILE and over the real-file variables a session inherits (TFMFA_CONFIG_FILE...).
- */
-export function withFileOptions(env: NodeJS.ProcessEnv, values: { 'config-file'?: string; 'credentials-file'?: string }): NodeJS.ProcessEnv {
-  return {
-    ...env,
-    ...(values['config-file'] ? { AWS_CONFIG_FILE: values['config-file'], [variableName('realConfigFile')]: values['config-file'] } : {}),
-    ...(values['credentials-file'] ? { AWS_SHARED_CREDENTIALS_FILE: values['credentials-file'], [variableName('realCredentialsFile')]: values['credentials-file'] } : {}),
-  };
-}
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   const profile = requireProfile('credential-process', positionals);
   // SDKs refresh these themselves: like the server's, they leave outside every SDK's refresh window.
-  const session = await profileSession({ ...sessionRequest(profile, withFileOptions(env, values), values), minTtlFloor: SERVER_FLOOR_SECONDS });
+  const session = await profileSession({ ...sessionRequest(profile, withGivenFiles(env, values), values), minTtlFloor: SERVER_FLOOR_SECONDS });
   process.stdout.write(`${credentialProcessJson(session.credentials)}\n`);
-  renewServedTicket(profile, session, withFileOptions(env, values));
+  renewServedTicket(profile, session, withGivenFiles(env, values));
   return 0;
 }

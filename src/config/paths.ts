@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { homeDirectory, setting } from '../environment/variables.ts';
+import { awsFile } from '../environment/aws-files.ts';
 import { keyIndexPath } from '../keystore/location.ts';
 
 /** Where the AWS config and credentials files are, as the SDKs decide it. */
@@ -11,14 +10,14 @@ export interface AwsFilePaths {
 }
 
 /**
- * Inside a tfmfa session with the config overlay, AWS_CONFIG_FILE names the overlay and TFMFA_CONFIG_FILE /
- * TFMFA_CREDENTIALS_FILE the user's real files, which tfmfa itself always reads.
+ * The files under the one rule (src/environment/aws-files.ts): inside a tfmfa session with the config overlay,
+ * AWS_CONFIG_FILE names the overlay and TFMFA_CONFIG_FILE / TFMFA_CREDENTIALS_FILE the user's real files, which
+ * tfmfa itself reads; files given on the command line come first (withGivenFiles).
  */
 export function awsFilePaths(env: NodeJS.ProcessEnv = process.env): AwsFilePaths {
-  const home = homeDirectory(env);
   return {
-    configPath: setting(env, 'realConfigFile') || env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
-    credentialsPath: setting(env, 'realCredentialsFile') || env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),
+    configPath: awsFile('config', env),
+    credentialsPath: awsFile('credentials', env),
     keyIndexPath: keyIndexPath(env),
   };
 }

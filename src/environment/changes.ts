@@ -1,6 +1,6 @@
 import type { AwsCredentials } from '../session/credentials.ts';
 import { regionChanges } from './region.ts';
-import { setting, variableName } from './variables.ts';
+import { SECRET_VARIABLE_NAMES, setting, variableName } from './variables.ts';
 
 /**
  * The environment contract of a child process, in one place: the exec path, the shim path, the ticket
@@ -12,8 +12,11 @@ export const AWS_VAULT_MARKER = 'AWS_VAULT';
 /** A profile variable left beside injected keys makes some SDKs prefer the profile. */
 export const PROFILE_VARIABLES = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN', 'AWS_SESSION_EXPIRATION'] as const;
 
-/** tfmfa's own secrets (the key store's passphrase): never passed on to a child. */
-export const SECRET_VARIABLES = [variableName('filePassphrase')] as const;
+/** tfmfa's own secrets (the key store's passphrase; `secret` in the contract): never passed on to a child. */
+export const SECRET_VARIABLES = SECRET_VARIABLE_NAMES;
+
+/** Other tools' secrets a migrating user may still have exported: aws-vault's file passphrase, for `aws-vault` only. */
+export const FOREIGN_SECRET_VARIABLES = ['AWS_VAULT_FILE_PASSPHRASE'] as const;
 
 export interface EnvironmentChanges {
   set: Record<string, string>;
@@ -48,12 +51,22 @@ export function childChanges(current: NodeJS.ProcessEnv, changes: EnvironmentCha
   return extra ? mergeChanges(withRegion, extra) : withRegion;
 }
 
-/** A copy of `env` with the changes applied; only string values survive (as execve needs). */
-export function applyChanges(env: NodeJS.ProcessEnv, changes: EnvironmentChanges): Record<string, string> {
+const NO_CHANGES: EnvironmentChanges = { set: {}, unset: [] };
+
+/**
+ * The one builder of the environment of every program tfmfa starts (the command of exec and of a shim, mfa_process,
+ * a prompt dialog, ykman, notify-send, the browser): a copy of `env` with the changes applied and without
+ * tfmfa's secrets (SECRET_VARIABLES) or another tool's (FOREIGN_SECRET_VARIABLES), whatever `env` or the changes hold; only string values survive (as execve
+ * needs). A nested tfmfa (the overlay's credential_process) gets no passphrase either: it asks on the terminal.
+ */
+export function applyChanges(env: NodeJS.ProcessEnv, changes: EnvironmentChanges = NO_CHANGES, options: { keep?: readonly string[] } = {}): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (value !== undefined) result[name] = value;
   for (const name of changes.unset) delete result[name];
   Object.assign(result, changes.set);
+  for (const name of SECRET_VARIABLES) delete result[name];
+  // Another tool's secret reaches only that tool (`keep`: aws-vault's passphrase, for aws-vault itself).
+  for (const name of FOREIGN_SECRET_VARIABLES) if (!options.keep?.includes(name)) delete result[name];
   return result;
 }
 

@@ -1,6 +1,7 @@
-import { AWS_VAULT_MARKER, MARKER_VARIABLE } from './changes.ts';
+import { AWS_FILE_ORDER, awsFileShellExpansion } from './aws-files.ts';
+import { AWS_VAULT_MARKER, FOREIGN_SECRET_VARIABLES, MARKER_VARIABLE } from './changes.ts';
 import { PROFILE_ORDER } from './profile.ts';
-import { CACHE_FALLBACK, VARIABLES, type VariableKey } from './variables.ts';
+import { CACHE_FALLBACK, SECRET_VARIABLE_NAMES, VARIABLES, type VariableKey } from './variables.ts';
 
 /**
  * The contract's rules as POSIX sh expansions, for the shell launcher (filled in at build time), so that the
@@ -15,6 +16,13 @@ export const SHELL_FRAGMENTS = {
   CACHE_DIR_HOME: `$HOME/${CACHE_FALLBACK.inHome}/${CACHE_FALLBACK.name}`,
   /** Non-empty when ours or aws-vault's marker is set (markerProfile in changes.ts). */
   MARKER: `\${${MARKER_VARIABLE}:-\${${AWS_VAULT_MARKER}-}}`,
+  /** The AWS files (aws-files.ts): the launcher's `--config-file` / `--credentials-file` value, then the variables; empty when only ~/.aws is left. */
+  CONFIG_FILE: awsFileShellExpansion('config', '_tf_ocfg'),
+  CREDENTIALS_FILE: awsFileShellExpansion('credentials', '_tf_ocred'),
+  /** tfmfa's secrets and other tools', unset before the launcher execs the real tool (applyChanges in changes.ts). */
+  SECRET_VARIABLES: [...SECRET_VARIABLE_NAMES, ...FOREIGN_SECRET_VARIABLES].join(' '),
+  CONFIG_FILE_HOME: `$HOME/${AWS_FILE_ORDER.config.inHome.join('/')}`,
+  CREDENTIALS_FILE_HOME: `$HOME/${AWS_FILE_ORDER.credentials.inHome.join('/')}`,
 } as const;
 
 /** `@VAR_<key>@` in the launcher: the variable's name from the contract table. */

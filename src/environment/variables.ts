@@ -19,6 +19,8 @@ export interface Variable<T> {
   /** The default, as the README shows it. */
   default: string;
   meaning: string;
+  /** A secret (the key store's passphrase): withdrawn from process.env at the start, never in a started program's environment. */
+  secret?: true;
   parse(raw: string | undefined, env: Env): T;
 }
 
@@ -61,13 +63,6 @@ export const VARIABLES = {
     default: '$XDG_CACHE_HOME/tfmfa, else ~/.cache/tfmfa',
     meaning: 'where sessions, tickets, the config overlay and locks are kept',
     parse: (raw, env) => text(raw) ?? inUserCache(env, CACHE_FALLBACK.name),
-  }),
-  compileCache: variable({
-    name: 'TFMFA_COMPILE_CACHE',
-    setBy: 'user',
-    default: '$XDG_CACHE_HOME/tfmfa-compile, else ~/.cache/tfmfa-compile',
-    meaning: "where Node keeps its compiled code of tfmfa's own files, so that cold starts skip compiling (0: off)",
-    parse: (raw, env): string | null => (raw === '0' ? null : (text(raw) ?? inUserCache(env, 'tfmfa-compile'))),
   }),
   sessionTtl: variable({
     name: 'TFMFA_SESSION_TTL',
@@ -172,6 +167,7 @@ export const VARIABLES = {
     setBy: 'user',
     default: 'asked on the terminal',
     meaning: "the encrypted file key store's passphrase, for automation (never passed on to the commands tfmfa starts)",
+    secret: true,
     parse: text,
   }),
   rotateWait: variable({
@@ -214,10 +210,30 @@ export const VARIABLES = {
 export type VariableKey = keyof typeof VARIABLES;
 type Parsed<K extends VariableKey> = ReturnType<(typeof VARIABLES)[K]['parse']>;
 
+/** The names of the secret variables: no program tfmfa starts gets them (applyChanges in changes.ts). */
+export const SECRET_VARIABLE_NAMES: readonly string[] = Object.values(VARIABLES as Record<string, Variable<unknown>>).filter((spec) => spec.secret).map((spec) => spec.name);
+
+/** Secrets withdrawn from process.env at the start, still read by `setting`. */
+const withdrawn: Record<string, string> = {};
+
+/**
+ * Takes the secret variables out of `env` (process.env, at the entry point) and keeps them here for `setting`:
+ * a program started without an explicit environment, by tfmfa or by the AWS SDK (a credential_process
+ * source), inherits process.env, so a secret must not be there.
+ */
+export function withdrawSecrets(env: Env = process.env): void {
+  for (const name of SECRET_VARIABLE_NAMES) {
+    const value = env[name];
+    if (value === undefined) continue;
+    withdrawn[name] = value;
+    delete env[name];
+  }
+}
+
 /** The one reader of tfmfa's variables. */
 export function setting<K extends VariableKey>(env: Env, key: K): Parsed<K> {
   const spec = VARIABLES[key] as Variable<Parsed<K>>;
-  return spec.parse(env[spec.name], env);
+  return spec.parse(env[spec.name] ?? (spec.secret ? withdrawn[spec.name] : undefined), env);
 }
 
 /** The variable's name, for messages and for the environment tfmfa gives its children. */

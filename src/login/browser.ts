@@ -1,3 +1,4 @@
+import { applyChanges } from '../environment/changes.ts';
 import { UserError } from '../errors.ts';
 
 /** The program that opens a URL: `$BROWSER` (its first entry), else `open` on macOS, `xdg-open` elsewhere. */
@@ -14,7 +15,7 @@ export function browserCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
 export async function openInBrowser(url: string, env: NodeJS.ProcessEnv): Promise<string> {
   const command = browserCommand(env);
   const { execa } = await import('execa');
-  const child = execa(command, [url], { detached: true, stdio: 'ignore', env, extendEnv: false, reject: false, cleanup: false });
+  const child = execa(command, [url], { detached: true, stdio: 'ignore', env: applyChanges(env), extendEnv: false, reject: false, cleanup: false });
   child.catch(() => undefined);
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', () => resolve());

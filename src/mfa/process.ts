@@ -1,3 +1,4 @@
+import { applyChanges } from '../environment/changes.ts';
 import { UserError } from '../errors.ts';
 import { isMfaCode, normalizeMfaCode, type MfaCodeSource } from './types.ts';
 
@@ -15,6 +16,8 @@ export function processSource(command: string, profile: string): MfaCodeSource {
       const { execa } = await import('execa');
       const result = await execa(command, {
         shell: true,
+        env: applyChanges(process.env),
+        extendEnv: false,
         stdin: 'ignore',
         stderr: 'inherit',
         reject: false,

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import which from 'which';
+import { applyChanges } from '../environment/changes.ts';
 
 /** The first executable file named `name` on PATH, or undefined (the same lookup as the commands exec runs). */
 export function findProgram(name: string, env: NodeJS.ProcessEnv): string | undefined {
@@ -40,7 +41,7 @@ export function runProgram(file: string, args: string[], options: ProgramOptions
       clearTimeout(killer);
       resolve(outcome);
     };
-    const child = spawn(file, args, { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { env: applyChanges(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
     let killer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
       timedOut = true;

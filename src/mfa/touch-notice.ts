@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { openSync, writeSync, closeSync } from 'node:fs';
+import { applyChanges } from '../environment/changes.ts';
 import { findProgram } from './program.ts';
 
 /** Where a "touch your key" notice can reach the user now. */
@@ -32,7 +33,7 @@ export function showTouchNotice(message: string, channel: NoticeChannel, env: No
     const [file, args] = notifier
       ? [notifier, ['--app-name', 'tfmfa', '--expire-time', '15000', 'tfmfa', message]]
       : ['osascript', ['-e', 'on run argv', '-e', 'display notification (item 1 of argv) with title "tfmfa"', '-e', 'end run', message]];
-    const child = spawn(file, args, { env, stdio: 'ignore', detached: false });
+    const child = spawn(file, args, { env: applyChanges(env), stdio: 'ignore', detached: false });
     child.on('error', () => toStderr(message));
     child.unref();
     return;

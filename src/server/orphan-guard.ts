@@ -13,6 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
+import { applyChanges } from '../environment/changes.ts';
 import type { ChildOptions } from '../launch/child.ts';
 
 /** util-linux setpriv, at fixed paths (not through PATH, which the command's environment may have changed). */
@@ -42,7 +43,7 @@ export function parentDeathWrapper(commandFile: string, platform: NodeJS.Platfor
   if (platform !== 'linux' || !isExecutableFile(commandFile)) return null;
   const setpriv = SETPRIV_PATHS.find(isExecutableFile);
   if (!setpriv) return null;
-  const help = spawnSync(setpriv, ['--help'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
+  const help = spawnSync(setpriv, ['--help'], { env: applyChanges(process.env), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
   if (!help.stdout?.includes('--pdeathsig')) return null;
   return [setpriv, '--pdeathsig', 'TERM', '--'];
 }

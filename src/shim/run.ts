@@ -8,7 +8,6 @@ import { subcommandOf } from './command-lists.ts';
 import { isPassthrough } from './passthrough.ts';
 import { findRealBinary } from './real-binary.ts';
 import { isToolName } from './tools.ts';
-import { enableCompileCache } from '../store/compile-cache.ts';
 
 /**
  * Shim mode: run the real `tool` found later on PATH with the AWS_PROFILE session in its environment, or,
@@ -43,7 +42,6 @@ export async function runShim(tool: string, args: string[], entryPoint = process
     const { selectedProfile } = await import('../environment/profile.ts');
     const { profile } = selectedProfile(env);
     debug(`'${tool} ${longRun}' is a long run (src/shim/long-run.ts, TFMFA_LONG_RUN): server mode for profile '${profile}'`);
-    enableCompileCache(env);
     const { shimServe } = await import('./serve.ts');
     return shimServe(tool, profile, real, argv, stack, env);
   }
@@ -55,7 +53,6 @@ export async function runShim(tool: string, args: string[], entryPoint = process
     return replaceProcess(real, argv, applyChanges(env, childChanges(env, ticket.changes, ticket.region, stack)));
   }
   debug(`profile '${profile}': no valid ticket, resolving`);
-  enableCompileCache(env);
   const { shimSessionChanges } = await import('./resolve-session.ts');
   const session = await shimSessionChanges(tool, profile, env);
   return replaceProcess(real, argv, applyChanges(env, childChanges(env, session.changes, session.region, stack)));

@@ -10,8 +10,8 @@ import { UserError } from '../errors.ts';
  *
  * On the shim's hot path: builtins come through process.getBuiltinModule.
  */
-const { existsSync, lstatSync, mkdirSync, realpathSync, statSync } = process.getBuiltinModule('node:fs');
-const { dirname, resolve } = process.getBuiltinModule('node:path');
+const { existsSync, lstatSync, mkdirSync } = process.getBuiltinModule('node:fs');
+const { dirname } = process.getBuiltinModule('node:path');
 
 export type PathKind = 'dir' | 'file';
 
@@ -112,31 +112,4 @@ function realMkdirError(path: string, error: Error): Error {
   } catch (plain) {
     return plain as Error;
   }
-}
-
-/**
- * A directory above `path` (on its path as given or as resolved) in which someone other than the current
- * user or root could put another entry in place of `path` or of a parent: one owned by another user, or
- * writable by group or others without the sticky bit. Undefined when there is none, or where there are no
- * uids (Windows). For what must stay the checked one after the check: the compile cache, whose files V8 runs.
- */
-export function replaceableAncestor(path: string): string | undefined {
-  const me = process.getuid?.();
-  if (me === undefined) return undefined;
-  let real = resolve(path);
-  try {
-    real = realpathSync(path);
-  } catch {
-    // Not there yet: its path as given is all there is to check.
-  }
-  for (const start of new Set([resolve(path), real])) {
-    for (let dir = dirname(start); ; dir = dirname(dir)) {
-      // A parent not there yet is one tfmfa creates itself (0700, its own).
-      const stat = statSync(dir, { throwIfNoEntry: false });
-      const othersMayWrite = stat !== undefined && (stat.mode & 0o022) !== 0 && (stat.mode & 0o1000) === 0;
-      if ((stat !== undefined && stat.uid !== me && stat.uid !== 0) || othersMayWrite) return dir;
-      if (dirname(dir) === dir) break;
-    }
-  }
-  return undefined;
 }

@@ -19,6 +19,7 @@ import { dotenvProblem } from '../../src/output/quoting.ts';
 import { type ExportFormat, formatChanges } from '../../src/output/shell-formats.ts';
 import { DEBIAN_PYTHON, hasBotocore } from '../support/botocore.ts';
 import { createSandbox, SERIAL, type Sandbox } from '../support/sandbox.ts';
+import { PS_QUOTES, readVerbatimString } from '../support/powershell-grammar.ts';
 
 const SEED = process.env.FC_SEED === 'random' ? Date.now() : Number(process.env.FC_SEED ?? 20261129);
 const SCALE = Number(process.env.FC_NUM_RUNS_SCALE ?? 1);
@@ -176,8 +177,6 @@ describe('export formats read back by the real readers', () => {
 // character (' ‘ ’ ‚ ‛) that is not followed by another one; two of them in a row stand for one. Nothing
 // expands inside.
 
-const PS_QUOTES = new Set(["'", '\u2018', '\u2019', '\u201a', '\u201b']);
-
 /** Reads a script of `$Env:N = '…'` statements, one per line (a value may span lines), by those rules. */
 function readPowershell(script: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -187,23 +186,14 @@ function readPowershell(script: string): Record<string, string> {
     assert.ok(head, `a statement at ${i}: ${JSON.stringify(script.slice(i, i + 40))}`);
     i += head[0].length;
     assert.ok(PS_QUOTES.has(script[i] as string), 'the value opens with a single-quote character');
-    i++;
-    let text = '';
-    for (;;) {
-      assert.ok(i < script.length, 'the string is closed');
-      const c = script[i] as string;
-      if (PS_QUOTES.has(c)) {
-        if (PS_QUOTES.has(script[i + 1] as string)) {
-          text += script[i + 1];
-          i += 2;
-          continue;
-        }
-        i++;
-        break;
-      }
-      text += c;
-      i++;
+    let read: { text: string; end: number };
+    try {
+      read = readVerbatimString(script, i);
+    } catch {
+      assert.fail('the string is closed');
     }
+    const text = read.text;
+    i = read.end;
     assert.equal(script[i], '\n', 'the statement ends after the string');
     i++;
     out[head[1] as string] = text;

@@ -1,20 +1,17 @@
+import { powershellQuote } from '../../output/quoting.ts';
 import { dialogSource, type DialogProgram } from '../dialog.ts';
 import type { MfaCodeSource, PromptContext } from '../types.ts';
-
-/** A PowerShell single-quoted string: only `'` needs escaping (doubled). */
-function quoted(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
 
 /**
  * Windows: Windows PowerShell's `$Host.UI.PromptForCredential`, the system credential dialog (CredUI, as
  * aws-vault's wincredui), with the code typed as its password. Cancel returns $null: exit 130. The code is
- * written to stdout without a newline.
+ * written to stdout without a newline. Title and text are verbatim strings quoted by the one PowerShell rule
+ * (output/quoting.ts: every single-quote character PowerShell knows, ' and U+2018..U+201B, doubled).
  */
 export function powershellScript(title: string, text: string): string {
   return [
     "$ErrorActionPreference = 'Stop'",
-    `$c = $Host.UI.PromptForCredential(${quoted(title)}, ${quoted(text)}, 'MFA code', '')`,
+    `$c = $Host.UI.PromptForCredential(${powershellQuote(title)}, ${powershellQuote(text)}, 'MFA code', '')`,
     'if ($null -eq $c) { exit 130 }',
     '[Console]::Out.Write($c.GetNetworkCredential().Password)',
   ].join('; ');

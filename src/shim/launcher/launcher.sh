@@ -182,6 +182,7 @@ if [ -n "@MARKER@" ]; then
   if { [ -n "${AWS_ACCESS_KEY_ID-}" ] && [ -n "${AWS_SECRET_ACCESS_KEY-}" ]; } ||
      { [ -n "${AWS_CONTAINER_CREDENTIALS_FULL_URI-}" ] && [ -n "${AWS_CONTAINER_AUTHORIZATION_TOKEN-}" ]; }; then
     @VAR_shimStack@=$_tf_stack; export @VAR_shimStack@
+    unset -v @SECRET_VARIABLES@
     exec "$_tf_real" "$@"
   fi
 fi
@@ -205,6 +206,7 @@ case $_tf_tool in
 esac
 if [ -n "$_tf_pass" ]; then
   @VAR_shimStack@=$_tf_stack; export @VAR_shimStack@
+  unset -v @SECRET_VARIABLES@
   exec "$_tf_real" "$@"
 fi
 
@@ -233,12 +235,13 @@ if [ -z "$_tf_cache" ]; then
   [ -n "${HOME-}" ] || _tf_node "$@"
   _tf_cache=@CACHE_DIR_HOME@
 fi
-_tf_cfg=${@VAR_realConfigFile@:-${_tf_ocfg:-${AWS_CONFIG_FILE-}}}
-_tf_cred=${@VAR_realCredentialsFile@:-${_tf_ocred:-${AWS_SHARED_CREDENTIALS_FILE-}}}
+# The AWS files (src/environment/aws-files.ts): --config-file / --credentials-file, else TFMFA_*, else AWS_*, else ~/.aws.
+_tf_cfg=@CONFIG_FILE@
+_tf_cred=@CREDENTIALS_FILE@
 if [ -z "$_tf_cfg" ] || [ -z "$_tf_cred" ]; then
   [ -n "${HOME-}" ] || _tf_node "$@"
-  _tf_cfg=${_tf_cfg:-$HOME/.aws/config}
-  _tf_cred=${_tf_cred:-$HOME/.aws/credentials}
+  _tf_cfg=${_tf_cfg:-@CONFIG_FILE_HOME@}
+  _tf_cred=${_tf_cred:-@CREDENTIALS_FILE_HOME@}
 fi
 _tf_min=${@VAR_minTtl@:-@DEFAULT_MIN_TTL@}
 case $_tf_min in *[!0123456789]*) ;; *) while :; do case $_tf_min in 0?*) _tf_min=${_tf_min#0} ;; *) break ;; esac; done ;; esac
@@ -415,4 +418,5 @@ _tf_ok=
 } 2>/dev/null 3<"$_tf_t" 4<"$_tf_t"
 [ "$_tf_ok" = 1 ] || _tf_node "$@"
 @VAR_shimStack@=$_tf_stack; export @VAR_shimStack@
+unset -v @SECRET_VARIABLES@
 exec "$_tf_real" "$@"

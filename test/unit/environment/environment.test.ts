@@ -5,7 +5,7 @@ import { selectedProfile } from '../../../src/environment/profile.ts';
 import { SHELL_FRAGMENTS } from '../../../src/environment/shell-fragments.ts';
 import { setting, VARIABLES } from '../../../src/environment/variables.ts';
 import { applyChanges, hasSessionFor, mergeChanges, overlayChanges, serverChanges, sessionChanges } from '../../../src/environment/changes.ts';
-import { withFileOptions } from '../../../src/commands/credential-process.ts';
+import { withGivenFiles } from '../../../src/environment/aws-files.ts';
 import { awsFilePaths } from '../../../src/config/paths.ts';
 import { regionChanges } from '../../../src/environment/region.ts';
 
@@ -113,7 +113,7 @@ describe('what a child never gets, and what nested tfmfa reads', () => {
     assert.equal(changes.set.TFMFA_CONFIG_FILE, '/home/u/project/aws-config');
     assert.equal(changes.set.AWS_CONFIG_FILE, '/cache/overlay/x/config');
     const inherited = { TFMFA_CONFIG_FILE: 'aws-config', AWS_CONFIG_FILE: '/cache/overlay/x/config' };
-    assert.equal(awsFilePaths(withFileOptions(inherited, { 'config-file': '/home/u/project/aws-config' })).configPath, '/home/u/project/aws-config');
+    assert.equal(awsFilePaths(withGivenFiles(inherited, { 'config-file': '/home/u/project/aws-config' })).configPath, '/home/u/project/aws-config');
     assert.equal(awsFilePaths(inherited).configPath, 'aws-config', 'without the option the inherited variable still counts');
   });
 });
