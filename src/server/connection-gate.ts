@@ -5,7 +5,7 @@
  *
  * - per server: at most `maxOpen` open at once. A new connection beyond that makes room by dropping the oldest one
  *   not being answered (idle, unfinished or lingering); when every one is being answered, the newcomer is dropped.
- *   `maxOpen` is above twice Node's accept backlog (511), so the connections accepted before the command's head is
+ *   `maxOpen` is above Node's accept backlog (511), so the connections accepted in one go before the command's head is
  *   read never push the command's connection out. While connections are being dropped the server also collects
  *   its garbage (memory-relief.ts), which keeps its memory near its resting size through a flood.
  * - per peer: a user other than the server's own (the only one given the token) holds at most `maxPerPeer`. The
@@ -29,7 +29,7 @@ export interface GateLimits {
 }
 
 /** 16 is more than a user who was never given the token has any use for; the command's own are not capped per peer. */
-export const DEFAULT_GATE: GateLimits = { maxOpen: 1100, maxPerPeer: 16 };
+export const DEFAULT_GATE: GateLimits = { maxOpen: 600, maxPerPeer: 16 };
 
 export const LOOKUP_INTERVAL_MS = 1000;
 

@@ -7,7 +7,7 @@
  * until a flood does.
  */
 
-export const RELIEF_INTERVAL_MS = 500;
+export const RELIEF_INTERVAL_MS = 200;
 
 let collect: (() => void) | null | undefined;
 let last = 0;
