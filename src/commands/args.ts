@@ -4,7 +4,7 @@ import { UserError } from '../errors.ts';
 import { checkMfaToken } from '../mfa/flag.ts';
 import { checkPromptName } from '../mfa/prompt-settings.ts';
 import type { SessionRequest } from '../session/profile-session.ts';
-import { PROMPT_DRIVERS } from '../mfa/types.ts';
+import { PROMPT_DRIVERS } from '../mfa/drivers/index.ts';
 import { helpText, type CommandDeclaration, type OptionTable } from './command.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -145,7 +145,7 @@ export const VARIABLES = {
     name: 'TFMFA_PROMPT',
     setBy: 'user',
     default: 'auto',
-    meaning: 'where MFA codes are asked for: auto, terminal, zenity, kdialog, osascript, powershell, ykman (--prompt wins)',
+    meaning: 'where MFA codes are asked for: auto or a prompt driver (docs/prompts.md; --prompt wins)',
     parse: text,
   }),
   promptTimeout: variable({

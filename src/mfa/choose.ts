@@ -1,33 +1,21 @@
 import type { Chain } from '../config/types.ts';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
+import type { MfaChoice, PromptSurroundings } from './choice.ts';
 import { describeChoice } from './describe.ts';
-import { kdialogSource } from './drivers/kdialog.ts';
-import { osascriptSource } from './drivers/osascript.ts';
-import { powershellSource } from './drivers/powershell.ts';
-import { terminalAvailable, terminalSource } from './drivers/terminal.ts';
-import { ykmanSource } from './drivers/ykman.ts';
-import { zenitySource } from './drivers/zenity.ts';
+import { PROMPT_DRIVER_TABLE, promptDriver, type PromptDriver } from './drivers/index.ts';
+import { terminalAvailable } from './drivers/terminal.ts';
 import { flagSource } from './flag.ts';
 import { processSource } from './process.ts';
 import { findProgram } from './program.ts';
 import { checkPromptName, promptSetting, promptTimeoutSeconds, type PromptChoice } from './prompt-settings.ts';
-import type { MfaCodeSource, MfaRequest, PromptContext, PromptDriver } from './types.ts';
+import type { MfaCodeSource, MfaRequest, PromptContext } from './types.ts';
 
-/** What the machine offers right now (a parameter, so that tests and `doctor` can ask about other modes). */
-export interface PromptSurroundings {
-  terminal: boolean;
-  platform: NodeJS.Platform;
-  installed(program: string): boolean;
-}
+export type { MfaChoice, PromptSurroundings };
 
 export function currentSurroundings(env: NodeJS.ProcessEnv): PromptSurroundings {
   return { terminal: terminalAvailable(), platform: process.platform, installed: (program) => findProgram(program, env) !== undefined };
 }
-
-export type MfaChoice =
-  | { source: 'flag' | 'mfa_process' | PromptDriver; why: string }
-  | { source: 'none'; error: string; reason: string; remedies: string };
 
 /**
  * Where the code comes from, in this order: `--mfa-token`; a prompt named by `--prompt`, else by
@@ -61,15 +49,15 @@ export function chooseMfaSource(request: MfaRequest, around?: PromptSurroundings
   debug(`MFA code: ${choice.source} (${choice.why})`);
   if (choice.source === 'flag') return flagSource(request.flagToken as string);
   if (choice.source === 'mfa_process') return processSource(request.mfaProcess as string, request.profile);
-  const context: PromptContext = { serial: request.serial, profile: request.profile, env, timeoutSeconds: promptTimeoutSeconds(env) };
-  switch (choice.source) {
-    case 'terminal': return terminalSource(context);
-    case 'zenity': return zenitySource(context);
-    case 'kdialog': return kdialogSource(context);
-    case 'osascript': return osascriptSource(context);
-    case 'powershell': return powershellSource(context);
-    case 'ykman': return ykmanSource({ ...context, account: request.ykmanAccount ?? request.serial, terminal: surroundings.terminal });
-  }
+  const context: PromptContext = {
+    serial: request.serial,
+    profile: request.profile,
+    env,
+    timeoutSeconds: promptTimeoutSeconds(env),
+    account: request.ykmanAccount ?? request.serial,
+    terminal: surroundings.terminal,
+  };
+  return promptDriver(choice.source).source(context);
 }
 
 /** One line for `doctor`: the source a run would use now and why, and without a terminal if that differs. */
@@ -99,22 +87,23 @@ function graphicalSession(env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
-/** Linux and the BSDs: zenity or kdialog on X11/Wayland, kdialog first in a KDE session. */
-function linuxDialogs(env: NodeJS.ProcessEnv): PromptDriver[] {
-  return /kde/i.test(env.XDG_CURRENT_DESKTOP ?? '') ? ['kdialog', 'zenity'] : ['zenity', 'kdialog'];
+/** The registry's desktop dialogs of this platform, those preferred in this desktop session first. */
+function platformDialogs(platform: NodeJS.Platform, env: NodeJS.ProcessEnv) {
+  const family = platform === 'darwin' || platform === 'win32' ? platform : 'unix';
+  const dialogs = PROMPT_DRIVER_TABLE.flatMap((driver) => (driver.desktop?.platform === family ? [{ name: driver.name, ...driver.desktop }] : []));
+  return [...dialogs.filter((dialog) => dialog.preferredIn?.(env)), ...dialogs.filter((dialog) => !dialog.preferredIn?.(env))];
 }
 
 function desktopDialog(around: PromptSurroundings, env: NodeJS.ProcessEnv): MfaChoice | undefined {
-  if (around.platform === 'darwin') {
-    return around.installed('osascript') ? { source: 'osascript', why: 'no terminal; macOS dialog' } : undefined;
-  }
-  if (around.platform === 'win32') {
-    return around.installed('powershell') ? { source: 'powershell', why: 'no terminal; Windows credential dialog' } : undefined;
+  const dialogs = platformDialogs(around.platform, env);
+  if (around.platform === 'darwin' || around.platform === 'win32') {
+    const dialog = dialogs.find((candidate) => around.installed(candidate.program));
+    return dialog ? { source: dialog.name, why: dialog.why ?? 'no terminal' } : undefined;
   }
   const session = graphicalSession(env);
   if (!session) return undefined;
-  const driver = linuxDialogs(env).find((name) => around.installed(name));
-  return driver ? { source: driver, why: `no terminal; desktop session (${session}) and ${driver} installed` } : undefined;
+  const dialog = dialogs.find((candidate) => around.installed(candidate.program));
+  return dialog ? { source: dialog.name, why: `no terminal; desktop session (${session}) and ${dialog.program} installed` } : undefined;
 }
 
 /** Every way to get a code that would work in this mode, as one clause. */
@@ -124,8 +113,8 @@ function remedies(request: MfaRequest, around: PromptSurroundings, env: NodeJS.P
   options.push(`set mfa_process (a command that prints the code) or mfa_prompt (e.g. ykman) in profile '${request.profile}'`);
   const session = graphicalSession(env);
   if (session && around.platform !== 'darwin' && around.platform !== 'win32') {
-    const [first, second] = linuxDialogs(env);
-    options.push(`install ${first} or ${second} for a dialog on this desktop (${session}; TFMFA_PROMPT=${first} picks it)`);
+    const [first, ...others] = platformDialogs(around.platform, env).map((dialog) => dialog.name);
+    options.push(`install ${[first, ...others].join(' or ')} for a dialog on this desktop (${session}; TFMFA_PROMPT=${first} picks it)`);
   }
   return `${options.slice(0, -1).join(', ')}, or ${options.at(-1)}`;
 }

@@ -1,19 +1,15 @@
-import type { MfaChoice, PromptSurroundings } from './choose.ts';
+import type { MfaChoice, PromptSurroundings } from './choice.ts';
+import { promptDriver } from './drivers/index.ts';
 import type { MfaRequest } from './types.ts';
 
-const NAMES: Record<string, string> = {
-  flag: 'the --mfa-token option',
-  mfa_process: 'the mfa_process command',
-  terminal: 'asked on the terminal',
-  zenity: 'a zenity dialog',
-  kdialog: 'a kdialog dialog',
-  osascript: 'a macOS dialog (osascript)',
-  powershell: 'a Windows credential dialog (PowerShell)',
-  ykman: 'the YubiKey (ykman)',
-};
+function title(source: Exclude<MfaChoice['source'], 'none'>): string {
+  if (source === 'flag') return 'the --mfa-token option';
+  if (source === 'mfa_process') return 'the mfa_process command';
+  return promptDriver(source).title;
+}
 
 function phrase(choice: MfaChoice): string {
-  return choice.source === 'none' ? `nothing in this mode (${choice.reason}): ${choice.remedies}` : `${NAMES[choice.source]} (${choice.why})`;
+  return choice.source === 'none' ? `nothing in this mode (${choice.reason}): ${choice.remedies}` : `${title(choice.source)} (${choice.why})`;
 }
 
 /**

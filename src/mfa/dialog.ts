@@ -4,7 +4,8 @@ import { isMfaCode, MFA_ATTEMPTS, normalizeMfaCode, type MfaCodeSource, type Pro
 
 /** How one desktop dialog program is asked for a password-style entry. */
 export interface DialogProgram {
-  driver: 'zenity' | 'kdialog' | 'osascript' | 'powershell';
+  /** The prompt driver's name. */
+  driver: string;
   /** The executable looked up on PATH. */
   program: string;
   /** What to do when it is not installed. */

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.ts';
 import { setting, variableName } from '../environment/variables.ts';
-import { PROMPT_DRIVERS, type PromptDriver } from './types.ts';
+import { PROMPT_DRIVERS, type PromptDriver } from './drivers/index.ts';
 
 /** `auto` (the default order) or a driver. */
 export type PromptChoice = PromptDriver | 'auto';

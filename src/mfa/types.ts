@@ -1,10 +1,7 @@
-/** The drivers a user can name with `--prompt`, `TFMFA_PROMPT` or a profile's `mfa_prompt`. */
-export const PROMPT_DRIVERS = ['terminal', 'zenity', 'kdialog', 'osascript', 'powershell', 'ykman'] as const;
-export type PromptDriver = (typeof PROMPT_DRIVERS)[number];
-
 /** Where an MFA code comes from. `attempt` counts from 1; a rejected code leads to the next attempt if `retryable`. */
 export interface MfaCodeSource {
-  readonly name: 'flag' | 'mfa_process' | PromptDriver;
+  /** 'flag', 'mfa_process' or a prompt driver's name (drivers/index.ts). */
+  readonly name: string;
   readonly retryable: boolean;
   code(attempt: number, previousRejection?: string): Promise<string>;
 }
@@ -33,6 +30,10 @@ export interface PromptContext {
   profile: string;
   env: NodeJS.ProcessEnv;
   timeoutSeconds: number;
+  /** The YubiKey OATH account holding the device's secret: the profile's `mfa_ykman_account`, else the device ARN. */
+  account: string;
+  /** Whether this run has a controlling terminal (where a touch notice goes first). */
+  terminal: boolean;
 }
 
 export const MFA_ATTEMPTS = 3;

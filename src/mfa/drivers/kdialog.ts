@@ -1,5 +1,5 @@
 import { dialogSource, type DialogProgram } from '../dialog.ts';
-import type { MfaCodeSource, PromptContext } from '../types.ts';
+import { defineDriver } from './driver.ts';
 
 /** KDE's kdialog: `kdialog --title TITLE --password TEXT` (kdialog has no timeout of its own: ours applies). */
 export const KDIALOG: DialogProgram = {
@@ -10,6 +10,9 @@ export const KDIALOG: DialogProgram = {
   cancelled: (exitCode) => exitCode === 1,
 };
 
-export function kdialogSource(context: PromptContext): MfaCodeSource {
-  return dialogSource(KDIALOG, context);
-}
+export const kdialog = defineDriver({
+  name: 'kdialog',
+  title: 'a kdialog dialog',
+  desktop: { platform: 'unix', program: 'kdialog', preferredIn: (env) => /kde/i.test(env.XDG_CURRENT_DESKTOP ?? '') },
+  source: (context) => dialogSource(KDIALOG, context),
+});

@@ -1,5 +1,5 @@
 import { dialogSource, type DialogProgram } from '../dialog.ts';
-import type { MfaCodeSource, PromptContext } from '../types.ts';
+import { defineDriver } from './driver.ts';
 
 /**
  * The AppleScript a macOS dialog runs. Text, title and timeout are arguments of its run handler (never spliced
@@ -23,6 +23,9 @@ export const OSASCRIPT: DialogProgram = {
   timedOut: (exitCode, stderr) => exitCode === 1 && stderr.includes('(-1712)'),
 };
 
-export function osascriptSource(context: PromptContext): MfaCodeSource {
-  return dialogSource(OSASCRIPT, context);
-}
+export const osascript = defineDriver({
+  name: 'osascript',
+  title: 'a macOS dialog (osascript)',
+  desktop: { platform: 'darwin', program: 'osascript', why: 'no terminal; macOS dialog' },
+  source: (context) => dialogSource(OSASCRIPT, context),
+});

@@ -1,6 +1,6 @@
 import { powershellQuote } from '../../output/quoting.ts';
 import { dialogSource, type DialogProgram } from '../dialog.ts';
-import type { MfaCodeSource, PromptContext } from '../types.ts';
+import { defineDriver } from './driver.ts';
 
 /**
  * Windows: Windows PowerShell's `$Host.UI.PromptForCredential`, the system credential dialog (CredUI, as
@@ -26,6 +26,9 @@ export const POWERSHELL: DialogProgram = {
   cancelled: (exitCode) => exitCode === 130,
 };
 
-export function powershellSource(context: PromptContext): MfaCodeSource {
-  return dialogSource(POWERSHELL, context);
-}
+export const powershell = defineDriver({
+  name: 'powershell',
+  title: 'a Windows credential dialog (PowerShell)',
+  desktop: { platform: 'win32', program: 'powershell', why: 'no terminal; Windows credential dialog' },
+  source: (context) => dialogSource(POWERSHELL, context),
+});

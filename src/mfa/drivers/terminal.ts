@@ -1,6 +1,7 @@
 import { askMfaCode } from '../code-question.ts';
 import { timeoutError } from '../dialog.ts';
 import { MFA_ATTEMPTS, type MfaCodeSource, type PromptContext } from '../types.ts';
+import { defineDriver } from './driver.ts';
 
 export { terminalAvailable } from '../../terminal-question.ts';
 
@@ -10,7 +11,7 @@ export { terminalAvailable } from '../../terminal-question.ts';
  * Ctrl-A/E...); spaces are dropped (`123 456` as authenticator apps show it), then six digits are required.
  * Ctrl-C or Ctrl-D cancel (exit 130); no answer within the prompt timeout ends the wait.
  */
-export function terminalSource(context: PromptContext): MfaCodeSource {
+function terminalSource(context: PromptContext): MfaCodeSource {
   return {
     name: 'terminal',
     retryable: true,
@@ -23,3 +24,9 @@ export function terminalSource(context: PromptContext): MfaCodeSource {
     },
   };
 }
+
+export const terminal = defineDriver({
+  name: 'terminal',
+  title: 'asked on the terminal',
+  source: terminalSource,
+});

@@ -3,21 +3,15 @@ import { timeoutError } from '../dialog.ts';
 import { findProgram, lastLine, runProgram } from '../program.ts';
 import { noticeChannel, showTouchNotice } from '../touch-notice.ts';
 import { isMfaCode, normalizeMfaCode, type MfaCodeSource, type PromptContext } from '../types.ts';
+import { defineDriver } from './driver.ts';
 
 const INSTALL = 'install YubiKey Manager (Debian/Ubuntu: apt install yubikey-manager; macOS: brew install ykman; or pip install yubikey-manager)';
-
-export interface YkmanContext extends PromptContext {
-  /** The OATH account: the profile's `mfa_ykman_account`, else the MFA device ARN. */
-  account: string;
-  /** Whether there is a controlling terminal (where a touch notice goes first). */
-  terminal: boolean;
-}
 
 /**
  * A YubiKey's OATH-TOTP code through `ykman oath accounts code --single ACCOUNT`. When the account needs a
  * touch, ykman says so on stderr and waits: tfmfa passes that on where the user will see it.
  */
-export function ykmanSource(context: YkmanContext): MfaCodeSource {
+function ykmanSource(context: PromptContext): MfaCodeSource {
   return {
     name: 'ykman',
     retryable: true,
@@ -51,3 +45,9 @@ export function ykmanSource(context: YkmanContext): MfaCodeSource {
     },
   };
 }
+
+export const ykman = defineDriver({
+  name: 'ykman',
+  title: 'the YubiKey (ykman)',
+  source: ykmanSource,
+});

@@ -1,5 +1,5 @@
 import { dialogSource, type DialogProgram } from '../dialog.ts';
-import type { MfaCodeSource, PromptContext } from '../types.ts';
+import { defineDriver } from './driver.ts';
 
 /**
  * GNOME's zenity: `zenity --entry --hide-text`, the same masked entry as `zenity --password` but with a text of
@@ -15,6 +15,9 @@ export const ZENITY: DialogProgram = {
   timedOut: (exitCode) => exitCode === 5,
 };
 
-export function zenitySource(context: PromptContext): MfaCodeSource {
-  return dialogSource(ZENITY, context);
-}
+export const zenity = defineDriver({
+  name: 'zenity',
+  title: 'a zenity dialog',
+  desktop: { platform: 'unix', program: 'zenity' },
+  source: (context) => dialogSource(ZENITY, context),
+});
