@@ -1,5 +1,5 @@
 import { NoCredentialsError } from '../config/resolve.ts';
-import type { AwsFiles } from '../config/types.ts';
+import type { AwsFiles } from '../config/files.ts';
 import { warn } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import { clearEverything, clearKeys, clearTicket, ownCacheDir } from '../store/clear.ts';

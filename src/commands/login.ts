@@ -6,7 +6,7 @@ import { openInBrowser } from '../login/browser.ts';
 import { federatedUserName, federationCredentials } from '../login/federation-token.ts';
 import { stsEndpoint } from '../config/endpoint.ts';
 import { checkUrl, defaultDestination, defaultFederationUrl, getSigninToken, loginUrl, partitionOf } from '../login/federation.ts';
-import type { AwsCredentials } from '../session/credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 import { profileSession } from '../session/profile-session.ts';
 import { stsRegion } from '../environment/region.ts';
 import { sourceCredentials } from '../session/source-credentials.ts';

@@ -1,6 +1,6 @@
 import { chainIn, loadUserFiles } from '../config/chain.ts';
 import { chainNeedsSession } from '../config/resolve.ts';
-import type { AwsFiles } from '../config/types.ts';
+import type { AwsFiles } from '../config/files.ts';
 import { selectedProfile } from '../environment/profile.ts';
 import { sessionTtlSeconds } from '../environment/variables.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';

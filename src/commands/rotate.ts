@@ -8,7 +8,7 @@ import { checkProfileName } from '../keystore/key-input.ts';
 import { deleteCommand, iamUserName, resumeRotation, rotateKey, type Rotated } from '../session/key-rotation.ts';
 import { fetchStoredKeys, openKeyStore, storedEntry, withKeystoreLock } from '../keystore/store.ts';
 import { stsTargetFor } from '../session/verify-keys.ts';
-import type { AwsCredentials } from '../session/credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 import { chainIn } from '../config/chain.ts';
 import { profileSession } from '../session/profile-session.ts';
 import { getCallerIdentity } from '../session/sts.ts';

@@ -2,7 +2,8 @@ import { userInfo } from 'node:os';
 import { loadAwsFiles } from './load.ts';
 import { awsFilePaths, type AwsFilePaths } from './paths.ts';
 import { resolveChain } from './resolve.ts';
-import type { AwsFiles, Chain } from './types.ts';
+import type { Chain } from './types.ts';
+import type { AwsFiles } from './files.ts';
 
 /**
  * The profile-chain loader, the one way every command and the shim read the user's files and resolve a

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import type { AwsFiles } from './types.ts';
+import type { AwsFiles } from './files.ts';
 
 /**
  * The STS endpoint a profile configures, with the SDKs' precedence: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,

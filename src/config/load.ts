@@ -2,7 +2,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { loadStoredKeys } from './kinds/stored-keys.ts';
 import type { AwsFilePaths } from './paths.ts';
-import type { AwsFiles, ProfileSection } from './types.ts';
+import type { AwsFiles, ProfileSection } from './files.ts';
 
 const SSO_SESSION_PREFIX = 'sso-session.';
 const SERVICES_PREFIX = 'services.';

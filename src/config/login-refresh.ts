@@ -10,7 +10,7 @@ import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { withLock } from '../store/lock.ts';
 import { CacheUnavailableError } from '../store/private-path.ts';
-import type { AwsCredentials } from '../session/credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 import { checkLoginClock, secondsUntil, loginCommand, loginTokenCredentials, parseLoginToken, readLoginToken } from './login-token.ts';
 
 /**

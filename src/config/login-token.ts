@@ -1,7 +1,7 @@
 import { UserError } from '../errors.ts';
 import { homeDirectory } from '../environment/variables.ts';
 import { privatePathProblem } from '../store/private-path.ts';
-import type { AwsCredentials } from '../session/credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 
 /**
  * The token file of an `aws login` session, read without the AWS SDK (a cached session never loads it):

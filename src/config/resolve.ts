@@ -1,7 +1,8 @@
 import { UserError } from '../errors.ts';
 import { baseKindOf, credentialSource, kindOfStep, ownKeysKindOf, role } from './kinds/index.ts';
 import { missingProfileHint } from './suggest.ts';
-import type { AwsFiles, Chain, ProfileSection, RoleStep, SourceStep } from './types.ts';
+import type { Chain, RoleStep, SourceStep } from './types.ts';
+import type { AwsFiles, ProfileSection } from './files.ts';
 import { checkMfaSerial, defaultRoleSessionName } from './validate.ts';
 
 export interface ResolveOptions {

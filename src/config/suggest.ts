@@ -1,4 +1,4 @@
-import type { AwsFiles } from './types.ts';
+import type { AwsFiles } from './files.ts';
 
 /** What to say after "profile 'x' not found": the closest names, or where to look. */
 export function missingProfileHint(files: AwsFiles, name: string): string {

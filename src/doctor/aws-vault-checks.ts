@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import type { AwsFiles } from '../config/types.ts';
+import type { AwsFiles } from '../config/files.ts';
 import { entryPoint } from '../entry-point.ts';
 import { awsVaultFileDir, awsVaultVariablesIn } from '../keystore/aws-vault/variables.ts';
 import { findProgram } from '../mfa/program.ts';

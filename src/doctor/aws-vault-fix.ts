@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import type { AwsFiles } from '../config/types.ts';
+import type { AwsFiles } from '../config/files.ts';
 import { UserError } from '../errors.ts';
 import { askRequired } from '../keystore/terminal-prompt.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';

@@ -1,4 +1,4 @@
-import type { AwsFiles } from '../config/types.ts';
+import type { AwsFiles } from '../config/files.ts';
 import { UserError } from '../errors.ts';
 import { chooseBackend } from '../keystore/store.ts';
 import { keyIndexPath, keystoreSettings, vaultPath } from '../keystore/settings.ts';

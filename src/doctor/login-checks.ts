@@ -1,6 +1,6 @@
 import type { Chain } from '../config/types.ts';
 import { UserError } from '../errors.ts';
-import { secondsLeft } from '../session/credentials.ts';
+import { secondsLeft } from '../credentials.ts';
 import { checkLoginClock, loginCommand, loginTokenCredentials, readLoginToken } from '../config/login-token.ts';
 import { formatDuration } from '../views/table.ts';
 import { fail, ok, warning, type Check } from './check.ts';

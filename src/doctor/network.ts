@@ -1,4 +1,4 @@
-import type { AwsCredentials } from '../session/credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 import { classifyStsError } from '../session/sts-errors.ts';
 
 const TIMEOUT_MS = 8000;

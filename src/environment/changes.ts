@@ -1,4 +1,4 @@
-import type { AwsCredentials } from '../session/credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 import { regionChanges } from './region.ts';
 import { SECRET_VARIABLE_NAMES, setting, variableName } from './variables.ts';
 
@@ -18,10 +18,8 @@ export const SECRET_VARIABLES = SECRET_VARIABLE_NAMES;
 /** Other tools' secrets a migrating user may still have exported: aws-vault's file passphrase, for `aws-vault` only. */
 export const FOREIGN_SECRET_VARIABLES = ['AWS_VAULT_FILE_PASSPHRASE'] as const;
 
-export interface EnvironmentChanges {
-  set: Record<string, string>;
-  unset: string[];
-}
+export type { EnvironmentChanges } from './environment-changes.ts';
+import type { EnvironmentChanges } from './environment-changes.ts';
 
 /** The variables a session sets and removes, whatever the current environment holds. */
 export function sessionChanges(credentials: AwsCredentials, profile: string): EnvironmentChanges {

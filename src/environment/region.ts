@@ -1,4 +1,4 @@
-import type { EnvironmentChanges } from './changes.ts';
+import type { EnvironmentChanges } from './environment-changes.ts';
 
 /**
  * The region rule: AWS_REGION, else AWS_DEFAULT_REGION, else the profile's region. A child gets whichever of

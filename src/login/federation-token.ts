@@ -1,5 +1,5 @@
 import { getFederationToken, type StsTarget } from '../session/sts.ts';
-import type { AwsCredentials } from '../session/credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 
 /**
  * GetFederationToken turns an IAM user's long-term keys into temporary credentials the console accepts.

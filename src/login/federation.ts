@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import type { AwsCredentials } from '../session/credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 import { noTokenMessage, refusalMessage } from './federation-refusal.ts';
 
 /**

@@ -1,4 +1,3 @@
-import type { Chain } from '../config/types.ts';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import type { MfaChoice, PromptSurroundings } from './choice.ts';
@@ -119,8 +118,17 @@ function remedies(request: MfaRequest, around: PromptSurroundings, env: NodeJS.P
   return `${options.slice(0, -1).join(', ')}, or ${options.at(-1)}`;
 }
 
+/** What a resolved chain (config/types.ts's Chain) says about its MFA code. */
+export interface ChainMfaSettings {
+  profile: string;
+  mfaSerial?: string;
+  mfaProcess?: string;
+  mfaPrompt?: string;
+  mfaYkmanAccount?: string;
+}
+
 /** The request a run of this chain would make (what `doctor` describes), in this process's environment. */
-export function mfaRequestOf(chain: Chain, env: NodeJS.ProcessEnv = process.env): MfaRequest {
+export function mfaRequestOf(chain: ChainMfaSettings, env: NodeJS.ProcessEnv = process.env): MfaRequest {
   return {
     serial: chain.mfaSerial ?? '',
     profile: chain.profile,

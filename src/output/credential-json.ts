@@ -1,4 +1,4 @@
-import type { AwsCredentials } from '../session/credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 
 /** The `credential_process` contract: Version 1, with SessionToken and Expiration for temporary credentials. */
 export function credentialProcessJson(credentials: AwsCredentials): string {

@@ -1,5 +1,5 @@
 import type { EnvironmentChanges } from '../environment/changes.ts';
-import type { AwsCredentials } from '../session/credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 
 /**
  * Terragrunt's auth-provider contract (schema v2): `awsCredentials` and `envs`, nothing else. One line, no

@@ -5,7 +5,7 @@ import { fileIdentity, type FileIdentity } from '../store/file-stamp.ts';
 import { ALL_CREDENTIAL_KEYS } from '../config/kinds/index.ts';
 import { SECRET_KEYS } from '../config/kinds/static-keys.ts';
 import { chainNeedsSession, resolveChain, withoutStackTraces } from '../config/resolve.ts';
-import type { AwsFiles } from '../config/types.ts';
+import type { AwsFiles } from '../config/files.ts';
 import { debug, warnOnce } from '../debug.ts';
 import { homeDirectory } from '../environment/variables.ts';
 import { UserError } from '../errors.ts';

@@ -1,5 +1,5 @@
 import { SECRET_KEYS } from '../config/kinds/static-keys.ts';
-import type { AwsFiles, ProfileSection } from '../config/types.ts';
+import type { AwsFiles, ProfileSection } from '../config/files.ts';
 import { configNameProblem, credentialsNameProblem, keyProblem, keyValueLine, valueProblem } from './ini-safety.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { CREDENTIAL_TRIGGERS } from '../config/kinds/index.ts';
-import type { AwsFiles } from '../config/types.ts';
+import type { AwsFiles } from '../config/files.ts';
 
 /**
  * True when the user's `default` profile has credentials: SDKs rank the shared files ahead of the container

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
-import type { AwsCredentials } from '../session/credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 import { checkRequest } from './auth.ts';
 import { ConnectionGate, type GateLimits } from './connection-gate.ts';
 import { DEFAULT_LIMITS, serveConnection, type ConnectionLimits } from './http-connection.ts';

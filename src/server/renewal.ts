@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import type { AwsCredentials } from '../session/credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 import { SERVER_FLOOR_SECONDS } from '../session/margin.ts';
 import { profileSession, type ProfileSession, type SessionRequest } from '../session/profile-session.ts';
 

@@ -4,7 +4,7 @@ import { debug, warn } from '../debug.ts';
 import { cacheDirectory, sessionTtlSeconds, setting } from '../environment/variables.ts';
 import { askMfaCode } from '../mfa/code-question.ts';
 import { terminalAvailable } from '../terminal-question.ts';
-import { secondsLeft } from '../session/credentials.ts';
+import { secondsLeft } from '../credentials.ts';
 import type { SessionRequest } from '../session/profile-session.ts';
 import { planChain } from '../session/strategy.ts';
 import { entryCredentials, SessionCache } from '../store/session-cache.ts';

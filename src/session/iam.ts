@@ -1,6 +1,6 @@
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
-import type { AwsCredentials } from './credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 import type { LongTermKeys } from '../keystore/types.ts';
 
 type IamModule = typeof import('@aws-sdk/client-iam');

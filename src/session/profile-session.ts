@@ -1,10 +1,11 @@
 import { loadChain, type LoadedChain } from '../config/chain.ts';
 import type { AwsFilePaths } from '../config/paths.ts';
 import { stsEndpoint } from '../config/endpoint.ts';
-import type { AwsFiles, Chain } from '../config/types.ts';
+import type { Chain } from '../config/types.ts';
+import type { AwsFiles } from '../config/files.ts';
 import { stsRegion } from '../environment/region.ts';
 import { cacheDirectory, lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../environment/variables.ts';
-import type { AwsCredentials } from './credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 import { kindOfStep } from '../config/kinds/index.ts';
 import { cappedFloor } from './margin.ts';
 import { resolveCredentials } from './resolve-credentials.ts';

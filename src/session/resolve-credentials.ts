@@ -5,7 +5,7 @@ import { debug, warn } from '../debug.ts';
 import { chooseMfaSource, mfaRequestOf } from '../mfa/choose.ts';
 import { MFA_ATTEMPTS } from '../mfa/types.ts';
 import { entryCredentials, SessionCache, type CacheEntry } from '../store/session-cache.ts';
-import { secondsLeft, type AwsCredentials } from './credentials.ts';
+import { secondsLeft, type AwsCredentials } from '../credentials.ts';
 import { withLock } from '../store/lock.ts';
 import { CacheUnavailableError, warnUncached } from '../store/private-path.ts';
 import { sourceCredentials } from './source-credentials.ts';

@@ -2,7 +2,7 @@ import { kindOfStep } from '../config/kinds/index.ts';
 import type { AwsFilePaths } from '../config/paths.ts';
 import type { SourceStep } from '../config/types.ts';
 import { UserError } from '../errors.ts';
-import type { AwsCredentials } from './credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 
 /** Base credentials of a chain, fetched by the source's kind; a failure is one line naming the profile. */
 export async function sourceCredentials(source: SourceStep, paths: AwsFilePaths, env: NodeJS.ProcessEnv = process.env): Promise<AwsCredentials> {

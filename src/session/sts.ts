@@ -1,6 +1,6 @@
 import { debug } from '../debug.ts';
 import { setting } from '../environment/variables.ts';
-import type { AwsCredentials } from './credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 import { classifyStsError } from './sts-errors.ts';
 
 /** Where STS calls go: the region and the profile whose `endpoint_url` / `services` settings apply. */

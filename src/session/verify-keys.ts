@@ -1,5 +1,5 @@
 import { stsEndpoint } from '../config/endpoint.ts';
-import type { AwsFiles } from '../config/types.ts';
+import type { AwsFiles } from '../config/files.ts';
 import { getCallerIdentity, type CallerIdentity, type StsTarget } from './sts.ts';
 import type { LongTermKeys } from '../keystore/types.ts';
 

@@ -1,5 +1,5 @@
 import { currentUser } from '../config/chain.ts';
-import type { AwsFiles } from '../config/types.ts';
+import type { AwsFiles } from '../config/files.ts';
 import { debug, warn } from '../debug.ts';
 import { entryPoint } from '../entry-point.ts';
 import { overlayChanges, type EnvironmentChanges } from '../environment/changes.ts';

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { debug, warnOnce } from '../debug.ts';
 import { removeFile, writeFileAtomic } from './atomic-write.ts';
-import type { AwsCredentials } from '../session/credentials.ts';
+import type { AwsCredentials } from '../credentials.ts';
 import { sessionsDir } from './layout.ts';
 import { ensurePrivateDir } from './private-path.ts';
 

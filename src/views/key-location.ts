@@ -1,4 +1,4 @@
-import type { AwsFiles } from '../config/types.ts';
+import type { AwsFiles } from '../config/files.ts';
 
 /**
  * Where a profile's own long-term keys live, for `list` and `doctor`: 'keyring' or 'file' (tfmfa's key

@@ -1,5 +1,5 @@
 import { loginSession } from '../config/kinds/login-session.ts';
-import type { AwsFiles } from '../config/types.ts';
+import type { AwsFiles } from '../config/files.ts';
 import { UserError } from '../errors.ts';
 import { checkLoginClock, loginTokenCredentials, readLoginToken } from '../config/login-token.ts';
 import { compareNames } from './profiles.ts';

@@ -2,7 +2,8 @@ import { chainOf } from '../config/chain.ts';
 import { listKindOf, listKindOfStep, type ListKind } from '../config/kinds/index.ts';
 import { ProfileNotFoundError, withoutStackTraces } from '../config/resolve.ts';
 import { missingProfileHint } from '../config/suggest.ts';
-import type { AwsFiles, ProfileSection, SourceStep } from '../config/types.ts';
+import type { SourceStep } from '../config/types.ts';
+import type { AwsFiles, ProfileSection } from '../config/files.ts';
 import { UserError } from '../errors.ts';
 import { keyLocation } from './key-location.ts';
 

@@ -2,10 +2,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 /**
- * The value imports between the files of a source tree (static `import … from`, `export … from` and dynamic
- * `import('…')`), without type-only imports, which vanish at run time.
+ * The imports between the files of a source tree (static `import … from`, `export … from` and dynamic
+ * `import('…')`). Type-only imports vanish at run time, yet a cycle through them still ties the files together
+ * for a reader: they count too, unless `{ types: false }`.
  */
-export function importGraph(root: string): Map<string, string[]> {
+export function importGraph(root: string, options: { types?: boolean } = {}): Map<string, string[]> {
+  const types = options.types ?? true;
   const files = listTs(root);
   const graph = new Map<string, string[]>();
   for (const file of files) {
@@ -13,8 +15,8 @@ export function importGraph(root: string): Map<string, string[]> {
     const targets = new Set<string>();
     const statics = /^\s*(import|export)\s+(type\s+)?([^'";]*?\s+from\s+)?['"](\.[^'"]+)['"]/gm;
     for (const match of text.matchAll(statics)) {
-      if (match[2]) continue; // import type / export type
-      if (match[3] && /^\{[^}]*\}\s+from\s+$/.test(match[3]) && /^\{\s*(type\s+[\w$]+\s*,?\s*)+\}/.test(match[3])) continue; // { type A, type B }
+      if (!types && match[2]) continue; // import type / export type
+      if (!types && match[3] && /^\{[^}]*\}\s+from\s+$/.test(match[3]) && /^\{\s*(type\s+[\w$]+\s*,?\s*)+\}/.test(match[3])) continue; // { type A, type B }
       targets.add(resolve(dirname(file), match[4] as string));
     }
     for (const match of text.matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g)) targets.add(resolve(dirname(file), match[1] as string));

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { loadAwsFiles } from '../../src/config/load.ts';
 import { chainNeedsSession, resolveChain } from '../../src/config/resolve.ts';
-import type { AwsFiles } from '../../src/config/types.ts';
+import type { AwsFiles } from '../../src/config/files.ts';
 import { ensureOverlay, renderOverlayConfig } from '../../src/overlay/overlay.ts';
 import { BotocoreReader, hasBotocore, type BotocoreView } from '../support/botocore.ts';
 import { createSandbox, SERIAL, type Sandbox } from '../support/sandbox.ts';

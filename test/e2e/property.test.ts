@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import fc from 'fast-check';
 import { loadAwsFiles } from '../../src/config/load.ts';
 import { chainNeedsSession, resolveChain } from '../../src/config/resolve.ts';
-import type { AwsFiles, ProfileSection } from '../../src/config/types.ts';
+import type { AwsFiles, ProfileSection } from '../../src/config/files.ts';
 import { UserError } from '../../src/errors.ts';
 import { renderOverlayConfig } from '../../src/overlay/overlay.ts';
 import { formatChanges } from '../../src/output/shell-formats.ts';

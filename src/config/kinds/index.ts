@@ -1,4 +1,4 @@
-import type { AwsFiles, ProfileSection } from '../types.ts';
+import type { AwsFiles, ProfileSection } from '../files.ts';
 import { credentialProcess, type CredentialProcessSource } from './credential-process.ts';
 import { credentialSource, type CredentialSourceSource } from './credential-source.ts';
 import type { SourceKind } from './kind.ts';

@@ -1,6 +1,6 @@
 import type { AwsFilePaths } from '../paths.ts';
-import type { AwsFiles, ProfileSection } from '../types.ts';
-import type { AwsCredentials } from '../../session/credentials.ts';
+import type { AwsFiles, ProfileSection } from '../files.ts';
+import type { AwsCredentials } from '../../credentials.ts';
 
 /**
  * Everything about one kind of credential source, in its kind's file: how a profile section is recognised,

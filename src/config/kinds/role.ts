@@ -1,7 +1,26 @@
-import type { ProfileSection, RoleStep } from '../types.ts';
+import type { ProfileSection } from '../files.ts';
 import { checkDurationSeconds, checkExternalId, checkRoleArn, checkRoleSessionName } from '../validate.ts';
-import { checkSourceIdentity, parseSessionTags, parseTransitiveTagKeys } from '../session-tags.ts';
+import { checkSourceIdentity, parseSessionTags, parseTransitiveTagKeys, type SessionTag } from '../session-tags.ts';
 import { present } from './kind.ts';
+
+/** One AssumeRole hop of a chain, as a role profile's settings give it. */
+export interface RoleStep {
+  kind: 'role';
+  profile: string;
+  roleArn: string;
+  externalId?: string;
+  /** From `duration_seconds`; absent means STS's default (3600). */
+  durationSeconds?: number;
+  roleSessionName: string;
+  /** True when `role_session_name` is configured (else roleSessionName is the per-run default, which has the time in it). */
+  sessionNameConfigured?: boolean;
+  /** The profile's own `mfa_serial`, or the one it inherits from its source profile. */
+  mfaSerial?: string;
+  /** aws-vault's `session_tags`, `transitive_session_tags`, `source_identity`: AssumeRole parameters of this hop. */
+  sessionTags?: SessionTag[];
+  transitiveTagKeys?: string[];
+  sourceIdentity?: string;
+}
 
 /** A profile with `role_arn`: one AssumeRole hop from its `source_profile` or `credential_source`. */
 export const role = {

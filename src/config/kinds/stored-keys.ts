@@ -1,6 +1,6 @@
 import { backendLabel } from '../../keystore/types.ts';
 import { readKeyIndex } from '../../keystore/key-index.ts';
-import type { ProfileSection } from '../types.ts';
+import type { ProfileSection, StoredKeyEntries } from '../files.ts';
 import type { SourceKind } from './kind.ts';
 
 /** Long-term keys in tfmfa's key store; the secret is not here, only where to fetch it. */
@@ -12,7 +12,6 @@ export interface StoredKeysSource {
 }
 
 /** What the non-secret key index says a profile has in the store. */
-export type StoredKeyEntries = ReadonlyMap<string, { backend: 'keyring' | 'file'; accessKeyId: string }>;
 
 /**
  * Keys in tfmfa's key store (`tfmfa add` / `import`): known from the non-secret key index, so resolving a chain

@@ -1,5 +1,4 @@
 import { UserError } from '../../errors.ts';
-import type { AwsFiles } from '../../config/types.ts';
 import { cacheDirectory } from '../../environment/variables.ts';
 import { ensureConfigProfile } from '../aws-file-edit.ts';
 import { dropSessionsOf } from '../drop-sessions.ts';
@@ -12,7 +11,8 @@ import type { AwsVaultStore } from './store.ts';
 export class ImportAborted extends UserError {}
 
 export interface ImportSettings {
-  files: AwsFiles;
+  /** The AWS files in use: only the config file's path (where a missing [profile NAME] is added). */
+  files: { configPath: string };
   env: NodeJS.ProcessEnv;
   keystore: KeyStore;
   backend: BackendName;
