@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createSandbox, SERIAL, type Sandbox } from '../support/sandbox.ts';
+import { createSandboxWithSession, type Sandbox } from '../support/sandbox.ts';
 
 const SETPRIV = '/usr/bin/setpriv';
 const PYTHON = '/usr/bin/python3';
@@ -77,9 +77,7 @@ print(json.dumps({"bound": bound, "received": received.decode("latin1"), "errors
 let box: Sandbox;
 before(async () => {
   if (skip) return;
-  box = await createSandbox();
-  const opened = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', '/bin/true']);
-  assert.equal(opened.exitCode, 0, opened.stderr);
+  box = await createSandboxWithSession();
 });
 after(async () => {
   if (!skip) await box.cleanup();

@@ -126,3 +126,11 @@ aws_access_key_id = ${user.accessKeyId}
 aws_secret_access_key = ${user.secretAccessKey}
 `);
 }
+
+/** A sandbox whose GEHC-056 session is already open and cached (one exec with the current code). */
+export async function createSandboxWithSession(): Promise<Sandbox> {
+  const box = await createSandbox();
+  const opened = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', '/bin/true']);
+  if (opened.exitCode !== 0) throw new Error(`could not open the GEHC-056 session: ${opened.stderr}`);
+  return box;
+}
