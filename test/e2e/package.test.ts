@@ -80,6 +80,11 @@ describe('npm pack + npm install -g', () => {
       const result = await execa(command, ['--version'], { env: cleanEnv({ ...world.box.env }), extendEnv: false, reject: false });
       assert.equal(result.exitCode, 0, `${command}: ${String(result.stderr)}`);
       assert.match(String(result.stdout), /^tfmfa \d/);
+      // Its standard input is the caller's (a command that reads it, through exec inside a session).
+      const session = { TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' };
+      const piped = await execa(command, ['exec', 'GEHC-056', '--', '/bin/cat'], { env: cleanEnv({ ...world.box.env, ...session }), extendEnv: false, reject: false, input: 'from the caller\n' });
+      assert.equal(piped.exitCode, 0, `${command}: ${String(piped.stderr)}`);
+      assert.equal(String(piped.stdout), 'from the caller', `${command}: stdin reaches the command`);
     }
   });
 

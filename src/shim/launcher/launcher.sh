@@ -16,10 +16,12 @@ _tf_own_exec() {
     if [ -f "$_tf_l/dist/cli.js" ] && [ "$_tf_l/shims/tfmfa" -ef "$0" ]; then exec "$_tf_l/dist/cli.js" "$@"; fi
   done
   if [ -L "$0" ]; then
+    # The pipeline's subshell reads the link and becomes its target, with the caller's stdin back (fd 3).
+    exec 3<&0
     readlink -- "$0" | {
       IFS= read -r _tf_l || exit 127
       case $_tf_l in /*) ;; *) _tf_l=$_tf_f/$_tf_l ;; esac
-      exec "$_tf_l" "$@"
+      exec "$_tf_l" "$@" 0<&3 3<&-
     }
     exit
   fi
