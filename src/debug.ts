@@ -1,4 +1,5 @@
 import { setting } from './environment/variables.ts';
+import { oneLine } from './errors.ts';
 
 /** `TFMFA_DEBUG=1` decision log on stderr. Callers never pass secrets here. */
 export const debugEnabled = setting(process.env, 'debug');
@@ -7,8 +8,9 @@ export function debug(message: string): void {
   if (debugEnabled) process.stderr.write(`tfmfa[debug] ${message}\n`);
 }
 
+/** One line on stderr, whatever the message holds (a profile name with a line break, say). */
 export function warn(message: string): void {
-  process.stderr.write(`tfmfa: warning: ${message}\n`);
+  process.stderr.write(`tfmfa: warning: ${oneLine(message)}\n`);
 }
 
 const warnedAbout = new Set<string>();

@@ -1,6 +1,8 @@
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
+import { ownCacheDir } from '../store/clear.ts';
 import { withLock } from '../store/lock.ts';
+import { removeTicket } from '../store/ticket-write.ts';
 import { cacheDirectory, lockTimeoutSeconds } from '../environment/variables.ts';
 import { FileBackend } from './file-backend.ts';
 import { readKeyIndex, writeKeyIndex, type KeyIndexEntry } from './key-index.ts';
@@ -17,6 +19,8 @@ import type { KeyBackend, LongTermKeys } from './types.ts';
 export interface KeyStore {
   settings: KeystoreSettings;
   indexPath: string;
+  /** The session cache, whose tickets a key change makes stale. */
+  cacheDir: string;
   backend(name: BackendName): KeyBackend;
 }
 
@@ -26,6 +30,7 @@ export function openKeyStore(env: NodeJS.ProcessEnv = process.env): KeyStore {
   return {
     settings,
     indexPath: keyIndexPath(env),
+    cacheDir: cacheDirectory(env),
     backend(name) {
       let backend = backends.get(name);
       if (!backend) {
@@ -98,6 +103,8 @@ export async function putKeys(store: KeyStore, profile: string, keys: LongTermKe
   const previous = index.get(profile);
   index.set(profile, { backend: backendName, accessKeyId: keys.accessKeyId, addedAt: new Date().toISOString() });
   writeKeyIndex(store.indexPath, index);
+  // A ticket made before (a shim's overlay-only one, for a profile that had no keys) must not outlive the change.
+  if (ownCacheDir(store.cacheDir)) removeTicket(store.cacheDir, profile);
   if (previous && previous.backend !== backendName) await store.backend(previous.backend).delete(profile).catch((error: Error) => debug(`could not remove the old copy from ${previous.backend}: ${error.message}`));
   await dropStaged(store, profile, previous);
 }

@@ -65,6 +65,16 @@ function isEntryLink(path: string, entry: string): boolean {
 }
 
 /** What is at `path`: nothing, a tfmfa launcher (or a link to one), a symlink to tfmfa's entry, or anything else. */
+/**
+ * Whether `name` in `dir` is one of tfmfa's shims: a launcher or a link to tfmfa, and not tfmfa's own command
+ * (`tfmfa`, `tfmfa-launcher`: an npm bin directory or a link of the user's own may hold them beside the shims).
+ */
+export function isShimIn(dir: string, name: string, entry: string): boolean {
+  if (RESERVED.has(name)) return false;
+  const kind = shimKind(join(dir, name), entry);
+  return kind === 'launcher' || kind === 'symlink';
+}
+
 export function shimKind(path: string, entry: string): ShimKind {
   let stat;
   try {
@@ -197,9 +207,9 @@ export function listShims(dir: string, entry: string, env: NodeJS.ProcessEnv, cw
   }
   const shims: ListedShim[] = [];
   for (const name of names) {
+    if (!isShimIn(absolute, name, entry)) continue;
     const path = join(absolute, name);
-    const kind = shimKind(path, entry);
-    if (kind !== 'launcher' && kind !== 'symlink') continue;
+    const kind = shimKind(path, entry) as 'launcher' | 'symlink';
     const shim: ListedShim = { name, path, kind };
     if (kind === 'launcher') {
       const baked = bakedEntry(path);
@@ -227,10 +237,7 @@ export function uninstallShims(options: { dir: string; names: readonly string[];
   let names = [...options.names];
   if (names.length === 0) {
     try {
-      names = readdirSync(dir).sort().filter((name) => {
-        const kind = shimKind(join(dir, name), options.entry);
-        return kind === 'launcher' || kind === 'symlink';
-      });
+      names = readdirSync(dir).sort().filter((name) => isShimIn(dir, name, options.entry));
     } catch {
       names = [];
     }

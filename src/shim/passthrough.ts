@@ -12,7 +12,8 @@ export const PASSTHROUGH: Readonly<Record<string, readonly string[]>> = {
   terraform: TERRAFORM,
   tofu: TERRAFORM,
   terragrunt: ['', '--version', '-version', 'version', '--help', '-help', 'help', '-h', 'hclfmt'],
-  aws: ['', '--version', 'help', 'configure'],
+  // `aws login`/`logout` write the user's config and login cache: never through the overlay.
+  aws: ['', '--version', 'help', 'configure', 'login', 'logout'],
 };
 
 export function isPassthrough(tool: string, args: readonly string[], env: NodeJS.ProcessEnv): boolean {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from '
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { debug } from '../debug.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
-import { defaultShimDir, shimKind } from './install.ts';
+import { defaultShimDir, isShimIn } from './install.ts';
 import { SHIM_TOOLS } from './tools.ts';
 
 /**
@@ -54,10 +54,7 @@ export function holdsShims(dir: string, entry: string, names?: readonly string[]
   } catch {
     return false;
   }
-  return found.some((name) => {
-    const kind = shimKind(join(dir, name), entry);
-    return kind === 'launcher' || kind === 'symlink';
-  });
+  return found.some((name) => isShimIn(dir, name, entry));
 }
 
 function sameDir(a: string, b: string): boolean {

@@ -5,7 +5,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSy
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { renderLauncher } from '../../src/shim/launcher/render.ts';
-import { CLI, NODE_DIR } from '../support/sandbox.ts';
+import { CLI, NODE_DIR, ROOT } from '../support/sandbox.ts';
 import { cleanEnv, createShimWorld, type ShimWorld } from '../support/shim-world.ts';
 
 const ENTRY = realpathSync(CLI);
@@ -155,6 +155,19 @@ no real packer, tofu on PATH after the shims: install them or fix PATH (PATH=${p
     assert.deepEqual(readdirSync(dir), ['mine']);
     const none = await tfmfa(['shim', 'uninstall', '--dir', dir], { HOME: home });
     assert.equal(String(none.stdout), `no tfmfa shims in ${dir}\n`);
+  });
+
+  test("the tfmfa command beside the shims (an npm bin directory) is neither listed nor removed as a shim", async () => {
+    const home = freshHome();
+    const dir = join(home, 'bin');
+    assert.equal((await tfmfa(['shim', 'install', '--dir', dir, 'terraform'], { HOME: home })).exitCode, 0);
+    symlinkSync(join(ROOT, 'shims', 'tfmfa'), join(dir, 'tfmfa'));
+    const listed = await tfmfa(['shim', 'list', '--dir', dir], { HOME: home });
+    assert.equal(listed.exitCode, 0, String(listed.stderr));
+    assert.doesNotMatch(String(listed.stdout), /^ {2}tfmfa /m);
+    const removed = await tfmfa(['shim', 'uninstall', '--dir', dir], { HOME: home });
+    assert.equal(String(removed.stdout), `tfmfa: removed terraform from ${dir}\n`);
+    assert.deepEqual(readdirSync(dir), ['tfmfa']);
   });
 
   test('shims installed with --dir anywhere: list, uninstall and doctor find them without --dir', async () => {

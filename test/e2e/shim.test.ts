@@ -186,6 +186,10 @@ for (const via of VIAS) {
           assert.equal(result.stderr, '', `${profile}: no line in the normal case`);
         }
       }
+      // A selected profile whose name holds a line break: still one line.
+      const broken = await world.run(via, 'terraform', ['plan'], { fullEnv: world.env(via, { AWS_PROFILE: 'no-such\nprofile', AWS_REGION: 'eu-north-1' }) });
+      assert.equal(broken.exitCode, 0, broken.stderr);
+      assert.match(broken.stderr, /^tfmfa: warning: profile 'no-such profile' \(AWS_PROFILE\) not found: [^\n]*\(running terraform anyway\)\n$/);
       // The second round came from the overlay-only tickets (the launcher without Node), except the missing profile.
       const fallbacks = world.fallbacks();
       for (const profile of ['GEHC-000', 'plain']) {

@@ -1,7 +1,7 @@
 // tfmfa add / remove / import / rotate end to end against the STS emulator (with its IAM actions), using the
 // encrypted-file backend (the keyring backend has its own test with a real Secret Service).
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
@@ -271,5 +271,27 @@ describe('tfmfa rotate', () => {
     assert.equal(iamCalls.length, 3);
     for (const call of iamCalls) assert.match(call.accessKeyId ?? '', /^ASIA/, `${call.action} signed with the MFA session`);
     assert.equal(box.emu.calls().filter((c) => c.action === 'GetSessionToken' && c.params.SerialNumber === SERIAL).length, 1);
+  });
+});
+
+describe('tfmfa add and the tickets', () => {
+  let box: Box;
+  before(async () => {
+    box = await createKeystoreSandbox();
+  });
+  after(() => box.cleanup());
+
+  test("storing keys drops the profile's ticket (a shim's overlay-only one would otherwise hide the new keys)", async () => {
+    writeFileSync(box.env.AWS_CONFIG_FILE as string, `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[profile region-only]\nregion = eu-west-1\n`);
+    const bin = join(box.dir, 'region-only-bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'terraform'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const shim = await box.tfmfa(['__shim', 'terraform', 'plan'], { env: { ...box.env, AWS_PROFILE: 'region-only', PATH: `${bin}:/usr/bin:/bin` } });
+    const ticket = join(box.cacheDir, 'tickets', 'region-only.ticket');
+    assert.ok(existsSync(ticket), `the shim wrote an overlay-only ticket: ${shim.stderr}`);
+    const stored = await box.tfmfa(['add', 'region-only', '--env', '--no-verify'], { env: { ...box.env, AWS_ACCESS_KEY_ID: box.user.accessKeyId, AWS_SECRET_ACCESS_KEY: box.secret } });
+    assert.equal(stored.exitCode, 0, stored.stderr);
+    assert.equal(existsSync(ticket), false, 'the ticket is gone');
+    assert.equal((await box.tfmfa(['remove', 'region-only'])).exitCode, 0);
   });
 });

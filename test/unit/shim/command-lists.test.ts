@@ -27,3 +27,8 @@ test('pass-through sees the subcommand after the global options', () => {
   assert.equal(isPassthrough('aws', ['--profile', 'configure', 's3', 'ls'], {}), false, 'a value that looks like a subcommand is a value');
   assert.equal(isPassthrough('aws', ['--profile', 'GEHC-056', 's3', 'ls'], {}), false);
 });
+
+test("aws login and logout run straight through: they write the user's own config and login cache, not the overlay", () => {
+  assert.equal(isPassthrough('aws', ['login', '--profile', 'dev'], {}), true);
+  assert.equal(isPassthrough('aws', ['--profile', 'dev', 'logout'], {}), true);
+});
