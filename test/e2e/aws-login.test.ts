@@ -310,7 +310,7 @@ describe('aws login sessions everywhere a profile works', () => {
     const shims = join(box.dir, 'installed-shims');
     const installed = await box.tfmfa(['shim', 'install', '--dir', shims, 'aws'], { env: { ...box.env, PATH: `${NODE_DIR}:/usr/bin:/bin` } });
     assert.equal(installed.exitCode, 0, installed.stderr);
-    // AWS_PROFILE selects the session the shim opens (the nothing-exported path is another change's).
+    // AWS_PROFILE selects the session the shim opens; below, nothing exported.
     const env = { ...box.env, PATH: `${shims}:${NODE_DIR}:/usr/bin:/bin`, AWS_PROFILE: 'dev-login' };
     const identity = async (args: string[]) => {
       const run = await execa(join(shims, 'aws'), ['sts', 'get-caller-identity', '--endpoint-url', box.emu.url, '--region', 'us-west-2', '--output', 'json', ...args], { env, extendEnv: false, reject: false });
@@ -320,6 +320,16 @@ describe('aws login sessions everywhere a profile works', () => {
     assert.equal(await identity([]), LOGIN_ARN);
     assert.equal(await identity(['--profile', 'dev-login']), LOGIN_ARN, 'the overlay line of the login profile itself');
     assert.match(await identity(['--profile', 'login-role']), /^arn:aws:sts::111111111111:assumed-role\/from-login\//);
+    // Nothing exported (no AWS_PROFILE): the shim hands the AWS CLI the overlay only, and --profile reaches the login
+    // profile and the role chained from it through tfmfa's credential_process.
+    const bare: Record<string, string> = { ...env };
+    delete bare.AWS_PROFILE;
+    for (const [profile, arn] of [['dev-login', new RegExp(`^${LOGIN_ARN}$`)], ['login-role', /^arn:aws:sts::111111111111:assumed-role\/from-login\//]] as const) {
+      const run = await execa(join(shims, 'aws'), ['sts', 'get-caller-identity', '--endpoint-url', box.emu.url, '--region', 'us-west-2', '--output', 'json', '--profile', profile], { env: bare, extendEnv: false, reject: false });
+      assert.equal(run.exitCode, 0, `${profile}: ${run.stderr}`);
+      assert.equal(run.stderr, '', `${profile}: nothing on stderr`);
+      assert.match((JSON.parse(run.stdout) as { Arn: string }).Arn, arn, profile);
+    }
     // Through exec the same.
     const viaExec = await box.tfmfa(['exec', 'dev-login', '--', '/usr/bin/aws', 'sts', 'get-caller-identity', '--endpoint-url', box.emu.url, '--region', 'us-west-2', '--output', 'json', '--profile', 'login-role']);
     assert.equal(viaExec.exitCode, 0, viaExec.stderr);
