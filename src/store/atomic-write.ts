@@ -73,7 +73,7 @@ function syncDirectory(dir: string): void {
  * one) and fsync'd, then `publish` moves it into place. Whatever fails (a full disk, a file-size limit, a
  * read-only file system), the temp file is removed and the target left as it was; the error is a
  * WriteFailedError (one line, with the errno code). Node ignores SIGXFSZ, so a file-size limit is EFBIG here
- * (test/unit/store/short-write.test.ts holds it).
+ * (test/e2e/short-write.test.ts holds it).
  */
 export function withTempFile(path: string, data: string, mode: number, publish: (temp: string) => void): void {
   const temp = `${path}.${process.pid}.${++writes}.tmp`;

@@ -22,14 +22,18 @@ export class AwsVaultItemError extends Error {}
 /** The result of reading one profile's item: its long-term keys, or why it is not importable. */
 export type ItemContent = { keys: LongTermKeys } | { temporary: true };
 
+/** `text` parsed as JSON, or an AwsVaultItemError saying `notJson`. */
+function parseJson(text: string, notJson: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AwsVaultItemError(notJson);
+  }
+}
+
 /** The credentials JSON (Go's aws.Credentials, or `aws-vault export --format=json`'s fields). */
 export function parseCredentialsJson(text: string, what: string): ItemContent {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new AwsVaultItemError('its credentials are not JSON');
-  }
+  const value = parseJson(text, 'its credentials are not JSON');
   if (typeof value !== 'object' || value === null) throw new AwsVaultItemError('its credentials are not a JSON object');
   const fields = value as Record<string, unknown>;
   const accessKeyId = fields.AccessKeyID ?? fields.AccessKeyId;
@@ -47,12 +51,7 @@ export function parseCredentialsJson(text: string, what: string): ItemContent {
 
 /** A keyring item as the keyring library stores it ({"Key", "Data": base64 of the credentials JSON, …}). */
 export function parseKeyringItem(text: string, key: string, what: string): ItemContent {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new AwsVaultItemError('it is not a keyring item (not JSON)');
-  }
+  const value = parseJson(text, 'it is not a keyring item (not JSON)');
   const fields = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   if (typeof fields.Data !== 'string') throw new AwsVaultItemError('it is not a keyring item (no Data)');
   if (fields.Key !== undefined && fields.Key !== key) throw new AwsVaultItemError(`it is the item of '${String(fields.Key)}', not of '${key}'`);
