@@ -25,16 +25,21 @@ export interface ColdExecResult {
 }
 
 /** An HTTP proxy to `upstream` that adds up the time it holds each request. */
-async function timingProxy(upstream: string): Promise<{ url: string; heldMs: () => number; reset: () => void; close: () => Promise<void> }> {
+async function timingProxy(
+  upstream: string,
+): Promise<{ url: string; heldMs: () => number; reset: () => void; close: () => Promise<void> }> {
   let held = 0;
   const target = new URL(upstream);
   const server: Server = createServer((req, res) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => (held += Number(process.hrtime.bigint() - started) / 1e6));
-    const forward = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });
@@ -62,7 +67,11 @@ export async function benchColdExec(box: Sandbox, emptyScript: string, runs = 15
       const code = box.emu.currentCode(SERIAL);
       proxy.reset();
       const bareMs = await timeRun(process.execPath, [emptyScript], env);
-      const wall = await timeRun(process.execPath, [CLI, 'exec', 'GEHC-056', '--mfa-token', code, '--', '/bin/true'], env);
+      const wall = await timeRun(
+        process.execPath,
+        [CLI, 'exec', 'GEHC-056', '--mfa-token', code, '--', '/bin/true'],
+        env,
+      );
       if (i < 0) continue; // one warm-up round for the file system caches
       bare.push(bareMs);
       sts.push(proxy.heldMs());

@@ -25,7 +25,9 @@ export async function timeRun(command: string, args: string[], env: Record<strin
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 export interface P3Result {
@@ -39,13 +41,24 @@ export interface P3Result {
 /** P3: warm credential-process vs the AWS CLI's export-credentials, interleaved, medians of `runs`. */
 export async function benchCredentialProcess(box: Sandbox, runs = 15): Promise<P3Result> {
   box.emu.advance(30);
-  await timeRun(process.execPath, [CLI, 'credential-process', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL)], box.env);
+  await timeRun(
+    process.execPath,
+    [CLI, 'credential-process', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL)],
+    box.env,
+  );
   const tfmfa: number[] = [];
   const aws: number[] = [];
   const haveAws = existsSync(AWS_CLI);
   for (let i = 0; i < runs; i++) {
     tfmfa.push(await timeRun(process.execPath, [CLI, 'credential-process', 'GEHC-056'], box.env));
-    if (haveAws) aws.push(await timeRun(AWS_CLI, ['configure', 'export-credentials', '--profile', 'GEHC-000', '--format', 'process'], box.env));
+    if (haveAws)
+      aws.push(
+        await timeRun(
+          AWS_CLI,
+          ['configure', 'export-credentials', '--profile', 'GEHC-000', '--format', 'process'],
+          box.env,
+        ),
+      );
   }
   const tfmfaMs = median(tfmfa);
   const awsCliMs = haveAws ? median(aws) : null;
@@ -65,21 +78,32 @@ export interface P4Result {
 
 /** P4: `parallel` concurrent credential-process calls over 3 roles with a cold cache. */
 export async function benchParallel(box: Sandbox, parallel = 20): Promise<P4Result> {
-  box.writeConfig([ROLE_ARN, ROLE_B, ROLE_C].map((arn, i) => `[profile bench-${i}]
+  box.writeConfig(
+    [ROLE_ARN, ROLE_B, ROLE_C]
+      .map(
+        (arn, i) => `[profile bench-${i}]
 source_profile = GEHC-000
 role_arn = ${arn}
 mfa_serial = ${SERIAL}
 mfa_process = ${box.mfaProcess}
-${i === 0 ? 'external_id = 111111111111\n' : ''}`).join(''));
+${i === 0 ? 'external_id = 111111111111\n' : ''}`,
+      )
+      .join(''),
+  );
   rmSync(box.cacheDir, { recursive: true, force: true });
   box.emu.resetCounts();
   box.emu.advance(30);
   const promptsBefore = box.mfaProcessRuns();
   const started = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: parallel }, (_, i) => timeRun(process.execPath, [CLI, 'credential-process', `bench-${i % 3}`], box.env)));
+  await Promise.all(
+    Array.from({ length: parallel }, (_, i) =>
+      timeRun(process.execPath, [CLI, 'credential-process', `bench-${i % 3}`], box.env),
+    ),
+  );
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const warm: number[] = [];
-  for (let i = 0; i < 5; i++) warm.push(await timeRun(process.execPath, [CLI, 'credential-process', 'bench-0'], box.env));
+  for (let i = 0; i < 5; i++)
+    warm.push(await timeRun(process.execPath, [CLI, 'credential-process', 'bench-0'], box.env));
   const singleWarmMs = median(warm);
   return {
     parallel,

@@ -54,7 +54,10 @@ export async function benchKeystore(box: Sandbox, runs = 5): Promise<P5Result> {
     return median(times);
   };
   const fileReads: number[] = [];
-  for (let i = 0; i < runs; i++) fileReads.push(await timeAsync(() => new FileBackend(join(configHome, 'tfmfa'), async () => passphrase).get('bench-file')));
+  for (let i = 0; i < runs; i++)
+    fileReads.push(
+      await timeAsync(() => new FileBackend(join(configHome, 'tfmfa'), async () => passphrase).get('bench-file')),
+    );
   const result: P5Result = {
     fileReadMs: median(fileReads),
     keyringReadMs: null,
@@ -66,7 +69,10 @@ export async function benchKeystore(box: Sandbox, runs = 5): Promise<P5Result> {
     const service = await startSecretService();
     try {
       const withBus = { ...env, DBUS_SESSION_BUS_ADDRESS: service.env.DBUS_SESSION_BUS_ADDRESS as string };
-      await timeRun(['add', 'bench-keyring', '--env', '--no-verify', '--backend', 'keyring'], { ...withBus, ...keysEnv });
+      await timeRun(['add', 'bench-keyring', '--env', '--no-verify', '--backend', 'keyring'], {
+        ...withBus,
+        ...keysEnv,
+      });
       const previous = process.env.DBUS_SESSION_BUS_ADDRESS;
       process.env.DBUS_SESSION_BUS_ADDRESS = withBus.DBUS_SESSION_BUS_ADDRESS;
       const reads: number[] = [];

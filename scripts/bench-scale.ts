@@ -31,14 +31,19 @@ export interface ScaleResult {
 /** CPU time of this process's waited-for children (Linux /proc: cutime + cstime), or null elsewhere. */
 function childrenCpuMs(): number | null {
   try {
-    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+    const fields = readFileSync('/proc/self/stat', 'utf8')
+      .replace(/^.*\) /s, '')
+      .split(' ');
     return (Number(fields[13]) + Number(fields[14])) * 10; // clock ticks of 10 ms (USER_HZ 100)
   } catch {
     return null;
   }
 }
 
-export async function benchScale(profiles = Number(process.env.TFMFA_BENCH_PROFILES ?? 50_000), runs = Number(process.env.TFMFA_BENCH_SCALE_RUNS ?? 5)): Promise<ScaleResult> {
+export async function benchScale(
+  profiles = Number(process.env.TFMFA_BENCH_PROFILES ?? 50_000),
+  runs = Number(process.env.TFMFA_BENCH_SCALE_RUNS ?? 5),
+): Promise<ScaleResult> {
   const { config, credentials } = manyProfiles(profiles);
   const fixture = writeAwsFiles(config, credentials);
   try {
@@ -58,7 +63,13 @@ export async function benchScale(profiles = Number(process.env.TFMFA_BENCH_PROFI
       const childCpu = childrenCpuMs();
       started = performance.now();
       const result = spawnSync(process.execPath, [CLI, 'list'], {
-        env: { HOME: fixture.dir, PATH: '/usr/bin:/bin', AWS_CONFIG_FILE: fixture.configPath, AWS_SHARED_CREDENTIALS_FILE: fixture.credentialsPath, TFMFA_CACHE_DIR: cacheDir },
+        env: {
+          HOME: fixture.dir,
+          PATH: '/usr/bin:/bin',
+          AWS_CONFIG_FILE: fixture.configPath,
+          AWS_SHARED_CREDENTIALS_FILE: fixture.credentialsPath,
+          TFMFA_CACHE_DIR: cacheDir,
+        },
         stdio: 'ignore',
       });
       list.push(performance.now() - started);
@@ -69,7 +80,16 @@ export async function benchScale(profiles = Number(process.env.TFMFA_BENCH_PROFI
     }
     const overlayMs = median(overlay);
     const listMs = median(list);
-    return { profiles, overlayMs, listMs, overlayCpuMs: median(overlayCpu), listCpuMs: listCpu.length ? median(listCpu) : null, overlayTargetMs: 1000, listTargetMs: 2000, met: overlayMs < 1000 && listMs < 2000 };
+    return {
+      profiles,
+      overlayMs,
+      listMs,
+      overlayCpuMs: median(overlayCpu),
+      listCpuMs: listCpu.length ? median(listCpu) : null,
+      overlayTargetMs: 1000,
+      listTargetMs: 2000,
+      met: overlayMs < 1000 && listMs < 2000,
+    };
   } finally {
     fixture.cleanup();
   }

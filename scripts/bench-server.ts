@@ -18,7 +18,11 @@ function rssKb(pid: number): number {
 }
 
 /** `shim apply` with `real` replaced by a script that prints READY and waits for stdin to close. */
-export async function waitingParentRss(shim: string, realDir: string, env: Record<string, string>): Promise<WaitingParent> {
+export async function waitingParentRss(
+  shim: string,
+  realDir: string,
+  env: Record<string, string>,
+): Promise<WaitingParent> {
   const waiter = join(realDir, 'terraform');
   const original = readFileSync(waiter);
   writeFileSync(waiter, '#!/bin/sh\necho READY\nread -r _\n', { mode: 0o755 });
@@ -30,7 +34,9 @@ export async function waitingParentRss(shim: string, realDir: string, env: Recor
         out += chunk.toString();
         if (out.includes('READY')) resolve();
       });
-      child.once('exit', (code) => reject(new Error(`bench: server-mode shim exited (${code}) before its child was ready`)));
+      child.once('exit', (code) =>
+        reject(new Error(`bench: server-mode shim exited (${code}) before its child was ready`)),
+      );
     });
     // Let the server settle (the first request is the child's, which this waiter never makes).
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -99,22 +99,46 @@ async function setUp(): Promise<Context> {
   writeFileSync(emptyScript, '');
   const warm = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', '/bin/true']);
   if (warm.exitCode !== 0) throw new Error(`bench: could not open the session: ${String(warm.stderr)}`);
-  return { box, dir, basePath: `${NODE_DIR}${delimiter}${join(dir, 'real')}${delimiter}/usr/bin${delimiter}/bin`, emptyScript, nodeShim, launcher, realTrue };
+  return {
+    box,
+    dir,
+    basePath: `${NODE_DIR}${delimiter}${join(dir, 'real')}${delimiter}/usr/bin${delimiter}/bin`,
+    emptyScript,
+    nodeShim,
+    launcher,
+    realTrue,
+  };
 }
 
 function environment(context: Context, shimDir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...context.box.env, PATH: `${shimDir}${delimiter}${context.basePath}`, PWD: context.box.dir, AWS_PROFILE: 'GEHC-056', ...extra };
+  return {
+    ...context.box.env,
+    PATH: `${shimDir}${delimiter}${context.basePath}`,
+    PWD: context.box.dir,
+    AWS_PROFILE: 'GEHC-056',
+    ...extra,
+  };
 }
 
 function bareNode(context: Context): Command {
-  return { label: 'node empty.js', file: process.execPath, args: [context.emptyScript], env: environment(context, join(context.dir, 'node-shims')) };
+  return {
+    label: 'node empty.js',
+    file: process.execPath,
+    args: [context.emptyScript],
+    env: environment(context, join(context.dir, 'node-shims')),
+  };
 }
 
 function p1(context: Context): Measurement {
   return {
     id: 'P1',
     title: 'Node shim, cached session (ticket) → /bin/true vs bare Node start',
-    subject: { label: 'terraform plan (Node shim)', file: context.nodeShim, args: ['plan'], env: environment(context, join(context.dir, 'node-shims')) },
+    subject: {
+      label: 'terraform plan (Node shim)',
+      file: context.nodeShim,
+      args: ['plan'],
+      env: environment(context, join(context.dir, 'node-shims')),
+    },
     baseline: bareNode(context),
     target: 1.3,
   };
@@ -128,17 +152,32 @@ function p6(context: Context): Measurement {
     id: 'P6',
     title: `Node shim on a long run: server mode vs the static path (goal: < ${P6_ADDED_MS_GOAL} ms added)`,
     subject: { label: 'terraform apply (server mode)', file: context.nodeShim, args: ['apply'], env: served },
-    baseline: { label: 'terraform apply (static, ticket)', file: context.nodeShim, args: ['apply'], env: { ...served, TFMFA_LONG_RUN: '0' } },
+    baseline: {
+      label: 'terraform apply (static, ticket)',
+      file: context.nodeShim,
+      args: ['apply'],
+      env: { ...served, TFMFA_LONG_RUN: '0' },
+    },
     target: Infinity,
   };
 }
 
 function p2(context: Context): Measurement {
-  const marker = { TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'ASIABENCH', AWS_SECRET_ACCESS_KEY: 'bench', AWS_SESSION_TOKEN: 'bench' };
+  const marker = {
+    TFMFA_PROFILE: 'GEHC-056',
+    AWS_ACCESS_KEY_ID: 'ASIABENCH',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_SESSION_TOKEN: 'bench',
+  };
   return {
     id: 'P2',
     title: 'Node shim, marker set (nested) → /bin/true vs bare Node start',
-    subject: { label: 'terraform plan (Node shim, marker)', file: context.nodeShim, args: ['plan'], env: environment(context, join(context.dir, 'node-shims'), marker) },
+    subject: {
+      label: 'terraform plan (Node shim, marker)',
+      file: context.nodeShim,
+      args: ['plan'],
+      env: environment(context, join(context.dir, 'node-shims'), marker),
+    },
     baseline: bareNode(context),
     target: 1.1,
   };
@@ -160,8 +199,13 @@ function terragruntAuth(context: Context): Measurement {
   const env = environment(context, join(context.dir, 'node-shims'));
   return {
     id: 'TG',
-    title: 'warm terragrunt auth command (Node) vs sh -c \'exec /bin/true\' (goal ≤ 3× with the launcher)',
-    subject: { label: 'tfmfa terragrunt-auth (Node)', file: process.execPath, args: [CLI, 'terragrunt-auth', 'GEHC-056'], env },
+    title: "warm terragrunt auth command (Node) vs sh -c 'exec /bin/true' (goal ≤ 3× with the launcher)",
+    subject: {
+      label: 'tfmfa terragrunt-auth (Node)',
+      file: process.execPath,
+      args: [CLI, 'terragrunt-auth', 'GEHC-056'],
+      env,
+    },
     baseline: { label: "sh -c 'exec /bin/true'", file: '/bin/sh', args: ['-c', 'exec /bin/true'], env },
     target: Number.POSITIVE_INFINITY,
   };
@@ -174,7 +218,12 @@ function floor(context: Context): Measurement {
   return {
     id: 'floor',
     title: 'the least a Node shim can cost: /usr/bin/env node SCRIPT that only execs /bin/true vs bare Node start',
-    subject: { label: 'env node exec-true.cjs', file: '/usr/bin/env', args: ['node', script], env: environment(context, join(context.dir, 'node-shims')) },
+    subject: {
+      label: 'env node exec-true.cjs',
+      file: '/usr/bin/env',
+      args: ['node', script],
+      env: environment(context, join(context.dir, 'node-shims')),
+    },
     baseline: bareNode(context),
     target: Number.POSITIVE_INFINITY,
   };
@@ -182,15 +231,33 @@ function floor(context: Context): Measurement {
 
 function awsVault(context: Context): Measurement | Skipped {
   const title = 'aws-vault exec, cached session → /bin/true vs /bin/true';
-  const found = (process.env.PATH ?? '').split(delimiter).map((d) => join(d || '.', 'aws-vault')).find((p) => existsSync(p));
+  const found = (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((d) => join(d || '.', 'aws-vault'))
+    .find((p) => existsSync(p));
   if (!found) return { id: 'aws-vault', title, skipped: 'aws-vault is not on PATH' };
   const profile = process.env.TFMFA_BENCH_AWS_VAULT_PROFILE;
-  if (!profile) return { id: 'aws-vault', title, skipped: `aws-vault found (${found}) but TFMFA_BENCH_AWS_VAULT_PROFILE does not name a profile with a cached session` };
+  if (!profile)
+    return {
+      id: 'aws-vault',
+      title,
+      skipped: `aws-vault found (${found}) but TFMFA_BENCH_AWS_VAULT_PROFILE does not name a profile with a cached session`,
+    };
   return {
     id: 'aws-vault',
     title,
-    subject: { label: `aws-vault exec ${profile}`, file: found, args: ['exec', profile, '--', '/bin/true'], env: { ...(process.env as Record<string, string>) } },
-    baseline: { label: '/bin/true', file: context.realTrue, args: [], env: { ...(process.env as Record<string, string>) } },
+    subject: {
+      label: `aws-vault exec ${profile}`,
+      file: found,
+      args: ['exec', profile, '--', '/bin/true'],
+      env: { ...(process.env as Record<string, string>) },
+    },
+    baseline: {
+      label: '/bin/true',
+      file: context.realTrue,
+      args: [],
+      env: { ...(process.env as Record<string, string>) },
+    },
     target: Number.POSITIVE_INFINITY,
   };
 }
@@ -212,12 +279,27 @@ function p3Fast(context: Context): Measurement | Skipped {
   const title = `tfmfa-launcher credential-process (warm ticket) vs aws configure export-credentials (goal ≥ ${P3_FAST_GOAL}× faster)`;
   if (!existsSync('/usr/bin/aws')) return { id: 'P3-fast', title, skipped: 'no AWS CLI' };
   const env = { ...context.box.env };
-  const files = ['--config-file', env.AWS_CONFIG_FILE as string, '--credentials-file', env.AWS_SHARED_CREDENTIALS_FILE as string];
+  const files = [
+    '--config-file',
+    env.AWS_CONFIG_FILE as string,
+    '--credentials-file',
+    env.AWS_SHARED_CREDENTIALS_FILE as string,
+  ];
   return {
     id: 'P3-fast',
     title,
-    subject: { label: 'tfmfa-launcher credential-process', file: servingLauncher(context), args: ['/nonexistent/node', '/nonexistent/tfmfa/dist/cli.js', 'credential-process', ...files, '--', 'GEHC-056'], env },
-    baseline: { label: 'aws configure export-credentials', file: '/usr/bin/aws', args: ['configure', 'export-credentials', '--profile', 'GEHC-000', '--format', 'process'], env },
+    subject: {
+      label: 'tfmfa-launcher credential-process',
+      file: servingLauncher(context),
+      args: ['/nonexistent/node', '/nonexistent/tfmfa/dist/cli.js', 'credential-process', ...files, '--', 'GEHC-056'],
+      env,
+    },
+    baseline: {
+      label: 'aws configure export-credentials',
+      file: '/usr/bin/aws',
+      args: ['configure', 'export-credentials', '--profile', 'GEHC-000', '--format', 'process'],
+      env,
+    },
     target: 1 / P3_FAST_GOAL,
   };
 }
@@ -227,7 +309,12 @@ function tgFast(context: Context): Measurement {
   return {
     id: 'TG-fast',
     title: "tfmfa-launcher terragrunt-auth (warm ticket) vs sh -c 'exec /bin/true'",
-    subject: { label: 'tfmfa-launcher terragrunt-auth', file: servingLauncher(context), args: ['terragrunt-auth', 'GEHC-056'], env },
+    subject: {
+      label: 'tfmfa-launcher terragrunt-auth',
+      file: servingLauncher(context),
+      args: ['terragrunt-auth', 'GEHC-056'],
+      env,
+    },
     baseline: { label: "sh -c 'exec /bin/true'", file: '/bin/sh', args: ['-c', 'exec /bin/true'], env },
     target: 3,
   };
@@ -248,7 +335,22 @@ function p3Login(context: Context): Measurement {
   return {
     id: 'P3-login',
     title: "tfmfa-launcher credential-process of a login_session profile (warm ticket) vs sh -c 'exec /bin/true'",
-    subject: { label: 'tfmfa-launcher credential-process (aws login)', file: servingLauncher(context), args: ['/nonexistent/node', '/nonexistent/tfmfa/dist/cli.js', 'credential-process', '--config-file', files.AWS_CONFIG_FILE, '--credentials-file', files.AWS_SHARED_CREDENTIALS_FILE, '--', 'dev-login'], env },
+    subject: {
+      label: 'tfmfa-launcher credential-process (aws login)',
+      file: servingLauncher(context),
+      args: [
+        '/nonexistent/node',
+        '/nonexistent/tfmfa/dist/cli.js',
+        'credential-process',
+        '--config-file',
+        files.AWS_CONFIG_FILE,
+        '--credentials-file',
+        files.AWS_SHARED_CREDENTIALS_FILE,
+        '--',
+        'dev-login',
+      ],
+      env,
+    },
     baseline: { label: "sh -c 'exec /bin/true'", file: '/bin/sh', args: ['-c', 'exec /bin/true'], env },
     target: 3,
   };
@@ -278,7 +380,19 @@ function tgTyped(context: Context): Measurement {
   };
 }
 
-const MEASUREMENTS: Array<(context: Context) => Measurement | Skipped> = [p1, p2, p1Fast, p6, terragruntAuth, p3Fast, tgFast, tgTyped, p3Login, floor, awsVault];
+const MEASUREMENTS: Array<(context: Context) => Measurement | Skipped> = [
+  p1,
+  p2,
+  p1Fast,
+  p6,
+  terragruntAuth,
+  p3Fast,
+  tgFast,
+  tgTyped,
+  p3Login,
+  floor,
+  awsVault,
+];
 
 /** Server mode's goals (issue 13): start-up added to the static path, and the waiting parent's memory. */
 const P6_ADDED_MS_GOAL = 60;
@@ -288,14 +402,19 @@ function timeOnce(command: Command): number {
   const start = process.hrtime.bigint();
   const result = spawnSync(command.file, command.args, { env: command.env, stdio: 'ignore' });
   const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`bench: ${command.label} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
+  if (result.status !== 0)
+    throw new Error(
+      `bench: ${command.label} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`,
+    );
   return elapsed;
 }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function p6Measurement(context: Context): Command {
@@ -304,29 +423,58 @@ function p6Measurement(context: Context): Command {
 
 /** Checks that a measurement measures what it says (the ticket path, the launcher without Node). */
 function verify(context: Context): void {
-  const debug = spawnSync(context.nodeShim, ['plan'], { env: { ...p1(context).subject.env, TFMFA_DEBUG: '1' }, encoding: 'utf8' });
+  const debug = spawnSync(context.nodeShim, ['plan'], {
+    env: { ...p1(context).subject.env, TFMFA_DEBUG: '1' },
+    encoding: 'utf8',
+  });
   if (!/ticket hit/.test(debug.stderr)) throw new Error(`bench: P1 would not use the ticket: ${debug.stderr}`);
-  const served = spawnSync(context.nodeShim, ['apply'], { env: { ...p6(context).subject.env, TFMFA_DEBUG: '1' }, encoding: 'utf8' });
-  if (!/credential server listening/.test(served.stderr)) throw new Error(`bench: P6 would not use server mode: ${served.stderr}`);
-  const staticApply = spawnSync(context.nodeShim, ['apply'], { env: { ...p6(context).baseline.env, TFMFA_DEBUG: '1' }, encoding: 'utf8' });
-  if (!/ticket hit/.test(staticApply.stderr)) throw new Error(`bench: P6's baseline would not use the ticket: ${staticApply.stderr}`);
+  const served = spawnSync(context.nodeShim, ['apply'], {
+    env: { ...p6(context).subject.env, TFMFA_DEBUG: '1' },
+    encoding: 'utf8',
+  });
+  if (!/credential server listening/.test(served.stderr))
+    throw new Error(`bench: P6 would not use server mode: ${served.stderr}`);
+  const staticApply = spawnSync(context.nodeShim, ['apply'], {
+    env: { ...p6(context).baseline.env, TFMFA_DEBUG: '1' },
+    encoding: 'utf8',
+  });
+  if (!/ticket hit/.test(staticApply.stderr))
+    throw new Error(`bench: P6's baseline would not use the ticket: ${staticApply.stderr}`);
   const nowhere = join(context.dir, 'launcher-check');
   mkdirSync(nowhere, { recursive: true });
-  writeFileSync(join(nowhere, 'terraform'), renderLauncher({ entry: '/nonexistent/tfmfa/dist/cli.js' }), { mode: 0o755 });
-  const fast = spawnSync(join(nowhere, 'terraform'), ['plan'], { env: environment(context, nowhere), encoding: 'utf8' });
+  writeFileSync(join(nowhere, 'terraform'), renderLauncher({ entry: '/nonexistent/tfmfa/dist/cli.js' }), {
+    mode: 0o755,
+  });
+  const fast = spawnSync(join(nowhere, 'terraform'), ['plan'], {
+    env: environment(context, nowhere),
+    encoding: 'utf8',
+  });
   if (fast.status !== 0) throw new Error(`bench: the launcher would not take its fast path: ${fast.stderr}`);
   // P3-fast and TG-fast: served without Node (their launcher has no Node to hand over to), the same bytes as Node's.
-  for (const [measurement, nodeArgs] of [[p3Fast(context), ['credential-process', 'GEHC-056']], [tgFast(context), ['terragrunt-auth', 'GEHC-056']]] as const) {
+  for (const [measurement, nodeArgs] of [
+    [p3Fast(context), ['credential-process', 'GEHC-056']],
+    [tgFast(context), ['terragrunt-auth', 'GEHC-056']],
+  ] as const) {
     if ('skipped' in measurement) continue;
     const node = spawnSync(process.execPath, [CLI, ...nodeArgs], { env: measurement.subject.env, encoding: 'utf8' });
-    const served = spawnSync(measurement.subject.file, measurement.subject.args, { env: measurement.subject.env, encoding: 'utf8' });
-    if (served.status !== 0 || served.stdout !== node.stdout) throw new Error(`bench: ${measurement.id} would not be served from the ticket as Node prints it: ${served.stderr}`);
+    const served = spawnSync(measurement.subject.file, measurement.subject.args, {
+      env: measurement.subject.env,
+      encoding: 'utf8',
+    });
+    if (served.status !== 0 || served.stdout !== node.stdout)
+      throw new Error(
+        `bench: ${measurement.id} would not be served from the ticket as Node prints it: ${served.stderr}`,
+      );
   }
   // TG-typed: with only the installed bin directory on PATH no Node can start (dist/cli.js is `#!/usr/bin/env node`).
   const typed = tgTyped(context).subject;
   const typedNode = spawnSync(process.execPath, [CLI, ...typed.args], { env: typed.env, encoding: 'utf8' });
-  const typedServed = spawnSync(typed.file, typed.args, { env: { ...typed.env, PATH: installedBin(context) }, encoding: 'utf8' });
-  if (typedServed.status !== 0 || typedServed.stdout !== typedNode.stdout) throw new Error(`bench: TG-typed would not be served from the ticket as Node prints it: ${typedServed.stderr}`);
+  const typedServed = spawnSync(typed.file, typed.args, {
+    env: { ...typed.env, PATH: installedBin(context) },
+    encoding: 'utf8',
+  });
+  if (typedServed.status !== 0 || typedServed.stdout !== typedNode.stdout)
+    throw new Error(`bench: TG-typed would not be served from the ticket as Node prints it: ${typedServed.stderr}`);
 }
 
 interface Result {
@@ -383,11 +531,28 @@ function runAll(measurements: Measurement[]): Result[] {
 function table(results: Result[], skipped: Skipped[]): string {
   const rows = [
     ['', 'subject (median ms)', 'baseline (median ms)', 'ratio', 'target', '', 'fastest-run ratio'],
-    ...results.map((r) => [r.id, `${r.subjectMedianMs.toFixed(1)}  ${r.subject}`, `${r.baselineMedianMs.toFixed(1)}  ${r.baseline}`, `${r.ratio.toFixed(2)}×`, r.target === null ? 'info' : `≤ ${r.target}×`, r.met === null ? '' : r.met ? 'ok' : 'MISSED', `${r.minRatio.toFixed(2)}×`]),
+    ...results.map((r) => [
+      r.id,
+      `${r.subjectMedianMs.toFixed(1)}  ${r.subject}`,
+      `${r.baselineMedianMs.toFixed(1)}  ${r.baseline}`,
+      `${r.ratio.toFixed(2)}×`,
+      r.target === null ? 'info' : `≤ ${r.target}×`,
+      r.met === null ? '' : r.met ? 'ok' : 'MISSED',
+      `${r.minRatio.toFixed(2)}×`,
+    ]),
     ...skipped.map((s) => [s.id, `skipped: ${s.skipped}`, '', '', '', '', '']),
   ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.filter((row) => !row[1]?.startsWith('skipped')).map((row) => (row[column] ?? '').length)));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd()).join('\n');
+  const widths = rows[0]!.map((_, column) =>
+    Math.max(...rows.filter((row) => !row[1]?.startsWith('skipped')).map((row) => (row[column] ?? '').length)),
+  );
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 async function main(): Promise<void> {
@@ -403,7 +568,9 @@ async function main(): Promise<void> {
       else measurements.push(measurement);
     }
     const results = runAll(measurements);
-    process.stdout.write(`tfmfa bench: Node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, median of ${RUNS} interleaved runs each\n\n${table(results, skipped)}\n`);
+    process.stdout.write(
+      `tfmfa bench: Node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, median of ${RUNS} interleaved runs each\n\n${table(results, skipped)}\n`,
+    );
     const p6 = results.find((r) => r.id === 'P6');
     let p6Summary: { addedMs: number; rssMb: number; met: boolean } | null = null;
     if (p6) {
@@ -411,40 +578,61 @@ async function main(): Promise<void> {
       const { rssMb } = await waitingParentRss(served.file, join(context.dir, 'real'), served.env);
       const addedMs = p6.subjectMedianMs - p6.baselineMedianMs;
       p6Summary = { addedMs, rssMb, met: addedMs < P6_ADDED_MS_GOAL && rssMb < P6_RSS_MB_GOAL };
-      process.stdout.write(`\nP6  server mode adds ${addedMs.toFixed(1)} ms to a shim-launched terraform apply (goal < ${P6_ADDED_MS_GOAL} ms); ` +
-        `waiting parent RSS ${rssMb.toFixed(1)} MB (goal < ${P6_RSS_MB_GOAL} MB) ${p6Summary.met ? 'ok' : 'MISSED'}\n`);
+      process.stdout.write(
+        `\nP6  server mode adds ${addedMs.toFixed(1)} ms to a shim-launched terraform apply (goal < ${P6_ADDED_MS_GOAL} ms); ` +
+          `waiting parent RSS ${rssMb.toFixed(1)} MB (goal < ${P6_RSS_MB_GOAL} MB) ${p6Summary.met ? 'ok' : 'MISSED'}\n`,
+      );
     }
     // P3 and P4 need STS answers from the emulator in this process, so they run asynchronously, after the rest.
     const p3 = !ONLY || ONLY.includes('P3') ? await benchCredentialProcess(context.box) : null;
     const p7 = !ONLY || ONLY.includes('P7') ? await benchColdExec(context.box, context.emptyScript) : null;
     const p4 = !ONLY || ONLY.includes('P4') ? await benchParallel(context.box) : null;
     const p3Fast = results.find((r) => r.id === 'P3-fast');
-    if (p3Fast) process.stdout.write(`\nP3-fast  warm credential_process through tfmfa-launcher ${p3Fast.subjectMedianMs.toFixed(1)} ms vs aws configure export-credentials ${p3Fast.baselineMedianMs.toFixed(1)} ms: ${(1 / p3Fast.ratio).toFixed(0)}× faster (goal ≥ ${P3_FAST_GOAL}×) ${p3Fast.met ? 'ok' : 'MISSED'}\n`);
+    if (p3Fast)
+      process.stdout.write(
+        `\nP3-fast  warm credential_process through tfmfa-launcher ${p3Fast.subjectMedianMs.toFixed(1)} ms vs aws configure export-credentials ${p3Fast.baselineMedianMs.toFixed(1)} ms: ${(1 / p3Fast.ratio).toFixed(0)}× faster (goal ≥ ${P3_FAST_GOAL}×) ${p3Fast.met ? 'ok' : 'MISSED'}\n`,
+      );
     if (p3) {
-      process.stdout.write(`\nP3  warm tfmfa credential-process (Node) ${p3.tfmfaMs.toFixed(1)} ms vs aws configure export-credentials ${p3.awsCliMs === null ? '(no AWS CLI)' : `${p3.awsCliMs.toFixed(1)} ms`}: ` +
-        `${p3.ratio === null ? 'skipped' : `tfmfa ${p3.ratio.toFixed(1)}× faster (Node target ≥ 5×) ${p3.met ? 'ok' : 'MISSED'}; ≥ 50× is the goal once the launcher serves it`}\n`);
+      process.stdout.write(
+        `\nP3  warm tfmfa credential-process (Node) ${p3.tfmfaMs.toFixed(1)} ms vs aws configure export-credentials ${p3.awsCliMs === null ? '(no AWS CLI)' : `${p3.awsCliMs.toFixed(1)} ms`}: ` +
+          `${p3.ratio === null ? 'skipped' : `tfmfa ${p3.ratio.toFixed(1)}× faster (Node target ≥ 5×) ${p3.met ? 'ok' : 'MISSED'}; ≥ 50× is the goal once the launcher serves it`}\n`,
+      );
     }
     if (p7) {
-      process.stdout.write(`P7  cold tfmfa exec → /bin/true without prompt and STS ${p7.coldExecMs.toFixed(1)} ms (STS round trips taken off: ${p7.stsMs.toFixed(1)} ms) vs bare Node ${p7.bareNodeMs.toFixed(1)} ms: ` +
-        `${p7.ratio.toFixed(2)}× (target ≤ ${p7.target}×) ${p7.met ? 'ok' : 'MISSED'}\n`);
+      process.stdout.write(
+        `P7  cold tfmfa exec → /bin/true without prompt and STS ${p7.coldExecMs.toFixed(1)} ms (STS round trips taken off: ${p7.stsMs.toFixed(1)} ms) vs bare Node ${p7.bareNodeMs.toFixed(1)} ms: ` +
+          `${p7.ratio.toFixed(2)}× (target ≤ ${p7.target}×) ${p7.met ? 'ok' : 'MISSED'}\n`,
+      );
     }
     if (p4) {
-      process.stdout.write(`P4  ${p4.parallel} parallel credential-process, 3 roles, cold cache: ${p4.prompts} prompt, ${p4.getSessionToken} GetSessionToken, ${p4.assumeRole} AssumeRole; ` +
-        `wall ${p4.wallMs.toFixed(0)} ms = ${p4.ratio.toFixed(1)}× one warm call (${p4.singleWarmMs.toFixed(0)} ms)\n`);
+      process.stdout.write(
+        `P4  ${p4.parallel} parallel credential-process, 3 roles, cold cache: ${p4.prompts} prompt, ${p4.getSessionToken} GetSessionToken, ${p4.assumeRole} AssumeRole; ` +
+          `wall ${p4.wallMs.toFixed(0)} ms = ${p4.ratio.toFixed(1)}× one warm call (${p4.singleWarmMs.toFixed(0)} ms)\n`,
+      );
     }
     const p5 = !ONLY || ONLY.includes('P5') ? await benchKeystore(context.box) : null;
     if (p5) {
-      const keyring = p5.keyringReadMs === null ? `keyring skipped (${p5.keyringSkipped})` : `keyring ${p5.keyringReadMs.toFixed(1)} ms of ${p5.coldKeyringMs?.toFixed(0)} ms`;
-      process.stdout.write(`P5  key store read in a cold session start: file ${p5.fileReadMs.toFixed(0)} ms of ${p5.coldFileMs.toFixed(0)} ms, ${keyring} (cached runs never read it)\n`);
+      const keyring =
+        p5.keyringReadMs === null
+          ? `keyring skipped (${p5.keyringSkipped})`
+          : `keyring ${p5.keyringReadMs.toFixed(1)} ms of ${p5.coldKeyringMs?.toFixed(0)} ms`;
+      process.stdout.write(
+        `P5  key store read in a cold session start: file ${p5.fileReadMs.toFixed(0)} ms of ${p5.coldFileMs.toFixed(0)} ms, ${keyring} (cached runs never read it)\n`,
+      );
     }
     const scale = !ONLY || ONLY.includes('S1') || ONLY.includes('S2') ? await benchScale() : null;
     if (scale) {
       const cpu = (ms: number | null) => (ms === null ? '' : `, CPU ${ms.toFixed(0)} ms`);
-      process.stdout.write(`S1  overlay regeneration, ${scale.profiles} profiles: ${scale.overlayMs.toFixed(0)} ms${cpu(scale.overlayCpuMs)} (target < ${scale.overlayTargetMs} ms)\n` +
-        `S2  tfmfa list, ${scale.profiles} profiles: ${scale.listMs.toFixed(0)} ms${cpu(scale.listCpuMs)} (target < ${scale.listTargetMs} ms) ${scale.met ? 'ok' : 'MISSED'}\n`);
+      process.stdout.write(
+        `S1  overlay regeneration, ${scale.profiles} profiles: ${scale.overlayMs.toFixed(0)} ms${cpu(scale.overlayCpuMs)} (target < ${scale.overlayTargetMs} ms)\n` +
+          `S2  tfmfa list, ${scale.profiles} profiles: ${scale.listMs.toFixed(0)} ms${cpu(scale.listCpuMs)} (target < ${scale.listTargetMs} ms) ${scale.met ? 'ok' : 'MISSED'}\n`,
+      );
     }
     const file = join(ROOT, 'bench-results.json');
-    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped, p3, p4, p5, p6: p6Summary, p7, scale }, null, 2)}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped, p3, p4, p5, p6: p6Summary, p7, scale }, null, 2)}\n`,
+    );
     process.stdout.write(`\nwritten to ${file}\n`);
   } finally {
     await context.box.cleanup();

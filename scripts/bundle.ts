@@ -136,12 +136,19 @@ function eagerExports(id: string): string[] {
     process.stdout.write(JSON.stringify({ keys: Object.keys(m) }));`;
   const lazy: string[] = [];
   for (;;) {
-    const found = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, SKIP: JSON.stringify(lazy) } })) as { lazy?: string; keys?: string[] };
+    const found = JSON.parse(
+      execFileSync(process.execPath, ['-e', script], {
+        encoding: 'utf8',
+        env: { ...process.env, SKIP: JSON.stringify(lazy) },
+      }),
+    ) as { lazy?: string; keys?: string[] };
     if (found.lazy !== undefined) {
       lazy.push(found.lazy);
       continue;
     }
-    const keys = (found.keys ?? []).filter((key) => !lazy.includes(key) && key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
+    const keys = (found.keys ?? []).filter(
+      (key) => !lazy.includes(key) && key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key),
+    );
     eagerExportsOf.set(id, keys);
     return keys;
   }
@@ -186,7 +193,10 @@ function lazyBuiltins(): Plugin {
           ].join('\n');
           return { contents, loader: 'js' as const };
         }
-        return { contents: `const m = process.getBuiltinModule(${id});\nexport default m;\nexport const { ${eagerExports(id).join(', ')} } = m;\n`, loader: 'js' as const };
+        return {
+          contents: `const m = process.getBuiltinModule(${id});\nexport default m;\nexport const { ${eagerExports(id).join(', ')} } = m;\n`,
+          loader: 'js' as const,
+        };
       };
       b.onLoad({ filter: /.*/, namespace: 'builtin' }, load);
       b.onLoad({ filter: /.*/, namespace: 'builtin-whole' }, load);
@@ -237,7 +247,10 @@ function vendorEntries(): Plugin {
   return {
     name: 'vendor-entries',
     setup(b) {
-      b.onResolve({ filter: /^vendor-entry:/ }, (args) => ({ path: args.path.slice('vendor-entry:'.length), namespace: 'vendor-entry' }));
+      b.onResolve({ filter: /^vendor-entry:/ }, (args) => ({
+        path: args.path.slice('vendor-entry:'.length),
+        namespace: 'vendor-entry',
+      }));
       b.onLoad({ filter: /.*/, namespace: 'vendor-entry' }, async (args) => {
         const from = JSON.stringify(args.path);
         if (isEsmPackage(args.path)) return { contents: `export * from ${from};\n`, resolveDir: root, loader: 'js' };
@@ -260,22 +273,48 @@ function outputsOutsideDist(metafile: Metafile): string[] {
 const HOT_ROOTS = [join(root, 'src', 'cli.ts'), join(root, 'src', 'shim', 'ticket-lookup.ts')];
 
 async function hotModuleFiles(entry: string): Promise<Set<string>> {
-  const external: Plugin = { name: 'no-lazy', setup: (b) => b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined)) };
-  const { metafile } = await build({ ...COMMON, entryPoints: HOT_ROOTS, outdir: join(dist, 'hot-graph'), write: false, sourcemap: false, plugins: [lazyBuiltins(), external] });
-  const inputs = Object.values(metafile?.outputs ?? {}).flatMap((output) => Object.keys(output.inputs)).map((file) => resolve(root, file));
+  const external: Plugin = {
+    name: 'no-lazy',
+    setup: (b) =>
+      b.onResolve({ filter: /.*/ }, (args) =>
+        args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+      ),
+  };
+  const { metafile } = await build({
+    ...COMMON,
+    entryPoints: HOT_ROOTS,
+    outdir: join(dist, 'hot-graph'),
+    write: false,
+    sourcemap: false,
+    plugins: [lazyBuiltins(), external],
+  });
+  const inputs = Object.values(metafile?.outputs ?? {})
+    .flatMap((output) => Object.keys(output.inputs))
+    .map((file) => resolve(root, file));
   return new Set(inputs.filter((file) => file !== entry && file.startsWith(join(root, 'src') + '/')));
 }
 
 /** hot.js's (and cold.mjs's) entry: re-exports every name of every module; two modules exporting one name fail the build. */
 async function hotEntry(hot: ReadonlySet<string>): Promise<string> {
-  const { metafile } = await build({ entryPoints: [...hot], outdir: join(dist, 'exports'), bundle: false, format: 'esm', write: false, metafile: true, logLevel: 'warning' });
+  const { metafile } = await build({
+    entryPoints: [...hot],
+    outdir: join(dist, 'exports'),
+    bundle: false,
+    format: 'esm',
+    write: false,
+    metafile: true,
+    logLevel: 'warning',
+  });
   const owner = new Map<string, string>();
   const lines: string[] = [];
   for (const output of Object.values(metafile.outputs)) {
     if (!output.entryPoint) continue;
     const file = resolve(root, output.entryPoint);
     for (const name of output.exports) {
-      if (owner.has(name)) throw new Error(`bundle: ${name} is exported by both ${owner.get(name)} and ${file}: hot.js needs one name per export; rename one`);
+      if (owner.has(name))
+        throw new Error(
+          `bundle: ${name} is exported by both ${owner.get(name)} and ${file}: hot.js needs one name per export; rename one`,
+        );
       owner.set(name, file);
     }
     if (output.exports.length) lines.push(`export { ${output.exports.join(', ')} } from ${JSON.stringify(file)};`);
@@ -291,31 +330,53 @@ const hot = await hotModuleFiles(cliEntry);
 const cold = new Set<string>();
 const lazy = new Set<string>();
 const builds: BuildResult[] = [
-  await build({ ...START, entryPoints: { cli: cliEntry }, plugins: [lazyBuiltins(), hotModules(hot), coldModules(hot, cold), lazyPackages(lazy)] }),
-  await build({ ...START, stdin: { contents: await hotEntry(hot), resolveDir: root, sourcefile: 'hot-entry.js' }, outfile: join(dist, 'hot.js'), outdir: undefined, plugins: [lazyBuiltins(), coldModules(hot, cold), lazyPackages(lazy)] }),
+  await build({
+    ...START,
+    entryPoints: { cli: cliEntry },
+    plugins: [lazyBuiltins(), hotModules(hot), coldModules(hot, cold), lazyPackages(lazy)],
+  }),
+  await build({
+    ...START,
+    stdin: { contents: await hotEntry(hot), resolveDir: root, sourcefile: 'hot-entry.js' },
+    outfile: join(dist, 'hot.js'),
+    outdir: undefined,
+    plugins: [lazyBuiltins(), coldModules(hot, cold), lazyPackages(lazy)],
+  }),
 ];
 const startWarnings = builds.flatMap(({ warnings }) => warnings.map((warning) => warning.text));
-if (startWarnings.length) throw new Error(`bundle: the start layer (CommonJS) must build without warnings: ${startWarnings.join('; ')}`);
+if (startWarnings.length)
+  throw new Error(`bundle: the start layer (CommonJS) must build without warnings: ${startWarnings.join('; ')}`);
 // The start layer's .js files are CommonJS; everything else is .mjs.
 writeFileSync(join(dist, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
-builds.push(await build({
-  ...COMMON,
-  stdin: { contents: await hotEntry(cold), resolveDir: root, sourcefile: 'cold-entry.js' },
-  outfile: join(dist, 'cold.mjs'),
-  outdir: undefined,
-  plugins: [lazyBuiltins(), hotModules(hot), lazyPackages(lazy)],
-}));
-builds.push(await build({
-  ...COMMON,
-  entryPoints: Object.fromEntries([...lazy].map((specifier) => [vendorName(specifier), `vendor-entry:${specifier}`])),
-  splitting: true,
-  chunkNames: 'vendor-chunk-[hash]',
-  mainFields: ['module', 'main'],
-  plugins: [lazyBuiltins(), vendorEntries()],
-}));
+builds.push(
+  await build({
+    ...COMMON,
+    stdin: { contents: await hotEntry(cold), resolveDir: root, sourcefile: 'cold-entry.js' },
+    outfile: join(dist, 'cold.mjs'),
+    outdir: undefined,
+    plugins: [lazyBuiltins(), hotModules(hot), lazyPackages(lazy)],
+  }),
+);
+builds.push(
+  await build({
+    ...COMMON,
+    entryPoints: Object.fromEntries([...lazy].map((specifier) => [vendorName(specifier), `vendor-entry:${specifier}`])),
+    splitting: true,
+    chunkNames: 'vendor-chunk-[hash]',
+    mainFields: ['module', 'main'],
+    plugins: [lazyBuiltins(), vendorEntries()],
+  }),
+);
 
 const misplaced = builds.flatMap(({ metafile }) => (metafile ? outputsOutsideDist(metafile) : ['(no metafile)']));
-if (misplaced.length) throw new Error(`bundle: every output must sit directly in dist/ (import.meta.url contract): ${misplaced.join(', ')}`);
+if (misplaced.length)
+  throw new Error(
+    `bundle: every output must sit directly in dist/ (import.meta.url contract): ${misplaced.join(', ')}`,
+  );
 chmodSync(join(dist, 'cli.js'), 0o755);
-const files = builds.flatMap(({ metafile }) => Object.keys(metafile?.outputs ?? {})).filter((file) => /\.m?js$/.test(file));
-process.stdout.write(`bundle: dist/cli.js + hot.js (${hot.size} modules), ${files.length - 2} lazily loaded files (${cold.size} cold entries; packages ${[...lazy].sort().join(', ')})\n`);
+const files = builds
+  .flatMap(({ metafile }) => Object.keys(metafile?.outputs ?? {}))
+  .filter((file) => /\.m?js$/.test(file));
+process.stdout.write(
+  `bundle: dist/cli.js + hot.js (${hot.size} modules), ${files.length - 2} lazily loaded files (${cold.size} cold entries; packages ${[...lazy].sort().join(', ')})\n`,
+);

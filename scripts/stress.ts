@@ -10,7 +10,14 @@ import { parseArgs } from 'node:util';
 import { CLI } from '../test/support/sandbox.ts';
 import { judge, renderTable, runStress, SCENARIOS, type ScenarioName } from '../test/support/stress/index.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string' }, parallel: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string' },
+    parallel: { type: 'string' },
+    seed: { type: 'string' },
+    only: { type: 'string' },
+  },
+});
 const only = values.only?.split(',').map((name) => name.trim()) as ScenarioName[] | undefined;
 const unknown = only?.filter((name) => !SCENARIOS.includes(name)) ?? [];
 if (unknown.length) {
@@ -24,7 +31,13 @@ if (!existsSync(CLI)) {
   process.stderr.write('stress: dist/cli.js is missing: run npm run build first\n');
   process.exit(2);
 }
-const report = await runStress({ rounds, parallel, seed, ...(only ? { scenarios: only } : {}), log: (line) => process.stderr.write(`${line}\n`) });
+const report = await runStress({
+  rounds,
+  parallel,
+  seed,
+  ...(only ? { scenarios: only } : {}),
+  log: (line) => process.stderr.write(`${line}\n`),
+});
 process.stdout.write(`${renderTable(report)}\n`);
 const problems = report.scenarios.flatMap(judge);
 if (problems.length) {

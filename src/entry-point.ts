@@ -16,7 +16,7 @@ export function entryPoint(): string {
     const path = fileURLToPath(new URL(name, import.meta.url));
     if (existsSync(path)) return (resolved = realpathSync(path));
   }
-  throw new UserError('cannot find tfmfa\'s entry point (dist/cli.js): reinstall tfmfa');
+  throw new UserError("cannot find tfmfa's entry point (dist/cli.js): reinstall tfmfa");
 }
 
 /** `<pkg>/dist/cli.js` of some tfmfa installation (a package.json named tfmfa beside dist/). */

@@ -8,7 +8,10 @@ export const MINIMUM_NODE = { major: 22, minor: 15 } as const;
 
 /** The one line for an unsupported Node, or null when `version` (e.g. '20.20.2') is supported. */
 export function unsupportedNodeNotice(version: string): string | null {
-  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map((part) => Number.parseInt(part, 10));
+  const [major = 0, minor = 0] = version
+    .replace(/^v/, '')
+    .split('.')
+    .map((part) => Number.parseInt(part, 10));
   const { major: needMajor, minor: needMinor } = MINIMUM_NODE;
   if (major > needMajor || (major === needMajor && minor >= needMinor)) return null;
   return `tfmfa: Node ${version.replace(/^v/, '')} is not supported (tfmfa needs Node ${needMajor}.${needMinor} or newer): install Node 24 LTS and put it first on PATH`;

@@ -22,7 +22,10 @@ export type TerminalAnswer = { answer: string } | { cancelled: true } | { timedO
  * credential_process, `| tee`). Node's line editor does the editing (Backspace, Ctrl-U clears the field);
  * Ctrl-C or Ctrl-D cancel. `hidden` echoes nothing (secrets, passphrases). `note` is written first.
  */
-export async function askOnTerminal(question: string, options: { hidden?: boolean; timeoutSeconds?: number; note?: string } = {}): Promise<TerminalAnswer> {
+export async function askOnTerminal(
+  question: string,
+  options: { hidden?: boolean; timeoutSeconds?: number; note?: string } = {},
+): Promise<TerminalAnswer> {
   const input = new ReadStream(openSync(TERMINAL, 'r'));
   const output = new WriteStream(openSync(TERMINAL, 'w'));
   // A hidden answer: the line editor echoes into nothing; the question goes to the terminal directly.

@@ -13,7 +13,7 @@ import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
   name: 'add',
-  summary: 'store a profile\'s long-term access keys in the OS keyring or the encrypted file',
+  summary: "store a profile's long-term access keys in the OS keyring or the encrypted file",
   usage: `PROFILE [--env] [--no-verify] [--backend ${BACKEND_NAMES.join('|')}]`,
   about: `Stores the long-term access keys of PROFILE in tfmfa's key store instead of ~/.aws/credentials, and
 adds a [profile PROFILE] section to the config file if there is none. The keys are asked for on the
@@ -33,7 +33,12 @@ passphrase is asked on the terminal or taken from TFMFA_FILE_PASSPHRASE. TFMFA_B
   options: {
     env: { type: 'boolean', help: 'take the keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY' },
     'no-verify': { type: 'boolean', help: 'store without calling STS' },
-    backend: { type: 'string', value: 'NAME', choices: BACKEND_NAMES, help: 'keyring or file (overrides TFMFA_BACKEND for this command)' },
+    backend: {
+      type: 'string',
+      value: 'NAME',
+      choices: BACKEND_NAMES,
+      help: 'keyring or file (overrides TFMFA_BACKEND for this command)',
+    },
   },
   positionals: { kind: 'profile' },
 });
@@ -51,16 +56,20 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const plaintext = files.credentialsSections.get(profile);
   if (!values.env && plaintext?.aws_access_key_id && plaintext.aws_secret_access_key && !plaintext.aws_session_token) {
     // Asking for keys the credentials file already holds would leave a plaintext copy behind: move them instead.
-    throw new UserError(`add: ${files.credentialsPath} already holds the keys of '${profile}': run 'tfmfa import ${profile}' to move them into the key store (or remove them from that file first to add other keys)`, 2);
+    throw new UserError(
+      `add: ${files.credentialsPath} already holds the keys of '${profile}': run 'tfmfa import ${profile}' to move them into the key store (or remove them from that file first to add other keys)`,
+      2,
+    );
   }
   const keys = values.env ? keysFromEnvironment(env) : await keysFromTerminal(profile);
   if (!values['no-verify']) {
     const identity = await verifyKeys(keys, stsTargetFor(files, profile, env));
     process.stderr.write(`tfmfa: the keys work: ${identity.arn}\n`);
   }
-  const choice = values.backend !== undefined
-    ? { name: values.backend as BackendName, reason: 'chosen with --backend' }
-    : await chooseBackend(store.settings, env);
+  const choice =
+    values.backend !== undefined
+      ? { name: values.backend as BackendName, reason: 'chosen with --backend' }
+      : await chooseBackend(store.settings, env);
   // The config file is edited under the same lock: concurrent adds each keep their section.
   const { previous, added } = await withKeystoreLock(env, async () => {
     const before = storedEntry(store, profile);
@@ -73,7 +82,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (previous) lines.push(`replaced ${previous.accessKeyId} (${previous.backend})`);
   if (added) lines.push(`added [${profile === 'default' ? 'default' : `profile ${profile}`}] to ${files.configPath}`);
   if (files.credentialsSections.get(profile)?.aws_secret_access_key) {
-    lines.push(`${files.credentialsPath} still has plaintext keys for '${profile}' (the stored ones win): remove them, or run 'tfmfa import ${profile}' instead`);
+    lines.push(
+      `${files.credentialsPath} still has plaintext keys for '${profile}' (the stored ones win): remove them, or run 'tfmfa import ${profile}' instead`,
+    );
   }
   process.stdout.write(`${lines.map((line) => `tfmfa: ${line}`).join('\n')}\n`);
   return 0;

@@ -19,7 +19,11 @@ export const SESSION_OPTIONS = {
     help: `where to ask for an MFA code: ${PROMPT_DRIVERS.join(', ')} or auto (default auto; TFMFA_PROMPT, mfa_prompt)`,
   },
   'no-session': { type: 'boolean', help: 'assume the role straight from the long-term keys (no GetSessionToken)' },
-  'session-ttl': { type: 'string', value: 'DUR', help: 'lifetime of the MFA session (e.g. 8h, 90m; 15m..36h; default 8h, TFMFA_SESSION_TTL)' },
+  'session-ttl': {
+    type: 'string',
+    value: 'DUR',
+    help: 'lifetime of the MFA session (e.g. 8h, 90m; 15m..36h; default 8h, TFMFA_SESSION_TTL)',
+  },
 } as const satisfies OptionTable;
 
 /**
@@ -70,12 +74,17 @@ function parseCommandArgs<T extends Options>(command: string, argv: string[], op
 export function requireProfile(command: string, positionals: string[], fallback?: NodeJS.ProcessEnv): string {
   const profile = fallback ? selectedProfile(fallback, positionals[0]).profile : positionals[0];
   if (!profile) throw new UserError(`${command}: no profile given: run 'tfmfa ${command} PROFILE'`, 2);
-  if (positionals.length > 1) throw new UserError(`${command}: unexpected argument '${positionals[1]}': run 'tfmfa ${command} --help'`, 2);
+  if (positionals.length > 1)
+    throw new UserError(`${command}: unexpected argument '${positionals[1]}': run 'tfmfa ${command} --help'`, 2);
   return profile;
 }
 
 /** A session request from the parsed SESSION_OPTIONS. */
-export function sessionRequest(profile: string, env: NodeJS.ProcessEnv, values: { 'mfa-token'?: string; prompt?: string; 'no-session'?: boolean; 'session-ttl'?: string }): SessionRequest {
+export function sessionRequest(
+  profile: string,
+  env: NodeJS.ProcessEnv,
+  values: { 'mfa-token'?: string; prompt?: string; 'no-session'?: boolean; 'session-ttl'?: string },
+): SessionRequest {
   return {
     profile,
     env,

@@ -12,7 +12,7 @@ import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
   name: 'clear',
-  summary: 'remove cached sessions: all, or those of a profile\'s chain',
+  summary: "remove cached sessions: all, or those of a profile's chain",
   usage: '[PROFILE...]',
   about: `Without a profile: removes every cached session, every ticket and the config overlays whose AWS files are gone
 (an overlay holds no secret, and a command running in a session may still read it).
@@ -43,7 +43,10 @@ function clearAll(cacheDir: string): number {
   if (result.otherSessionFiles) lines.push(`removed ${result.otherSessionFiles} unreadable cache file(s)`);
   if (result.tickets.length) lines.push(`removed the tickets of ${result.tickets.map((p) => `'${p}'`).join(', ')}`);
   if (result.overlays) lines.push(`removed ${result.overlays} config overlay(s) whose AWS files are gone`);
-  if (result.keptOverlays) lines.push(`kept ${result.keptOverlays} config overlay(s): commands running in a session may read them (they hold no secret)`);
+  if (result.keptOverlays)
+    lines.push(
+      `kept ${result.keptOverlays} config overlay(s): commands running in a session may read them (they hold no secret)`,
+    );
   if (lines.length === 0) lines.push(`nothing cached in ${cacheDir}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
@@ -71,12 +74,17 @@ async function clearProfiles(cacheDir: string, profiles: string[], env: NodeJS.P
   const removed = exists ? clearKeys(cacheDir, keys) : [];
   lines.push(...removed.map((entry) => `removed ${entry.label}`));
   if (exists) {
-    const tickets = profilesToUntick(files, profiles, new Set(removed.map((entry) => entry.key)), env).filter((profile) => clearTicket(cacheDir, profile));
+    const tickets = profilesToUntick(files, profiles, new Set(removed.map((entry) => entry.key)), env).filter(
+      (profile) => clearTicket(cacheDir, profile),
+    );
     if (tickets.length) lines.push(`removed the tickets of ${tickets.map((p) => `'${p}'`).join(', ')}`);
   }
   const sessionKeys = new Set(removed.filter((entry) => entry.kind === 'session').map((entry) => entry.key));
   const sharing = profilesUsing(files, sessionKeys, env).filter((name) => !profiles.includes(name));
-  if (sharing.length) lines.push(`note: ${sharing.map((p) => `'${p}'`).join(', ')} used the same MFA session: their next new role session asks for an MFA code`);
+  if (sharing.length)
+    lines.push(
+      `note: ${sharing.map((p) => `'${p}'`).join(', ')} used the same MFA session: their next new role session asks for an MFA code`,
+    );
   if (lines.length === 0) lines.push(`nothing cached for ${profiles.map((p) => `'${p}'`).join(', ')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
@@ -97,7 +105,12 @@ function profilesUsing(files: AwsFiles, keys: Set<string>, env: NodeJS.ProcessEn
 }
 
 /** The named profiles, and every other profile whose final credentials were among the removed entries. */
-function profilesToUntick(files: AwsFiles, named: string[], removedKeys: Set<string>, env: NodeJS.ProcessEnv): string[] {
+function profilesToUntick(
+  files: AwsFiles,
+  named: string[],
+  removedKeys: Set<string>,
+  env: NodeJS.ProcessEnv,
+): string[] {
   const result = new Set(named);
   for (const name of files.profiles.keys()) {
     if (result.has(name)) continue;

@@ -45,10 +45,14 @@ export interface CommandModule {
 
 export type CommandTable = Readonly<Record<string, () => Promise<CommandModule>>>;
 
-export const HELP_OPTION = { help: { type: 'boolean', short: 'h', help: 'show this help' } } as const satisfies OptionTable;
+export const HELP_OPTION = {
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+} as const satisfies OptionTable;
 
 /** The declaration with `--help` added to its options. */
-export function defineCommand<const O extends OptionTable>(declaration: CommandDeclaration<O>): CommandDeclaration<O & typeof HELP_OPTION> {
+export function defineCommand<const O extends OptionTable>(
+  declaration: CommandDeclaration<O>,
+): CommandDeclaration<O & typeof HELP_OPTION> {
   return { ...declaration, options: { ...declaration.options, ...HELP_OPTION } };
 }
 
@@ -81,10 +85,15 @@ export function optionsHelp(options: OptionTable): string {
   const visible = Object.entries(options).filter(([name, option]) => !option.hidden && name !== 'help');
   const entries = [...visible, ['help', HELP_OPTION.help] as const];
   const column = Math.max(...entries.map(([name, option]) => optionLabel(name, option).length)) + 2;
-  return entries.map(([name, option]) => {
-    const [first, ...rest] = wrap(option.help, Math.max(30, WIDTH - column));
-    return [`${optionLabel(name, option).padEnd(column)}${first}`, ...rest.map((line) => `${' '.repeat(column)}${line}`)].join('\n');
-  }).join('\n');
+  return entries
+    .map(([name, option]) => {
+      const [first, ...rest] = wrap(option.help, Math.max(30, WIDTH - column));
+      return [
+        `${optionLabel(name, option).padEnd(column)}${first}`,
+        ...rest.map((line) => `${' '.repeat(column)}${line}`),
+      ].join('\n');
+    })
+    .join('\n');
 }
 
 /** `tfmfa NAME --help`. */

@@ -46,25 +46,37 @@ export function flagsOf(declaration: CommandDeclaration): FlagSpec[] {
       });
     }
   }
-  return [...flags.values(), { name: '--help', short: '-h', takesValue: false, choices: [], description: 'show this help' }];
+  return [
+    ...flags.values(),
+    { name: '--help', short: '-h', takesValue: false, choices: [], description: 'show this help' },
+  ];
 }
 
 export async function commandSpecs(commands: CommandTable): Promise<CommandSpec[]> {
-  return Promise.all(Object.entries(commands).map(async ([name, load]) => {
-    const { command: declaration } = await load();
-    return { name, summary: declaration.summary, flags: flagsOf(declaration), positional: declaration.positionals };
-  }));
+  return Promise.all(
+    Object.entries(commands).map(async ([name, load]) => {
+      const { command: declaration } = await load();
+      return { name, summary: declaration.summary, flags: flagsOf(declaration), positional: declaration.positionals };
+    }),
+  );
 }
 
 async function run(argv: string[], commands: CommandTable): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   const shell = positionals[0];
-  if (shell === undefined) throw new UserError(`completion: which shell? run 'tfmfa completion ${SHELLS.join('|')}'`, 2);
-  if (!(SHELLS as readonly string[]).includes(shell)) throw new UserError(`completion: unsupported shell '${shell}': use one of ${SHELLS.join(', ')}`, 2);
-  if (positionals.length > 1) throw new UserError(`completion: unexpected argument '${positionals[1]}': run 'tfmfa completion --help'`, 2);
+  if (shell === undefined)
+    throw new UserError(`completion: which shell? run 'tfmfa completion ${SHELLS.join('|')}'`, 2);
+  if (!(SHELLS as readonly string[]).includes(shell))
+    throw new UserError(`completion: unsupported shell '${shell}': use one of ${SHELLS.join(', ')}`, 2);
+  if (positionals.length > 1)
+    throw new UserError(`completion: unexpected argument '${positionals[1]}': run 'tfmfa completion --help'`, 2);
   const specs = await commandSpecs(commands);
-  const scripts: Record<Shell, (specs: CommandSpec[]) => string> = { bash: bashScript, zsh: zshScript, fish: fishScript };
+  const scripts: Record<Shell, (specs: CommandSpec[]) => string> = {
+    bash: bashScript,
+    zsh: zshScript,
+    fish: fishScript,
+  };
   process.stdout.write(scripts[shell as Shell](specs));
   return 0;
 }

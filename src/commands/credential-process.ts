@@ -19,8 +19,16 @@ In ~/.aws/config, with absolute paths (not every SDK runs credential_process thr
   credential_process = /usr/local/bin/tfmfa credential-process prod`,
   options: {
     ...SESSION_OPTIONS,
-    'config-file': { type: 'string', value: 'PATH', help: 'read profiles from PATH instead of TFMFA_CONFIG_FILE / AWS_CONFIG_FILE / ~/.aws/config' },
-    'credentials-file': { type: 'string', value: 'PATH', help: 'read keys from PATH instead of TFMFA_CREDENTIALS_FILE / AWS_SHARED_CREDENTIALS_FILE / ~/.aws/credentials' },
+    'config-file': {
+      type: 'string',
+      value: 'PATH',
+      help: 'read profiles from PATH instead of TFMFA_CONFIG_FILE / AWS_CONFIG_FILE / ~/.aws/config',
+    },
+    'credentials-file': {
+      type: 'string',
+      value: 'PATH',
+      help: 'read keys from PATH instead of TFMFA_CREDENTIALS_FILE / AWS_SHARED_CREDENTIALS_FILE / ~/.aws/credentials',
+    },
   },
   positionals: { kind: 'profile' },
 });
@@ -30,7 +38,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (values.help) return printHelp(command);
   const profile = requireProfile('credential-process', positionals);
   // SDKs refresh these themselves: like the server's, they leave outside every SDK's refresh window.
-  const session = await profileSession({ ...sessionRequest(profile, withGivenFiles(env, values), values), minTtlFloor: SERVER_FLOOR_SECONDS });
+  const session = await profileSession({
+    ...sessionRequest(profile, withGivenFiles(env, values), values),
+    minTtlFloor: SERVER_FLOOR_SECONDS,
+  });
   process.stdout.write(`${credentialProcessJson(session.credentials)}\n`);
   renewServedTicket(profile, session, withGivenFiles(env, values));
   return 0;

@@ -1,6 +1,13 @@
 import { UserError } from '../errors.ts';
 import { renderSection, type Check } from '../doctor/check.ts';
-import { cacheChecks, chainChecks, installChecks, networkChecks, nodeCheck, terraformChecks } from '../doctor/checks.ts';
+import {
+  cacheChecks,
+  chainChecks,
+  installChecks,
+  networkChecks,
+  nodeCheck,
+  terraformChecks,
+} from '../doctor/checks.ts';
 import { loginTokenChecks } from '../doctor/login-checks.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { requireKnownProfile } from '../views/profiles.ts';
@@ -19,7 +26,7 @@ import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
   name: 'doctor',
-  summary: 'check the installation, shims, a profile\'s chain and the cache',
+  summary: "check the installation, shims, a profile's chain and the cache",
   usage: '[PROFILE] [--network]',
   about: `Prints a checklist (✔ fine, ✖ broken, ! worth a look, · for information), with a fix under every
 problem, and exits 1 when something is broken:
@@ -40,7 +47,7 @@ PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, the
   options: {
     network: {
       type: 'boolean',
-      help: 'also check that STS answers through the configured endpoint (GetCallerIdentity with the profile\'s cached credentials, else a plain HTTPS request)',
+      help: "also check that STS answers through the configured endpoint (GetCallerIdentity with the profile's cached credentials, else a plain HTTPS request)",
     },
     'fix-aws-vault': {
       type: 'boolean',
@@ -53,7 +60,8 @@ PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, the
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
-  if (positionals.length > 1) throw new UserError(`doctor: unexpected argument '${positionals[1]}': 'tfmfa doctor' checks one profile`, 2);
+  if (positionals.length > 1)
+    throw new UserError(`doctor: unexpected argument '${positionals[1]}': 'tfmfa doctor' checks one profile`, 2);
   let files = await loadUserFiles(env);
   if (values['fix-aws-vault']) {
     for (const line of await fixAwsVaultLines(files, env)) process.stdout.write(`tfmfa: ${line}\n`);
@@ -82,6 +90,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   const verdict = failures
     ? `${failures} problem(s) found${warnings ? `, ${warnings} warning(s)` : ''}: see the fix under each ✖`
     : `no problems found${warnings ? ` (${warnings} warning(s))` : ''}`;
-  process.stdout.write(`${sections.map(([title, checks]) => renderSection(title, checks)).join('\n\n')}\n\n${verdict}\n`);
+  process.stdout.write(
+    `${sections.map(([title, checks]) => renderSection(title, checks)).join('\n\n')}\n\n${verdict}\n`,
+  );
   return failures ? 1 : 0;
 }

@@ -12,7 +12,7 @@ import { subcommandOf } from '../shim/command-lists.ts';
 
 export const command = defineCommand({
   name: 'exec',
-  summary: 'run a command with the profile\'s credentials in its environment',
+  summary: "run a command with the profile's credentials in its environment",
   usage: '[options] PROFILE [--] [COMMAND [ARGS...]]',
   about: `Runs COMMAND (default: $SHELL) with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION, AWS_REGION, AWS_DEFAULT_REGION and TFMFA_PROFILE set, and AWS_PROFILE,
@@ -53,23 +53,41 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     debug(`session for '${profile}' already in the environment: running ${file} unchanged`);
     return replaceProcess(file, argvOfChild, applyChanges(env, { set: {}, unset: [] }));
   }
-  if (values.server && values['no-server']) throw new UserError('exec: --server and --no-server contradict each other: give one', 2);
+  if (values.server && values['no-server'])
+    throw new UserError('exec: --server and --no-server contradict each other: give one', 2);
   if (useServer(argvOfChild, env, values)) {
     const { runWithServer } = await import('../server/run-with-server.ts');
-    return runWithServer({ request: sessionRequest(profile, env, values), file, argv: argvOfChild, env, overlay: !values['no-overlay'] });
+    return runWithServer({
+      request: sessionRequest(profile, env, values),
+      file,
+      argv: argvOfChild,
+      env,
+      overlay: !values['no-overlay'],
+    });
   }
-  const { session, changes, region } = await sessionEnvironment({ ...sessionRequest(profile, env, values), overlay: !values['no-overlay'] });
+  const { session, changes, region } = await sessionEnvironment({
+    ...sessionRequest(profile, env, values),
+    overlay: !values['no-overlay'],
+  });
   debug(`running ${file} for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);
   return replaceProcess(file, argvOfChild, applyChanges(env, childChanges(env, changes, region)));
 }
 
 /** Server mode: forced by --server or --no-server, else for long runs (src/shim/long-run.ts); the choice is logged. */
-function useServer(argv: string[], env: NodeJS.ProcessEnv, values: { server?: boolean; 'no-server'?: boolean }): boolean {
+function useServer(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  values: { server?: boolean; 'no-server'?: boolean },
+): boolean {
   if (values.server) return (debug('server mode: --server'), true);
   if (values['no-server']) return (debug('static keys: --no-server'), false);
   const tool = basename(argv[0] as string);
   const match = longRunMatch(tool, argv.slice(1), env);
-  if (match === null) return (debug(`static keys: '${tool} ${subcommandOf(tool, argv.slice(1))}' is not a long run (TFMFA_LONG_RUN)`), false);
+  if (match === null)
+    return (
+      debug(`static keys: '${tool} ${subcommandOf(tool, argv.slice(1))}' is not a long run (TFMFA_LONG_RUN)`),
+      false
+    );
   debug(`server mode: '${tool} ${match}' is a long run (TFMFA_LONG_RUN)`);
   return true;
 }

@@ -9,7 +9,7 @@ import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
   name: 'export',
-  summary: 'print the profile\'s credentials as shell variables (sh, fish, powershell, dotenv) or JSON',
+  summary: "print the profile's credentials as shell variables (sh, fish, powershell, dotenv) or JSON",
   usage: `[options] PROFILE [--format ${EXPORT_FORMATS.join('|')}|json]`,
   about: `Prints the same variables exec would set (and unsets the profile variables), quoted for the shell: the
 profile's keys, and AWS_CONFIG_FILE naming the config overlay, so that a profile named in code
@@ -20,7 +20,14 @@ profile's keys, and AWS_CONFIG_FILE naming the config overlay, so that a profile
   tfmfa export prod --format dotenv > .env           # set -a; . .env, node --env-file, python-dotenv, direnv
   tfmfa export prod --format json                    # the credential_process shape`,
   options: {
-    format: { type: 'string', short: 'f', value: 'FMT', default: 'sh', choices: [...EXPORT_FORMATS, 'json'], help: 'output format (default sh)' },
+    format: {
+      type: 'string',
+      short: 'f',
+      value: 'FMT',
+      default: 'sh',
+      choices: [...EXPORT_FORMATS, 'json'],
+      help: 'output format (default sh)',
+    },
     'no-overlay': { type: 'boolean', help: 'the keys only: leave AWS_CONFIG_FILE alone (TFMFA_OVERLAY=0)' },
     ...SESSION_OPTIONS,
   },
@@ -41,7 +48,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     return 0;
   }
   // exec's variables exactly: the session's keys and marker, the overlay (unless off), the region rule.
-  const { changes, region } = await sessionEnvironment({ ...sessionRequest(profile, env, values), overlay: !values['no-overlay'] });
+  const { changes, region } = await sessionEnvironment({
+    ...sessionRequest(profile, env, values),
+    overlay: !values['no-overlay'],
+  });
   process.stdout.write(formatChanges(childChanges(env, changes, region), format));
   return 0;
 }

@@ -24,7 +24,12 @@ none. Temporary keys (with aws_session_token) are not imported.
 
 Asks before changing the file. The backend is chosen as for 'tfmfa add'.`,
   options: {
-    from: { type: 'string', value: 'NAME', choices: ['aws-vault'], help: 'aws-vault: copy the keys aws-vault holds (more: --from aws-vault -h)' },
+    from: {
+      type: 'string',
+      value: 'NAME',
+      choices: ['aws-vault'],
+      help: 'aws-vault: copy the keys aws-vault holds (more: --from aws-vault -h)',
+    },
     yes: { type: 'boolean', short: 'y', help: 'do not ask (for scripts)' },
   },
   positionals: { kind: 'profiles' },
@@ -32,7 +37,8 @@ Asks before changing the file. The backend is chosen as for 'tfmfa add'.`,
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // `--from aws-vault` is another source with its own options: src/commands/import-aws-vault.ts.
-  if (argv.some((arg) => arg === '--from' || arg.startsWith('--from='))) return (await import('./import-aws-vault.ts')).run(argv, env);
+  if (argv.some((arg) => arg === '--from' || arg.startsWith('--from=')))
+    return (await import('./import-aws-vault.ts')).run(argv, env);
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   const files = await loadUserFiles(env);
@@ -42,10 +48,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       importable.set(name, { accessKeyId: section.aws_access_key_id, secretAccessKey: section.aws_secret_access_key });
     }
   }
-  const names = positionals.length ? positionals.map((name) => checkProfileName('import', name)) : [...importable.keys()];
+  const names = positionals.length
+    ? positionals.map((name) => checkProfileName('import', name))
+    : [...importable.keys()];
   for (const name of names) {
     if (!importable.has(name)) {
-      const why = files.credentialsSections.get(name)?.aws_session_token ? 'has temporary keys (aws_session_token)' : 'has no long-term keys';
+      const why = files.credentialsSections.get(name)?.aws_session_token
+        ? 'has temporary keys (aws_session_token)'
+        : 'has no long-term keys';
       throw new UserError(`import: profile '${name}' ${why} in ${files.credentialsPath}: nothing was changed`, 2);
     }
   }
@@ -53,7 +63,13 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     process.stdout.write(`tfmfa: no long-term keys in ${files.credentialsPath}: nothing to import\n`);
     return 0;
   }
-  const keys = names.map((name) => [name, checkKeys(importable.get(name) as LongTermKeys, `import: profile '${name}' in ${files.credentialsPath}`)] as const);
+  const keys = names.map(
+    (name) =>
+      [
+        name,
+        checkKeys(importable.get(name) as LongTermKeys, `import: profile '${name}' in ${files.credentialsPath}`),
+      ] as const,
+  );
   // A file import cannot edit without changing its meaning is refused now, before anything is stored.
   withoutKeyLines(readFileSync(files.credentialsPath, 'utf8'), new Set(names));
   checkKeysRemovable(files.credentialsPath);
@@ -63,7 +79,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const where = choice.name === 'keyring' ? 'the OS keyring' : 'the encrypted file';
   const plan = `store the keys of ${names.map((n) => `'${n}'`).join(', ')} in ${where} (${choice.reason}) and remove them from ${files.credentialsPath}`;
   if (!values.yes) {
-    const answer = await askRequired(`tfmfa will ${plan}. Continue? [y/N]`, { secret: false, what: 'a confirmation (use --yes in scripts)' }).catch((error: unknown) => {
+    const answer = await askRequired(`tfmfa will ${plan}. Continue? [y/N]`, {
+      secret: false,
+      what: 'a confirmation (use --yes in scripts)',
+    }).catch((error: unknown) => {
       if (error instanceof UserError && error.exitCode === 130) return 'n';
       throw error;
     });
@@ -79,7 +98,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     removeKeyLines(files.credentialsPath, new Set(names));
     return sections;
   });
-  const lines = [`imported ${keys.map(([name, pair]) => `'${name}' (${pair.accessKeyId})`).join(', ')} into ${where}; removed their key lines from ${files.credentialsPath}`];
+  const lines = [
+    `imported ${keys.map(([name, pair]) => `'${name}' (${pair.accessKeyId})`).join(', ')} into ${where}; removed their key lines from ${files.credentialsPath}`,
+  ];
   if (added.length) lines.push(`added ${added.map((n) => `[profile ${n}]`).join(', ')} to ${files.configPath}`);
   process.stdout.write(`${lines.map((line) => `tfmfa: ${line}`).join('\n')}\n`);
   return 0;

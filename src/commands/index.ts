@@ -2,7 +2,6 @@ import { UserError } from '../errors.ts';
 import { version } from '../version.ts';
 import { helpText, type CommandTable } from './command.ts';
 
-
 export const COMMANDS: CommandTable = {
   exec: () => import('./exec.ts'),
   'credential-process': () => import('./credential-process.ts'),
@@ -39,7 +38,9 @@ Options: -h, --help; -v, --version`;
 export async function runCommand(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    const summaries = await Promise.all(Object.entries(COMMANDS).map(async ([n, load]) => [n, (await load()).command.summary] as [string, string]));
+    const summaries = await Promise.all(
+      Object.entries(COMMANDS).map(async ([n, load]) => [n, (await load()).command.summary] as [string, string]),
+    );
     const topic = name === 'help' ? rest[0] : undefined;
     if (topic && COMMANDS[topic]) {
       process.stdout.write(`${helpText((await COMMANDS[topic]()).command)}\n`);

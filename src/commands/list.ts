@@ -30,7 +30,11 @@ live: keyring or file (tfmfa's key store, see 'tfmfa add'), plaintext (an AWS fi
  "sessions":[{"label","kind","profile","expiration","secondsLeft","expired"}]}
 (absent values are null)`,
     },
-    names: { type: 'boolean', hidden: true, help: 'profile names, one per line, for the shell completion scripts (fast, silent on errors)' },
+    names: {
+      type: 'boolean',
+      hidden: true,
+      help: 'profile names, one per line, for the shell completion scripts (fast, silent on errors)',
+    },
   },
   positionals: { kind: 'none' },
 });
@@ -38,7 +42,11 @@ live: keyring or file (tfmfa's key store, see 'tfmfa add'), plaintext (an AWS fi
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
-  if (positionals.length > 0) throw new UserError(`list: unexpected argument '${positionals[0]}': 'tfmfa list' takes no profile (try 'tfmfa doctor ${positionals[0]}')`, 2);
+  if (positionals.length > 0)
+    throw new UserError(
+      `list: unexpected argument '${positionals[0]}': 'tfmfa list' takes no profile (try 'tfmfa doctor ${positionals[0]}')`,
+      2,
+    );
   if (values.names) return printNames(env);
 
   const files = await loadUserFiles(env);
@@ -46,11 +54,20 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const profiles = describeProfiles(files, env);
   const sessions = [...describeSessions(cacheDir), ...describeLoginSessions(files, env)];
   if (values.json) {
-    const document = { version: 1, configFile: files.configPath, credentialsFile: files.credentialsPath, cacheDir, profiles, sessions };
+    const document = {
+      version: 1,
+      configFile: files.configPath,
+      credentialsFile: files.credentialsPath,
+      cacheDir,
+      profiles,
+      sessions,
+    };
     process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     return 0;
   }
-  process.stdout.write(`${renderProfiles(profiles, files.configPath, files.credentialsPath)}\n\n${renderSessions(sessions, cacheDir)}\n`);
+  process.stdout.write(
+    `${renderProfiles(profiles, files.configPath, files.credentialsPath)}\n\n${renderSessions(sessions, cacheDir)}\n`,
+  );
   return 0;
 }
 
@@ -81,6 +98,15 @@ function renderProfiles(profiles: ProfileInfo[], configPath: string, credentials
 
 function renderSessions(sessions: SessionInfo[], cacheDir: string): string {
   if (sessions.length === 0) return `No cached sessions in ${cacheDir}.`;
-  const rows = sessions.map((s) => [s.profile, s.kind, s.expired ? (s.kind === 'login' && s.expiration ? 'expired (refreshed on use)' : 'expired') : formatDuration(s.secondsLeft), s.label]);
+  const rows = sessions.map((s) => [
+    s.profile,
+    s.kind,
+    s.expired
+      ? s.kind === 'login' && s.expiration
+        ? 'expired (refreshed on use)'
+        : 'expired'
+      : formatDuration(s.secondsLeft),
+    s.label,
+  ]);
   return `Cached sessions (${cacheDir}):\n${renderTable(['PROFILE', 'KIND', 'TIME LEFT', 'SESSION'], rows)}`;
 }

@@ -5,7 +5,14 @@ import { requireKnownProfile } from '../views/profiles.ts';
 import { openInBrowser } from '../login/browser.ts';
 import { federatedUserName, federationCredentials } from '../login/federation-token.ts';
 import { stsEndpoint } from '../config/endpoint.ts';
-import { checkUrl, defaultDestination, defaultFederationUrl, getSigninToken, loginUrl, partitionOf } from '../login/federation.ts';
+import {
+  checkUrl,
+  defaultDestination,
+  defaultFederationUrl,
+  getSigninToken,
+  loginUrl,
+  partitionOf,
+} from '../login/federation.ts';
 import type { AwsCredentials } from '../credentials.ts';
 import { profileSession } from '../session/profile-session.ts';
 import { stsRegion } from '../environment/region.ts';
@@ -30,16 +37,20 @@ The sign-in URL is a credential for its first use, valid for 15 minutes: --stdou
 standard output, and tfmfa never writes it anywhere else.`,
   options: {
     stdout: { type: 'boolean', help: 'print the sign-in URL instead of opening a browser' },
-    destination: { type: 'string', value: 'URL', help: 'the console page to open (default: the console home, in the profile\'s region)' },
+    destination: {
+      type: 'string',
+      value: 'URL',
+      help: "the console page to open (default: the console home, in the profile's region)",
+    },
     duration: {
       type: 'string',
       value: 'DUR',
-      help: 'console session length, 15m..12h (e.g. 2h); for role credentials AWS may refuse it when the role was reached by role chaining (default: AWS\'s, 1 hour)',
+      help: "console session length, 15m..12h (e.g. 2h); for role credentials AWS may refuse it when the role was reached by role chaining (default: AWS's, 1 hour)",
     },
     'federation-url': {
       type: 'string',
       value: 'URL',
-      help: 'federation endpoint (default: https://signin.aws.amazon.com/federation or the partition\'s; TFMFA_FEDERATION_URL)',
+      help: "federation endpoint (default: https://signin.aws.amazon.com/federation or the partition's; TFMFA_FEDERATION_URL)",
     },
     ...SESSION_OPTIONS,
   },
@@ -59,10 +70,15 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   let duration: number | undefined;
   if (values.duration !== undefined) {
     duration = parseDuration('--duration', values.duration);
-    if (duration < CONSOLE_MIN || duration > CONSOLE_MAX) throw new UserError(`--duration must be between 15m and 12h (console sessions), got '${values.duration}'`, 2);
+    if (duration < CONSOLE_MIN || duration > CONSOLE_MAX)
+      throw new UserError(`--duration must be between 15m and 12h (console sessions), got '${values.duration}'`, 2);
   }
   const federationOverride = values['federation-url'] ?? setting(env, 'federationUrl');
-  if (federationOverride !== undefined) checkUrl(values['federation-url'] !== undefined ? '--federation-url' : variableName('federationUrl'), federationOverride);
+  if (federationOverride !== undefined)
+    checkUrl(
+      values['federation-url'] !== undefined ? '--federation-url' : variableName('federationUrl'),
+      federationOverride,
+    );
   if (values.destination !== undefined) checkUrl('--destination', values.destination, { allowQuery: true });
 
   const loadedAtMs = Date.now();
@@ -73,20 +89,31 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const region = stsRegion(env, chain.region);
   let credentials: AwsCredentials;
   let sessionDuration = duration;
-  const plainKeys = chain.roles.length === 0 && ((chain.source.kind === 'static-keys' && !chain.source.sessionToken) || chain.source.kind === 'stored-keys');
+  const plainKeys =
+    chain.roles.length === 0 &&
+    ((chain.source.kind === 'static-keys' && !chain.source.sessionToken) || chain.source.kind === 'stored-keys');
   if (plainKeys) {
     // GetSessionToken credentials cannot sign in to the console, and cannot call GetFederationToken either:
     // the long-term keys call it directly, so no MFA code is asked for.
-    if (chain.mfaSerial) warn(`profile '${profile}' has no role: the console session comes from GetFederationToken, which cannot carry MFA (policies requiring MFA will deny it)`);
+    if (chain.mfaSerial)
+      warn(
+        `profile '${profile}' has no role: the console session comes from GetFederationToken, which cannot carry MFA (policies requiring MFA will deny it)`,
+      );
     const keys = await sourceCredentials(chain.source, paths, env);
     const endpoint = stsEndpoint(files, profile, env);
-    credentials = await federationCredentials(keys, { name: federatedUserName(currentUser(env)), durationSeconds: duration ?? FEDERATION_DEFAULT }, { region, profile, ...(endpoint ? { endpoint } : {}) });
+    credentials = await federationCredentials(
+      keys,
+      { name: federatedUserName(currentUser(env)), durationSeconds: duration ?? FEDERATION_DEFAULT },
+      { region, profile, ...(endpoint ? { endpoint } : {}) },
+    );
     sessionDuration = undefined; // the federated credentials' own lifetime is the console session's
   } else {
     const session = await profileSession(sessionRequest(profile, env, values), loaded);
     credentials = session.credentials;
     if (!credentials.sessionToken) {
-      throw new UserError(`profile '${profile}' gives long-term keys from ${chain.source.kind.replace('-', ' ')}: the console needs temporary credentials: use a profile with a role`);
+      throw new UserError(
+        `profile '${profile}' gives long-term keys from ${chain.source.kind.replace('-', ' ')}: the console needs temporary credentials: use a profile with a role`,
+      );
     }
   }
 

@@ -53,19 +53,29 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       reported.add(mfaSession.cacheKey);
       const entry = cache.read(mfaSession.cacheKey);
       const served = profilesUsing(files, env, loadedAtMs, mfaSession.cacheKey, useSession, ttl);
-      process.stdout.write(`${mfaSession.label}: ${entry ? lasts(entry.expiration) : 'not cached (the cache directory is not usable)'}\n`);
+      process.stdout.write(
+        `${mfaSession.label}: ${entry ? lasts(entry.expiration) : 'not cached (the cache directory is not usable)'}\n`,
+      );
       process.stdout.write(`  serves ${served.length} profile(s) without another code: ${served.join(', ')}\n`);
     }
     const final = steps.at(-1);
     if (final && final !== mfaSession) {
       const expiration = session.credentials.expiration;
       const fromLogin = loaded.chain.source.kind === 'login-session' && !final.mfaSerial;
-      const renewal = mfaSession ? 'renewed from the MFA session without a code while it lasts' : fromLogin ? 'renewed from the aws login session while it lasts' : 'asks for a code again when it ends';
-      process.stdout.write(`profile '${profile}': ${final.label}: ${expiration ? lasts(expiration.toISOString()) : 'open'} (${renewal})\n`);
+      const renewal = mfaSession
+        ? 'renewed from the MFA session without a code while it lasts'
+        : fromLogin
+          ? 'renewed from the aws login session while it lasts'
+          : 'asks for a code again when it ends';
+      process.stdout.write(
+        `profile '${profile}': ${final.label}: ${expiration ? lasts(expiration.toISOString()) : 'open'} (${renewal})\n`,
+      );
     }
     const source = loaded.chain.source;
     if (!final && source.kind === 'login-session' && session.credentials.expiration) {
-      process.stdout.write(`profile '${profile}': aws login session ${source.session}: ${lasts(session.credentials.expiration.toISOString())} (refreshed through the sign-in service while the aws login session lasts)\n`);
+      process.stdout.write(
+        `profile '${profile}': aws login session ${source.session}: ${lasts(session.credentials.expiration.toISOString())} (refreshed through the sign-in service while the aws login session lasts)\n`,
+      );
     }
   }
   return 0;
@@ -74,12 +84,22 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
 /** `until 2026-11-30 04:12 UTC (7h59m left)` */
 function lasts(expiration: string): string {
   const at = new Date(expiration);
-  const stamp = at.toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+  const stamp = at
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, ' UTC');
   return `open until ${stamp} (${formatDuration((at.getTime() - Date.now()) / 1000)} left)`;
 }
 
 /** Every profile whose chain starts from the MFA session `key` (the profiles that session serves), sorted. */
-function profilesUsing(files: AwsFiles, env: NodeJS.ProcessEnv, loadedAtMs: number, key: string, useSession: boolean, ttl: number): string[] {
+function profilesUsing(
+  files: AwsFiles,
+  env: NodeJS.ProcessEnv,
+  loadedAtMs: number,
+  key: string,
+  useSession: boolean,
+  ttl: number,
+): string[] {
   const served: string[] = [];
   for (const name of files.profiles.keys()) {
     try {

@@ -10,7 +10,7 @@ import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
   name: 'remove',
-  summary: 'delete a profile\'s stored keys and the sessions made from them',
+  summary: "delete a profile's stored keys and the sessions made from them",
   usage: 'PROFILE',
   about: `Deletes the long-term keys of PROFILE from tfmfa's key store (OS keyring item or encrypted file entry)
 and every cached session made from them. The [profile PROFILE] section of the config file stays; the
@@ -27,10 +27,16 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const removed = await withKeystoreLock(env, () => deleteKeys(store, profile));
   if (!removed) {
     const files = await loadUserFiles(env).catch(() => undefined);
-    const plaintext = files?.credentialsSections.get(profile)?.aws_access_key_id ? ` (its keys are in ${files?.credentialsPath}, not in the store)` : '';
-    throw new UserError(`remove: profile '${profile}' has no stored keys${plaintext}: 'tfmfa list' shows where each profile's keys are`);
+    const plaintext = files?.credentialsSections.get(profile)?.aws_access_key_id
+      ? ` (its keys are in ${files?.credentialsPath}, not in the store)`
+      : '';
+    throw new UserError(
+      `remove: profile '${profile}' has no stored keys${plaintext}: 'tfmfa list' shows where each profile's keys are`,
+    );
   }
   const sessions = dropSessionsOf(cacheDirectory(env), removed.accessKeyId);
-  process.stdout.write(`tfmfa: removed ${removed.accessKeyId} of profile '${profile}' from the ${backendLabel(removed.backend)}${sessions.length ? `, and ${sessions.length} cached session(s) made from it` : ''}\n`);
+  process.stdout.write(
+    `tfmfa: removed ${removed.accessKeyId} of profile '${profile}' from the ${backendLabel(removed.backend)}${sessions.length ? `, and ${sessions.length} cached session(s) made from it` : ''}\n`,
+  );
   return 0;
 }

@@ -18,7 +18,7 @@ import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
   name: 'rotate',
-  summary: 'replace a profile\'s stored access key with a new one (IAM CreateAccessKey / DeleteAccessKey)',
+  summary: "replace a profile's stored access key with a new one (IAM CreateAccessKey / DeleteAccessKey)",
   usage: 'PROFILE [--mfa-token CODE]',
   about: `Rotates the stored long-term key of PROFILE: creates a new access key in IAM (signed with an MFA
 session when the profile has mfa_serial), waits until STS accepts it (IAM is eventually consistent;
@@ -44,11 +44,18 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const target = stsTargetFor(files, profile, env);
   return withKeystoreLock(env, async () => {
     const entry = storedEntry(store, profile);
-    if (!entry) throw new UserError(`rotate: profile '${profile}' has no stored keys: store them first ('tfmfa import ${profile}' or 'tfmfa add ${profile}')`, 2);
+    if (!entry)
+      throw new UserError(
+        `rotate: profile '${profile}' has no stored keys: store them first ('tfmfa import ${profile}' or 'tfmfa add ${profile}')`,
+        2,
+      );
     const old = await fetchStoredKeys(profile, entry, env);
     const identity = await getCallerIdentity(old, target);
     const userName = iamUserName(identity.arn);
-    if (!userName) throw new UserError(`rotate: the keys of '${profile}' belong to ${identity.arn}, not an IAM user: only IAM user keys can be rotated; nothing changed`);
+    if (!userName)
+      throw new UserError(
+        `rotate: the keys of '${profile}' belong to ${identity.arn}, not an IAM user: only IAM user keys can be rotated; nothing changed`,
+      );
 
     // IAM calls carry MFA when the profile has a device (policies commonly require it for key management).
     let signer: AwsCredentials = old;
@@ -56,19 +63,32 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     if (serial) {
       const loaded = chainIn(files, profile, env, Date.now());
       const sessionChain = { ...loaded.chain, roles: [], profiles: [profile], mfaSerial: serial };
-      const session = await profileSession({ profile, env, ...(values['mfa-token'] !== undefined ? { mfaToken: values['mfa-token'] } : {}) }, { ...loaded, chain: sessionChain });
+      const session = await profileSession(
+        { profile, env, ...(values['mfa-token'] !== undefined ? { mfaToken: values['mfa-token'] } : {}) },
+        { ...loaded, chain: sessionChain },
+      );
       signer = session.credentials;
     }
     const iam = await iamClient(signer);
     try {
-      const rotation = { store, backend: store.backend(entry.backend), profile, iam, userName, target, waitSeconds: store.settings.rotateWaitSeconds };
+      const rotation = {
+        store,
+        backend: store.backend(entry.backend),
+        profile,
+        iam,
+        userName,
+        target,
+        waitSeconds: store.settings.rotateWaitSeconds,
+      };
       let rotated: Rotated | 'undone' = 'undone';
       if (entry.rotation) rotated = await resumeRotation(rotation, entry, old);
       if (rotated === 'undone') {
         const existing = await iam.listAccessKeys(userName);
         if (existing.length >= 2) {
           const others = existing.map((key) => key.accessKeyId).filter((id) => id !== old.accessKeyId);
-          throw new UserError(`rotate: IAM user ${userName} already has two access keys (${existing.map((k) => k.accessKeyId).join(', ')}), the most IAM allows: delete the unused one ('${deleteCommand(userName, others[0] ?? '…')}') and run rotate again; nothing changed`);
+          throw new UserError(
+            `rotate: IAM user ${userName} already has two access keys (${existing.map((k) => k.accessKeyId).join(', ')}), the most IAM allows: delete the unused one ('${deleteCommand(userName, others[0] ?? '…')}') and run rotate again; nothing changed`,
+          );
         }
         rotated = await rotateKey(rotation, old);
       }
@@ -77,7 +97,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         warn(rotated.unfinished);
         return 1;
       }
-      process.stdout.write(`tfmfa: rotated '${profile}': ${rotated.from} → ${rotated.to} (stored in the ${backendLabel(entry.backend)}; old key deleted in IAM${dropped.length ? `; ${dropped.length} cached session(s) of the old key dropped` : ''})\n`);
+      process.stdout.write(
+        `tfmfa: rotated '${profile}': ${rotated.from} → ${rotated.to} (stored in the ${backendLabel(entry.backend)}; old key deleted in IAM${dropped.length ? `; ${dropped.length} cached session(s) of the old key dropped` : ''})\n`,
+      );
       return 0;
     } finally {
       iam.close();

@@ -1,12 +1,22 @@
 import { resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { entryPoint } from '../entry-point.ts';
-import { DEFAULT_SHIM_NAMES, defaultShimDir, installShims, listShims, pathAdvice, uninstallShims, type ListedShim } from '../shim/install.ts';
+import {
+  DEFAULT_SHIM_NAMES,
+  defaultShimDir,
+  installShims,
+  listShims,
+  pathAdvice,
+  uninstallShims,
+  type ListedShim,
+} from '../shim/install.ts';
 import { forgetShimDir, holdsShims, rememberShimDir, shimDirs } from '../shim/shim-dirs.ts';
 import { parseCommand, printHelp } from './args.ts';
 import { defineCommand, type OptionTable } from './command.ts';
 
-const DIR_OPTION = { dir: { type: 'string', value: 'DIR', help: 'where the shims are' } } as const satisfies OptionTable;
+const DIR_OPTION = {
+  dir: { type: 'string', value: 'DIR', help: 'where the shims are' },
+} as const satisfies OptionTable;
 
 const installCommand = defineCommand({
   name: 'shim install',
@@ -37,7 +47,7 @@ on PATH, else ~/bin) and any directory on PATH that holds tfmfa shims.`,
 
 const uninstallCommand = defineCommand({
   name: 'shim uninstall',
-  summary: 'remove tfmfa\'s shims',
+  summary: "remove tfmfa's shims",
   usage: '[--dir DIR] [NAME...]',
   about: `Removes tfmfa's shims from DIR: the NAMEs given, or every tfmfa shim there. Without --dir: from every
 directory 'tfmfa shim install' wrote to and the default one (~/.local/bin when it is on PATH, else ~/bin).
@@ -72,7 +82,8 @@ function print(text: string): void {
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === undefined) throw new UserError("shim: which subcommand? install, list or uninstall: run 'tfmfa shim --help'", 2);
+  if (sub === undefined)
+    throw new UserError("shim: which subcommand? install, list or uninstall: run 'tfmfa shim --help'", 2);
   if (sub === '-h' || sub === '--help' || sub === 'help') return printHelp(command);
   if (sub === 'install') return install(rest, env);
   if (sub === 'list') return list(rest, env);
@@ -84,9 +95,17 @@ function install(argv: string[], env: NodeJS.ProcessEnv): number {
   const { values, positionals } = parseCommand(installCommand, argv);
   if (values.help) return printHelp(installCommand);
   const names = positionals.length > 0 ? [...new Set(positionals)] : DEFAULT_SHIM_NAMES;
-  const result = installShims({ dir: values.dir ?? defaultShimDir(env), names, force: values.force ?? false, entry: entryPoint(), env });
+  const result = installShims({
+    dir: values.dir ?? defaultShimDir(env),
+    names,
+    force: values.force ?? false,
+    entry: entryPoint(),
+    env,
+  });
   rememberShimDir(result.dir, env);
-  print(`tfmfa: installed ${result.installed.join(', ')} in ${result.dir}${result.replaced.length ? ` (replaced ${result.replaced.join(', ')})` : ''}`);
+  print(
+    `tfmfa: installed ${result.installed.join(', ')} in ${result.dir}${result.replaced.length ? ` (replaced ${result.replaced.join(', ')})` : ''}`,
+  );
   for (const line of result.advice) print(line);
   return 0;
 }
@@ -94,7 +113,8 @@ function install(argv: string[], env: NodeJS.ProcessEnv): number {
 function list(argv: string[], env: NodeJS.ProcessEnv): number {
   const { values, positionals } = parseCommand(listCommand, argv);
   if (values.help) return printHelp(listCommand);
-  if (positionals.length > 0) throw new UserError(`shim list: unexpected argument '${positionals[0]}': run 'tfmfa shim list --help'`, 2);
+  if (positionals.length > 0)
+    throw new UserError(`shim list: unexpected argument '${positionals[0]}': run 'tfmfa shim list --help'`, 2);
   const entry = entryPoint();
   const dirs = values.dir ? [values.dir] : shimDirs(env, entry, { onPath: true });
   const found = dirs.map((dir) => ({ dir, shims: listShims(dir, entry, env) })).filter(({ shims }) => shims.length > 0);
@@ -108,13 +128,27 @@ function list(argv: string[], env: NodeJS.ProcessEnv): number {
     print(`${resolve(dir)}:`);
     for (const shim of shims) {
       const reaches = shim.real ? `→ ${shim.real}` : `→ none: ${shim.problem}`;
-      const notes = [shim.kind === 'symlink' ? 'symlink to tfmfa' : '', shim.staleEntry ? `its tfmfa ${shim.staleEntry} is gone: run 'tfmfa shim install --force'` : ''].filter(Boolean);
+      const notes = [
+        shim.kind === 'symlink' ? 'symlink to tfmfa' : '',
+        shim.staleEntry ? `its tfmfa ${shim.staleEntry} is gone: run 'tfmfa shim install --force'` : '',
+      ].filter(Boolean);
       print(`  ${shim.name.padEnd(width)}  ${reaches}${notes.length ? ` (${notes.join('; ')})` : ''}`);
     }
-    for (const line of pathAdvice(dir, shims.map((s) => s.name), entry, env)) print(line);
+    for (const line of pathAdvice(
+      dir,
+      shims.map((s) => s.name),
+      entry,
+      env,
+    ))
+      print(line);
   }
-  const missing = [...new Set(found.flatMap(({ shims }) => shims.filter((s: ListedShim) => s.missingReal).map((s) => s.name)))];
-  if (missing.length) print(`no real ${missing.join(', ')} on PATH after the shims: install ${missing.length === 1 ? 'it' : 'them'} or fix PATH (PATH=${env.PATH ?? ''})`);
+  const missing = [
+    ...new Set(found.flatMap(({ shims }) => shims.filter((s: ListedShim) => s.missingReal).map((s) => s.name))),
+  ];
+  if (missing.length)
+    print(
+      `no real ${missing.join(', ')} on PATH after the shims: install ${missing.length === 1 ? 'it' : 'them'} or fix PATH (PATH=${env.PATH ?? ''})`,
+    );
   return 0;
 }
 
@@ -127,7 +161,9 @@ function uninstall(argv: string[], env: NodeJS.ProcessEnv): number {
     const dirs = shimDirs(env, entry);
     const holding = dirs.filter((dir) => holdsShims(dir, entry, positionals.length ? positionals : undefined));
     if (holding.length > 0) {
-      const results = holding.map((dir) => uninstallShims({ dir, names: positionals.filter((name) => holdsShims(dir, entry, [name])), entry }));
+      const results = holding.map((dir) =>
+        uninstallShims({ dir, names: positionals.filter((name) => holdsShims(dir, entry, [name])), entry }),
+      );
       for (const result of results) {
         print(`tfmfa: removed ${result.removed.join(', ')} from ${result.dir}`);
         if (!holdsShims(result.dir, entry)) forgetShimDir(result.dir, env);

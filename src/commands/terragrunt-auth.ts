@@ -6,7 +6,7 @@ import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
   name: 'terragrunt-auth',
-  summary: 'print credentials as JSON for terragrunt\'s --auth-provider-cmd',
+  summary: "print credentials as JSON for terragrunt's --auth-provider-cmd",
   usage: '[options] [PROFILE]',
   about: `Prints terragrunt's auth-provider JSON (schema v2) on stdout and nothing else:
   {"awsCredentials":{"ACCESS_KEY_ID":…,"SECRET_ACCESS_KEY":…,"SESSION_TOKEN":…},"envs":{"AWS_REGION":…,…}}

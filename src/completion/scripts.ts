@@ -35,10 +35,14 @@ export function bashScript(specs: CommandSpec[]): string {
     const flags = spec.flags.map((f) => f.name).join(' ');
     return `        ${spec.name}) flags=${shQuote(flags)}; valued=${shQuote(valuedFlags(spec).join(' '))}; kind=${kindName(spec)}; words=${shQuote(words(spec).join(' '))} ;;`;
   });
-  const choiceCases = specs.flatMap((spec) => withChoices(spec).map((flag) => {
-    const patterns = [flag.name, ...(flag.short ? [flag.short] : [])].map((name) => shQuote(`${spec.name} ${name}`)).join('|');
-    return `            ${patterns}) COMPREPLY=($(compgen -W ${shQuote(flag.choices.join(' '))} -- "$cur")); return 0 ;;`;
-  }));
+  const choiceCases = specs.flatMap((spec) =>
+    withChoices(spec).map((flag) => {
+      const patterns = [flag.name, ...(flag.short ? [flag.short] : [])]
+        .map((name) => shQuote(`${spec.name} ${name}`))
+        .join('|');
+      return `            ${patterns}) COMPREPLY=($(compgen -W ${shQuote(flag.choices.join(' '))} -- "$cur")); return 0 ;;`;
+    }),
+  );
   return `# tfmfa completion for bash: commands, flags, and the profile names of your AWS config (read as you type).
 # Load it from ~/.bashrc:  source <(tfmfa completion bash)
 
@@ -119,10 +123,14 @@ export function zshScript(specs: CommandSpec[]): string {
     const flags = spec.flags.map((f) => zshItem(f.name, f.description)).join(' ');
     return `        (${spec.name}) flags=(${flags}); valued=(${valuedFlags(spec).map(shQuote).join(' ')}); kind=${kindName(spec)}; wordlist=(${words(spec).map(shQuote).join(' ')}) ;;`;
   });
-  const choiceCases = specs.flatMap((spec) => withChoices(spec).map((flag) => {
-    const patterns = [flag.name, ...(flag.short ? [flag.short] : [])].map((name) => shQuote(`${spec.name} ${name}`)).join('|');
-    return `            (${patterns}) compadd -- ${flag.choices.map(shQuote).join(' ')}; return ;;`;
-  }));
+  const choiceCases = specs.flatMap((spec) =>
+    withChoices(spec).map((flag) => {
+      const patterns = [flag.name, ...(flag.short ? [flag.short] : [])]
+        .map((name) => shQuote(`${spec.name} ${name}`))
+        .join('|');
+      return `            (${patterns}) compadd -- ${flag.choices.map(shQuote).join(' ')}; return ;;`;
+    }),
+  );
   return `#compdef tfmfa
 # tfmfa completion for zsh: commands, flags, and the profile names of your AWS config (read as you type).
 # Load it from ~/.zshrc, after compinit:  source <(tfmfa completion zsh)
@@ -201,7 +209,7 @@ export function fishScript(specs: CommandSpec[]): string {
     '# Load it:  tfmfa completion fish | source',
     '# or save it as ~/.config/fish/completions/tfmfa.fish',
     '',
-    '# The positionals of the command being completed: argv is the command\'s options that take a value.',
+    "# The positionals of the command being completed: argv is the command's options that take a value.",
     'function __tfmfa_positionals',
     '    set -l tokens (commandline -opc)',
     '    set -l count 0',
@@ -212,14 +220,14 @@ export function fishScript(specs: CommandSpec[]): string {
     '            continue',
     '        end',
     '        switch $token',
-    '            case \'--\'',
+    "            case '--'",
     '                set count (math $count + 1)',
-    '            case \'-?*=*\'',
-    '            case \'-?*\'',
+    "            case '-?*=*'",
+    "            case '-?*'",
     '                if contains -- $token $argv',
     '                    set skip 1',
     '                end',
-    '            case \'*\'',
+    "            case '*'",
     '                set count (math $count + 1)',
     '        end',
     '    end',
@@ -258,7 +266,8 @@ export function fishScript(specs: CommandSpec[]): string {
   for (const spec of specs) {
     const valued = valuedFlags(spec).join(' ');
     const condition = (where: string) => fishQuote(`__tfmfa_at ${spec.name} ${where}${valued ? ` ${valued}` : ''}`);
-    const flagCondition = spec.positional.kind === 'profile-command' ? condition('options') : fishQuote(`__tfmfa_command_is ${spec.name}`);
+    const flagCondition =
+      spec.positional.kind === 'profile-command' ? condition('options') : fishQuote(`__tfmfa_command_is ${spec.name}`);
     lines.push('');
     for (const flag of spec.flags) {
       const parts = [`complete -c tfmfa -n ${flagCondition}`, `-l ${flag.name.slice(2)}`];

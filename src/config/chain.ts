@@ -43,7 +43,12 @@ export function chainOf(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv
 
 /** Resolves a profile's chain in files already read (at `loadedAtMs`), keeping where they came from. */
 export function chainIn(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv, loadedAtMs: number): LoadedChain {
-  return { paths: { configPath: files.configPath, credentialsPath: files.credentialsPath }, files, chain: chainOf(files, profile, env), loadedAtMs };
+  return {
+    paths: { configPath: files.configPath, credentialsPath: files.credentialsPath },
+    files,
+    chain: chainOf(files, profile, env),
+    loadedAtMs,
+  };
 }
 
 /** Loads the user's files and resolves a profile's chain. */

@@ -13,15 +13,25 @@ export function stsEndpoint(files: AwsFiles, profile: string, env: NodeJS.Proces
 }
 
 /** The same rule for any service (`signin` for `aws login` sessions): AWS_ENDPOINT_URL_<SERVICE>, `<service>.endpoint_url`. */
-export function serviceEndpoint(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv, service: 'sts' | 'signin'): string | undefined {
+export function serviceEndpoint(
+  files: AwsFiles,
+  profile: string,
+  env: NodeJS.ProcessEnv,
+  service: 'sts' | 'signin',
+): string | undefined {
   const section = files.profiles.get(profile) ?? {};
-  const ignore = (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? section.ignore_configured_endpoint_urls ?? '').toLowerCase() === 'true';
+  const ignore =
+    (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? section.ignore_configured_endpoint_urls ?? '').toLowerCase() === 'true';
   if (ignore) return undefined;
   const fromEnv = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || env.AWS_ENDPOINT_URL;
   if (fromEnv) return fromEnv;
   if (section.services) {
     const services = files.services.get(section.services);
-    if (!services) throw new UserError(`profile '${profile}' names services = ${section.services}, but there is no [services ${section.services}] section in ${files.configPath}`, 2);
+    if (!services)
+      throw new UserError(
+        `profile '${profile}' names services = ${section.services}, but there is no [services ${section.services}] section in ${files.configPath}`,
+        2,
+      );
     const url = services[`${service}.endpoint_url`];
     if (url) return url;
   }

@@ -11,15 +11,26 @@ const SERVICES_PREFIX = 'services.';
 function checkReadable(path: string, variable: string): void {
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat) return;
-  if (stat.isDirectory()) throw new UserError(`${path} is a directory, not an AWS ${variable === 'AWS_CONFIG_FILE' ? 'config' : 'credentials'} file: fix ${variable}`, 2);
+  if (stat.isDirectory())
+    throw new UserError(
+      `${path} is a directory, not an AWS ${variable === 'AWS_CONFIG_FILE' ? 'config' : 'credentials'} file: fix ${variable}`,
+      2,
+    );
   try {
     accessSync(path, constants.R_OK);
   } catch (error) {
-    throw new UserError(`cannot read ${path} (${(error as NodeJS.ErrnoException).code}): fix its permissions or ${variable}`, 2);
+    throw new UserError(
+      `cannot read ${path} (${(error as NodeJS.ErrnoException).code}): fix its permissions or ${variable}`,
+      2,
+    );
   }
   // The SDK's parser refuses these section names and its loader then drops the whole file without a word.
   const blocked = /^\s*\[\s*((?:profile\s+)?__proto__)\s*\]/m.exec(readFileSync(path, 'utf8'));
-  if (blocked) throw new UserError(`${path}: the section [${blocked[1]}] is not allowed (the AWS SDKs reject the whole file for it): rename or remove it`, 2);
+  if (blocked)
+    throw new UserError(
+      `${path}: the section [${blocked[1]}] is not allowed (the AWS SDKs reject the whole file for it): rename or remove it`,
+      2,
+    );
 }
 
 /**

@@ -11,7 +11,14 @@ import { writeFileAtomic } from '../store/atomic-write.ts';
 import { withLock } from '../store/lock.ts';
 import { CacheUnavailableError } from '../store/private-path.ts';
 import type { AwsCredentials } from '../credentials.ts';
-import { checkLoginClock, secondsUntil, loginCommand, loginTokenCredentials, parseLoginToken, readLoginToken } from './login-token.ts';
+import {
+  checkLoginClock,
+  secondsUntil,
+  loginCommand,
+  loginTokenCredentials,
+  parseLoginToken,
+  readLoginToken,
+} from './login-token.ts';
 
 /**
  * Renews an `aws login` session's credentials through the AWS SDK's own provider (fromLoginCredentials: the
@@ -36,7 +43,15 @@ export async function refreshLoginCredentials(request: RefreshRequest): Promise<
   const { profile, env } = request;
   const work = () => refreshUnlocked(request);
   try {
-    return await withLock({ cacheDir: cacheDirectory(env), key: `login|${request.session}`, description: `the aws login session of profile '${profile}'`, timeoutSeconds: lockTimeoutSeconds(env) }, work);
+    return await withLock(
+      {
+        cacheDir: cacheDirectory(env),
+        key: `login|${request.session}`,
+        description: `the aws login session of profile '${profile}'`,
+        timeoutSeconds: lockTimeoutSeconds(env),
+      },
+      work,
+    );
   } catch (error) {
     if (!(error instanceof CacheUnavailableError)) throw error;
     return work();
@@ -50,7 +65,9 @@ async function refreshUnlocked(request: RefreshRequest): Promise<AwsCredentials>
   checkLoginClock(token, path, profile);
   const current = loginTokenCredentials(token);
   if (secondsUntil(current.expiration) >= request.refreshBelowSeconds) return current;
-  debug(`aws login credentials of '${profile}' have ${Math.round(secondsUntil(current.expiration))}s left: refreshing through the sign-in service`);
+  debug(
+    `aws login credentials of '${profile}' have ${Math.round(secondsUntil(current.expiration))}s left: refreshing through the sign-in service`,
+  );
   const original = readFileSync(path, 'utf8');
   const workDir = mkdtempSync(join(dirname(path), '.tfmfa-refresh-'));
   try {
@@ -60,7 +77,9 @@ async function refreshUnlocked(request: RefreshRequest): Promise<AwsCredentials>
     const refreshed = readFileSync(copy, 'utf8');
     if (refreshed === original) {
       // The SDK answers with the old credentials when the service fails for a reason other than AccessDenied.
-      throw new UserError(`profile '${profile}': the aws login session could not be refreshed${warning ? ` (${warning})` : ''}: run \`${loginCommand(profile)}\``);
+      throw new UserError(
+        `profile '${profile}': the aws login session could not be refreshed${warning ? ` (${warning})` : ''}: run \`${loginCommand(profile)}\``,
+      );
     }
     parseLoginToken(refreshed, `refreshed by the sign-in service for ${path}`, profile);
     writeFileAtomic(path, refreshed, 0o600);
@@ -72,7 +91,10 @@ async function refreshUnlocked(request: RefreshRequest): Promise<AwsCredentials>
 }
 
 /** The SDK's refresh, on the copy in `workDir`: the endpoint and region are tfmfa's resolution of the profile's settings. */
-async function sdkRefresh(request: RefreshRequest, workDir: string): Promise<{ credentials: AwsCredentials; warning?: string }> {
+async function sdkRefresh(
+  request: RefreshRequest,
+  workDir: string,
+): Promise<{ credentials: AwsCredentials; warning?: string }> {
   const { profile, paths, env } = request;
   const files = await loadAwsFiles(paths);
   const endpoint = serviceEndpoint(files, profile, env, 'signin');
@@ -81,7 +103,13 @@ async function sdkRefresh(request: RefreshRequest, workDir: string): Promise<{ c
   const { fromLoginCredentials } = await import('@aws-sdk/credential-providers');
   // The SDK keeps the old credentials when the service fails other than with AccessDenied, and says why only here.
   let warning: string | undefined;
-  const logger = { debug: () => {}, info: () => {}, error: () => {}, trace: () => {}, warn: (message: string) => (warning = String(message).split('\n')[0]) };
+  const logger = {
+    debug: () => {},
+    info: () => {},
+    error: () => {},
+    trace: () => {},
+    warn: (message: string) => (warning = String(message).split('\n')[0]),
+  };
   const provider = fromLoginCredentials({
     profile,
     filepath: paths.credentialsPath,
@@ -93,7 +121,11 @@ async function sdkRefresh(request: RefreshRequest, workDir: string): Promise<{ c
       ...(endpoint ? { endpoint } : {}),
       maxAttempts: 3,
       logger,
-      requestHandler: { connectionTimeout: Math.min(requestTimeout, 5000), requestTimeout, throwOnRequestTimeout: true },
+      requestHandler: {
+        connectionTimeout: Math.min(requestTimeout, 5000),
+        requestTimeout,
+        throwOnRequestTimeout: true,
+      },
     },
   });
   // The SDK reads the token directory from process.env alone: pointed at the copy for this one call.
@@ -101,12 +133,22 @@ async function sdkRefresh(request: RefreshRequest, workDir: string): Promise<{ c
   process.env.AWS_LOGIN_CACHE_DIRECTORY = workDir;
   try {
     const credentials = await provider();
-    const served = { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}), ...(credentials.expiration ? { expiration: credentials.expiration } : {}) };
+    const served = {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+      ...(credentials.expiration ? { expiration: credentials.expiration } : {}),
+    };
     return { credentials: served, ...(warning ? { warning } : {}) };
   } catch (error) {
     if (error instanceof UserError) throw error;
-    const message = (error as Error).message.split('\n')[0]?.replace(/\s*Please re-?authenticate[^.]*\.?/i, '').trim();
-    throw new UserError(`profile '${profile}': the aws login session could not be refreshed (${message}): run \`${loginCommand(profile)}\``);
+    const message = (error as Error).message
+      .split('\n')[0]
+      ?.replace(/\s*Please re-?authenticate[^.]*\.?/i, '')
+      .trim();
+    throw new UserError(
+      `profile '${profile}': the aws login session could not be refreshed (${message}): run \`${loginCommand(profile)}\``,
+    );
   } finally {
     if (saved === undefined) delete process.env.AWS_LOGIN_CACHE_DIRECTORY;
     else process.env.AWS_LOGIN_CACHE_DIRECTORY = saved;

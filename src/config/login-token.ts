@@ -25,7 +25,13 @@ export const LOGIN_CREDENTIALS_MAX_SECONDS = 15 * 60;
 const CLOCK_SLACK_SECONDS = 5 * 60;
 
 export interface LoginToken {
-  accessToken: { accessKeyId: string; secretAccessKey: string; sessionToken: string; accountId: string; expiresAt: string };
+  accessToken: {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken: string;
+    accountId: string;
+    expiresAt: string;
+  };
   clientId: string;
   refreshToken: string;
   dpopKey: string;
@@ -54,13 +60,24 @@ function unusable(profile: string, what: string): UserError {
 function readPrivate(path: string, profile: string): string {
   const found = privatePathProblem(path, 'file');
   if (found?.problem === 'missing') throw unusable(profile, `no aws login session (no token file ${path})`);
-  if (found?.problem === 'wrong-type') throw new UserError(`profile '${profile}': the aws login token ${path} is ${found.symlink ? 'a symlink' : 'not a regular file'}: remove it and run \`${loginCommand(profile)}\``);
-  if (found?.problem === 'foreign-owner') throw new UserError(`profile '${profile}': the aws login token ${path} is owned by uid ${found.uid}, not you (uid ${found.me}): remove it and run \`${loginCommand(profile)}\``);
-  if (found?.problem === 'open-mode') throw new UserError(`profile '${profile}': the aws login token ${path} is open to other users (mode ${found.mode}): run 'chmod 600 ${path}' (and \`${loginCommand(profile)}\` if others may have read it)`);
+  if (found?.problem === 'wrong-type')
+    throw new UserError(
+      `profile '${profile}': the aws login token ${path} is ${found.symlink ? 'a symlink' : 'not a regular file'}: remove it and run \`${loginCommand(profile)}\``,
+    );
+  if (found?.problem === 'foreign-owner')
+    throw new UserError(
+      `profile '${profile}': the aws login token ${path} is owned by uid ${found.uid}, not you (uid ${found.me}): remove it and run \`${loginCommand(profile)}\``,
+    );
+  if (found?.problem === 'open-mode')
+    throw new UserError(
+      `profile '${profile}': the aws login token ${path} is open to other users (mode ${found.mode}): run 'chmod 600 ${path}' (and \`${loginCommand(profile)}\` if others may have read it)`,
+    );
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UserError(`profile '${profile}': cannot read the aws login token ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): fix its permissions or run \`${loginCommand(profile)}\``);
+    throw new UserError(
+      `profile '${profile}': cannot read the aws login token ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): fix its permissions or run \`${loginCommand(profile)}\``,
+    );
   }
 }
 
@@ -76,12 +93,19 @@ export function parseLoginToken(text: string, where: string, profile: string): L
   } catch {
     throw unusable(profile, `the aws login token ${where} is not valid JSON (truncated or corrupt)`);
   }
-  if (typeof token !== 'object' || token === null || Array.isArray(token)) throw unusable(profile, `the aws login token ${where} is not a JSON object`);
+  if (typeof token !== 'object' || token === null || Array.isArray(token))
+    throw unusable(profile, `the aws login token ${where} is not a JSON object`);
   const record = token as Record<string, unknown>;
-  const access = (typeof record.accessToken === 'object' && record.accessToken !== null ? record.accessToken : {}) as Record<string, unknown>;
-  const missing = [...FIELDS.filter((key) => !nonEmpty(record[key])), ...ACCESS_FIELDS.filter((key) => !nonEmpty(access[key])).map((key) => `accessToken.${key}`)];
+  const access = (
+    typeof record.accessToken === 'object' && record.accessToken !== null ? record.accessToken : {}
+  ) as Record<string, unknown>;
+  const missing = [
+    ...FIELDS.filter((key) => !nonEmpty(record[key])),
+    ...ACCESS_FIELDS.filter((key) => !nonEmpty(access[key])).map((key) => `accessToken.${key}`),
+  ];
   if (missing.length) throw unusable(profile, `the aws login token ${where} lacks ${missing.join(', ')}`);
-  if (Number.isNaN(Date.parse(access.expiresAt as string))) throw unusable(profile, `the aws login token ${where} has an unreadable expiresAt '${String(access.expiresAt)}'`);
+  if (Number.isNaN(Date.parse(access.expiresAt as string)))
+    throw unusable(profile, `the aws login token ${where} has an unreadable expiresAt '${String(access.expiresAt)}'`);
   return token as LoginToken;
 }
 
@@ -90,14 +114,23 @@ function nonEmpty(value: unknown): boolean {
 }
 
 /** Reads and checks the token of `session` for `profile`. */
-export function readLoginToken(session: string, profile: string, env: NodeJS.ProcessEnv): { path: string; token: LoginToken } {
+export function readLoginToken(
+  session: string,
+  profile: string,
+  env: NodeJS.ProcessEnv,
+): { path: string; token: LoginToken } {
   const path = loginTokenPath(session, env);
   return { path, token: parseLoginToken(readPrivate(path, profile), path, profile) };
 }
 
 export function loginTokenCredentials(token: LoginToken): AwsCredentials {
   const access = token.accessToken;
-  return { accessKeyId: access.accessKeyId, secretAccessKey: access.secretAccessKey, sessionToken: access.sessionToken, expiration: new Date(access.expiresAt) };
+  return {
+    accessKeyId: access.accessKeyId,
+    secretAccessKey: access.secretAccessKey,
+    sessionToken: access.sessionToken,
+    expiration: new Date(access.expiresAt),
+  };
 }
 
 /**
@@ -107,7 +140,9 @@ export function loginTokenCredentials(token: LoginToken): AwsCredentials {
 export function checkLoginClock(token: LoginToken, path: string, profile: string, nowMs = Date.now()): void {
   const left = (Date.parse(token.accessToken.expiresAt) - nowMs) / 1000;
   if (left > LOGIN_CREDENTIALS_MAX_SECONDS + CLOCK_SLACK_SECONDS) {
-    throw new UserError(`profile '${profile}': the aws login token ${path} expires in ${Math.round(left / 60)} minutes, but its credentials last at most ${LOGIN_CREDENTIALS_MAX_SECONDS / 60}: this machine's clock is behind; synchronise it (e.g. 'timedatectl set-ntp true')`);
+    throw new UserError(
+      `profile '${profile}': the aws login token ${path} expires in ${Math.round(left / 60)} minutes, but its credentials last at most ${LOGIN_CREDENTIALS_MAX_SECONDS / 60}: this machine's clock is behind; synchronise it (e.g. 'timedatectl set-ntp true')`,
+    );
   }
 }
 

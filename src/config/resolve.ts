@@ -32,7 +32,11 @@ export function resolveChain(files: AwsFiles, target: string, options: ResolveOp
   for (;;) {
     const section = files.profiles.get(name);
     if (!section) throw missingProfile(files, name, target, visited, options.hints ?? true);
-    if (seen.has(name)) throw new UserError(`source_profile cycle: ${[...visited, name].join(' → ')}: make one of these profiles use long-term keys or credential_source`, 2);
+    if (seen.has(name))
+      throw new UserError(
+        `source_profile cycle: ${[...visited, name].join(' → ')}: make one of these profiles use long-term keys or credential_source`,
+        2,
+      );
     visited.push(name);
     seen.add(name);
     if (role.detect(section)) {
@@ -54,7 +58,10 @@ export function resolveChain(files: AwsFiles, target: string, options: ResolveOp
         source = credentialSource.parse(name, section, files);
         break;
       }
-      throw new UserError(`profile '${name}' has role_arn but neither source_profile nor credential_source: add one of them`, 2);
+      throw new UserError(
+        `profile '${name}' has role_arn but neither source_profile nor credential_source: add one of them`,
+        2,
+      );
     }
     source = baseSource(files, name, section, target);
     break;
@@ -66,9 +73,15 @@ function baseSource(files: AwsFiles, name: string, section: ProfileSection, targ
   const kind = baseKindOf(section, files, name);
   if (kind) return kind.parse(name, section, files);
   if (name === target) {
-    throw new NoCredentialsError(`profile '${name}' has no credentials and no role_arn: add aws_access_key_id/aws_secret_access_key, role_arn with source_profile, credential_process or SSO settings`, 2);
+    throw new NoCredentialsError(
+      `profile '${name}' has no credentials and no role_arn: add aws_access_key_id/aws_secret_access_key, role_arn with source_profile, credential_process or SSO settings`,
+      2,
+    );
   }
-  throw new UserError(`profile '${name}' (a source_profile of '${target}') has no credentials: add aws_access_key_id/aws_secret_access_key to ${files.credentialsPath}`, 2);
+  throw new UserError(
+    `profile '${name}' (a source_profile of '${target}') has no credentials: add aws_access_key_id/aws_secret_access_key to ${files.credentialsPath}`,
+    2,
+  );
 }
 
 function buildChain(
@@ -89,7 +102,9 @@ function buildChain(
     if (own) inheritedSerial = checkMfaSerial(name, own);
     serialAt.set(name, inheritedSerial);
   }
-  const roles: RoleStep[] = roleProfiles.map(({ name, section }) => role.parse(name, section, serialAt.get(name), sessionName));
+  const roles: RoleStep[] = roleProfiles.map(({ name, section }) =>
+    role.parse(name, section, serialAt.get(name), sessionName),
+  );
   const chain: Chain = { profile: target, source, roles, profiles: sourceToTarget };
   const mfaSerial = serialAt.get(target);
   if (mfaSerial) chain.mfaSerial = mfaSerial;

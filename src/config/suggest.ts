@@ -4,7 +4,8 @@ import type { AwsFiles } from './files.ts';
 export function missingProfileHint(files: AwsFiles, name: string): string {
   const suggestions = closestNames(name, files.profiles.keys());
   if (suggestions.length) return `did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?`;
-  if (files.profiles.size > 0) return `'tfmfa list' shows the ${files.profiles.size} profile(s) defined in ${files.configPath} and ${files.credentialsPath}`;
+  if (files.profiles.size > 0)
+    return `'tfmfa list' shows the ${files.profiles.size} profile(s) defined in ${files.configPath} and ${files.credentialsPath}`;
   return `no profiles are defined in ${files.configPath} or ${files.credentialsPath}`;
 }
 
@@ -12,7 +13,10 @@ export function missingProfileHint(files: AwsFiles, name: string): string {
 export function closestNames(wanted: string, names: Iterable<string>, max = 3): string[] {
   const scored = [...names]
     .map((name) => ({ name, distance: editDistance(wanted.toLowerCase(), name.toLowerCase()) }))
-    .filter(({ name, distance }) => distance <= Math.max(2, Math.floor(wanted.length / 2)) || name.toLowerCase().includes(wanted.toLowerCase()))
+    .filter(
+      ({ name, distance }) =>
+        distance <= Math.max(2, Math.floor(wanted.length / 2)) || name.toLowerCase().includes(wanted.toLowerCase()),
+    )
     .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name));
   return scored.slice(0, max).map(({ name }) => name);
 }

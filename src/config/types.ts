@@ -24,4 +24,3 @@ export interface Chain {
   /** Profile names from the source to the target. */
   profiles: string[];
 }
-

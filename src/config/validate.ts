@@ -11,7 +11,10 @@ const DURATION_MIN = 900;
 const DURATION_MAX = 43200;
 
 function invalid(profile: string, key: string, value: string, expected: string): UserError {
-  return new UserError(`profile '${profile}': ${key} '${value}' is not valid: expected ${expected}; fix it in your AWS config`, 2);
+  return new UserError(
+    `profile '${profile}': ${key} '${value}' is not valid: expected ${expected}; fix it in your AWS config`,
+    2,
+  );
 }
 
 export function checkRoleArn(profile: string, value: string): string {
@@ -20,24 +23,37 @@ export function checkRoleArn(profile: string, value: string): string {
 }
 
 export function checkMfaSerial(profile: string, value: string): string {
-  if (!MFA_SERIAL.test(value)) throw invalid(profile, 'mfa_serial', value, 'an MFA device ARN like arn:aws:iam::<account>:mfa/<name>, or a hardware token serial number');
+  if (!MFA_SERIAL.test(value))
+    throw invalid(
+      profile,
+      'mfa_serial',
+      value,
+      'an MFA device ARN like arn:aws:iam::<account>:mfa/<name>, or a hardware token serial number',
+    );
   return value;
 }
 
 export function checkRoleSessionName(profile: string, value: string): string {
-  if (!SESSION_NAME.test(value)) throw invalid(profile, 'role_session_name', value, '2 to 64 characters of letters, digits and +=,.@_-');
+  if (!SESSION_NAME.test(value))
+    throw invalid(profile, 'role_session_name', value, '2 to 64 characters of letters, digits and +=,.@_-');
   return value;
 }
 
 export function checkExternalId(profile: string, value: string): string {
-  if (!EXTERNAL_ID.test(value)) throw invalid(profile, 'external_id', value, '2 to 1224 characters of letters, digits and +=,.@:/_-');
+  if (!EXTERNAL_ID.test(value))
+    throw invalid(profile, 'external_id', value, '2 to 1224 characters of letters, digits and +=,.@:/_-');
   return value;
 }
 
 export function checkDurationSeconds(profile: string, value: string): number {
   const seconds = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!(seconds >= DURATION_MIN && seconds <= DURATION_MAX)) {
-    throw invalid(profile, 'duration_seconds', value, `a whole number of seconds from ${DURATION_MIN} to ${DURATION_MAX}`);
+    throw invalid(
+      profile,
+      'duration_seconds',
+      value,
+      `a whole number of seconds from ${DURATION_MIN} to ${DURATION_MAX}`,
+    );
   }
   return seconds;
 }

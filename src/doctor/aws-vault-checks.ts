@@ -19,7 +19,10 @@ const UNDERSTOOD = ['mfa_process', 'session_tags', 'transitive_session_tags', 's
 
 /** The profile an `aws-vault export|exec … PROFILE` command names, or null when it is not one. */
 export function awsVaultCommandProfile(command: string): string | null {
-  const words = command.trim().split(/\s+/).map((word) => word.replace(/^['"]|['"]$/g, ''));
+  const words = command
+    .trim()
+    .split(/\s+/)
+    .map((word) => word.replace(/^['"]|['"]$/g, ''));
   const at = words.findIndex((word) => /(^|\/)aws-vault(\.exe)?$/.test(word));
   if (at < 0) return null;
   const sub = words[at + 1];
@@ -48,7 +51,12 @@ export function awsVaultChecks(files: AwsFiles, env: NodeJS.ProcessEnv): Check[]
   const checks: Check[] = [];
   for (const variable of awsVaultVariablesIn(env)) {
     if (variable.name === 'AWS_VAULT') {
-      checks.push(warning(`AWS_VAULT is set ('${env.AWS_VAULT}'): this shell runs inside 'aws-vault exec', and its AWS_* keys win over profiles in most tools`, "leave that shell (exit) and run tfmfa from a plain one; tfmfa's own marker is TFMFA_PROFILE"));
+      checks.push(
+        warning(
+          `AWS_VAULT is set ('${env.AWS_VAULT}'): this shell runs inside 'aws-vault exec', and its AWS_* keys win over profiles in most tools`,
+          "leave that shell (exit) and run tfmfa from a plain one; tfmfa's own marker is TFMFA_PROFILE",
+        ),
+      );
     } else {
       checks.push(info(`${variable.name} is set (aws-vault's); tfmfa: ${variable.counterpart}`));
     }
@@ -56,29 +64,42 @@ export function awsVaultChecks(files: AwsFiles, env: NodeJS.ProcessEnv): Check[]
   const names = [...files.profiles.keys()].sort(compareNames);
   for (const key of UNDERSTOOD) {
     const users = names.filter((name) => files.profiles.get(name)?.[key]?.trim());
-    if (users.length) checks.push(ok(`${key} (aws-vault's) in ${users.map((n) => `'${n}'`).join(', ')}: ${key === 'mfa_process' ? 'runs to get the MFA code' : 'passed to AssumeRole'}, as aws-vault does`));
+    if (users.length)
+      checks.push(
+        ok(
+          `${key} (aws-vault's) in ${users.map((n) => `'${n}'`).join(', ')}: ${key === 'mfa_process' ? 'runs to get the MFA code' : 'passed to AssumeRole'}, as aws-vault does`,
+        ),
+      );
   }
   for (const name of names) {
     const section = files.profiles.get(name) ?? {};
     const included = section.include_profile?.trim();
     if (included) {
       const from = files.profiles.get(included);
-      const missing = from ? Object.keys(from).filter((key) => section[key] === undefined && from[key] !== undefined) : [];
-      checks.push(warning(
-        `profile '${name}' has include_profile = ${included}: aws-vault's extension, which tfmfa (like the AWS SDKs, Terraform and the AWS CLI) does not read`,
-        from
-          ? (missing.length ? `copy ${missing.join(', ')} from [profile ${included}] into [profile ${name}] and delete the include_profile line` : `[profile ${name}] already has every setting of '${included}': delete the include_profile line`)
-          : `profile '${included}' does not exist: delete the include_profile line`,
-      ));
+      const missing = from
+        ? Object.keys(from).filter((key) => section[key] === undefined && from[key] !== undefined)
+        : [];
+      checks.push(
+        warning(
+          `profile '${name}' has include_profile = ${included}: aws-vault's extension, which tfmfa (like the AWS SDKs, Terraform and the AWS CLI) does not read`,
+          from
+            ? missing.length
+              ? `copy ${missing.join(', ')} from [profile ${included}] into [profile ${name}] and delete the include_profile line`
+              : `[profile ${name}] already has every setting of '${included}': delete the include_profile line`
+            : `profile '${included}' does not exist: delete the include_profile line`,
+        ),
+      );
     }
     const command = section.credential_process?.trim();
     const target = command ? awsVaultCommandProfile(command) : null;
     if (command && target) {
-      checks.push(warning(
-        `profile '${name}' runs aws-vault (credential_process = ${command})`,
-        `after 'tfmfa import --from aws-vault ${target}', replace that line with: credential_process = ${tfmfaCommand(env)} credential-process ${shWord(target)}` +
-          " ('tfmfa doctor --fix-aws-vault' does it, asking first; or drop the wrapper profile: with tfmfa exec and the shims, profile = \"…\" blocks work through the overlay)",
-      ));
+      checks.push(
+        warning(
+          `profile '${name}' runs aws-vault (credential_process = ${command})`,
+          `after 'tfmfa import --from aws-vault ${target}', replace that line with: credential_process = ${tfmfaCommand(env)} credential-process ${shWord(target)}` +
+            ' (\'tfmfa doctor --fix-aws-vault\' does it, asking first; or drop the wrapper profile: with tfmfa exec and the shims, profile = "…" blocks work through the overlay)',
+        ),
+      );
     }
   }
   const fileDir = awsVaultFileDir(env);
@@ -88,9 +109,19 @@ export function awsVaultChecks(files: AwsFiles, env: NodeJS.ProcessEnv): Check[]
   } catch {
     // unreadable: nothing to say
   }
-  if (itemCount) checks.push(info(`aws-vault's encrypted files hold ${itemCount} item(s) in ${fileDir}: 'tfmfa import --from aws-vault' copies the long-term keys among them`));
+  if (itemCount)
+    checks.push(
+      info(
+        `aws-vault's encrypted files hold ${itemCount} item(s) in ${fileDir}: 'tfmfa import --from aws-vault' copies the long-term keys among them`,
+      ),
+    );
   const awsVault = findProgram('aws-vault', env);
-  if (awsVault) checks.push(info(`aws-vault is installed (${awsVault}): 'tfmfa import --from aws-vault' copies the keys it holds; docs/migrating-from-aws-vault.md compares the commands`));
+  if (awsVault)
+    checks.push(
+      info(
+        `aws-vault is installed (${awsVault}): 'tfmfa import --from aws-vault' copies the keys it holds; docs/migrating-from-aws-vault.md compares the commands`,
+      ),
+    );
   if (checks.length === 0) checks.push(ok('no aws-vault settings, variables or keys found'));
   return checks;
 }

@@ -51,7 +51,11 @@ export async function fixAwsVaultLines(files: AwsFiles, env: NodeJS.ProcessEnv):
     return target ? [{ name, target }] : [];
   });
   if (candidates.length === 0) return ['no credential_process = aws-vault lines in the config: nothing to change'];
-  if (!terminalAvailable()) throw new UserError('doctor --fix-aws-vault asks before changing each line and needs a terminal: run it from one (or make the change doctor shows by hand)', 2);
+  if (!terminalAvailable())
+    throw new UserError(
+      'doctor --fix-aws-vault asks before changing each line and needs a terminal: run it from one (or make the change doctor shows by hand)',
+      2,
+    );
   const done: string[] = [];
   for (const { name, target } of candidates) {
     const text = readFileSync(files.configPath, 'utf8');
@@ -61,7 +65,10 @@ export async function fixAwsVaultLines(files: AwsFiles, env: NodeJS.ProcessEnv):
       done.push(`profile '${name}': its credential_process is not in ${files.configPath}: change it by hand`);
       continue;
     }
-    const answer = await askRequired(`Point profile '${name}' at tfmfa (credential_process = ${command})? [y/N]`, { secret: false, what: 'a confirmation' }).catch((error: unknown) => {
+    const answer = await askRequired(`Point profile '${name}' at tfmfa (credential_process = ${command})? [y/N]`, {
+      secret: false,
+      what: 'a confirmation',
+    }).catch((error: unknown) => {
       if (error instanceof UserError && error.exitCode === 130) return 'n';
       throw error;
     });
@@ -70,7 +77,9 @@ export async function fixAwsVaultLines(files: AwsFiles, env: NodeJS.ProcessEnv):
       continue;
     }
     writeFileAtomic(files.configPath, changed, statSync(files.configPath).mode & 0o777);
-    done.push(`profile '${name}': credential_process now runs tfmfa (run 'tfmfa import --from aws-vault ${target}' if its keys are still only in aws-vault)`);
+    done.push(
+      `profile '${name}': credential_process now runs tfmfa (run 'tfmfa import --from aws-vault ${target}' if its keys are still only in aws-vault)`,
+    );
   }
   return done;
 }

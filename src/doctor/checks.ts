@@ -30,21 +30,32 @@ export function nodeCheck(nodeVersion = process.versions.node): Check {
   const good = major > NODE_NEEDED[0] || (major === NODE_NEEDED[0] && minor >= NODE_NEEDED[1]);
   const text = `Node ${nodeVersion} at ${process.execPath}`;
   if (good) return ok(`${text} (${NODE_NEEDED.join('.')} or later needed)`);
-  return fail(`${text} is too old: tfmfa needs ${NODE_NEEDED.join('.')} or later (process.execve)`, `install Node ${NODE_NEEDED.join('.')} or later (e.g. the current LTS) and reinstall tfmfa with it`);
+  return fail(
+    `${text} is too old: tfmfa needs ${NODE_NEEDED.join('.')} or later (process.execve)`,
+    `install Node ${NODE_NEEDED.join('.')} or later (e.g. the current LTS) and reinstall tfmfa with it`,
+  );
 }
 
 export function installChecks(version: string, entryPoint: string, env: NodeJS.ProcessEnv): Check[] {
   const checks = [ok(`tfmfa ${version} at ${entryPoint}`)];
   const self = realOrSelf(entryPoint);
-  const onPath = (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(resolve(dir), 'tfmfa')).find((path) => {
-    try {
-      return lstatSync(path) !== undefined;
-    } catch {
-      return false;
-    }
-  });
+  const onPath = (env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(resolve(dir), 'tfmfa'))
+    .find((path) => {
+      try {
+        return lstatSync(path) !== undefined;
+      } catch {
+        return false;
+      }
+    });
   if (!onPath) {
-    checks.push(info(`'tfmfa' is not on PATH: the shell completion scripts call it by name (npm install -g tfmfa, or link ${entryPoint} as tfmfa into a directory on PATH)`));
+    checks.push(
+      info(
+        `'tfmfa' is not on PATH: the shell completion scripts call it by name (npm install -g tfmfa, or link ${entryPoint} as tfmfa into a directory on PATH)`,
+      ),
+    );
   } else if (realOrSelf(onPath) !== self) {
     checks.push(info(`'tfmfa' on PATH is ${onPath} → ${realOrSelf(onPath)}, another installation than this one`));
   }
@@ -73,14 +84,22 @@ function roleDuration(step: { durationSeconds?: number }, role: RoleStep): strin
 }
 
 /** The chain of a profile, step by step: where the base credentials come from, then each STS call. */
-export function chainDetails(chain: Chain, files: AwsFiles, cache: SessionCache | null, sessionTtl: number, nowMs = Date.now()): string[] {
+export function chainDetails(
+  chain: Chain,
+  files: AwsFiles,
+  cache: SessionCache | null,
+  sessionTtl: number,
+  nowMs = Date.now(),
+): string[] {
   const plan = planChain(chain, { useSession: true, sessionTtlSeconds: sessionTtl });
   const lines = [`1. ${kindOfStep(chain.source).describe(chain.source, files)}`];
   let from = 'the base credentials';
   plan.steps.forEach((step, index) => {
     const state = cacheState(cache, step, nowMs);
     if (step.kind === 'get-session-token') {
-      lines.push(`${index + 2}. GetSessionToken ${step.mfaSerial ? `with the MFA device ${step.mfaSerial}` : 'without MFA (stored keys never leave tfmfa)'}, for ${formatDuration(step.durationSeconds)} (TFMFA_SESSION_TTL / --session-ttl): ${state}`);
+      lines.push(
+        `${index + 2}. GetSessionToken ${step.mfaSerial ? `with the MFA device ${step.mfaSerial}` : 'without MFA (stored keys never leave tfmfa)'}, for ${formatDuration(step.durationSeconds)} (TFMFA_SESSION_TTL / --session-ttl): ${state}`,
+      );
       from = 'the MFA session';
     } else {
       const parts = [`AssumeRole ${step.role.roleArn} (profile '${step.role.profile}') from ${from}`];
@@ -91,7 +110,9 @@ export function chainDetails(chain: Chain, files: AwsFiles, cache: SessionCache 
     }
   });
   if (chain.mfaSerial) {
-    lines.push(`MFA code: ${describeMfaChoice(mfaRequestOf(chain))}; one code opens the session for every role on the device`);
+    lines.push(
+      `MFA code: ${describeMfaChoice(mfaRequestOf(chain))}; one code opens the session for every role on the device`,
+    );
   }
   if (plan.steps.length === 0) lines.push('no STS call: tfmfa hands these credentials over as they are');
   return lines;
@@ -103,15 +124,30 @@ export interface ChainCheckResult {
 }
 
 /** The profile's chain (or its configuration error), and the configuration errors of the other profiles. */
-export function chainChecks(files: AwsFiles, profile: string, origin: string, env: NodeJS.ProcessEnv, cacheDir: string): ChainCheckResult {
+export function chainChecks(
+  files: AwsFiles,
+  profile: string,
+  origin: string,
+  env: NodeJS.ProcessEnv,
+  cacheDir: string,
+): ChainCheckResult {
   const checks: Check[] = [];
   let chain: Chain | null = null;
   const cache = sessionCacheIfPresent(cacheDir);
   if (!files.profiles.has(profile)) {
     if (origin === 'default') {
-      checks.push(info(`no profile checked: no profile given, AWS_PROFILE is not set and there is no [default] profile (run 'tfmfa doctor PROFILE')`));
+      checks.push(
+        info(
+          `no profile checked: no profile given, AWS_PROFILE is not set and there is no [default] profile (run 'tfmfa doctor PROFILE')`,
+        ),
+      );
     } else {
-      checks.push(fail(`profile '${profile}' (from ${origin}) is not in ${files.configPath} or ${files.credentialsPath}`, `set ${origin} to one of the profiles 'tfmfa list' shows, or add the profile`));
+      checks.push(
+        fail(
+          `profile '${profile}' (from ${origin}) is not in ${files.configPath} or ${files.credentialsPath}`,
+          `set ${origin} to one of the profiles 'tfmfa list' shows, or add the profile`,
+        ),
+      );
     }
   } else {
     let ttl: number | undefined;
@@ -121,7 +157,10 @@ export function chainChecks(files: AwsFiles, profile: string, origin: string, en
       if (!(error instanceof UserError)) throw error;
       checks.push(fail(error.message, 'fix or unset TFMFA_SESSION_TTL'));
     }
-    for (const [name, read] of [['TFMFA_MIN_TTL', minimumTtlSeconds], ['TFMFA_LOCK_TIMEOUT', lockTimeoutSeconds]] as const) {
+    for (const [name, read] of [
+      ['TFMFA_MIN_TTL', minimumTtlSeconds],
+      ['TFMFA_LOCK_TIMEOUT', lockTimeoutSeconds],
+    ] as const) {
       try {
         read(env);
       } catch (error) {
@@ -134,11 +173,21 @@ export function chainChecks(files: AwsFiles, profile: string, origin: string, en
       const region = chain.region ? `region ${chain.region}` : 'no region in the profile';
       const details = ttl === undefined ? [] : chainDetails(chain, files, cache, ttl);
       const what = chainNeedsSession(chain) ? '' : ' (needs neither MFA nor a role: tfmfa passes it through)';
-      const from = origin === 'argument' ? '' : origin === 'default' ? ' (no profile given: the default profile)' : ` (from ${origin})`;
+      const from =
+        origin === 'argument'
+          ? ''
+          : origin === 'default'
+            ? ' (no profile given: the default profile)'
+            : ` (from ${origin})`;
       checks.push(ok(`profile '${profile}'${from}: ${chain.profiles.join(ARROW)}, ${region}${what}`, details));
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
-      checks.push(fail(named(profile, error.message), `edit ${files.configPath} (or ${files.credentialsPath}) as the message says`));
+      checks.push(
+        fail(
+          named(profile, error.message),
+          `edit ${files.configPath} (or ${files.credentialsPath}) as the message says`,
+        ),
+      );
     }
   }
   for (const name of [...files.profiles.keys()].sort()) {
@@ -204,24 +253,35 @@ export function cacheChecks(cacheDir: string): Check[] {
   if (problems.length) return problems;
   const sessions = new SessionCache(cacheDir).list();
   const live = sessions.filter((entry) => secondsLeft(entryCredentials(entry)) > 0).length;
-  return [ok(`cache directory ${cacheDir}: yours, private (mode 700, files 600); ${sessions.length} cached session(s), ${live} still valid`)];
+  return [
+    ok(
+      `cache directory ${cacheDir}: yours, private (mode 700, files 600); ${sessions.length} cached session(s), ${live} still valid`,
+    ),
+  ];
 }
 
 /** `profile = "…"` in provider and backend blocks of the current directory's `*.tf` files. */
 export function terraformChecks(cwd: string, files: AwsFiles, env: NodeJS.ProcessEnv): Check[] {
   const { files: tfFiles, settings } = directoryProfileSettings(cwd);
   if (tfFiles.length === 0) return [info(`no *.tf files in ${cwd}`)];
-  if (settings.length === 0) return [ok(`no provider or backend block in ${tfFiles.length} *.tf file(s) of ${cwd} sets profile`)];
+  if (settings.length === 0)
+    return [ok(`no provider or backend block in ${tfFiles.length} *.tf file(s) of ${cwd} sets profile`)];
   const overlay = overlayEnabled(env);
   return settings.map((setting) => {
     const where = `${setting.file}:${setting.line}: ${setting.block} sets profile = ${setting.expression}`;
     if (setting.profile === null) {
       return overlay
         ? ok(`${where}: the config overlay covers whichever profile of your config it names`)
-        : warning(`${where}, and the config overlay is off (TFMFA_OVERLAY=0): if that profile needs MFA or a role, Terraform will fail on it`, 'unset TFMFA_OVERLAY');
+        : warning(
+            `${where}, and the config overlay is off (TFMFA_OVERLAY=0): if that profile needs MFA or a role, Terraform will fail on it`,
+            'unset TFMFA_OVERLAY',
+          );
     }
     if (!files.profiles.has(setting.profile)) {
-      return fail(`${where}, which is not in ${files.configPath} or ${files.credentialsPath}`, `add profile '${setting.profile}' to your AWS config, or fix the name in ${setting.file}`);
+      return fail(
+        `${where}, which is not in ${files.configPath} or ${files.credentialsPath}`,
+        `add profile '${setting.profile}' to your AWS config, or fix the name in ${setting.file}`,
+      );
     }
     let needsSession: boolean;
     try {
@@ -237,12 +297,19 @@ export function terraformChecks(cwd: string, files: AwsFiles, env: NodeJS.Proces
         `unset TFMFA_OVERLAY (or set it to 1), or remove profile = from the block and choose the profile with tfmfa exec / AWS_PROFILE`,
       );
     }
-    return ok(`${where}: handled: under tfmfa exec or a shim, AWS_CONFIG_FILE points at the config overlay, where that profile gets its credentials from 'tfmfa credential-process'`);
+    return ok(
+      `${where}: handled: under tfmfa exec or a shim, AWS_CONFIG_FILE points at the config overlay, where that profile gets its credentials from 'tfmfa credential-process'`,
+    );
   });
 }
 
 /** STS reachability: GetCallerIdentity with the profile's cached credentials, else a plain HTTPS request. */
-export async function networkChecks(env: NodeJS.ProcessEnv, files: AwsFiles, chain: Chain | null, cacheDir: string): Promise<Check[]> {
+export async function networkChecks(
+  env: NodeJS.ProcessEnv,
+  files: AwsFiles,
+  chain: Chain | null,
+  cacheDir: string,
+): Promise<Check[]> {
   const region = stsRegion(env, chain?.region);
   let endpoint: string;
   try {
@@ -257,10 +324,20 @@ export async function networkChecks(env: NodeJS.ProcessEnv, files: AwsFiles, cha
   const entry = last ? (cache?.read(last.cacheKey) ?? null) : null;
   if (chain && entry && secondsLeft(entryCredentials(entry)) > 60) {
     const result = await callerIdentity(entryCredentials(entry), { region, profile: chain.profile, endpoint });
-    if (result.ok) return [ok(`STS at ${endpoint} (${region}) answers: GetCallerIdentity with the cached credentials of '${chain.profile}' → ${result.arn}`)];
+    if (result.ok)
+      return [
+        ok(
+          `STS at ${endpoint} (${region}) answers: GetCallerIdentity with the cached credentials of '${chain.profile}' → ${result.arn}`,
+        ),
+      ];
     return [fail(`GetCallerIdentity through ${endpoint} (${region}) failed: ${result.reason}`, fix)];
   }
   const result = await probeEndpoint(endpoint);
-  if (result.ok) return [ok(`STS endpoint ${endpoint} (${region}) is reachable (HTTP ${result.status}; no cached credentials to call GetCallerIdentity with)`)];
+  if (result.ok)
+    return [
+      ok(
+        `STS endpoint ${endpoint} (${region}) is reachable (HTTP ${result.status}; no cached credentials to call GetCallerIdentity with)`,
+      ),
+    ];
   return [fail(`cannot reach the STS endpoint ${endpoint} (${region}): ${result.reason}`, fix)];
 }

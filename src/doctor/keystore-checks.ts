@@ -23,10 +23,17 @@ export async function keystoreChecks(files: AwsFiles, env: NodeJS.ProcessEnv): P
     checks.push(fail(error.message, 'fix TFMFA_BACKEND or ~/.config/tfmfa/settings.json'));
   }
   const stored = [...(files.storedKeys ?? new Map())].sort(([a], [b]) => compareNames(a, b));
-  if (stored.length) checks.push(info(`stored keys: ${stored.map(([name, entry]) => `'${name}' (${entry.backend})`).join(', ')}`));
+  if (stored.length)
+    checks.push(info(`stored keys: ${stored.map(([name, entry]) => `'${name}' (${entry.backend})`).join(', ')}`));
   try {
     for (const [name, entry] of readKeyIndex(keyIndexPath(env))) {
-      if (entry.rotation) checks.push(warning(`profile '${name}': a 'tfmfa rotate' was interrupted (${entry.rotation.from} → ${entry.rotation.to}); its stored key still works`, `tfmfa rotate ${name} (finishes or undoes it)`));
+      if (entry.rotation)
+        checks.push(
+          warning(
+            `profile '${name}': a 'tfmfa rotate' was interrupted (${entry.rotation.from} → ${entry.rotation.to}); its stored key still works`,
+            `tfmfa rotate ${name} (finishes or undoes it)`,
+          ),
+        );
     }
   } catch (error) {
     if (!(error instanceof UserError)) throw error; // a damaged index is reported where the chain reads it
@@ -36,10 +43,12 @@ export async function keystoreChecks(files: AwsFiles, env: NodeJS.ProcessEnv): P
     if (!plaintext) continue;
     const inStore = files.storedKeys?.get(name);
     if (inStore) {
-      checks.push(warning(
-        `profile '${name}' has keys both in the key store (${inStore.backend}, ${inStore.accessKeyId}) and in plaintext in ${plaintext}: the stored ones are used`,
-        `delete the aws_access_key_id / aws_secret_access_key lines of '${name}' from ${plaintext}`,
-      ));
+      checks.push(
+        warning(
+          `profile '${name}' has keys both in the key store (${inStore.backend}, ${inStore.accessKeyId}) and in plaintext in ${plaintext}: the stored ones are used`,
+          `delete the aws_access_key_id / aws_secret_access_key lines of '${name}' from ${plaintext}`,
+        ),
+      );
     } else {
       checks.push(warning(`profile '${name}' has long-term keys in plaintext in ${plaintext}`, `tfmfa import ${name}`));
     }

@@ -17,9 +17,18 @@ export function loginTokenChecks(chain: Chain | null, env: NodeJS.ProcessEnv): C
     checkLoginClock(token, path, profile);
     const left = secondsLeft(loginTokenCredentials(token));
     if (left <= 0) {
-      return [warning(`aws login token ${path} of '${profile}': yours, private (600); its credentials expired ${formatDuration(-left)} ago: tfmfa refreshes them on the next use while the sign-in session lasts (up to 12 h)`, `if that fails, run \`${loginCommand(profile)}\``)];
+      return [
+        warning(
+          `aws login token ${path} of '${profile}': yours, private (600); its credentials expired ${formatDuration(-left)} ago: tfmfa refreshes them on the next use while the sign-in session lasts (up to 12 h)`,
+          `if that fails, run \`${loginCommand(profile)}\``,
+        ),
+      ];
     }
-    return [ok(`aws login token ${path} of '${profile}': yours, private (600); credentials valid ${formatDuration(left)} more (refreshed by tfmfa through the sign-in service)`)];
+    return [
+      ok(
+        `aws login token ${path} of '${profile}': yours, private (600); credentials valid ${formatDuration(left)} more (refreshed by tfmfa through the sign-in service)`,
+      ),
+    ];
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return [fail(error.message, `run \`${loginCommand(profile)}\` (tfmfa reads and refreshes the token it writes)`)];

@@ -11,10 +11,13 @@ import { fail, info, warning, type Check } from './check.ts';
  */
 export function longRunChecks(env: NodeJS.ProcessEnv, profile: string, chain: Chain | null): Check[] {
   const override = setting(env, 'longRun');
-  const list = Object.entries(LONG_RUN).map(([tool, entries]) => `${tool} ${entries.join(', ')}`).join('; ');
-  const rule = override === LONG_RUN_OFF
-    ? `server mode is off (${variableName('longRun')}=0): every command gets static keys`
-    : `long runs get tfmfa's credential server (tfmfa stays the parent and renews the role before any SDK would see it expire): ${list}${override ? `; ${variableName('longRun')}="${override}" replaces the list for the tools it names` : ''}`;
+  const list = Object.entries(LONG_RUN)
+    .map(([tool, entries]) => `${tool} ${entries.join(', ')}`)
+    .join('; ');
+  const rule =
+    override === LONG_RUN_OFF
+      ? `server mode is off (${variableName('longRun')}=0): every command gets static keys`
+      : `long runs get tfmfa's credential server (tfmfa stays the parent and renews the role before any SDK would see it expire): ${list}${override ? `; ${variableName('longRun')}="${override}" replaces the list for the tools it names` : ''}`;
   const checks = [
     info(rule, [
       'every other command gets static keys with at least 15 minutes left (the role is re-assumed first when needed)',
@@ -31,15 +34,25 @@ export function longRunChecks(env: NodeJS.ProcessEnv, profile: string, chain: Ch
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     // A bad TFMFA_SESSION_TTL is the Profile section's to report; a bad TFMFA_SESSION_NOTICE is ours.
-    if (error.message.startsWith(variableName('sessionNotice'))) checks.push(fail(error.message, `fix or unset ${variableName('sessionNotice')}`));
+    if (error.message.startsWith(variableName('sessionNotice')))
+      checks.push(fail(error.message, `fix or unset ${variableName('sessionNotice')}`));
     return checks;
   }
   if (left === null) return checks;
   const notice = `${variableName('sessionNotice')}=${humanDuration(threshold)}`;
   if (left < threshold) {
-    checks.push(warning(`the MFA session for '${profile}' ends in ${humanDuration(left)}: a long run started now asks for a code first (${notice})`, `start a new session in a terminal before a long run, or lower ${variableName('sessionNotice')}`));
+    checks.push(
+      warning(
+        `the MFA session for '${profile}' ends in ${humanDuration(left)}: a long run started now asks for a code first (${notice})`,
+        `start a new session in a terminal before a long run, or lower ${variableName('sessionNotice')}`,
+      ),
+    );
   } else {
-    checks.push(info(`the MFA session for '${profile}' has ${humanDuration(left)} left: long runs started now need no code midway (${notice})`));
+    checks.push(
+      info(
+        `the MFA session for '${profile}' has ${humanDuration(left)} left: long runs started now need no code midway (${notice})`,
+      ),
+    );
   }
   return checks;
 }

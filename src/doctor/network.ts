@@ -4,20 +4,28 @@ import { classifyStsError } from '../session/sts-errors.ts';
 const TIMEOUT_MS = 8000;
 
 /** Any HTTP answer counts: only whether the endpoint can be reached is in question. */
-export async function probeEndpoint(url: string): Promise<{ ok: true; status: number } | { ok: false; reason: string }> {
+export async function probeEndpoint(
+  url: string,
+): Promise<{ ok: true; status: number } | { ok: false; reason: string }> {
   try {
     const response = await fetch(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
     await response.body?.cancel();
     return { ok: true, status: response.status };
   } catch (error) {
     const err = error as Error & { cause?: { code?: string; message?: string } };
-    const reason = err.name === 'TimeoutError' ? `no answer in ${TIMEOUT_MS / 1000}s` : (err.cause?.code ?? err.cause?.message ?? err.message);
+    const reason =
+      err.name === 'TimeoutError'
+        ? `no answer in ${TIMEOUT_MS / 1000}s`
+        : (err.cause?.code ?? err.cause?.message ?? err.message);
     return { ok: false, reason };
   }
 }
 
 /** GetCallerIdentity with these credentials at the endpoint tfmfa's own STS calls use. */
-export async function callerIdentity(credentials: AwsCredentials, target: { region: string; profile: string; endpoint: string }): Promise<{ ok: true; arn: string } | { ok: false; reason: string }> {
+export async function callerIdentity(
+  credentials: AwsCredentials,
+  target: { region: string; profile: string; endpoint: string },
+): Promise<{ ok: true; arn: string } | { ok: false; reason: string }> {
   const sts = await import('@aws-sdk/client-sts');
   const client = new sts.STSClient({
     region: target.region,

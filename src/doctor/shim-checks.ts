@@ -11,7 +11,6 @@ import { realOrResolved } from '../shim/install.ts';
 import { shimDirs } from '../shim/shim-dirs.ts';
 import { shWord } from '../output/quoting.ts';
 
-
 export interface PathCandidate {
   /** As found on PATH: `<dir>/<tool>`. */
   path: string;
@@ -33,7 +32,12 @@ function realpathOrNull(path: string): { real: string | null; loop: boolean } {
 }
 
 /** Every file named `tool` on PATH, in PATH order (duplicates once), with what it is. */
-export function pathCandidates(tool: string, env: NodeJS.ProcessEnv, entryPoint: string, cwd = process.cwd()): PathCandidate[] {
+export function pathCandidates(
+  tool: string,
+  env: NodeJS.ProcessEnv,
+  entryPoint: string,
+  cwd = process.cwd(),
+): PathCandidate[] {
   const self = realpathOrNull(entryPoint).real ?? entryPoint;
   const seen = new Set<string>();
   const found: PathCandidate[] = [];
@@ -49,7 +53,11 @@ export function pathCandidates(tool: string, env: NodeJS.ProcessEnv, entryPoint:
     }
     const { real, loop } = realpathOrNull(path);
     if (!loop && (real === null || !executableFile(path))) continue;
-    const launcher = real !== null && fileHead(real, 256).split('\n').some((line) => line.trim() === LAUNCHER_MARKER);
+    const launcher =
+      real !== null &&
+      fileHead(real, 256)
+        .split('\n')
+        .some((line) => line.trim() === LAUNCHER_MARKER);
     const ours = real === self || launcher;
     const foreign = !ours && real !== null && isTfmfaEntryPoint(real);
     found.push({ path, dir, real, loop, shim: ours || foreign, foreignShim: foreign });
@@ -71,7 +79,10 @@ function callsToolByName(path: string, tool: string): boolean {
   if (!text.startsWith('#!')) return false;
   const escaped = tool.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const call = new RegExp(`^\\s*(?:exec\\s+|command\\s+)?${escaped}(?:\\s|$)`);
-  return text.split('\n').slice(1).some((line) => call.test(line));
+  return text
+    .split('\n')
+    .slice(1)
+    .some((line) => call.test(line));
 }
 
 function exportPath(dir: string): string {
@@ -90,7 +101,12 @@ export function shimChecks(tool: string, env: NodeJS.ProcessEnv, entryPoint: str
   if (!firstShim) return checks;
   const first = candidates.find((c) => !c.loop) as PathCandidate;
   if (first !== firstShim) {
-    checks.push(fail(`${tool}: ${first.path} comes before the tfmfa shim ${firstShim.path} on PATH, so the shim never runs`, exportPath(firstShim.dir)));
+    checks.push(
+      fail(
+        `${tool}: ${first.path} comes before the tfmfa shim ${firstShim.path} on PATH, so the shim never runs`,
+        exportPath(firstShim.dir),
+      ),
+    );
   } else {
     const other = firstShim.foreignShim ? ` (a shim of another tfmfa installation: ${firstShim.real})` : '';
     checks.push(ok(`${tool}: shim ${firstShim.path} is first on PATH${other}`));
@@ -114,14 +130,27 @@ export function shimChecks(tool: string, env: NodeJS.ProcessEnv, entryPoint: str
     checks.push(info(`${tool}: another tfmfa installation's shim ${extra.path} is on PATH too (skipped by the shim)`));
   }
   if (callsToolByName(real, tool)) {
-    checks.push(warning(`${tool}: ${real} is a script that runs '${tool}' by name: that goes back through the shim (a loop tfmfa stops with an error)`, `make the script run the real ${tool} by its full path`));
+    checks.push(
+      warning(
+        `${tool}: ${real} is a script that runs '${tool}' by name: that goes back through the shim (a loop tfmfa stops with an error)`,
+        `make the script run the real ${tool} by its full path`,
+      ),
+    );
   }
   return checks;
 }
 
 /** The command that removes this shim: `--dir` when `shim uninstall` would not look in its directory by itself. */
-function uninstallCommand(tool: string, shim: PathCandidate, env: NodeJS.ProcessEnv, entryPoint: string, cwd: string): string {
-  const found = shimDirs(env, entryPoint, { cwd }).some((dir) => realOrResolved(dir, cwd) === realOrResolved(shim.dir, cwd));
+function uninstallCommand(
+  tool: string,
+  shim: PathCandidate,
+  env: NodeJS.ProcessEnv,
+  entryPoint: string,
+  cwd: string,
+): string {
+  const found = shimDirs(env, entryPoint, { cwd }).some(
+    (dir) => realOrResolved(dir, cwd) === realOrResolved(shim.dir, cwd),
+  );
   return `tfmfa shim uninstall ${found ? '' : `--dir ${shWord(shim.dir)} `}${tool}`;
 }
 
@@ -148,13 +177,24 @@ function brokenInstalls(tool: string, env: NodeJS.ProcessEnv, cwd: string): Arra
  * terragrunt and tofu included) is a note: the shim is idle until it is. A tool that is there but cannot run
  * (a dangling symlink left by a version manager, a file without execute permission) is worth a look.
  */
-function missingRealTool(tool: string, shim: PathCandidate, env: NodeJS.ProcessEnv, entryPoint: string, cwd: string): Check {
+function missingRealTool(
+  tool: string,
+  shim: PathCandidate,
+  env: NodeJS.ProcessEnv,
+  entryPoint: string,
+  cwd: string,
+): Check {
   const uninstall = uninstallCommand(tool, shim, env, entryPoint, cwd);
   const [broken] = brokenInstalls(tool, env, cwd);
   if (broken) {
-    return warning(`${tool}: ${broken.path} is ${broken.why}, so the shim ${shim.path} has no real ${tool} to run`, `reinstall ${tool} (ls -l ${shWord(broken.path)}), or remove the shim: ${uninstall}`);
+    return warning(
+      `${tool}: ${broken.path} is ${broken.why}, so the shim ${shim.path} has no real ${tool} to run`,
+      `reinstall ${tool} (ls -l ${shWord(broken.path)}), or remove the shim: ${uninstall}`,
+    );
   }
-  return info(`${tool}: not installed, so its shim ${shim.path} has nothing to run yet (it will once ${tool} is installed; if you do not use ${tool}: ${uninstall})`);
+  return info(
+    `${tool}: not installed, so its shim ${shim.path} has nothing to run yet (it will once ${tool} is installed; if you do not use ${tool}: ${uninstall})`,
+  );
 }
 
 /** Shim checks for every tool; an info line when none is on PATH. */
@@ -169,10 +209,18 @@ export function allShimChecks(env: NodeJS.ProcessEnv, entryPoint: string, cwd = 
   const stack = setting(env, 'shimStack');
   if (stack) {
     const depth = parseStack(stack).length;
-    checks.push(info(`running under a tfmfa shim: ${depth} of at most ${MAX_SHIM_DEPTH} nested shim starts (${STACK_VARIABLE}=${stack})`));
+    checks.push(
+      info(
+        `running under a tfmfa shim: ${depth} of at most ${MAX_SHIM_DEPTH} nested shim starts (${STACK_VARIABLE}=${stack})`,
+      ),
+    );
   }
   if (without.length === SHIM_TOOLS.length) {
-    checks.push(info(`no tfmfa shims on PATH for ${SHIM_TOOLS.join(', ')} (optional: 'tfmfa shim --help'; 'tfmfa exec' works without them)`));
+    checks.push(
+      info(
+        `no tfmfa shims on PATH for ${SHIM_TOOLS.join(', ')} (optional: 'tfmfa shim --help'; 'tfmfa exec' works without them)`,
+      ),
+    );
   } else if (without.length) {
     checks.push(info(`no shim on PATH for ${without.join(', ')}`));
   }

@@ -13,7 +13,12 @@ export function shimDirChecks(env: NodeJS.ProcessEnv, entryPoint: string, cwd = 
     if (onPath.has(realOrResolved(dir, cwd))) continue;
     const names = listShims(dir, entryPoint, env, cwd).map((shim) => shim.name);
     if (names.length === 0) continue;
-    checks.push(warning(`shims in ${dir} (${names.join(', ')}) are not on PATH, so they never run`, `add to your shell profile: ${exportLine(dir).trim()}`));
+    checks.push(
+      warning(
+        `shims in ${dir} (${names.join(', ')}) are not on PATH, so they never run`,
+        `add to your shell profile: ${exportLine(dir).trim()}`,
+      ),
+    );
   }
   return checks;
 }

@@ -88,7 +88,9 @@ export function profileSettings(text: string, file: string): ProfileSetting[] {
 export function directoryProfileSettings(dir: string): { files: string[]; settings: ProfileSetting[] } {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((name) => name.endsWith('.tf')).sort();
+    names = readdirSync(dir)
+      .filter((name) => name.endsWith('.tf'))
+      .sort();
   } catch {
     return { files: [], settings: [] };
   }

@@ -14,7 +14,12 @@ const { join } = process.getBuiltinModule('node:path');
 
 export const AWS_FILE_ORDER = {
   config: { flag: 'config-file', real: 'realConfigFile', sdk: 'AWS_CONFIG_FILE', inHome: ['.aws', 'config'] },
-  credentials: { flag: 'credentials-file', real: 'realCredentialsFile', sdk: 'AWS_SHARED_CREDENTIALS_FILE', inHome: ['.aws', 'credentials'] },
+  credentials: {
+    flag: 'credentials-file',
+    real: 'realCredentialsFile',
+    sdk: 'AWS_SHARED_CREDENTIALS_FILE',
+    inHome: ['.aws', 'credentials'],
+  },
 } as const;
 
 export type AwsFileKind = keyof typeof AWS_FILE_ORDER;

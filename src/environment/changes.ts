@@ -10,7 +10,12 @@ export const MARKER_VARIABLE = variableName('marker');
 export const AWS_VAULT_MARKER = 'AWS_VAULT';
 
 /** A profile variable left beside injected keys makes some SDKs prefer the profile. */
-export const PROFILE_VARIABLES = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN', 'AWS_SESSION_EXPIRATION'] as const;
+export const PROFILE_VARIABLES = [
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_SECURITY_TOKEN',
+  'AWS_SESSION_EXPIRATION',
+] as const;
 
 /** tfmfa's own secrets (the key store's passphrase; `secret` in the contract): never passed on to a child. */
 export const SECRET_VARIABLES = SECRET_VARIABLE_NAMES;
@@ -44,7 +49,12 @@ export function mergeChanges(a: EnvironmentChanges, b: EnvironmentChanges): Envi
  * What a child started from `current` gets: the session's changes (credentials, overlay, marker), then the
  * region rule decided on `current`, then `extra` (the shim stack), later ones winning.
  */
-export function childChanges(current: NodeJS.ProcessEnv, changes: EnvironmentChanges, region: string | undefined, extra?: EnvironmentChanges): EnvironmentChanges {
+export function childChanges(
+  current: NodeJS.ProcessEnv,
+  changes: EnvironmentChanges,
+  region: string | undefined,
+  extra?: EnvironmentChanges,
+): EnvironmentChanges {
   const withRegion = mergeChanges(changes, regionChanges(current, region));
   return extra ? mergeChanges(withRegion, extra) : withRegion;
 }
@@ -57,7 +67,11 @@ const NO_CHANGES: EnvironmentChanges = { set: {}, unset: [] };
  * tfmfa's secrets (SECRET_VARIABLES) or another tool's (FOREIGN_SECRET_VARIABLES), whatever `env` or the changes hold; only string values survive (as execve
  * needs). A nested tfmfa (the overlay's credential_process) gets no passphrase either: it asks on the terminal.
  */
-export function applyChanges(env: NodeJS.ProcessEnv, changes: EnvironmentChanges = NO_CHANGES, options: { keep?: readonly string[] } = {}): Record<string, string> {
+export function applyChanges(
+  env: NodeJS.ProcessEnv,
+  changes: EnvironmentChanges = NO_CHANGES,
+  options: { keep?: readonly string[] } = {},
+): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (value !== undefined) result[name] = value;
   for (const name of changes.unset) delete result[name];
@@ -87,7 +101,11 @@ export function hasSessionFor(env: NodeJS.ProcessEnv, profile?: string): boolean
 }
 
 /** The variables that point a child at the config overlay, and tfmfa itself (nested) back at the user's files. */
-export function overlayChanges(overlay: { configPath: string; credentialsPath: string; sources: { configPath: string; credentialsPath: string } }): EnvironmentChanges {
+export function overlayChanges(overlay: {
+  configPath: string;
+  credentialsPath: string;
+  sources: { configPath: string; credentialsPath: string };
+}): EnvironmentChanges {
   const realFiles = overlay.sources;
   return {
     set: {

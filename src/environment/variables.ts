@@ -36,7 +36,8 @@ export function homeDirectory(env: Env = process.env): string {
 
 /** Seconds within a range, from `3600`, `90m`, `8h`; empty or unset is the default. */
 function seconds(name: string, fallback: number, min: number, max: number, range: string) {
-  return (raw: string | undefined): number => (raw === undefined || raw === '' ? fallback : durationInRange(name, raw, min, max, range));
+  return (raw: string | undefined): number =>
+    raw === undefined || raw === '' ? fallback : durationInRange(name, raw, min, max, range);
 }
 
 function text(raw: string | undefined): string | undefined {
@@ -69,7 +70,13 @@ export const VARIABLES = {
     setBy: 'user',
     default: '8h (15m..36h)',
     meaning: 'lifetime of the MFA session (GetSessionToken); --session-ttl wins',
-    parse: seconds('TFMFA_SESSION_TTL', SESSION_TTL_DEFAULT, SESSION_TTL_MIN, SESSION_TTL_MAX, '15m and 36h (STS GetSessionToken limits)'),
+    parse: seconds(
+      'TFMFA_SESSION_TTL',
+      SESSION_TTL_DEFAULT,
+      SESSION_TTL_MIN,
+      SESSION_TTL_MAX,
+      '15m and 36h (STS GetSessionToken limits)',
+    ),
   }),
   minTtl: variable({
     name: 'TFMFA_MIN_TTL',
@@ -110,7 +117,8 @@ export const VARIABLES = {
     name: 'TFMFA_LONG_RUN',
     setBy: 'user',
     default: 'the built-in list',
-    meaning: 'commands that get the renewing credential server instead of static keys, per tool: "terraform:apply tofu:" (0: none)',
+    meaning:
+      'commands that get the renewing credential server instead of static keys, per tool: "terraform:apply tofu:" (0: none)',
     parse: text,
   }),
   sessionNotice: variable({
@@ -159,7 +167,8 @@ export const VARIABLES = {
     name: 'TFMFA_BACKEND',
     setBy: 'user',
     default: 'keyring when reachable and unlocked, else file',
-    meaning: 'where tfmfa add/import keep long-term keys: keyring or file ("backend" in ~/.config/tfmfa/settings.json too)',
+    meaning:
+      'where tfmfa add/import keep long-term keys: keyring or file ("backend" in ~/.config/tfmfa/settings.json too)',
     parse: (raw) => text(raw?.trim()),
   }),
   filePassphrase: variable({
@@ -211,7 +220,9 @@ export type VariableKey = keyof typeof VARIABLES;
 type Parsed<K extends VariableKey> = ReturnType<(typeof VARIABLES)[K]['parse']>;
 
 /** The names of the secret variables: no program tfmfa starts gets them (applyChanges in changes.ts). */
-export const SECRET_VARIABLE_NAMES: readonly string[] = Object.values(VARIABLES as Record<string, Variable<unknown>>).filter((spec) => spec.secret).map((spec) => spec.name);
+export const SECRET_VARIABLE_NAMES: readonly string[] = Object.values(VARIABLES as Record<string, Variable<unknown>>)
+  .filter((spec) => spec.secret)
+  .map((spec) => spec.name);
 
 /** Secrets withdrawn from process.env at the start, still read by `setting`. */
 const withdrawn: Record<string, string> = {};
@@ -260,5 +271,11 @@ export function overlayEnabled(env: Env = process.env): boolean {
 /** The MFA session's lifetime: `--session-ttl` when given, else TFMFA_SESSION_TTL, else 8 h. */
 export function sessionTtlSeconds(flag: string | undefined, env: Env = process.env): number {
   if (flag === undefined || flag === '') return setting(env, 'sessionTtl');
-  return durationInRange('--session-ttl', flag, SESSION_TTL_MIN, SESSION_TTL_MAX, '15m and 36h (STS GetSessionToken limits)');
+  return durationInRange(
+    '--session-ttl',
+    flag,
+    SESSION_TTL_MIN,
+    SESSION_TTL_MAX,
+    '15m and 36h (STS GetSessionToken limits)',
+  );
 }

@@ -36,10 +36,13 @@ function configHeaderProfile(inner: string): string | null {
 export function ensureConfigProfile(configPath: string, profile: string): boolean {
   const text = readOrEmpty(configPath);
   const lines = text.split(/\r?\n/);
-  if (lines.some((line) => {
-    const match = SECTION.exec(line);
-    return match !== null && configHeaderProfile(match[1] as string) === profile;
-  })) return false;
+  if (
+    lines.some((line) => {
+      const match = SECTION.exec(line);
+      return match !== null && configHeaderProfile(match[1] as string) === profile;
+    })
+  )
+    return false;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const header = profile === 'default' ? '[default]' : `[profile ${profile}]`;
   const separator = text === '' || text.endsWith('\n') ? '' : eol;
@@ -82,7 +85,8 @@ export function withoutKeyLines(text: string, profiles: ReadonlySet<string>): st
       current = prefixed ? (PREFIXES.has(prefixed[1] as string) ? `${prefixed[1]}.${prefixed[3]}` : undefined) : name;
       subSection = undefined;
       // Only a header alone on its line (nothing after the `]`, not even a comment) is ever removed.
-      if (current !== undefined && profiles.has(current) && line.trim() === trimmed) section = { header: out.length, removed: false, kept: false };
+      if (current !== undefined && profiles.has(current) && line.trim() === trimmed)
+        section = { header: out.length, removed: false, kept: false };
       out.push(part);
       continue;
     }
@@ -98,8 +102,16 @@ export function withoutKeyLines(text: string, profiles: ReadonlySet<string>): st
           if (!subSection && profiles.has(current) && KEY_NAMES.has(key)) {
             // This line ends a sub-section (`s3 =` + indented lines): without it, indented lines after it would
             // join that sub-section. Rare; refuse rather than change what the SDK reads.
-            if (closesSubSection) throw new UserError(`cannot remove the ${key} line of [${current}] without changing how the lines after it are read (it ends the indented block above it): move it above that block and run import again`, 2);
-            if (continuesAValue(parts, index)) throw new UserError(`cannot remove the ${key} line of [${current}] without changing what the AWS CLI reads (an indented line continues a value there): remove the indentation around it and run import again`, 2);
+            if (closesSubSection)
+              throw new UserError(
+                `cannot remove the ${key} line of [${current}] without changing how the lines after it are read (it ends the indented block above it): move it above that block and run import again`,
+                2,
+              );
+            if (continuesAValue(parts, index))
+              throw new UserError(
+                `cannot remove the ${key} line of [${current}] without changing what the AWS CLI reads (an indented line continues a value there): remove the indentation around it and run import again`,
+                2,
+              );
             if (section) section.removed = true;
             continue;
           }
@@ -146,7 +158,10 @@ function continuesAValue(parts: readonly string[], index: number): boolean {
 export function checkKeysRemovable(credentialsPath: string): void {
   const stat = statSync(credentialsPath, { throwIfNoEntry: false });
   if (stat && stat.nlink > 1) {
-    throw new UserError(`${credentialsPath} has ${stat.nlink} hard links: replacing it would leave the keys readable through the others; remove the other links (find / -xdev -samefile ${credentialsPath}) and run import again`, 2);
+    throw new UserError(
+      `${credentialsPath} has ${stat.nlink} hard links: replacing it would leave the keys readable through the others; remove the other links (find / -xdev -samefile ${credentialsPath}) and run import again`,
+      2,
+    );
   }
 }
 
@@ -161,6 +176,10 @@ export function removeKeyLines(credentialsPath: string, profiles: ReadonlySet<st
   if (next === text) return false;
   writeUserFileAtomic(credentialsPath, next, modeOf(credentialsPath, 0o600));
   const after = readOrEmpty(credentialsPath);
-  if (withoutKeyLines(after, profiles) !== after) throw new UserError(`the key lines are still in ${credentialsPath} after it was rewritten (was it replaced meanwhile?): remove them by hand`, 1);
+  if (withoutKeyLines(after, profiles) !== after)
+    throw new UserError(
+      `the key lines are still in ${credentialsPath} after it was rewritten (was it replaced meanwhile?): remove them by hand`,
+      1,
+    );
   return true;
 }

@@ -4,7 +4,17 @@ import { writeUserFileAtomic } from '../store/atomic-write.ts';
 import { ensureKeystoreDir } from './keystore-dir.ts';
 import { vaultPath } from './settings.ts';
 import type { KeyBackend, LongTermKeys } from './types.ts';
-import { decrypt, deriveKey, encrypt, newHeader, parseVault, VaultDamagedError, VaultLockedError, type VaultFile, type VaultHeader } from './vault-crypto.ts';
+import {
+  decrypt,
+  deriveKey,
+  encrypt,
+  newHeader,
+  parseVault,
+  VaultDamagedError,
+  VaultLockedError,
+  type VaultFile,
+  type VaultHeader,
+} from './vault-crypto.ts';
 
 /**
  * Asks for the vault's passphrase; `creating` when there is no vault yet (ask twice). `retry` (a note to show)
@@ -63,14 +73,18 @@ export class FileBackend implements KeyBackend {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new UserError(`cannot read the key vault ${this.path} (${(error as NodeJS.ErrnoException).code}): fix its permissions`);
+      throw new UserError(
+        `cannot read the key vault ${this.path} (${(error as NodeJS.ErrnoException).code}): fix its permissions`,
+      );
     }
     let file: VaultFile;
     try {
       file = parseVault(text);
     } catch (error) {
       if (!(error instanceof VaultDamagedError)) throw error;
-      throw new UserError(`the key vault ${this.path} is damaged (${error.message}): restore it from a backup, or move it away and add the keys again`);
+      throw new UserError(
+        `the key vault ${this.path} is damaged (${error.message}): restore it from a backup, or move it away and add the keys again`,
+      );
     }
     let plaintext: string | undefined;
     for (let attempt = 1; plaintext === undefined; attempt++) {
@@ -82,7 +96,9 @@ export class FileBackend implements KeyBackend {
         if (!(error instanceof VaultLockedError)) throw error;
         this.unlocked = undefined;
         if (key === NO_OTHER_PASSPHRASE || attempt >= PASSPHRASE_TRIES) {
-          throw new UserError(`cannot open the key vault ${this.path}: ${error.message} (check TFMFA_FILE_PASSPHRASE or the passphrase you typed)`);
+          throw new UserError(
+            `cannot open the key vault ${this.path}: ${error.message} (check TFMFA_FILE_PASSPHRASE or the passphrase you typed)`,
+          );
         }
       }
     }
@@ -95,7 +111,11 @@ export class FileBackend implements KeyBackend {
     if (!this.unlocked) {
       const header = newHeader();
       const passphrase = await this.passphrase(true);
-      if (passphrase === null) throw new UserError(`no passphrase for the new key vault ${this.path}: set TFMFA_FILE_PASSPHRASE or run tfmfa from a terminal`, 2);
+      if (passphrase === null)
+        throw new UserError(
+          `no passphrase for the new key vault ${this.path}: set TFMFA_FILE_PASSPHRASE or run tfmfa from a terminal`,
+          2,
+        );
       this.unlocked = { header, key: await deriveKey(passphrase, header) };
     }
     ensureKeystoreDir(this.dir);
@@ -104,7 +124,12 @@ export class FileBackend implements KeyBackend {
   }
 
   private async keyFor(header: VaultHeader, creating: boolean, retry?: string): Promise<Buffer> {
-    if (this.unlocked && this.unlocked.header.kdf.salt === header.kdf.salt && sameParameters(this.unlocked.header, header)) return this.unlocked.key;
+    if (
+      this.unlocked &&
+      this.unlocked.header.kdf.salt === header.kdf.salt &&
+      sameParameters(this.unlocked.header, header)
+    )
+      return this.unlocked.key;
     const { format, version, kdf, cipher } = header;
     const own: VaultHeader = { format, version, kdf: { ...kdf }, cipher };
     const passphrase = await this.passphrase(creating, retry);

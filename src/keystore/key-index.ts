@@ -39,9 +39,13 @@ export function readKeyIndex(path: string): KeyIndex {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    throw new UserError(`cannot read the key index ${path} (${(error as NodeJS.ErrnoException).code}): fix its permissions`, 2);
+    throw new UserError(
+      `cannot read the key index ${path} (${(error as NodeJS.ErrnoException).code}): fix its permissions`,
+      2,
+    );
   }
-  const damaged = () => new UserError(`the key index ${path} is damaged: remove it and add the keys again ('tfmfa add PROFILE')`, 2);
+  const damaged = () =>
+    new UserError(`the key index ${path} is damaged: remove it and add the keys again ('tfmfa add PROFILE')`, 2);
   let document: IndexDocument;
   try {
     document = JSON.parse(text) as IndexDocument;
@@ -51,10 +55,20 @@ export function readKeyIndex(path: string): KeyIndex {
   if (document?.version !== 1 || typeof document.profiles !== 'object' || document.profiles === null) throw damaged();
   const index: KeyIndex = new Map();
   for (const [profile, entry] of Object.entries(document.profiles)) {
-    if (!entry || !(BACKEND_NAMES as readonly string[]).includes(entry.backend) || typeof entry.accessKeyId !== 'string') throw damaged();
+    if (
+      !entry ||
+      !(BACKEND_NAMES as readonly string[]).includes(entry.backend) ||
+      typeof entry.accessKeyId !== 'string'
+    )
+      throw damaged();
     const rotation = entry.rotation === undefined ? undefined : rotationMarker(entry.rotation);
     if (rotation === null) throw damaged();
-    index.set(profile, { backend: entry.backend, accessKeyId: entry.accessKeyId, addedAt: String(entry.addedAt ?? ''), ...(rotation ? { rotation } : {}) });
+    index.set(profile, {
+      backend: entry.backend,
+      accessKeyId: entry.accessKeyId,
+      addedAt: String(entry.addedAt ?? ''),
+      ...(rotation ? { rotation } : {}),
+    });
   }
   return index;
 }

@@ -15,7 +15,9 @@ async function binding(): Promise<Binding> {
   try {
     return await import('@napi-rs/keyring');
   } catch (error) {
-    throw new UserError(`the OS keyring binding (@napi-rs/keyring) cannot load on this system (${(error as Error).message.split('\n')[0]}): use the encrypted file (TFMFA_BACKEND=file)`);
+    throw new UserError(
+      `the OS keyring binding (@napi-rs/keyring) cannot load on this system (${(error as Error).message.split('\n')[0]}): use the encrypted file (TFMFA_BACKEND=file)`,
+    );
   }
 }
 
@@ -28,10 +30,13 @@ async function entry(profile: string): Promise<InstanceType<Binding['AsyncEntry'
 }
 
 function keyringError(what: string, profile: string, error: unknown): UserError {
-  const reason = (error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError'
-    ? `no answer within ${TIMEOUT_MS / 1000}s (a locked keyring waiting for its password?)`
-    : (error as Error).message.split('\n')[0];
-  return new UserError(`OS keyring: cannot ${what} the keys of profile '${profile}': ${reason}: unlock the keyring, or use the encrypted file (TFMFA_BACKEND=file)`);
+  const reason =
+    (error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError'
+      ? `no answer within ${TIMEOUT_MS / 1000}s (a locked keyring waiting for its password?)`
+      : (error as Error).message.split('\n')[0];
+  return new UserError(
+    `OS keyring: cannot ${what} the keys of profile '${profile}': ${reason}: unlock the keyring, or use the encrypted file (TFMFA_BACKEND=file)`,
+  );
 }
 
 export class KeyringBackend implements KeyBackend {
@@ -47,16 +52,24 @@ export class KeyringBackend implements KeyBackend {
     if (text === null || text === undefined) return null;
     try {
       const parsed = JSON.parse(text) as Partial<LongTermKeys>;
-      if (typeof parsed.accessKeyId === 'string' && typeof parsed.secretAccessKey === 'string') return { accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secretAccessKey };
+      if (typeof parsed.accessKeyId === 'string' && typeof parsed.secretAccessKey === 'string')
+        return { accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secretAccessKey };
     } catch {
       // fall through
     }
-    throw new UserError(`OS keyring: the item of profile '${profile}' (service ${KEYRING_SERVICE}) is not tfmfa's: remove it ('tfmfa remove ${profile}') and add the keys again`);
+    throw new UserError(
+      `OS keyring: the item of profile '${profile}' (service ${KEYRING_SERVICE}) is not tfmfa's: remove it ('tfmfa remove ${profile}') and add the keys again`,
+    );
   }
 
   async set(profile: string, keys: LongTermKeys): Promise<void> {
     try {
-      await (await entry(profile)).setPassword(JSON.stringify({ accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }), AbortSignal.timeout(TIMEOUT_MS));
+      await (
+        await entry(profile)
+      ).setPassword(
+        JSON.stringify({ accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }),
+        AbortSignal.timeout(TIMEOUT_MS),
+      );
     } catch (error) {
       throw keyringError('store', profile, error);
     }
@@ -85,17 +98,28 @@ export async function keyringStatus(env: NodeJS.ProcessEnv = process.env): Promi
   if (process.platform === 'linux') {
     const runtimeBus = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'bus') : undefined;
     if (!env.DBUS_SESSION_BUS_ADDRESS && !(runtimeBus && existsSync(runtimeBus))) {
-      return { usable: false, reason: 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service' };
+      return {
+        usable: false,
+        reason: 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service',
+      };
     }
   }
   try {
     const probe = await entry(PROBE_ACCOUNT);
     await probe.setPassword('probe', AbortSignal.timeout(5000));
     await probe.deleteCredential(AbortSignal.timeout(5000));
-    const where = process.platform === 'linux' ? 'Secret Service' : process.platform === 'darwin' ? 'macOS Keychain' : 'Windows Credential Manager';
+    const where =
+      process.platform === 'linux'
+        ? 'Secret Service'
+        : process.platform === 'darwin'
+          ? 'macOS Keychain'
+          : 'Windows Credential Manager';
     return { usable: true, reason: `the ${where} answers and is unlocked` };
   } catch (error) {
-    const reason = (error as Error).name === 'TimeoutError' ? 'no answer within 5s (locked?)' : (error as Error).message.split('\n')[0];
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? 'no answer within 5s (locked?)'
+        : (error as Error).message.split('\n')[0];
     return { usable: false, reason: `the OS keyring cannot store an item: ${reason}` };
   }
 }

@@ -43,7 +43,9 @@ export function openKeyStore(env: NodeJS.ProcessEnv = process.env): KeyStore {
 }
 
 function fileBackend(settings: KeystoreSettings): FileBackend {
-  const backend: FileBackend = new FileBackend(settings.dir, (creating, retry) => passphraseSource(settings, backend.path)(creating, retry));
+  const backend: FileBackend = new FileBackend(settings.dir, (creating, retry) =>
+    passphraseSource(settings, backend.path)(creating, retry),
+  );
   return backend;
 }
 
@@ -53,16 +55,30 @@ export interface BackendChoice {
 }
 
 /** Where new keys go: TFMFA_BACKEND / settings.json, else the OS keyring when usable, else the encrypted file. */
-export async function chooseBackend(settings: KeystoreSettings, env: NodeJS.ProcessEnv = process.env): Promise<BackendChoice> {
+export async function chooseBackend(
+  settings: KeystoreSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BackendChoice> {
   if (settings.backend) return { name: settings.backend, reason: `set by ${settings.backendOrigin}` };
   const status = await keyringStatus(env);
   if (status.usable) return { name: 'keyring', reason: status.reason };
-  return { name: 'file', reason: `${status.reason}; the encrypted file survives a reboot (set TFMFA_BACKEND to choose)` };
+  return {
+    name: 'file',
+    reason: `${status.reason}; the encrypted file survives a reboot (set TFMFA_BACKEND to choose)`,
+  };
 }
 
 /** Runs `work` holding the key store's lock (the same mechanism as the MFA lock, another key). */
 export function withKeystoreLock<T>(env: NodeJS.ProcessEnv, work: () => Promise<T>): Promise<T> {
-  return withLock({ cacheDir: cacheDirectory(env), key: 'keystore:file', description: 'the key store', timeoutSeconds: lockTimeoutSeconds(env) }, work);
+  return withLock(
+    {
+      cacheDir: cacheDirectory(env),
+      key: 'keystore:file',
+      description: 'the key store',
+      timeoutSeconds: lockTimeoutSeconds(env),
+    },
+    work,
+  );
 }
 
 export function storedEntry(store: KeyStore, profile: string): KeyIndexEntry | undefined {
@@ -78,7 +94,11 @@ export function stagingName(profile: string): string {
 }
 
 /** Rewrites a profile's index entry (call under withKeystoreLock); false when the profile has none. */
-export function updateEntry(store: KeyStore, profile: string, change: (entry: KeyIndexEntry) => KeyIndexEntry): boolean {
+export function updateEntry(
+  store: KeyStore,
+  profile: string,
+  change: (entry: KeyIndexEntry) => KeyIndexEntry,
+): boolean {
   const index = readKeyIndex(store.indexPath);
   const entry = index.get(profile);
   if (!entry) return false;
@@ -89,7 +109,11 @@ export function updateEntry(store: KeyStore, profile: string, change: (entry: Ke
 
 /** Removes what an unfinished rotation left beside a profile's keys (its staged new key), quietly. */
 async function dropStaged(store: KeyStore, profile: string, entry: KeyIndexEntry | undefined): Promise<void> {
-  if (entry?.rotation) await store.backend(entry.backend).delete(stagingName(profile)).catch((error: Error) => debug(`could not remove the staged key of '${profile}': ${error.message}`));
+  if (entry?.rotation)
+    await store
+      .backend(entry.backend)
+      .delete(stagingName(profile))
+      .catch((error: Error) => debug(`could not remove the staged key of '${profile}': ${error.message}`));
 }
 
 /**
@@ -97,7 +121,12 @@ async function dropStaged(store: KeyStore, profile: string, entry: KeyIndexEntry
  * The backend is written first: a crash in between leaves the old index entry, never an entry without keys.
  * Keys the profile had in another backend are removed from it afterwards.
  */
-export async function putKeys(store: KeyStore, profile: string, keys: LongTermKeys, backendName: BackendName): Promise<void> {
+export async function putKeys(
+  store: KeyStore,
+  profile: string,
+  keys: LongTermKeys,
+  backendName: BackendName,
+): Promise<void> {
   await store.backend(backendName).set(profile, keys);
   const index = readKeyIndex(store.indexPath);
   const previous = index.get(profile);
@@ -105,7 +134,11 @@ export async function putKeys(store: KeyStore, profile: string, keys: LongTermKe
   writeKeyIndex(store.indexPath, index);
   // A ticket made before (a shim's overlay-only one, for a profile that had no keys) must not outlive the change.
   if (ownCacheDir(store.cacheDir)) removeTicket(store.cacheDir, profile);
-  if (previous && previous.backend !== backendName) await store.backend(previous.backend).delete(profile).catch((error: Error) => debug(`could not remove the old copy from ${previous.backend}: ${error.message}`));
+  if (previous && previous.backend !== backendName)
+    await store
+      .backend(previous.backend)
+      .delete(profile)
+      .catch((error: Error) => debug(`could not remove the old copy from ${previous.backend}: ${error.message}`));
   await dropStaged(store, profile, previous);
 }
 
@@ -122,13 +155,22 @@ export async function deleteKeys(store: KeyStore, profile: string): Promise<KeyI
 }
 
 /** The secret of a stored-keys source, fetched only when an STS call needs it (never for cached runs). */
-export async function fetchStoredKeys(profile: string, expected: { backend: BackendName; accessKeyId: string }, env: NodeJS.ProcessEnv = process.env): Promise<LongTermKeys> {
+export async function fetchStoredKeys(
+  profile: string,
+  expected: { backend: BackendName; accessKeyId: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LongTermKeys> {
   const store = openKeyStore(env);
   debug(`reading the keys of '${profile}' from the ${expected.backend} key store`);
   const keys = await store.backend(expected.backend).get(profile);
   if (!keys) {
-    throw new UserError(`profile '${profile}': the key index lists keys ${expected.accessKeyId} in the ${expected.backend} store, but they are not there: run 'tfmfa add ${profile}' again (or 'tfmfa remove ${profile}')`);
+    throw new UserError(
+      `profile '${profile}': the key index lists keys ${expected.accessKeyId} in the ${expected.backend} store, but they are not there: run 'tfmfa add ${profile}' again (or 'tfmfa remove ${profile}')`,
+    );
   }
-  if (keys.accessKeyId !== expected.accessKeyId) debug(`the ${expected.backend} store holds ${keys.accessKeyId} for '${profile}', the index says ${expected.accessKeyId} (an interrupted rotate?)`);
+  if (keys.accessKeyId !== expected.accessKeyId)
+    debug(
+      `the ${expected.backend} store holds ${keys.accessKeyId} for '${profile}', the index says ${expected.accessKeyId} (an interrupted rotate?)`,
+    );
   return keys;
 }

@@ -28,19 +28,32 @@ export class VaultDamagedError extends Error {}
 export class VaultLockedError extends Error {}
 
 export function newHeader(): VaultHeader {
-  return { format: 'tfmfa-vault', version: 1, kdf: { name: 'scrypt', ...SCRYPT, salt: randomBytes(16).toString('base64') }, cipher: 'aes-256-gcm' };
+  return {
+    format: 'tfmfa-vault',
+    version: 1,
+    kdf: { name: 'scrypt', ...SCRYPT, salt: randomBytes(16).toString('base64') },
+    cipher: 'aes-256-gcm',
+  };
 }
 
 export function deriveKey(passphrase: string, header: VaultHeader): Promise<Buffer> {
   const { N, r, p, salt } = header.kdf;
   return new Promise((resolve, reject) => {
-    scrypt(passphrase.normalize('NFC'), Buffer.from(salt, 'base64'), KEY_BYTES, { N, r, p, maxmem: MAX_MEMORY }, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(
+      passphrase.normalize('NFC'),
+      Buffer.from(salt, 'base64'),
+      KEY_BYTES,
+      { N, r, p, maxmem: MAX_MEMORY },
+      (error, key) => (error ? reject(error) : resolve(key)),
+    );
   });
 }
 
 function additionalData(header: VaultHeader): Buffer {
   const { format, version, kdf, cipher } = header;
-  return Buffer.from(JSON.stringify({ format, version, kdf: { name: kdf.name, N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt }, cipher }));
+  return Buffer.from(
+    JSON.stringify({ format, version, kdf: { name: kdf.name, N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt }, cipher }),
+  );
 }
 
 export function encrypt(header: VaultHeader, key: Buffer, plaintext: string): VaultFile {
@@ -48,7 +61,12 @@ export function encrypt(header: VaultHeader, key: Buffer, plaintext: string): Va
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(additionalData(header));
   const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return { ...header, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+  return {
+    ...header,
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    data: data.toString('base64'),
+  };
 }
 
 export function decrypt(file: VaultFile, key: Buffer): string {
@@ -74,11 +92,20 @@ export function parseVault(text: string): VaultFile {
   }
   const v = value as Partial<VaultFile> | null;
   const kdf = v?.kdf;
-  const good = v !== null && typeof v === 'object' && v.format === 'tfmfa-vault' && v.version === 1 && v.cipher === 'aes-256-gcm'
-    && kdf?.name === 'scrypt' && [kdf.N, kdf.r, kdf.p].every((n) => Number.isInteger(n) && (n as number) > 0)
-    && (kdf.N as number) <= 2 ** 20 && (kdf.r as number) <= 32 && (kdf.p as number) <= 16
-    && [kdf.salt, v.iv, v.tag, v.data].every((s) => typeof s === 'string' && BASE64.test(s))
-    && Buffer.from(v.iv as string, 'base64').length === IV_BYTES && Buffer.from(v.tag as string, 'base64').length === 16;
+  const good =
+    v !== null &&
+    typeof v === 'object' &&
+    v.format === 'tfmfa-vault' &&
+    v.version === 1 &&
+    v.cipher === 'aes-256-gcm' &&
+    kdf?.name === 'scrypt' &&
+    [kdf.N, kdf.r, kdf.p].every((n) => Number.isInteger(n) && (n as number) > 0) &&
+    (kdf.N as number) <= 2 ** 20 &&
+    (kdf.r as number) <= 32 &&
+    (kdf.p as number) <= 16 &&
+    [kdf.salt, v.iv, v.tag, v.data].every((s) => typeof s === 'string' && BASE64.test(s)) &&
+    Buffer.from(v.iv as string, 'base64').length === IV_BYTES &&
+    Buffer.from(v.tag as string, 'base64').length === 16;
   if (!good) throw new VaultDamagedError('truncated or not a tfmfa vault');
   return v as VaultFile;
 }

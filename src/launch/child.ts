@@ -41,11 +41,22 @@ export interface ChildOptions {
  * Starts the command as our child, in our process group, with our stdio. Signal handling lasts exactly as long
  * as the child: SIGTERM and SIGHUP are passed on, SIGINT and SIGQUIT ignored.
  */
-export function startChild(commandFile: string, commandArgv: string[], commandEnv: Record<string, string>, options: ChildOptions = {}): RunningChild {
+export function startChild(
+  commandFile: string,
+  commandArgv: string[],
+  commandEnv: Record<string, string>,
+  options: ChildOptions = {},
+): RunningChild {
   // Values that are not valid UTF-8 go through /bin/sh as their original bytes (raw-exec.ts); else as they are.
-  const plan = rawExecPlan(commandFile, commandArgv, commandEnv) ?? { file: commandFile, argv: commandArgv, env: commandEnv };
+  const plan = rawExecPlan(commandFile, commandArgv, commandEnv) ?? {
+    file: commandFile,
+    argv: commandArgv,
+    env: commandEnv,
+  };
   const [wrapper, ...wrapperArgs] = options.wrapper ?? [];
-  const { file, argv, env } = wrapper ? { file: wrapper, argv: [wrapper, ...wrapperArgs, plan.file, ...plan.argv.slice(1)], env: plan.env } : plan;
+  const { file, argv, env } = wrapper
+    ? { file: wrapper, argv: [wrapper, ...wrapperArgs, plan.file, ...plan.argv.slice(1)], env: plan.env }
+    : plan;
   const stdio = ['inherit', 'inherit', 'inherit', ...(options.extraFds ?? [])] as const;
   const child = spawn(file, argv.slice(1), { argv0: argv[0] ?? file, env, stdio: [...stdio] });
   const handlers = new Map<NodeJS.Signals, () => void>();

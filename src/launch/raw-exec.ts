@@ -53,7 +53,12 @@ const hasReplacement = (value: string) => value.includes('\uFFFD');
  * given; null when plain execve/spawn already passes everything exactly (the usual case, decided without
  * reading /proc) or the bytes cannot be known.
  */
-export function rawExecPlan(file: string, argv: string[], env: Record<string, string>, raw: () => RawProcess | null = rawProcess): ExecPlan | null {
+export function rawExecPlan(
+  file: string,
+  argv: string[],
+  env: Record<string, string>,
+  raw: () => RawProcess | null = rawProcess,
+): ExecPlan | null {
   if (!argv.some(hasReplacement) && !Object.values(env).some(hasReplacement)) return null;
   const known = raw();
   if (!known || Object.keys(env).some((name) => name.startsWith('__tfmfa_'))) return null;
@@ -61,7 +66,12 @@ export function rawExecPlan(file: string, argv: string[], env: Record<string, st
   // The command's arguments that are our own last arguments, unchanged, have known bytes.
   const own = known.decoded;
   let shared = 0;
-  while (shared < argv.length - 1 && shared < own.length && argv[argv.length - 1 - shared] === own[own.length - 1 - shared]) shared++;
+  while (
+    shared < argv.length - 1 &&
+    shared < own.length &&
+    argv[argv.length - 1 - shared] === own[own.length - 1 - shared]
+  )
+    shared++;
   const args: Buffer[] = argv.slice(1).map((arg, i) => {
     const fromEnd = argv.length - 1 - (i + 1);
     return fromEnd < shared ? (known.args[known.args.length - 1 - fromEnd] as Buffer) : Buffer.from(arg);
@@ -70,7 +80,8 @@ export function rawExecPlan(file: string, argv: string[], env: Record<string, st
   const rawValues = new Map<string, Buffer>();
   for (const [name, value] of Object.entries(env)) {
     const bytes = known.environ.get(name);
-    if (hasReplacement(value) && SHELL_NAME.test(name) && bytes && bytes.toString('utf8') === value && !isUtf8(bytes)) rawValues.set(name, bytes);
+    if (hasReplacement(value) && SHELL_NAME.test(name) && bytes && bytes.toString('utf8') === value && !isUtf8(bytes))
+      rawValues.set(name, bytes);
   }
   if (rawValues.size === 0 && args.every((bytes) => isUtf8(bytes))) return null;
 
@@ -79,7 +90,17 @@ export function rawExecPlan(file: string, argv: string[], env: Record<string, st
   const pairs = [...rawValues].flatMap(([name, bytes]) => [name, octal(bytes)]);
   return {
     file: SHELL,
-    argv: ['sh', '-c', SCRIPT, 'tfmfa', String(rawValues.size), ...pairs, env.PWD === undefined ? '-' : '+', octal(Buffer.from(file)), ...args.map(octal)],
+    argv: [
+      'sh',
+      '-c',
+      SCRIPT,
+      'tfmfa',
+      String(rawValues.size),
+      ...pairs,
+      env.PWD === undefined ? '-' : '+',
+      octal(Buffer.from(file)),
+      ...args.map(octal),
+    ],
     env: plainEnv,
   };
 }

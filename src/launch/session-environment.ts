@@ -21,15 +21,32 @@ export interface SessionEnvironment {
  * config overlay unless it is off), and records them as the profile's ticket so that the next shim launch
  * can skip all of this.
  */
-export async function sessionEnvironment(request: SessionRequest & { overlay?: boolean }, loaded?: LoadedChain): Promise<SessionEnvironment> {
+export async function sessionEnvironment(
+  request: SessionRequest & { overlay?: boolean },
+  loaded?: LoadedChain,
+): Promise<SessionEnvironment> {
   const env = request.env ?? process.env;
   // Static keys cannot be renewed once handed over: they leave with at least 15 minutes (capped by the lifetime).
-  const session = await profileSession({ ...request, minTtlFloor: Math.max(request.minTtlFloor ?? 0, STATIC_KEYS_FLOOR_SECONDS) }, loaded);
+  const session = await profileSession(
+    { ...request, minTtlFloor: Math.max(request.minTtlFloor ?? 0, STATIC_KEYS_FLOOR_SECONDS) },
+    loaded,
+  );
   const overlay = (request.overlay ?? true) && overlayEnabled(env);
   let changes = sessionChanges(session.credentials, request.profile);
-  const written = overlay ? overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: entryPoint(), user: currentUser(env), profile: request.profile }) : null;
+  const written = overlay
+    ? overlayOrWarn({
+        cacheDir: session.cacheDir,
+        files: session.files,
+        node: process.execPath,
+        entryPoint: entryPoint(),
+        user: currentUser(env),
+        profile: request.profile,
+      })
+    : null;
   if (written) {
-    debug(`overlay rewrites ${written.rewritten.length} profile(s) to credential_process: ${written.rewritten.join(', ')}`);
+    debug(
+      `overlay rewrites ${written.rewritten.length} profile(s) to credential_process: ${written.rewritten.join(', ')}`,
+    );
     changes = mergeChanges(changes, overlayChanges(written));
   }
   const region = session.chain.region;
@@ -37,10 +54,21 @@ export async function sessionEnvironment(request: SessionRequest & { overlay?: b
   writeTicket(
     session.cacheDir,
     request.profile,
-    { minTtl, overlay: written !== null, configPath: session.paths.configPath, credentialsPath: session.paths.credentialsPath, changes, ...(region ? { region } : {}) },
+    {
+      minTtl,
+      overlay: written !== null,
+      configPath: session.paths.configPath,
+      credentialsPath: session.paths.credentialsPath,
+      changes,
+      ...(region ? { region } : {}),
+    },
     session.credentials.expiration,
     session.loadedAtMs,
-    requiredSeconds(minTtl, cappedFloor(STATIC_KEYS_FLOOR_SECONDS, kindOfStep(session.chain.source).floorCapSeconds), session.lifetimeSeconds ?? Infinity),
+    requiredSeconds(
+      minTtl,
+      cappedFloor(STATIC_KEYS_FLOOR_SECONDS, kindOfStep(session.chain.source).floorCapSeconds),
+      session.lifetimeSeconds ?? Infinity,
+    ),
   );
   return { session, changes, ...(region ? { region } : {}) };
 }

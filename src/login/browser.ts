@@ -3,7 +3,9 @@ import { UserError } from '../errors.ts';
 
 /** The program that opens a URL: `$BROWSER` (its first entry), else `open` on macOS, `xdg-open` elsewhere. */
 export function browserCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
-  const fromEnv = env.BROWSER?.split(':').map((s) => s.trim()).find(Boolean);
+  const fromEnv = env.BROWSER?.split(':')
+    .map((s) => s.trim())
+    .find(Boolean);
   if (fromEnv) return fromEnv;
   return platform === 'darwin' ? 'open' : 'xdg-open';
 }
@@ -15,13 +17,27 @@ export function browserCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
 export async function openInBrowser(url: string, env: NodeJS.ProcessEnv): Promise<string> {
   const command = browserCommand(env);
   const { execa } = await import('execa');
-  const child = execa(command, [url], { detached: true, stdio: 'ignore', env: applyChanges(env), extendEnv: false, reject: false, cleanup: false });
+  const child = execa(command, [url], {
+    detached: true,
+    stdio: 'ignore',
+    env: applyChanges(env),
+    extendEnv: false,
+    reject: false,
+    cleanup: false,
+  });
   child.catch(() => undefined);
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', () => resolve());
     child.once('error', (error: NodeJS.ErrnoException) => {
-      const why = error.code === 'ENOENT' ? `${command} was not found` : `${command} could not be started (${error.code ?? 'error'})`;
-      reject(new UserError(`cannot open a browser: ${why}: set BROWSER to your browser's command, or run with --stdout and open the URL yourself`));
+      const why =
+        error.code === 'ENOENT'
+          ? `${command} was not found`
+          : `${command} could not be started (${error.code ?? 'error'})`;
+      reject(
+        new UserError(
+          `cannot open a browser: ${why}: set BROWSER to your browser's command, or run with --stdout and open the URL yourself`,
+        ),
+      );
     });
   });
   child.unref();

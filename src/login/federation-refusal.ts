@@ -8,12 +8,15 @@
 
 /** The advice for a refusal (HTTP 4xx/5xx) with this status and body. */
 export function refusalAdvice(status: number, body: string): string {
-  if (status >= 500) return 'the endpoint failed: try again in a minute; if it keeps failing, check --federation-url / TFMFA_FEDERATION_URL and any proxy in between';
-  if (status === 404 || status === 405) return 'this is not a federation endpoint: check --federation-url / TFMFA_FEDERATION_URL';
+  if (status >= 500)
+    return 'the endpoint failed: try again in a minute; if it keeps failing, check --federation-url / TFMFA_FEDERATION_URL and any proxy in between';
+  if (status === 404 || status === 405)
+    return 'this is not a federation endpoint: check --federation-url / TFMFA_FEDERATION_URL';
   // An echoed request holds `SessionDuration=…` and `Session=…`: those names say nothing about the refusal.
   const text = body.replace(/Session(?:Duration)?(?:=|%3D)/gi, ' ');
   if (/\bexpired\b/i.test(text)) return "the credentials have expired: run 'tfmfa clear PROFILE' and try again";
-  if (/\bSessionDuration\b/i.test(text)) return '--duration must be 15m to 12h, and roles reached by role chaining may not take it at all: try without --duration';
+  if (/\bSessionDuration\b/i.test(text))
+    return '--duration must be 15m to 12h, and roles reached by role chaining may not take it at all: try without --duration';
   return "check that the profile's role may sign in to the console, and that no proxy in between refused the request";
 }
 

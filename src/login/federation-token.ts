@@ -6,7 +6,10 @@ import type { AwsCredentials } from '../credentials.ts';
  * Without a policy the federated session would have no permissions at all; with this one it has exactly the
  * user's own (a session policy can only narrow, never widen, what the user may do).
  */
-const USER_PERMISSIONS_POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+const USER_PERMISSIONS_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+});
 
 /** `tfmfa-<user>`, within GetFederationToken's 2–32 characters of [\w+=,.@-]. */
 export function federatedUserName(user: string): string {
@@ -15,6 +18,10 @@ export function federatedUserName(user: string): string {
 }
 
 /** Console credentials for plain user keys: GetFederationToken with the user's own permissions. */
-export function federationCredentials(keys: AwsCredentials, input: { name: string; durationSeconds: number }, target: StsTarget): Promise<AwsCredentials> {
+export function federationCredentials(
+  keys: AwsCredentials,
+  input: { name: string; durationSeconds: number },
+  target: StsTarget,
+): Promise<AwsCredentials> {
   return getFederationToken(keys, { ...input, policy: USER_PERMISSIONS_POLICY }, target);
 }

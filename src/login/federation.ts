@@ -18,7 +18,10 @@ interface PartitionUrls {
 const URLS: Record<Partition, PartitionUrls> = {
   aws: { federation: 'https://signin.aws.amazon.com/federation', console: 'https://console.aws.amazon.com/' },
   'aws-cn': { federation: 'https://signin.amazonaws.cn/federation', console: 'https://console.amazonaws.cn/' },
-  'aws-us-gov': { federation: 'https://signin.amazonaws-us-gov.com/federation', console: 'https://console.amazonaws-us-gov.com/' },
+  'aws-us-gov': {
+    federation: 'https://signin.amazonaws-us-gov.com/federation',
+    console: 'https://console.amazonaws-us-gov.com/',
+  },
 };
 
 /** The partition from an ARN (`arn:aws-cn:…`), else from the region (`cn-north-1`, `us-gov-west-1`). */
@@ -48,8 +51,10 @@ export function checkUrl(name: string, value: string, options: { allowQuery?: bo
   } catch {
     throw new UserError(`${name} '${value}' is not a URL: give a full https:// URL`, 2);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UserError(`${name} '${value}' must be an https:// URL`, 2);
-  if (!options.allowQuery && (url.search || url.hash)) throw new UserError(`${name} '${value}' must not have a query or fragment: give the endpoint only`, 2);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UserError(`${name} '${value}' must be an https:// URL`, 2);
+  if (!options.allowQuery && (url.search || url.hash))
+    throw new UserError(`${name} '${value}' must not have a query or fragment: give the endpoint only`, 2);
   if (url.username || url.password) throw new UserError(`${name} must not contain a user name or password`, 2);
   return value;
 }
@@ -57,20 +62,35 @@ export function checkUrl(name: string, value: string, options: { allowQuery?: bo
 const TIMEOUT_MS = 20_000;
 
 /** Asks the federation endpoint for a sign-in token for these (temporary) credentials. */
-export async function getSigninToken(federationUrl: string, credentials: AwsCredentials, sessionDuration?: number): Promise<string> {
+export async function getSigninToken(
+  federationUrl: string,
+  credentials: AwsCredentials,
+  sessionDuration?: number,
+): Promise<string> {
   if (!credentials.sessionToken) throw new Error('console sign-in needs temporary credentials');
-  const session = JSON.stringify({ sessionId: credentials.accessKeyId, sessionKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken });
+  const session = JSON.stringify({
+    sessionId: credentials.accessKeyId,
+    sessionKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken,
+  });
   const query = new URLSearchParams({ Action: 'getSigninToken' });
   if (sessionDuration !== undefined) query.set('SessionDuration', String(sessionDuration));
   query.set('Session', session);
   let response: Response;
   try {
-    response = await fetch(`${federationUrl}?${query.toString()}`, { method: 'GET', redirect: 'error', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    response = await fetch(`${federationUrl}?${query.toString()}`, {
+      method: 'GET',
+      redirect: 'error',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
   } catch (error) {
     // Never the error's message: it may quote the request URL, which carries the credentials.
     const err = error as Error & { cause?: { code?: string } };
-    const reason = err.name === 'TimeoutError' ? `no answer in ${TIMEOUT_MS / 1000}s` : (err.cause?.code ?? 'network error');
-    throw new UserError(`cannot reach the AWS federation endpoint ${federationUrl} (${reason}): check the network or --federation-url / TFMFA_FEDERATION_URL`);
+    const reason =
+      err.name === 'TimeoutError' ? `no answer in ${TIMEOUT_MS / 1000}s` : (err.cause?.code ?? 'network error');
+    throw new UserError(
+      `cannot reach the AWS federation endpoint ${federationUrl} (${reason}): check the network or --federation-url / TFMFA_FEDERATION_URL`,
+    );
   }
   const body = await response.text();
   if (!response.ok) {
@@ -91,6 +111,11 @@ export async function getSigninToken(federationUrl: string, credentials: AwsCred
 
 /** The URL that signs the browser in and sends it to `destination`. */
 export function loginUrl(federationUrl: string, signinToken: string, destination: string, issuer = 'tfmfa'): string {
-  const query = new URLSearchParams({ Action: 'login', Issuer: issuer, Destination: destination, SigninToken: signinToken });
+  const query = new URLSearchParams({
+    Action: 'login',
+    Issuer: issuer,
+    Destination: destination,
+    SigninToken: signinToken,
+  });
   return `${federationUrl}?${query.toString()}`;
 }

@@ -13,7 +13,11 @@ import type { MfaCodeSource, MfaRequest, PromptContext } from './types.ts';
 export type { MfaChoice, PromptSurroundings };
 
 export function currentSurroundings(env: NodeJS.ProcessEnv): PromptSurroundings {
-  return { terminal: terminalAvailable(), platform: process.platform, installed: (program) => findProgram(program, env) !== undefined };
+  return {
+    terminal: terminalAvailable(),
+    platform: process.platform,
+    installed: (program) => findProgram(program, env) !== undefined,
+  };
 }
 
 /**
@@ -36,7 +40,12 @@ export function decideMfaSource(request: MfaRequest, around: PromptSurroundings)
   if (dialog) return dialog;
   const reason = 'no terminal to ask on and no desktop dialog';
   const fixes = remedies(request, around, env);
-  return { source: 'none', reason, remedies: fixes, error: `an MFA code is needed for ${request.serial} (profile '${request.profile}') but there is ${reason}: ${fixes}` };
+  return {
+    source: 'none',
+    reason,
+    remedies: fixes,
+    error: `an MFA code is needed for ${request.serial} (profile '${request.profile}') but there is ${reason}: ${fixes}`,
+  };
 }
 
 /** The MFA code source for this run (see decideMfaSource). */
@@ -71,7 +80,13 @@ function namedPrompt(request: MfaRequest, env: NodeJS.ProcessEnv): { choice: Pro
   return setting && setting !== 'auto' ? { choice: setting, why: 'TFMFA_PROMPT' } : undefined;
 }
 
-function explicit(driver: PromptDriver, why: string, request: MfaRequest, around: PromptSurroundings, env: NodeJS.ProcessEnv): MfaChoice {
+function explicit(
+  driver: PromptDriver,
+  why: string,
+  request: MfaRequest,
+  around: PromptSurroundings,
+  env: NodeJS.ProcessEnv,
+): MfaChoice {
   if (driver === 'terminal' && !around.terminal) {
     const reason = `the MFA prompt 'terminal' (${why}) needs a terminal and this run has none`;
     const fixes = remedies(request, around, env);
@@ -89,8 +104,13 @@ function graphicalSession(env: NodeJS.ProcessEnv): string | undefined {
 /** The registry's desktop dialogs of this platform, those preferred in this desktop session first. */
 function platformDialogs(platform: NodeJS.Platform, env: NodeJS.ProcessEnv) {
   const family = platform === 'darwin' || platform === 'win32' ? platform : 'unix';
-  const dialogs = PROMPT_DRIVER_TABLE.flatMap((driver) => (driver.desktop?.platform === family ? [{ name: driver.name, ...driver.desktop }] : []));
-  return [...dialogs.filter((dialog) => dialog.preferredIn?.(env)), ...dialogs.filter((dialog) => !dialog.preferredIn?.(env))];
+  const dialogs = PROMPT_DRIVER_TABLE.flatMap((driver) =>
+    driver.desktop?.platform === family ? [{ name: driver.name, ...driver.desktop }] : [],
+  );
+  return [
+    ...dialogs.filter((dialog) => dialog.preferredIn?.(env)),
+    ...dialogs.filter((dialog) => !dialog.preferredIn?.(env)),
+  ];
 }
 
 function desktopDialog(around: PromptSurroundings, env: NodeJS.ProcessEnv): MfaChoice | undefined {
@@ -102,18 +122,26 @@ function desktopDialog(around: PromptSurroundings, env: NodeJS.ProcessEnv): MfaC
   const session = graphicalSession(env);
   if (!session) return undefined;
   const dialog = dialogs.find((candidate) => around.installed(candidate.program));
-  return dialog ? { source: dialog.name, why: `no terminal; desktop session (${session}) and ${dialog.program} installed` } : undefined;
+  return dialog
+    ? { source: dialog.name, why: `no terminal; desktop session (${session}) and ${dialog.program} installed` }
+    : undefined;
 }
 
 /** Every way to get a code that would work in this mode, as one clause. */
 function remedies(request: MfaRequest, around: PromptSurroundings, env: NodeJS.ProcessEnv): string {
-  const options = [`run 'tfmfa open-session ${request.profile}' in a terminal first (later runs use the cached session)`];
+  const options = [
+    `run 'tfmfa open-session ${request.profile}' in a terminal first (later runs use the cached session)`,
+  ];
   if (!request.shim) options.push('pass --mfa-token CODE');
-  options.push(`set mfa_process (a command that prints the code) or mfa_prompt (e.g. ykman) in profile '${request.profile}'`);
+  options.push(
+    `set mfa_process (a command that prints the code) or mfa_prompt (e.g. ykman) in profile '${request.profile}'`,
+  );
   const session = graphicalSession(env);
   if (session && around.platform !== 'darwin' && around.platform !== 'win32') {
     const [first, ...others] = platformDialogs(around.platform, env).map((dialog) => dialog.name);
-    options.push(`install ${[first, ...others].join(' or ')} for a dialog on this desktop (${session}; TFMFA_PROMPT=${first} picks it)`);
+    options.push(
+      `install ${[first, ...others].join(' or ')} for a dialog on this desktop (${session}; TFMFA_PROMPT=${first} picks it)`,
+    );
   }
   return `${options.slice(0, -1).join(', ')}, or ${options.at(-1)}`;
 }

@@ -23,7 +23,10 @@ export async function askMfaCode(question: string, options: CodeQuestion): Promi
   let note = options.note;
   for (;;) {
     const timeoutSeconds = deadline === undefined ? undefined : Math.max(0.001, (deadline - Date.now()) / 1000);
-    const reply = await askOnTerminal(question, { ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }), ...(note ? { note } : {}) });
+    const reply = await askOnTerminal(question, {
+      ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+      ...(note ? { note } : {}),
+    });
     // askOnTerminal times out only when given a limit, so only with options.timeout.
     if ('timedOut' in reply) throw (options.timeout as NonNullable<CodeQuestion['timeout']>).error();
     if ('cancelled' in reply) throw new UserError('MFA prompt cancelled', 130);

@@ -9,14 +9,20 @@ function title(source: Exclude<MfaChoice['source'], 'none'>): string {
 }
 
 function phrase(choice: MfaChoice): string {
-  return choice.source === 'none' ? `nothing in this mode (${choice.reason}): ${choice.remedies}` : `${title(choice.source)} (${choice.why})`;
+  return choice.source === 'none'
+    ? `nothing in this mode (${choice.reason}): ${choice.remedies}`
+    : `${title(choice.source)} (${choice.why})`;
 }
 
 /**
  * `doctor`'s line: what a run would use now and why; when that is the terminal, also what a run without one
  * (an IDE task, a shim under a GUI) would use, since that is where prompts go missing.
  */
-export function describeChoice(request: MfaRequest, around: PromptSurroundings, decide: (request: MfaRequest, around: PromptSurroundings) => MfaChoice): string {
+export function describeChoice(
+  request: MfaRequest,
+  around: PromptSurroundings,
+  decide: (request: MfaRequest, around: PromptSurroundings) => MfaChoice,
+): string {
   let now: MfaChoice;
   try {
     now = decide(request, around);

@@ -36,7 +36,8 @@ export function dialogSource(dialog: DialogProgram, context: PromptContext): Mfa
     retryable: true,
     async code(attempt, previousRejection) {
       const file = findProgram(dialog.program, context.env);
-      if (!file) throw new UserError(`${dialog.program} is not installed (MFA prompt '${dialog.driver}'): ${dialog.install}`);
+      if (!file)
+        throw new UserError(`${dialog.program} is not installed (MFA prompt '${dialog.driver}'): ${dialog.install}`);
       const deadline = Date.now() + context.timeoutSeconds * 1000;
       let note = previousRejection ? `${previousRejection} (attempt ${attempt} of ${MFA_ATTEMPTS}).` : '';
       for (let entry = 1; ; entry++) {
@@ -49,7 +50,10 @@ export function dialogSource(dialog: DialogProgram, context: PromptContext): Mfa
         });
         const code = answer(dialog, outcome, context);
         if (isMfaCode(code)) return code;
-        if (entry >= MALFORMED_LIMIT) throw new UserError(`the ${dialog.driver} dialog got no 6-digit code in ${MALFORMED_LIMIT} tries: run again and enter the code your MFA device shows`);
+        if (entry >= MALFORMED_LIMIT)
+          throw new UserError(
+            `the ${dialog.driver} dialog got no 6-digit code in ${MALFORMED_LIMIT} tries: run again and enter the code your MFA device shows`,
+          );
         note = 'The code is 6 digits.';
       }
     },
@@ -62,7 +66,9 @@ function answer(dialog: DialogProgram, outcome: ProgramOutcome, context: PromptC
     case 'missing':
       throw new UserError(`${dialog.program} is not installed (MFA prompt '${dialog.driver}'): ${dialog.install}`);
     case 'failed':
-      throw new UserError(`${dialog.program} could not be started (${outcome.message}): check the installation or choose another MFA prompt (TFMFA_PROMPT)`);
+      throw new UserError(
+        `${dialog.program} could not be started (${outcome.message}): check the installation or choose another MFA prompt (TFMFA_PROMPT)`,
+      );
     case 'timeout':
       throw timeoutError(dialog.driver, context);
     case 'exited':

@@ -49,7 +49,9 @@ export function runProgram(file: string, args: string[], options: ProgramOptions
       killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
       killer.unref();
     }, options.timeoutSeconds * 1000);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
       if (!options.onStderrLine) return;
@@ -75,5 +77,11 @@ export function runProgram(file: string, args: string[], options: ProgramOptions
 
 /** The last non-empty line a program wrote on stderr (for a one-line error), without a GTK warning's noise. */
 export function lastLine(text: string): string {
-  return text.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? '';
+  return (
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .at(-1) ?? ''
+  );
 }

@@ -9,7 +9,11 @@ export type NoticeChannel = 'terminal' | 'notification' | 'stderr';
 export function noticeChannel(env: NodeJS.ProcessEnv, terminal: boolean): NoticeChannel {
   if (terminal) return 'terminal';
   const graphical = Boolean(env.DISPLAY || env.WAYLAND_DISPLAY) || process.platform === 'darwin';
-  if (graphical && (findProgram('notify-send', env) || (process.platform === 'darwin' && findProgram('osascript', env)))) return 'notification';
+  if (
+    graphical &&
+    (findProgram('notify-send', env) || (process.platform === 'darwin' && findProgram('osascript', env)))
+  )
+    return 'notification';
   return 'stderr';
 }
 
@@ -32,7 +36,18 @@ export function showTouchNotice(message: string, channel: NoticeChannel, env: No
     const notifier = findProgram('notify-send', env);
     const [file, args] = notifier
       ? [notifier, ['--app-name', 'tfmfa', '--expire-time', '15000', 'tfmfa', message]]
-      : ['osascript', ['-e', 'on run argv', '-e', 'display notification (item 1 of argv) with title "tfmfa"', '-e', 'end run', message]];
+      : [
+          'osascript',
+          [
+            '-e',
+            'on run argv',
+            '-e',
+            'display notification (item 1 of argv) with title "tfmfa"',
+            '-e',
+            'end run',
+            message,
+          ],
+        ];
     const child = spawn(file, args, { env: applyChanges(env), stdio: 'ignore', detached: false });
     child.on('error', () => toStderr(message));
     child.unref();

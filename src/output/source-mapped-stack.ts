@@ -24,7 +24,9 @@ export function sourceMappedStack(stack: string): string {
     if (!maps.has(file)) maps.set(file, loadMap(file));
     const origin = maps.get(file)?.findOrigin(Number(line), Number(column));
     if (!origin || !('fileName' in origin)) return frame;
-    const source = origin.fileName.startsWith('file://') ? fileURLToPath(origin.fileName) : resolve(dirname(file), origin.fileName);
+    const source = origin.fileName.startsWith('file://')
+      ? fileURLToPath(origin.fileName)
+      : resolve(dirname(file), origin.fileName);
     return `${source}:${origin.lineNumber}:${origin.columnNumber}`;
   });
 }

@@ -14,7 +14,8 @@ export function emptyKeys(text: string): Map<string, Set<string>> {
   let section: string | undefined;
   let pending: string | undefined;
   const settle = () => {
-    if (section !== undefined && pending !== undefined) found.set(section, (found.get(section) ?? new Set()).add(pending));
+    if (section !== undefined && pending !== undefined)
+      found.set(section, (found.get(section) ?? new Set()).add(pending));
     pending = undefined;
   };
   for (const line of text.split(/\r?\n/)) {

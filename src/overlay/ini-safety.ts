@@ -20,13 +20,16 @@
 const CONFIG_SECTION_NAME = /^[\w\-@+.%:/]+$/;
 
 export function configNameProblem(name: string): string | null {
-  return CONFIG_SECTION_NAME.test(name) ? null : 'its name has characters the JS SDK does not read in a config-file section';
+  return CONFIG_SECTION_NAME.test(name)
+    ? null
+    : 'its name has characters the JS SDK does not read in a config-file section';
 }
 
 /** A section name of the credentials file (`[name]`), read the same by every parser. */
 export function credentialsNameProblem(name: string): string | null {
-  if (/[\s#;[\]\\]/u.test(name) || /[\p{Cc}]/u.test(name)) return 'its name has a space, #, ;, a bracket, a backslash or a control character, which not every SDK reads the same';
-  if (name === 'DEFAULT') return "botocore applies a section named DEFAULT to every profile";
+  if (/[\s#;[\]\\]/u.test(name) || /[\p{Cc}]/u.test(name))
+    return 'its name has a space, #, ;, a bracket, a backslash or a control character, which not every SDK reads the same';
+  if (name === 'DEFAULT') return 'botocore applies a section named DEFAULT to every profile';
   if (name in Object.prototype) return "the JS SDK's parser mishandles a section with this name";
   if (name === '') return 'its name is empty';
   return null;
@@ -38,7 +41,9 @@ const KEY_PART = /^[A-Za-z0-9_][\w\-+@%/]*$/;
 export function keyProblem(key: string): string | null {
   const dot = key.indexOf('.');
   const parts = dot < 0 ? [key] : [key.slice(0, dot), ...key.slice(dot + 1).split('.')];
-  return parts.every((part) => KEY_PART.test(part)) ? null : `the key '${key}' has characters not every SDK reads the same`;
+  return parts.every((part) => KEY_PART.test(part))
+    ? null
+    : `the key '${key}' has characters not every SDK reads the same`;
 }
 
 export function valueProblem(key: string, value: string): string | null {
@@ -67,5 +72,10 @@ export function commandWordProblem(word: string): string | null {
  */
 export function commandWord(word: string): string {
   if (word === '') return "''";
-  return word.replace(/[^\w@%+=:,./-]+/g, (run) => run.split("'").map((part) => (part ? `'${part}'` : '')).join(`"'"`));
+  return word.replace(/[^\w@%+=:,./-]+/g, (run) =>
+    run
+      .split("'")
+      .map((part) => (part ? `'${part}'` : ''))
+      .join(`"'"`),
+  );
 }

@@ -69,7 +69,10 @@ function asTheSdkOpensIt(path: string): string {
 
 /** The identities of the user's two files, as the overlay is bound to them. */
 function sources(files: AwsFiles): { config: FileIdentity; credentials: FileIdentity } {
-  return { config: fileIdentity(asTheSdkOpensIt(files.configPath)), credentials: fileIdentity(asTheSdkOpensIt(files.credentialsPath)) };
+  return {
+    config: fileIdentity(asTheSdkOpensIt(files.configPath)),
+    credentials: fileIdentity(asTheSdkOpensIt(files.credentialsPath)),
+  };
 }
 
 /** The paths the credential_process command names for the user's two files (absolute). */
@@ -83,10 +86,23 @@ export interface CommandFiles {
 /** The words of the credential_process command before the profile name; refuses what no line can hold safely. */
 function commandPrefix(context: OverlayContext, files: CommandFiles): string {
   const launcher = files.launcher && !commandWordProblem(files.launcher) ? [files.launcher] : [];
-  const words = [...launcher, context.node, context.entryPoint, 'credential-process', '--config-file', files.config, '--credentials-file', files.credentials];
+  const words = [
+    ...launcher,
+    context.node,
+    context.entryPoint,
+    'credential-process',
+    '--config-file',
+    files.config,
+    '--credentials-file',
+    files.credentials,
+  ];
   for (const path of [context.node, context.entryPoint, files.config, files.credentials]) {
     const problem = commandWordProblem(path);
-    if (problem) throw new UserError(`config overlay: the path ${JSON.stringify(path)} contains ${problem}, so no credential_process line can name it for every SDK: move it, or run with --no-overlay (TFMFA_OVERLAY=0)`, 2);
+    if (problem)
+      throw new UserError(
+        `config overlay: the path ${JSON.stringify(path)} contains ${problem}, so no credential_process line can name it for every SDK: move it, or run with --no-overlay (TFMFA_OVERLAY=0)`,
+        2,
+      );
   }
   return words.map(commandWord).join(' ');
 }
@@ -119,7 +135,10 @@ function profilesToRewrite(context: OverlayContext): Set<string> {
 /** Renders the overlay; the command names the files' real absolute paths unless told other paths (links to them). */
 export function renderOverlayConfig(context: OverlayContext, commandFiles?: CommandFiles): RenderedOverlay {
   const identities = commandFiles ? undefined : sources(context.files);
-  const prefix = commandPrefix(context, commandFiles ?? { config: identities!.config.path, credentials: identities!.credentials.path });
+  const prefix = commandPrefix(
+    context,
+    commandFiles ?? { config: identities!.config.path, credentials: identities!.credentials.path },
+  );
   const rewritten = profilesToRewrite(context);
   const planFor = (name: string): ProfilePlan => {
     if (!rewritten.has(name)) return { drop: KEY_MATERIAL };
@@ -137,12 +156,20 @@ export function renderOverlayConfig(context: OverlayContext, commandFiles?: Comm
   };
   const rendered = renderSections(context.files, planFor, emptyFor);
   for (const name of rewritten) if (rendered.omitted.has(name)) rewritten.delete(name);
-  return { text: rendered.configText, credentialsText: rendered.credentialsText, rewritten: [...rewritten], omitted: rendered.omitted };
+  return {
+    text: rendered.configText,
+    credentialsText: rendered.credentialsText,
+    rewritten: [...rewritten],
+    omitted: rendered.omitted,
+  };
 }
 
 /** The overlay's directory: one per pair of real source paths (a relative path in two directories: two overlays). */
 function overlayId(identities: { config: FileIdentity; credentials: FileIdentity }): string {
-  return createHash('sha256').update(`${identities.config.path}\0${identities.credentials.path}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${identities.config.path}\0${identities.credentials.path}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /**
@@ -174,9 +201,26 @@ export function ensureOverlay(context: OverlayContext): Overlay {
   const identities = sources(context.files);
   const paths = overlayPaths(context.cacheDir, overlayId(identities));
   const launcher = packageLauncher(context.entryPoint);
-  const commandFiles = { config: commandPath(identities.config.path, paths.configLink), credentials: commandPath(identities.credentials.path, paths.credentialsLink), ...(launcher ? { launcher } : {}) };
-  const links = ([[commandFiles.config, identities.config.path], [commandFiles.credentials, identities.credentials.path]] as const).filter(([used, real]) => used !== real);
-  const stamp = JSON.stringify({ format: FORMAT, config: identities.config, credentials: identities.credentials, keys: context.files.keyIndexPath ? fileIdentity(context.files.keyIndexPath).version : 'none', node: context.node, entry: context.entryPoint, launcher: launcher ?? 'none' });
+  const commandFiles = {
+    config: commandPath(identities.config.path, paths.configLink),
+    credentials: commandPath(identities.credentials.path, paths.credentialsLink),
+    ...(launcher ? { launcher } : {}),
+  };
+  const links = (
+    [
+      [commandFiles.config, identities.config.path],
+      [commandFiles.credentials, identities.credentials.path],
+    ] as const
+  ).filter(([used, real]) => used !== real);
+  const stamp = JSON.stringify({
+    format: FORMAT,
+    config: identities.config,
+    credentials: identities.credentials,
+    keys: context.files.keyIndexPath ? fileIdentity(context.files.keyIndexPath).version : 'none',
+    node: context.node,
+    entry: context.entryPoint,
+    launcher: launcher ?? 'none',
+  });
   let previous: { stamp: string; rewritten: string[]; omitted: Array<[string, string]> } | undefined;
   try {
     previous = JSON.parse(readFileSync(paths.stampPath, 'utf8'));
@@ -201,8 +245,17 @@ export function ensureOverlay(context: OverlayContext): Overlay {
     if (omitted.size) debug(`overlay leaves out ${[...omitted].map(([name, why]) => `'${name}' (${why})`).join(', ')}`);
   }
   const problem = context.profile !== undefined ? omitted.get(context.profile) : undefined;
-  if (problem) throw new UserError(`profile '${context.profile}' cannot be written into the config overlay: ${problem}; rename it, or run with --no-overlay (TFMFA_OVERLAY=0)`, 2);
-  return { configPath: paths.configPath, credentialsPath: paths.credentialsPath, sources: { configPath: identities.config.path, credentialsPath: identities.credentials.path }, rewritten };
+  if (problem)
+    throw new UserError(
+      `profile '${context.profile}' cannot be written into the config overlay: ${problem}; rename it, or run with --no-overlay (TFMFA_OVERLAY=0)`,
+      2,
+    );
+  return {
+    configPath: paths.configPath,
+    credentialsPath: paths.credentialsPath,
+    sources: { configPath: identities.config.path, credentialsPath: identities.credentials.path },
+    rewritten,
+  };
 }
 
 /**
@@ -217,7 +270,11 @@ export function overlayOrWarn(context: OverlayContext): Overlay | null {
     if (error instanceof UserError && !(error instanceof CacheUnavailableError)) throw error;
     // A cache that cannot be written is one problem, already (or about to be) warned about once.
     if (error instanceof CacheUnavailableError || (error as NodeJS.ErrnoException).code) warnUncached(error as Error);
-    else warnOnce('overlay', `config overlay skipped (${(error as Error).message}): profiles named in code (provider "aws" { profile = … }) will not get tfmfa's session`);
+    else
+      warnOnce(
+        'overlay',
+        `config overlay skipped (${(error as Error).message}): profiles named in code (provider "aws" { profile = … }) will not get tfmfa's session`,
+      );
     debug(`config overlay skipped: ${(error as Error).message}`);
     return null;
   }

@@ -58,7 +58,16 @@ function body(values: ProfileSection, plan: ProfilePlan): string[] | string {
     else subSections.set(top, [[key.slice(dot + 1), value]]);
   }
   if (plan.credentialProcess !== undefined) plain.unshift(['credential_process', plan.credentialProcess]);
-  const empty = plan.empty?.size ? [...plan.empty].filter((key) => !plan.drop.has(key) && values[key] === undefined && !subSections.has(key) && checkedKey(key) === null && !key.includes('.')) : [];
+  const empty = plan.empty?.size
+    ? [...plan.empty].filter(
+        (key) =>
+          !plan.drop.has(key) &&
+          values[key] === undefined &&
+          !subSections.has(key) &&
+          checkedKey(key) === null &&
+          !key.includes('.'),
+      )
+    : [];
   // botocore lowercases keys and rejects a file that repeats one (a key and a sub-section of that name too).
   const seen = new Set<string>();
   for (const key of [...plain.map(([k]) => k), ...empty, ...subSections.keys()]) {
@@ -68,7 +77,8 @@ function body(values: ProfileSection, plan: ProfilePlan): string[] | string {
   for (const [top, children] of subSections) {
     const childKeys = new Set<string>();
     for (const [child] of children) {
-      if (childKeys.has(child.toLowerCase())) return `the key '${top}.${child}' is repeated (the Go SDK reads keys without case)`;
+      if (childKeys.has(child.toLowerCase()))
+        return `the key '${top}.${child}' is repeated (the Go SDK reads keys without case)`;
       childKeys.add(child.toLowerCase());
     }
   }
@@ -76,7 +86,10 @@ function body(values: ProfileSection, plan: ProfilePlan): string[] | string {
   return [
     ...plain.map(([key, value]) => keyValueLine(key, value)),
     ...empty.map((key) => `${key} =`),
-    ...[...subSections].flatMap(([top, children]) => [`${top} =`, ...children.map(([key, value]) => keyValueLine(key, value, '  '))]),
+    ...[...subSections].flatMap(([top, children]) => [
+      `${top} =`,
+      ...children.map(([key, value]) => keyValueLine(key, value, '  ')),
+    ]),
   ];
 }
 
@@ -85,9 +98,15 @@ function section(header: string, lines: string[]): string {
 }
 
 /** `emptyFor(section)`: the empty keys of a profile (by name) or of `sso-session.x` / `services.x`. */
-export function renderSections(files: AwsFiles, planFor: (name: string) => ProfilePlan, emptyFor: (section: string) => ReadonlySet<string> | undefined = () => undefined): RenderedOverlay {
+export function renderSections(
+  files: AwsFiles,
+  planFor: (name: string) => ProfilePlan,
+  emptyFor: (section: string) => ReadonlySet<string> | undefined = () => undefined,
+): RenderedOverlay {
   const omitted = new Map<string, string>();
-  const config: string[] = ['# tfmfa config overlay: generated from your AWS files, regenerated when they change; do not edit\n\n'];
+  const config: string[] = [
+    '# tfmfa config overlay: generated from your AWS files, regenerated when they change; do not edit\n\n',
+  ];
   const credentials: string[] = [];
   for (const [name, values] of files.profiles) {
     // A profile known only from tfmfa's key index (`tfmfa add` writes an empty [profile x], which the SDK's
@@ -105,7 +124,10 @@ export function renderSections(files: AwsFiles, planFor: (name: string) => Profi
   }
   // sso-session and services sections, as read (a profile that is not rewritten may need them), key material aside.
   const keyMaterial = new Set<string>(SECRET_KEYS);
-  for (const [type, sections] of [['sso-session', files.ssoSessions], ['services', files.services]] as const) {
+  for (const [type, sections] of [
+    ['sso-session', files.ssoSessions],
+    ['services', files.services],
+  ] as const) {
     for (const [name, values] of sections) {
       const lines = configNameProblem(name) ?? body(values, { drop: keyMaterial, empty: emptyFor(`${type}.${name}`) });
       if (typeof lines === 'string') omitted.set(`${type} ${name}`, lines);

@@ -49,12 +49,15 @@ export type Verdict = { ok: true } | { ok: false; status: number; reason: string
  * the token; then only GET on the one path. Reasons never repeat what the client sent.
  */
 export function checkRequest(request: RequestFacts, expected: Expected): Verdict {
-  if (!isLoopbackAddress(request.remoteAddress)) return { ok: false, status: 403, reason: 'only loopback clients are served' };
-  if (request.host !== `127.0.0.1:${expected.port}`) return { ok: false, status: 403, reason: 'unexpected Host header' };
+  if (!isLoopbackAddress(request.remoteAddress))
+    return { ok: false, status: 403, reason: 'only loopback clients are served' };
+  if (request.host !== `127.0.0.1:${expected.port}`)
+    return { ok: false, status: 403, reason: 'unexpected Host header' };
   if (request.authorization === undefined || request.authorization === '') {
     return { ok: false, status: 401, reason: 'missing authorization token (AWS_CONTAINER_AUTHORIZATION_TOKEN)' };
   }
-  if (!tokenMatches(expected.token, request.authorization)) return { ok: false, status: 403, reason: 'wrong authorization token' };
+  if (!tokenMatches(expected.token, request.authorization))
+    return { ok: false, status: 403, reason: 'wrong authorization token' };
   if (request.url !== expected.path) return { ok: false, status: 404, reason: 'not found' };
   if (request.method !== 'GET') return { ok: false, status: 405, reason: 'only GET is allowed' };
   return { ok: true };

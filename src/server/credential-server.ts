@@ -57,15 +57,29 @@ function errorMessage(error: unknown): string {
  */
 export async function startCredentialServer(options: CredentialServerOptions): Promise<CredentialServer> {
   let port = 0;
-  const answer = async (head: RequestHead, socket: Socket, remoteAddress: string | undefined): Promise<JsonResponse> => {
+  const answer = async (
+    head: RequestHead,
+    socket: Socket,
+    remoteAddress: string | undefined,
+  ): Promise<JsonResponse> => {
     const verdict = checkRequest(
-      { remoteAddress, host: head.headers.get('host'), authorization: head.headers.get('authorization'), method: head.method, url: head.target },
+      {
+        remoteAddress,
+        host: head.headers.get('host'),
+        authorization: head.headers.get('authorization'),
+        method: head.method,
+        url: head.target,
+      },
       { port, path: CREDENTIALS_PATH, token: options.token },
     );
     if (!verdict.ok) {
       debug(`credential server: ${verdict.status} ${verdict.reason}`);
       const code = verdict.status === 401 ? 'Unauthorized' : verdict.status === 403 ? 'Forbidden' : 'InvalidRequest';
-      return { status: verdict.status, body: { code, message: verdict.reason }, ...(verdict.status === 405 ? { headers: { Allow: 'GET' } } : {}) };
+      return {
+        status: verdict.status,
+        body: { code, message: verdict.reason },
+        ...(verdict.status === 405 ? { headers: { Allow: 'GET' } } : {}),
+      };
     }
     gate.busy(socket);
     try {
@@ -78,13 +92,22 @@ export async function startCredentialServer(options: CredentialServerOptions): P
   };
   const limits = options.limits ?? DEFAULT_LIMITS;
   const sockets = new Set<Socket>();
-  const gate = new ConnectionGate({ ...(options.gate ? { limits: options.gate } : {}), port: () => port, onEvent: (line) => debug(`credential server: ${line}`) });
+  const gate = new ConnectionGate({
+    ...(options.gate ? { limits: options.gate } : {}),
+    port: () => port,
+    onEvent: (line) => debug(`credential server: ${line}`),
+  });
   const server = createServer({ allowHalfOpen: true }, (socket) => {
     if (!gate.admit(socket)) return;
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     const remoteAddress = socket.remoteAddress;
-    serveConnection(socket, (head) => answer(head, socket, remoteAddress), limits, (line) => debug(`credential server: ${line}`));
+    serveConnection(
+      socket,
+      (head) => answer(head, socket, remoteAddress),
+      limits,
+      (line) => debug(`credential server: ${line}`),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -18,7 +18,11 @@ export interface ConnectionLimits {
   lingerMs: number;
 }
 
-export const DEFAULT_LIMITS: ConnectionLimits = { headTimeoutMs: 10_000, answerTimeoutMs: 10 * 60_000, lingerMs: 2_000 };
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  headTimeoutMs: 10_000,
+  answerTimeoutMs: 10 * 60_000,
+  lingerMs: 2_000,
+};
 
 /** The answer to a well-formed head. A rejection is answered with a bare 500 (its message is not sent). */
 export type Answer = (head: RequestHead) => Promise<JsonResponse>;
@@ -29,7 +33,12 @@ export function malformed(status: number, reason: string): JsonResponse {
 }
 
 /** Serves the one request of a socket from a server made with `allowHalfOpen: true`. `onEvent` gets one line per outcome. */
-export function serveConnection(socket: Socket, answer: Answer, limits: ConnectionLimits, onEvent: (line: string) => void = () => undefined): void {
+export function serveConnection(
+  socket: Socket,
+  answer: Answer,
+  limits: ConnectionLimits,
+  onEvent: (line: string) => void = () => undefined,
+): void {
   const reader = new RequestHeadReader();
   let stage: 'head' | 'answering' | 'answered' = 'head';
   let peerEnded = false;

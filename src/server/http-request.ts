@@ -105,7 +105,9 @@ export function parseHead(bytes: Buffer, rest: Buffer = Buffer.alloc(0)): HeadOu
   if (headers.has('transfer-encoding')) return invalid('a request body is not accepted (Transfer-Encoding)');
   const length = headers.get('content-length');
   if (length !== undefined && length !== '0') {
-    return invalid(/^\d+$/.test(length) ? 'a request body is not accepted (Content-Length)' : 'malformed Content-Length');
+    return invalid(
+      /^\d+$/.test(length) ? 'a request body is not accepted (Content-Length)' : 'malformed Content-Length',
+    );
   }
   return { state: 'complete', head: { ...requestLine, headers }, rest };
 }
@@ -116,12 +118,14 @@ function parseRequestLine(line: string): Omit<RequestHead, 'headers'> | { reason
   const [method, target, protocol] = parts as [string, string, string];
   if (!TOKEN.test(method)) return { reason: 'malformed method' };
   if (!TARGET.test(target)) return { reason: 'malformed request target' };
-  if (protocol !== 'HTTP/1.1' && protocol !== 'HTTP/1.0') return { reason: 'unsupported protocol version (HTTP/1.0 or HTTP/1.1)' };
+  if (protocol !== 'HTTP/1.1' && protocol !== 'HTTP/1.0')
+    return { reason: 'unsupported protocol version (HTTP/1.0 or HTTP/1.1)' };
   return { method, target, version: protocol === 'HTTP/1.1' ? '1.1' : '1.0' };
 }
 
 function parseFieldLine(line: string): { name: string; value: string } | { reason: string } {
-  if (line.startsWith(' ') || line.startsWith('\t')) return { reason: 'obs-fold (a header line starting with whitespace)' };
+  if (line.startsWith(' ') || line.startsWith('\t'))
+    return { reason: 'obs-fold (a header line starting with whitespace)' };
   const colon = line.indexOf(':');
   if (colon <= 0) return { reason: 'malformed header line' };
   const name = line.slice(0, colon);

@@ -43,13 +43,21 @@ export function parentDeathWrapper(commandFile: string, platform: NodeJS.Platfor
   if (platform !== 'linux' || !isExecutableFile(commandFile)) return null;
   const setpriv = SETPRIV_PATHS.find(isExecutableFile);
   if (!setpriv) return null;
-  const help = spawnSync(setpriv, ['--help'], { env: applyChanges(process.env), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
+  const help = spawnSync(setpriv, ['--help'], {
+    env: applyChanges(process.env),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    timeout: 5000,
+  });
   if (!help.stdout?.includes('--pdeathsig')) return null;
   return [setpriv, '--pdeathsig', 'TERM', '--'];
 }
 
 /** How the server mode starts its command: both layers where they are available. */
-export function orphanGuard(commandFile: string, listeningFd: number | undefined): { options: ChildOptions; description: string } {
+export function orphanGuard(
+  commandFile: string,
+  listeningFd: number | undefined,
+): { options: ChildOptions; description: string } {
   const wrapper = parentDeathWrapper(commandFile);
   const held = listeningFd !== undefined && listeningFd >= 0;
   const options: ChildOptions = {
@@ -57,7 +65,9 @@ export function orphanGuard(commandFile: string, listeningFd: number | undefined
     ...(held ? { extraFds: [...Array<'ignore'>(HELD_FD - 3).fill('ignore'), listeningFd] } : {}),
   };
   const parts = [
-    wrapper ? 'a parent-death signal (setpriv --pdeathsig TERM)' : 'no parent-death signal (Linux with util-linux setpriv only)',
+    wrapper
+      ? 'a parent-death signal (setpriv --pdeathsig TERM)'
+      : 'no parent-death signal (Linux with util-linux setpriv only)',
     held ? `the listening socket held as descriptor ${HELD_FD}` : 'the listening socket not held (no descriptor)',
   ];
   return { options, description: parts.join(', ') };

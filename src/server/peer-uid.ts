@@ -29,7 +29,8 @@ function hexValue(bytes: Buffer, start: number, end: number): number {
   let value = 0;
   for (let i = start; i < end; i++) {
     const c = bytes[i] as number;
-    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    const digit =
+      c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
     if (digit < 0) return -1;
     value = value * 16 + digit;
   }
@@ -51,7 +52,14 @@ function decimalValue(bytes: Buffer, start: number, end: number): number {
  * `HEX:PORT` (8 hex digits in tcp, 32 in tcp6). Adds the uid of a socket whose remote port is `serverPort` and
  * whose local key is wanted.
  */
-function scanLine(bytes: Buffer, start: number, end: number, serverPort: number, wanted: ReadonlySet<number>, found: Map<number, number>): void {
+function scanLine(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  serverPort: number,
+  wanted: ReadonlySet<number>,
+  found: Map<number, number>,
+): void {
   let i = bytes.indexOf(0x3a, start); // the colon after `sl`
   if (i < 0 || i >= end) return;
   i++;
@@ -74,7 +82,11 @@ function scanLine(bytes: Buffer, start: number, end: number, serverPort: number,
       const length = localEnd - localStart;
       let ipStart: number;
       if (length === 13) ipStart = localStart;
-      else if (length === 37 && bytes.compare(MAPPED_PREFIX, 0, MAPPED_PREFIX.length, localStart, localStart + MAPPED_PREFIX.length) === 0) ipStart = localStart + 24;
+      else if (
+        length === 37 &&
+        bytes.compare(MAPPED_PREFIX, 0, MAPPED_PREFIX.length, localStart, localStart + MAPPED_PREFIX.length) === 0
+      )
+        ipStart = localStart + 24;
       else return;
       const ip = hexValue(bytes, ipStart, ipStart + 8);
       const port = hexValue(bytes, localEnd - 4, localEnd);
@@ -88,7 +100,13 @@ function scanLine(bytes: Buffer, start: number, end: number, serverPort: number,
 }
 
 /** Scans one table file line by line through `buffer`, reading on libuv's thread pool (the kernel's part is slow). */
-function scanTable(path: string, buffer: Buffer, serverPort: number, wanted: ReadonlySet<number>, found: Map<number, number>): Promise<void> {
+function scanTable(
+  path: string,
+  buffer: Buffer,
+  serverPort: number,
+  wanted: ReadonlySet<number>,
+  found: Map<number, number>,
+): Promise<void> {
   return new Promise((resolve) => {
     open(path, 'r', (openError, fd) => {
       if (openError) return resolve();
@@ -123,7 +141,12 @@ let scanning: Promise<unknown> = Promise.resolve();
  * The uids of the clients behind `keys` (peerKey values) connected to `serverPort`; a key not found is left out.
  * Lookups run one at a time (they share one buffer).
  */
-export function lookupPeerUids(keys: Iterable<number>, serverPort: number, platform: NodeJS.Platform = process.platform, tables = ['/proc/net/tcp', '/proc/net/tcp6']): Promise<Map<number, number>> {
+export function lookupPeerUids(
+  keys: Iterable<number>,
+  serverPort: number,
+  platform: NodeJS.Platform = process.platform,
+  tables = ['/proc/net/tcp', '/proc/net/tcp6'],
+): Promise<Map<number, number>> {
   const wanted = new Set(keys);
   const found = new Map<number, number>();
   if (platform !== 'linux' || wanted.size === 0) return Promise.resolve(found);

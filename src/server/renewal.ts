@@ -71,5 +71,8 @@ export function explain(error: unknown, profile: string): UserError {
         'the running command gets credentials again on its next request',
     );
   }
-  return new UserError(`cannot renew the credentials of profile '${profile}': ${message}`, error instanceof UserError ? error.exitCode : 1);
+  return new UserError(
+    `cannot renew the credentials of profile '${profile}': ${message}`,
+    error instanceof UserError ? error.exitCode : 1,
+  );
 }

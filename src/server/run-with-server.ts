@@ -1,6 +1,13 @@
 import { debug, warn } from '../debug.ts';
 import { oneLine } from '../errors.ts';
-import { applyChanges, childChanges, mergeChanges, overlayChanges, serverChanges, type EnvironmentChanges } from '../environment/changes.ts';
+import {
+  applyChanges,
+  childChanges,
+  mergeChanges,
+  overlayChanges,
+  serverChanges,
+  type EnvironmentChanges,
+} from '../environment/changes.ts';
 import { overlayEnabled } from '../environment/variables.ts';
 import { entryPoint } from '../entry-point.ts';
 import { overlayOrWarn } from '../overlay/overlay.ts';
@@ -43,7 +50,9 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
   debug(`server mode for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);
   if (defaultProfileShadows(session.files)) {
     const instead = profile === 'default' ? '' : ` and may use it instead of '${profile}'`;
-    warn(`the 'default' profile in your AWS files has credentials of its own: SDKs in the command rank it ahead of the credential server${instead}`);
+    warn(
+      `the 'default' profile in your AWS files has credentials of its own: SDKs in the command rank it ahead of the credential server${instead}`,
+    );
   }
 
   const credentials = credentialSupplier(request, { log: (line) => process.stderr.write(`tfmfa: ${oneLine(line)}\n`) });
@@ -55,12 +64,24 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
   try {
     let changes = serverChanges(server.url, token, profile);
     if ((options.overlay ?? true) && overlayEnabled(env)) {
-      const overlay = overlayOrWarn({ cacheDir: session.cacheDir, files: session.files, node: process.execPath, entryPoint: entryPoint(), user: currentUser(env), profile });
+      const overlay = overlayOrWarn({
+        cacheDir: session.cacheDir,
+        files: session.files,
+        node: process.execPath,
+        entryPoint: entryPoint(),
+        user: currentUser(env),
+        profile,
+      });
       if (overlay) changes = mergeChanges(changes, overlayChanges(overlay));
     }
     // The command must not outlive the server unnoticed, nor be served by whoever binds the port next (orphan-guard.ts).
     const guard = orphanGuard(options.file, server.listeningFd);
-    const child = startChild(options.file, options.argv, applyChanges(env, childChanges(env, changes, session.chain.region, options.extra)), guard.options);
+    const child = startChild(
+      options.file,
+      options.argv,
+      applyChanges(env, childChanges(env, changes, session.chain.region, options.extra)),
+      guard.options,
+    );
     debug(`running ${options.file} (pid ${child.pid ?? '?'}) with the credential server: ${guard.description}`);
     end = await child.ended;
   } finally {

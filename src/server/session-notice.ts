@@ -30,7 +30,10 @@ export function humanDuration(seconds: number): string {
 /** Seconds left on the chain's cached MFA session (GetSessionToken), or null when the chain has none cached. */
 export function mfaSessionLeft(request: SessionRequest, chain: Chain): number | null {
   const env = request.env ?? process.env;
-  const plan = planChain(chain, { useSession: request.useSession ?? true, sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env) });
+  const plan = planChain(chain, {
+    useSession: request.useSession ?? true,
+    sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env),
+  });
   const step = plan.steps.find((s) => s.kind === 'get-session-token');
   if (!step) return null;
   const entry = new SessionCache(cacheDirectory(env)).read(step.cacheKey);
@@ -47,9 +50,11 @@ export function sessionNotice(request: SessionRequest, loaded: LoadedChain): Ses
   if (threshold === 0) return { action: 'none', reason: 'TFMFA_SESSION_NOTICE=0' };
   const left = mfaSessionLeft(request, loaded.chain);
   if (left === null) return { action: 'none', reason: 'no cached MFA session (the first resolution starts one)' };
-  if (left < ALREADY_STALE_SECONDS) return { action: 'none', reason: 'the MFA session is about to end (the first resolution renews it)' };
+  if (left < ALREADY_STALE_SECONDS)
+    return { action: 'none', reason: 'the MFA session is about to end (the first resolution renews it)' };
   if (left >= threshold) return { action: 'none', reason: `the MFA session has ${humanDuration(left)} left` };
-  if (request.mfaToken !== undefined || loaded.chain.mfaProcess) return { action: 'renew', secondsLeft: left, prompt: false };
+  if (request.mfaToken !== undefined || loaded.chain.mfaProcess)
+    return { action: 'renew', secondsLeft: left, prompt: false };
   if (terminalAvailable()) return { action: 'renew', secondsLeft: left, prompt: true };
   return { action: 'warn', secondsLeft: left };
 }
@@ -67,7 +72,9 @@ export async function upFrontRequest(request: SessionRequest, loaded: LoadedChai
   }
   const left = humanDuration(notice.secondsLeft);
   if (notice.action === 'warn') {
-    warn(`the MFA session for profile '${profile}' ends in ${left} and there is no terminal to ask for a code: a run that lasts longer fails then; run 'tfmfa open-session ${profile}' in a terminal first`);
+    warn(
+      `the MFA session for profile '${profile}' ends in ${left} and there is no terminal to ask for a code: a run that lasts longer fails then; run 'tfmfa open-session ${profile}' in a terminal first`,
+    );
     return request;
   }
   const renewing: SessionRequest = { ...request, renewSessionBelow: notice.secondsLeft + 1 };
@@ -75,10 +82,13 @@ export async function upFrontRequest(request: SessionRequest, loaded: LoadedChai
     debug(`MFA session check: ${left} left, renewing it up front without a prompt`);
     return renewing;
   }
-  const code = await askMfaCode(`tfmfa: the MFA session ends in ${left}: enter a code to renew it now, or press Enter to continue: `, {
-    retryNote: 'The code is 6 digits (spaces are ignored); Enter alone keeps the current session',
-    allowEmpty: true,
-  });
+  const code = await askMfaCode(
+    `tfmfa: the MFA session ends in ${left}: enter a code to renew it now, or press Enter to continue: `,
+    {
+      retryNote: 'The code is 6 digits (spaces are ignored); Enter alone keeps the current session',
+      allowEmpty: true,
+    },
+  );
   if (code !== '') return { ...renewing, mfaToken: code };
   debug('the up-front renewal was declined: continuing with the current MFA session');
   return request;

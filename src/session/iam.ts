@@ -28,7 +28,11 @@ export async function iamClient(credentials: AwsCredentials): Promise<Iam> {
   const iam: IamModule = await import('@aws-sdk/client-iam');
   const client = new iam.IAMClient({
     region: 'us-east-1',
-    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}) },
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+    },
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 5000, requestTimeout: 20_000, throwOnRequestTimeout: true },
   });
@@ -38,22 +42,35 @@ export async function iamClient(credentials: AwsCredentials): Promise<Iam> {
       return await send();
     } catch (error) {
       const err = error as { name?: string; message?: string };
-      throw new IamError(err.name ?? 'Error', `IAM ${action} failed: ${err.name ?? 'Error'}: ${(err.message ?? String(error)).split('\n')[0]}`);
+      throw new IamError(
+        err.name ?? 'Error',
+        `IAM ${action} failed: ${err.name ?? 'Error'}: ${(err.message ?? String(error)).split('\n')[0]}`,
+      );
     }
   };
   return {
     async listAccessKeys(userName) {
-      const out = await call('ListAccessKeys', () => client.send(new iam.ListAccessKeysCommand({ UserName: userName })));
-      return (out.AccessKeyMetadata ?? []).map((key) => ({ accessKeyId: key.AccessKeyId ?? '', status: key.Status ?? '' }));
+      const out = await call('ListAccessKeys', () =>
+        client.send(new iam.ListAccessKeysCommand({ UserName: userName })),
+      );
+      return (out.AccessKeyMetadata ?? []).map((key) => ({
+        accessKeyId: key.AccessKeyId ?? '',
+        status: key.Status ?? '',
+      }));
     },
     async createAccessKey(userName) {
-      const out = await call('CreateAccessKey', () => client.send(new iam.CreateAccessKeyCommand({ UserName: userName })));
+      const out = await call('CreateAccessKey', () =>
+        client.send(new iam.CreateAccessKeyCommand({ UserName: userName })),
+      );
       const key = out.AccessKey;
-      if (!key?.AccessKeyId || !key.SecretAccessKey) throw new IamError('Incomplete', 'IAM CreateAccessKey answered without a complete key');
+      if (!key?.AccessKeyId || !key.SecretAccessKey)
+        throw new IamError('Incomplete', 'IAM CreateAccessKey answered without a complete key');
       return { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey };
     },
     async deleteAccessKey(userName, accessKeyId) {
-      await call('DeleteAccessKey', () => client.send(new iam.DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId })));
+      await call('DeleteAccessKey', () =>
+        client.send(new iam.DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId })),
+      );
     },
     close: () => client.destroy(),
   };

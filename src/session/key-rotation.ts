@@ -22,7 +22,12 @@ export function deleteCommand(userName: string, accessKeyId: string): string {
  * Waits until STS accepts a new key (IAM is eventually consistent: a fresh key is refused for a few seconds).
  * Only "unknown key" is waited out; any other error ends the wait.
  */
-export async function waitUntilKeyWorks(keys: LongTermKeys, target: StsTarget, waitSeconds: number, pollMs = 2000): Promise<void> {
+export async function waitUntilKeyWorks(
+  keys: LongTermKeys,
+  target: StsTarget,
+  waitSeconds: number,
+  pollMs = 2000,
+): Promise<void> {
   const deadline = Date.now() + waitSeconds * 1000;
   for (;;) {
     try {
@@ -75,19 +80,40 @@ export async function rotateKey(r: Rotation, old: LongTermKeys): Promise<Rotated
   try {
     created = await r.iam.createAccessKey(r.userName);
   } catch (error) {
-    throw new UserError(`rotate: ${(error as Error).message}; nothing changed: the key store and IAM hold ${old.accessKeyId}`);
+    throw new UserError(
+      `rotate: ${(error as Error).message}; nothing changed: the key store and IAM hold ${old.accessKeyId}`,
+    );
   }
   try {
-    updateEntry(r.store, r.profile, (entry) => ({ ...entry, rotation: { from: old.accessKeyId, to: created.accessKeyId, startedAt: new Date().toISOString() } }));
+    updateEntry(r.store, r.profile, (entry) => ({
+      ...entry,
+      rotation: { from: old.accessKeyId, to: created.accessKeyId, startedAt: new Date().toISOString() },
+    }));
   } catch (error) {
-    throw await undo(r, created.accessKeyId, old.accessKeyId, `rotate: could not note the rotation in the key index (${(error as Error).message})`);
+    throw await undo(
+      r,
+      created.accessKeyId,
+      old.accessKeyId,
+      `rotate: could not note the rotation in the key index (${(error as Error).message})`,
+    );
   }
   try {
     await r.backend.set(stagingName(r.profile), created);
   } catch (error) {
-    throw await undo(r, created.accessKeyId, old.accessKeyId, `rotate: could not store the new key (${(error as Error).message})`);
+    throw await undo(
+      r,
+      created.accessKeyId,
+      old.accessKeyId,
+      `rotate: could not store the new key (${(error as Error).message})`,
+    );
   }
-  return finish(r, { from: old.accessKeyId, created, stored: old.accessKeyId, indexed: old.accessKeyId, oldInIam: true });
+  return finish(r, {
+    from: old.accessKeyId,
+    created,
+    stored: old.accessKeyId,
+    indexed: old.accessKeyId,
+    oldInIam: true,
+  });
 }
 
 /**
@@ -95,7 +121,11 @@ export async function rotateKey(r: Rotation, old: LongTermKeys): Promise<Rotated
  * holds now (`stored`, which works: the caller checked it). 'undone' when the profile keeps its old key (the
  * caller may then start a new rotation).
  */
-export async function resumeRotation(r: Rotation, entry: KeyIndexEntry, stored: LongTermKeys): Promise<Rotated | 'undone'> {
+export async function resumeRotation(
+  r: Rotation,
+  entry: KeyIndexEntry,
+  stored: LongTermKeys,
+): Promise<Rotated | 'undone'> {
   const marker = entry.rotation;
   if (!marker) throw new Error('resumeRotation: no rotation to resume');
   const inIam = (await r.iam.listAccessKeys(r.userName)).map((key) => key.accessKeyId);
@@ -104,21 +134,34 @@ export async function resumeRotation(r: Rotation, entry: KeyIndexEntry, stored: 
   const unfinished = `an interrupted rotation of '${r.profile}' (${marker.from} → ${marker.to})`;
   if (created && inIam.includes(marker.to)) {
     debug(`resuming ${unfinished}`);
-    return finish(r, { from: marker.from, created, stored: stored.accessKeyId, indexed: entry.accessKeyId, oldInIam: inIam.includes(marker.from) });
+    return finish(r, {
+      from: marker.from,
+      created,
+      stored: stored.accessKeyId,
+      indexed: entry.accessKeyId,
+      oldInIam: inIam.includes(marker.from),
+    });
   }
   if (stored.accessKeyId === marker.to) {
-    throw new UserError(`rotate: ${unfinished}: the stored key ${marker.to} is no longer in IAM: store a working key with 'tfmfa add ${r.profile}'`);
+    throw new UserError(
+      `rotate: ${unfinished}: the stored key ${marker.to} is no longer in IAM: store a working key with 'tfmfa add ${r.profile}'`,
+    );
   }
   // NEW was deleted in IAM (an undo), or was created but its secret never stored (nobody has it): undo.
   if (inIam.includes(marker.to)) {
     try {
       await r.iam.deleteAccessKey(r.userName, marker.to);
     } catch (error) {
-      throw new UserError(`rotate: ${unfinished}: its new key was never stored, and deleting it failed (${(error as Error).message}): the key store holds ${stored.accessKeyId}, which works; delete ${marker.to} with '${deleteCommand(r.userName, marker.to)}' or ${again(r.profile)}`);
+      throw new UserError(
+        `rotate: ${unfinished}: its new key was never stored, and deleting it failed (${(error as Error).message}): the key store holds ${stored.accessKeyId}, which works; delete ${marker.to} with '${deleteCommand(r.userName, marker.to)}' or ${again(r.profile)}`,
+      );
     }
   }
   const left = await clearRotation(r);
-  if (left) throw new UserError(`rotate: ${unfinished} is undone in IAM, but its note in the key store could not be cleared (${left}): the key store holds ${stored.accessKeyId}, which works; ${again(r.profile)}`);
+  if (left)
+    throw new UserError(
+      `rotate: ${unfinished} is undone in IAM, but its note in the key store could not be cleared (${left}): the key store holds ${stored.accessKeyId}, which works; ${again(r.profile)}`,
+    );
   process.stderr.write(`tfmfa: undid ${unfinished}: '${r.profile}' keeps ${stored.accessKeyId}\n`);
   return 'undone';
 }
@@ -140,7 +183,12 @@ async function finish(r: Rotation, p: Progress): Promise<Rotated> {
     try {
       await waitUntilKeyWorks(p.created, r.target, r.waitSeconds);
     } catch (error) {
-      throw await undo(r, to, p.from, `rotate: the new key ${to} was not accepted within ${r.waitSeconds}s (${(error as Error).message})`);
+      throw await undo(
+        r,
+        to,
+        p.from,
+        `rotate: the new key ${to} was not accepted within ${r.waitSeconds}s (${(error as Error).message})`,
+      );
     }
     try {
       await r.backend.set(r.profile, p.created);
@@ -152,7 +200,9 @@ async function finish(r: Rotation, p: Progress): Promise<Rotated> {
     try {
       updateEntry(r.store, r.profile, (entry) => ({ ...entry, accessKeyId: to, addedAt: new Date().toISOString() }));
     } catch (error) {
-      throw new UserError(`rotate: the new key ${to} is stored and works, but the key index could not be updated (${(error as Error).message}); IAM still has ${p.from} too: ${again(r.profile)}`);
+      throw new UserError(
+        `rotate: the new key ${to} is stored and works, but the key index could not be updated (${(error as Error).message}); IAM still has ${p.from} too: ${again(r.profile)}`,
+      );
     }
   }
   if (p.oldInIam) {
@@ -160,11 +210,21 @@ async function finish(r: Rotation, p: Progress): Promise<Rotated> {
       await r.iam.deleteAccessKey(r.userName, p.from);
     } catch (error) {
       const left = await clearRotation(r);
-      return { from: p.from, to, unfinished: `the new key ${to} is stored and works, but the old key ${p.from} is still active in IAM (${(error as Error).message}): delete it with '${deleteCommand(r.userName, p.from)}'${left ? ` (and ${again(r.profile)}: ${left})` : ''}` };
+      return {
+        from: p.from,
+        to,
+        unfinished: `the new key ${to} is stored and works, but the old key ${p.from} is still active in IAM (${(error as Error).message}): delete it with '${deleteCommand(r.userName, p.from)}'${left ? ` (and ${again(r.profile)}: ${left})` : ''}`,
+      };
     }
   }
   const left = await clearRotation(r);
-  return { from: p.from, to, unfinished: left ? `rotated, but the staged copy or the note of the rotation is left in the key store (${left}): ${again(r.profile)}` : null };
+  return {
+    from: p.from,
+    to,
+    unfinished: left
+      ? `rotated, but the staged copy or the note of the rotation is left in the key store (${left}): ${again(r.profile)}`
+      : null,
+  };
 }
 
 /** Steps 8-9: the staged entry, then the marker. The reason it failed, or null. */
@@ -184,15 +244,24 @@ async function clearRotation(r: Rotation): Promise<string | null> {
  * backend write that failed late), nothing is deleted: the next rotate finishes.
  */
 async function undo(r: Rotation, created: string, kept: string, reason: string): Promise<UserError> {
-  const holds = await r.backend.get(r.profile).then((keys) => keys?.accessKeyId, () => undefined);
+  const holds = await r.backend.get(r.profile).then(
+    (keys) => keys?.accessKeyId,
+    () => undefined,
+  );
   if (holds !== kept) {
-    return new UserError(`${reason}; the key store holds ${holds ?? 'no readable key'} for '${r.profile}', IAM has ${kept} and ${created}: ${again(r.profile)}`);
+    return new UserError(
+      `${reason}; the key store holds ${holds ?? 'no readable key'} for '${r.profile}', IAM has ${kept} and ${created}: ${again(r.profile)}`,
+    );
   }
   try {
     await r.iam.deleteAccessKey(r.userName, created);
   } catch (error) {
-    return new UserError(`${reason}; could not delete the new key ${created} either (${(error as Error).message}): the key store holds ${kept}, which still works; IAM also has ${created}: delete it with '${deleteCommand(r.userName, created)}' (or ${again(r.profile)})`);
+    return new UserError(
+      `${reason}; could not delete the new key ${created} either (${(error as Error).message}): the key store holds ${kept}, which still works; IAM also has ${created}: delete it with '${deleteCommand(r.userName, created)}' (or ${again(r.profile)})`,
+    );
   }
   const left = await clearRotation(r);
-  return new UserError(`${reason}; deleted the new key ${created} again: IAM and the key store hold only ${kept}, which still works${left ? `; the note of the rotation is left in the key store (${left}): the next 'tfmfa rotate ${r.profile}' clears it` : ''}`);
+  return new UserError(
+    `${reason}; deleted the new key ${created} again: IAM and the key store hold only ${kept}, which still works${left ? `; the note of the rotation is left in the key store (${left}): the next 'tfmfa rotate ${r.profile}' clears it` : ''}`,
+  );
 }

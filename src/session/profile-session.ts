@@ -70,5 +70,14 @@ export async function profileSession(request: SessionRequest, loaded?: LoadedCha
     ...(request.shim ? { shim: true } : {}),
     env,
   });
-  return { paths, files, chain, credentials, fromCache, ...(lifetimeSeconds !== undefined ? { lifetimeSeconds } : {}), cacheDir, loadedAtMs };
+  return {
+    paths,
+    files,
+    chain,
+    credentials,
+    fromCache,
+    ...(lifetimeSeconds !== undefined ? { lifetimeSeconds } : {}),
+    cacheDir,
+    loadedAtMs,
+  };
 }

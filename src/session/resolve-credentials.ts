@@ -58,7 +58,6 @@ export function openCache(dir: string): SessionCache | null {
   }
 }
 
-
 /**
  * The credentials for a chain: from the cache when fresh, else by running the plan under the MFA device's
  * lock, so that parallel processes prompt once and the rest read what the first wrote (or, when the user
@@ -68,10 +67,13 @@ export async function resolveCredentials(chain: Chain, options: SessionOptions):
   const plan = planChain(chain, { useSession: options.useSession, sessionTtlSeconds: options.sessionTtlSeconds });
   plan.clamped.forEach((note) => debug(note));
   const last = plan.steps[plan.steps.length - 1];
-  if (!last) return { credentials: await sourceCredentials(chain.source, options.paths, options.env), fromCache: false };
+  if (!last)
+    return { credentials: await sourceCredentials(chain.source, options.paths, options.env), fromCache: false };
   // What is made from a source bound to it (an `aws login` session) is served only while that source is
   // alive (fetched, refreshed if need be, first) and never past it: a cached role keeps its own expiry on disk.
-  const bound = kindOfStep(chain.source).boundToSource ? await sourceCredentials(chain.source, options.paths, options.env) : undefined;
+  const bound = kindOfStep(chain.source).boundToSource
+    ? await sourceCredentials(chain.source, options.paths, options.env)
+    : undefined;
   const cache = openCache(options.cacheDir);
   const hit = options.renewSessionBelowSeconds === undefined ? freshEntry(cache, last, lastMargin(options)) : null;
   if (hit) {
@@ -84,10 +86,21 @@ export async function resolveCredentials(chain: Chain, options: SessionOptions):
     return { ...resolved, credentials: boundBy(resolved.credentials, bound) };
   };
   if (!cache) return run();
-  const description = chain.mfaSerial ? `the MFA device ${chain.mfaSerial}` : `the credentials of profile '${chain.source.profile}'`;
+  const description = chain.mfaSerial
+    ? `the MFA device ${chain.mfaSerial}`
+    : `the credentials of profile '${chain.source.profile}'`;
   try {
     // A prompt cancelled under the lock ends the runs waiting for the same code too (docs/prompt-cancel.md).
-    return await withLock({ cacheDir: options.cacheDir, key: plan.lockKey, description, timeoutSeconds: options.lockTimeoutSeconds, shareCancellation: true }, run);
+    return await withLock(
+      {
+        cacheDir: options.cacheDir,
+        key: plan.lockKey,
+        description,
+        timeoutSeconds: options.lockTimeoutSeconds,
+        shareCancellation: true,
+      },
+      run,
+    );
   } catch (error) {
     // The locks directory cannot be created (read-only file system under an existing cache): work unlocked.
     if (!(error instanceof CacheUnavailableError)) throw error;
@@ -121,15 +134,27 @@ function freshEntry(cache: SessionCache | null, step: PlanStep, margin: Margin):
 }
 
 function stepMargin(steps: PlanStep[], index: number, options: SessionOptions): Margin {
-  if (index === steps.length - 1) return options.renewSessionBelowSeconds === undefined ? lastMargin(options) : Infinity;
+  if (index === steps.length - 1)
+    return options.renewSessionBelowSeconds === undefined ? lastMargin(options) : Infinity;
   const step = steps[index] as PlanStep;
-  if (step.kind === 'get-session-token' && options.renewSessionBelowSeconds !== undefined) return options.renewSessionBelowSeconds;
+  if (step.kind === 'get-session-token' && options.renewSessionBelowSeconds !== undefined)
+    return options.renewSessionBelowSeconds;
   return SOURCE_MARGIN_SECONDS;
 }
 
-async function runPlan(chain: Chain, plan: Plan, cache: SessionCache | null, options: SessionOptions, bound?: AwsCredentials): Promise<ResolvedCredentials> {
+async function runPlan(
+  chain: Chain,
+  plan: Plan,
+  cache: SessionCache | null,
+  options: SessionOptions,
+  bound?: AwsCredentials,
+): Promise<ResolvedCredentials> {
   const steps = plan.steps;
-  const target: StsTarget = { region: options.region, profile: chain.profile, ...(options.endpoint ? { endpoint: options.endpoint } : {}) };
+  const target: StsTarget = {
+    region: options.region,
+    profile: chain.profile,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  };
   // A cached source that STS no longer accepts (revoked, expired early) is dropped once and rebuilt, never in a loop.
   for (let round = 0; ; round++) {
     let start = -1;
@@ -154,7 +179,11 @@ async function runPlan(chain: Chain, plan: Plan, cache: SessionCache | null, opt
         credentials = await runStep(step, credentials, chain, signer, options);
         cache?.write(cacheEntry(step, credentials, chain.profile));
       }
-      return { credentials, fromCache: false, ...(credentials.expiration ? { lifetimeSeconds: secondsLeft(credentials) } : {}) };
+      return {
+        credentials,
+        fromCache: false,
+        ...(credentials.expiration ? { lifetimeSeconds: secondsLeft(credentials) } : {}),
+      };
     } catch (error) {
       const revoked = error instanceof StsError && (error.kind === 'credentials-gone' || error.kind === 'invalid-key');
       if (!revoked || start < 0 || round > 0 || !cache) throw error;
@@ -164,12 +193,19 @@ async function runPlan(chain: Chain, plan: Plan, cache: SessionCache | null, opt
   }
 }
 
-async function runStep(step: PlanStep, base: AwsCredentials, chain: Chain, target: StsTarget, options: SessionOptions): Promise<AwsCredentials> {
+async function runStep(
+  step: PlanStep,
+  base: AwsCredentials,
+  chain: Chain,
+  target: StsTarget,
+  options: SessionOptions,
+): Promise<AwsCredentials> {
   if (step.kind === 'get-session-token') {
     const serial = step.mfaSerial;
     if (!serial) return getSessionToken(base, { durationSeconds: step.durationSeconds }, target);
     return withMfaCode(serial, chain, options, (code) =>
-      getSessionToken(base, { durationSeconds: step.durationSeconds, serialNumber: serial, tokenCode: code }, target));
+      getSessionToken(base, { durationSeconds: step.durationSeconds, serialNumber: serial, tokenCode: code }, target),
+    );
   }
   const input = {
     roleArn: step.role.roleArn,
@@ -182,11 +218,18 @@ async function runStep(step: PlanStep, base: AwsCredentials, chain: Chain, targe
   };
   if (!step.mfaSerial) return assumeRole(base, input, target);
   const serial = step.mfaSerial;
-  return withMfaCode(serial, chain, options, (code) => assumeRole(base, { ...input, serialNumber: serial, tokenCode: code }, target));
+  return withMfaCode(serial, chain, options, (code) =>
+    assumeRole(base, { ...input, serialNumber: serial, tokenCode: code }, target),
+  );
 }
 
 /** Gets a code and makes the call; a code STS rejects is asked for again, three attempts in all. */
-async function withMfaCode<T>(serial: string, chain: Chain, options: SessionOptions, call: (code: string) => Promise<T>): Promise<T> {
+async function withMfaCode<T>(
+  serial: string,
+  chain: Chain,
+  options: SessionOptions,
+  call: (code: string) => Promise<T>,
+): Promise<T> {
   const source = chooseMfaSource({
     ...mfaRequestOf(chain, options.env),
     serial,
@@ -200,7 +243,8 @@ async function withMfaCode<T>(serial: string, chain: Chain, options: SessionOpti
     try {
       return await call(code);
     } catch (error) {
-      const retry = error instanceof StsError && error.kind === 'mfa-rejected' && source.retryable && attempt < MFA_ATTEMPTS;
+      const retry =
+        error instanceof StsError && error.kind === 'mfa-rejected' && source.retryable && attempt < MFA_ATTEMPTS;
       if (!retry) throw error;
       rejection = error.message;
       if (source.name !== 'terminal') warn(`${rejection} (attempt ${attempt + 1} of ${MFA_ATTEMPTS})`);

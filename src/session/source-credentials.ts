@@ -5,12 +5,18 @@ import { UserError } from '../errors.ts';
 import type { AwsCredentials } from '../credentials.ts';
 
 /** Base credentials of a chain, fetched by the source's kind; a failure is one line naming the profile. */
-export async function sourceCredentials(source: SourceStep, paths: AwsFilePaths, env: NodeJS.ProcessEnv = process.env): Promise<AwsCredentials> {
+export async function sourceCredentials(
+  source: SourceStep,
+  paths: AwsFilePaths,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AwsCredentials> {
   const kind = kindOfStep(source);
   try {
     return await kind.fetch(source, paths, env);
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(`profile '${source.profile}': could not get credentials from ${kind.origin(source)}: ${(error as Error).message.split('\n')[0]}`);
+    throw new UserError(
+      `profile '${source.profile}': could not get credentials from ${kind.origin(source)}: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
 }

@@ -53,7 +53,9 @@ export interface StrategyOptions {
 }
 
 export function baseKeyOf(source: SourceStep): string {
-  return source.kind === 'static-keys' || source.kind === 'stored-keys' ? `keys:${source.accessKeyId}` : `${source.kind}:${source.profile}`;
+  return source.kind === 'static-keys' || source.kind === 'stored-keys'
+    ? `keys:${source.accessKeyId}`
+    : `${source.kind}:${source.profile}`;
 }
 
 function isLongTermKeys(source: SourceStep): boolean {
@@ -66,16 +68,30 @@ export function planChain(chain: Chain, options: StrategyOptions): Plan {
   const plan: Plan = { baseKey, lockKey: serial ? `mfa:${serial}` : baseKey, steps: [], clamped: [] };
   const first = chain.roles[0];
   const firstWantsLong = (first?.durationSeconds ?? 0) > ROLE_CHAINING_LIMIT;
-  const useSession = serial !== undefined && isLongTermKeys(chain.source) && (first === undefined || (options.useSession && !firstWantsLong));
+  const useSession =
+    serial !== undefined &&
+    isLongTermKeys(chain.source) &&
+    (first === undefined || (options.useSession && !firstWantsLong));
 
   let previousKey = baseKey;
   if (useSession && serial) {
     const cacheKey = `session|${baseKey}|${serial}`;
-    plan.steps.push({ kind: 'get-session-token', cacheKey, label: `MFA session ${serial} (${chain.source.profile})`, durationSeconds: options.sessionTtlSeconds, mfaSerial: serial });
+    plan.steps.push({
+      kind: 'get-session-token',
+      cacheKey,
+      label: `MFA session ${serial} (${chain.source.profile})`,
+      durationSeconds: options.sessionTtlSeconds,
+      mfaSerial: serial,
+    });
     previousKey = cacheKey;
   } else if (chain.source.kind === 'stored-keys' && chain.roles.length === 0) {
     const cacheKey = `session|${baseKey}|`;
-    plan.steps.push({ kind: 'get-session-token', cacheKey, label: `session (${chain.source.profile}, stored keys)`, durationSeconds: options.sessionTtlSeconds });
+    plan.steps.push({
+      kind: 'get-session-token',
+      cacheKey,
+      label: `session (${chain.source.profile}, stored keys)`,
+      durationSeconds: options.sessionTtlSeconds,
+    });
     previousKey = cacheKey;
   }
   chain.roles.forEach((role, index) => {
@@ -83,11 +99,18 @@ export function planChain(chain: Chain, options: StrategyOptions): Plan {
     const carriesCode = !useSession && index === 0 && serial !== undefined;
     let durationSeconds = role.durationSeconds;
     if (chained && durationSeconds !== undefined && durationSeconds > ROLE_CHAINING_LIMIT) {
-      plan.clamped.push(`${role.profile}: duration_seconds ${durationSeconds} lowered to ${ROLE_CHAINING_LIMIT} (AWS limits chained roles to 1 hour)`);
+      plan.clamped.push(
+        `${role.profile}: duration_seconds ${durationSeconds} lowered to ${ROLE_CHAINING_LIMIT} (AWS limits chained roles to 1 hour)`,
+      );
       durationSeconds = ROLE_CHAINING_LIMIT;
     }
     const cacheKey = roleCacheKey(role, durationSeconds, carriesCode ? serial : undefined, previousKey);
-    const step: AssumeRoleStep = { kind: 'assume-role', cacheKey, label: `role ${role.roleArn} (${role.profile})`, role };
+    const step: AssumeRoleStep = {
+      kind: 'assume-role',
+      cacheKey,
+      label: `role ${role.roleArn} (${role.profile})`,
+      role,
+    };
     if (durationSeconds !== undefined) step.durationSeconds = durationSeconds;
     if (carriesCode) step.mfaSerial = serial;
     plan.steps.push(step);
@@ -102,7 +125,12 @@ export function planChain(chain: Chain, options: StrategyOptions): Plan {
  * A session name that is not configured is the per-run default (it contains the time): the key says
  * "default" instead, or no run would ever find the previous one's session.
  */
-export function roleCacheKey(role: RoleStep, durationSeconds: number | undefined, mfaSerial: string | undefined, previousKey: string): string {
+export function roleCacheKey(
+  role: RoleStep,
+  durationSeconds: number | undefined,
+  mfaSerial: string | undefined,
+  previousKey: string,
+): string {
   const name = role.sessionNameConfigured ? `name=${role.roleSessionName}` : 'name:default';
   // Session tags and the source identity are part of the session STS issues (its policy conditions, CloudTrail):
   // a profile that sets them never shares a session with one that does not. Absent, the key is as it always was.
@@ -111,5 +139,14 @@ export function roleCacheKey(role: RoleStep, durationSeconds: number | undefined
     ...(role.transitiveTagKeys ? [`transitive=${JSON.stringify(role.transitiveTagKeys)}`] : []),
     ...(role.sourceIdentity ? [`source-identity=${role.sourceIdentity}`] : []),
   ];
-  return ['role', role.roleArn, `external=${role.externalId ?? ''}`, name, `duration=${durationSeconds ?? ''}`, ...tagged, ...(mfaSerial ? [`mfa:${mfaSerial}`] : []), previousKey].join('|');
+  return [
+    'role',
+    role.roleArn,
+    `external=${role.externalId ?? ''}`,
+    name,
+    `duration=${durationSeconds ?? ''}`,
+    ...tagged,
+    ...(mfaSerial ? [`mfa:${mfaSerial}`] : []),
+    previousKey,
+  ].join('|');
 }

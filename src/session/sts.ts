@@ -30,13 +30,24 @@ function timeoutMs(): number {
 }
 
 type StsModule = typeof import('@aws-sdk/client-sts');
-type CredentialsResult = { Credentials?: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } };
+type CredentialsResult = {
+  Credentials?: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date };
+};
 
 /**
  * Sends one STS call signed with `base`. The AWS SDK is loaded only here, on the first STS call: a run served
  * from the cache never imports it. Errors become one-line StsErrors.
  */
-async function send(action: string, base: AwsCredentials, target: StsTarget, command: (sts: StsModule) => InstanceType<StsModule['GetSessionTokenCommand'] | StsModule['AssumeRoleCommand'] | StsModule['GetFederationTokenCommand']>): Promise<AwsCredentials> {
+async function send(
+  action: string,
+  base: AwsCredentials,
+  target: StsTarget,
+  command: (
+    sts: StsModule,
+  ) => InstanceType<
+    StsModule['GetSessionTokenCommand'] | StsModule['AssumeRoleCommand'] | StsModule['GetFederationTokenCommand']
+  >,
+): Promise<AwsCredentials> {
   const sts = await import('@aws-sdk/client-sts');
   const requestTimeout = timeoutMs();
   const client = new sts.STSClient({
@@ -66,7 +77,12 @@ function toCredentials(result: CredentialsResult['Credentials']): AwsCredentials
   if (!result?.AccessKeyId || !result.SecretAccessKey || !result.SessionToken || !result.Expiration) {
     throw new Error('STS answered without complete credentials');
   }
-  return { accessKeyId: result.AccessKeyId, secretAccessKey: result.SecretAccessKey, sessionToken: result.SessionToken, expiration: result.Expiration };
+  return {
+    accessKeyId: result.AccessKeyId,
+    secretAccessKey: result.SecretAccessKey,
+    sessionToken: result.SessionToken,
+    expiration: result.Expiration,
+  };
 }
 
 export function getSessionToken(
@@ -75,30 +91,60 @@ export function getSessionToken(
   target: StsTarget,
 ): Promise<AwsCredentials> {
   debug(`STS GetSessionToken for ${input.serialNumber ?? 'no MFA'} (${input.durationSeconds}s) in ${target.region}`);
-  return send('GetSessionToken', base, target, (sts) => new sts.GetSessionTokenCommand({
-    DurationSeconds: input.durationSeconds,
-    ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
-  }));
+  return send(
+    'GetSessionToken',
+    base,
+    target,
+    (sts) =>
+      new sts.GetSessionTokenCommand({
+        DurationSeconds: input.durationSeconds,
+        ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
+      }),
+  );
 }
 
 /** GetFederationToken (IAM user keys only), for console sign-in; `policy` bounds the federated session. */
-export function getFederationToken(base: AwsCredentials, input: { name: string; durationSeconds: number; policy: string }, target: StsTarget): Promise<AwsCredentials> {
+export function getFederationToken(
+  base: AwsCredentials,
+  input: { name: string; durationSeconds: number; policy: string },
+  target: StsTarget,
+): Promise<AwsCredentials> {
   debug(`STS GetFederationToken as ${input.name} (${input.durationSeconds}s) in ${target.region}`);
-  return send('GetFederationToken', base, target, (sts) => new sts.GetFederationTokenCommand({ Name: input.name, DurationSeconds: input.durationSeconds, Policy: input.policy }));
+  return send(
+    'GetFederationToken',
+    base,
+    target,
+    (sts) =>
+      new sts.GetFederationTokenCommand({
+        Name: input.name,
+        DurationSeconds: input.durationSeconds,
+        Policy: input.policy,
+      }),
+  );
 }
 
 export function assumeRole(base: AwsCredentials, input: AssumeRoleInput, target: StsTarget): Promise<AwsCredentials> {
-  debug(`STS AssumeRole ${input.roleArn}${input.serialNumber ? ` with MFA ${input.serialNumber}` : ''} (${input.durationSeconds ?? 'default'}s) in ${target.region}`);
-  return send('AssumeRole', base, target, (sts) => new sts.AssumeRoleCommand({
-    RoleArn: input.roleArn,
-    RoleSessionName: input.roleSessionName,
-    ...(input.durationSeconds ? { DurationSeconds: input.durationSeconds } : {}),
-    ...(input.externalId ? { ExternalId: input.externalId } : {}),
-    ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
-    ...(input.sessionTags?.length ? { Tags: input.sessionTags.map((tag) => ({ Key: tag.key, Value: tag.value })) } : {}),
-    ...(input.transitiveTagKeys?.length ? { TransitiveTagKeys: input.transitiveTagKeys } : {}),
-    ...(input.sourceIdentity ? { SourceIdentity: input.sourceIdentity } : {}),
-  }));
+  debug(
+    `STS AssumeRole ${input.roleArn}${input.serialNumber ? ` with MFA ${input.serialNumber}` : ''} (${input.durationSeconds ?? 'default'}s) in ${target.region}`,
+  );
+  return send(
+    'AssumeRole',
+    base,
+    target,
+    (sts) =>
+      new sts.AssumeRoleCommand({
+        RoleArn: input.roleArn,
+        RoleSessionName: input.roleSessionName,
+        ...(input.durationSeconds ? { DurationSeconds: input.durationSeconds } : {}),
+        ...(input.externalId ? { ExternalId: input.externalId } : {}),
+        ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
+        ...(input.sessionTags?.length
+          ? { Tags: input.sessionTags.map((tag) => ({ Key: tag.key, Value: tag.value })) }
+          : {}),
+        ...(input.transitiveTagKeys?.length ? { TransitiveTagKeys: input.transitiveTagKeys } : {}),
+        ...(input.sourceIdentity ? { SourceIdentity: input.sourceIdentity } : {}),
+      }),
+  );
 }
 
 export interface CallerIdentity {
@@ -115,7 +161,11 @@ export async function getCallerIdentity(base: AwsCredentials, target: StsTarget)
   const client = new sts.STSClient({
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-    credentials: { accessKeyId: base.accessKeyId, secretAccessKey: base.secretAccessKey, ...(base.sessionToken ? { sessionToken: base.sessionToken } : {}) },
+    credentials: {
+      accessKeyId: base.accessKeyId,
+      secretAccessKey: base.secretAccessKey,
+      ...(base.sessionToken ? { sessionToken: base.sessionToken } : {}),
+    },
     maxAttempts: 3,
     requestHandler: { connectionTimeout: Math.min(requestTimeout, 5000), requestTimeout, throwOnRequestTimeout: true },
   });

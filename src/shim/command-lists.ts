@@ -12,8 +12,27 @@ const CHDIR = /^-chdir=/;
  */
 export const GLOBAL_OPTIONS: Readonly<Record<string, { valued: readonly string[]; flags: readonly string[] }>> = {
   aws: {
-    valued: ['--profile', '--region', '--output', '--endpoint-url', '--query', '--ca-bundle', '--cli-read-timeout', '--cli-connect-timeout', '--color', '--cli-binary-format'],
-    flags: ['--debug', '--no-verify-ssl', '--no-paginate', '--no-sign-request', '--no-cli-pager', '--cli-auto-prompt', '--no-cli-auto-prompt'],
+    valued: [
+      '--profile',
+      '--region',
+      '--output',
+      '--endpoint-url',
+      '--query',
+      '--ca-bundle',
+      '--cli-read-timeout',
+      '--cli-connect-timeout',
+      '--color',
+      '--cli-binary-format',
+    ],
+    flags: [
+      '--debug',
+      '--no-verify-ssl',
+      '--no-paginate',
+      '--no-sign-request',
+      '--no-cli-pager',
+      '--cli-auto-prompt',
+      '--no-cli-auto-prompt',
+    ],
   },
 };
 
@@ -24,7 +43,12 @@ export function subcommandIndex(tool: string, args: readonly string[]): number {
   while (index < args.length) {
     const arg = args[index] as string;
     if (options?.valued.includes(arg)) index += 2;
-    else if (CHDIR.test(arg) || options?.flags.includes(arg) || options?.valued.some((option) => arg.startsWith(`${option}=`))) index++;
+    else if (
+      CHDIR.test(arg) ||
+      options?.flags.includes(arg) ||
+      options?.valued.some((option) => arg.startsWith(`${option}=`))
+    )
+      index++;
     else break;
   }
   return index;

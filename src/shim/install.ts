@@ -1,6 +1,16 @@
 import { shQuote, shWord } from '../output/quoting.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, unlinkSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { homeDirectory } from '../environment/variables.ts';
 import { UserError } from '../errors.ts';
@@ -99,8 +109,16 @@ function isLauncherFile(path: string): boolean {
 
 function checkNames(names: readonly string[]): void {
   for (const name of names) {
-    if (!isToolName(name)) throw new UserError(`shim: '${name}' is not a tool name (a plain file name such as terraform or aws): name the tool, not a path`, 2);
-    if (RESERVED.has(name)) throw new UserError(`shim: '${name}' is tfmfa itself and cannot be a shim: name a tool such as terraform or aws`, 2);
+    if (!isToolName(name))
+      throw new UserError(
+        `shim: '${name}' is not a tool name (a plain file name such as terraform or aws): name the tool, not a path`,
+        2,
+      );
+    if (RESERVED.has(name))
+      throw new UserError(
+        `shim: '${name}' is tfmfa itself and cannot be a shim: name a tool such as terraform or aws`,
+        2,
+      );
   }
 }
 
@@ -112,18 +130,28 @@ export interface InstallResult {
   advice: string[];
 }
 
-export function installShims(options: { dir: string; names: readonly string[]; force: boolean; entry: string; env: NodeJS.ProcessEnv; cwd?: string }): InstallResult {
+export function installShims(options: {
+  dir: string;
+  names: readonly string[];
+  force: boolean;
+  entry: string;
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+}): InstallResult {
   const cwd = options.cwd ?? process.cwd();
   const dir = resolve(cwd, options.dir);
   checkNames(options.names);
   const kinds = options.names.map((name) => [name, shimKind(join(dir, name), options.entry)] as const);
   for (const [name] of kinds) {
     const path = join(dir, name);
-    if (existsSync(path) && lstatSync(path).isDirectory()) throw new UserError(`shim install: ${path} is a directory: remove it or install into another --dir`);
+    if (existsSync(path) && lstatSync(path).isDirectory())
+      throw new UserError(`shim install: ${path} is a directory: remove it or install into another --dir`);
   }
   const foreign = kinds.filter(([, kind]) => kind === 'other').map(([name]) => join(dir, name));
   if (foreign.length > 0 && !options.force) {
-    throw new UserError(`shim install: ${foreign.join(', ')} ${foreign.length === 1 ? 'exists and is' : 'exist and are'} not a tfmfa shim: move ${foreign.length === 1 ? 'it' : 'them'} away, pick another --dir, or pass --force to replace ${foreign.length === 1 ? 'it' : 'them'}`);
+    throw new UserError(
+      `shim install: ${foreign.join(', ')} ${foreign.length === 1 ? 'exists and is' : 'exist and are'} not a tfmfa shim: move ${foreign.length === 1 ? 'it' : 'them'} away, pick another --dir, or pass --force to replace ${foreign.length === 1 ? 'it' : 'them'}`,
+    );
   }
   try {
     mkdirSync(dir, { recursive: true });
@@ -135,7 +163,9 @@ export function installShims(options: { dir: string; names: readonly string[]; f
     try {
       writeFileAtomic(join(dir, name), text, 0o755); // never a half-written shim
     } catch (error) {
-      throw new UserError(`shim install: cannot write ${join(dir, name)}: ${(error as Error).message}: pick another --dir`);
+      throw new UserError(
+        `shim install: cannot write ${join(dir, name)}: ${(error as Error).message}: pick another --dir`,
+      );
     }
   }
   return {
@@ -155,11 +185,20 @@ export function exportLine(dir: string): string {
  * What the user must change so that the shims in `dir` are found before the real binaries: nothing (empty),
  * or lines for the shell profile.
  */
-export function pathAdvice(dir: string, names: readonly string[], entry: string, env: NodeJS.ProcessEnv, cwd = process.cwd()): string[] {
+export function pathAdvice(
+  dir: string,
+  names: readonly string[],
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  cwd = process.cwd(),
+): string[] {
   const entries = pathDirectories(env, cwd);
   const position = entries.indexOf(realOrResolved(dir, cwd));
   if (position < 0) {
-    return [`${dir} is not on PATH: add this line to your shell profile (~/.bashrc, ~/.zshrc or ~/.profile), then start a new shell:`, exportLine(dir)];
+    return [
+      `${dir} is not on PATH: add this line to your shell profile (~/.bashrc, ~/.zshrc or ~/.profile), then start a new shell:`,
+      exportLine(dir),
+    ];
   }
   const shadowed: string[] = [];
   for (const name of names) {
@@ -172,7 +211,10 @@ export function pathAdvice(dir: string, names: readonly string[], entry: string,
     }
   }
   if (shadowed.length === 0) return [];
-  return [`${dir} comes after the real ${shadowed.join(', ')} on PATH, so those shims are not used: put it first in your shell profile (~/.bashrc, ~/.zshrc or ~/.profile):`, exportLine(dir)];
+  return [
+    `${dir} comes after the real ${shadowed.join(', ')} on PATH, so those shims are not used: put it first in your shell profile (~/.bashrc, ~/.zshrc or ~/.profile):`,
+    exportLine(dir),
+  ];
 }
 
 function isExecutableFile(path: string): boolean {
@@ -232,12 +274,18 @@ export function listShims(dir: string, entry: string, env: NodeJS.ProcessEnv, cw
 }
 
 /** Removes tfmfa's own shims from `dir`: the named ones (each must be one), or all of them. */
-export function uninstallShims(options: { dir: string; names: readonly string[]; entry: string; cwd?: string }): { dir: string; removed: string[]; absent: string[] } {
+export function uninstallShims(options: { dir: string; names: readonly string[]; entry: string; cwd?: string }): {
+  dir: string;
+  removed: string[];
+  absent: string[];
+} {
   const dir = resolve(options.cwd ?? process.cwd(), options.dir);
   let names = [...options.names];
   if (names.length === 0) {
     try {
-      names = readdirSync(dir).sort().filter((name) => isShimIn(dir, name, options.entry));
+      names = readdirSync(dir)
+        .sort()
+        .filter((name) => isShimIn(dir, name, options.entry));
     } catch {
       names = [];
     }
@@ -247,7 +295,9 @@ export function uninstallShims(options: { dir: string; names: readonly string[];
   const kinds = names.map((name) => [name, shimKind(join(dir, name), options.entry)] as const);
   const foreign = kinds.filter(([, kind]) => kind === 'other').map(([name]) => join(dir, name));
   if (foreign.length > 0) {
-    throw new UserError(`shim uninstall: ${foreign.join(', ')} ${foreign.length === 1 ? 'is' : 'are'} not a tfmfa shim: left alone (nothing removed); remove ${foreign.length === 1 ? 'it' : 'them'} yourself if you mean to`);
+    throw new UserError(
+      `shim uninstall: ${foreign.join(', ')} ${foreign.length === 1 ? 'is' : 'are'} not a tfmfa shim: left alone (nothing removed); remove ${foreign.length === 1 ? 'it' : 'them'} yourself if you mean to`,
+    );
   }
   const removed: string[] = [];
   const absent: string[] = [];

@@ -49,15 +49,26 @@ export function parseStack(stack: string): StackEntry[] {
 }
 
 /** The stack with this start pushed, or a UserError (exit 126) when the start is a loop. */
-export function pushStack(env: NodeJS.ProcessEnv, tool: string, realBinary: string, pid = process.pid): Record<string, string> {
+export function pushStack(
+  env: NodeJS.ProcessEnv,
+  tool: string,
+  realBinary: string,
+  pid = process.pid,
+): Record<string, string> {
   const stack = setting(env, 'shimStack');
   const entries = parseStack(stack);
   const fix = `make it call the real ${tool} by its full path`;
   if (entries.some((entry) => entry.tool === tool && entry.binary === realBinary && entry.pid === pid)) {
-    throw new UserError(`loop: the ${tool} shim would start ${realBinary} again, and ${realBinary} came straight back to the shim without running anything (it runs '${tool}' by name, which finds the shim first on PATH): ${fix}`, 126);
+    throw new UserError(
+      `loop: the ${tool} shim would start ${realBinary} again, and ${realBinary} came straight back to the shim without running anything (it runs '${tool}' by name, which finds the shim first on PATH): ${fix}`,
+      126,
+    );
   }
   if (entries.length >= MAX_SHIM_DEPTH) {
-    throw new UserError(`loop: the ${tool} shim would start ${realBinary} again, but ${entries.length} real binaries already run nested under tfmfa shims (${STACK_VARIABLE}, at most ${MAX_SHIM_DEPTH}): a wrapper probably runs '${tool}' by name back through the shim: ${fix}`, 126);
+    throw new UserError(
+      `loop: the ${tool} shim would start ${realBinary} again, but ${entries.length} real binaries already run nested under tfmfa shims (${STACK_VARIABLE}, at most ${MAX_SHIM_DEPTH}): a wrapper probably runs '${tool}' by name back through the shim: ${fix}`,
+      126,
+    );
   }
   const entry = stackEntry(tool, realBinary, pid);
   return { [STACK_VARIABLE]: stack ? `${stack}|${entry}` : entry };

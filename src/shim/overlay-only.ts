@@ -26,24 +26,45 @@ const NOTHING: EnvironmentChanges = { set: {}, unset: [] };
  * With `ticket`, the same changes become the profile's ticket, so the shell launcher applies them without
  * Node while the AWS files stay the ones the overlay was made from.
  */
-export function overlayOnlyChanges(profile: string, files: AwsFiles, loadedAtMs: number, env: NodeJS.ProcessEnv, ticket: boolean): EnvironmentChanges {
+export function overlayOnlyChanges(
+  profile: string,
+  files: AwsFiles,
+  loadedAtMs: number,
+  env: NodeJS.ProcessEnv,
+  ticket: boolean,
+): EnvironmentChanges {
   if (!overlayEnabled(env)) return NOTHING;
   const cacheDir = cacheDirectory(env);
   let overlay;
   try {
-    overlay = overlayOrWarn({ cacheDir, files, node: process.execPath, entryPoint: entryPoint(), user: currentUser(env) });
+    overlay = overlayOrWarn({
+      cacheDir,
+      files,
+      node: process.execPath,
+      entryPoint: entryPoint(),
+      user: currentUser(env),
+    });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     warn(error.message);
     return NOTHING;
   }
   if (!overlay) return NOTHING;
-  debug(`profile '${profile}': no session of its own, the tool gets the config overlay (${overlay.rewritten.length} profile(s) through credential_process)`);
+  debug(
+    `profile '${profile}': no session of its own, the tool gets the config overlay (${overlay.rewritten.length} profile(s) through credential_process)`,
+  );
   const changes = overlayChanges(overlay);
   if (ticket) {
     const minTtl = minimumTtlSeconds(env);
     const expiration = new Date(loadedAtMs + (minTtl + OVERLAY_TICKET_SECONDS) * 1000);
-    writeTicket(cacheDir, profile, { minTtl, overlay: true, configPath: files.configPath, credentialsPath: files.credentialsPath, changes }, expiration, loadedAtMs, minTtl);
+    writeTicket(
+      cacheDir,
+      profile,
+      { minTtl, overlay: true, configPath: files.configPath, credentialsPath: files.credentialsPath, changes },
+      expiration,
+      loadedAtMs,
+      minTtl,
+    );
   }
   return changes;
 }

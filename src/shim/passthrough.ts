@@ -17,6 +17,8 @@ export const PASSTHROUGH: Readonly<Record<string, readonly string[]>> = {
 };
 
 export function isPassthrough(tool: string, args: readonly string[], env: NodeJS.ProcessEnv): boolean {
-  const list = overrideFor(tool, setting(env, 'passthrough')) ?? (Object.hasOwn(PASSTHROUGH, tool) ? (PASSTHROUGH[tool] as readonly string[]) : []);
+  const list =
+    overrideFor(tool, setting(env, 'passthrough')) ??
+    (Object.hasOwn(PASSTHROUGH, tool) ? (PASSTHROUGH[tool] as readonly string[]) : []);
   return list.includes(args[subcommandIndex(tool, args)] ?? '');
 }

@@ -2,7 +2,8 @@ import { UserError } from '../errors.ts';
 
 // On the shim's hot path: an ESM `import ... from 'node:fs'` builds the whole fs facade (fs.promises
 // included), measured at ~7 ms per start; the builtin itself is already loaded.
-const { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } = process.getBuiltinModule('node:fs');
+const { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } =
+  process.getBuiltinModule('node:fs');
 const { delimiter, join, resolve } = process.getBuiltinModule('node:path');
 
 /** The second line of every shell launcher tfmfa generates. */
@@ -63,5 +64,8 @@ export function findRealBinary(tool: string, env: NodeJS.ProcessEnv, entryPoint:
     if (real === self || isLauncher(real)) continue;
     return candidate;
   }
-  throw new UserError(`no real ${tool} found on PATH after the tfmfa shim (${entries.filter(Boolean).join(delimiter) || 'PATH is empty'}): install ${tool} or fix PATH`, 127);
+  throw new UserError(
+    `no real ${tool} found on PATH after the tfmfa shim (${entries.filter(Boolean).join(delimiter) || 'PATH is empty'}): install ${tool} or fix PATH`,
+    127,
+  );
 }

@@ -30,7 +30,9 @@ export async function shimTarget(tool: string, profile: string, env: NodeJS.Proc
     const { origin } = selectedProfile(env);
     if (error instanceof ProfileNotFoundError && origin !== 'default') {
       // Never silent: a profile the user selected that does not exist. No ticket, so that every run says so.
-      warn(`profile '${profile}' (${origin}) not found: ${missingProfileHint(files, profile)} (running ${tool} anyway)`);
+      warn(
+        `profile '${profile}' (${origin}) not found: ${missingProfileHint(files, profile)} (running ${tool} anyway)`,
+      );
       ticket = false;
     }
   }
@@ -38,7 +40,11 @@ export async function shimTarget(tool: string, profile: string, env: NodeJS.Proc
 }
 
 /** The shim's slow path: the environment changes for the profile (writing its ticket), or the overlay only (see shimTarget). */
-export async function shimSessionChanges(tool: string, profile: string, env: NodeJS.ProcessEnv): Promise<SessionEnvironment | { changes: EnvironmentChanges; region?: undefined }> {
+export async function shimSessionChanges(
+  tool: string,
+  profile: string,
+  env: NodeJS.ProcessEnv,
+): Promise<SessionEnvironment | { changes: EnvironmentChanges; region?: undefined }> {
   const target = await shimTarget(tool, profile, env);
   if (!target.loaded) return { changes: target.changes };
   const prepared = await sessionEnvironment({ profile, env, shim: true }, target.loaded);

@@ -1,6 +1,12 @@
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
-import { applyChanges, childChanges, hasSessionFor, markerProfile, type EnvironmentChanges } from '../environment/changes.ts';
+import {
+  applyChanges,
+  childChanges,
+  hasSessionFor,
+  markerProfile,
+  type EnvironmentChanges,
+} from '../environment/changes.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
 import { pushStack } from './loop-guard.ts';
 import { longRunMatch } from './long-run.ts';
@@ -20,7 +26,10 @@ import { isToolName } from './tools.ts';
  */
 export async function runShim(tool: string, args: string[], entryPoint = process.argv[1] ?? ''): Promise<number> {
   if (!isToolName(tool)) {
-    throw new UserError(`'${tool}' is not a tool name a shim can stand for: name the symlink after the tool (terraform, aws, ...)`, 2);
+    throw new UserError(
+      `'${tool}' is not a tool name a shim can stand for: name the symlink after the tool (terraform, aws, ...)`,
+      2,
+    );
   }
   const env = process.env;
   const real = findRealBinary(tool, env, entryPoint);
@@ -41,7 +50,9 @@ export async function runShim(tool: string, args: string[], entryPoint = process
   if (longRun !== null) {
     const { selectedProfile } = await import('../environment/profile.ts');
     const { profile } = selectedProfile(env);
-    debug(`'${tool} ${longRun}' is a long run (src/shim/long-run.ts, TFMFA_LONG_RUN): server mode for profile '${profile}'`);
+    debug(
+      `'${tool} ${longRun}' is a long run (src/shim/long-run.ts, TFMFA_LONG_RUN): server mode for profile '${profile}'`,
+    );
     const { shimServe } = await import('./serve.ts');
     return shimServe(tool, profile, real, argv, stack, env);
   }
@@ -49,7 +60,9 @@ export async function runShim(tool: string, args: string[], entryPoint = process
   const { lookUpTicket } = await import('./ticket-lookup.ts');
   const { profile, ticket } = lookUpTicket(env);
   if (ticket) {
-    debug(`profile '${profile}': ticket hit${ticket.changes.set.AWS_ACCESS_KEY_ID ? '' : ' (the config overlay only)'}`);
+    debug(
+      `profile '${profile}': ticket hit${ticket.changes.set.AWS_ACCESS_KEY_ID ? '' : ' (the config overlay only)'}`,
+    );
     return replaceProcess(real, argv, applyChanges(env, childChanges(env, ticket.changes, ticket.region, stack)));
   }
   debug(`profile '${profile}': no valid ticket, resolving`);

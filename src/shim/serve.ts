@@ -8,10 +8,24 @@ import { shimTarget } from './resolve-session.ts';
  * renewing credentials to the real binary. A profile tfmfa has no session for runs the binary with the config
  * overlay only, exactly as on the static path.
  */
-export async function shimServe(tool: string, profile: string, real: string, argv: string[], stack: EnvironmentChanges, env: NodeJS.ProcessEnv): Promise<number> {
+export async function shimServe(
+  tool: string,
+  profile: string,
+  real: string,
+  argv: string[],
+  stack: EnvironmentChanges,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const target = await shimTarget(tool, profile, env);
   if (!target.loaded) return replaceProcess(real, argv, applyChanges(env, mergeChanges(target.changes, stack)));
   debug(`profile '${profile}': server mode`);
   const { runWithServer } = await import('../server/run-with-server.ts');
-  return runWithServer({ request: { profile, env, shim: true }, file: real, argv, env, extra: stack, loaded: target.loaded });
+  return runWithServer({
+    request: { profile, env, shim: true },
+    file: real,
+    argv,
+    env,
+    extra: stack,
+    loaded: target.loaded,
+  });
 }

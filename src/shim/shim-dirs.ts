@@ -19,7 +19,13 @@ export function shimDirsRecord(env: NodeJS.ProcessEnv): string {
 
 export function recordedShimDirs(env: NodeJS.ProcessEnv): string[] {
   try {
-    return [...new Set(readFileSync(shimDirsRecord(env), 'utf8').split('\n').filter((line) => line.startsWith('/')))];
+    return [
+      ...new Set(
+        readFileSync(shimDirsRecord(env), 'utf8')
+          .split('\n')
+          .filter((line) => line.startsWith('/')),
+      ),
+    ];
   } catch {
     return [];
   }
@@ -43,7 +49,11 @@ export function rememberShimDir(dir: string, env: NodeJS.ProcessEnv): void {
 
 export function forgetShimDir(dir: string, env: NodeJS.ProcessEnv): void {
   const dirs = recordedShimDirs(env);
-  if (dirs.includes(dir)) writeRecord(env, dirs.filter((d) => d !== dir));
+  if (dirs.includes(dir))
+    writeRecord(
+      env,
+      dirs.filter((d) => d !== dir),
+    );
 }
 
 /** Whether `dir` holds at least one tfmfa shim (a launcher or a symlink to tfmfa). */
@@ -70,7 +80,11 @@ function sameDir(a: string, b: string): boolean {
  * With `onPath`, also every PATH directory holding a shim named after a known tool (the package's shims/, a
  * shim copied by hand). Each directory once (by real path), in that order.
  */
-export function shimDirs(env: NodeJS.ProcessEnv, entry: string, options: { onPath?: boolean; cwd?: string } = {}): string[] {
+export function shimDirs(
+  env: NodeJS.ProcessEnv,
+  entry: string,
+  options: { onPath?: boolean; cwd?: string } = {},
+): string[] {
   const cwd = options.cwd ?? process.cwd();
   const candidates = [defaultShimDir(env, cwd), ...recordedShimDirs(env).filter((dir) => existsSync(dir))];
   if (options.onPath) {

@@ -7,6 +7,10 @@ import { readTicket } from '../store/ticket-read.ts';
 /** The shim's profile and its ticket, if one is valid for the current settings (src/store/ticket-read.ts decides). */
 export function lookUpTicket(env: NodeJS.ProcessEnv): { profile: string; ticket: Ticket | null } {
   const { profile } = selectedProfile(env);
-  const ticket = readTicket(cacheDirectory(env), profile, { minTtl: minimumTtlSeconds(env), overlay: overlayEnabled(env), ...awsFilePaths(env) });
+  const ticket = readTicket(cacheDirectory(env), profile, {
+    minTtl: minimumTtlSeconds(env),
+    overlay: overlayEnabled(env),
+    ...awsFilePaths(env),
+  });
   return { profile, ticket };
 }

@@ -1,7 +1,20 @@
 import { UserError } from '../errors.ts';
 
 // On the shim's hot path (a ticket renews its stamp): builtins through process.getBuiltinModule.
-const { closeSync, fchmodSync, fsyncSync, linkSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, unlinkSync, utimesSync, writeSync } = process.getBuiltinModule('node:fs');
+const {
+  closeSync,
+  fchmodSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+} = process.getBuiltinModule('node:fs');
 const { dirname, resolve } = process.getBuiltinModule('node:path');
 
 let writes = 0;
@@ -132,7 +145,10 @@ export function resolveUserFile(path: string): string {
     } catch {
       // keep '?'
     }
-    throw new UserFileError(error, `${path} is a symlink to ${target}, which does not exist (${(error as NodeJS.ErrnoException).code ?? 'ENOENT'}): create that file, or remove the link, and run the command again`);
+    throw new UserFileError(
+      error,
+      `${path} is a symlink to ${target}, which does not exist (${(error as NodeJS.ErrnoException).code ?? 'ENOENT'}): create that file, or remove the link, and run the command again`,
+    );
   }
 }
 

@@ -36,7 +36,10 @@ export function readCancellation(path: string): Cancellation | undefined {
 /** Records a cancellation; a marker that cannot be written only means the waiters will ask again. */
 export function recordCancellation(path: string, message: string): boolean {
   try {
-    writeFileAtomic(path, `${JSON.stringify({ id: randomBytes(16).toString('hex'), message, at: new Date().toISOString() })}\n`);
+    writeFileAtomic(
+      path,
+      `${JSON.stringify({ id: randomBytes(16).toString('hex'), message, at: new Date().toISOString() })}\n`,
+    );
     return true;
   } catch {
     return false;

@@ -12,7 +12,6 @@ import { removeTicket } from './ticket-write.ts';
  * unexpected loses nothing else. Long-term keys are never in the cache, and the user's files are never opened.
  */
 
-
 function isRealDirectory(path: string): boolean {
   try {
     return lstatSync(path).isDirectory();
@@ -60,7 +59,10 @@ export interface ClearedAll {
 function overlayInUse(dir: string): boolean {
   try {
     const { stamp } = JSON.parse(readFileSync(join(dir, 'source.json'), 'utf8')) as { stamp: string };
-    const { config, credentials } = JSON.parse(stamp) as { config?: { path?: unknown }; credentials?: { path?: unknown } };
+    const { config, credentials } = JSON.parse(stamp) as {
+      config?: { path?: unknown };
+      credentials?: { path?: unknown };
+    };
     return [config?.path, credentials?.path].some((path) => typeof path === 'string' && existsSync(path));
   } catch {
     return false;
@@ -112,7 +114,10 @@ function removeDir(dir: string): boolean {
 }
 
 /** Removes the entries under these cache keys; returns those that were there (keys and labels, no secrets). */
-export function clearKeys(cacheDir: string, keys: Iterable<string>): Array<{ key: string; kind: 'session' | 'role'; label: string }> {
+export function clearKeys(
+  cacheDir: string,
+  keys: Iterable<string>,
+): Array<{ key: string; kind: 'session' | 'role'; label: string }> {
   if (!ownCacheDir(cacheDir)) return [];
   const cache = new SessionCache(cacheDir);
   if (!isRealDirectory(cache.sessionsDir)) return [];

@@ -33,7 +33,17 @@ export function overlayRoot(cacheDir: string): string {
 }
 
 /** One overlay directory per pair of user files (`id` is a hash of their identity). */
-export function overlayPaths(cacheDir: string, id: string): { dir: string; configPath: string; credentialsPath: string; stampPath: string; configLink: string; credentialsLink: string } {
+export function overlayPaths(
+  cacheDir: string,
+  id: string,
+): {
+  dir: string;
+  configPath: string;
+  credentialsPath: string;
+  stampPath: string;
+  configLink: string;
+  credentialsLink: string;
+} {
   const dir = join(overlayRoot(cacheDir), id);
   return {
     dir,

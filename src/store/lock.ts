@@ -45,7 +45,9 @@ export async function withLock<T>(options: LockOptions, work: () => Promise<T>):
   } catch (error) {
     // A full or read-only disk: the caller works without the cache (and so without the lock).
     if (error instanceof UserError) throw error;
-    throw new CacheUnavailableError(`cannot prepare the lock in ${locks} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new CacheUnavailableError(
+      `cannot prepare the lock in ${locks} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   const marker = options.shareCancellation ? cancelMarkerPath(options.cacheDir, name) : undefined;
   // Read before the first try: a cancellation written after this is one this process was waiting through.
@@ -58,7 +60,9 @@ export async function withLock<T>(options: LockOptions, work: () => Promise<T>):
     const cancellation = cancelled();
     if (cancellation) throw sharedCancellation(options.key, cancellation);
     if (Date.now() >= deadline) {
-      throw new UserError(`timed out after ${options.timeoutSeconds}s waiting for another tfmfa process using ${options.description} (probably waiting for its MFA code); stop that process, or raise TFMFA_LOCK_TIMEOUT`);
+      throw new UserError(
+        `timed out after ${options.timeoutSeconds}s waiting for another tfmfa process using ${options.description} (probably waiting for its MFA code); stop that process, or raise TFMFA_LOCK_TIMEOUT`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     release = await tryLock();
@@ -105,7 +109,9 @@ function socketLock(cacheDir: string, name: string): TryLock {
     const net = await import('node:net');
     const server = net.createServer();
     const taken = await new Promise<boolean>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'EADDRINUSE' ? resolve(false) : reject(error),
+      );
       server.listen(address, () => resolve(true));
     });
     if (!taken) return null;
@@ -121,7 +127,12 @@ async function directoryLock(locksDir: string, name: string): Promise<TryLock> {
   closeSync(openSync(target, 'a', 0o600));
   return async () => {
     try {
-      const release = await lockfile.lock(target, { stale: 4000, update: 1000, realpath: false, onCompromised: (error: Error) => debug(`lock ${name} was taken over: ${error.message}`) });
+      const release = await lockfile.lock(target, {
+        stale: 4000,
+        update: 1000,
+        realpath: false,
+        onCompromised: (error: Error) => debug(`lock ${name} was taken over: ${error.message}`),
+      });
       return () => release().catch(() => undefined);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

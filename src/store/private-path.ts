@@ -29,7 +29,8 @@ export function privatePathProblem(path: string, kind: PathKind): PathProblem | 
   } catch {
     return { problem: 'missing' };
   }
-  if (stat.isSymbolicLink() || (kind === 'dir' ? !stat.isDirectory() : !stat.isFile())) return { problem: 'wrong-type', symlink: stat.isSymbolicLink() };
+  if (stat.isSymbolicLink() || (kind === 'dir' ? !stat.isDirectory() : !stat.isFile()))
+    return { problem: 'wrong-type', symlink: stat.isSymbolicLink() };
   const me = process.getuid?.();
   if (me !== undefined && stat.uid !== me) return { problem: 'foreign-owner', uid: stat.uid, me };
   if ((stat.mode & 0o077) !== 0) return { problem: 'open-mode', mode: (stat.mode & 0o777).toString(8) };
@@ -41,15 +42,28 @@ export function isPrivate(path: string, kind: PathKind): boolean {
 }
 
 /** The problem in words, and the fix, for errors and for doctor. */
-export function explainProblem(path: string, kind: PathKind, found: Exclude<PathProblem, { problem: 'missing' }>): { what: string; fix: string } {
+export function explainProblem(
+  path: string,
+  kind: PathKind,
+  found: Exclude<PathProblem, { problem: 'missing' }>,
+): { what: string; fix: string } {
   const elsewhere = `set ${variableName('cacheDir')} to a directory of your own`;
   switch (found.problem) {
     case 'wrong-type':
-      return { what: `${path} is ${found.symlink ? 'a symlink' : `not a ${kind === 'dir' ? 'directory' : 'regular file'}`}: tfmfa refuses to use it`, fix: `remove it (rm -r ${path}) or ${elsewhere}` };
+      return {
+        what: `${path} is ${found.symlink ? 'a symlink' : `not a ${kind === 'dir' ? 'directory' : 'regular file'}`}: tfmfa refuses to use it`,
+        fix: `remove it (rm -r ${path}) or ${elsewhere}`,
+      };
     case 'foreign-owner':
-      return { what: `${path} is owned by uid ${found.uid}, not you (uid ${found.me})`, fix: `remove it (sudo rm -r ${path}) or ${elsewhere}` };
+      return {
+        what: `${path} is owned by uid ${found.uid}, not you (uid ${found.me})`,
+        fix: `remove it (sudo rm -r ${path}) or ${elsewhere}`,
+      };
     case 'open-mode':
-      return { what: `${path} is open to other users (mode ${found.mode})`, fix: `chmod ${kind === 'dir' ? '700' : '600'} ${path}` };
+      return {
+        what: `${path} is open to other users (mode ${found.mode})`,
+        fix: `chmod ${kind === 'dir' ? '700' : '600'} ${path}`,
+      };
   }
 }
 
@@ -64,7 +78,11 @@ export interface PathRole {
 const CACHE: PathRole = { name: 'cache', elsewhere: `set ${variableName('cacheDir')}` };
 
 /** Throws the rule's one-line error for `path`; a missing path is `false` (nothing there yet). */
-export function checkPrivate(path: string, kind: PathKind, options: { allowOpenMode?: boolean; role?: PathRole } = {}): boolean {
+export function checkPrivate(
+  path: string,
+  kind: PathKind,
+  options: { allowOpenMode?: boolean; role?: PathRole } = {},
+): boolean {
   const found = privatePathProblem(path, kind);
   if (found === null) return true;
   const role = options.role ?? CACHE;
@@ -74,12 +92,18 @@ export function checkPrivate(path: string, kind: PathKind, options: { allowOpenM
     case 'missing':
       return false;
     case 'wrong-type':
-      throw new UserError(`${role.name} path ${path} is not a ${kind === 'dir' ? 'directory' : 'regular file'} (or is a symlink): remove it${or('elsewhere')}`);
+      throw new UserError(
+        `${role.name} path ${path} is not a ${kind === 'dir' ? 'directory' : 'regular file'} (or is a symlink): remove it${or('elsewhere')}`,
+      );
     case 'foreign-owner':
-      throw new UserError(`${noun} ${path} is owned by uid ${found.uid}, not you (uid ${found.me}): remove it${or('to a directory of your own')}`);
+      throw new UserError(
+        `${noun} ${path} is owned by uid ${found.uid}, not you (uid ${found.me}): remove it${or('to a directory of your own')}`,
+      );
     case 'open-mode':
       if (options.allowOpenMode) return true;
-      throw new UserError(`${noun} ${path} is open to other users (mode ${found.mode}): run 'chmod ${kind === 'dir' ? '700' : '600'} ${path}'`);
+      throw new UserError(
+        `${noun} ${path} is open to other users (mode ${found.mode}): run 'chmod ${kind === 'dir' ? '700' : '600'} ${path}'`,
+      );
   }
 }
 

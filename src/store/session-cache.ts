@@ -24,7 +24,12 @@ export interface CacheEntry {
 }
 
 export function entryCredentials(entry: CacheEntry): AwsCredentials {
-  return { accessKeyId: entry.accessKeyId, secretAccessKey: entry.secretAccessKey, sessionToken: entry.sessionToken, expiration: new Date(entry.expiration) };
+  return {
+    accessKeyId: entry.accessKeyId,
+    secretAccessKey: entry.secretAccessKey,
+    sessionToken: entry.sessionToken,
+    expiration: new Date(entry.expiration),
+  };
 }
 
 export function cacheFileName(key: string): string {
@@ -72,7 +77,10 @@ export class SessionCache {
       writeFileAtomic(path, JSON.stringify(entry));
       return true;
     } catch (error) {
-      warnOnce('cache-unavailable', `cannot write the session cache (${(error as NodeJS.ErrnoException).code ?? (error as Error).message} in ${this.sessionsDir}): continuing without caching`);
+      warnOnce(
+        'cache-unavailable',
+        `cannot write the session cache (${(error as NodeJS.ErrnoException).code ?? (error as Error).message} in ${this.sessionsDir}): continuing without caching`,
+      );
       return false;
     }
   }
@@ -111,7 +119,15 @@ function parseEntry(text: string): CacheEntry | null {
   }
   if (typeof value !== 'object' || value === null) return null;
   const entry = value as Partial<CacheEntry>;
-  const strings = [entry.key, entry.label, entry.profile, entry.accessKeyId, entry.secretAccessKey, entry.sessionToken, entry.expiration];
+  const strings = [
+    entry.key,
+    entry.label,
+    entry.profile,
+    entry.accessKeyId,
+    entry.secretAccessKey,
+    entry.sessionToken,
+    entry.expiration,
+  ];
   if (entry.version !== 1 || (entry.kind !== 'session' && entry.kind !== 'role')) return null;
   if (!strings.every((s) => typeof s === 'string' && s.length > 0)) return null;
   if (Number.isNaN(Date.parse(entry.expiration as string))) return null;

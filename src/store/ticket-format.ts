@@ -71,8 +71,18 @@ export function serializeTicket(ticket: Ticket): string | null {
   if (texts.some((text) => text.includes('\n')) || !TICKET_PROFILE.test(ticket.profile)) return null;
   const names = [...ticket.changes.unset, ...Object.keys(ticket.changes.set)];
   if (!names.every((name) => TICKET_NAME.test(name))) return null;
-  const lines = [TICKET_HEADER, `profile ${ticket.profile}`, `deadline ${ticket.deadline}`, `min_ttl ${ticket.minTtl}`, `overlay ${ticket.overlay ? 1 : 0}`];
-  for (const [word, stamp] of [['config', ticket.config], ['credentials', ticket.credentials]] as const) lines.push(`${word} ${stamp?.real ?? '-'}`, `${word}_id ${stamp?.id ?? '-'}`);
+  const lines = [
+    TICKET_HEADER,
+    `profile ${ticket.profile}`,
+    `deadline ${ticket.deadline}`,
+    `min_ttl ${ticket.minTtl}`,
+    `overlay ${ticket.overlay ? 1 : 0}`,
+  ];
+  for (const [word, stamp] of [
+    ['config', ticket.config],
+    ['credentials', ticket.credentials],
+  ] as const)
+    lines.push(`${word} ${stamp?.real ?? '-'}`, `${word}_id ${stamp?.id ?? '-'}`);
   if (ticket.region) lines.push(`region ${ticket.region}`);
   for (const name of ticket.changes.unset) lines.push(`unset ${name}`);
   for (const [name, value] of Object.entries(ticket.changes.set)) {
@@ -102,7 +112,20 @@ export function parseTicket(text: string): Ticket | null {
     const word = space < 0 ? line : line.slice(0, space);
     const rest = space < 0 ? '' : line.slice(space + 1);
     if (word === 'end') return i === lines.length - 2 ? ticketOf(fields, changes) : null;
-    if (['profile', 'deadline', 'min_ttl', 'overlay', 'config', 'config_id', 'credentials', 'credentials_id', 'region'].includes(word)) fields[word] = rest;
+    if (
+      [
+        'profile',
+        'deadline',
+        'min_ttl',
+        'overlay',
+        'config',
+        'config_id',
+        'credentials',
+        'credentials_id',
+        'region',
+      ].includes(word)
+    )
+      fields[word] = rest;
     else if (word === 'unset' && TICKET_NAME.test(rest)) changes.unset.push(rest);
     else if (word === 'set') {
       const match = /^(\S+) (\S+)$/.exec(rest);
@@ -123,6 +146,23 @@ function ticketOf(fields: Record<string, string>, changes: EnvironmentChanges): 
   const config = stampOf(fields.config, fields.config_id);
   const credentials = stampOf(fields.credentials, fields.credentials_id);
   const profile = fields.profile ?? '';
-  if (deadline === null || minTtl === null || (overlay !== '0' && overlay !== '1') || config === undefined || credentials === undefined || !TICKET_PROFILE.test(profile)) return null;
-  return { profile, deadline, minTtl, overlay: overlay === '1', config, credentials, ...(fields.region !== undefined ? { region: fields.region } : {}), changes };
+  if (
+    deadline === null ||
+    minTtl === null ||
+    (overlay !== '0' && overlay !== '1') ||
+    config === undefined ||
+    credentials === undefined ||
+    !TICKET_PROFILE.test(profile)
+  )
+    return null;
+  return {
+    profile,
+    deadline,
+    minTtl,
+    overlay: overlay === '1',
+    config,
+    credentials,
+    ...(fields.region !== undefined ? { region: fields.region } : {}),
+    changes,
+  };
 }

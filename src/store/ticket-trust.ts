@@ -14,7 +14,12 @@ import { LAUNCHER_TRUST_SECONDS, SERVE_EXTRA_SECONDS } from './ticket-format.ts'
  *
  * Callers have checked the rule; failures (a full disk) are theirs to ignore.
  */
-export function renewLauncherTrust(cacheDir: string, profile: string, deadlineSeconds: number, nowMs = Date.now()): void {
+export function renewLauncherTrust(
+  cacheDir: string,
+  profile: string,
+  deadlineSeconds: number,
+  nowMs = Date.now(),
+): void {
   try {
     createFileOnce(clockPath(cacheDir), '');
   } catch {
@@ -31,11 +36,21 @@ export function renewLauncherTrust(cacheDir: string, profile: string, deadlineSe
  * clock is missing), so that Node shims do not write on every run. Never fails: a ticket that cannot be
  * renewed (a read-only disk) is still good for Node.
  */
-export function renewLauncherTrustIfDue(cacheDir: string, profile: string, deadlineSeconds: number, nowMs = Date.now()): void {
+export function renewLauncherTrustIfDue(
+  cacheDir: string,
+  profile: string,
+  deadlineSeconds: number,
+  nowMs = Date.now(),
+): void {
   try {
     const stamp = statSync(ticketPaths(cacheDir, profile).deadline, { throwIfNoEntry: false });
     const left = stamp ? Math.min(deadlineSeconds * 1000, stamp.mtimeMs) - nowMs : 0;
-    if (left >= (LAUNCHER_TRUST_SECONDS * 1000) / 2 && existsSync(clockPath(cacheDir)) && existsSync(ticketPaths(cacheDir, profile).serve)) return;
+    if (
+      left >= (LAUNCHER_TRUST_SECONDS * 1000) / 2 &&
+      existsSync(clockPath(cacheDir)) &&
+      existsSync(ticketPaths(cacheDir, profile).serve)
+    )
+      return;
     renewLauncherTrust(cacheDir, profile, deadlineSeconds, nowMs);
   } catch {
     // the launcher hands over to Node until a write succeeds

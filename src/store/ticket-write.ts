@@ -9,7 +9,10 @@ import { renewLauncherTrust } from './ticket-trust.ts';
 import { ticketPaths, ticketsDir } from './layout.ts';
 
 /** What a ticket is made from: the settings, the AWS files as the environment names them, the changes. */
-export type TicketInput = Pick<Ticket, 'minTtl' | 'overlay' | 'region' | 'changes'> & { configPath: string; credentialsPath: string };
+export type TicketInput = Pick<Ticket, 'minTtl' | 'overlay' | 'region' | 'changes'> & {
+  configPath: string;
+  credentialsPath: string;
+};
 
 /**
  * Writes a profile's ticket (content, then its launcher stamp, each atomically): valid until
@@ -18,7 +21,14 @@ export type TicketInput = Pick<Ticket, 'minTtl' | 'overlay' | 'region' | 'change
  * shell could not turn into a file name get none, and so do files that cannot be identified (a dangling
  * symlink, an unreadable directory).
  */
-export function writeTicket(cacheDir: string, profile: string, input: TicketInput, expiration: Date | undefined, derivedAtMs: number, marginSeconds = input.minTtl): void {
+export function writeTicket(
+  cacheDir: string,
+  profile: string,
+  input: TicketInput,
+  expiration: Date | undefined,
+  derivedAtMs: number,
+  marginSeconds = input.minTtl,
+): void {
   if (!TICKET_PROFILE.test(profile) || !expiration) return;
   const { configPath, credentialsPath, ...settings } = input;
   const config = fileStamp(configPath);
@@ -38,7 +48,8 @@ export function writeTicket(cacheDir: string, profile: string, input: TicketInpu
     renewLauncherTrust(cacheDir, profile, deadline);
   } catch (error) {
     // The private-path rule refused a directory: say so (the launcher hands over to Node until it is fixed).
-    if (error instanceof UserError && !(error instanceof CacheUnavailableError)) warnOnce('ticket-refused', `${error.message} (no ticket for the shims until then)`);
+    if (error instanceof UserError && !(error instanceof CacheUnavailableError))
+      warnOnce('ticket-refused', `${error.message} (no ticket for the shims until then)`);
     debug(`no ticket written for '${profile}': ${(error as Error).message}`);
   }
 }

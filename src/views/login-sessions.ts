@@ -15,13 +15,25 @@ export function describeLoginSessions(files: AwsFiles, env: NodeJS.ProcessEnv, n
     const section = files.profiles.get(name) ?? {};
     if (!loginSession.detect(section, files, name)) continue;
     const session = (section.login_session ?? '').trim();
-    const info: SessionInfo = { label: `aws login ${session}`, kind: 'login', profile: name, expiration: '', secondsLeft: 0, expired: true };
+    const info: SessionInfo = {
+      label: `aws login ${session}`,
+      kind: 'login',
+      profile: name,
+      expiration: '',
+      secondsLeft: 0,
+      expired: true,
+    };
     try {
       const { path, token } = readLoginToken(session, name, env);
       checkLoginClock(token, path, name, nowMs);
       const expiration = loginTokenCredentials(token).expiration as Date;
       const left = (expiration.getTime() - nowMs) / 1000;
-      Object.assign(info, { label: `${info.label} (${path})`, expiration: expiration.toISOString(), secondsLeft: Math.max(0, Math.floor(left)), expired: left <= 0 });
+      Object.assign(info, {
+        label: `${info.label} (${path})`,
+        expiration: expiration.toISOString(),
+        secondsLeft: Math.max(0, Math.floor(left)),
+        expired: left <= 0,
+      });
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       info.label = `${info.label}: ${error.message}`;

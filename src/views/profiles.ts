@@ -64,7 +64,9 @@ export function describeProfile(files: AwsFiles, name: string, env: NodeJS.Proce
 
 /** Every profile of the user's files, sorted by name (errors without "did you mean": the list shows every name). */
 export function describeProfiles(files: AwsFiles, env: NodeJS.ProcessEnv): ProfileInfo[] {
-  return withoutStackTraces(() => [...files.profiles.keys()].sort(compareNames).map((name) => describeProfile(files, name, env, false)));
+  return withoutStackTraces(() =>
+    [...files.profiles.keys()].sort(compareNames).map((name) => describeProfile(files, name, env, false)),
+  );
 }
 
 export function compareNames(a: string, b: string): number {
@@ -74,5 +76,8 @@ export function compareNames(a: string, b: string): number {
 /** Fails with one line and suggestions when `profile` is not in the files (exit 2). */
 export function requireKnownProfile(command: string, files: AwsFiles, profile: string): void {
   if (files.profiles.has(profile)) return;
-  throw new ProfileNotFoundError(`${command}: profile '${profile}' not found: ${missingProfileHint(files, profile)}`, 2);
+  throw new ProfileNotFoundError(
+    `${command}: profile '${profile}' not found: ${missingProfileHint(files, profile)}`,
+    2,
+  );
 }

@@ -42,7 +42,11 @@ export function cacheEntries(cacheDir: string): CacheEntry[] {
       return [];
     }
   }
-  return cache.list().sort((a, b) => compareNames(a.profile, b.profile) || compareNames(a.kind, b.kind) || compareNames(a.label, b.label));
+  return cache
+    .list()
+    .sort(
+      (a, b) => compareNames(a.profile, b.profile) || compareNames(a.kind, b.kind) || compareNames(a.label, b.label),
+    );
 }
 
 export function describeSessions(cacheDir: string, nowMs = Date.now()): SessionInfo[] {
@@ -56,7 +60,8 @@ export function describeSessions(cacheDir: string, nowMs = Date.now()): SessionI
 export function chainSteps(chain: Chain): PlanStep[] {
   const steps = new Map<string, PlanStep>();
   for (const useSession of [true, false]) {
-    for (const step of planChain(chain, { useSession, sessionTtlSeconds: SESSION_TTL_DEFAULT }).steps) steps.set(step.cacheKey, step);
+    for (const step of planChain(chain, { useSession, sessionTtlSeconds: SESSION_TTL_DEFAULT }).steps)
+      steps.set(step.cacheKey, step);
   }
   return [...steps.values()];
 }

@@ -18,7 +18,14 @@ export function renderTable(header: string[], rows: string[][]): string {
   const all = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...all.map((row) => [...(row[column] ?? '')].length)));
   return all
-    .map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd((widths[column] ?? 0) + (cell.length - [...cell].length)))).join('  ').trimEnd())
+    .map((row) =>
+      row
+        .map((cell, column) =>
+          column === row.length - 1 ? cell : cell.padEnd((widths[column] ?? 0) + (cell.length - [...cell].length)),
+        )
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 

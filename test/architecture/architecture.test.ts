@@ -35,34 +35,58 @@ describe('architecture', () => {
       folders.set(from, [...new Set([...(folders.get(from) ?? []), ...to])]);
     }
     assert.deepEqual(cycles(folders), []);
-    assert.ok(!(folders.get('store/') ?? []).includes('launch/') && !(folders.get('overlay/') ?? []).includes('launch/'));
+    assert.ok(
+      !(folders.get('store/') ?? []).includes('launch/') && !(folders.get('overlay/') ?? []).includes('launch/'),
+    );
   });
 
   test('the cycle finder finds a cycle', () => {
-    assert.deepEqual(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]])), [['a', 'b', 'c']]);
+    assert.deepEqual(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['a']],
+        ]),
+      ),
+      [['a', 'b', 'c']],
+    );
   });
 
   test('no TFMFA_* variable is read outside the environment contract (src/environment/)', () => {
     const reads = /(?:env|process\.env)\s*(?:\.\s*TFMFA_|\[\s*['"`]TFMFA_)|\$\{?TFMFA_/;
-    for (const bad of ['env.TFMFA_MIN_TTL', "process.env['TFMFA_DEBUG']", 'env [ "TFMFA_X" ]', '${TFMFA_CACHE_DIR:-x}']) assert.match(bad, reads);
+    for (const bad of ['env.TFMFA_MIN_TTL', "process.env['TFMFA_DEBUG']", 'env [ "TFMFA_X" ]', '${TFMFA_CACHE_DIR:-x}'])
+      assert.match(bad, reads);
     const offenders: string[] = [];
     for (const file of graph.keys()) {
       if (file.startsWith('environment/')) continue;
-      readFileSync(join(SRC, file), 'utf8').split('\n').forEach((line, index) => {
-        if (reads.test(line)) offenders.push(`src/${file}:${index + 1}: ${line.trim()}`);
-      });
+      readFileSync(join(SRC, file), 'utf8')
+        .split('\n')
+        .forEach((line, index) => {
+          if (reads.test(line)) offenders.push(`src/${file}:${index + 1}: ${line.trim()}`);
+        });
     }
     const launcher = readFileSync(join(SRC, 'shim', 'launcher', 'launcher.sh'), 'utf8');
     launcher.split('\n').forEach((line, index) => {
-      if (/\$\{?TFMFA_/.test(line)) offenders.push(`src/shim/launcher/launcher.sh:${index + 1}: ${line.trim()} (use @VAR_key@)`);
+      if (/\$\{?TFMFA_/.test(line))
+        offenders.push(`src/shim/launcher/launcher.sh:${index + 1}: ${line.trim()} (use @VAR_key@)`);
     });
     assert.deepEqual(offenders, []);
   });
 
   test("docs/configuration.md's environment table is the contract's table", () => {
     const doc = readFileSync(join(ROOT, 'docs', 'configuration.md'), 'utf8');
-    const rows = [...doc.matchAll(/^\| `(TFMFA_[A-Z_]+)` \| ([^|]+) \| ([^|]+) \|$/gm)].map((m) => [m[1], (m[2] as string).trim(), (m[3] as string).trim()]);
-    const expected = Object.values(VARIABLES).map((v) => [v.name, v.setBy === 'tfmfa' ? 'set by tfmfa' : v.default, v.meaning]);
+    const rows = [...doc.matchAll(/^\| `(TFMFA_[A-Z_]+)` \| ([^|]+) \| ([^|]+) \|$/gm)].map((m) => [
+      m[1],
+      (m[2] as string).trim(),
+      (m[3] as string).trim(),
+    ]);
+    const expected = Object.values(VARIABLES).map((v) => [
+      v.name,
+      v.setBy === 'tfmfa' ? 'set by tfmfa' : v.default,
+      v.meaning,
+    ]);
     assert.deepEqual(rows, expected);
   });
 
@@ -70,8 +94,13 @@ describe('architecture', () => {
     const design = readFileSync(join(ROOT, 'docs', 'design.md'), 'utf8');
     const tree = /```\n(src\/[\s\S]*?)```/.exec(design)?.[1] ?? '';
     const listed = new Set([...tree.matchAll(/^ *(src\/[\w/-]+\/)/gm)].map((m) => m[1]));
-    const folders = (dir: string): string[] => readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory()).flatMap((n) => [join(dir, n), ...folders(join(dir, n))]);
-    const missing = folders(SRC).map((dir) => `${dir.slice(ROOT.length + 1)}/`).filter((dir) => !listed.has(dir));
+    const folders = (dir: string): string[] =>
+      readdirSync(dir)
+        .filter((n) => statSync(join(dir, n)).isDirectory())
+        .flatMap((n) => [join(dir, n), ...folders(join(dir, n))]);
+    const missing = folders(SRC)
+      .map((dir) => `${dir.slice(ROOT.length + 1)}/`)
+      .filter((dir) => !listed.has(dir));
     assert.deepEqual(missing, []);
   });
 

@@ -13,5 +13,11 @@ test('CONTRIBUTING.md lists the Debian packages of .ci/run', () => {
   const development = contributing.slice(contributing.indexOf('## Tests and CI'));
   const listed = /The Debian packages `\.ci\/run` installs when missing[^:]*:\s*([^.]+)\./.exec(development)?.[1];
   assert.ok(listed, "CONTRIBUTING.md's Tests and CI section has no list of the Debian packages");
-  assert.deepEqual(listed.split(',').map((name) => name.trim()).sort(), [...new Set(installed)].sort());
+  assert.deepEqual(
+    listed
+      .split(',')
+      .map((name) => name.trim())
+      .sort(),
+    [...new Set(installed)].sort(),
+  );
 });

@@ -11,7 +11,9 @@ const TOP_FOLDERS = ['src', 'test', 'scripts', 'shims', 'docs', '.ci', 'dist'];
 const GENERATED = ['dist/', 'shims/'];
 
 function documents(): string[] {
-  const docs = readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => join('docs', name));
+  const docs = readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => join('docs', name));
   return ['README.md', 'CONTRIBUTING.md', ...docs];
 }
 
@@ -29,7 +31,8 @@ export function namedPaths(document: string, text: string): string[] {
 }
 
 test('namedPaths finds backticked repository paths and relative links, not URLs', () => {
-  const text = 'see `src/cli.ts`, [a](docs/x.md#y), [b](../README.md), [c](https://example.com/a), `~/.aws/config`, `src/x/`';
+  const text =
+    'see `src/cli.ts`, [a](docs/x.md#y), [b](../README.md), [c](https://example.com/a), `~/.aws/config`, `src/x/`';
   assert.deepEqual(namedPaths('docs/y.md', text), ['src/cli.ts', 'src/x/', 'docs/docs/x.md', 'README.md']);
 });
 

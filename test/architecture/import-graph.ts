@@ -16,11 +16,21 @@ export function importGraph(root: string, options: { types?: boolean } = {}): Ma
     const statics = /^\s*(import|export)\s+(type\s+)?([^'";]*?\s+from\s+)?['"](\.[^'"]+)['"]/gm;
     for (const match of text.matchAll(statics)) {
       if (!types && match[2]) continue; // import type / export type
-      if (!types && match[3] && /^\{[^}]*\}\s+from\s+$/.test(match[3]) && /^\{\s*(type\s+[\w$]+\s*,?\s*)+\}/.test(match[3])) continue; // { type A, type B }
+      if (
+        !types &&
+        match[3] &&
+        /^\{[^}]*\}\s+from\s+$/.test(match[3]) &&
+        /^\{\s*(type\s+[\w$]+\s*,?\s*)+\}/.test(match[3])
+      )
+        continue; // { type A, type B }
       targets.add(resolve(dirname(file), match[4] as string));
     }
-    for (const match of text.matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g)) targets.add(resolve(dirname(file), match[1] as string));
-    graph.set(relative(root, file), [...targets].map((target) => relative(root, target)).filter((target) => files.includes(join(root, target))));
+    for (const match of text.matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g))
+      targets.add(resolve(dirname(file), match[1] as string));
+    graph.set(
+      relative(root, file),
+      [...targets].map((target) => relative(root, target)).filter((target) => files.includes(join(root, target))),
+    );
   }
   return graph;
 }

@@ -5,7 +5,16 @@
 // another config file gets that file's account, not the session's.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -19,7 +28,12 @@ const PLACES = ['flag', 'tfmfa', 'aws', 'home'] as const;
 type Place = (typeof PLACES)[number];
 const KINDS = {
   config: { flag: '--config-file', tfmfa: 'TFMFA_CONFIG_FILE', aws: 'AWS_CONFIG_FILE', name: 'config' },
-  credentials: { flag: '--credentials-file', tfmfa: 'TFMFA_CREDENTIALS_FILE', aws: 'AWS_SHARED_CREDENTIALS_FILE', name: 'credentials' },
+  credentials: {
+    flag: '--credentials-file',
+    tfmfa: 'TFMFA_CREDENTIALS_FILE',
+    aws: 'AWS_SHARED_CREDENTIALS_FILE',
+    name: 'credentials',
+  },
 } as const;
 type Kind = keyof typeof KINDS;
 
@@ -75,7 +89,11 @@ describe('one rule for the AWS files, in the launcher and in Node', () => {
 
   /** The warm ticket, made (as far as the launcher and Node can tell) from these two files. */
   function installTicket(config: string, credentials: string): void {
-    const text = serializeTicket({ ...warmTicket, config: fileStamp(config) ?? null, credentials: fileStamp(credentials) ?? null });
+    const text = serializeTicket({
+      ...warmTicket,
+      config: fileStamp(config) ?? null,
+      credentials: fileStamp(credentials) ?? null,
+    });
     assert.ok(text);
     writeFileSync(ticketPath, text, { mode: 0o600 });
     chmodSync(ticketPath, 0o600);
@@ -83,7 +101,11 @@ describe('one rule for the AWS files, in the launcher and in Node', () => {
 
   function run(combination: Combination): { args: string[]; env: Record<string, string> } {
     const args = ['credential-process'];
-    const extra: Record<string, string | undefined> = { AWS_PROFILE: undefined, AWS_CONFIG_FILE: undefined, AWS_SHARED_CREDENTIALS_FILE: undefined };
+    const extra: Record<string, string | undefined> = {
+      AWS_PROFILE: undefined,
+      AWS_CONFIG_FILE: undefined,
+      AWS_SHARED_CREDENTIALS_FILE: undefined,
+    };
     for (const kind of Object.keys(KINDS) as Kind[]) {
       const set = combination[kind];
       if (set.flag) args.push(KINDS[kind].flag, files[kind].flag);
@@ -98,7 +120,11 @@ describe('one rule for the AWS files, in the launcher and in Node', () => {
     const checked: string[] = [];
     for (const combination of combinations()) {
       const { args, env } = run(combination);
-      const what = `${args.join(' ')} with ${Object.keys(env).filter((name) => /_FILE$/.test(name)).join(', ') || 'no file variable'}`;
+      const what = `${args.join(' ')} with ${
+        Object.keys(env)
+          .filter((name) => /_FILE$/.test(name))
+          .join(', ') || 'no file variable'
+      }`;
       // The launcher: the one ticket binding it serves, of those for files named in the run, is the pair it reads.
       const named = (kind: Kind) => PLACES.filter((place) => place === 'home' || combination[kind][place]);
       const served: Array<{ config: Place; credentials: Place; out: string }> = [];
@@ -111,7 +137,11 @@ describe('one rule for the AWS files, in the launcher and in Node', () => {
           if (out !== 'HANDED-OVER\n') served.push({ config, credentials, out });
         }
       }
-      assert.equal(served.length, 1, `${what}: the launcher serves exactly one binding (${served.map((s) => `${s.config}/${s.credentials}`).join(' ')})`);
+      assert.equal(
+        served.length,
+        1,
+        `${what}: the launcher serves exactly one binding (${served.map((s) => `${s.config}/${s.credentials}`).join(' ')})`,
+      );
       const [chosen] = served as [{ config: Place; credentials: Place; out: string }];
       // Node, given that ticket: prints the same bytes and renews the launcher's stamp, which it does only for a
       // ticket made from the files it reads itself.
@@ -121,8 +151,13 @@ describe('one rule for the AWS files, in the launcher and in Node', () => {
       assert.equal(chosen.out, node, `${what}: byte for byte`);
       assert.ok(existsSync(servePath), `${what}: Node reads ${chosen.config}/${chosen.credentials} too`);
       // The rule itself: the command line, then TFMFA_*, then AWS_*, then ~/.aws.
-      const expected = (set: Combination[Kind]): Place => (set.flag ? 'flag' : set.tfmfa ? 'tfmfa' : set.aws ? 'aws' : 'home');
-      assert.deepEqual([chosen.config, chosen.credentials], [expected(combination.config), expected(combination.credentials)], what);
+      const expected = (set: Combination[Kind]): Place =>
+        set.flag ? 'flag' : set.tfmfa ? 'tfmfa' : set.aws ? 'aws' : 'home';
+      assert.deepEqual(
+        [chosen.config, chosen.credentials],
+        [expected(combination.config), expected(combination.credentials)],
+        what,
+      );
       checked.push(what);
     }
     assert.equal(checked.length, 64);
@@ -130,23 +165,60 @@ describe('one rule for the AWS files, in the launcher and in Node', () => {
 
   test("inside tfmfa exec, a credential_process naming another config file gets that file's account, through the launcher and through Node", async () => {
     const other = join(world.box.dir, 'other-config');
-    writeFileSync(other, `[profile GEHC-000]\nregion = us-west-2\n[profile GEHC-056]\nsource_profile = GEHC-000\nrole_arn = ${ROLE_C}\nmfa_serial = ${SERIAL}\n`);
+    writeFileSync(
+      other,
+      `[profile GEHC-000]\nregion = us-west-2\n[profile GEHC-056]\nsource_profile = GEHC-000\nrole_arn = ${ROLE_C}\nmfa_serial = ${SERIAL}\n`,
+    );
     const credentials = world.box.env.AWS_SHARED_CREDENTIALS_FILE as string;
-    const cpLine = (command: string) => `${command} credential-process --config-file ${other} --credentials-file ${credentials} GEHC-056`;
+    const cpLine = (command: string) =>
+      `${command} credential-process --config-file ${other} --credentials-file ${credentials} GEHC-056`;
     // A launcher that hands over to the real Node entry (the trap), named tfmfa-launcher so that it serves.
     const servingDir = join(world.box.dir, 'serving');
     mkdirSync(servingDir);
     writeLauncher(join(servingDir, 'tfmfa-launcher'), world.trapEntry);
-    world.box.writeConfig(`[profile via-launcher]\ncredential_process = ${cpLine(join(servingDir, 'tfmfa-launcher'))}\n[profile via-node]\ncredential_process = ${cpLine(`${process.execPath} ${CLI}`)}\n`);
+    world.box.writeConfig(
+      `[profile via-launcher]\ncredential_process = ${cpLine(join(servingDir, 'tfmfa-launcher'))}\n[profile via-node]\ncredential_process = ${cpLine(`${process.execPath} ${CLI}`)}\n`,
+    );
     // The session for the other file's role first: credential_process runs without a terminal.
-    const warmOther = await world.box.tfmfa(['credential-process', '--mfa-token', world.freshCode(), '--config-file', other, 'GEHC-056']);
+    const warmOther = await world.box.tfmfa([
+      'credential-process',
+      '--mfa-token',
+      world.freshCode(),
+      '--config-file',
+      other,
+      'GEHC-056',
+    ]);
     assert.equal(warmOther.exitCode, 0, warmOther.stderr);
     // `tfmfa exec GEHC-056` (account 111111111111) leaves a ticket for GEHC-056 made from ~/.aws/config.
     await world.warm();
     for (const profile of ['via-launcher', 'via-node']) {
-      const result = await execa(process.execPath, [CLI, 'exec', 'GEHC-056', '--', AWS_CLI, 'sts', 'get-caller-identity', '--profile', profile, '--endpoint-url', world.box.emu.url, '--region', 'us-east-1', '--output', 'json'], { env: world.box.env, extendEnv: false, reject: false, detached: true });
+      const result = await execa(
+        process.execPath,
+        [
+          CLI,
+          'exec',
+          'GEHC-056',
+          '--',
+          AWS_CLI,
+          'sts',
+          'get-caller-identity',
+          '--profile',
+          profile,
+          '--endpoint-url',
+          world.box.emu.url,
+          '--region',
+          'us-east-1',
+          '--output',
+          'json',
+        ],
+        { env: world.box.env, extendEnv: false, reject: false, detached: true },
+      );
       assert.equal(result.exitCode, 0, `${profile}: ${result.stderr}`);
-      assert.equal(JSON.parse(result.stdout).Account, '333333333333', `${profile}: the other file's account, not the session's`);
+      assert.equal(
+        JSON.parse(result.stdout).Account,
+        '333333333333',
+        `${profile}: the other file's account, not the session's`,
+      );
     }
   });
 });

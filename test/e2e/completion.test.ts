@@ -9,7 +9,10 @@ import { COMMANDS } from '../../src/commands/index.ts';
 import { CLI, createSandbox, type Sandbox } from '../support/sandbox.ts';
 
 function installed(shell: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/bin']).some((dir) => existsSync(join(dir, shell)));
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .concat(['/usr/bin', '/bin'])
+    .some((dir) => existsSync(join(dir, shell)));
 }
 
 const EVIL = 'evil$(touch${IFS}pwned)';
@@ -65,7 +68,12 @@ describe('tfmfa completion', () => {
     async function complete(words: string[], script = scripts.bash as string): Promise<string[]> {
       const quoted = words.map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
       const program = `source ${JSON.stringify(script)}; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _tfmfa; printf '%s\\n' "\${COMPREPLY[@]}"`;
-      const result = await execa('bash', ['--norc', '--noprofile', '-c', program], { env, extendEnv: false, reject: false, cwd: box.dir });
+      const result = await execa('bash', ['--norc', '--noprofile', '-c', program], {
+        env,
+        extendEnv: false,
+        reject: false,
+        cwd: box.dir,
+      });
       assert.equal(result.exitCode, 0, result.stderr);
       assert.equal(result.stderr, '');
       return result.stdout.split('\n').filter(Boolean).sort();
@@ -79,10 +87,18 @@ describe('tfmfa completion', () => {
 
     test('profile names, from the config at completion time', async () => {
       assert.deepEqual(await complete(['tfmfa', 'exec', 'GE']), ['GEHC-000', 'GEHC-056']);
-      assert.deepEqual(await complete(['tfmfa', 'exec', '--mfa-token', '123456', 'te']), ['team-b', 'team-c'], 'an option value is not the profile');
+      assert.deepEqual(
+        await complete(['tfmfa', 'exec', '--mfa-token', '123456', 'te']),
+        ['team-b', 'team-c'],
+        'an option value is not the profile',
+      );
       assert.deepEqual(await complete(['tfmfa', 'login', 'lo']), ['long']);
       assert.deepEqual(await complete(['tfmfa', 'doctor', '--network', 'pl']), ['plain']);
-      assert.deepEqual(await complete(['tfmfa', 'clear', 'GEHC-056', 'team-']), ['team-b', 'team-c'], 'clear takes several');
+      assert.deepEqual(
+        await complete(['tfmfa', 'clear', 'GEHC-056', 'team-']),
+        ['team-b', 'team-c'],
+        'clear takes several',
+      );
       assert.deepEqual(await complete(['tfmfa', 'export', 'team-b', 'te']), [], 'export takes one');
       assert.deepEqual(await complete(['tfmfa', 'list', '']), []);
 
@@ -101,28 +117,53 @@ describe('tfmfa completion', () => {
 
     test('flags, and the values of a flag with fixed choices', async () => {
       assert.deepEqual(await complete(['tfmfa', 'login', '--s']), ['--session-ttl', '--stdout']);
-      assert.deepEqual(await complete(['tfmfa', 'exec', 'GEHC-056', '--no-']), ['--no-overlay', '--no-server', '--no-session'], 'options may follow the profile');
-      assert.deepEqual(await complete(['tfmfa', 'export', '--format', '']), ['dotenv', 'fish', 'json', 'powershell', 'sh']);
+      assert.deepEqual(
+        await complete(['tfmfa', 'exec', 'GEHC-056', '--no-']),
+        ['--no-overlay', '--no-server', '--no-session'],
+        'options may follow the profile',
+      );
+      assert.deepEqual(await complete(['tfmfa', 'export', '--format', '']), [
+        'dotenv',
+        'fish',
+        'json',
+        'powershell',
+        'sh',
+      ]);
       assert.deepEqual(await complete(['tfmfa', 'export', '-f', 'p']), ['powershell']);
       assert.deepEqual(await complete(['tfmfa', 'completion', '']), ['bash', 'fish', 'zsh']);
-      assert.deepEqual(await complete(['tfmfa', 'list', '--']), ['--help', '--json'], 'the hidden --names is not offered');
-      assert.deepEqual(await complete(['tfmfa', 'shim', 'install', '--']), ['--dir', '--force', '--help'], "a subcommand's flags");
+      assert.deepEqual(
+        await complete(['tfmfa', 'list', '--']),
+        ['--help', '--json'],
+        'the hidden --names is not offered',
+      );
+      assert.deepEqual(
+        await complete(['tfmfa', 'shim', 'install', '--']),
+        ['--dir', '--force', '--help'],
+        "a subcommand's flags",
+      );
       assert.deepEqual(await complete(['tfmfa', 'exec', '--prompt', 'z']), ['zenity'], 'the prompt drivers');
     });
 
     test("exec: after the profile comes the command, then the command's own arguments", async () => {
       assert.deepEqual(await complete(['tfmfa', 'exec', 'GEHC-056', 'terraform-fake']), ['terraform-fake-xyz']);
       assert.deepEqual(await complete(['tfmfa', 'exec', 'GEHC-056', '--', 'terraform-fake']), ['terraform-fake-xyz']);
-      assert.deepEqual(await complete(['tfmfa', 'exec', 'GEHC-056', 'terraform-fake-xyz', '--']), [], 'its flags are not tfmfa\'s');
+      assert.deepEqual(
+        await complete(['tfmfa', 'exec', 'GEHC-056', 'terraform-fake-xyz', '--']),
+        [],
+        "its flags are not tfmfa's",
+      );
       assert.deepEqual(await complete(['tfmfa', 'exec', 'GEHC-056', '--', 'terraform-fake-xyz', 'GE']), []);
     });
   });
 
-  test('zsh: the script parses, loads after compinit, and completes', { skip: !installed('zsh') && 'zsh is not installed' }, async () => {
-    const parse = await execa('zsh', ['-n', scripts.zsh as string], { reject: false });
-    assert.equal(parse.exitCode, 0, parse.stderr);
-    // The completion system's builtins are stubbed to print what they would offer.
-    const harness = `autoload -Uz compinit && compinit -u -D
+  test(
+    'zsh: the script parses, loads after compinit, and completes',
+    { skip: !installed('zsh') && 'zsh is not installed' },
+    async () => {
+      const parse = await execa('zsh', ['-n', scripts.zsh as string], { reject: false });
+      assert.equal(parse.exitCode, 0, parse.stderr);
+      // The completion system's builtins are stubbed to print what they would offer.
+      const harness = `autoload -Uz compinit && compinit -u -D
 source ${JSON.stringify(scripts.zsh)}
 compadd() { local a; for a in "$@"; do [[ $a == -- ]] || print -r -- "$a"; done }
 _describe() { shift 3; print -rl -- "\${(@P)1}" }
@@ -138,32 +179,50 @@ t tfmfa export --format ''
 t tfmfa completion ''
 t tfmfa list ''
 `;
-    const result = await execa('zsh', ['-f', '-c', harness], { env, extendEnv: false, reject: false, cwd: box.dir });
-    assert.equal(result.exitCode, 0, result.stderr);
-    assert.equal(result.stderr, '');
-    const blocks = new Map(result.stdout.split('== ').filter(Boolean).map((block) => {
-      const [head, ...rest] = block.split('\n');
-      return [head as string, rest.filter(Boolean)];
-    }));
-    assert.ok(blocks.get('tfmfa ex')?.includes("exec:run a command with the profile's credentials in its environment"));
-    assert.ok(blocks.get('tfmfa exec --mfa-token 1 GE')?.includes('GEHC-056'));
-    assert.ok(blocks.get('tfmfa exec --mfa-token 1 GE')?.includes(EVIL));
-    assert.deepEqual(blocks.get('tfmfa exec GEHC-056 terraform-fake'), ['normal: terraform-fake @ 1']);
-    assert.deepEqual(blocks.get('tfmfa exec GEHC-056 -- terraform plan'), ['normal: terraform plan @ 2']);
-    assert.ok(blocks.get('tfmfa exec GEHC-056 --no')?.includes('--no-overlay:do not point the child at the config overlay'));
-    assert.deepEqual(blocks.get('tfmfa export --format '), ['sh', 'fish', 'powershell', 'dotenv', 'json']);
-    assert.deepEqual(blocks.get('tfmfa completion '), ['bash', 'zsh', 'fish']);
-    assert.deepEqual(blocks.get('tfmfa list '), []);
-    assert.ok(!existsSync(join(box.dir, 'pwned')));
-  });
+      const result = await execa('zsh', ['-f', '-c', harness], { env, extendEnv: false, reject: false, cwd: box.dir });
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(result.stderr, '');
+      const blocks = new Map(
+        result.stdout
+          .split('== ')
+          .filter(Boolean)
+          .map((block) => {
+            const [head, ...rest] = block.split('\n');
+            return [head as string, rest.filter(Boolean)];
+          }),
+      );
+      assert.ok(
+        blocks.get('tfmfa ex')?.includes("exec:run a command with the profile's credentials in its environment"),
+      );
+      assert.ok(blocks.get('tfmfa exec --mfa-token 1 GE')?.includes('GEHC-056'));
+      assert.ok(blocks.get('tfmfa exec --mfa-token 1 GE')?.includes(EVIL));
+      assert.deepEqual(blocks.get('tfmfa exec GEHC-056 terraform-fake'), ['normal: terraform-fake @ 1']);
+      assert.deepEqual(blocks.get('tfmfa exec GEHC-056 -- terraform plan'), ['normal: terraform plan @ 2']);
+      assert.ok(
+        blocks.get('tfmfa exec GEHC-056 --no')?.includes('--no-overlay:do not point the child at the config overlay'),
+      );
+      assert.deepEqual(blocks.get('tfmfa export --format '), ['sh', 'fish', 'powershell', 'dotenv', 'json']);
+      assert.deepEqual(blocks.get('tfmfa completion '), ['bash', 'zsh', 'fish']);
+      assert.deepEqual(blocks.get('tfmfa list '), []);
+      assert.ok(!existsSync(join(box.dir, 'pwned')));
+    },
+  );
 
   test('fish: the script parses and completes', { skip: !installed('fish') && 'fish is not installed' }, async () => {
     const parse = await execa('fish', ['--no-execute', scripts.fish as string], { reject: false });
     assert.equal(parse.exitCode, 0, parse.stderr);
     const complete = async (line: string): Promise<string[]> => {
-      const result = await execa('fish', ['--no-config', '-c', `source ${scripts.fish}; complete -C ${JSON.stringify(line).replace(/\$/g, '\\$')}`], { env, extendEnv: false, reject: false, cwd: box.dir });
+      const result = await execa(
+        'fish',
+        ['--no-config', '-c', `source ${scripts.fish}; complete -C ${JSON.stringify(line).replace(/\$/g, '\\$')}`],
+        { env, extendEnv: false, reject: false, cwd: box.dir },
+      );
       assert.equal(result.exitCode, 0, result.stderr);
-      return result.stdout.split('\n').filter(Boolean).map((entry) => entry.split('\t')[0] as string).sort();
+      return result.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((entry) => entry.split('\t')[0] as string)
+        .sort();
     };
     assert.deepEqual(await complete('tfmfa ex'), ['exec', 'export']);
     assert.deepEqual(await complete('tfmfa exec GE'), ['GEHC-000', 'GEHC-056']);
@@ -186,7 +245,13 @@ describe('completion helpers', () => {
       summary: 'do a thing',
       usage: '[--mode fast|slow] PROFILE',
       options: {
-        mode: { type: 'string', short: 'm', value: 'MODE', choices: ['fast', 'slow'], help: 'how to do it (default fast)' },
+        mode: {
+          type: 'string',
+          short: 'm',
+          value: 'MODE',
+          choices: ['fast', 'slow'],
+          help: 'how to do it (default fast)',
+        },
         quiet: { type: 'boolean', help: 'say less, over\ntwo lines' },
         out: { type: 'string', value: 'PATH', help: 'where' },
         secret: { type: 'boolean', hidden: true, help: 'for scripts' },
@@ -194,17 +259,29 @@ describe('completion helpers', () => {
       positionals: { kind: 'profile' },
     });
     assert.deepEqual(flagsOf(thing), [
-      { name: '--mode', short: '-m', takesValue: true, choices: ['fast', 'slow'], description: 'how to do it (default fast)' },
+      {
+        name: '--mode',
+        short: '-m',
+        takesValue: true,
+        choices: ['fast', 'slow'],
+        description: 'how to do it (default fast)',
+      },
       { name: '--quiet', takesValue: false, choices: [], description: 'say less, over' },
       { name: '--out', takesValue: true, choices: [], description: 'where' },
       { name: '--help', short: '-h', takesValue: false, choices: [], description: 'show this help' },
     ]);
-    assert.match(helpText(thing), /^Usage: tfmfa thing \[--mode fast\|slow\] PROFILE\n\nOptions:\n  -m, --mode MODE  how to do it \(default fast\)\n  --quiet          say less, over\n                   two lines\n  --out PATH       where\n  -h, --help       show this help$/);
+    assert.match(
+      helpText(thing),
+      /^Usage: tfmfa thing \[--mode fast\|slow\] PROFILE\n\nOptions:\n  -m, --mode MODE  how to do it \(default fast\)\n  --quiet          say less, over\n                   two lines\n  --out PATH       where\n  -h, --help       show this help$/,
+    );
   });
 
   test("a command's subcommands lend it their flags (shim install --dir, --force)", async () => {
     const { command } = await import('../../src/commands/shim.ts');
-    assert.deepEqual(flagsOf(command).map((flag) => flag.name), ['--dir', '--force', '--help']);
+    assert.deepEqual(
+      flagsOf(command).map((flag) => flag.name),
+      ['--dir', '--force', '--help'],
+    );
     assert.deepEqual(command.positionals, { kind: 'words', words: ['install', 'list', 'uninstall'] });
   });
 

@@ -12,11 +12,14 @@ describe('tfmfa credential-process', () => {
   before(async () => {
     box = await createSandbox();
     const command = [process.execPath, CLI, 'credential-process', 'GEHC-056'].map(shQuote).join(' ');
-    writeFileSync(box.env.AWS_CONFIG_FILE as string, `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}
+    writeFileSync(
+      box.env.AWS_CONFIG_FILE as string,
+      `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}
 [profile tf]
 region = us-west-2
 credential_process = ${command}
-`);
+`,
+    );
   });
   after(() => box.cleanup());
   beforeEach(() => box.emu.resetCounts());
@@ -39,7 +42,11 @@ credential_process = ${command}
   });
 
   test('errors go to stderr with a non-zero exit and nothing on stdout', async () => {
-    for (const args of [['credential-process', 'nope'], ['credential-process'], ['credential-process', 'GEHC-056', 'extra']]) {
+    for (const args of [
+      ['credential-process', 'nope'],
+      ['credential-process'],
+      ['credential-process', 'GEHC-056', 'extra'],
+    ]) {
       const result = await box.tfmfa(args, { detached: true });
       assert.notEqual(result.exitCode, 0);
       assert.equal(result.stdout, '');
@@ -50,23 +57,45 @@ credential_process = ${command}
   test('a static-key profile yields its keys without SessionToken or Expiration', async () => {
     const result = await box.tfmfa(['credential-process', 'GEHC-000']);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.deepEqual(JSON.parse(result.stdout), { Version: 1, AccessKeyId: box.user.accessKeyId, SecretAccessKey: box.user.secretAccessKey });
+    assert.deepEqual(JSON.parse(result.stdout), {
+      Version: 1,
+      AccessKeyId: box.user.accessKeyId,
+      SecretAccessKey: box.user.secretAccessKey,
+    });
   });
 
   test('--config-file / --credentials-file read those files whatever AWS_CONFIG_FILE says', async () => {
-    const result = await box.tfmfa(['credential-process', 'GEHC-056', '--config-file', box.env.AWS_CONFIG_FILE as string, '--credentials-file', box.env.AWS_SHARED_CREDENTIALS_FILE as string], {
-      env: { ...box.env, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
-      detached: true,
-    });
+    const result = await box.tfmfa(
+      [
+        'credential-process',
+        'GEHC-056',
+        '--config-file',
+        box.env.AWS_CONFIG_FILE as string,
+        '--credentials-file',
+        box.env.AWS_SHARED_CREDENTIALS_FILE as string,
+      ],
+      {
+        env: { ...box.env, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
+        detached: true,
+      },
+    );
     assert.equal(result.exitCode, 0, result.stderr);
   });
 
-  test('the Debian AWS CLI runs it as a real credential_process consumer', { skip: !existsSync(AWS_CLI) && 'no AWS CLI' }, async () => {
-    const result = await execa(AWS_CLI, ['sts', 'get-caller-identity', '--profile', 'tf', '--endpoint-url', box.emu.url, '--output', 'json'], { env: box.env, extendEnv: false, reject: false, detached: true });
-    assert.equal(result.exitCode, 0, result.stderr);
-    assert.match(JSON.parse(result.stdout).Arn, /^arn:aws:sts::111111111111:assumed-role\/hc-master\/tfmfa-/);
-    assert.equal(box.emu.count('GetSessionToken') + box.emu.count('AssumeRole'), 0, 'served from the cache');
-  });
+  test(
+    'the Debian AWS CLI runs it as a real credential_process consumer',
+    { skip: !existsSync(AWS_CLI) && 'no AWS CLI' },
+    async () => {
+      const result = await execa(
+        AWS_CLI,
+        ['sts', 'get-caller-identity', '--profile', 'tf', '--endpoint-url', box.emu.url, '--output', 'json'],
+        { env: box.env, extendEnv: false, reject: false, detached: true },
+      );
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.match(JSON.parse(result.stdout).Arn, /^arn:aws:sts::111111111111:assumed-role\/hc-master\/tfmfa-/);
+      assert.equal(box.emu.count('GetSessionToken') + box.emu.count('AssumeRole'), 0, 'served from the cache');
+    },
+  );
 });
 
 describe('tfmfa export', () => {
@@ -81,7 +110,12 @@ describe('tfmfa export', () => {
 
   test('sh: eval in bash sets the exec variables and unsets the profile ones', async () => {
     const script = `eval "$(${shQuote(process.execPath)} ${shQuote(CLI)} export GEHC-056)"; env | grep -E '^(AWS_|TFMFA_PROFILE)' | sort`;
-    const result = await execa('bash', ['-c', script], { env: { ...box.env, AWS_PROFILE: 'GEHC-056', AWS_SECURITY_TOKEN: 'stale' }, extendEnv: false, reject: false, detached: true });
+    const result = await execa('bash', ['-c', script], {
+      env: { ...box.env, AWS_PROFILE: 'GEHC-056', AWS_SECURITY_TOKEN: 'stale' },
+      extendEnv: false,
+      reject: false,
+      detached: true,
+    });
     assert.equal(result.exitCode, 0, result.stderr);
     const vars = Object.fromEntries(result.stdout.split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)));
     assert.match(vars.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);

@@ -33,13 +33,18 @@ describe('npm run demo', () => {
   });
 
   test('on a terminal with NO_COLOR: no colour or bold from the demo', async () => {
-    const pty = spawnInPty(process.execPath, [DEMO], { env: { ...process.env, HOME: '/nonexistent-home', NO_COLOR: '1' } });
+    const pty = spawnInPty(process.execPath, [DEMO], {
+      env: { ...process.env, HOME: '/nonexistent-home', NO_COLOR: '1' },
+    });
     const shown = await pty.waitFor(/shows: (\d{6})/, 30_000);
     const code = /shows: (\d{6})/.exec(shown)?.[1] as string;
     await pty.waitFor('Enter MFA code for', 30_000);
     pty.write(`${code}\r`);
     assert.equal((await pty.exited).code, 0, pty.output());
-    const demoLines = pty.output().split('\n').filter((line) => /tfmfa demo|shows:|Second run|STS calls made/.test(line));
+    const demoLines = pty
+      .output()
+      .split('\n')
+      .filter((line) => /tfmfa demo|shows:|Second run|STS calls made/.test(line));
     assert.ok(demoLines.length >= 4, pty.output());
     for (const line of demoLines) assert.doesNotMatch(line, /\x1b\[[0-9;]*m/, JSON.stringify(line));
   });

@@ -25,7 +25,15 @@ describe('tfmfa exec', () => {
   beforeEach(() => box.emu.resetCounts());
 
   test('asks STS once with the MFA code, then serves every later run from the cache', async () => {
-    const first = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', tool.path, 'plan']);
+    const first = await box.tfmfa([
+      'exec',
+      'GEHC-056',
+      '--mfa-token',
+      box.emu.currentCode(SERIAL),
+      '--',
+      tool.path,
+      'plan',
+    ]);
     assert.equal(first.exitCode, 0, first.stderr);
     assert.equal(box.emu.count('GetSessionToken'), 1);
     assert.equal(box.emu.count('AssumeRole'), 1);
@@ -64,18 +72,39 @@ describe('tfmfa exec', () => {
 
   test('sets and removes exactly the documented variables', async () => {
     const result = await box.tfmfa(['exec', 'GEHC-056', '--', tool.path], {
-      env: { ...box.env, AWS_PROFILE: 'x', AWS_DEFAULT_PROFILE: 'y', AWS_SECURITY_TOKEN: 'old', AWS_SESSION_EXPIRATION: 'old', AWS_REGION: 'ap-south-1', KEEP_ME: 'yes' },
+      env: {
+        ...box.env,
+        AWS_PROFILE: 'x',
+        AWS_DEFAULT_PROFILE: 'y',
+        AWS_SECURITY_TOKEN: 'old',
+        AWS_SESSION_EXPIRATION: 'old',
+        AWS_REGION: 'ap-south-1',
+        KEEP_ME: 'yes',
+      },
     });
     assert.equal(result.exitCode, 0, result.stderr);
     const env = last().env;
-    for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN', 'AWS_SESSION_EXPIRATION']) assert.equal(env[name], undefined, name);
+    for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN', 'AWS_SESSION_EXPIRATION'])
+      assert.equal(env[name], undefined, name);
     assert.equal(env.AWS_REGION, 'ap-south-1', 'a region already set wins');
     assert.equal(env.AWS_DEFAULT_REGION, 'ap-south-1');
     assert.equal(env.KEEP_ME, 'yes');
   });
 
   test('argv reaches the command byte for byte, options may follow the profile', async () => {
-    const args = ['plan', '', 'with space', "quo'te", 'dq"uote', '--', '-out=x', 'ünïcødé', '$HOME', '*', '--mfa-token'];
+    const args = [
+      'plan',
+      '',
+      'with space',
+      "quo'te",
+      'dq"uote',
+      '--',
+      '-out=x',
+      'ünïcødé',
+      '$HOME',
+      '*',
+      '--mfa-token',
+    ];
     const result = await box.tfmfa(['exec', 'GEHC-056', '--session-ttl', '8h', '--', tool.path, ...args]);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.deepEqual(last().argv, args);
@@ -86,10 +115,14 @@ describe('tfmfa exec', () => {
 
   test('exit codes 0, 1 and 2 come through; death by signal too; the PID is kept (execve)', async () => {
     for (const code of [0, 1, 2]) {
-      const result = await box.tfmfa(['exec', 'GEHC-056', '--', tool.path], { env: { ...box.env, FAKE_TOOL_EXIT: String(code) } });
+      const result = await box.tfmfa(['exec', 'GEHC-056', '--', tool.path], {
+        env: { ...box.env, FAKE_TOOL_EXIT: String(code) },
+      });
       assert.equal(result.exitCode, code);
     }
-    const child = box.tfmfa(['exec', 'GEHC-056', '--', tool.path], { env: { ...box.env, FAKE_TOOL_SIGNAL: 'SIGTERM' } });
+    const child = box.tfmfa(['exec', 'GEHC-056', '--', tool.path], {
+      env: { ...box.env, FAKE_TOOL_SIGNAL: 'SIGTERM' },
+    });
     const pid = (child as unknown as { pid: number }).pid;
     const killed = await child;
     assert.equal(killed.signal, 'SIGTERM');
@@ -97,17 +130,32 @@ describe('tfmfa exec', () => {
   });
 
   test('nested: the same profile in the environment runs with it untouched, without STS or config', async () => {
-    const outer = { ...box.env, TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'ASIAOUTER', AWS_SECRET_ACCESS_KEY: 'outer', AWS_SESSION_TOKEN: 'tok', AWS_CONFIG_FILE: '/nonexistent' };
+    const outer = {
+      ...box.env,
+      TFMFA_PROFILE: 'GEHC-056',
+      AWS_ACCESS_KEY_ID: 'ASIAOUTER',
+      AWS_SECRET_ACCESS_KEY: 'outer',
+      AWS_SESSION_TOKEN: 'tok',
+      AWS_CONFIG_FILE: '/nonexistent',
+    };
     const result = await box.tfmfa(['exec', 'GEHC-056', '--', tool.path], { env: outer });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(last().env.AWS_ACCESS_KEY_ID, 'ASIAOUTER');
-    const viaAwsVault = await box.tfmfa(['exec', 'GEHC-056', '--', tool.path], { env: { ...outer, TFMFA_PROFILE: '', AWS_VAULT: 'GEHC-056' } });
+    const viaAwsVault = await box.tfmfa(['exec', 'GEHC-056', '--', tool.path], {
+      env: { ...outer, TFMFA_PROFILE: '', AWS_VAULT: 'GEHC-056' },
+    });
     assert.equal(viaAwsVault.exitCode, 0, viaAwsVault.stderr);
     assert.equal(box.emu.count(), 0);
   });
 
   test('nested: another profile switches through the MFA session cache, never using the outer keys as long-term', async () => {
-    const outer = { ...box.env, TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'ASIAOUTER', AWS_SECRET_ACCESS_KEY: 'outer', AWS_SESSION_TOKEN: 'tok' };
+    const outer = {
+      ...box.env,
+      TFMFA_PROFILE: 'GEHC-056',
+      AWS_ACCESS_KEY_ID: 'ASIAOUTER',
+      AWS_SECRET_ACCESS_KEY: 'outer',
+      AWS_SESSION_TOKEN: 'tok',
+    };
     const result = await box.tfmfa(['exec', 'team-b', '--', tool.path], { env: outer, detached: true });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(box.emu.count('GetSessionToken'), 0, 'the cached MFA session serves the new role');
@@ -126,14 +174,19 @@ describe('tfmfa exec', () => {
   });
 
   test('re-assumes a role near expiry from the cached MFA session, without a prompt', async () => {
-    const result = await box.tfmfa(['exec', 'GEHC-056', '--', tool.path], { env: { ...box.env, TFMFA_MIN_TTL: '3599' }, detached: true });
+    const result = await box.tfmfa(['exec', 'GEHC-056', '--', tool.path], {
+      env: { ...box.env, TFMFA_MIN_TTL: '3599' },
+      detached: true,
+    });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(box.emu.count('GetSessionToken'), 0);
     assert.equal(box.emu.count('AssumeRole'), 1);
   });
 
   test('--no-session and roles over an hour assume the role directly with the code', async () => {
-    const direct = await box.tfmfa(['exec', '--no-session', 'GEHC-056', '--mfa-token', freshCode(), '--', tool.path], { env: { ...box.env, TFMFA_CACHE_DIR: join(box.dir, 'cache2') } });
+    const direct = await box.tfmfa(['exec', '--no-session', 'GEHC-056', '--mfa-token', freshCode(), '--', tool.path], {
+      env: { ...box.env, TFMFA_CACHE_DIR: join(box.dir, 'cache2') },
+    });
     assert.equal(direct.exitCode, 0, direct.stderr);
     assert.equal(box.emu.count('GetSessionToken'), 0);
     const call = box.emu.calls().find((c) => c.action === 'AssumeRole');
@@ -148,7 +201,9 @@ describe('tfmfa exec', () => {
 
   test('a wrong --mfa-token is refused by AWS with one clear line and nothing cached', async () => {
     const dir = join(box.dir, 'cache-wrong');
-    const result = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', '000000', '--', tool.path], { env: { ...box.env, TFMFA_CACHE_DIR: dir } });
+    const result = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', '000000', '--', tool.path], {
+      env: { ...box.env, TFMFA_CACHE_DIR: dir },
+    });
     assert.equal(result.exitCode, 1);
     assert.match(result.stderr, /^tfmfa: AWS rejected the MFA code/);
     assert.ok(!existsSync(join(dir, 'sessions')) || readdirSync(join(dir, 'sessions')).length === 0);
@@ -176,7 +231,10 @@ describe('tfmfa exec', () => {
   });
 
   test('with no command it runs $SHELL', async () => {
-    const result = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', freshCode()], { env: { ...box.env, SHELL: tool.path }, detached: true });
+    const result = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', freshCode()], {
+      env: { ...box.env, SHELL: tool.path },
+      detached: true,
+    });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.deepEqual(last().argv, []);
     assert.equal(last().env.TFMFA_PROFILE, 'GEHC-056');
@@ -190,24 +248,49 @@ describe('tfmfa exec', () => {
     assert.match(version.stdout, /^tfmfa \d+\.\d+\.\d+/);
   });
 
-  test('the Debian AWS CLI inside tfmfa exec signs with the injected session and is the assumed role', { skip: !existsSync(AWS_CLI) && 'the AWS CLI is not installed' }, async () => {
-    const result = await box.tfmfa(['exec', 'GEHC-056', '--', AWS_CLI, 'sts', 'get-caller-identity', '--endpoint-url', box.emu.url, '--output', 'json'], { detached: true });
-    assert.equal(result.exitCode, 0, result.stderr);
-    const identity = JSON.parse(result.stdout) as { Arn: string };
-    assert.match(identity.Arn, /^arn:aws:sts::111111111111:assumed-role\/hc-master\/tfmfa-/);
-  });
+  test(
+    'the Debian AWS CLI inside tfmfa exec signs with the injected session and is the assumed role',
+    { skip: !existsSync(AWS_CLI) && 'the AWS CLI is not installed' },
+    async () => {
+      const result = await box.tfmfa(
+        [
+          'exec',
+          'GEHC-056',
+          '--',
+          AWS_CLI,
+          'sts',
+          'get-caller-identity',
+          '--endpoint-url',
+          box.emu.url,
+          '--output',
+          'json',
+        ],
+        { detached: true },
+      );
+      assert.equal(result.exitCode, 0, result.stderr);
+      const identity = JSON.parse(result.stdout) as { Arn: string };
+      assert.match(identity.Arn, /^arn:aws:sts::111111111111:assumed-role\/hc-master\/tfmfa-/);
+    },
+  );
   test('a revoked MFA session is dropped and replaced once, with a new code', async () => {
     box.emu.advance(9 * 3600); // the emulator's view: the 8 h MFA session has expired
-    const noCode = await box.tfmfa(['exec', 'team-b', '--', tool.path], { env: { ...box.env, TFMFA_MIN_TTL: '3599' }, detached: true });
+    const noCode = await box.tfmfa(['exec', 'team-b', '--', tool.path], {
+      env: { ...box.env, TFMFA_MIN_TTL: '3599' },
+      detached: true,
+    });
     assert.equal(noCode.exitCode, 1);
-    assert.match(noCode.stderr, /an MFA code is needed for .* but there is no terminal to ask on and no desktop dialog: run 'tfmfa open-session team-b' in a terminal first .*, pass --mfa-token CODE, or set mfa_process/);
+    assert.match(
+      noCode.stderr,
+      /an MFA code is needed for .* but there is no terminal to ask on and no desktop dialog: run 'tfmfa open-session team-b' in a terminal first .*, pass --mfa-token CODE, or set mfa_process/,
+    );
     assert.equal(noCode.stderr.trim().split('\n').length, 1, 'one line');
-    const withCode = await box.tfmfa(['exec', 'team-b', '--mfa-token', freshCode(), '--', tool.path], { env: { ...box.env, TFMFA_MIN_TTL: '3599' } });
+    const withCode = await box.tfmfa(['exec', 'team-b', '--mfa-token', freshCode(), '--', tool.path], {
+      env: { ...box.env, TFMFA_MIN_TTL: '3599' },
+    });
     assert.equal(withCode.exitCode, 0, withCode.stderr);
     assert.equal(box.emu.count('GetSessionToken'), 1);
   });
 });
-
 
 describe('tfmfa exec: the debug log', () => {
   let box: Sandbox;
@@ -218,7 +301,19 @@ describe('tfmfa exec: the debug log', () => {
 
   test("names the AWS CLI's subcommand after its global options, not a flag", async () => {
     const aws = createFakeTool(join(box.dir, 'aws-bin'), 'aws');
-    const args = ['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', aws.path, '--profile', 'team-b', '--region=eu-west-1', 'sts', 'get-caller-identity'];
+    const args = [
+      'exec',
+      'GEHC-056',
+      '--mfa-token',
+      box.emu.currentCode(SERIAL),
+      '--',
+      aws.path,
+      '--profile',
+      'team-b',
+      '--region=eu-west-1',
+      'sts',
+      'get-caller-identity',
+    ];
     const result = await box.tfmfa(args, { env: { ...box.env, TFMFA_DEBUG: '1' } });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stderr, /static keys: 'aws sts' is not a long run/);

@@ -27,13 +27,86 @@ const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
 
 /** Every printable ASCII character, and the characters some reader treats specially. */
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
-const SPECIAL = ['\n', '\t', '\r', '\v', '\f', '\u0085', '\u2028', '\u2029', '\u00a0', '\u200b', '\u2018', '\u2019', '\u201a', '\u201b', '\u201c', 'é', 'ß', '日', '🦀', '\u{f600}', '\u{f6ff}', '\ufeff', '\u001b', '\u007f'];
-const value = fc.oneof(
-  { weight: 3, arbitrary: fc.string({ unit: fc.constantFrom(...PRINTABLE, ...SPECIAL), maxLength: 30 }) },
-  { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom("'", '"', '\\', '$', '`', '{', '}', '(', ')', '#', ';', '\n', ' ', '=', 'a', '!', '%', '~', '*'), maxLength: 20 }) },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
-  { weight: 1, arbitrary: fc.constantFrom('eu-west-1`touch PWNED`', '$(touch PWNED)', "'; touch PWNED; '", '"; touch PWNED; "', '${HOME}', '$HOME', '\\', "it's", '', ' padded ', '#not-a-comment', 'a=b', 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', '\\n', 'x\\', '-n') },
-).map((s) => s.replace(/\0/g, ''));
+const SPECIAL = [
+  '\n',
+  '\t',
+  '\r',
+  '\v',
+  '\f',
+  '\u0085',
+  '\u2028',
+  '\u2029',
+  '\u00a0',
+  '\u200b',
+  '\u2018',
+  '\u2019',
+  '\u201a',
+  '\u201b',
+  '\u201c',
+  'é',
+  'ß',
+  '日',
+  '🦀',
+  '\u{f600}',
+  '\u{f6ff}',
+  '\ufeff',
+  '\u001b',
+  '\u007f',
+];
+const value = fc
+  .oneof(
+    { weight: 3, arbitrary: fc.string({ unit: fc.constantFrom(...PRINTABLE, ...SPECIAL), maxLength: 30 }) },
+    {
+      weight: 2,
+      arbitrary: fc.string({
+        unit: fc.constantFrom(
+          "'",
+          '"',
+          '\\',
+          '$',
+          '`',
+          '{',
+          '}',
+          '(',
+          ')',
+          '#',
+          ';',
+          '\n',
+          ' ',
+          '=',
+          'a',
+          '!',
+          '%',
+          '~',
+          '*',
+        ),
+        maxLength: 20,
+      }),
+    },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'eu-west-1`touch PWNED`',
+        '$(touch PWNED)',
+        "'; touch PWNED; '",
+        '"; touch PWNED; "',
+        '${HOME}',
+        '$HOME',
+        '\\',
+        "it's",
+        '',
+        ' padded ',
+        '#not-a-comment',
+        'a=b',
+        'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+        '\\n',
+        'x\\',
+        '-n',
+      ),
+    },
+  )
+  .map((s) => s.replace(/\0/g, ''));
 
 function command(name: string): string | undefined {
   for (const dir of ['/usr/bin', '/bin', '/usr/local/bin']) if (existsSync(join(dir, name))) return join(dir, name);
@@ -59,7 +132,8 @@ function fishRead(file: string, names: string[]): string[] {
 }
 
 function pythonDotenvRead(file: string, names: string[]): Array<string | undefined> {
-  const script = 'import json, sys\nfrom dotenv import dotenv_values\nsys.stdout.write(json.dumps(dotenv_values(sys.argv[1])))';
+  const script =
+    'import json, sys\nfrom dotenv import dotenv_values\nsys.stdout.write(json.dumps(dotenv_values(sys.argv[1])))';
   const out = spawnSync('/usr/bin/python3', ['-c', script, file], { env: ENV(), encoding: 'utf8' });
   assert.equal(out.status, 0, `python-dotenv failed: ${out.stderr}`);
   const values = JSON.parse(out.stdout) as Record<string, string | null>;
@@ -97,13 +171,38 @@ interface Reader {
 
 const READERS: Reader[] = [
   { name: 'dash: . file', format: 'sh', needs: 'dash', read: (f, n) => shellRead('dash', ['-c'], '.', f, n) },
-  { name: 'bash: . file', format: 'sh', needs: 'bash', read: (f, n) => shellRead('bash', ['--norc', '--noprofile', '-c'], '.', f, n) },
+  {
+    name: 'bash: . file',
+    format: 'sh',
+    needs: 'bash',
+    read: (f, n) => shellRead('bash', ['--norc', '--noprofile', '-c'], '.', f, n),
+  },
   { name: 'zsh: . file', format: 'sh', needs: 'zsh', read: (f, n) => shellRead('zsh', ['-f', '-c'], '.', f, n) },
   { name: 'fish: source file', format: 'fish', needs: 'fish', read: fishRead },
-  { name: 'dash: set -a; . file', format: 'dotenv', needs: 'dash', read: (f, n) => shellRead('dash', ['-c'], 'set -a; .', f, n) },
-  { name: 'bash: set -a; . file', format: 'dotenv', needs: 'bash', read: (f, n) => shellRead('bash', ['--norc', '--noprofile', '-c'], 'set -a; .', f, n) },
-  { name: 'zsh: set -a; . file', format: 'dotenv', needs: 'zsh', read: (f, n) => shellRead('zsh', ['-f', '-c'], 'set -a; .', f, n) },
-  { name: 'python-dotenv', format: 'dotenv', needs: existsSync('/usr/lib/python3/dist-packages/dotenv') ? 'python3' : undefined, read: pythonDotenvRead },
+  {
+    name: 'dash: set -a; . file',
+    format: 'dotenv',
+    needs: 'dash',
+    read: (f, n) => shellRead('dash', ['-c'], 'set -a; .', f, n),
+  },
+  {
+    name: 'bash: set -a; . file',
+    format: 'dotenv',
+    needs: 'bash',
+    read: (f, n) => shellRead('bash', ['--norc', '--noprofile', '-c'], 'set -a; .', f, n),
+  },
+  {
+    name: 'zsh: set -a; . file',
+    format: 'dotenv',
+    needs: 'zsh',
+    read: (f, n) => shellRead('zsh', ['-f', '-c'], 'set -a; .', f, n),
+  },
+  {
+    name: 'python-dotenv',
+    format: 'dotenv',
+    needs: existsSync('/usr/lib/python3/dist-packages/dotenv') ? 'python3' : undefined,
+    read: pythonDotenvRead,
+  },
   { name: 'direnv dotenv', format: 'dotenv', needs: 'direnv', read: direnvRead },
   { name: 'node util.parseEnv', format: 'dotenv', needs: 'node', read: nodeParseEnvRead },
   { name: 'node process.loadEnvFile', format: 'dotenv', needs: 'node', read: nodeLoadEnvFileRead },
@@ -131,7 +230,10 @@ function assertRefused(v: string): void {
     () => formatChanges({ set: { TFMFA_SECRETISH: v }, unset: [] }, 'dotenv'),
     (error: unknown) => {
       assert.ok(error instanceof UserError, String(error));
-      assert.match(error.message, /^cannot write TFMFA_SECRETISH as dotenv: its value has [^\n]+: use --format sh or json$/);
+      assert.match(
+        error.message,
+        /^cannot write TFMFA_SECRETISH as dotenv: its value has [^\n]+: use --format sh or json$/,
+      );
       if (v.length >= 4) assert.ok(!error.message.includes(v), 'the refusal does not repeat the value');
       return true;
     },
@@ -145,7 +247,8 @@ describe('export formats read back by the real readers', () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   for (const reader of READERS) {
-    const skip = reader.needs !== 'node' && !(reader.needs && command(reader.needs)) && `${reader.name} is not installed`;
+    const skip =
+      reader.needs !== 'node' && !(reader.needs && command(reader.needs)) && `${reader.name} is not installed`;
     test(`${reader.name} (${reader.format} format): every value comes back exactly, nothing runs`, { skip }, () => {
       let checked = 0;
       fc.assert(
@@ -164,10 +267,25 @@ describe('export formats read back by the real readers', () => {
   }
 
   test('dotenv refuses only what some reader would misread: the realistic values all pass', () => {
-    const realistic = fc.string({ unit: fc.constantFrom(...PRINTABLE.filter((c) => c !== "'" && c !== '\\' && c !== '$'), 'é', '日', '\t'), maxLength: 40 });
-    fc.assert(fc.property(realistic, (v) => assert.equal(dotenvProblem(v), null, JSON.stringify(v))), { numRuns: runs(500), seed: SEED });
-    for (const v of ['eu-west-1`touch x`', "it's", 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', 'a\\b', '$HOME', 'FwoGZXIvYXdzE+/=']) assert.equal(dotenvProblem(v), null, v);
-    for (const v of ['a\nb', 'a\rb', '${HOME}', 'a\\\\b', 'x\\', "it's $5", `it's "x"`]) assert.notEqual(dotenvProblem(v), null, JSON.stringify(v));
+    const realistic = fc.string({
+      unit: fc.constantFrom(...PRINTABLE.filter((c) => c !== "'" && c !== '\\' && c !== '$'), 'é', '日', '\t'),
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(realistic, (v) => assert.equal(dotenvProblem(v), null, JSON.stringify(v))),
+      { numRuns: runs(500), seed: SEED },
+    );
+    for (const v of [
+      'eu-west-1`touch x`',
+      "it's",
+      'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+      'a\\b',
+      '$HOME',
+      'FwoGZXIvYXdzE+/=',
+    ])
+      assert.equal(dotenvProblem(v), null, v);
+    for (const v of ['a\nb', 'a\rb', '${HOME}', 'a\\\\b', 'x\\', "it's $5", `it's "x"`])
+      assert.notEqual(dotenvProblem(v), null, JSON.stringify(v));
   });
 });
 
@@ -212,7 +330,7 @@ describe('powershell format, checked as text (pwsh cannot be installed here)', (
     );
   });
 
-  test('the rules are the language\'s: a lone typographic quote would end the string', () => {
+  test("the rules are the language's: a lone typographic quote would end the string", () => {
     assert.throws(() => readPowershell("$Env:A = 'it\u2019s'\n"), /statement ends after the string/);
     assert.deepEqual(readPowershell("$Env:A = 'it\u2019\u2019s'\n"), { A: 'it\u2019s' });
   });
@@ -232,24 +350,38 @@ describe('tfmfa export with a hostile region', () => {
 
   for (const format of ['dotenv', 'sh'] as const) {
     test(`--format ${format}: sourcing the output sets the region literally and runs nothing`, async () => {
-      box.writeConfig(`[profile static-hostile]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\nregion = ${region}\n`);
+      box.writeConfig(
+        `[profile static-hostile]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\nregion = ${region}\n`,
+      );
       const result = await box.tfmfa(['export', 'static-hostile', '--format', format]);
       assert.equal(result.exitCode, 0, String(result.stderr));
       const file = join(box.dir, `out.${format}`);
       writeFileSync(file, `${String(result.stdout)}\n`);
-      const out = spawnSync('bash', ['--norc', '--noprofile', '-c', `set -a; . "$1"; printf '%s' "$AWS_REGION"`, 'reader', file], { cwd: box.dir, env: { PATH: '/usr/bin:/bin' }, encoding: 'utf8' });
+      const out = spawnSync(
+        'bash',
+        ['--norc', '--noprofile', '-c', `set -a; . "$1"; printf '%s' "$AWS_REGION"`, 'reader', file],
+        { cwd: box.dir, env: { PATH: '/usr/bin:/bin' }, encoding: 'utf8' },
+      );
       assert.equal(out.status, 0, out.stderr);
       assert.equal(out.stdout, region);
-      assert.ok(!existsSync(join(box.dir, 'PWNED')) && !existsSync(join(box.dir, 'PWNED2')), 'nothing in the region ran');
+      assert.ok(
+        !existsSync(join(box.dir, 'PWNED')) && !existsSync(join(box.dir, 'PWNED2')),
+        'nothing in the region ran',
+      );
     });
   }
 
   test('--format dotenv with a value no dotenv reader agrees on: one-line error, nothing on stdout', async () => {
-    box.writeConfig(`[profile static-multi]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\nregion = \${HOME}\n`);
+    box.writeConfig(
+      `[profile static-multi]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\nregion = \${HOME}\n`,
+    );
     const result = await box.tfmfa(['export', 'static-multi', '--format', 'dotenv']);
     assert.equal(result.exitCode, 1, String(result.stderr));
     assert.equal(String(result.stdout), '');
-    assert.match(String(result.stderr), /^tfmfa: cannot write AWS_(DEFAULT_)?REGION as dotenv: its value has '\$\{', which some dotenv reader would misread: use --format sh or json$/);
+    assert.match(
+      String(result.stderr),
+      /^tfmfa: cannot write AWS_(DEFAULT_)?REGION as dotenv: its value has '\$\{', which some dotenv reader would misread: use --format sh or json$/,
+    );
   });
 });
 
@@ -270,34 +402,56 @@ describe('tfmfa export carries the config overlay', () => {
   after(() => box.cleanup());
 
   /** What a program started after the reader loaded the file sees: the reader's variables, as JSON. */
-  const NAMES = ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'TFMFA_CONFIG_FILE', 'TFMFA_CREDENTIALS_FILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'];
+  const NAMES = [
+    'AWS_CONFIG_FILE',
+    'AWS_SHARED_CREDENTIALS_FILE',
+    'TFMFA_CONFIG_FILE',
+    'TFMFA_CREDENTIALS_FILE',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+  ];
 
   for (const reader of READERS) {
-    const skip = reader.needs !== 'node' && !(reader.needs && command(reader.needs)) && `${reader.name} is not installed`;
-    test(`${reader.name}: AWS_CONFIG_FILE is the overlay, and a profile named in code resolves through it (botocore)`, { skip: skip || (!hasBotocore() && 'botocore is not installed') }, async () => {
-      const result = await box.tfmfa(['export', 'GEHC-056', '--format', reader.format], { env: { ...box.env, AWS_PROFILE: 'GEHC-056' } });
-      assert.equal(result.exitCode, 0, String(result.stderr));
-      const file = join(box.dir, `export.${reader.name.replace(/\W+/g, '-')}`);
-      writeFileSync(file, String(result.stdout));
-      work = box.dir;
-      const values = reader.read(file, NAMES);
-      const got = Object.fromEntries(NAMES.map((name, i) => [name, values[i] || undefined]));
-      assert.match(got.AWS_CONFIG_FILE ?? '', new RegExp(`^${box.cacheDir}/overlay/[0-9a-f]+/config$`));
-      assert.equal(got.AWS_SHARED_CREDENTIALS_FILE, join(dirname(got.AWS_CONFIG_FILE as string), 'credentials'));
-      assert.equal(got.TFMFA_CONFIG_FILE, box.env.AWS_CONFIG_FILE, 'nested tfmfa reads the real files');
-      assert.equal(got.TFMFA_CREDENTIALS_FILE, box.env.AWS_SHARED_CREDENTIALS_FILE);
-      assert.match(got.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
-      if (reader.format !== 'dotenv') assert.equal(got.AWS_PROFILE, undefined, 'the profile variable is removed, as exec does');
+    const skip =
+      reader.needs !== 'node' && !(reader.needs && command(reader.needs)) && `${reader.name} is not installed`;
+    test(
+      `${reader.name}: AWS_CONFIG_FILE is the overlay, and a profile named in code resolves through it (botocore)`,
+      { skip: skip || (!hasBotocore() && 'botocore is not installed') },
+      async () => {
+        const result = await box.tfmfa(['export', 'GEHC-056', '--format', reader.format], {
+          env: { ...box.env, AWS_PROFILE: 'GEHC-056' },
+        });
+        assert.equal(result.exitCode, 0, String(result.stderr));
+        const file = join(box.dir, `export.${reader.name.replace(/\W+/g, '-')}`);
+        writeFileSync(file, String(result.stdout));
+        work = box.dir;
+        const values = reader.read(file, NAMES);
+        const got = Object.fromEntries(NAMES.map((name, i) => [name, values[i] || undefined]));
+        assert.match(got.AWS_CONFIG_FILE ?? '', new RegExp(`^${box.cacheDir}/overlay/[0-9a-f]+/config$`));
+        assert.equal(got.AWS_SHARED_CREDENTIALS_FILE, join(dirname(got.AWS_CONFIG_FILE as string), 'credentials'));
+        assert.equal(got.TFMFA_CONFIG_FILE, box.env.AWS_CONFIG_FILE, 'nested tfmfa reads the real files');
+        assert.equal(got.TFMFA_CREDENTIALS_FILE, box.env.AWS_SHARED_CREDENTIALS_FILE);
+        assert.match(got.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
+        if (reader.format !== 'dotenv')
+          assert.equal(got.AWS_PROFILE, undefined, 'the profile variable is removed, as exec does');
 
-      const env: Record<string, string> = { ...box.env };
-      for (const [name, value] of Object.entries(got)) if (value !== undefined) env[name] = value;
-      delete env.AWS_PROFILE;
-      for (const profile of ['GEHC-056', 'team-b']) {
-        const identity = await botocoreIdentity(profile, env);
-        assert.equal(identity.status, 0, `${profile}: ${identity.stderr}`);
-        assert.match(identity.arn, profile === 'GEHC-056' ? /^arn:aws:sts::111111111111:assumed-role\/hc-master\// : /^arn:aws:sts::111111111111:assumed-role\/team-b\//);
-      }
-    });
+        const env: Record<string, string> = { ...box.env };
+        for (const [name, value] of Object.entries(got)) if (value !== undefined) env[name] = value;
+        delete env.AWS_PROFILE;
+        for (const profile of ['GEHC-056', 'team-b']) {
+          const identity = await botocoreIdentity(profile, env);
+          assert.equal(identity.status, 0, `${profile}: ${identity.stderr}`);
+          assert.match(
+            identity.arn,
+            profile === 'GEHC-056'
+              ? /^arn:aws:sts::111111111111:assumed-role\/hc-master\//
+              : /^arn:aws:sts::111111111111:assumed-role\/team-b\//,
+          );
+        }
+      },
+    );
   }
 
   test('--no-overlay: the keys only, AWS_CONFIG_FILE left alone', async () => {
@@ -309,8 +463,18 @@ describe('tfmfa export carries the config overlay', () => {
 });
 
 /** GetCallerIdentity through botocore with the profile named in code, as a provider block names it (async: the emulator lives in this process). */
-async function botocoreIdentity(profile: string, env: Record<string, string>): Promise<{ status: number | undefined; arn: string; stderr: string }> {
-  const script = 'import sys, botocore.session\ns = botocore.session.Session(profile=sys.argv[1])\nc = s.create_client("sts", region_name="us-east-1", endpoint_url=sys.argv[2])\nprint(c.get_caller_identity()["Arn"])';
-  const out = await execa(DEBIAN_PYTHON, ['-c', script, profile, env.AWS_ENDPOINT_URL_STS as string], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60_000 });
+async function botocoreIdentity(
+  profile: string,
+  env: Record<string, string>,
+): Promise<{ status: number | undefined; arn: string; stderr: string }> {
+  const script =
+    'import sys, botocore.session\ns = botocore.session.Session(profile=sys.argv[1])\nc = s.create_client("sts", region_name="us-east-1", endpoint_url=sys.argv[2])\nprint(c.get_caller_identity()["Arn"])';
+  const out = await execa(DEBIAN_PYTHON, ['-c', script, profile, env.AWS_ENDPOINT_URL_STS as string], {
+    env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    timeout: 60_000,
+  });
   return { status: out.exitCode, arn: String(out.stdout).trim(), stderr: String(out.stderr) };
 }

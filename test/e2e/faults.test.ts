@@ -3,7 +3,18 @@
 // Every failure must be one line on stderr starting `tfmfa: `, with a non-zero exit, bounded in time.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -53,16 +64,29 @@ function run(box: Sandbox, args: string[], env: Record<string, string>, timeout 
 function oneLineFailure(result: TfmfaResult, pattern: RegExp): void {
   assert.ok(!result.timedOut, `tfmfa did not finish in time; stderr so far: ${JSON.stringify(result.stderr)}`);
   assert.notEqual(result.exitCode, 0, `expected a failure, got exit 0; stderr: ${result.stderr}`);
-  const lines = String(result.stderr).split('\n').filter((l) => l !== '');
+  const lines = String(result.stderr)
+    .split('\n')
+    .filter((l) => l !== '');
   assert.equal(lines.length, 1, `exactly one line on stderr: ${JSON.stringify(result.stderr)}`);
   assert.match(lines[0] as string, /^tfmfa: /);
   assert.match(lines[0] as string, pattern);
   assert.equal(result.stdout, '', 'nothing on stdout (credential_process consumers parse it)');
 }
 
-function credentialJson(result: TfmfaResult): { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string } {
+function credentialJson(result: TfmfaResult): {
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  SessionToken: string;
+  Expiration: string;
+} {
   assert.equal(result.exitCode, 0, `stderr: ${result.stderr}`);
-  const json = JSON.parse(String(result.stdout)) as { Version: number; AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string };
+  const json = JSON.parse(String(result.stdout)) as {
+    Version: number;
+    AccessKeyId: string;
+    SecretAccessKey: string;
+    SessionToken: string;
+    Expiration: string;
+  };
   assert.equal(json.Version, 1);
   assert.match(json.AccessKeyId, /^ASIA/);
   return json;
@@ -98,7 +122,11 @@ describe('STS faults', { concurrency: 3 }, () => {
       const result = await run(box, ['credential-process', 'viaproc'], env, 15_000);
       const took = Date.now() - started;
       oneLineFailure(result, /TFMFA_STS_TIMEOUT/);
-      assert.match(String(result.stderr), /timed? ?out|timeout|no answer|2 ?s\b/i, 'says that STS did not answer in time');
+      assert.match(
+        String(result.stderr),
+        /timed? ?out|timeout|no answer|2 ?s\b/i,
+        'says that STS did not answer in time',
+      );
       const attempts = box.emu.count('GetSessionToken');
       assert.ok(attempts >= 1 && attempts <= 3, `bounded attempts: ${attempts}`);
       assert.ok(took < attempts * 2000 + 8000, `bounded by the timeout: ${took} ms for ${attempts} attempt(s)`);
@@ -123,8 +151,16 @@ describe('STS faults', { concurrency: 3 }, () => {
         credentialJson(result);
         assert.equal(result.stderr, '', 'retries are silent');
         const calls = box.emu.calls().filter((c) => c.action === 'GetSessionToken');
-        assert.deepEqual(calls.map((c) => c.errorCode ?? 'ok'), [fault.code, fault.code, 'ok'], 'three attempts, the last one answered');
-        assert.equal(box.mfaProcessRuns() - runsBefore, 1, 'the same code is reused across SDK retries: one mfa_process run');
+        assert.deepEqual(
+          calls.map((c) => c.errorCode ?? 'ok'),
+          [fault.code, fault.code, 'ok'],
+          'three attempts, the last one answered',
+        );
+        assert.equal(
+          box.mfaProcessRuns() - runsBefore,
+          1,
+          'the same code is reused across SDK retries: one mfa_process run',
+        );
         assert.equal(sessionFiles(env.TFMFA_CACHE_DIR as string).length, 2, 'session and role cached');
       } finally {
         await box.cleanup();
@@ -166,7 +202,10 @@ describe('STS faults', { concurrency: 3 }, () => {
         box.emu.setSkew(skew);
         const result = await run(box, ['credential-process', 'viaproc'], coldEnv(box));
         credentialJson(result);
-        assert.ok(box.emu.calls().some((c) => c.errorCode === 'SignatureDoesNotMatch'), 'the first attempt was refused for its time');
+        assert.ok(
+          box.emu.calls().some((c) => c.errorCode === 'SignatureDoesNotMatch'),
+          'the first attempt was refused for its time',
+        );
         box.emu.resetCounts();
       }
     } finally {
@@ -176,8 +215,17 @@ describe('STS faults', { concurrency: 3 }, () => {
 
   for (const refusal of [
     { status: 400, code: 'RequestExpired', message: 'Request has expired.' },
-    { status: 403, code: 'SignatureDoesNotMatch', message: 'Signature expired: 20200101T000000Z is now earlier than 20200101T001000Z (20200101T001500Z - 5 min.)' },
-    { status: 403, code: 'SignatureDoesNotMatch', message: 'Signature not yet current: 20200101T003000Z is still later than 20200101T002000Z (20200101T001500Z + 5 min.)' },
+    {
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+      message: 'Signature expired: 20200101T000000Z is now earlier than 20200101T001000Z (20200101T001500Z - 5 min.)',
+    },
+    {
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+      message:
+        'Signature not yet current: 20200101T003000Z is still later than 20200101T002000Z (20200101T001500Z + 5 min.)',
+    },
   ]) {
     test(`a time refusal the SDK cannot correct (${refusal.code}: ${refusal.message.slice(0, 24)}…): one line that mentions the clock`, async () => {
       const box = await sandbox();
@@ -208,7 +256,10 @@ mfa_process = ${box.mfaProcess}
       const result = await run(box, ['credential-process', 'k2-role'], coldEnv(box));
       oneLineFailure(result, /InvalidClientTokenId/);
       const line = String(result.stderr);
-      assert.ok(line.includes("'k2'") || line.includes(other.accessKeyId), `names the profile holding the key ('k2') or the key id: ${line}`);
+      assert.ok(
+        line.includes("'k2'") || line.includes(other.accessKeyId),
+        `names the profile holding the key ('k2') or the key id: ${line}`,
+      );
       assert.match(line, /aws_access_key_id|new (access )?key/, 'says how to fix it');
       assert.ok(!line.includes(other.secretAccessKey));
     } finally {
@@ -247,23 +298,49 @@ describe('a cached session STS no longer accepts', () => {
     const result = await run(box, ['credential-process', 'viaproc'], env);
     credentialJson(result);
     assert.equal(box.mfaProcessRuns() - runsBefore, 1, 're-prompted exactly once');
-    assert.deepEqual(box.emu.calls().map((c) => `${c.action}:${c.errorCode ?? 'ok'}`), ['AssumeRole:InvalidClientTokenId', 'GetSessionToken:ok', 'AssumeRole:ok']);
-    const entries = readdirSync(join(env.TFMFA_CACHE_DIR as string, 'sessions')).map((f) => JSON.parse(readFileSync(join(env.TFMFA_CACHE_DIR as string, 'sessions', f), 'utf8')) as { accessKeyId: string });
-    assert.ok(!entries.some((e) => e.accessKeyId === session.accessKeyId), 'the revoked session is gone from the cache');
+    assert.deepEqual(
+      box.emu.calls().map((c) => `${c.action}:${c.errorCode ?? 'ok'}`),
+      ['AssumeRole:InvalidClientTokenId', 'GetSessionToken:ok', 'AssumeRole:ok'],
+    );
+    const entries = readdirSync(join(env.TFMFA_CACHE_DIR as string, 'sessions')).map(
+      (f) =>
+        JSON.parse(readFileSync(join(env.TFMFA_CACHE_DIR as string, 'sessions', f), 'utf8')) as { accessKeyId: string },
+    );
+    assert.ok(
+      !entries.some((e) => e.accessKeyId === session.accessKeyId),
+      'the revoked session is gone from the cache',
+    );
   });
 
   test('expired early (ExpiredToken): dropped and rebuilt once', async () => {
     const { env } = await warmWithoutRole();
-    box.emu.injectFault({ kind: 'status', status: 403, code: 'ExpiredToken', message: 'The security token included in the request is expired', action: 'AssumeRole', times: 1 });
+    box.emu.injectFault({
+      kind: 'status',
+      status: 403,
+      code: 'ExpiredToken',
+      message: 'The security token included in the request is expired',
+      action: 'AssumeRole',
+      times: 1,
+    });
     const runsBefore = box.mfaProcessRuns();
     credentialJson(await run(box, ['credential-process', 'viaproc'], env));
     assert.equal(box.mfaProcessRuns() - runsBefore, 1);
-    assert.deepEqual(box.emu.calls().map((c) => `${c.action}:${c.errorCode ?? 'ok'}`), ['AssumeRole:ExpiredToken', 'GetSessionToken:ok', 'AssumeRole:ok']);
+    assert.deepEqual(
+      box.emu.calls().map((c) => `${c.action}:${c.errorCode ?? 'ok'}`),
+      ['AssumeRole:ExpiredToken', 'GetSessionToken:ok', 'AssumeRole:ok'],
+    );
   });
 
   test('refused again after the rebuild: one line, never a loop (one re-prompt, two AssumeRole calls)', async () => {
     const { env } = await warmWithoutRole();
-    box.emu.injectFault({ kind: 'status', status: 403, code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.', action: 'AssumeRole', times: 2 });
+    box.emu.injectFault({
+      kind: 'status',
+      status: 403,
+      code: 'InvalidClientTokenId',
+      message: 'The security token included in the request is invalid.',
+      action: 'AssumeRole',
+      times: 2,
+    });
     const runsBefore = box.mfaProcessRuns();
     const result = await run(box, ['credential-process', 'viaproc'], env);
     oneLineFailure(result, /InvalidClientTokenId/);
@@ -295,11 +372,14 @@ describe('cache directory faults', () => {
 
   const cases: Array<[string, () => { path: string; restore(): void }]> = [
     ['cannot be created (read-only parent)', uncreatable],
-    ['a file stands where the directory should be', () => {
-      const path = join(box.dir, `file-${++cacheCounter}`);
-      writeFileSync(path, 'not a directory');
-      return { path, restore: () => undefined };
-    }],
+    [
+      'a file stands where the directory should be',
+      () => {
+        const path = join(box.dir, `file-${++cacheCounter}`);
+        writeFileSync(path, 'not a directory');
+        return { path, restore: () => undefined };
+      },
+    ],
   ];
   for (const [what, make] of cases) {
     for (const command of ['credential-process', 'exec'] as const) {
@@ -308,14 +388,16 @@ describe('cache directory faults', () => {
         try {
           const env = { ...box.env, TFMFA_CACHE_DIR: place.path };
           const runsBefore = box.mfaProcessRuns();
-          const args = command === 'exec' ? ['exec', 'viaproc', '--', tool.path, 'plan'] : ['credential-process', 'viaproc'];
+          const args =
+            command === 'exec' ? ['exec', 'viaproc', '--', tool.path, 'plan'] : ['credential-process', 'viaproc'];
           const result = await run(box, args, env);
           assert.equal(result.exitCode, 0, `works uncached; stderr: ${result.stderr}`);
           const lines = String(result.stderr).split('\n').filter(Boolean);
           assert.equal(lines.length, 1, `warns exactly once: ${JSON.stringify(result.stderr)}`);
           assert.match(lines[0] as string, /^tfmfa: warning: .*cache.*(TFMFA_CACHE_DIR|without)/);
           assert.equal(box.mfaProcessRuns() - runsBefore, 1);
-          if (command === 'exec') assert.match(readRecords(tool.recordsFile).at(-1)?.env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
+          if (command === 'exec')
+            assert.match(readRecords(tool.recordsFile).at(-1)?.env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
           else credentialJson(result);
         } finally {
           place.restore();
@@ -343,78 +425,96 @@ describe('cache directory faults', () => {
   })();
 
   for (const command of ['credential-process', 'exec'] as const) {
-    test(`disk full (ENOSPC on a full tmpfs): ${command} still works without caching, warns once, leaves no temp file`, { skip: !canMount && 'needs root and mount (tmpfs)' }, async () => {
-      const mount = tmpfs('size=64k,mode=0700');
-      assert.ok(mount, 'tmpfs mounted');
-      try {
-        const cache = join(mount.dir, 'cache');
-        mkdirSync(join(cache, 'sessions'), { recursive: true, mode: 0o700 });
-        chmodSync(cache, 0o700);
-        // fill every block
-        const filler = Buffer.alloc(4096, 1);
-        for (let i = 0; i < 1000; i++) {
-          try {
-            writeFileSync(join(mount.dir, `filler-${i}`), filler);
-          } catch {
-            break;
+    test(
+      `disk full (ENOSPC on a full tmpfs): ${command} still works without caching, warns once, leaves no temp file`,
+      { skip: !canMount && 'needs root and mount (tmpfs)' },
+      async () => {
+        const mount = tmpfs('size=64k,mode=0700');
+        assert.ok(mount, 'tmpfs mounted');
+        try {
+          const cache = join(mount.dir, 'cache');
+          mkdirSync(join(cache, 'sessions'), { recursive: true, mode: 0o700 });
+          chmodSync(cache, 0o700);
+          // fill every block
+          const filler = Buffer.alloc(4096, 1);
+          for (let i = 0; i < 1000; i++) {
+            try {
+              writeFileSync(join(mount.dir, `filler-${i}`), filler);
+            } catch {
+              break;
+            }
           }
+          const args =
+            command === 'exec' ? ['exec', 'viaproc', '--', tool.path, 'plan'] : ['credential-process', 'viaproc'];
+          const result = await run(box, args, { ...box.env, TFMFA_CACHE_DIR: cache });
+          assert.equal(result.exitCode, 0, `works uncached; stderr: ${result.stderr}`);
+          const lines = String(result.stderr).split('\n').filter(Boolean);
+          assert.equal(lines.length, 1, `warns exactly once: ${JSON.stringify(result.stderr)}`);
+          assert.match(lines[0] as string, /^tfmfa: warning: .*ENOSPC/);
+          const leftovers = readdirSync(join(cache, 'sessions'));
+          assert.deepEqual(leftovers, [], 'no temp or partial file left in sessions/');
+        } finally {
+          mount.unmount();
         }
-        const args = command === 'exec' ? ['exec', 'viaproc', '--', tool.path, 'plan'] : ['credential-process', 'viaproc'];
-        const result = await run(box, args, { ...box.env, TFMFA_CACHE_DIR: cache });
-        assert.equal(result.exitCode, 0, `works uncached; stderr: ${result.stderr}`);
-        const lines = String(result.stderr).split('\n').filter(Boolean);
-        assert.equal(lines.length, 1, `warns exactly once: ${JSON.stringify(result.stderr)}`);
-        assert.match(lines[0] as string, /^tfmfa: warning: .*ENOSPC/);
-        const leftovers = readdirSync(join(cache, 'sessions'));
-        assert.deepEqual(leftovers, [], 'no temp or partial file left in sessions/');
-      } finally {
-        mount.unmount();
-      }
-    });
+      },
+    );
 
-    test(`read-only filesystem under an existing cache (EROFS): ${command} still works without caching and warns once`, { skip: !canMount && 'needs root and mount (tmpfs)' }, async () => {
-      const mount = tmpfs('size=256k,mode=0700');
-      assert.ok(mount, 'tmpfs mounted');
-      try {
-        const cache = join(mount.dir, 'cache');
-        mkdirSync(join(cache, 'sessions'), { recursive: true, mode: 0o700 });
-        chmodSync(cache, 0o700);
-        assert.equal(spawnSync('mount', ['-o', 'remount,ro', mount.dir]).status, 0, 'remounted read-only');
-        const args = command === 'exec' ? ['exec', 'viaproc', '--', tool.path, 'plan'] : ['credential-process', 'viaproc'];
-        const result = await run(box, args, { ...box.env, TFMFA_CACHE_DIR: cache });
-        assert.equal(result.exitCode, 0, `works uncached; stderr: ${result.stderr}`);
-        const lines = String(result.stderr).split('\n').filter(Boolean);
-        assert.equal(lines.length, 1, `warns exactly once: ${JSON.stringify(result.stderr)}`);
-        assert.match(lines[0] as string, /^tfmfa: warning: .*(EROFS|read-only)/i);
-      } finally {
-        mount.unmount();
-      }
-    });
+    test(
+      `read-only filesystem under an existing cache (EROFS): ${command} still works without caching and warns once`,
+      { skip: !canMount && 'needs root and mount (tmpfs)' },
+      async () => {
+        const mount = tmpfs('size=256k,mode=0700');
+        assert.ok(mount, 'tmpfs mounted');
+        try {
+          const cache = join(mount.dir, 'cache');
+          mkdirSync(join(cache, 'sessions'), { recursive: true, mode: 0o700 });
+          chmodSync(cache, 0o700);
+          assert.equal(spawnSync('mount', ['-o', 'remount,ro', mount.dir]).status, 0, 'remounted read-only');
+          const args =
+            command === 'exec' ? ['exec', 'viaproc', '--', tool.path, 'plan'] : ['credential-process', 'viaproc'];
+          const result = await run(box, args, { ...box.env, TFMFA_CACHE_DIR: cache });
+          assert.equal(result.exitCode, 0, `works uncached; stderr: ${result.stderr}`);
+          const lines = String(result.stderr).split('\n').filter(Boolean);
+          assert.equal(lines.length, 1, `warns exactly once: ${JSON.stringify(result.stderr)}`);
+          assert.match(lines[0] as string, /^tfmfa: warning: .*(EROFS|read-only)/i);
+        } finally {
+          mount.unmount();
+        }
+      },
+    );
   }
 
-  test('sessions directory read-only: works, warns once', { skip: IS_ROOT && 'root ignores directory modes' }, async () => {
-    const env = coldEnv(box);
-    mkdirSync(join(env.TFMFA_CACHE_DIR as string, 'sessions'), { recursive: true, mode: 0o700 });
-    chmodSync(env.TFMFA_CACHE_DIR as string, 0o700);
-    chmodSync(join(env.TFMFA_CACHE_DIR as string, 'sessions'), 0o500);
-    try {
-      const result = await run(box, ['credential-process', 'viaproc'], env);
-      credentialJson(result);
-      const lines = String(result.stderr).split('\n').filter(Boolean);
-      assert.equal(lines.length, 1, `warns once: ${result.stderr}`);
-      assert.match(lines[0] as string, /^tfmfa: warning: cannot write the session cache/);
-    } finally {
-      chmodSync(join(env.TFMFA_CACHE_DIR as string, 'sessions'), 0o700);
-    }
-  });
+  test(
+    'sessions directory read-only: works, warns once',
+    { skip: IS_ROOT && 'root ignores directory modes' },
+    async () => {
+      const env = coldEnv(box);
+      mkdirSync(join(env.TFMFA_CACHE_DIR as string, 'sessions'), { recursive: true, mode: 0o700 });
+      chmodSync(env.TFMFA_CACHE_DIR as string, 0o700);
+      chmodSync(join(env.TFMFA_CACHE_DIR as string, 'sessions'), 0o500);
+      try {
+        const result = await run(box, ['credential-process', 'viaproc'], env);
+        credentialJson(result);
+        const lines = String(result.stderr).split('\n').filter(Boolean);
+        assert.equal(lines.length, 1, `warns once: ${result.stderr}`);
+        assert.match(lines[0] as string, /^tfmfa: warning: cannot write the session cache/);
+      } finally {
+        chmodSync(join(env.TFMFA_CACHE_DIR as string, 'sessions'), 0o700);
+      }
+    },
+  );
 
   const refusals: Array<[string, (dir: string) => void, RegExp]> = [
     ['open to others (0755)', (dir) => chmodSync(dir, 0o755), /open to other users \(mode 755\): run 'chmod 700 \S+'/],
     ['group-writable (0770)', (dir) => chmodSync(dir, 0o770), /open to other users \(mode 770\): run 'chmod 700 \S+'/],
-    ['its sessions directory open to others', (dir) => {
-      mkdirSync(join(dir, 'sessions'));
-      chmodSync(join(dir, 'sessions'), 0o755);
-    }, /sessions is open to other users \(mode 755\): run 'chmod 700 \S+'/],
+    [
+      'its sessions directory open to others',
+      (dir) => {
+        mkdirSync(join(dir, 'sessions'));
+        chmodSync(join(dir, 'sessions'), 0o755);
+      },
+      /sessions is open to other users \(mode 755\): run 'chmod 700 \S+'/,
+    ],
   ];
   for (const [what, spoil, pattern] of refusals) {
     test(`cache directory ${what}: refused with the fix, nothing read or written, no STS call`, async () => {
@@ -475,7 +575,11 @@ describe('MFA code sources that fail', () => {
     ['proc-killed', 'is killed by a signal', /mfa_process of profile 'proc-killed' failed \(killed by SIGKILL\)/],
     ['proc-garbage', 'prints garbage', /mfa_process of profile 'proc-garbage' did not print a 6-digit code/],
     ['proc-empty', 'prints nothing', /mfa_process of profile 'proc-empty' did not print a 6-digit code/],
-    ['proc-almost', 'prints a code inside other text', /mfa_process of profile 'proc-almost' did not print a 6-digit code/],
+    [
+      'proc-almost',
+      'prints a code inside other text',
+      /mfa_process of profile 'proc-almost' did not print a 6-digit code/,
+    ],
   ];
   for (const [profile, what, pattern] of broken) {
     test(`mfa_process that ${what}: one line naming the profile and the fix, no STS call, nothing cached`, async () => {
@@ -483,7 +587,10 @@ describe('MFA code sources that fail', () => {
       box.emu.resetCounts();
       const result = await run(box, ['credential-process', profile], env);
       oneLineFailure(result, pattern);
-      assert.ok(!String(result.stderr).includes('hello') && !String(result.stderr).includes('123456'), 'what the command printed is not echoed (it might be a secret)');
+      assert.ok(
+        !String(result.stderr).includes('hello') && !String(result.stderr).includes('123456'),
+        'what the command printed is not echoed (it might be a secret)',
+      );
       assert.equal(box.emu.count(), 0);
       assert.deepEqual(sessionFiles(env.TFMFA_CACHE_DIR as string), []);
     });

@@ -17,7 +17,13 @@ describe('the hot path loads no heavy module', () => {
   let shimDir: string;
   const log = () => join(box.dir, 'imports.log');
   const loaded = () => (existsSync(log()) ? readFileSync(log(), 'utf8').split('\n').filter(Boolean) : []);
-  const tracedEnv = (extra: Record<string, string> = {}) => ({ ...box.env, NODE_OPTIONS: `--import=${HOOK}`, RECORD_IMPORTS_LOG: log(), RECORD_IMPORTS_MATCH: HEAVY, ...extra });
+  const tracedEnv = (extra: Record<string, string> = {}) => ({
+    ...box.env,
+    NODE_OPTIONS: `--import=${HOOK}`,
+    RECORD_IMPORTS_LOG: log(),
+    RECORD_IMPORTS_MATCH: HEAVY,
+    ...extra,
+  });
 
   before(async () => {
     box = await createSandbox();
@@ -30,9 +36,14 @@ describe('the hot path loads no heavy module', () => {
 
   test('a cold run does load the SDK (so the hook sees loads at all)', async () => {
     box.emu.advance(30);
-    const cold = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', tool.path], { env: tracedEnv() });
+    const cold = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', tool.path], {
+      env: tracedEnv(),
+    });
     assert.equal(cold.exitCode, 0, cold.stderr);
-    assert.ok(loaded().some((line) => /\/@aws-sdk\/client-sts\/|\/dist\/vendor-aws-sdk-client-sts\.mjs$/.test(line)), loaded().join('\n'));
+    assert.ok(
+      loaded().some((line) => /\/@aws-sdk\/client-sts\/|\/dist\/vendor-aws-sdk-client-sts\.mjs$/.test(line)),
+      loaded().join('\n'),
+    );
   });
 
   test('exec and credential-process served from the cache import no AWS SDK', async () => {
@@ -41,13 +52,22 @@ describe('the hot path loads no heavy module', () => {
     assert.equal(warm.exitCode, 0, warm.stderr);
     const process = await box.tfmfa(['credential-process', 'GEHC-056'], { env: tracedEnv(), detached: true });
     assert.equal(process.exitCode, 0, process.stderr);
-    assert.deepEqual(loaded().filter((line) => /@aws-sdk|vendor-aws-sdk/.test(line)), []);
+    assert.deepEqual(
+      loaded().filter((line) => /@aws-sdk|vendor-aws-sdk/.test(line)),
+      [],
+    );
   });
 
   test('the Node shim with a ticket imports none of the AWS SDK, execa, prompts or proper-lockfile', async () => {
     rmSync(log(), { force: true });
     const env = tracedEnv({ AWS_PROFILE: 'GEHC-056', PATH: `${shimDir}:${join(box.dir, 'bin')}:${box.env.PATH}` });
-    const run = await execa(join(shimDir, 'terraform'), ['plan'], { env, extendEnv: false, reject: false, detached: true, stdin: 'ignore' });
+    const run = await execa(join(shimDir, 'terraform'), ['plan'], {
+      env,
+      extendEnv: false,
+      reject: false,
+      detached: true,
+      stdin: 'ignore',
+    });
     assert.equal(run.exitCode, 0, run.stderr);
     assert.equal(readRecords(tool.recordsFile).at(-1)?.env.TFMFA_PROFILE, 'GEHC-056');
     assert.deepEqual(loaded(), []);
@@ -56,25 +76,56 @@ describe('the hot path loads no heavy module', () => {
   test('a shim with a session in its environment (the marker path) loads dist/cli.js and dist/hot.js, no other file of dist/', async () => {
     rmSync(log(), { force: true });
     const marker = { TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'ASIAMARKER', AWS_SECRET_ACCESS_KEY: 'secret' };
-    const env = tracedEnv({ ...marker, RECORD_IMPORTS_MATCH: '/dist/[^/]+$', PATH: `${shimDir}:${join(box.dir, 'bin')}:${box.env.PATH}` });
-    const run = await execa(join(shimDir, 'terraform'), ['plan'], { env, extendEnv: false, reject: false, detached: true, stdin: 'ignore' });
+    const env = tracedEnv({
+      ...marker,
+      RECORD_IMPORTS_MATCH: '/dist/[^/]+$',
+      PATH: `${shimDir}:${join(box.dir, 'bin')}:${box.env.PATH}`,
+    });
+    const run = await execa(join(shimDir, 'terraform'), ['plan'], {
+      env,
+      extendEnv: false,
+      reject: false,
+      detached: true,
+      stdin: 'ignore',
+    });
     assert.equal(run.exitCode, 0, run.stderr);
     assert.equal(readRecords(tool.recordsFile).at(-1)?.env.AWS_ACCESS_KEY_ID, 'ASIAMARKER');
-    assert.deepEqual(loaded().map((line) => line.replace(/^\d+ .*\/dist\//, '')), ['cli.js', 'hot.js']);
+    assert.deepEqual(
+      loaded().map((line) => line.replace(/^\d+ .*\/dist\//, '')),
+      ['cli.js', 'hot.js'],
+    );
   });
 
   test('a shim with a valid ticket (the ticket path) also loads dist/cli.js and dist/hot.js only', async () => {
     rmSync(log(), { force: true });
-    const env = tracedEnv({ AWS_PROFILE: 'GEHC-056', RECORD_IMPORTS_MATCH: '/dist/[^/]+$', PATH: `${shimDir}:${join(box.dir, 'bin')}:${box.env.PATH}` });
-    const run = await execa(join(shimDir, 'terraform'), ['plan'], { env, extendEnv: false, reject: false, detached: true, stdin: 'ignore' });
+    const env = tracedEnv({
+      AWS_PROFILE: 'GEHC-056',
+      RECORD_IMPORTS_MATCH: '/dist/[^/]+$',
+      PATH: `${shimDir}:${join(box.dir, 'bin')}:${box.env.PATH}`,
+    });
+    const run = await execa(join(shimDir, 'terraform'), ['plan'], {
+      env,
+      extendEnv: false,
+      reject: false,
+      detached: true,
+      stdin: 'ignore',
+    });
     assert.equal(run.exitCode, 0, run.stderr);
     assert.match(readRecords(tool.recordsFile).at(-1)?.env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
     assert.deepEqual([...new Set(loaded().map((line) => line.replace(/^\d+ .*\/dist\//, '')))], ['cli.js', 'hot.js']);
   });
 
   test('the bundle keeps them out of the files every start loads (dist/cli.js, dist/hot.js): their source maps name none', () => {
-    const sources = ['cli.js.map', 'hot.js.map'].flatMap((map) => (JSON.parse(readFileSync(join(ROOT, 'dist', map), 'utf8')) as { sources: string[] }).sources);
-    assert.ok(sources.some((source) => source.endsWith('src/shim/run.ts')), 'the maps list the bundled sources');
-    assert.deepEqual(sources.filter((source) => new RegExp(`node_modules/${HEAVY_PACKAGES}`).test(source)), []);
+    const sources = ['cli.js.map', 'hot.js.map'].flatMap(
+      (map) => (JSON.parse(readFileSync(join(ROOT, 'dist', map), 'utf8')) as { sources: string[] }).sources,
+    );
+    assert.ok(
+      sources.some((source) => source.endsWith('src/shim/run.ts')),
+      'the maps list the bundled sources',
+    );
+    assert.deepEqual(
+      sources.filter((source) => new RegExp(`node_modules/${HEAVY_PACKAGES}`).test(source)),
+      [],
+    );
   });
 });

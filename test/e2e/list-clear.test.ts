@@ -10,8 +10,24 @@ interface ListDocument {
   configFile: string;
   credentialsFile: string;
   cacheDir: string;
-  profiles: Array<{ name: string; kind: string; roleArn: string | null; mfaSerial: string | null; region: string | null; chain: string[] | null; source: { profile: string; kind: string } | null; error: string | null }>;
-  sessions: Array<{ label: string; kind: string; profile: string; expiration: string; secondsLeft: number; expired: boolean }>;
+  profiles: Array<{
+    name: string;
+    kind: string;
+    roleArn: string | null;
+    mfaSerial: string | null;
+    region: string | null;
+    chain: string[] | null;
+    source: { profile: string; kind: string } | null;
+    error: string | null;
+  }>;
+  sessions: Array<{
+    label: string;
+    kind: string;
+    profile: string;
+    expiration: string;
+    secondsLeft: number;
+    expired: boolean;
+  }>;
 }
 
 /** Every secret the cache holds, and the user's long-term secret: none may ever be printed. */
@@ -28,7 +44,12 @@ function assertNoSecrets(box: Sandbox, text: string, secrets = secretsIn(box)): 
 
 function ticketNames(box: Sandbox): string[] {
   const dir = join(box.cacheDir, 'tickets');
-  return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.ticket')).map((n) => n.replace(/\.ticket$/, '')).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => n.endsWith('.ticket'))
+        .map((n) => n.replace(/\.ticket$/, ''))
+        .sort()
+    : [];
 }
 
 describe('tfmfa list', () => {
@@ -39,7 +60,8 @@ describe('tfmfa list', () => {
   };
 
   before(async () => {
-    box = await createSandbox({ extraConfig: `[profile broken]
+    box = await createSandbox({
+      extraConfig: `[profile broken]
 source_profile = GEHC-000
 role_arn = not-an-arn
 [profile sso-dev]
@@ -54,7 +76,8 @@ credential_process = /bin/false
 [profile from-env]
 role_arn = ${ROLE_B}
 credential_source = Environment
-` });
+`,
+    });
   });
   after(() => box.cleanup());
 
@@ -68,13 +91,23 @@ credential_source = Environment
     const result = await box.tfmfa(['list']);
     assert.equal(result.exitCode, 0, result.stderr);
     const lines = result.stdout.split('\n');
-    const row = (name: string) => lines.find((line) => line.startsWith(`${name} `)) ?? assert.fail(`no row for ${name}:\n${result.stdout}`);
+    const row = (name: string) =>
+      lines.find((line) => line.startsWith(`${name} `)) ?? assert.fail(`no row for ${name}:\n${result.stdout}`);
     assert.match(lines[1] ?? '', /^PROFILE\s+KIND\s+KEYS\s+ROLE\s+MFA DEVICE\s+REGION\s+CHAIN$/);
     assert.match(row('GEHC-000'), /^GEHC-000\s+static\s+plaintext\s+-\s+-\s+us-west-2\s+GEHC-000$/);
-    assert.match(row('GEHC-056'), new RegExp(`^GEHC-056\\s+role\\s+-\\s+${ROLE_ARN}\\s+${SERIAL}\\s+us-west-2\\s+GEHC-000 → GEHC-056$`));
-    assert.match(row('team-c'), new RegExp(`^team-c\\s+role\\s+-\\s+${ROLE_C}\\s+${SERIAL}\\s+eu-west-1\\s+GEHC-000 → team-b → team-c$`));
+    assert.match(
+      row('GEHC-056'),
+      new RegExp(`^GEHC-056\\s+role\\s+-\\s+${ROLE_ARN}\\s+${SERIAL}\\s+us-west-2\\s+GEHC-000 → GEHC-056$`),
+    );
+    assert.match(
+      row('team-c'),
+      new RegExp(`^team-c\\s+role\\s+-\\s+${ROLE_C}\\s+${SERIAL}\\s+eu-west-1\\s+GEHC-000 → team-b → team-c$`),
+    );
     assert.match(row('plain'), /^plain\s+none\s+.*error: profile 'plain' has no credentials/);
-    assert.match(row('broken'), /^broken\s+role\s+-\s+not-an-arn\s+.*error: profile 'broken': role_arn 'not-an-arn' is not valid/);
+    assert.match(
+      row('broken'),
+      /^broken\s+role\s+-\s+not-an-arn\s+.*error: profile 'broken': role_arn 'not-an-arn' is not valid/,
+    );
     assert.match(row('sso-dev'), /^sso-dev\s+sso\s/);
     assert.match(row('proc'), /^proc\s+process\s/);
     assert.match(row('from-env'), /^from-env\s+role\s.*from-env$/);
@@ -87,19 +120,48 @@ credential_source = Environment
     const doc = JSON.parse(result.stdout) as ListDocument;
     assert.equal(doc.version, 1);
     assert.equal(doc.cacheDir, box.cacheDir);
-    assert.deepEqual(doc.profiles.map((p) => p.name), [...doc.profiles.map((p) => p.name)].sort());
+    assert.deepEqual(
+      doc.profiles.map((p) => p.name),
+      [...doc.profiles.map((p) => p.name)].sort(),
+    );
     const byName = new Map(doc.profiles.map((p) => [p.name, p]));
     assert.deepEqual(byName.get('team-c'), {
-      name: 'team-c', kind: 'role', keys: null, roleArn: ROLE_C, mfaSerial: SERIAL, region: 'eu-west-1',
-      chain: ['GEHC-000', 'team-b', 'team-c'], source: { profile: 'GEHC-000', kind: 'static' }, error: null,
+      name: 'team-c',
+      kind: 'role',
+      keys: null,
+      roleArn: ROLE_C,
+      mfaSerial: SERIAL,
+      region: 'eu-west-1',
+      chain: ['GEHC-000', 'team-b', 'team-c'],
+      source: { profile: 'GEHC-000', kind: 'static' },
+      error: null,
     });
     assert.deepEqual(byName.get('GEHC-000'), {
-      name: 'GEHC-000', kind: 'static', keys: join(box.home, '.aws', 'credentials'), roleArn: null, mfaSerial: null, region: 'us-west-2', chain: ['GEHC-000'], source: { profile: 'GEHC-000', kind: 'static' }, error: null,
+      name: 'GEHC-000',
+      kind: 'static',
+      keys: join(box.home, '.aws', 'credentials'),
+      roleArn: null,
+      mfaSerial: null,
+      region: 'us-west-2',
+      chain: ['GEHC-000'],
+      source: { profile: 'GEHC-000', kind: 'static' },
+      error: null,
     });
     assert.equal(byName.get('from-env')?.source?.kind, 'credential_source');
     assert.equal(byName.get('broken')?.chain, null);
     assert.match(byName.get('broken')?.error ?? '', /role_arn/);
-    for (const profile of doc.profiles) assert.deepEqual(Object.keys(profile), ['name', 'kind', 'keys', 'roleArn', 'mfaSerial', 'region', 'chain', 'source', 'error']);
+    for (const profile of doc.profiles)
+      assert.deepEqual(Object.keys(profile), [
+        'name',
+        'kind',
+        'keys',
+        'roleArn',
+        'mfaSerial',
+        'region',
+        'chain',
+        'source',
+        'error',
+      ]);
     assert.deepEqual(doc.sessions, []);
   });
 
@@ -113,7 +175,10 @@ credential_source = Environment
     assert.equal(table.exitCode, 0, table.stderr);
     assertNoSecrets(box, table.stdout + table.stderr);
     assert.match(table.stdout, /PROFILE\s+KIND\s+TIME LEFT\s+SESSION/);
-    assert.match(table.stdout, new RegExp(`GEHC-056\\s+session\\s+(7h5\\d|8h0\\d)m\\s+MFA session ${SERIAL} \\(GEHC-000\\)`));
+    assert.match(
+      table.stdout,
+      new RegExp(`GEHC-056\\s+session\\s+(7h5\\d|8h0\\d)m\\s+MFA session ${SERIAL} \\(GEHC-000\\)`),
+    );
     assert.match(table.stdout, new RegExp(`GEHC-056\\s+role\\s+(5\\dm|1h0\\dm)\\s+role ${ROLE_ARN} \\(GEHC-056\\)`));
     assert.match(table.stdout, new RegExp(`long\\s+role\\s+(3h5\\d|4h0\\d)m\\s+role ${LONG_ROLE} \\(long\\)`));
 
@@ -127,14 +192,23 @@ credential_source = Environment
     assert.equal(session?.expired, false);
     assert.ok((session?.secondsLeft ?? 0) > 7.5 * 3600 && (session?.secondsLeft ?? 0) <= 8 * 3600 + 300);
     assert.ok(Date.parse(session?.expiration ?? '') > Date.now());
-    for (const s of doc.sessions) assert.deepEqual(Object.keys(s), ['label', 'kind', 'profile', 'expiration', 'secondsLeft', 'expired']);
+    for (const s of doc.sessions)
+      assert.deepEqual(Object.keys(s), ['label', 'kind', 'profile', 'expiration', 'secondsLeft', 'expired']);
   });
 
   test('an expired entry says "expired"; a corrupt file is skipped', async () => {
     const cache = new SessionCache(box.cacheDir).prepare();
     cache.write({
-      version: 1, key: 'role|old', kind: 'role', label: 'role arn:aws:iam::111111111111:role/old (old)', profile: 'old',
-      accessKeyId: 'ASIAOLD', secretAccessKey: 'old-secret-value', sessionToken: 'old-token-value', expiration: new Date(Date.now() - 60_000).toISOString(), createdAt: new Date().toISOString(),
+      version: 1,
+      key: 'role|old',
+      kind: 'role',
+      label: 'role arn:aws:iam::111111111111:role/old (old)',
+      profile: 'old',
+      accessKeyId: 'ASIAOLD',
+      secretAccessKey: 'old-secret-value',
+      sessionToken: 'old-token-value',
+      expiration: new Date(Date.now() - 60_000).toISOString(),
+      createdAt: new Date().toISOString(),
     });
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(cache.sessionsDir, `${'0'.repeat(40)}.json`), '{not json', { mode: 0o600 });
@@ -151,8 +225,21 @@ credential_source = Environment
   test('--names prints the profile names for completion, one per line, sorted', async () => {
     const result = await box.tfmfa(['list', '--names']);
     assert.equal(result.exitCode, 0);
-    assert.deepEqual(result.stdout.trim().split('\n'), ['GEHC-000', 'GEHC-056', 'broken', 'from-env', 'long', 'plain', 'proc', 'sso-dev', 'team-b', 'team-c']);
-    const none = await box.tfmfa(['list', '--names'], { env: { ...box.env, AWS_CONFIG_FILE: join(box.dir, 'nope'), AWS_SHARED_CREDENTIALS_FILE: join(box.dir, 'nope2') } });
+    assert.deepEqual(result.stdout.trim().split('\n'), [
+      'GEHC-000',
+      'GEHC-056',
+      'broken',
+      'from-env',
+      'long',
+      'plain',
+      'proc',
+      'sso-dev',
+      'team-b',
+      'team-c',
+    ]);
+    const none = await box.tfmfa(['list', '--names'], {
+      env: { ...box.env, AWS_CONFIG_FILE: join(box.dir, 'nope'), AWS_SHARED_CREDENTIALS_FILE: join(box.dir, 'nope2') },
+    });
     assert.equal(none.exitCode, 0);
     assert.equal(none.stdout, '');
   });
@@ -167,7 +254,14 @@ credential_source = Environment
   });
 
   test('no profiles at all', async () => {
-    const result = await box.tfmfa(['list'], { env: { ...box.env, AWS_CONFIG_FILE: join(box.dir, 'nope'), AWS_SHARED_CREDENTIALS_FILE: join(box.dir, 'nope2'), TFMFA_CACHE_DIR: join(box.dir, 'no-cache') } });
+    const result = await box.tfmfa(['list'], {
+      env: {
+        ...box.env,
+        AWS_CONFIG_FILE: join(box.dir, 'nope'),
+        AWS_SHARED_CREDENTIALS_FILE: join(box.dir, 'nope2'),
+        TFMFA_CACHE_DIR: join(box.dir, 'no-cache'),
+      },
+    });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout, /^No profiles in .*nope or .*nope2\.\n\nNo cached sessions in .*no-cache\.$/);
     assert.ok(!existsSync(join(box.dir, 'no-cache')), 'list never creates the cache directory');
@@ -180,8 +274,13 @@ describe('tfmfa clear', () => {
     box.emu.advance(30);
     return box.emu.currentCode(SERIAL);
   };
-  const userFiles = () => [join(box.home, '.aws', 'config'), join(box.home, '.aws', 'credentials')].map((path) => readFileSync(path));
-  const labels = () => new SessionCache(box.cacheDir).list().map((entry) => entry.label).sort();
+  const userFiles = () =>
+    [join(box.home, '.aws', 'config'), join(box.home, '.aws', 'credentials')].map((path) => readFileSync(path));
+  const labels = () =>
+    new SessionCache(box.cacheDir)
+      .list()
+      .map((entry) => entry.label)
+      .sort();
   /** An MFA session, then GEHC-056, team-b and team-c from it, with their tickets. */
   async function warmAll(): Promise<void> {
     rmSync(box.cacheDir, { recursive: true, force: true });
@@ -226,7 +325,10 @@ describe('tfmfa clear', () => {
     assert.match(result.stdout, new RegExp(`^removed MFA session ${SERIAL} \\(GEHC-000\\)$`, 'm'));
     assert.match(result.stdout, new RegExp(`^removed role ${ROLE_B} \\(team-b\\)$`, 'm'));
     assert.match(result.stdout, /^removed the tickets of 'team-b'$/m);
-    assert.match(result.stdout, /^note: 'GEHC-056', 'team-c' used the same MFA session: their next new role session asks for an MFA code$/m);
+    assert.match(
+      result.stdout,
+      /^note: 'GEHC-056', 'team-c' used the same MFA session: their next new role session asks for an MFA code$/m,
+    );
     assert.doesNotMatch(result.stdout, /hc-master|role\/team-c/);
     assert.deepEqual(labels(), [`role ${ROLE_ARN} (GEHC-056)`, `role ${ROLE_C} (team-c)`]);
     assert.deepEqual(ticketNames(box), ['GEHC-056', 'team-c'], 'the roles still cached keep their tickets');
@@ -256,14 +358,29 @@ describe('tfmfa clear', () => {
     const result = await box.tfmfa(['clear']);
     assert.equal(result.exitCode, 0, result.stderr);
     assertNoSecrets(box, result.stdout + result.stderr, secrets);
-    assert.equal(result.stdout.split('\n').filter((line) => line.startsWith('removed MFA session') || line.startsWith('removed role')).length, 4);
+    assert.equal(
+      result.stdout
+        .split('\n')
+        .filter((line) => line.startsWith('removed MFA session') || line.startsWith('removed role')).length,
+      4,
+    );
     assert.match(result.stdout, /^removed the tickets of 'GEHC-056', 'team-b', 'team-c'$/m);
-    assert.match(result.stdout, /^kept 1 config overlay\(s\): commands running in a session may read them \(they hold no secret\)$/m);
+    assert.match(
+      result.stdout,
+      /^kept 1 config overlay\(s\): commands running in a session may read them \(they hold no secret\)$/m,
+    );
     assert.deepEqual(readdirSync(join(box.cacheDir, 'sessions')), []);
     assert.deepEqual(readdirSync(join(box.cacheDir, 'tickets')), []);
-    assert.equal(readdirSync(join(box.cacheDir, 'overlay')).length, 1, 'its AWS files exist: a running command may use it');
+    assert.equal(
+      readdirSync(join(box.cacheDir, 'overlay')).length,
+      1,
+      'its AWS files exist: a running command may use it',
+    );
     assert.deepEqual(userFiles(), before, 'the AWS files are byte-identical');
-    assert.ok(readFileSync(join(box.home, '.aws', 'credentials'), 'utf8').includes(box.user.secretAccessKey), 'long-term keys untouched');
+    assert.ok(
+      readFileSync(join(box.home, '.aws', 'credentials'), 'utf8').includes(box.user.secretAccessKey),
+      'long-term keys untouched',
+    );
 
     // A new session needs a code again.
     box.emu.resetCounts();
@@ -303,7 +420,10 @@ describe('tfmfa clear', () => {
     try {
       const result = await box.tfmfa(['clear', 'GEHC-056']);
       assert.equal(result.exitCode, 0, result.stderr);
-      assert.match(result.stderr, /warning: .*role_arn 'broken'.*clearing only the 2 cached session\(s\) recorded for 'GEHC-056'/);
+      assert.match(
+        result.stderr,
+        /warning: .*role_arn 'broken'.*clearing only the 2 cached session\(s\) recorded for 'GEHC-056'/,
+      );
       assert.match(result.stdout, new RegExp(`^removed role ${ROLE_ARN} \\(GEHC-056\\)$`, 'm'));
     } finally {
       box.writeConfig('');

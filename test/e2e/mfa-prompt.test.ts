@@ -13,12 +13,19 @@ describe('MFA code sources', () => {
   let tool: { path: string; recordsFile: string };
   let round = 0;
   /** A cold cache of its own for each test, so each one has to get a code. */
-  const coldEnv = (extra: Record<string, string> = {}) => ({ ...box.env, TFMFA_CACHE_DIR: join(box.dir, `cache-${++round}`), ...extra });
+  const coldEnv = (extra: Record<string, string> = {}) => ({
+    ...box.env,
+    TFMFA_CACHE_DIR: join(box.dir, `cache-${++round}`),
+    ...extra,
+  });
   const freshCode = () => {
     box.emu.advance(30);
     return box.emu.currentCode(SERIAL);
   };
-  const sessions = (env: Record<string, string>) => (existsSync(join(env.TFMFA_CACHE_DIR as string, 'sessions')) ? readdirSync(join(env.TFMFA_CACHE_DIR as string, 'sessions')).length : 0);
+  const sessions = (env: Record<string, string>) =>
+    existsSync(join(env.TFMFA_CACHE_DIR as string, 'sessions'))
+      ? readdirSync(join(env.TFMFA_CACHE_DIR as string, 'sessions')).length
+      : 0;
 
   before(async () => {
     box = await createSandbox({
@@ -39,7 +46,10 @@ mfa_serial = ${SERIAL}
 mfa_process = echo broken >&2; exit 3
 `,
     });
-    const config = readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8').replace('MFA_PROCESS_PLACEHOLDER', box.mfaProcess);
+    const config = readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8').replace(
+      'MFA_PROCESS_PLACEHOLDER',
+      box.mfaProcess,
+    );
     writeFileSync(box.env.AWS_CONFIG_FILE as string, config);
     tool = createFakeTool(join(box.dir, 'bin'), 'terraform');
   });
@@ -76,7 +86,11 @@ mfa_process = echo broken >&2; exit 3
     pty.write(`${freshCode()}\r`);
     const status = await pty.exited;
     assert.equal(status.code, 0, pty.output());
-    assert.equal(box.emu.count('GetSessionToken'), 2, 'one rejected, one accepted; the malformed code never reached STS');
+    assert.equal(
+      box.emu.count('GetSessionToken'),
+      2,
+      'one rejected, one accepted; the malformed code never reached STS',
+    );
     assert.equal(sessions(env), 2);
   });
 
@@ -116,7 +130,10 @@ mfa_process = echo broken >&2; exit 3
 
   test('--mfa-token comes before mfa_process', async () => {
     const before = box.mfaProcessRuns();
-    const result = await box.tfmfa(['exec', 'via-process', '--mfa-token', freshCode(), '--', tool.path], { env: coldEnv(), detached: true });
+    const result = await box.tfmfa(['exec', 'via-process', '--mfa-token', freshCode(), '--', tool.path], {
+      env: coldEnv(),
+      detached: true,
+    });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(box.mfaProcessRuns() - before, 0);
   });
@@ -124,7 +141,10 @@ mfa_process = echo broken >&2; exit 3
   test('an mfa_process that fails or prints garbage is one clear line; its output is not echoed', async () => {
     const garbage = await box.tfmfa(['exec', 'garbage-process', '--', tool.path], { env: coldEnv(), detached: true });
     assert.equal(garbage.exitCode, 1);
-    assert.match(garbage.stderr, /^tfmfa: mfa_process of profile 'garbage-process' did not print a 6-digit code \(got 10 characters\): fix the command/);
+    assert.match(
+      garbage.stderr,
+      /^tfmfa: mfa_process of profile 'garbage-process' did not print a 6-digit code \(got 10 characters\): fix the command/,
+    );
     assert.ok(!garbage.stderr.includes('not-a-code'));
     const failing = await box.tfmfa(['exec', 'failing-process', '--', tool.path], { env: coldEnv(), detached: true });
     assert.equal(failing.exitCode, 1);
@@ -135,7 +155,9 @@ mfa_process = echo broken >&2; exit 3
   test('no terminal and no other source: exit non-zero naming the options', async () => {
     const result = await box.tfmfa(['exec', 'GEHC-056', '--', tool.path], { env: coldEnv(), detached: true });
     assert.equal(result.exitCode, 1);
-    assert.match(result.stderr, /run 'tfmfa open-session GEHC-056' in a terminal first .*, pass --mfa-token CODE, or set mfa_process .* or mfa_prompt .* in profile 'GEHC-056'$/);
+    assert.match(
+      result.stderr,
+      /run 'tfmfa open-session GEHC-056' in a terminal first .*, pass --mfa-token CODE, or set mfa_process .* or mfa_prompt .* in profile 'GEHC-056'$/,
+    );
   });
 });
-

@@ -32,8 +32,17 @@ if (argv[0] === 'nest') run(argv[1], argv.slice(2));
 
 test('doctor run under shims says how deep, of how many', async () => {
   const stack = 'terraform=/usr/bin/terraform@12|aws=/usr/bin/aws@13';
-  const result = await execa(process.execPath, [CLI, 'doctor'], { env: { ...process.env, TFMFA_SHIM_STACK: stack }, reject: false });
-  assert.match(result.stdout, new RegExp(`^· running under a tfmfa shim: 2 of at most ${MAX_SHIM_DEPTH} nested shim starts \\(TFMFA_SHIM_STACK=${stack.replace(/\|/g, '\\|')}\\)$`, 'm'));
+  const result = await execa(process.execPath, [CLI, 'doctor'], {
+    env: { ...process.env, TFMFA_SHIM_STACK: stack },
+    reject: false,
+  });
+  assert.match(
+    result.stdout,
+    new RegExp(
+      `^· running under a tfmfa shim: 2 of at most ${MAX_SHIM_DEPTH} nested shim starts \\(TFMFA_SHIM_STACK=${stack.replace(/\|/g, '\\|')}\\)$`,
+      'm',
+    ),
+  );
 });
 
 describe('nested tools under a shim', () => {
@@ -61,11 +70,19 @@ describe('nested tools under a shim', () => {
     describe(`via ${via}`, () => {
       test('local-exec: terraform running `terraform output -json` through sh -c', async () => {
         const runs = await newRecords('terraform', async () => {
-          const result = await world.run(via, 'terraform', ['sh', 'terraform output -json'], { env: { ...profileEnv, PATH: pathFor(via) } });
+          const result = await world.run(via, 'terraform', ['sh', 'terraform output -json'], {
+            env: { ...profileEnv, PATH: pathFor(via) },
+          });
           assert.equal(result.exitCode, 0, result.stderr);
           assert.equal(result.stderr, '');
         });
-        assert.deepEqual(runs.map((r) => r.argv), [['sh', 'terraform output -json'], ['output', '-json']]);
+        assert.deepEqual(
+          runs.map((r) => r.argv),
+          [
+            ['sh', 'terraform output -json'],
+            ['output', '-json'],
+          ],
+        );
         const fake = join(nestBin, 'terraform');
         assert.equal(stackWithoutPids(runs[1]?.env.TFMFA_SHIM_STACK), `terraform=${fake}|terraform=${fake}`);
         const [outer, inner] = parseStack(runs[1]?.env.TFMFA_SHIM_STACK ?? '');
@@ -76,25 +93,44 @@ describe('nested tools under a shim', () => {
 
       test('terragrunt hooks running terragrunt, directly and through sh', async () => {
         const runs = await newRecords('terragrunt', async () => {
-          const result = await world.run(via, 'terragrunt', ['nest', 'terragrunt', 'sh', 'terragrunt plan'], { env: { ...profileEnv, PATH: pathFor(via) } });
+          const result = await world.run(via, 'terragrunt', ['nest', 'terragrunt', 'sh', 'terragrunt plan'], {
+            env: { ...profileEnv, PATH: pathFor(via) },
+          });
           assert.equal(result.exitCode, 0, result.stderr);
         });
-        assert.deepEqual(runs.map((r) => r.argv[0]), ['nest', 'sh', 'plan']);
+        assert.deepEqual(
+          runs.map((r) => r.argv[0]),
+          ['nest', 'sh', 'plan'],
+        );
         assert.equal(parseStack(runs[2]?.env.TFMFA_SHIM_STACK ?? '').length, 3);
       });
 
-      test('make → terraform → terraform (a make target calling terraform from within a terraform run)', { skip: !existsSync(MAKE) && 'make is not installed' }, async () => {
-        const dir = join(world.box.dir, `make-${via}`);
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, 'Makefile'), 'apply:\n\tterraform sh "make -s inner"\ninner:\n\tterraform plan\n');
-        const runs = await newRecords('terraform', async () => {
-          const env = world.env(via, { ...profileEnv, PATH: pathFor(via), PWD: dir });
-          const result = await execa(MAKE, ['-s', 'apply'], { cwd: dir, env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60_000 });
-          assert.equal(result.exitCode, 0, result.stderr);
-        });
-        assert.deepEqual(runs.map((r) => r.argv[0]), ['sh', 'plan']);
-        assert.equal(parseStack(runs[1]?.env.TFMFA_SHIM_STACK ?? '').length, 2);
-      });
+      test(
+        'make → terraform → terraform (a make target calling terraform from within a terraform run)',
+        { skip: !existsSync(MAKE) && 'make is not installed' },
+        async () => {
+          const dir = join(world.box.dir, `make-${via}`);
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(join(dir, 'Makefile'), 'apply:\n\tterraform sh "make -s inner"\ninner:\n\tterraform plan\n');
+          const runs = await newRecords('terraform', async () => {
+            const env = world.env(via, { ...profileEnv, PATH: pathFor(via), PWD: dir });
+            const result = await execa(MAKE, ['-s', 'apply'], {
+              cwd: dir,
+              env,
+              extendEnv: false,
+              reject: false,
+              stdin: 'ignore',
+              timeout: 60_000,
+            });
+            assert.equal(result.exitCode, 0, result.stderr);
+          });
+          assert.deepEqual(
+            runs.map((r) => r.argv[0]),
+            ['sh', 'plan'],
+          );
+          assert.equal(parseStack(runs[1]?.env.TFMFA_SHIM_STACK ?? '').length, 2);
+        },
+      );
 
       test('a deep legitimate nesting: five levels of terraform', async () => {
         const args = ['nest', 'terraform', 'nest', 'terraform', 'sh', 'terraform nest terraform plan'];
@@ -102,7 +138,10 @@ describe('nested tools under a shim', () => {
           const result = await world.run(via, 'terraform', args, { env: { ...profileEnv, PATH: pathFor(via) } });
           assert.equal(result.exitCode, 0, result.stderr);
         });
-        assert.deepEqual(runs.map((r) => r.argv[0]), ['nest', 'nest', 'sh', 'nest', 'plan']);
+        assert.deepEqual(
+          runs.map((r) => r.argv[0]),
+          ['nest', 'nest', 'sh', 'nest', 'plan'],
+        );
         assert.equal(parseStack(runs[4]?.env.TFMFA_SHIM_STACK ?? '').length, 5);
         assert.equal(new Set(runs.map((r) => r.pid)).size, 5);
       });
@@ -113,10 +152,18 @@ describe('nested tools under a shim', () => {
         writeFileSync(join(wrapDir, 'terraform'), '#!/bin/sh\nterraform "$@"\n', { mode: 0o755 });
         const started = Date.now();
         const runs = await newRecords('terraform', async () => {
-          const result = await world.run(via, 'terraform', ['plan'], { env: { ...profileEnv, PATH: `${world.shimDir(via)}:${wrapDir}:${nestBin}:${BARE_PATH}` }, timeout: 60_000 });
+          const result = await world.run(via, 'terraform', ['plan'], {
+            env: { ...profileEnv, PATH: `${world.shimDir(via)}:${wrapDir}:${nestBin}:${BARE_PATH}` },
+            timeout: 60_000,
+          });
           assert.equal(result.exitCode, 126, result.stderr);
           assert.equal(result.stderr.split('\n').filter(Boolean).length, 1, result.stderr);
-          assert.match(result.stderr, new RegExp(`^tfmfa: loop: the terraform shim would start ${wrapDir}/terraform again, but ${MAX_SHIM_DEPTH} real binaries already run nested under tfmfa shims`));
+          assert.match(
+            result.stderr,
+            new RegExp(
+              `^tfmfa: loop: the terraform shim would start ${wrapDir}/terraform again, but ${MAX_SHIM_DEPTH} real binaries already run nested under tfmfa shims`,
+            ),
+          );
         });
         assert.equal(runs.length, 0, 'the real terraform never ran');
         assert.ok(Date.now() - started < 30_000, `ended in ${Date.now() - started} ms`);
@@ -126,35 +173,59 @@ describe('nested tools under a shim', () => {
         const wrapDir = join(world.box.dir, `exec-wrap-${via}`);
         const log = join(wrapDir, 'starts');
         mkdirSync(wrapDir, { recursive: true });
-        writeFileSync(join(wrapDir, 'terraform'), `#!/bin/sh\necho x >>'${log}'\nexec terraform "$@"\n`, { mode: 0o755 });
-        const result = await world.run(via, 'terraform', ['plan'], { env: { ...profileEnv, PATH: `${world.shimDir(via)}:${wrapDir}:${nestBin}:${BARE_PATH}` } });
+        writeFileSync(join(wrapDir, 'terraform'), `#!/bin/sh\necho x >>'${log}'\nexec terraform "$@"\n`, {
+          mode: 0o755,
+        });
+        const result = await world.run(via, 'terraform', ['plan'], {
+          env: { ...profileEnv, PATH: `${world.shimDir(via)}:${wrapDir}:${nestBin}:${BARE_PATH}` },
+        });
         assert.equal(result.exitCode, 126, result.stderr);
-        assert.match(result.stderr, /^tfmfa: loop: the terraform shim would start .* again, and .* came straight back to the shim without running anything/);
+        assert.match(
+          result.stderr,
+          /^tfmfa: loop: the terraform shim would start .* again, and .* came straight back to the shim without running anything/,
+        );
         assert.equal(result.stderr.trim().split('\n').length, 1);
         assert.equal(readFileSync(log, 'utf8'), 'x\n', 'the wrapper ran once');
       });
 
-      test('an aws credential_process script that calls aws by name (the AWS CLI through the aws shim)', { skip: !existsSync(AWS_CLI) && 'the AWS CLI is not installed' }, async () => {
-        const dir = join(world.box.dir, `cp-${via}`);
-        mkdirSync(dir, { recursive: true });
-        const seen = join(dir, 'seen');
-        const script = join(dir, 'creds.sh');
-        const { user } = world.box;
-        writeFileSync(script, [
-          '#!/bin/sh',
-          'region=$(aws configure get region --profile GEHC-000) || exit 1',
-          `printf '%s %s\\n' "$(command -v aws)" "$region" >'${seen}'`,
-          `printf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s"}\\n' '${user.accessKeyId}' '${user.secretAccessKey}'`,
-          '',
-        ].join('\n'), { mode: 0o755 });
-        const config = `${world.box.home}/.aws/config`;
-        if (!readFileSync(config, 'utf8').includes(`[profile cp-${via}]`)) appendFileSync(config, `\n[profile cp-${via}]\ncredential_process = ${script}\nregion = eu-west-1\n`);
-        const env = { AWS_PROFILE: `cp-${via}`, PATH: `${world.shimDir(via)}:${BARE_PATH}` };
-        const result = await world.run(via, 'aws', ['sts', 'get-caller-identity', '--endpoint-url', world.box.emu.url, '--output', 'json'], { env, timeout: 120_000 });
-        assert.equal(result.exitCode, 0, result.stderr);
-        assert.match((JSON.parse(result.stdout) as { Arn: string }).Arn, /:user\/username$/);
-        assert.equal(readFileSync(seen, 'utf8'), `${join(world.shimDir(via), 'aws')} ${readFileSync(config, 'utf8').match(/\[profile GEHC-000\][^[]*?region = (\S+)/)?.[1] ?? ''}\n`);
-      });
+      test(
+        'an aws credential_process script that calls aws by name (the AWS CLI through the aws shim)',
+        { skip: !existsSync(AWS_CLI) && 'the AWS CLI is not installed' },
+        async () => {
+          const dir = join(world.box.dir, `cp-${via}`);
+          mkdirSync(dir, { recursive: true });
+          const seen = join(dir, 'seen');
+          const script = join(dir, 'creds.sh');
+          const { user } = world.box;
+          writeFileSync(
+            script,
+            [
+              '#!/bin/sh',
+              'region=$(aws configure get region --profile GEHC-000) || exit 1',
+              `printf '%s %s\\n' "$(command -v aws)" "$region" >'${seen}'`,
+              `printf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s"}\\n' '${user.accessKeyId}' '${user.secretAccessKey}'`,
+              '',
+            ].join('\n'),
+            { mode: 0o755 },
+          );
+          const config = `${world.box.home}/.aws/config`;
+          if (!readFileSync(config, 'utf8').includes(`[profile cp-${via}]`))
+            appendFileSync(config, `\n[profile cp-${via}]\ncredential_process = ${script}\nregion = eu-west-1\n`);
+          const env = { AWS_PROFILE: `cp-${via}`, PATH: `${world.shimDir(via)}:${BARE_PATH}` };
+          const result = await world.run(
+            via,
+            'aws',
+            ['sts', 'get-caller-identity', '--endpoint-url', world.box.emu.url, '--output', 'json'],
+            { env, timeout: 120_000 },
+          );
+          assert.equal(result.exitCode, 0, result.stderr);
+          assert.match((JSON.parse(result.stdout) as { Arn: string }).Arn, /:user\/username$/);
+          assert.equal(
+            readFileSync(seen, 'utf8'),
+            `${join(world.shimDir(via), 'aws')} ${readFileSync(config, 'utf8').match(/\[profile GEHC-000\][^[]*?region = (\S+)/)?.[1] ?? ''}\n`,
+          );
+        },
+      );
     });
   }
 });

@@ -16,13 +16,21 @@ describe('no compile cache', () => {
     world = await createShimWorld();
     xdg = join(world.box.dir, 'xdg-cache');
     // A shim has no --mfa-token: this profile's code comes from its mfa_process.
-    world.box.writeConfig(`[profile cp]\nsource_profile = GEHC-000\nrole_arn = arn:aws:iam::111111111111:role/team-b\nmfa_serial = arn:aws:iam::222222222222:mfa/username\nmfa_process = ${world.box.mfaProcess}\n`);
+    world.box.writeConfig(
+      `[profile cp]\nsource_profile = GEHC-000\nrole_arn = arn:aws:iam::111111111111:role/team-b\nmfa_serial = arn:aws:iam::222222222222:mfa/username\nmfa_process = ${world.box.mfaProcess}\n`,
+    );
   });
   after(() => world.cleanup());
 
   /** The sandbox's environment with the cache in the default place (XDG_CACHE_HOME/tfmfa) and Node's cache debugging on. */
   const env = (extra: Record<string, string | undefined> = {}) =>
-    cleanEnv({ ...world.env('node'), TFMFA_CACHE_DIR: undefined, XDG_CACHE_HOME: xdg, NODE_DEBUG_NATIVE: 'COMPILE_CACHE', ...extra });
+    cleanEnv({
+      ...world.env('node'),
+      TFMFA_CACHE_DIR: undefined,
+      XDG_CACHE_HOME: xdg,
+      NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
+      ...extra,
+    });
   const entries = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
   /** A run with nothing cached: the session code and the SDK load. */
@@ -34,14 +42,18 @@ describe('no compile cache', () => {
 
   function assertNoCache(what: string, stderr: string, childEnv?: Record<string, string>): void {
     assert.ok(!/compile.?cache/i.test(stderr), `${what}: Node reports a compile cache: ${stderr.slice(0, 200)}`);
-    if (childEnv) assert.equal(childEnv.NODE_COMPILE_CACHE, undefined, `${what}: no NODE_COMPILE_CACHE for the command`);
+    if (childEnv)
+      assert.equal(childEnv.NODE_COMPILE_CACHE, undefined, `${what}: no NODE_COMPILE_CACHE for the command`);
     assert.deepEqual(entries(xdg), ['tfmfa'], `${what}: only tfmfa's cache under XDG_CACHE_HOME`);
     assert.deepEqual(entries(join(world.box.home, '.cache')), [], `${what}: nothing under ~/.cache`);
   }
 
   test('a cold exec: no cache enabled, none handed on, no directory', async () => {
     cold();
-    const result = await world.box.tfmfa(['exec', 'GEHC-056', '--mfa-token', world.freshCode(), '--', 'terraform', 'plan'], { env: env({ PATH: `${world.fakeBin}:${world.box.env.PATH}` }) });
+    const result = await world.box.tfmfa(
+      ['exec', 'GEHC-056', '--mfa-token', world.freshCode(), '--', 'terraform', 'plan'],
+      { env: env({ PATH: `${world.fakeBin}:${world.box.env.PATH}` }) },
+    );
     assert.equal(result.exitCode, 0, result.stderr);
     assertNoCache('exec', result.stderr, world.last('terraform').env);
   });
@@ -53,7 +65,9 @@ describe('no compile cache', () => {
     assert.equal(result.exitCode, 0, result.stderr);
     assertNoCache('credential-process', result.stderr);
     rmSync(join(world.box.home, '.cache'), { recursive: true, force: true });
-    const home = await world.box.tfmfa(['credential-process', '--mfa-token', world.freshCode(), 'team-b'], { env: env({ XDG_CACHE_HOME: undefined, TFMFA_CACHE_DIR: join(world.box.dir, 'elsewhere') }) });
+    const home = await world.box.tfmfa(['credential-process', '--mfa-token', world.freshCode(), 'team-b'], {
+      env: env({ XDG_CACHE_HOME: undefined, TFMFA_CACHE_DIR: join(world.box.dir, 'elsewhere') }),
+    });
     assert.equal(home.exitCode, 0, home.stderr);
     assert.ok(!/compile.?cache/i.test(home.stderr), `Node reports a compile cache: ${home.stderr.slice(0, 200)}`);
     assert.deepEqual(entries(join(world.box.home, '.cache')), [], 'nothing under ~/.cache');
@@ -65,7 +79,9 @@ describe('no compile cache', () => {
     assert.equal(shim.exitCode, 0, shim.stderr);
     assertNoCache('shim', shim.stderr, world.last('terraform').env);
     cold();
-    const long = await world.run('node', 'terraform', ['apply'], { fullEnv: env({ AWS_PROFILE: 'cp', TFMFA_LONG_RUN: undefined }) });
+    const long = await world.run('node', 'terraform', ['apply'], {
+      fullEnv: env({ AWS_PROFILE: 'cp', TFMFA_LONG_RUN: undefined }),
+    });
     assert.equal(long.exitCode, 0, long.stderr);
     assert.ok(world.last('terraform').env.AWS_CONTAINER_CREDENTIALS_FULL_URI, 'server mode');
     assertNoCache('long run', long.stderr, world.last('terraform').env);

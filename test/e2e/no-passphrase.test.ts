@@ -33,7 +33,10 @@ const SITES: Record<string, { count: number; runs: string[] }> = {
   'server/orphan-guard.ts': { count: 1, runs: ['exec --server'] },
   // execve, or without it spawnAndMirror → startChild: the caller's environment, unchanged.
   'launch/replace-process.ts': { count: 3, runs: ['exec', 'node shim marker'] },
-  'shim/run.ts': { count: 4, runs: ['node shim marker', 'node shim pass-through', 'node shim ticket', 'node shim resolution'] },
+  'shim/run.ts': {
+    count: 4,
+    runs: ['node shim marker', 'node shim pass-through', 'node shim ticket', 'node shim resolution'],
+  },
   'shim/serve.ts': { count: 1, runs: ['shim long run, nothing to add'] },
   'mfa/process.ts': { count: 1, runs: ['mfa_process'] },
   'mfa/program.ts': { count: 1, runs: ['kdialog', 'ykman'] },
@@ -47,13 +50,18 @@ const SITES: Record<string, { count: number; runs: string[] }> = {
 /** The places that start a program: Node's and execa's calls, execve, and tfmfa's own wrappers; the launcher's exec of the real tool. */
 function startSites(): Map<string, number> {
   const sites = new Map<string, number>();
-  const call = /(?<![.\w])(spawn|spawnSync|execa|execaSync|execFile|execFileSync|execSync|fork|execve|replaceProcess|startChild|spawnAndMirror)\(/;
-  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)]));
+  const call =
+    /(?<![.\w])(spawn|spawnSync|execa|execaSync|execFile|execFileSync|execSync|fork|execve|replaceProcess|startChild|spawnAndMirror)\(/;
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
+    );
   for (const file of walk(join(ROOT, 'src'))) {
     const name = relative(join(ROOT, 'src'), file);
     const lines = readFileSync(file, 'utf8').split('\n');
     const found = file.endsWith('.ts')
-      ? lines.filter((line) => call.test(line) && !/^\s*(\/\/|\*|import )/.test(line) && !/function \w+\(/.test(line)).length
+      ? lines.filter((line) => call.test(line) && !/^\s*(\/\/|\*|import )/.test(line) && !/function \w+\(/.test(line))
+          .length
       : file.endsWith('.sh')
         ? lines.filter((line) => /^\s*exec "\$_tf_real"/.test(line)).length
         : 0;
@@ -78,9 +86,17 @@ describe('no program tfmfa starts gets the vault passphrase', () => {
     world = await createShimWorld({
       extraConfig: (box) => {
         const dumpScript = join(box.dir, 'dump-env.mjs');
-        writeFileSync(dumpScript, "process.getBuiltinModule('node:fs').appendFileSync(process.argv[2], JSON.stringify(process.env) + '\\n');\n");
-        const dump = (file: string) => `${JSON.stringify(process.execPath)} ${JSON.stringify(dumpScript)} ${JSON.stringify(join(box.dir, file))}`;
-        const keys = JSON.stringify({ Version: 1, AccessKeyId: box.user.accessKeyId, SecretAccessKey: box.user.secretAccessKey });
+        writeFileSync(
+          dumpScript,
+          "process.getBuiltinModule('node:fs').appendFileSync(process.argv[2], JSON.stringify(process.env) + '\\n');\n",
+        );
+        const dump = (file: string) =>
+          `${JSON.stringify(process.execPath)} ${JSON.stringify(dumpScript)} ${JSON.stringify(join(box.dir, file))}`;
+        const keys = JSON.stringify({
+          Version: 1,
+          AccessKeyId: box.user.accessKeyId,
+          SecretAccessKey: box.user.secretAccessKey,
+        });
         return `[profile mp]
 source_profile = GEHC-000
 role_arn = ${ROLE_B}
@@ -112,9 +128,16 @@ mfa_serial = ${SERIAL}
 
   /** The sandbox with the passphrase and the canary, stand-ins first on PATH, and a cache of its own when `cold`. */
   const env = (extra: Record<string, string | undefined> = {}, cold = true) =>
-    world.env('node', { PATH: `${bin}:${world.nodeShims}:${world.fakeBin}:${world.box.env.PATH}`, [NAME]: PASSPHRASE, [CANARY]: 'yes', ...(cold ? { TFMFA_CACHE_DIR: join(world.box.dir, `cache-${++round}`) } : {}), ...extra });
+    world.env('node', {
+      PATH: `${bin}:${world.nodeShims}:${world.fakeBin}:${world.box.env.PATH}`,
+      [NAME]: PASSPHRASE,
+      [CANARY]: 'yes',
+      ...(cold ? { TFMFA_CACHE_DIR: join(world.box.dir, `cache-${++round}`) } : {}),
+      ...extra,
+    });
   const lastTool = () => world.last('terraform').env;
-  const lastLine = (file: string) => JSON.parse(readFileSync(join(dumps, file), 'utf8').trim().split('\n').at(-1) as string) as Record<string, string>;
+  const lastLine = (file: string) =>
+    JSON.parse(readFileSync(join(dumps, file), 'utf8').trim().split('\n').at(-1) as string) as Record<string, string>;
 
   function record(run: string, got: Record<string, string> | undefined): void {
     assert.ok(got, `${run}: the program ran`);
@@ -124,24 +147,40 @@ mfa_serial = ${SERIAL}
     seen.set(run, got);
   }
 
-  const ok = (result: { exitCode?: number; stderr: unknown }, run: string) => assert.equal(result.exitCode, 0, `${run}: ${String(result.stderr)}`);
-  const tfmfa = (args: string[], runEnv: Record<string, string>) => world.box.tfmfa(args, { env: runEnv, detached: true });
+  const ok = (result: { exitCode?: number; stderr: unknown }, run: string) =>
+    assert.equal(result.exitCode, 0, `${run}: ${String(result.stderr)}`);
+  const tfmfa = (args: string[], runEnv: Record<string, string>) =>
+    world.box.tfmfa(args, { env: runEnv, detached: true });
 
   test('exec: the command, with a new session, inside a session, and in server mode', async () => {
     const tool = join(world.fakeBin, 'terraform');
     ok(await tfmfa(['exec', 'GEHC-056', '--mfa-token', world.freshCode(), '--', tool, 'plan'], env()), 'exec');
     record('exec', lastTool());
-    const inside = env({ TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' });
+    const inside = env({
+      TFMFA_PROFILE: 'GEHC-056',
+      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    });
     ok(await tfmfa(['exec', 'GEHC-056', '--', tool, 'plan'], inside), 'exec in a session');
     record('exec in a session', lastTool());
-    ok(await tfmfa(['exec', '--server', 'GEHC-056', '--mfa-token', world.freshCode(), '--', tool, 'apply'], env()), 'exec --server');
+    ok(
+      await tfmfa(['exec', '--server', 'GEHC-056', '--mfa-token', world.freshCode(), '--', tool, 'apply'], env()),
+      'exec --server',
+    );
     assert.ok(lastTool().AWS_CONTAINER_CREDENTIALS_FULL_URI);
     record('exec --server', lastTool());
   });
 
   test("a Node shim's real tool: marker, pass-through, ticket, resolution, long runs", async () => {
-    const shim = (args: string[], runEnv: Record<string, string>) => world.run('node', 'terraform', args, { fullEnv: runEnv });
-    ok(await shim(['plan'], env({ TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' })), 'marker');
+    const shim = (args: string[], runEnv: Record<string, string>) =>
+      world.run('node', 'terraform', args, { fullEnv: runEnv });
+    ok(
+      await shim(
+        ['plan'],
+        env({ TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' }),
+      ),
+      'marker',
+    );
     record('node shim marker', lastTool());
     ok(await shim(['version'], env({ AWS_PROFILE: 'GEHC-056' })), 'pass-through');
     record('node shim pass-through', lastTool());
@@ -163,9 +202,18 @@ mfa_serial = ${SERIAL}
   });
 
   test("the shell launcher's real tool: marker, pass-through, ticket (served without Node)", async () => {
-    const launch = (args: string[], runEnv: Record<string, string>) => world.run('launcher', 'terraform', args, { fullEnv: { ...runEnv, PATH: `${world.launcherShims}:${world.fakeBin}:${world.box.env.PATH}` } });
+    const launch = (args: string[], runEnv: Record<string, string>) =>
+      world.run('launcher', 'terraform', args, {
+        fullEnv: { ...runEnv, PATH: `${world.launcherShims}:${world.fakeBin}:${world.box.env.PATH}` },
+      });
     const before = world.fallbacks();
-    ok(await launch(['plan'], env({ TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' })), 'marker');
+    ok(
+      await launch(
+        ['plan'],
+        env({ TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' }),
+      ),
+      'marker',
+    );
     record('launcher marker', lastTool());
     ok(await launch(['version'], env({ AWS_PROFILE: 'GEHC-056' })), 'pass-through');
     record('launcher pass-through', lastTool());
@@ -178,17 +226,36 @@ mfa_serial = ${SERIAL}
 
   test('prompt programs: a dialog (kdialog), ykman, and the touch notice (notify-send)', async () => {
     kdialog.plan([{ stdout: `${world.freshCode()}\n` }]);
-    ok(await tfmfa(['exec', 'yk', '--', join(world.fakeBin, 'terraform')], env({ TFMFA_PROMPT: 'kdialog', DISPLAY: ':1999' })), 'kdialog');
+    ok(
+      await tfmfa(
+        ['exec', 'yk', '--', join(world.fakeBin, 'terraform')],
+        env({ TFMFA_PROMPT: 'kdialog', DISPLAY: ':1999' }),
+      ),
+      'kdialog',
+    );
     record('kdialog', kdialog.calls().at(-1)?.env);
     ykman.setKey({ [SERIAL]: { code: world.freshCode(), touch: true } });
-    ok(await tfmfa(['exec', 'yk', '--', join(world.fakeBin, 'terraform')], env({ TFMFA_PROMPT: 'ykman', DISPLAY: ':1999' })), 'ykman');
+    ok(
+      await tfmfa(
+        ['exec', 'yk', '--', join(world.fakeBin, 'terraform')],
+        env({ TFMFA_PROMPT: 'ykman', DISPLAY: ':1999' }),
+      ),
+      'ykman',
+    );
     record('ykman', ykman.calls().at(-1)?.env);
     record('notify-send', notifySend.calls().at(-1)?.env);
   });
 
   test('the browser of tfmfa login', async () => {
-    ok(await tfmfa(['login', 'GEHC-056', '--mfa-token', world.freshCode(), '--federation-url', `${world.box.emu.url}/federation`], env({ BROWSER: browser.path })), 'login');
-    for (let i = 0; i < 50 && browser.calls().length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    ok(
+      await tfmfa(
+        ['login', 'GEHC-056', '--mfa-token', world.freshCode(), '--federation-url', `${world.box.emu.url}/federation`],
+        env({ BROWSER: browser.path }),
+      ),
+      'login',
+    );
+    for (let i = 0; i < 50 && browser.calls().length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     record('browser', browser.calls().at(-1)?.env);
   });
 
@@ -202,15 +269,35 @@ mfa_serial = ${SERIAL}
   test("aws-vault's passphrase reaches aws-vault only: import --from aws-vault's export route, and not exec's command", async () => {
     const awsVault = createStandIn(bin, 'aws-vault');
     const lee = world.box.emu.addUser({ userName: 'lee', accountId: '222222222222' });
-    const exported = JSON.stringify({ Version: 1, AccessKeyId: lee.accessKeyId, SecretAccessKey: lee.secretAccessKey, SessionToken: '', Expiration: '' });
+    const exported = JSON.stringify({
+      Version: 1,
+      AccessKeyId: lee.accessKeyId,
+      SecretAccessKey: lee.secretAccessKey,
+      SessionToken: '',
+      Expiration: '',
+    });
     awsVault.plan([{ stdout: 'lee\n' }, { stdout: `${exported}\n` }]);
-    const foreign = { AWS_VAULT_BACKEND: 'pass', AWS_VAULT_FILE_PASSPHRASE: 'for-aws-vault-only', TFMFA_BACKEND: 'file' };
+    const foreign = {
+      AWS_VAULT_BACKEND: 'pass',
+      AWS_VAULT_FILE_PASSPHRASE: 'for-aws-vault-only',
+      TFMFA_BACKEND: 'file',
+    };
     ok(await tfmfa(['import', '--from', 'aws-vault', '--no-verify', 'lee'], env(foreign)), 'aws-vault export');
     const calls = awsVault.calls();
-    assert.deepEqual(calls.map((call) => call.argv[0]), ['list', 'export']);
-    for (const call of calls) assert.equal(call.env.AWS_VAULT_FILE_PASSPHRASE, 'for-aws-vault-only', 'aws-vault gets its own passphrase');
+    assert.deepEqual(
+      calls.map((call) => call.argv[0]),
+      ['list', 'export'],
+    );
+    for (const call of calls)
+      assert.equal(call.env.AWS_VAULT_FILE_PASSPHRASE, 'for-aws-vault-only', 'aws-vault gets its own passphrase');
     record('aws-vault export', calls.at(-1)?.env);
-    ok(await tfmfa(['exec', 'GEHC-056', '--mfa-token', world.freshCode(), '--', join(world.fakeBin, 'terraform'), 'plan'], env(foreign)), 'exec');
+    ok(
+      await tfmfa(
+        ['exec', 'GEHC-056', '--mfa-token', world.freshCode(), '--', join(world.fakeBin, 'terraform'), 'plan'],
+        env(foreign),
+      ),
+      'exec',
+    );
     assert.equal(lastTool().AWS_VAULT_FILE_PASSPHRASE, undefined, "exec's command does not get aws-vault's passphrase");
   });
 
@@ -245,7 +332,9 @@ describe('a nested tfmfa inside exec, with the long-term keys in the vault', () 
       `rm -rf "$TFMFA_CACHE_DIR/sessions"`,
       `${nested} --mfa-token ${code()} team-c >/dev/null 2>"$TFMFA_CACHE_DIR/../nested.err" || echo refused`,
     ].join('; ');
-    const result = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', code(), '--', 'sh', '-c', script], { detached: true });
+    const result = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', code(), '--', 'sh', '-c', script], {
+      detached: true,
+    });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.deepEqual(result.stdout.trim().split('\n'), ['unset', 'reused', 'refused']);
     const error = readFileSync(join(box.cacheDir, '..', 'nested.err'), 'utf8');

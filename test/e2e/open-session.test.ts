@@ -41,16 +41,31 @@ describe('tfmfa open-session', () => {
     const result = await world.box.tfmfa(['open-session', 'GEHC-056', '--mfa-token', world.freshCode()]);
     assert.equal(result.exitCode, 0, String(result.stderr));
     const lines = String(result.stdout).trimEnd().split('\n');
-    assert.match(lines[0] ?? '', /^MFA session arn:aws:iam::\d+:mfa\/\S+ \(GEHC-000\): open until \d{4}-\d\d-\d\d \d\d:\d\d UTC \((7h5\dm|8h0\dm) left\)$/);
+    assert.match(
+      lines[0] ?? '',
+      /^MFA session arn:aws:iam::\d+:mfa\/\S+ \(GEHC-000\): open until \d{4}-\d\d-\d\d \d\d:\d\d UTC \((7h5\dm|8h0\dm) left\)$/,
+    );
     assert.equal(lines[1], '  serves 3 profile(s) without another code: GEHC-056, team-b, team-c');
-    assert.match(lines[2] ?? '', /^profile 'GEHC-056': role arn:aws:iam::\S+ \(GEHC-056\): open until .* UTC \((\d+h)?\d+m left\) \(renewed from the MFA session without a code while it lasts\)$/);
+    assert.match(
+      lines[2] ?? '',
+      /^profile 'GEHC-056': role arn:aws:iam::\S+ \(GEHC-056\): open until .* UTC \((\d+h)?\d+m left\) \(renewed from the MFA session without a code while it lasts\)$/,
+    );
     assert.equal(lines.length, 3);
     assert.equal(String(result.stderr), '');
     assert.ok(existsSync(join(world.box.cacheDir, 'tickets', 'GEHC-056.ticket')));
   });
 
   test('several profiles on one device: one code, the MFA session reported once', async () => {
-    const result = await world.box.tfmfa(['open-session', 'GEHC-056', 'team-c', 'GEHC-000', '--mfa-token', world.freshCode(), '--session-ttl', '2h']);
+    const result = await world.box.tfmfa([
+      'open-session',
+      'GEHC-056',
+      'team-c',
+      'GEHC-000',
+      '--mfa-token',
+      world.freshCode(),
+      '--session-ttl',
+      '2h',
+    ]);
     assert.equal(result.exitCode, 0, String(result.stderr));
     const out = String(result.stdout);
     assert.equal(out.match(/^MFA session/gm)?.length, 1);
@@ -58,7 +73,8 @@ describe('tfmfa open-session', () => {
     assert.match(out, /^profile 'team-c': role .*\n/m);
     assert.match(out, /^profile 'GEHC-000' needs neither MFA nor a role: nothing to open$/m);
     assert.equal(world.box.emu.count('GetSessionToken'), 1);
-    for (const profile of ['GEHC-056', 'team-c']) assert.ok(existsSync(join(world.box.cacheDir, 'tickets', `${profile}.ticket`)), profile);
+    for (const profile of ['GEHC-056', 'team-c'])
+      assert.ok(existsSync(join(world.box.cacheDir, 'tickets', `${profile}.ticket`)), profile);
   });
 
   test('an unknown profile or one without credentials: one line, non-zero, nothing opened', async () => {
@@ -73,7 +89,10 @@ describe('tfmfa open-session', () => {
   });
 
   test('in a terminal: asks for the code there; a shim run without any terminal afterwards is served from the cache', async () => {
-    const session = spawnInPty(process.execPath, [CLI, 'open-session', 'GEHC-056'], { env: world.box.env, cwd: world.box.dir });
+    const session = spawnInPty(process.execPath, [CLI, 'open-session', 'GEHC-056'], {
+      env: world.box.env,
+      cwd: world.box.dir,
+    });
     await session.waitFor(/code/i);
     session.write(`${world.freshCode()}\r`);
     const end = await session.exited;
@@ -89,17 +108,24 @@ describe('tfmfa open-session', () => {
   });
 
   for (const via of VIAS) {
-    test(`a shim via ${via} with no terminal and nothing cached: ends at once with one line and a non-zero exit`, { skip: !existsSync(SETSID) && 'setsid is not installed' }, async () => {
-      const started = Date.now();
-      const result = await detachedShim(via, 'terraform', ['plan']);
-      assert.equal(result.timedOut, false);
-      assert.notEqual(result.exitCode, 0);
-      const lines = String(result.stderr).trim().split('\n');
-      assert.equal(lines.length, 1, String(result.stderr));
-      assert.match(lines[0] ?? '', /^tfmfa: an MFA code is needed for .* \(profile 'GEHC-056'\) but there is no terminal to ask on and no desktop dialog: run 'tfmfa open-session GEHC-056' in a terminal first .*mfa_process/);
-      assert.doesNotMatch(lines[0] ?? '', /--mfa-token/, 'a shim has no command line to pass --mfa-token on');
-      assert.ok(Date.now() - started < 20_000);
-      assert.equal(world.box.emu.count(), 0);
-    });
+    test(
+      `a shim via ${via} with no terminal and nothing cached: ends at once with one line and a non-zero exit`,
+      { skip: !existsSync(SETSID) && 'setsid is not installed' },
+      async () => {
+        const started = Date.now();
+        const result = await detachedShim(via, 'terraform', ['plan']);
+        assert.equal(result.timedOut, false);
+        assert.notEqual(result.exitCode, 0);
+        const lines = String(result.stderr).trim().split('\n');
+        assert.equal(lines.length, 1, String(result.stderr));
+        assert.match(
+          lines[0] ?? '',
+          /^tfmfa: an MFA code is needed for .* \(profile 'GEHC-056'\) but there is no terminal to ask on and no desktop dialog: run 'tfmfa open-session GEHC-056' in a terminal first .*mfa_process/,
+        );
+        assert.doesNotMatch(lines[0] ?? '', /--mfa-token/, 'a shim has no command line to pass --mfa-token on');
+        assert.ok(Date.now() - started < 20_000);
+        assert.equal(world.box.emu.count(), 0);
+      },
+    );
   }
 });

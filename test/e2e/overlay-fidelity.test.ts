@@ -2,7 +2,21 @@
 // binding of an overlay to its files' identity, clear while a command runs, and the refusals.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -39,14 +53,25 @@ interface Made {
 }
 
 /** Writes the user's files (in `dir` if given), builds their overlay in a private cache, parses it back with the SDK. */
-async function overlayOf(config: string, credentials: string, work: (made: Made) => Promise<void> | void, options: { dir?: string; context?: Partial<OverlayContext> } = {}): Promise<void> {
+async function overlayOf(
+  config: string,
+  credentials: string,
+  work: (made: Made) => Promise<void> | void,
+  options: { dir?: string; context?: Partial<OverlayContext> } = {},
+): Promise<void> {
   const fixture = writeAwsFiles(config, credentials, options.dir);
   const cacheDir = mkdtempSync(join(tmpdir(), 'tfmfa-overlay-cache-'));
   try {
     const files = await loadAwsFiles(fixture);
     const made = ensureOverlay({ cacheDir, files, node: NODE, entryPoint: ENTRY, user: 'u', ...options.context });
     const overlay = await loadAwsFiles(made);
-    await work({ files, overlay, ...made, text: readFileSync(made.configPath, 'utf8'), credentialsText: readFileSync(made.credentialsPath, 'utf8') });
+    await work({
+      files,
+      overlay,
+      ...made,
+      text: readFileSync(made.configPath, 'utf8'),
+      credentialsText: readFileSync(made.credentialsPath, 'utf8'),
+    });
   } finally {
     fixture.cleanup();
     rmSync(cacheDir, { recursive: true, force: true });
@@ -69,7 +94,11 @@ function assertRewritten(made: Made, name: string): string[] {
 }
 
 function assertNoKeyMaterial(made: Made, ...values: string[]): void {
-  for (const value of values) assert.ok(!made.text.includes(value) && !made.credentialsText.includes(value), `the overlay holds ${value}:\n${made.text}\n${made.credentialsText}`);
+  for (const value of values)
+    assert.ok(
+      !made.text.includes(value) && !made.credentialsText.includes(value),
+      `the overlay holds ${value}:\n${made.text}\n${made.credentialsText}`,
+    );
 }
 
 describe('the overlay reads the files as the SDK does (issue 11 examples)', () => {
@@ -80,7 +109,8 @@ describe('the overlay reads the files as the SDK does (issue 11 examples)', () =
       assertRewritten(made, 'admin');
       assertRewritten(made, 'base');
       assert.equal(made.overlay.profiles.get('admin')?.region, 'eu-west-1');
-      if (hasBotocore()) assert.equal(botocoreRead(made.configPath, made.credentialsPath).profiles.admin?.region, 'eu-west-1');
+      if (hasBotocore())
+        assert.equal(botocoreRead(made.configPath, made.credentialsPath).profiles.admin?.region, 'eu-west-1');
     });
   });
 
@@ -107,11 +137,15 @@ describe('the overlay reads the files as the SDK does (issue 11 examples)', () =
   });
 
   test('a profile named -dev is passed after --, never as an option', async () => {
-    await overlayOf(`[profile -dev]\nrole_arn = ${ROLE}\nsource_profile = base\nmfa_serial = ${DEVICE}\n`, BASE_KEYS, (made) => {
-      const argv = assertRewritten(made, '-dev');
-      assert.equal(argv.indexOf('-dev'), argv.length - 1);
-      assert.equal(argv.at(-2), '--');
-    });
+    await overlayOf(
+      `[profile -dev]\nrole_arn = ${ROLE}\nsource_profile = base\nmfa_serial = ${DEVICE}\n`,
+      BASE_KEYS,
+      (made) => {
+        const argv = assertRewritten(made, '-dev');
+        assert.equal(argv.indexOf('-dev'), argv.length - 1);
+        assert.equal(argv.at(-2), '--');
+      },
+    );
   });
 
   test("a config path with ' #' or ' ;' reaches credential_process whole for every SDK (through a link in the overlay)", async () => {
@@ -119,15 +153,23 @@ describe('the overlay reads the files as the SDK does (issue 11 examples)', () =
     const dir = join(parent, "team #2 ;x 'q'");
     mkdirSync(dir);
     try {
-      await overlayOf(`[profile admin]\nrole_arn = ${ROLE}\nsource_profile = base\nmfa_serial = ${DEVICE}\n`, BASE_KEYS, (made) => {
-        const argv = assertRewritten(made, 'admin');
-        const config = argv[argv.indexOf('--config-file') + 1] as string;
-        const credentials = argv[argv.indexOf('--credentials-file') + 1] as string;
-        assert.ok(!/^[^#].*[#;]/m.test(made.text), 'no # or ; in any line but the comment at the top (the Go SDK cuts lines there)');
-        assert.equal(readlinkSync(config), join(dir, '.aws', 'config'));
-        assert.equal(readlinkSync(credentials), join(dir, '.aws', 'credentials'));
-        assert.ok(config.startsWith('/') && credentials.startsWith('/'));
-      }, { dir });
+      await overlayOf(
+        `[profile admin]\nrole_arn = ${ROLE}\nsource_profile = base\nmfa_serial = ${DEVICE}\n`,
+        BASE_KEYS,
+        (made) => {
+          const argv = assertRewritten(made, 'admin');
+          const config = argv[argv.indexOf('--config-file') + 1] as string;
+          const credentials = argv[argv.indexOf('--credentials-file') + 1] as string;
+          assert.ok(
+            !/^[^#].*[#;]/m.test(made.text),
+            'no # or ; in any line but the comment at the top (the Go SDK cuts lines there)',
+          );
+          assert.equal(readlinkSync(config), join(dir, '.aws', 'config'));
+          assert.equal(readlinkSync(credentials), join(dir, '.aws', 'credentials'));
+          assert.ok(config.startsWith('/') && credentials.startsWith('/'));
+        },
+        { dir },
+      );
     } finally {
       rmSync(parent, { recursive: true, force: true });
     }
@@ -138,21 +180,34 @@ describe('what the overlay refuses', () => {
   test('the profile in use cannot be written: one line naming it, nothing written; other such profiles are left out', async () => {
     const credentials = `${BASE_KEYS}[team#1]\naws_access_key_id = AKIAHASH\naws_secret_access_key = hash-secret\n[DEFAULT]\nregion = eu-west-1\n`;
     await assert.rejects(
-      overlayOf('[profile ok]\nregion = us-east-1\n', credentials, () => assert.fail('refused'), { context: { profile: 'team#1' } }),
-      (error: unknown) => error instanceof UserError && /^profile 'team#1' cannot be written into the config overlay: [^\n]+--no-overlay/.test(error.message),
+      overlayOf('[profile ok]\nregion = us-east-1\n', credentials, () => assert.fail('refused'), {
+        context: { profile: 'team#1' },
+      }),
+      (error: unknown) =>
+        error instanceof UserError &&
+        /^profile 'team#1' cannot be written into the config overlay: [^\n]+--no-overlay/.test(error.message),
     );
-    await overlayOf('[profile ok]\nregion = us-east-1\n', credentials, (made) => {
-      assert.ok(!made.overlay.profiles.has('team#1') && !made.overlay.profiles.has('DEFAULT'), 'left out');
-      assertNoKeyMaterial(made, 'AKIAHASH', 'hash-secret');
-      assertRewritten(made, 'base');
-      assert.equal(made.overlay.profiles.get('ok')?.region, 'us-east-1');
-    }, { context: { profile: 'ok' } });
+    await overlayOf(
+      '[profile ok]\nregion = us-east-1\n',
+      credentials,
+      (made) => {
+        assert.ok(!made.overlay.profiles.has('team#1') && !made.overlay.profiles.has('DEFAULT'), 'left out');
+        assertNoKeyMaterial(made, 'AKIAHASH', 'hash-secret');
+        assertRewritten(made, 'base');
+        assert.equal(made.overlay.profiles.get('ok')?.region, 'us-east-1');
+      },
+      { context: { profile: 'ok' } },
+    );
   });
 
   test('a tfmfa path no credential_process line can hold (a # in the Node path) is refused with the fix', async () => {
     await assert.rejects(
-      overlayOf('[profile ok]\nregion = us-east-1\n', BASE_KEYS, () => assert.fail('refused'), { context: { node: '/opt/node #2/bin/node' } }),
-      (error: unknown) => error instanceof UserError && /^config overlay: the path "\/opt\/node #2\/bin\/node" contains a # or ;[^\n]*--no-overlay/.test(error.message),
+      overlayOf('[profile ok]\nregion = us-east-1\n', BASE_KEYS, () => assert.fail('refused'), {
+        context: { node: '/opt/node #2/bin/node' },
+      }),
+      (error: unknown) =>
+        error instanceof UserError &&
+        /^config overlay: the path "\/opt\/node #2\/bin\/node" contains a # or ;[^\n]*--no-overlay/.test(error.message),
     );
   });
 });
@@ -162,7 +217,8 @@ describe('an overlay is bound to the identity of its files', () => {
     const fixture = writeAwsFiles('[profile a]\nregion = us-east-1\n', BASE_KEYS);
     const cacheDir = mkdtempSync(join(tmpdir(), 'tfmfa-overlay-cache-'));
     try {
-      const make = async () => ensureOverlay({ cacheDir, files: await loadAwsFiles(fixture), node: NODE, entryPoint: ENTRY, user: 'u' });
+      const make = async () =>
+        ensureOverlay({ cacheDir, files: await loadAwsFiles(fixture), node: NODE, entryPoint: ENTRY, user: 'u' });
       const first = await make();
       const written = statSync(first.configPath).mtimeMs;
       assert.equal(statSync((await make()).configPath).mtimeMs, written, 'reused');
@@ -182,7 +238,10 @@ describe('an overlay is bound to the identity of its files', () => {
 
 describe('an overlay names files as the SDK opens them', () => {
   test('AWS_CONFIG_FILE=~/…: the command names $HOME/…, absolute', async () => {
-    const fixture = writeAwsFiles(`[profile admin]\nrole_arn = ${ROLE}\nsource_profile = base\nmfa_serial = ${DEVICE}\n`, BASE_KEYS);
+    const fixture = writeAwsFiles(
+      `[profile admin]\nrole_arn = ${ROLE}\nsource_profile = base\nmfa_serial = ${DEVICE}\n`,
+      BASE_KEYS,
+    );
     const cacheDir = mkdtempSync(join(tmpdir(), 'tfmfa-overlay-cache-'));
     const home = process.env.HOME;
     process.env.HOME = fixture.dir;
@@ -215,16 +274,29 @@ describe('overlay identity and clear, end to end', () => {
 
   test('a relative AWS_CONFIG_FILE in two directories: two overlays, each naming its own file by absolute path', async () => {
     const overlays: string[] = [];
-    for (const [project, region] of [['project-a', 'eu-west-1'], ['project-b', 'ap-south-1']] as const) {
+    for (const [project, region] of [
+      ['project-a', 'eu-west-1'],
+      ['project-b', 'ap-south-1'],
+    ] as const) {
       const dir = join(box.dir, project);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'aws-config'), `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[profile marker]\nregion = ${region}\n`);
-      const result = await box.tfmfa(['exec', 'GEHC-056', '--', tool.path], { cwd: dir, env: { ...box.env, AWS_CONFIG_FILE: 'aws-config' }, detached: true });
+      writeFileSync(
+        join(dir, 'aws-config'),
+        `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[profile marker]\nregion = ${region}\n`,
+      );
+      const result = await box.tfmfa(['exec', 'GEHC-056', '--', tool.path], {
+        cwd: dir,
+        env: { ...box.env, AWS_CONFIG_FILE: 'aws-config' },
+        detached: true,
+      });
       assert.equal(result.exitCode, 0, result.stderr);
       const overlay = readRecords(tool.recordsFile).at(-1)!.env.AWS_CONFIG_FILE as string;
       const text = readFileSync(overlay, 'utf8');
       assert.match(text, new RegExp(`\\[profile marker\\]\\nregion = ${region}\\n`));
-      assert.ok(text.includes(`--config-file ${join(dir, 'aws-config')} `), `absolute path of ${project}'s file:\n${text}`);
+      assert.ok(
+        text.includes(`--config-file ${join(dir, 'aws-config')} `),
+        `absolute path of ${project}'s file:\n${text}`,
+      );
       // Nested tfmfa (a child in another directory: terragrunt's cache, -chdir) reads the same file.
       assert.equal(readRecords(tool.recordsFile).at(-1)!.env.TFMFA_CONFIG_FILE, join(dir, 'aws-config'));
       overlays.push(overlay);
@@ -232,20 +304,24 @@ describe('overlay identity and clear, end to end', () => {
     assert.notEqual(overlays[0], overlays[1]);
   });
 
-  test('clear while an exec child runs: the child still finds its profiles in the overlay', { skip: !existsSync(AWS_CLI) && 'no AWS CLI' }, async () => {
-    const marker = join(box.dir, 'child-started');
-    const script = `touch ${JSON.stringify(marker)}; sleep 2; ${AWS_CLI} configure get region --profile team-c && cat "$AWS_CONFIG_FILE" > /dev/null`;
-    const child = box.tfmfa(['exec', 'GEHC-056', '--', '/bin/sh', '-c', script], { detached: true });
-    for (let i = 0; i < 100 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(existsSync(marker), 'the child started');
-    const cleared = await box.tfmfa(['clear']);
-    assert.equal(cleared.exitCode, 0, cleared.stderr);
-    assert.match(cleared.stdout, /^kept \d+ config overlay\(s\)/m);
-    assert.deepEqual(readdirSync(join(box.cacheDir, 'sessions')), [], 'the sessions are forgotten');
-    const result = await child;
-    assert.equal(result.exitCode, 0, result.stderr);
-    assert.equal(result.stdout.trim(), 'eu-west-1');
-  });
+  test(
+    'clear while an exec child runs: the child still finds its profiles in the overlay',
+    { skip: !existsSync(AWS_CLI) && 'no AWS CLI' },
+    async () => {
+      const marker = join(box.dir, 'child-started');
+      const script = `touch ${JSON.stringify(marker)}; sleep 2; ${AWS_CLI} configure get region --profile team-c && cat "$AWS_CONFIG_FILE" > /dev/null`;
+      const child = box.tfmfa(['exec', 'GEHC-056', '--', '/bin/sh', '-c', script], { detached: true });
+      for (let i = 0; i < 100 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(existsSync(marker), 'the child started');
+      const cleared = await box.tfmfa(['clear']);
+      assert.equal(cleared.exitCode, 0, cleared.stderr);
+      assert.match(cleared.stdout, /^kept \d+ config overlay\(s\)/m);
+      assert.deepEqual(readdirSync(join(box.cacheDir, 'sessions')), [], 'the sessions are forgotten');
+      const result = await child;
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(result.stdout.trim(), 'eu-west-1');
+    },
+  );
 
   test('clear removes an overlay whose AWS files are gone', async () => {
     const dir = join(box.dir, 'gone');
@@ -254,7 +330,10 @@ describe('overlay identity and clear, end to end', () => {
     copyFileSync(box.env.AWS_CONFIG_FILE as string, config);
     copyFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, join(dir, 'credentials'));
     box.emu.advance(30);
-    const run = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', tool.path], { env: { ...box.env, AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') }, detached: true });
+    const run = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', tool.path], {
+      env: { ...box.env, AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') },
+      detached: true,
+    });
     assert.equal(run.exitCode, 0, run.stderr);
     const overlay = readRecords(tool.recordsFile).at(-1)!.env.AWS_CONFIG_FILE as string;
     rmSync(dir, { recursive: true });
@@ -264,4 +343,3 @@ describe('overlay identity and clear, end to end', () => {
     assert.ok(!existsSync(overlay));
   });
 });
-

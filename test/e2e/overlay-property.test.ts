@@ -37,8 +37,22 @@ const DEVICE = 'arn:aws:iam::222222222222:mfa/me';
 const KEY_MATERIAL = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'];
 /** What a rewritten profile loses (README: every setting an SDK would act on for credentials). */
 const CREDENTIAL_KEYS = new Set([
-  'role_arn', 'source_profile', 'credential_source', 'mfa_serial', 'mfa_process', 'external_id', 'role_session_name', 'duration_seconds',
-  'sso_session', 'sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name', 'sso_registration_scopes', 'credential_process', ...KEY_MATERIAL,
+  'role_arn',
+  'source_profile',
+  'credential_source',
+  'mfa_serial',
+  'mfa_process',
+  'external_id',
+  'role_session_name',
+  'duration_seconds',
+  'sso_session',
+  'sso_start_url',
+  'sso_region',
+  'sso_account_id',
+  'sso_role_name',
+  'sso_registration_scopes',
+  'credential_process',
+  ...KEY_MATERIAL,
 ]);
 
 let secretCounter = 0;
@@ -53,14 +67,40 @@ interface Line {
 
 const setting = (names: string[]): fc.Arbitrary<Line[]> =>
   fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom('region', 'output').chain((key) => fc.constantFrom('us-east-1', 'eu-west-1', 'json', "'quoted'", 'a#b', 'x;y').map((value) => [{ key, value }])) },
-    { weight: 2, arbitrary: fc.constantFrom(...names, 'missing').map((value) => [{ key: 'role_arn', value: ROLE_ARN }, { key: 'source_profile', value }]) },
-    { weight: 2, arbitrary: fc.tuple(secret, secret).map(([id, key]) => [{ key: 'aws_access_key_id', value: id }, { key: 'aws_secret_access_key', value: key }]) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .constantFrom('region', 'output')
+        .chain((key) =>
+          fc.constantFrom('us-east-1', 'eu-west-1', 'json', "'quoted'", 'a#b', 'x;y').map((value) => [{ key, value }]),
+        ),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(...names, 'missing').map((value) => [
+        { key: 'role_arn', value: ROLE_ARN },
+        { key: 'source_profile', value },
+      ]),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(secret, secret).map(([id, key]) => [
+        { key: 'aws_access_key_id', value: id },
+        { key: 'aws_secret_access_key', value: key },
+      ]),
+    },
     { weight: 1, arbitrary: secret.map((value) => [{ key: 'aws_session_token', value }]) },
     { weight: 1, arbitrary: fc.constant<Line[]>([{ key: 'mfa_serial', value: DEVICE }]) },
     { weight: 1, arbitrary: junk.map((value) => [{ key: 'unknown_key', value }]) },
     { weight: 1, arbitrary: fc.constant<Line[]>([{ key: 'cli_pager', value: '' }]) },
-    { weight: 1, arbitrary: fc.constant<Line[]>([{ key: 's3', value: '' }, { key: '  max_concurrent_requests', value: '20' }, { key: '\taddressing_style', value: 'path' }]) },
+    {
+      weight: 1,
+      arbitrary: fc.constant<Line[]>([
+        { key: 's3', value: '' },
+        { key: '  max_concurrent_requests', value: '20' },
+        { key: '\taddressing_style', value: 'path' },
+      ]),
+    },
     { weight: 1, arbitrary: fc.constant<Line[]>([{ key: 'credential_process', value: '/bin/echo {}' }]) },
   );
 
@@ -70,14 +110,26 @@ const trailer = fc.constantFrom('', '', '', ' # note', ' ;note', '\t# tab note')
 
 /** Renders a section's lines with random indentation, separators and comments (sub-section lines keep theirs). */
 const renderLines = (lines: Line[]): fc.Arbitrary<string[]> =>
-  fc.tuple(...lines.map((line) => fc.tuple(indent, separator, trailer).map(([pad, sep, tail]) => {
-    const key = /^\s/.test(line.key) ? line.key : `${pad}${line.key}`;
-    return line.value === '' ? `${key}${sep.trimEnd()}` : `${key}${sep}${line.value}${tail}`;
-  })));
+  fc.tuple(
+    ...lines.map((line) =>
+      fc.tuple(indent, separator, trailer).map(([pad, sep, tail]) => {
+        const key = /^\s/.test(line.key) ? line.key : `${pad}${line.key}`;
+        return line.value === '' ? `${key}${sep.trimEnd()}` : `${key}${sep}${line.value}${tail}`;
+      }),
+    ),
+  );
 
 function configHeader(name: string): fc.Arbitrary<string> {
   if (name === 'default') return fc.constantFrom('[default]', '[profile default]', '  [default]  # main');
-  return fc.constantFrom(`[profile ${name}]`, `[profile "${name}"]`, `[profile '${name}']`, `  [profile ${name}]`, `[profile ${name}] # note`, `[profile ${name}]\t;note`, `[profile ${name}]# not a header for the JS SDK`);
+  return fc.constantFrom(
+    `[profile ${name}]`,
+    `[profile "${name}"]`,
+    `[profile '${name}']`,
+    `  [profile ${name}]`,
+    `[profile ${name}] # note`,
+    `[profile ${name}]\t;note`,
+    `[profile ${name}]# not a header for the JS SDK`,
+  );
 }
 
 interface Case {
@@ -97,15 +149,36 @@ const caseArbitrary: fc.Arbitrary<Case> = fc
   .chain(({ config, credentials, crlf, directory }) => {
     const names = [...new Set([...config, ...credentials])];
     const section = (header: fc.Arbitrary<string>) =>
-      fc.tuple(header, fc.array(setting(names), { maxLength: 4 })).chain(([head, settings]) => renderLines(settings.flat()).map((lines) => ({ text: [head, ...lines, ''].join('\n'), settings: settings.flat() })));
-    return fc.tuple(
-      fc.tuple(...config.map((name) => section(configHeader(name)))),
-      fc.tuple(...credentials.map((name) => section(fc.constant(`[${name}]`)))),
-    ).map(([configSections, credentialSections]) => {
-      const secrets = [...configSections, ...credentialSections].flatMap((s) => s.settings).filter((l) => KEY_MATERIAL.includes(l.key)).map((l) => l.value);
-      const join = (sections: Array<{ text: string }>, windows: boolean) => sections.map((s) => s.text).join('\n').replace(/\n/g, windows ? '\r\n' : '\n');
-      return { config: `# generated\n[sso-session corp]\nsso_start_url = https://corp.example/start\n\n${join(configSections, crlf[0])}`, credentials: join(credentialSections, crlf[1]), directory, secrets };
-    });
+      fc
+        .tuple(header, fc.array(setting(names), { maxLength: 4 }))
+        .chain(([head, settings]) =>
+          renderLines(settings.flat()).map((lines) => ({
+            text: [head, ...lines, ''].join('\n'),
+            settings: settings.flat(),
+          })),
+        );
+    return fc
+      .tuple(
+        fc.tuple(...config.map((name) => section(configHeader(name)))),
+        fc.tuple(...credentials.map((name) => section(fc.constant(`[${name}]`)))),
+      )
+      .map(([configSections, credentialSections]) => {
+        const secrets = [...configSections, ...credentialSections]
+          .flatMap((s) => s.settings)
+          .filter((l) => KEY_MATERIAL.includes(l.key))
+          .map((l) => l.value);
+        const join = (sections: Array<{ text: string }>, windows: boolean) =>
+          sections
+            .map((s) => s.text)
+            .join('\n')
+            .replace(/\n/g, windows ? '\r\n' : '\n');
+        return {
+          config: `# generated\n[sso-session corp]\nsso_start_url = https://corp.example/start\n\n${join(configSections, crlf[0])}`,
+          credentials: join(credentialSections, crlf[1]),
+          directory,
+          secrets,
+        };
+      });
   });
 
 /** What a profile must read as in the overlay, by the JS SDK's parser. */
@@ -169,7 +242,8 @@ describe('config overlay over hostile random configs, read back by the JS SDK an
     const credentialsText = readFileSync(overlay.credentialsPath, 'utf8');
     const where = `\n--- config\n${c.config}\n--- credentials\n${c.credentials}\n--- overlay config\n${text}--- overlay credentials\n${credentialsText}`;
     // (a) no long-term key, anywhere in the overlay
-    for (const value of c.secrets) assert.ok(!text.includes(value) && !credentialsText.includes(value), `the overlay holds a long-term key${where}`);
+    for (const value of c.secrets)
+      assert.ok(!text.includes(value) && !credentialsText.includes(value), `the overlay holds a long-term key${where}`);
     const back = await loadAwsFiles(overlay);
     const boto: BotocoreView | undefined = await botocore?.read(overlay.configPath, overlay.credentialsPath);
     assert.equal(boto?.error, undefined, `botocore cannot parse the overlay: ${boto?.error}${where}`);
@@ -177,8 +251,13 @@ describe('config overlay over hostile random configs, read back by the JS SDK an
     for (const name of files.profiles.keys()) {
       if (omitted.has(name)) {
         const section = files.profiles.get(name) ?? {};
-        const collision = Object.keys(section).some((key) => key.includes('.') && section[key.split('.')[0] as string] !== undefined);
-        assert.ok(UNWRITABLE_NAMES.has(name) || collision, `'${name}' left out without reason (${omitted.get(name)})${where}`);
+        const collision = Object.keys(section).some(
+          (key) => key.includes('.') && section[key.split('.')[0] as string] !== undefined,
+        );
+        assert.ok(
+          UNWRITABLE_NAMES.has(name) || collision,
+          `'${name}' left out without reason (${omitted.get(name)})${where}`,
+        );
         assert.ok(!back.profiles.has(name), `'${name}' is left out${where}`);
         continue;
       }
@@ -187,38 +266,82 @@ describe('config overlay over hostile random configs, read back by the JS SDK an
       // (b) the JS SDK's parser reads every other setting back
       // (a profile left with no setting at all, only key material it could not use, is no section for the SDK)
       const { credential_process: command, ...rest } = after ?? {};
-      assert.deepEqual(rewrite ? rest : (after ?? {}), expected(files, name, rewrite), `'${name}' reads back differently${where}`);
+      assert.deepEqual(
+        rewrite ? rest : (after ?? {}),
+        expected(files, name, rewrite),
+        `'${name}' reads back differently${where}`,
+      );
       if (rewrite) {
         rewritten++;
         const argv = shellSplit(command ?? '');
-        assert.deepEqual([...argv.slice(0, 4), ...argv.slice(5, 6), ...argv.slice(7)], [NODE, ENTRY, 'credential-process', '--config-file', '--credentials-file', '--', name], `'${name}': ${JSON.stringify(argv)}${where}`);
-        assert.equal(realpathSync(argv[4] as string), realpathSync(paths.configPath), 'the command names the user\'s config file');
-        assert.equal(realpathSync(argv[6] as string), realpathSync(paths.credentialsPath), 'the command names the user\'s credentials file');
+        assert.deepEqual(
+          [...argv.slice(0, 4), ...argv.slice(5, 6), ...argv.slice(7)],
+          [NODE, ENTRY, 'credential-process', '--config-file', '--credentials-file', '--', name],
+          `'${name}': ${JSON.stringify(argv)}${where}`,
+        );
+        assert.equal(
+          realpathSync(argv[4] as string),
+          realpathSync(paths.configPath),
+          "the command names the user's config file",
+        );
+        assert.equal(
+          realpathSync(argv[6] as string),
+          realpathSync(paths.credentialsPath),
+          "the command names the user's credentials file",
+        );
         // (c) botocore splits the same command into the same argv
-        if (boto) assert.deepEqual(boto.argv[name], argv, `botocore reads '${name}'s credential_process differently${where}`);
+        if (boto)
+          assert.deepEqual(boto.argv[name], argv, `botocore reads '${name}'s credential_process differently${where}`);
       }
       if (boto) {
         const viaBotocore = flatten(boto.profiles[name]);
-        const viaJs = Object.fromEntries(Object.entries(after ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
+        const viaJs = Object.fromEntries(
+          Object.entries(after ?? {}).filter((e): e is [string, string] => e[1] !== undefined),
+        );
         const extra = Object.fromEntries(Object.entries(viaBotocore).filter(([key]) => viaJs[key] === undefined));
-        assert.deepEqual(Object.fromEntries(Object.entries(viaBotocore).filter(([key]) => viaJs[key] !== undefined)), viaJs, `botocore reads '${name}' differently${where}`);
-        assert.ok(Object.values(extra).every((value) => value === ''), `botocore reads more than the empty keys for '${name}': ${JSON.stringify(extra)}${where}`);
+        assert.deepEqual(
+          Object.fromEntries(Object.entries(viaBotocore).filter(([key]) => viaJs[key] !== undefined)),
+          viaJs,
+          `botocore reads '${name}' differently${where}`,
+        );
+        assert.ok(
+          Object.values(extra).every((value) => value === ''),
+          `botocore reads more than the empty keys for '${name}': ${JSON.stringify(extra)}${where}`,
+        );
       }
     }
-    assert.deepEqual([...back.profiles.keys()].filter((name) => !files.profiles.has(name)), [], `no profile appears from nowhere${where}`);
-    assert.deepEqual(back.ssoSessions, new Map([...files.ssoSessions].map(([name, values]) => [name, expected({ profiles: new Map([[name, values]]) } as unknown as AwsFiles, name, false)])));
+    assert.deepEqual(
+      [...back.profiles.keys()].filter((name) => !files.profiles.has(name)),
+      [],
+      `no profile appears from nowhere${where}`,
+    );
+    assert.deepEqual(
+      back.ssoSessions,
+      new Map(
+        [...files.ssoSessions].map(([name, values]) => [
+          name,
+          expected({ profiles: new Map([[name, values]]) } as unknown as AwsFiles, name, false),
+        ]),
+      ),
+    );
     return { rewritten, omitted: omitted.size };
   }
 
   test('no long-term key; every setting reads back the same (JS SDK and botocore); rewritten profiles are credential_process for sh and botocore alike', async () => {
     let rewritten = 0;
     let omitted = 0;
-    await fc.assert(fc.asyncProperty(caseArbitrary, async (c) => {
-      const result = await check(c);
-      rewritten += result.rewritten;
-      omitted += result.omitted;
-    }), { numRuns: runs(150), seed: SEED });
-    assert.ok(rewritten > 50 && omitted > 0, `the generator exercised rewriting (${rewritten}) and leaving out (${omitted})`);
+    await fc.assert(
+      fc.asyncProperty(caseArbitrary, async (c) => {
+        const result = await check(c);
+        rewritten += result.rewritten;
+        omitted += result.omitted;
+      }),
+      { numRuns: runs(150), seed: SEED },
+    );
+    assert.ok(
+      rewritten > 50 && omitted > 0,
+      `the generator exercised rewriting (${rewritten}) and leaving out (${omitted})`,
+    );
   });
 });
 
@@ -232,28 +355,64 @@ describe('end to end: the AWS CLI gets the role through overlays of hostile conf
   });
   after(() => box.cleanup());
 
-  test('indented, quoted, commented, CRLF configs in hostile directories; profiles named -dev and "quoted"', { skip: !hasBotocore() && 'no Debian AWS CLI / botocore' }, async () => {
-    const original = readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8');
-    const credentials = readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8');
-    let n = 0;
-    await fc.assert(fc.asyncProperty(
-      fc.record({ directory: fc.constantFrom(...DIRECTORY_NAMES), pad: fc.constantFrom('', '  ', '\t'), crlf: fc.boolean(), header: fc.constantFrom('"', "'", ''), comment: fc.constantFrom('', ' # prod', ' ;x') }),
-      fc.constantFrom(['GEHC-056', 'hc-master'], ['team-b', 'team-b'], ['-dev', 'team-b'], ['quoted-b', 'team-b']),
-      async ({ directory, pad, crlf, header, comment }, [profile, role]) => {
-        const dir = join(box.dir, `e2e-${++n}`, directory);
-        mkdirSync(dir, { recursive: true });
-        let config = `${original}\n[profile -dev]\nsource_profile = GEHC-000\nrole_arn = arn:aws:iam::111111111111:role/team-b\nmfa_serial = ${SERIAL}\n[profile quoted-b]\nsource_profile = GEHC-000\nrole_arn = arn:aws:iam::111111111111:role/team-b\nmfa_serial = ${SERIAL}\n`;
-        config = config.replace(/^\[profile ([^\]]+)\]$/gm, `[profile ${header}$1${header}]${comment}`).replace(/^(\w+ = )/gm, `${pad}$1`);
-        if (crlf) config = config.replace(/\n/g, '\r\n');
-        writeFileSync(join(dir, 'config'), config);
-        writeFileSync(join(dir, 'credentials'), credentials.replace(/^(aws_)/gm, `${pad}$1`));
-        const env = { ...box.env, AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') };
-        const result = await box.tfmfa(['exec', 'GEHC-056', '--', AWS_CLI, 'sts', 'get-caller-identity', `--profile=${profile}`, '--endpoint-url', box.emu.url, '--output', 'json'], { env, detached: true });
-        assert.equal(result.exitCode, 0, `${result.stderr}\n--- config\n${config}`);
-        assert.match(JSON.parse(result.stdout).Arn, new RegExp(`assumed-role/${role}/`));
-        assert.ok(!result.stdout.includes(box.user.secretAccessKey) && !result.stderr.includes(box.user.secretAccessKey));
-      },
-    ), { numRuns: runs(5), seed: SEED });
-    assert.equal(box.emu.count('GetSessionToken'), 1, 'one MFA session for all of it: no prompt');
-  });
+  test(
+    'indented, quoted, commented, CRLF configs in hostile directories; profiles named -dev and "quoted"',
+    { skip: !hasBotocore() && 'no Debian AWS CLI / botocore' },
+    async () => {
+      const original = readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8');
+      const credentials = readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8');
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            directory: fc.constantFrom(...DIRECTORY_NAMES),
+            pad: fc.constantFrom('', '  ', '\t'),
+            crlf: fc.boolean(),
+            header: fc.constantFrom('"', "'", ''),
+            comment: fc.constantFrom('', ' # prod', ' ;x'),
+          }),
+          fc.constantFrom(['GEHC-056', 'hc-master'], ['team-b', 'team-b'], ['-dev', 'team-b'], ['quoted-b', 'team-b']),
+          async ({ directory, pad, crlf, header, comment }, [profile, role]) => {
+            const dir = join(box.dir, `e2e-${++n}`, directory);
+            mkdirSync(dir, { recursive: true });
+            let config = `${original}\n[profile -dev]\nsource_profile = GEHC-000\nrole_arn = arn:aws:iam::111111111111:role/team-b\nmfa_serial = ${SERIAL}\n[profile quoted-b]\nsource_profile = GEHC-000\nrole_arn = arn:aws:iam::111111111111:role/team-b\nmfa_serial = ${SERIAL}\n`;
+            config = config
+              .replace(/^\[profile ([^\]]+)\]$/gm, `[profile ${header}$1${header}]${comment}`)
+              .replace(/^(\w+ = )/gm, `${pad}$1`);
+            if (crlf) config = config.replace(/\n/g, '\r\n');
+            writeFileSync(join(dir, 'config'), config);
+            writeFileSync(join(dir, 'credentials'), credentials.replace(/^(aws_)/gm, `${pad}$1`));
+            const env = {
+              ...box.env,
+              AWS_CONFIG_FILE: join(dir, 'config'),
+              AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+            };
+            const result = await box.tfmfa(
+              [
+                'exec',
+                'GEHC-056',
+                '--',
+                AWS_CLI,
+                'sts',
+                'get-caller-identity',
+                `--profile=${profile}`,
+                '--endpoint-url',
+                box.emu.url,
+                '--output',
+                'json',
+              ],
+              { env, detached: true },
+            );
+            assert.equal(result.exitCode, 0, `${result.stderr}\n--- config\n${config}`);
+            assert.match(JSON.parse(result.stdout).Arn, new RegExp(`assumed-role/${role}/`));
+            assert.ok(
+              !result.stdout.includes(box.user.secretAccessKey) && !result.stderr.includes(box.user.secretAccessKey),
+            );
+          },
+        ),
+        { numRuns: runs(5), seed: SEED },
+      );
+      assert.equal(box.emu.count('GetSessionToken'), 1, 'one MFA session for all of it: no prompt');
+    },
+  );
 });

@@ -10,12 +10,16 @@ const ROUNDS = Number(process.env.TFMFA_STRESS_ROUNDS ?? 5);
 const PARALLEL = 20;
 
 function roleProfiles(mfaProcess: string): string {
-  return [ROLE_ARN, ROLE_B, ROLE_C].map((arn, i) => `[profile par-${i}]
+  return [ROLE_ARN, ROLE_B, ROLE_C]
+    .map(
+      (arn, i) => `[profile par-${i}]
 source_profile = GEHC-000
 role_arn = ${arn}
 mfa_serial = ${SERIAL}
 mfa_process = ${mfaProcess}
-${i === 0 ? 'external_id = 111111111111\n' : ''}`).join('');
+${i === 0 ? 'external_id = 111111111111\n' : ''}`,
+    )
+    .join('');
 }
 
 describe('one prompt for parallel runs', () => {
@@ -38,7 +42,9 @@ mfa_process = sleep 60; echo 000000
       box.emu.advance(30); // a new TOTP window: codes are single-use
       const runsBefore = box.mfaProcessRuns();
       const results = await Promise.all(
-        Array.from({ length: PARALLEL }, (_, i) => box.tfmfa(['credential-process', `par-${i % 3}`], { detached: true })),
+        Array.from({ length: PARALLEL }, (_, i) =>
+          box.tfmfa(['credential-process', `par-${i % 3}`], { detached: true }),
+        ),
       );
       for (const result of results) {
         assert.equal(result.exitCode, 0, `round ${round}: ${result.stderr}`);
@@ -53,7 +59,11 @@ mfa_process = sleep 60; echo 000000
         keys.add((JSON.parse(r.stdout) as { AccessKeyId: string }).AccessKeyId);
         byProfile.set(`par-${i % 3}`, keys);
       });
-      assert.deepEqual([...byProfile.values()].map((s) => s.size), [1, 1, 1], 'every caller of a profile got the same role session');
+      assert.deepEqual(
+        [...byProfile.values()].map((s) => s.size),
+        [1, 1, 1],
+        'every caller of a profile got the same role session',
+      );
       assert.equal(box.mfaProcessRuns() - runsBefore, 1, `round ${round}: mfa_process runs`);
       assert.equal(box.emu.count('GetSessionToken'), 1, `round ${round}: GetSessionToken`);
       assert.equal(box.emu.count('AssumeRole'), 3, `round ${round}: AssumeRole`);
@@ -107,9 +117,15 @@ mfa_process = sleep 60; echo 000000
     const holder = spawnInPty(process.execPath, [CLI, 'exec', 'GEHC-056', '--', '/bin/true'], { env: box.env });
     try {
       await holder.waitFor(`Enter MFA code for ${SERIAL}`);
-      const result = await box.tfmfa(['credential-process', 'par-1'], { env: { ...box.env, TFMFA_LOCK_TIMEOUT: '2' }, detached: true });
+      const result = await box.tfmfa(['credential-process', 'par-1'], {
+        env: { ...box.env, TFMFA_LOCK_TIMEOUT: '2' },
+        detached: true,
+      });
       assert.equal(result.exitCode, 1);
-      assert.match(result.stderr, /^tfmfa: timed out after 2s waiting for another tfmfa process using the MFA device arn:aws:iam::222222222222:mfa\/username \(probably waiting for its MFA code\); stop that process, or raise TFMFA_LOCK_TIMEOUT$/);
+      assert.match(
+        result.stderr,
+        /^tfmfa: timed out after 2s waiting for another tfmfa process using the MFA device arn:aws:iam::222222222222:mfa\/username \(probably waiting for its MFA code\); stop that process, or raise TFMFA_LOCK_TIMEOUT$/,
+      );
       assert.equal(result.stdout, '', 'nothing on stdout for credential_process consumers');
     } finally {
       holder.kill();

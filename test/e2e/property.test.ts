@@ -29,7 +29,20 @@ const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
 // ---------------------------------------------------------------------------------------------------------------
 // Random AWS configs
 
-const SAFE_NAMES = ['a', 'b', 'c', 'd', 'e', 'default', 'x.y', 'dev@corp+1', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+const SAFE_NAMES = [
+  'a',
+  'b',
+  'c',
+  'd',
+  'e',
+  'default',
+  'x.y',
+  'dev@corp+1',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+];
 /**
  * Names the SDK's INI parser can round-trip. It cannot for sections named after Object.prototype members: it
  * finds the inherited function instead of a new section and writes the keys onto that builtin, which then leak
@@ -40,7 +53,11 @@ const ROUND_TRIP_NAMES = SAFE_NAMES.filter((name) => !(name in Object.prototype)
 /** Names the SDK's parser accepts in the credentials file (`[prød]`) but not in the config file (`[profile prød]`). */
 const CREDENTIALS_ONLY_NAMES = ["it's", 'prød'];
 const NAMES = [...SAFE_NAMES, ...CREDENTIALS_ONLY_NAMES];
-const ROLE_ARNS = ['arn:aws:iam::111111111111:role/r1', 'arn:aws:iam::333333333333:role/path/r2', 'arn:aws-us-gov:iam::444444444444:role/r3'];
+const ROLE_ARNS = [
+  'arn:aws:iam::111111111111:role/r1',
+  'arn:aws:iam::333333333333:role/path/r2',
+  'arn:aws-us-gov:iam::444444444444:role/r3',
+];
 const GOOD_SERIALS = ['arn:aws:iam::222222222222:mfa/me', 'GAHT12345678'];
 
 /** Printable ASCII without line breaks: what a user could type as a value. */
@@ -48,7 +65,10 @@ const junk = fc.string({ unit: 'grapheme-ascii', minLength: 0, maxLength: 12 }).
 
 /** `arb` with probability p, else undefined (absent key). */
 const optional = <T>(arb: fc.Arbitrary<T>, p = 0.4): fc.Arbitrary<T | undefined> =>
-  fc.oneof({ weight: Math.round((1 - p) * 20), arbitrary: fc.constant(undefined) }, { weight: Math.round(p * 20), arbitrary: arb });
+  fc.oneof(
+    { weight: Math.round((1 - p) * 20), arbitrary: fc.constant(undefined) },
+    { weight: Math.round(p * 20), arbitrary: arb },
+  );
 
 interface ProfileSpec {
   name: string;
@@ -83,34 +103,59 @@ function profileSpec(name: string, names: string[]): fc.Arbitrary<ProfileSpec> {
       unknown_key: optional(junk, 0.2),
     })
     .chain((values) => {
-      const keys = Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== '');
-      return fc.record({
-        places: fc.array(fc.constantFrom<'config' | 'credentials'>('config', 'config', 'credentials'), { minLength: keys.length, maxLength: keys.length }),
-        header: name === 'default' ? fc.constantFrom('[default]', '[profile default]') : fc.constantFrom(`[profile ${name}]`, `[profile ${name}]   # trailing comment`),
-        extraLines: fc.subarray(['; a comment line', '# another comment', 's3 =', '  max_concurrent_requests = 20', '', 'cli_pager='], { minLength: 0 }),
-      }).map(({ places, header, extraLines }): ProfileSpec => ({
-        name,
-        settings: keys.map(([key, value], i) => [key, value, places[i] as 'config' | 'credentials']),
-        header,
-        // A sub-setting block is only meaningful right after its parent key line.
-        extraLines: extraLines.includes('  max_concurrent_requests = 20') && !extraLines.includes('s3 =') ? extraLines.filter((l) => l !== '  max_concurrent_requests = 20') : extraLines,
-      }));
+      const keys = Object.entries(values).filter(
+        (e): e is [string, string] => e[1] !== undefined && e[1].trim() !== '',
+      );
+      return fc
+        .record({
+          places: fc.array(fc.constantFrom<'config' | 'credentials'>('config', 'config', 'credentials'), {
+            minLength: keys.length,
+            maxLength: keys.length,
+          }),
+          header:
+            name === 'default'
+              ? fc.constantFrom('[default]', '[profile default]')
+              : fc.constantFrom(`[profile ${name}]`, `[profile ${name}]   # trailing comment`),
+          extraLines: fc.subarray(
+            ['; a comment line', '# another comment', 's3 =', '  max_concurrent_requests = 20', '', 'cli_pager='],
+            { minLength: 0 },
+          ),
+        })
+        .map(({ places, header, extraLines }): ProfileSpec => ({
+          name,
+          settings: keys.map(([key, value], i) => [key, value, places[i] as 'config' | 'credentials']),
+          header,
+          // A sub-setting block is only meaningful right after its parent key line.
+          extraLines:
+            extraLines.includes('  max_concurrent_requests = 20') && !extraLines.includes('s3 =')
+              ? extraLines.filter((l) => l !== '  max_concurrent_requests = 20')
+              : extraLines,
+        }));
     });
 }
 
 const configArbitrary = (pool: string[]) =>
-  fc.uniqueArray(fc.constantFrom(...pool), { minLength: 1, maxLength: 7 }).chain((names) =>
-    fc.tuple(...names.map((name) => profileSpec(name, names))).map((specs) => specs as ProfileSpec[]),
-  );
+  fc
+    .uniqueArray(fc.constantFrom(...pool), { minLength: 1, maxLength: 7 })
+    .chain((names) =>
+      fc.tuple(...names.map((name) => profileSpec(name, names))).map((specs) => specs as ProfileSpec[]),
+    );
 
 function renderFiles(specs: ProfileSpec[], kvSeparator = ' = '): { config: string; credentials: string } {
-  const config: string[] = ['# generated', '[sso-session corp]', 'sso_start_url = https://corp.example/start', 'sso_region = us-east-1', ''];
+  const config: string[] = [
+    '# generated',
+    '[sso-session corp]',
+    'sso_start_url = https://corp.example/start',
+    'sso_region = us-east-1',
+    '',
+  ];
   const credentials: string[] = [];
   for (const spec of specs) {
     const inConfig = spec.settings.filter(([, , where]) => where === 'config');
     const inCredentials = spec.settings.filter(([, , where]) => where === 'credentials');
     config.push(spec.header, ...inConfig.map(([k, v]) => `${k}${kvSeparator}${v}`), ...spec.extraLines, '');
-    if (inCredentials.length > 0) credentials.push(`[${spec.name}]`, ...inCredentials.map(([k, v]) => `${k}${kvSeparator}${v}`), '');
+    if (inCredentials.length > 0)
+      credentials.push(`[${spec.name}]`, ...inCredentials.map(([k, v]) => `${k}${kvSeparator}${v}`), '');
   }
   return { config: config.join('\n'), credentials: credentials.join('\n') };
 }
@@ -134,7 +179,11 @@ function walk(files: AwsFiles, target: string): { kind: 'cycle'; loop: string[] 
   }
 }
 
-async function withFiles<T>(config: string, credentials: string, work: (files: AwsFiles, paths: { configPath: string; credentialsPath: string }) => Promise<T>): Promise<T> {
+async function withFiles<T>(
+  config: string,
+  credentials: string,
+  work: (files: AwsFiles, paths: { configPath: string; credentialsPath: string }) => Promise<T>,
+): Promise<T> {
   const fixture = writeAwsFiles(config, credentials);
   try {
     return await work(await loadAwsFiles(fixture), fixture);
@@ -164,48 +213,83 @@ describe('profile-chain resolution over random configs', () => {
               outcome = chain;
             } catch (error) {
               if (!(error instanceof UserError)) {
-                assert.fail(`resolveChain('${target}') threw a non-UserError: ${(error as Error)?.stack ?? String(error)}\nconfig:\n${config}\ncredentials:\n${credentials}`);
+                assert.fail(
+                  `resolveChain('${target}') threw a non-UserError: ${(error as Error)?.stack ?? String(error)}\nconfig:\n${config}\ncredentials:\n${credentials}`,
+                );
               }
               outcome = error;
             }
             if (expected.kind === 'cycle') {
               cycles++;
-              assert.ok(outcome instanceof UserError, `a cycle must be an error: ${expected.loop.join(' → ')}\n${config}`);
+              assert.ok(
+                outcome instanceof UserError,
+                `a cycle must be an error: ${expected.loop.join(' → ')}\n${config}`,
+              );
               assert.match(outcome.message, /source_profile cycle/, `${target}: ${outcome.message}`);
-              assert.ok(outcome.message.includes(expected.loop.join(' → ')), `the message names the loop ${expected.loop.join(' → ')}: ${outcome.message}`);
+              assert.ok(
+                outcome.message.includes(expected.loop.join(' → ')),
+                `the message names the loop ${expected.loop.join(' → ')}: ${outcome.message}`,
+              );
             } else if (outcome instanceof UserError) {
-              assert.doesNotMatch(outcome.message, /cycle/, `not a cycle, yet: ${outcome.message}\n${config}\n${credentials}`);
+              assert.doesNotMatch(
+                outcome.message,
+                /cycle/,
+                `not a cycle, yet: ${outcome.message}\n${config}\n${credentials}`,
+              );
             }
           }
         });
       }),
       { numRuns: runs(250) },
     );
-    assert.ok(cycles > 0 && resolved > 0, `the generator produced cycles (${cycles}) and resolvable chains (${resolved})`);
+    assert.ok(
+      cycles > 0 && resolved > 0,
+      `the generator produced cycles (${cycles}) and resolvable chains (${resolved})`,
+    );
   });
 
   test('random bytes as a config file: loading and resolving never throw anything but UserError', async () => {
     const line = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 30 }),
-      fc.constantFrom('[profile a]', '[default]', '[profile __proto__]', '[__proto__]', '[profile b', 'role_arn = arn:aws:iam::111111111111:role/r', 'source_profile = a', 'source_profile = b', '  nested = 1', 's3 =', '[sso-session x]', '[services y]', '= nothing', 'mfa_serial=arn:aws:iam::1:mfa/x'),
+      fc.constantFrom(
+        '[profile a]',
+        '[default]',
+        '[profile __proto__]',
+        '[__proto__]',
+        '[profile b',
+        'role_arn = arn:aws:iam::111111111111:role/r',
+        'source_profile = a',
+        'source_profile = b',
+        '  nested = 1',
+        's3 =',
+        '[sso-session x]',
+        '[services y]',
+        '= nothing',
+        'mfa_serial=arn:aws:iam::1:mfa/x',
+      ),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(line, { maxLength: 25 }), fc.array(line, { maxLength: 10 }), async (configLines, credentialLines) => {
-        try {
-          await withFiles(configLines.join('\n'), credentialLines.join('\n'), async (files) => {
-            for (const target of ['a', 'b', 'default', '__proto__', 'x', ...files.profiles.keys()]) {
-              try {
-                resolveChain(files, target, { user: 'tester', nowMs: 0 });
-              } catch (error) {
-                if (!(error instanceof UserError)) assert.fail(`resolveChain('${target}'): ${(error as Error)?.stack ?? String(error)}`);
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 25 }),
+        fc.array(line, { maxLength: 10 }),
+        async (configLines, credentialLines) => {
+          try {
+            await withFiles(configLines.join('\n'), credentialLines.join('\n'), async (files) => {
+              for (const target of ['a', 'b', 'default', '__proto__', 'x', ...files.profiles.keys()]) {
+                try {
+                  resolveChain(files, target, { user: 'tester', nowMs: 0 });
+                } catch (error) {
+                  if (!(error instanceof UserError))
+                    assert.fail(`resolveChain('${target}'): ${(error as Error)?.stack ?? String(error)}`);
+                }
               }
-            }
-          });
-        } catch (error) {
-          // Loading may refuse a file (a section name the SDK rejects) with a UserError; nothing else.
-          if (!(error instanceof UserError)) throw error;
-        }
-      }),
+            });
+          } catch (error) {
+            // Loading may refuse a file (a section name the SDK rejects) with a UserError; nothing else.
+            if (!(error instanceof UserError)) throw error;
+          }
+        },
+      ),
       { numRuns: runs(150) },
     );
   });
@@ -216,9 +300,24 @@ describe('profile-chain resolution over random configs', () => {
 
 /** Everything the overlay removes from a rewritten profile (README: credential settings an SDK would act on). */
 const CREDENTIAL_KEYS = new Set([
-  'role_arn', 'source_profile', 'credential_source', 'mfa_serial', 'mfa_process', 'external_id', 'role_session_name', 'duration_seconds',
-  'sso_session', 'sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name', 'sso_registration_scopes',
-  'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'credential_process',
+  'role_arn',
+  'source_profile',
+  'credential_source',
+  'mfa_serial',
+  'mfa_process',
+  'external_id',
+  'role_session_name',
+  'duration_seconds',
+  'sso_session',
+  'sso_start_url',
+  'sso_region',
+  'sso_account_id',
+  'sso_role_name',
+  'sso_registration_scopes',
+  'aws_access_key_id',
+  'aws_secret_access_key',
+  'aws_session_token',
+  'credential_process',
 ]);
 const KEY_MATERIAL = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'];
 /** README: "the overlay never holds a long-term key". */
@@ -230,7 +329,11 @@ function shellWords(commands: string[]): string[][] {
   const script = commands.map((c) => `printf '%s\\0' ${c}; printf '\\001'`).join('\n');
   const out = spawnSync('/bin/sh', ['-c', script], { encoding: 'buffer' });
   assert.equal(out.status, 0, out.stderr.toString());
-  return out.stdout.toString('utf8').split('\u0001').slice(0, commands.length).map((chunk) => chunk.split('\0').slice(0, -1));
+  return out.stdout
+    .toString('utf8')
+    .split('\u0001')
+    .slice(0, commands.length)
+    .map((chunk) => chunk.split('\0').slice(0, -1));
 }
 
 function withoutKeys(section: ProfileSection | undefined, drop: Iterable<string>): Record<string, string | undefined> {
@@ -240,7 +343,13 @@ function withoutKeys(section: ProfileSection | undefined, drop: Iterable<string>
 }
 
 describe('config overlay over random configs', () => {
-  const context = (files: AwsFiles) => ({ cacheDir: '/unused', files, node: '/opt/node dir/bin/node', entryPoint: "/opt/tf'mfa/dist/cli.js", user: 'tester' });
+  const context = (files: AwsFiles) => ({
+    cacheDir: '/unused',
+    files,
+    node: '/opt/node dir/bin/node',
+    entryPoint: "/opt/tf'mfa/dist/cli.js",
+    user: 'tester',
+  });
 
   /** Renders the overlay of a random config and parses it back with the SDK's parser, as a child's SDK would. */
   async function roundTrip(specs: ProfileSpec[], check: (c: RoundTrip) => void): Promise<void> {
@@ -250,7 +359,16 @@ describe('config overlay over random configs', () => {
       await withFiles(text, credentialsText, async (overlay) => {
         const names = [...files.profiles.keys()];
         const words = shellWords(names.map((name) => overlay.profiles.get(name)?.credential_process ?? "''"));
-        check({ files, overlay, paths, text, names, words, where: (name) => `profile '${name}'\n--- config\n${config}\n--- credentials\n${credentials}\n--- overlay\n${text}` });
+        check({
+          files,
+          overlay,
+          paths,
+          text,
+          names,
+          words,
+          where: (name) =>
+            `profile '${name}'\n--- config\n${config}\n--- credentials\n${credentials}\n--- overlay\n${text}`,
+        });
       });
     });
   }
@@ -282,11 +400,36 @@ describe('config overlay over random configs', () => {
       }
       if (argv.length >= 4 && argv[2] === 'credential-process') {
         rewritten++;
-        assert.deepEqual(argv, ['/opt/node dir/bin/node', "/opt/tf'mfa/dist/cli.js", 'credential-process', '--config-file', c.paths.configPath, '--credentials-file', c.paths.credentialsPath, '--', name], c.where(name));
-        assert.deepEqual(withoutKeys(after, ['credential_process']), withoutKeys(original, CREDENTIAL_KEYS), `rewritten: only credential_process plus the non-credential settings: ${c.where(name)}`);
+        assert.deepEqual(
+          argv,
+          [
+            '/opt/node dir/bin/node',
+            "/opt/tf'mfa/dist/cli.js",
+            'credential-process',
+            '--config-file',
+            c.paths.configPath,
+            '--credentials-file',
+            c.paths.credentialsPath,
+            '--',
+            name,
+          ],
+          c.where(name),
+        );
+        assert.deepEqual(
+          withoutKeys(after, ['credential_process']),
+          withoutKeys(original, CREDENTIAL_KEYS),
+          `rewritten: only credential_process plus the non-credential settings: ${c.where(name)}`,
+        );
       } else {
-        assert.ok(!mustRewrite, `a profile that needs MFA or a role, or has static keys, must be rewritten: ${c.where(name)}`);
-        assert.deepEqual(withoutKeys(after, KEY_MATERIAL), withoutKeys(original, KEY_MATERIAL), `not rewritten: the same settings (key material aside): ${c.where(name)}`);
+        assert.ok(
+          !mustRewrite,
+          `a profile that needs MFA or a role, or has static keys, must be rewritten: ${c.where(name)}`,
+        );
+        assert.deepEqual(
+          withoutKeys(after, KEY_MATERIAL),
+          withoutKeys(original, KEY_MATERIAL),
+          `not rewritten: the same settings (key material aside): ${c.where(name)}`,
+        );
       }
     });
     assert.deepEqual(c.overlay.ssoSessions, c.files.ssoSessions, 'sso-session sections are untouched');
@@ -296,7 +439,9 @@ describe('config overlay over random configs', () => {
   test('round trip: unrewritten profiles keep their settings, rewritten ones get credential_process plus their other settings', async () => {
     let rewritten = 0;
     await fc.assert(
-      fc.asyncProperty(configArbitrary(ROUND_TRIP_NAMES), async (specs) => roundTrip(specs, (c) => void (rewritten += sameSemantics(c)))),
+      fc.asyncProperty(configArbitrary(ROUND_TRIP_NAMES), async (specs) =>
+        roundTrip(specs, (c) => void (rewritten += sameSemantics(c))),
+      ),
       { numRuns: runs(120) },
     );
     assert.ok(rewritten > 0, 'the generator produced profiles to rewrite');
@@ -307,16 +452,24 @@ describe('config overlay over random configs', () => {
       fc.asyncProperty(configArbitrary(ROUND_TRIP_NAMES), async (specs) =>
         roundTrip(specs, (c) => {
           for (const name of c.overlay.profiles.keys()) {
-            for (const key of LONG_TERM_KEYS) assert.equal(c.overlay.profiles.get(name)?.[key], undefined, `the overlay holds ${key}: ${c.where(name)}`);
+            for (const key of LONG_TERM_KEYS)
+              assert.equal(
+                c.overlay.profiles.get(name)?.[key],
+                undefined,
+                `the overlay holds ${key}: ${c.where(name)}`,
+              );
           }
-        })),
+        }),
+      ),
       { numRuns: runs(120) },
     );
   });
 
   test("round trip with profile names the SDK reads only in the credentials file (prød, it's)", async () => {
     await fc.assert(
-      fc.asyncProperty(configArbitrary([...ROUND_TRIP_NAMES.slice(0, 4), ...CREDENTIALS_ONLY_NAMES]), async (specs) => roundTrip(specs, (c) => void sameSemantics(c))),
+      fc.asyncProperty(configArbitrary([...ROUND_TRIP_NAMES.slice(0, 4), ...CREDENTIALS_ONLY_NAMES]), async (specs) =>
+        roundTrip(specs, (c) => void sameSemantics(c)),
+      ),
       { numRuns: runs(80) },
     );
   });
@@ -325,12 +478,68 @@ describe('config overlay over random configs', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Shell quoting
 
-const NASTY = ["'", '"', '\\', '$', '`', '(', ')', '\n', ' ', '!', '*', '?', '~', '{', '}', ';', '&', '|', '<', '>', '#', '\t', '\r', 'é', '🦀', '\u2019', '\u2018', '\u201c', '%', 'a', '0', '-', '=', '\u00a0', '\u200b', '^', '@'];
-const shellValue = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.string({ unit: fc.constantFrom(...NASTY), maxLength: 40 }),
-  fc.constantFrom('$(touch PWNED)', '`touch PWNED`', "'; touch PWNED; '", '"; touch PWNED; "', '$HOME', '${HOME}', '\\', '\\\'', "'\\''", '-n', '-e', '--', '', '\n', "'$(touch PWNED)'"),
-).map((s) => s.replace(/\0/g, ''));
+const NASTY = [
+  "'",
+  '"',
+  '\\',
+  '$',
+  '`',
+  '(',
+  ')',
+  '\n',
+  ' ',
+  '!',
+  '*',
+  '?',
+  '~',
+  '{',
+  '}',
+  ';',
+  '&',
+  '|',
+  '<',
+  '>',
+  '#',
+  '\t',
+  '\r',
+  'é',
+  '🦀',
+  '\u2019',
+  '\u2018',
+  '\u201c',
+  '%',
+  'a',
+  '0',
+  '-',
+  '=',
+  '\u00a0',
+  '\u200b',
+  '^',
+  '@',
+];
+const shellValue = fc
+  .oneof(
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.string({ unit: fc.constantFrom(...NASTY), maxLength: 40 }),
+    fc.constantFrom(
+      '$(touch PWNED)',
+      '`touch PWNED`',
+      "'; touch PWNED; '",
+      '"; touch PWNED; "',
+      '$HOME',
+      '${HOME}',
+      '\\',
+      "\\'",
+      "'\\''",
+      '-n',
+      '-e',
+      '--',
+      '',
+      '\n',
+      "'$(touch PWNED)'",
+    ),
+  )
+  .map((s) => s.replace(/\0/g, ''));
 
 function hasCommand(name: string): string | undefined {
   for (const dir of ['/usr/bin', '/bin', '/usr/local/bin']) if (existsSync(join(dir, name))) return join(dir, name);
@@ -344,8 +553,18 @@ describe('export quoting survives eval in real shells', () => {
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  const shells: Array<{ name: string; format: 'sh' | 'fish' | 'powershell'; path: string | undefined; run: (script: string, vars: string[]) => string[] }> = [
-    { name: 'bash', format: 'sh', path: hasCommand('bash'), run: (s, v) => posix('bash', ['--norc', '--noprofile', '-c'], s, v) },
+  const shells: Array<{
+    name: string;
+    format: 'sh' | 'fish' | 'powershell';
+    path: string | undefined;
+    run: (script: string, vars: string[]) => string[];
+  }> = [
+    {
+      name: 'bash',
+      format: 'sh',
+      path: hasCommand('bash'),
+      run: (s, v) => posix('bash', ['--norc', '--noprofile', '-c'], s, v),
+    },
     { name: 'dash', format: 'sh', path: hasCommand('dash'), run: (s, v) => posix('dash', ['-c'], s, v) },
     { name: 'zsh', format: 'sh', path: hasCommand('zsh'), run: (s, v) => posix('zsh', ['-f', '-c'], s, v) },
     { name: 'fish', format: 'fish', path: hasCommand('fish'), run: (s, v) => fishRun(s, v) },
@@ -358,45 +577,93 @@ describe('export quoting survives eval in real shells', () => {
   }
   function posix(shell: string, flags: string[], script: string, vars: string[]): string[] {
     const body = `${script}\n${vars.map((v) => `printf '%s\\0' "$${v}"`).join('\n')}\nprintf '%s\\0' "\${GONE-unset}"\n`;
-    return split(spawnSync(shell, [...flags, `GONE=present\neval "$(cat)"`], { input: body, cwd: work, env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' } }), shell);
+    return split(
+      spawnSync(shell, [...flags, `GONE=present\neval "$(cat)"`], {
+        input: body,
+        cwd: work,
+        env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
+      }),
+      shell,
+    );
   }
   function fishRun(script: string, vars: string[]): string[] {
     const file = join(work, 'script.fish');
     writeFileSync(file, script);
     const body = `set -gx GONE present\nsource ${file}\n${vars.map((v) => `printf '%s\\0' "$${v}"`).join('\n')}\nif set -q GONE; printf '%s\\0' present; else; printf '%s\\0' unset; end\n`;
-    return split(spawnSync('fish', ['--no-config', '-c', body], { cwd: work, env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', HOME: work } }), 'fish');
+    return split(
+      spawnSync('fish', ['--no-config', '-c', body], {
+        cwd: work,
+        env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', HOME: work },
+      }),
+      'fish',
+    );
   }
   function pwshRun(script: string, vars: string[]): string[] {
     const file = join(work, 'script.ps1');
-    writeFileSync(file, `$Env:GONE = 'present'\n${script}\n${vars.map((v) => `[Console]::Out.Write($Env:${v} + [char]0)`).join('\n')}\nif (Test-Path Env:GONE) { [Console]::Out.Write('present' + [char]0) } else { [Console]::Out.Write('unset' + [char]0) }\n`);
-    return split(spawnSync('pwsh', ['-NoProfile', '-NonInteractive', '-File', file], { cwd: work, env: { PATH: '/usr/bin:/bin', HOME: work } }), 'pwsh');
+    writeFileSync(
+      file,
+      `$Env:GONE = 'present'\n${script}\n${vars.map((v) => `[Console]::Out.Write($Env:${v} + [char]0)`).join('\n')}\nif (Test-Path Env:GONE) { [Console]::Out.Write('present' + [char]0) } else { [Console]::Out.Write('unset' + [char]0) }\n`,
+    );
+    return split(
+      spawnSync('pwsh', ['-NoProfile', '-NonInteractive', '-File', file], {
+        cwd: work,
+        env: { PATH: '/usr/bin:/bin', HOME: work },
+      }),
+      'pwsh',
+    );
   }
 
   for (const shell of shells) {
-    test(`${shell.name} (${shell.format} format): random values come out exactly, nothing executes, unset works`, { skip: !shell.path && `${shell.name} is not installed` }, () => {
-      fc.assert(
-        fc.property(fc.array(shellValue, { minLength: 1, maxLength: 25 }), (values) => {
-          const set: Record<string, string> = {};
-          values.forEach((v, i) => (set[`TFMFA_Q_${i}`] = v));
-          const script = formatChanges({ set, unset: ['GONE'] }, shell.format);
-          const out = shell.run(script, Object.keys(set));
-          assert.deepEqual(out, [...values, 'unset'], `script:\n${script}`);
-          assert.ok(!existsSync(join(work, 'PWNED')), 'nothing in a value was executed');
-        }),
-        { numRuns: runs(shell.name === 'bash' ? 80 : 40) },
-      );
-    });
+    test(
+      `${shell.name} (${shell.format} format): random values come out exactly, nothing executes, unset works`,
+      { skip: !shell.path && `${shell.name} is not installed` },
+      () => {
+        fc.assert(
+          fc.property(fc.array(shellValue, { minLength: 1, maxLength: 25 }), (values) => {
+            const set: Record<string, string> = {};
+            values.forEach((v, i) => (set[`TFMFA_Q_${i}`] = v));
+            const script = formatChanges({ set, unset: ['GONE'] }, shell.format);
+            const out = shell.run(script, Object.keys(set));
+            assert.deepEqual(out, [...values, 'unset'], `script:\n${script}`);
+            assert.ok(!existsSync(join(work, 'PWNED')), 'nothing in a value was executed');
+          }),
+          { numRuns: runs(shell.name === 'bash' ? 80 : 40) },
+        );
+      },
+    );
   }
 });
 
 // ---------------------------------------------------------------------------------------------------------------
 // argv pass-through
 
-const argWord = fc.oneof(
-  { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
-  { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom(...NASTY), maxLength: 12 }) },
-  { weight: 2, arbitrary: fc.constantFrom('--', '-h', '--help', '--mfa-token', '123456', '--version', 'version', 'plan', '-chdir=x', '', '--no-session', '-', '--profile', 'GEHC-056', '$HOME', '*') },
-).map((s) => s.replace(/\0/g, ''));
+const argWord = fc
+  .oneof(
+    { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
+    { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom(...NASTY), maxLength: 12 }) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        '--',
+        '-h',
+        '--help',
+        '--mfa-token',
+        '123456',
+        '--version',
+        'version',
+        'plan',
+        '-chdir=x',
+        '',
+        '--no-session',
+        '-',
+        '--profile',
+        'GEHC-056',
+        '$HOME',
+        '*',
+      ),
+    },
+  )
+  .map((s) => s.replace(/\0/g, ''));
 const argvArbitrary = fc.array(argWord, { maxLength: 8 });
 
 describe('argv pass-through, byte for byte', () => {
@@ -421,7 +688,10 @@ describe('argv pass-through, byte for byte', () => {
   after(() => box.cleanup());
 
   /** Runs one argv through an entry; returns what the fake terraform received. */
-  async function through(entry: 'exec' | 'exec-no-dashes' | 'shim' | '__shim' | 'launcher', args: string[]): Promise<string[] | string> {
+  async function through(
+    entry: 'exec' | 'exec-no-dashes' | 'shim' | '__shim' | 'launcher',
+    args: string[],
+  ): Promise<string[] | string> {
     const records = join(box.dir, 'records', `${++counter}.jsonl`);
     const env: Record<string, string> = { ...box.env, FAKE_TOOL_RECORDS: records, AWS_PROFILE: 'GEHC-056' };
     const shimEnv = { ...env, PATH: `${shimDir}:${realDir}:${env.PATH}` };
@@ -438,10 +708,16 @@ describe('argv pass-through, byte for byte', () => {
         result = await execa(join(shimDir, 'terraform'), args, { ...options, env: shimEnv });
         break;
       case '__shim':
-        result = await execa(process.execPath, [CLI, '__shim', 'terraform', ...args], { ...options, env: { ...env, PATH: `${realDir}:${env.PATH}` } });
+        result = await execa(process.execPath, [CLI, '__shim', 'terraform', ...args], {
+          ...options,
+          env: { ...env, PATH: `${realDir}:${env.PATH}` },
+        });
         break;
       case 'launcher':
-        result = await execa(launcher, args, { ...options, env: { ...env, PATH: `${join(ROOT, 'shims')}:${realDir}:${env.PATH}` } });
+        result = await execa(launcher, args, {
+          ...options,
+          env: { ...env, PATH: `${join(ROOT, 'shims')}:${realDir}:${env.PATH}` },
+        });
         break;
     }
     if (result.exitCode !== 0) return `exit ${result.exitCode}: ${String(result.stderr)}`;
@@ -449,7 +725,13 @@ describe('argv pass-through, byte for byte', () => {
     return recorded.length === 1 ? (recorded[0]?.argv ?? []) : `${recorded.length} records`;
   }
 
-  const entries: Array<'exec' | 'exec-no-dashes' | 'shim' | '__shim' | 'launcher'> = ['exec', 'exec-no-dashes', 'shim', '__shim', 'launcher'];
+  const entries: Array<'exec' | 'exec-no-dashes' | 'shim' | '__shim' | 'launcher'> = [
+    'exec',
+    'exec-no-dashes',
+    'shim',
+    '__shim',
+    'launcher',
+  ];
   for (const entry of entries) {
     const skip = entry === 'launcher' && !existsSync(launcher) && 'shims/terraform (the shell launcher) is not built';
     test(`${entry}: random argv arrives unchanged`, { skip }, async () => {

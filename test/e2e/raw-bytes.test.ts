@@ -66,32 +66,56 @@ describe('non-UTF-8 arguments and environment values, byte for byte', () => {
 
   const entries: Record<string, () => { command: string[]; env?: Record<string, string> }> = {
     'tfmfa exec': () => ({ command: [process.execPath, CLI, 'exec', 'GEHC-056', '--', join(realDir, 'terraform')] }),
-    'tfmfa exec --server': () => ({ command: [process.execPath, CLI, 'exec', '--server', 'GEHC-056', '--', join(realDir, 'terraform')] }),
-    'the Node shim (__shim)': () => ({ command: [process.execPath, CLI, '__shim', 'terraform'], env: { PATH: `${realDir}:${box.env.PATH}` } }),
-    'the shell launcher': () => ({ command: [join(ROOT, 'shims', 'terraform')], env: { PATH: `${join(ROOT, 'shims')}:${realDir}:${box.env.PATH}` } }),
+    'tfmfa exec --server': () => ({
+      command: [process.execPath, CLI, 'exec', '--server', 'GEHC-056', '--', join(realDir, 'terraform')],
+    }),
+    'the Node shim (__shim)': () => ({
+      command: [process.execPath, CLI, '__shim', 'terraform'],
+      env: { PATH: `${realDir}:${box.env.PATH}` },
+    }),
+    'the shell launcher': () => ({
+      command: [join(ROOT, 'shims', 'terraform')],
+      env: { PATH: `${join(ROOT, 'shims')}:${realDir}:${box.env.PATH}` },
+    }),
   };
 
   for (const [name, entry] of Object.entries(entries)) {
-    const skip = name === 'the shell launcher' && !existsSync(join(ROOT, 'shims', 'terraform')) && 'the launcher is not built';
-    test(`${name}: the bytes arrive unchanged, and the environment is otherwise the same as without them`, { skip }, () => {
-      const { command, env } = entry();
-      const raw = run([...command, 'plain'], true, env);
-      assert.deepEqual(raw.argv, [hex('plain'), RAW_ARG_HEX, RAW_ARG2_HEX]);
-      assert.equal(raw.env[hex('RAWVAR')], RAW_VAR_HEX);
-      const plain = run([...command, 'plain'], false, env);
-      // The server's address and bearer token are new on every run; everything else must be the same.
-      const perRun = new Set(['RAWVAR', 'RAW_OUT', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN'].map(hex));
-      // The shim stack records each shim's pid (the loop rule): compared without them.
-      const stack = hex('TFMFA_SHIM_STACK');
-      const unpid = (name: string, value: string) => (name === stack ? hex(stackWithoutPids(Buffer.from(value, 'hex').toString('latin1')) ?? '') : value);
-      const others = (vars: Record<string, string>) => Object.fromEntries(Object.entries(vars).filter(([k]) => !perRun.has(k)).map(([k, v]) => [k, unpid(k, v)]));
-      assert.deepEqual(others(raw.env), others(plain.env), 'no variable added, removed or changed on the way');
-    });
+    const skip =
+      name === 'the shell launcher' && !existsSync(join(ROOT, 'shims', 'terraform')) && 'the launcher is not built';
+    test(
+      `${name}: the bytes arrive unchanged, and the environment is otherwise the same as without them`,
+      { skip },
+      () => {
+        const { command, env } = entry();
+        const raw = run([...command, 'plain'], true, env);
+        assert.deepEqual(raw.argv, [hex('plain'), RAW_ARG_HEX, RAW_ARG2_HEX]);
+        assert.equal(raw.env[hex('RAWVAR')], RAW_VAR_HEX);
+        const plain = run([...command, 'plain'], false, env);
+        // The server's address and bearer token are new on every run; everything else must be the same.
+        const perRun = new Set(
+          ['RAWVAR', 'RAW_OUT', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN'].map(hex),
+        );
+        // The shim stack records each shim's pid (the loop rule): compared without them.
+        const stack = hex('TFMFA_SHIM_STACK');
+        const unpid = (name: string, value: string) =>
+          name === stack ? hex(stackWithoutPids(Buffer.from(value, 'hex').toString('latin1')) ?? '') : value;
+        const others = (vars: Record<string, string>) =>
+          Object.fromEntries(
+            Object.entries(vars)
+              .filter(([k]) => !perRun.has(k))
+              .map(([k, v]) => [k, unpid(k, v)]),
+          );
+        assert.deepEqual(others(raw.env), others(plain.env), 'no variable added, removed or changed on the way');
+      },
+    );
   }
 
   test('exec --help states the limit', async () => {
     const help = await box.tfmfa(['exec', '--help']);
-    assert.match(String(help.stdout), /bytes that are not UTF-8 need Linux \(\/proc\): there\nthe command starts through \/bin\/sh \(argv\[0\] becomes its path\), elsewhere they become U\+FFFD/);
+    assert.match(
+      String(help.stdout),
+      /bytes that are not UTF-8 need Linux \(\/proc\): there\nthe command starts through \/bin\/sh \(argv\[0\] becomes its path\), elsewhere they become U\+FFFD/,
+    );
   });
 
   test('property: random bytes (anything but NUL) in arguments and values come out of the /bin/sh step unchanged', () => {
@@ -99,14 +123,32 @@ describe('non-UTF-8 arguments and environment values, byte for byte', () => {
     fc.assert(
       fc.property(fc.array(bytes, { minLength: 1, maxLength: 6 }), bytes, fc.boolean(), (args, value, withPwd) => {
         const decoded = args.map((b) => b.toString('utf8'));
-        const env: Record<string, string> = { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', RAW_OUT: join(box.dir, 'prop.json'), RAWVAR: value.toString('utf8') + '\uFFFD', ...(withPwd ? { PWD: '/nonexistent/pwd' } : {}) };
+        const env: Record<string, string> = {
+          PATH: '/usr/bin:/bin',
+          LANG: 'C.UTF-8',
+          RAW_OUT: join(box.dir, 'prop.json'),
+          RAWVAR: value.toString('utf8') + '\uFFFD',
+          ...(withPwd ? { PWD: '/nonexistent/pwd' } : {}),
+        };
         const rawValue = Buffer.concat([value, Buffer.from([0xff])]);
-        const plan = rawExecPlan(join(realDir, 'terraform'), ['terraform', ...decoded], env, () => ({ decoded, args, environ: new Map([['RAWVAR', rawValue]]) }));
+        const plan = rawExecPlan(join(realDir, 'terraform'), ['terraform', ...decoded], env, () => ({
+          decoded,
+          args,
+          environ: new Map([['RAWVAR', rawValue]]),
+        }));
         assert.ok(plan, 'a plan: RAWVAR lost a byte');
-        const result = spawnSync(plan.file, plan.argv.slice(1), { argv0: plan.argv[0], env: plan.env, cwd: box.dir, encoding: 'utf8' });
+        const result = spawnSync(plan.file, plan.argv.slice(1), {
+          argv0: plan.argv[0],
+          env: plan.env,
+          cwd: box.dir,
+          encoding: 'utf8',
+        });
         assert.equal(result.status, 0, result.stderr);
         const got = JSON.parse(readFileSync(env.RAW_OUT as string, 'utf8')) as Recorded;
-        assert.deepEqual(got.argv, args.map((b) => b.toString('hex')));
+        assert.deepEqual(
+          got.argv,
+          args.map((b) => b.toString('hex')),
+        );
         assert.equal(got.env[hex('RAWVAR')], rawValue.toString('hex'));
         assert.equal(got.env[hex('PWD')], withPwd ? hex('/nonexistent/pwd') : undefined, 'PWD as the command had it');
         assert.deepEqual(Object.keys(got.env).sort(), Object.keys(env).map(hex).sort(), 'no variable added or lost');
@@ -118,7 +160,11 @@ describe('non-UTF-8 arguments and environment values, byte for byte', () => {
   test('the plan is only made when a value lost bytes: valid UTF-8 (non-ASCII too) goes straight to execve', () => {
     assert.equal(rawExecPlan('/bin/true', ['true', 'é', '日本'], { A: 'ü', PATH: '/bin' }), null);
     let asked = 0;
-    assert.equal(rawExecPlan('/bin/true', ['true'], { A: 'a\uFFFDb' }, () => (asked++, null)), null, 'no /proc: as before');
+    assert.equal(
+      rawExecPlan('/bin/true', ['true'], { A: 'a\uFFFDb' }, () => (asked++, null)),
+      null,
+      'no /proc: as before',
+    );
     assert.equal(asked, 1);
   });
 });

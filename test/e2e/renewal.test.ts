@@ -97,7 +97,11 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
   const checkRenewals = (label: string) => {
     const used = new Set(identities().map((c) => c.accessKeyId));
     const failed = box.emu.calls().filter((c) => !c.ok);
-    assert.deepEqual(failed.map((c) => `${c.action} ${c.errorCode}`), [], `${label}: no STS call failed`);
+    assert.deepEqual(
+      failed.map((c) => `${c.action} ${c.errorCode}`),
+      [],
+      `${label}: no STS call failed`,
+    );
     assert.ok(used.size >= 4, `${label}: at least four different role credentials, got ${used.size}`);
     const assumed = box.emu.count('AssumeRole');
     // One AssumeRole per renewal: every role issued was used, except possibly the last (renewed as the run ended).
@@ -133,7 +137,11 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
 
   test(`a shim-launched 'terraform apply' gets the server and keeps working across renewals (long: ~${RUN_SECONDS}s)`, async () => {
     const terraform = loopTool('terraform');
-    const run = await runShim(join(shims, 'terraform'), ['apply', '-auto-approve'], env({ AWS_PROFILE: 'short', TFMFA_DEBUG: '1', LOOP_ENDPOINT: box.emu.url, LOOP_SECONDS: String(RUN_SECONDS) }));
+    const run = await runShim(
+      join(shims, 'terraform'),
+      ['apply', '-auto-approve'],
+      env({ AWS_PROFILE: 'short', TFMFA_DEBUG: '1', LOOP_ENDPOINT: box.emu.url, LOOP_SECONDS: String(RUN_SECONDS) }),
+    );
     assert.equal(run.code, 0, run.stderr);
     const [loop] = results(run.stdout);
     assert.ok(loop && loop.calls > 0, run.stdout);
@@ -148,21 +156,27 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
     assert.match(run.stderr, /'terraform apply' is a long run .*: server mode for profile 'short'/);
     const counts = checkRenewals('shim');
     assert.doesNotMatch(run.stderr, /Enter MFA code/);
-    process.stderr.write(`# shim: ${counts.used} credentials used, ${counts.assumed} AssumeRole, ${loop.calls} calls\n`);
+    process.stderr.write(
+      `# shim: ${counts.used} credentials used, ${counts.assumed} AssumeRole, ${loop.calls} calls\n`,
+    );
     const port = Number(new URL(record.env.AWS_CONTAINER_CREDENTIALS_FULL_URI!).port);
     assert.ok(await portRefuses(port), 'the server closed with the child');
   });
 
   test(`exec PROFILE -- terraform apply: server mode by default (long: ~${RUN_SECONDS}s)`, async () => {
     const terraform = loopTool('terraform');
-    const result = await box.tfmfa(['exec', 'short', '--', join(bin, 'terraform'), 'apply'], { env: env({ TFMFA_DEBUG: '1', LOOP_ENDPOINT: box.emu.url, LOOP_SECONDS: String(RUN_SECONDS) }) });
+    const result = await box.tfmfa(['exec', 'short', '--', join(bin, 'terraform'), 'apply'], {
+      env: env({ TFMFA_DEBUG: '1', LOOP_ENDPOINT: box.emu.url, LOOP_SECONDS: String(RUN_SECONDS) }),
+    });
     assert.equal(result.exitCode, 0, String(result.stderr));
     const [loop] = results(String(result.stdout));
     assert.deepEqual(loop?.errors, []);
     assert.match(String(result.stderr), /server mode: 'terraform apply' is a long run/);
     assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_AUTHORIZATION_TOKEN);
     const counts = checkRenewals('exec');
-    process.stderr.write(`# exec: ${counts.used} credentials used, ${counts.assumed} AssumeRole, ${loop?.calls} calls\n`);
+    process.stderr.write(
+      `# exec: ${counts.used} credentials used, ${counts.assumed} AssumeRole, ${loop?.calls} calls\n`,
+    );
   });
 
   test(`a terragrunt stand-in running 10 terraform children in parallel: one server, children pass through (long: ~${RUN_SECONDS}s)`, async () => {
@@ -179,11 +193,23 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
       `,
     });
     // Ten children on a shared two-core machine: the AWS CLI (seconds a call) at the end only.
-    const run = await runShim(join(shims, 'terragrunt'), ['run', '--all', 'apply'], env({ AWS_PROFILE: 'short', LOOP_ENDPOINT: box.emu.url, LOOP_SECONDS: String(RUN_SECONDS + 8), LOOP_CLI_EVERY: '1000000' }));
+    const run = await runShim(
+      join(shims, 'terragrunt'),
+      ['run', '--all', 'apply'],
+      env({
+        AWS_PROFILE: 'short',
+        LOOP_ENDPOINT: box.emu.url,
+        LOOP_SECONDS: String(RUN_SECONDS + 8),
+        LOOP_CLI_EVERY: '1000000',
+      }),
+    );
     assert.equal(run.code, 0, run.stderr);
     const loops = results(run.stdout);
     assert.equal(loops.length, 10);
-    assert.deepEqual(loops.flatMap((l) => l.errors), []);
+    assert.deepEqual(
+      loops.flatMap((l) => l.errors),
+      [],
+    );
     const parent = readRecords(terragrunt.recordsFile).at(-1)!;
     const children = readRecords(terraform.recordsFile).slice(-10);
     const url = parent.env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
@@ -193,24 +219,45 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
       assert.equal(child.ppid, parent.pid, 'the launcher passed through (no tfmfa between terragrunt and terraform)');
     }
     const counts = checkRenewals('terragrunt');
-    process.stderr.write(`# terragrunt x10: ${counts.used} credentials used, ${counts.assumed} AssumeRole, ${loops.reduce((n, l) => n + l.calls, 0)} calls\n`);
+    process.stderr.write(
+      `# terragrunt x10: ${counts.used} credentials used, ${counts.assumed} AssumeRole, ${loops.reduce((n, l) => n + l.calls, 0)} calls\n`,
+    );
   });
 
   test(`a provider-style hard-coded profile through the overlay (long: ~${RUN_SECONDS}s)`, async () => {
     loopTool('terraform');
-    const run = await runShim(join(shims, 'terraform'), ['apply'], env({ AWS_PROFILE: 'short', LOOP_ENDPOINT: box.emu.url, LOOP_SECONDS: String(RUN_SECONDS), LOOP_PROFILE: 'short' }));
+    const run = await runShim(
+      join(shims, 'terraform'),
+      ['apply'],
+      env({
+        AWS_PROFILE: 'short',
+        LOOP_ENDPOINT: box.emu.url,
+        LOOP_SECONDS: String(RUN_SECONDS),
+        LOOP_PROFILE: 'short',
+      }),
+    );
     assert.equal(run.code, 0, run.stderr);
     const [loop] = results(run.stdout);
     assert.deepEqual(loop?.errors, []);
     const counts = checkRenewals('overlay');
-    process.stderr.write(`# overlay: ${counts.used} credentials used, ${counts.assumed} AssumeRole, ${loop?.calls} calls\n`);
+    process.stderr.write(
+      `# overlay: ${counts.used} credentials used, ${counts.assumed} AssumeRole, ${loop?.calls} calls\n`,
+    );
   });
 
   test('the shim mirrors exit codes and death by signal in server mode; --no-server and TFMFA_LONG_RUN=0 give static keys', async () => {
     const terraform = createFakeTool(bin, 'terraform');
-    const failed = await runShim(join(shims, 'terraform'), ['plan'], env({ AWS_PROFILE: 'short', FAKE_TOOL_EXIT: '3' }));
+    const failed = await runShim(
+      join(shims, 'terraform'),
+      ['plan'],
+      env({ AWS_PROFILE: 'short', FAKE_TOOL_EXIT: '3' }),
+    );
     assert.equal(failed.code, 3, failed.stderr);
-    const killed = await runShim(join(shims, 'terraform'), ['plan'], env({ AWS_PROFILE: 'short', FAKE_TOOL_SIGNAL: 'SIGTERM' }));
+    const killed = await runShim(
+      join(shims, 'terraform'),
+      ['plan'],
+      env({ AWS_PROFILE: 'short', FAKE_TOOL_SIGNAL: 'SIGTERM' }),
+    );
     assert.equal(killed.signal, 'SIGTERM');
     assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
 
@@ -220,16 +267,25 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
     assert.ok(staticRecord.env.AWS_ACCESS_KEY_ID && !staticRecord.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
     assert.equal(staticRecord.pid, off.pid, 'static keys: the launcher execs the tool (same process)');
 
-    const noServer = await box.tfmfa(['exec', '--no-server', 'short', '--', join(bin, 'terraform'), 'apply'], { env: env() });
+    const noServer = await box.tfmfa(['exec', '--no-server', 'short', '--', join(bin, 'terraform'), 'apply'], {
+      env: env(),
+    });
     assert.equal(noServer.exitCode, 0, String(noServer.stderr));
     assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_ACCESS_KEY_ID);
     const both = await box.tfmfa(['exec', '--server', '--no-server', 'short', '--', '/bin/true'], { env: env() });
     assert.equal(both.exitCode, 2);
     assert.match(String(both.stderr), /^tfmfa: exec: --server and --no-server contradict each other/);
 
-    const override = await runShim(join(shims, 'terraform'), ['output'], env({ AWS_PROFILE: 'short', TFMFA_LONG_RUN: 'terraform:output' }));
+    const override = await runShim(
+      join(shims, 'terraform'),
+      ['output'],
+      env({ AWS_PROFILE: 'short', TFMFA_LONG_RUN: 'terraform:output' }),
+    );
     assert.equal(override.code, 0, override.stderr);
-    assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, 'TFMFA_LONG_RUN adds a command');
+    assert.ok(
+      readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_CREDENTIALS_FULL_URI,
+      'TFMFA_LONG_RUN adds a command',
+    );
   });
 
   test('static keys leave with at least 15 minutes: a cached role with 14 left is re-assumed first, without a prompt; the ticket says so too', async () => {
@@ -242,7 +298,12 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
     let aged = 0;
     for (const name of readdirSync(sessions)) {
       const path = join(sessions, name);
-      const entry = JSON.parse(readFileSync(path, 'utf8')) as { kind: string; label: string; expiration: string; createdAt: string };
+      const entry = JSON.parse(readFileSync(path, 'utf8')) as {
+        kind: string;
+        label: string;
+        expiration: string;
+        createdAt: string;
+      };
       if (entry.kind !== 'role' || !entry.label.includes('hc-master')) continue;
       entry.expiration = new Date(Date.now() + 14 * 60_000).toISOString();
       entry.createdAt = new Date(Date.now() - 46 * 60_000).toISOString();
@@ -258,9 +319,14 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
     const expiration = Date.parse(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CREDENTIAL_EXPIRATION ?? '');
     assert.ok(expiration > Date.now() + 15 * 60_000, 'at least 15 minutes left');
     // The ticket's own deadline (the .deadline stamp beside it is the launcher's trust stamp, at most a minute ahead).
-    const deadline = Number(/^deadline (\d+)$/m.exec(readFileSync(join(box.cacheDir, 'tickets', 'GEHC-056.ticket'), 'utf8'))?.[1]) * 1000;
+    const deadline =
+      Number(/^deadline (\d+)$/m.exec(readFileSync(join(box.cacheDir, 'tickets', 'GEHC-056.ticket'), 'utf8'))?.[1]) *
+      1000;
     assert.ok(Math.abs(deadline - (expiration - 15 * 60_000)) < 2000, 'the ticket ends 15 minutes before the keys do');
-    assert.ok(statSync(join(box.cacheDir, 'tickets', 'GEHC-056.deadline')).mtimeMs <= deadline, 'the launcher trusts it no longer than that');
+    assert.ok(
+      statSync(join(box.cacheDir, 'tickets', 'GEHC-056.deadline')).mtimeMs <= deadline,
+      'the launcher trusts it no longer than that',
+    );
   });
 
   test('a SIGKILL of tfmfa takes the credentials endpoint with it', async () => {
@@ -270,7 +336,11 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
         await new Promise((resolve) => setTimeout(resolve, 20000));
       `,
     });
-    const child = spawn(join(shims, 'terraform'), ['apply'], { env: env({ AWS_PROFILE: 'short' }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(shims, 'terraform'), ['apply'], {
+      env: env({ AWS_PROFILE: 'short' }),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       let out = '';
       const port = await new Promise<number>((resolve, reject) => {
@@ -303,11 +373,18 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
 
   test('MFA session shorter than the notice threshold, no terminal: one warning, the run starts', async () => {
     const terraform = createFakeTool(bin, 'terraform');
-    const run = await runShim(join(shims, 'terraform'), ['apply'], env({ AWS_PROFILE: 'short', TFMFA_SESSION_NOTICE: '9h' }));
+    const run = await runShim(
+      join(shims, 'terraform'),
+      ['apply'],
+      env({ AWS_PROFILE: 'short', TFMFA_SESSION_NOTICE: '9h' }),
+    );
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stderr.trim().split('\n');
     assert.equal(lines.length, 1, run.stderr);
-    assert.match(lines[0] ?? '', /^tfmfa: warning: the MFA session for profile 'short' ends in 7 h 5\d min and there is no terminal to ask for a code/);
+    assert.match(
+      lines[0] ?? '',
+      /^tfmfa: warning: the MFA session for profile 'short' ends in 7 h 5\d min and there is no terminal to ask for a code/,
+    );
     assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
     assert.equal(box.emu.count('GetSessionToken'), 0);
   });
@@ -316,10 +393,14 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
     test(`MFA session shorter than the notice threshold, in a terminal: one question before the command starts (${answer})`, async () => {
       box.emu.resetCounts();
       const terraform = createFakeTool(bin, 'terraform', { runScript: `process.stdout.write('CHILD STARTED\\n');` });
-      const pty = spawnInPty(join(shims, 'terraform'), ['apply'], { env: env({ AWS_PROFILE: 'short', TFMFA_SESSION_NOTICE: '9h' }) });
+      const pty = spawnInPty(join(shims, 'terraform'), ['apply'], {
+        env: env({ AWS_PROFILE: 'short', TFMFA_SESSION_NOTICE: '9h' }),
+      });
       let status;
       try {
-        await pty.waitFor(/the MFA session ends in \d+ h(?: \d+ min)?: enter a code to renew it now, or press Enter to continue: /);
+        await pty.waitFor(
+          /the MFA session ends in \d+ h(?: \d+ min)?: enter a code to renew it now, or press Enter to continue: /,
+        );
         assert.doesNotMatch(pty.output(), /CHILD STARTED/, 'the question comes before the command');
         if (answer === 'a typo, then a code') {
           pty.write('12345\r');
@@ -333,11 +414,19 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
       }
       assert.equal(status.code, 0, pty.output());
       assert.match(pty.output(), /CHILD STARTED/);
-      assert.equal(box.emu.count('GetSessionToken'), answer === 'Enter' ? 0 : 1, answer === 'Enter' ? 'Enter keeps the current session' : 'the MFA session was renewed up front');
+      assert.equal(
+        box.emu.count('GetSessionToken'),
+        answer === 'Enter' ? 0 : 1,
+        answer === 'Enter' ? 'Enter keeps the current session' : 'the MFA session was renewed up front',
+      );
       assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
       if (answer !== 'Enter') {
         // Renewed: the same run again does not ask.
-        const again = await runShim(join(shims, 'terraform'), ['apply'], env({ AWS_PROFILE: 'short', TFMFA_SESSION_NOTICE: '7h' }));
+        const again = await runShim(
+          join(shims, 'terraform'),
+          ['apply'],
+          env({ AWS_PROFILE: 'short', TFMFA_SESSION_NOTICE: '7h' }),
+        );
         assert.equal(again.code, 0, again.stderr);
         assert.equal(again.stderr, '');
       }
@@ -346,7 +435,17 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
 });
 
 /** Runs a shim (no terminal: a session of its own), collecting output, its pid and how it ended. */
-function runShim(file: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; pid: number | undefined }> {
+function runShim(
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  pid: number | undefined;
+}> {
   return new Promise((resolve) => {
     const child = spawn(file, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -356,4 +455,3 @@ function runShim(file: string, args: string[], env: Record<string, string>): Pro
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr, pid: child.pid }));
   });
 }
-

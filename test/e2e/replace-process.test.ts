@@ -14,9 +14,14 @@ describe('the spawn fallback (no execve)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tfmfa-mirror-'));
   const tool = createFakeTool(dir, 'terraform');
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const run = (env: Record<string, string> = {}) => execa(process.execPath, [RUNNER, tool.path, 'plan'], { env: { ...process.env, ...env }, reject: false, stdin: 'ignore' });
+  const run = (env: Record<string, string> = {}) =>
+    execa(process.execPath, [RUNNER, tool.path, 'plan'], {
+      env: { ...process.env, ...env },
+      reject: false,
+      stdin: 'ignore',
+    });
 
-  test('mirrors exit codes 0, 1, 2 and death by the child\'s signal', async () => {
+  test("mirrors exit codes 0, 1, 2 and death by the child's signal", async () => {
     for (const code of [0, 1, 2]) assert.equal((await run({ FAKE_TOOL_EXIT: String(code) })).exitCode, code);
     assert.equal((await run({ FAKE_TOOL_SIGNAL: 'SIGTERM' })).signal, 'SIGTERM');
     assert.deepEqual(readRecords(tool.recordsFile).at(-1)?.argv, ['plan']);
@@ -32,7 +37,9 @@ describe('the spawn fallback (no execve)', () => {
   });
 
   test('does not forward SIGINT: under a terminal, Ctrl-C reaches the child exactly once', async () => {
-    const pty = spawnInPty(process.execPath, [RUNNER, tool.path], { env: { ...process.env, FAKE_TOOL_WAIT_SIGINT: '1' } });
+    const pty = spawnInPty(process.execPath, [RUNNER, tool.path], {
+      env: { ...process.env, FAKE_TOOL_WAIT_SIGINT: '1' },
+    });
     await pty.waitFor('READY');
     pty.write('\x03');
     const status = await pty.exited;

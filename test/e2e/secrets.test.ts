@@ -86,7 +86,10 @@ describe('secrets never leak', () => {
 
   function remember(accessKeyId: unknown, secretAccessKey: unknown, sessionToken: unknown): void {
     if (typeof accessKeyId === 'string' && typeof secretAccessKey === 'string' && secretAccessKey.length > 0) {
-      credentials.set(accessKeyId, { secretAccessKey, sessionToken: typeof sessionToken === 'string' ? sessionToken : '' });
+      credentials.set(accessKeyId, {
+        secretAccessKey,
+        sessionToken: typeof sessionToken === 'string' ? sessionToken : '',
+      });
     }
   }
 
@@ -135,12 +138,24 @@ describe('secrets never leak', () => {
     walk(dir);
   }
 
-  async function run(args: string[], options: { carriesCredentials?: boolean; env?: Record<string, string> } = {}): Promise<TfmfaResult> {
+  async function run(
+    args: string[],
+    options: { carriesCredentials?: boolean; env?: Record<string, string> } = {},
+  ): Promise<TfmfaResult> {
     box.emu.advance(30);
     noteCodes();
-    const result = await box.tfmfa(args, { env: { ...box.env, TFMFA_DEBUG: '1', ...options.env }, detached: true, timeout: 30_000 });
+    const result = await box.tfmfa(args, {
+      env: { ...box.env, TFMFA_DEBUG: '1', ...options.env },
+      detached: true,
+      timeout: 30_000,
+    });
     const command = `tfmfa ${args.join(' ')}`;
-    outputs.push({ command, stream: 'stdout', text: String(result.stdout), carriesCredentials: options.carriesCredentials ?? false });
+    outputs.push({
+      command,
+      stream: 'stdout',
+      text: String(result.stdout),
+      carriesCredentials: options.carriesCredentials ?? false,
+    });
     outputs.push({ command, stream: 'stderr', text: String(result.stderr), carriesCredentials: false });
     harvestCache(options.env?.TFMFA_CACHE_DIR ?? cacheDir());
     return result;
@@ -157,10 +172,27 @@ describe('secrets never leak', () => {
 
   function readProbe(file: string, command: string): ProbeResult {
     const result = JSON.parse(readFileSync(file, 'utf8')) as ProbeResult;
-    for (const [i, ancestor] of result.ancestors.entries()) outputs.push({ command, stream: `/proc cmdline of ancestor ${i} (pid ${ancestor.pid})`, text: (ancestor.argv ?? []).join(' '), carriesCredentials: false });
-    for (const argv of result.cmdlines) outputs.push({ command, stream: '/proc/*/cmdline while the child ran', text: argv.join(' '), carriesCredentials: false });
+    for (const [i, ancestor] of result.ancestors.entries())
+      outputs.push({
+        command,
+        stream: `/proc cmdline of ancestor ${i} (pid ${ancestor.pid})`,
+        text: (ancestor.argv ?? []).join(' '),
+        carriesCredentials: false,
+      });
+    for (const argv of result.cmdlines)
+      outputs.push({
+        command,
+        stream: '/proc/*/cmdline while the child ran',
+        text: argv.join(' '),
+        carriesCredentials: false,
+      });
     if (result.credentialProcess) {
-      outputs.push({ command, stream: 'overlay credential_process stderr', text: result.credentialProcess.stderr, carriesCredentials: false });
+      outputs.push({
+        command,
+        stream: 'overlay credential_process stderr',
+        text: result.credentialProcess.stderr,
+        carriesCredentials: false,
+      });
       const json = JSON.parse(result.credentialProcess.stdout) as Record<string, string>;
       remember(json.AccessKeyId, json.SecretAccessKey, json.SessionToken);
     }
@@ -192,11 +224,17 @@ mfa_process = sleep 2; ${box.mfaProcess}
     const code = box.emu.currentCode(SERIAL);
     const out = join(box.dir, `probe-${++probeCounter}.json`);
     const ownCache = join(box.dir, 'cache-mfa-token');
-    const result = await run(['exec', 'GEHC-056', '--mfa-token', code, '--', probe.path], { env: { PROBE_OUT: out, PROBE_PROFILE: 'GEHC-056', TFMFA_CACHE_DIR: ownCache } });
+    const result = await run(['exec', 'GEHC-056', '--mfa-token', code, '--', probe.path], {
+      env: { PROBE_OUT: out, PROBE_PROFILE: 'GEHC-056', TFMFA_CACHE_DIR: ownCache },
+    });
     codes.add(code);
     assert.equal(result.exitCode, 0, String(result.stderr));
     const seen = readProbe(out, 'exec GEHC-056 (child)');
-    assert.equal(seen.credentialProcess?.code, 0, `the overlay's credential_process works: ${seen.credentialProcess?.stderr}`);
+    assert.equal(
+      seen.credentialProcess?.code,
+      0,
+      `the overlay's credential_process works: ${seen.credentialProcess?.stderr}`,
+    );
     const env = readRecords(probe.recordsFile).at(-1)?.env ?? {};
     remember(env.AWS_ACCESS_KEY_ID, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN);
     assert.ok(credentials.size >= 2, 'the MFA session and the role credentials were seen');
@@ -212,9 +250,19 @@ mfa_process = sleep 2; ${box.mfaProcess}
     readProbe(out, 'exec sec (child)');
     const overlay = readRecords(probe.recordsFile).at(-1)?.env.AWS_CONFIG_FILE as string;
     assert.ok(overlay.startsWith(cacheDir()), 'the child got the overlay');
-    outputs.push({ command: 'overlay config file', stream: overlay, text: readFileSync(overlay, 'utf8'), carriesCredentials: false });
+    outputs.push({
+      command: 'overlay config file',
+      stream: overlay,
+      text: readFileSync(overlay, 'utf8'),
+      carriesCredentials: false,
+    });
     const overlayCredentials = readRecords(probe.recordsFile).at(-1)?.env.AWS_SHARED_CREDENTIALS_FILE as string;
-    outputs.push({ command: 'overlay credentials file', stream: overlayCredentials, text: readFileSync(overlayCredentials, 'utf8'), carriesCredentials: false });
+    outputs.push({
+      command: 'overlay credentials file',
+      stream: overlayCredentials,
+      text: readFileSync(overlayCredentials, 'utf8'),
+      carriesCredentials: false,
+    });
     assert.equal(readFileSync(overlayCredentials, 'utf8'), '', 'the overlay credentials file is empty');
     assertPrivateCache('after exec with mfa_process');
   });
@@ -223,10 +271,21 @@ mfa_process = sleep 2; ${box.mfaProcess}
     box.emu.advance(30);
     const code = box.emu.currentCode(SERIAL);
     codes.add(code);
-    const first = await run(['credential-process', 'team-b', '--mfa-token', code], { carriesCredentials: true, env: { TFMFA_CACHE_DIR: join(box.dir, 'cache-replay-1') } });
+    const first = await run(['credential-process', 'team-b', '--mfa-token', code], {
+      carriesCredentials: true,
+      env: { TFMFA_CACHE_DIR: join(box.dir, 'cache-replay-1') },
+    });
     assert.equal(first.exitCode, 0, String(first.stderr));
-    const replay = await box.tfmfa(['credential-process', 'team-b', '--mfa-token', code], { env: { ...box.env, TFMFA_DEBUG: '1', TFMFA_CACHE_DIR: join(box.dir, 'cache-replay-2') }, detached: true });
-    outputs.push({ command: 'credential-process --mfa-token <replayed>', stream: 'stderr', text: String(replay.stderr), carriesCredentials: false });
+    const replay = await box.tfmfa(['credential-process', 'team-b', '--mfa-token', code], {
+      env: { ...box.env, TFMFA_DEBUG: '1', TFMFA_CACHE_DIR: join(box.dir, 'cache-replay-2') },
+      detached: true,
+    });
+    outputs.push({
+      command: 'credential-process --mfa-token <replayed>',
+      stream: 'stderr',
+      text: String(replay.stderr),
+      carriesCredentials: false,
+    });
     assert.equal(replay.exitCode, 1);
     assert.match(String(replay.stderr), /AWS rejected the MFA code/);
   });
@@ -253,7 +312,11 @@ mfa_process = sleep 2; ${box.mfaProcess}
     const slowCache = join(box.dir, 'cache-slow');
     box.emu.advance(30);
     noteCodes();
-    const holder = box.tfmfa(['credential-process', 'sec-slow'], { env: { ...box.env, TFMFA_DEBUG: '1', TFMFA_CACHE_DIR: slowCache }, detached: true, timeout: 30_000 });
+    const holder = box.tfmfa(['credential-process', 'sec-slow'], {
+      env: { ...box.env, TFMFA_DEBUG: '1', TFMFA_CACHE_DIR: slowCache },
+      detached: true,
+      timeout: 30_000,
+    });
     const locks = join(slowCache, 'locks');
     // On Linux the lock is an abstract UNIX socket named after the per-user salt in locks/salt (src/store/lock.ts).
     const held = () => {
@@ -273,15 +336,27 @@ mfa_process = sleep 2; ${box.mfaProcess}
     }
     const result = await holder;
     harvestCache(slowCache);
-    outputs.push({ command: 'credential-process sec-slow', stream: 'stderr', text: String(result.stderr), carriesCredentials: false });
-    outputs.push({ command: 'credential-process sec-slow', stream: 'stdout', text: String(result.stdout), carriesCredentials: true });
+    outputs.push({
+      command: 'credential-process sec-slow',
+      stream: 'stderr',
+      text: String(result.stderr),
+      carriesCredentials: false,
+    });
+    outputs.push({
+      command: 'credential-process sec-slow',
+      stream: 'stdout',
+      text: String(result.stdout),
+      carriesCredentials: true,
+    });
     assert.equal(result.exitCode, 0, String(result.stderr));
     if (problem) throw problem;
   });
 
   test('shim mode (node shim, then the ticket fast path)', async () => {
     for (let i = 0; i < 2; i++) {
-      const result = await run(['__shim', 'terraform', 'plan'], { env: { AWS_PROFILE: 'sec', PATH: `${join(box.dir, 'real')}:${box.env.PATH}` } });
+      const result = await run(['__shim', 'terraform', 'plan'], {
+        env: { AWS_PROFILE: 'sec', PATH: `${join(box.dir, 'real')}:${box.env.PATH}` },
+      });
       assert.equal(result.exitCode, 0, String(result.stderr));
     }
     const env = readRecords(realTerraform.recordsFile).at(-1)?.env ?? {};
@@ -291,7 +366,9 @@ mfa_process = sleep 2; ${box.mfaProcess}
 
   test('exec --server: a child fetching credentials from the server; the parent tfmfa is alive and scanned', async () => {
     const out = join(box.dir, `probe-${++probeCounter}.json`);
-    const result = await run(['exec', '--server', 'sec', '--', probe.path], { env: { PROBE_OUT: out, PROBE_PROFILE: 'sec' } });
+    const result = await run(['exec', '--server', 'sec', '--', probe.path], {
+      env: { PROBE_OUT: out, PROBE_PROFILE: 'sec' },
+    });
     assert.equal(result.exitCode, 0, String(result.stderr));
     const seen = readProbe(out, 'exec --server sec (child)');
     assert.ok(seen.served?.AccessKeyId?.startsWith('ASIA'), `the server answered: ${JSON.stringify(seen.served)}`);
@@ -300,15 +377,30 @@ mfa_process = sleep 2; ${box.mfaProcess}
     bearerTokens.add(env.AWS_CONTAINER_AUTHORIZATION_TOKEN as string);
     assert.equal(env.AWS_SECRET_ACCESS_KEY, undefined, 'no static keys beside the server');
     const parent = seen.ancestors[1];
-    assert.ok(parent?.argv?.some((a) => a.includes('cli.js')), `the child's parent is tfmfa: ${JSON.stringify(parent)}`);
+    assert.ok(
+      parent?.argv?.some((a) => a.includes('cli.js')),
+      `the child's parent is tfmfa: ${JSON.stringify(parent)}`,
+    );
     assertPrivateCache('after exec --server');
   });
 
-  for (const args of [['list'], ['list', '--json'], ['doctor', 'sec'], ['doctor', 'sec', '--network'], ['shim', 'list'], ['completion', 'bash'], ['completion', 'zsh'], ['completion', 'fish']]) {
+  for (const args of [
+    ['list'],
+    ['list', '--json'],
+    ['doctor', 'sec'],
+    ['doctor', 'sec', '--network'],
+    ['shim', 'list'],
+    ['completion', 'bash'],
+    ['completion', 'zsh'],
+    ['completion', 'fish'],
+  ]) {
     test(`${args.join(' ')}`, async (t) => {
       const result = await run(args);
       if (pendingIfPlaceholder(t, result)) return;
-      assert.ok(result.exitCode === 0 || (args[0] === 'doctor' && result.exitCode === 1), `${args.join(' ')}: exit ${result.exitCode}: ${result.stderr}`);
+      assert.ok(
+        result.exitCode === 0 || (args[0] === 'doctor' && result.exitCode === 1),
+        `${args.join(' ')}: exit ${result.exitCode}: ${result.stderr}`,
+      );
       assert.ok(String(result.stdout).length > 0);
     });
   }
@@ -331,12 +423,26 @@ mfa_process = sleep 2; ${box.mfaProcess}
       assert.equal(result.exitCode, 1, `HTTP ${status}: ${result.stderr}`);
       assert.equal(String(result.stdout), '');
       // The endpoint did get the secrets (so an echo would carry them): no piece of them may come back out.
-      const session = JSON.parse(new URL(echo.requests.at(-1) ?? '', echo.url).searchParams.get('Session') ?? '{}') as Record<string, string>;
+      const session = JSON.parse(
+        new URL(echo.requests.at(-1) ?? '', echo.url).searchParams.get('Session') ?? '{}',
+      ) as Record<string, string>;
       assert.ok(session.sessionKey && session.sessionToken, 'the request carried a secret key and a session token');
       remember(session.sessionId, session.sessionKey, session.sessionToken);
-      const pieces = [session.sessionKey, session.sessionToken].flatMap((secret) => secret.split(/[^A-Za-z0-9]+/)).filter((piece) => piece.length >= 8);
-      for (const piece of pieces) assert.ok(!String(result.stderr).includes(piece), `HTTP ${status}: the error holds a piece of a secret: ${result.stderr}`);
-      assert.match(String(result.stderr), new RegExp(`^tfmfa: the AWS federation endpoint ${echo.url}/${status}/federation (refused the sign-in \\(HTTP ${status}\\)|answered HTTP 200 without a sign-in token): [^\\n]+$`, 'm'));
+      const pieces = [session.sessionKey, session.sessionToken]
+        .flatMap((secret) => secret.split(/[^A-Za-z0-9]+/))
+        .filter((piece) => piece.length >= 8);
+      for (const piece of pieces)
+        assert.ok(
+          !String(result.stderr).includes(piece),
+          `HTTP ${status}: the error holds a piece of a secret: ${result.stderr}`,
+        );
+      assert.match(
+        String(result.stderr),
+        new RegExp(
+          `^tfmfa: the AWS federation endpoint ${echo.url}/${status}/federation (refused the sign-in \\(HTTP ${status}\\)|answered HTTP 200 without a sign-in token): [^\\n]+$`,
+          'm',
+        ),
+      );
     }
   });
 
@@ -350,7 +456,9 @@ mfa_process = sleep 2; ${box.mfaProcess}
   });
 
   test('no secret anywhere it does not belong', () => {
-    const secrets: Array<{ kind: string; value: string; accessKeyId?: string }> = [{ kind: 'long-term secret key', value: box.user.secretAccessKey }];
+    const secrets: Array<{ kind: string; value: string; accessKeyId?: string }> = [
+      { kind: 'long-term secret key', value: box.user.secretAccessKey },
+    ];
     for (const [accessKeyId, c] of credentials) {
       secrets.push({ kind: `secret key of ${accessKeyId}`, value: c.secretAccessKey, accessKeyId });
       if (c.sessionToken) secrets.push({ kind: `session token of ${accessKeyId}`, value: c.sessionToken, accessKeyId });
@@ -361,22 +469,34 @@ mfa_process = sleep 2; ${box.mfaProcess}
     const violations: string[] = [];
     for (const output of outputs) {
       // The credentials an output prints by design: those whose access key id it names.
-      const printed = output.carriesCredentials ? new Set([...output.text.matchAll(/ASIA[A-Z0-9]{16}/g)].map((m) => m[0])) : new Set<string>();
-      if (output.carriesCredentials && printed.size > 1) violations.push(`${output.command} ${output.stream}: prints ${printed.size} credentials (${[...printed].join(', ')}), expected one`);
+      const printed = output.carriesCredentials
+        ? new Set([...output.text.matchAll(/ASIA[A-Z0-9]{16}/g)].map((m) => m[0]))
+        : new Set<string>();
+      if (output.carriesCredentials && printed.size > 1)
+        violations.push(
+          `${output.command} ${output.stream}: prints ${printed.size} credentials (${[...printed].join(', ')}), expected one`,
+        );
       for (const secret of secrets) {
         if (!output.text.includes(secret.value)) continue;
         if (secret.accessKeyId && printed.has(secret.accessKeyId)) continue;
         violations.push(`${output.command} ${output.stream}: contains the ${secret.kind}`);
       }
       for (const code of codes) {
-        if (new RegExp(`(?<!\\d)${code}(?!\\d)`).test(output.text)) violations.push(`${output.command} ${output.stream}: contains an MFA code (${code})`);
+        if (new RegExp(`(?<!\\d)${code}(?!\\d)`).test(output.text))
+          violations.push(`${output.command} ${output.stream}: contains an MFA code (${code})`);
       }
     }
     assert.deepEqual(violations, []);
     // The scan can see what it looks for: by-design outputs do hold secrets, and the children's command lines were caught.
     const designed = outputs.filter((o) => o.carriesCredentials && secrets.some((s) => o.text.includes(s.value)));
     assert.ok(designed.length >= 6, `credential outputs seen holding their secrets: ${designed.length}`);
-    assert.ok(outputs.some((o) => o.stream.startsWith('/proc/*/cmdline') && / credential-process .* -- GEHC-056/.test(o.text)), 'the overlay credential_process was seen on the process list');
-    assert.ok(outputs.some((o) => o.stream.startsWith('/proc cmdline of ancestor') && / exec --server sec /.test(o.text)), 'the server parent was seen on the process list');
+    assert.ok(
+      outputs.some((o) => o.stream.startsWith('/proc/*/cmdline') && / credential-process .* -- GEHC-056/.test(o.text)),
+      'the overlay credential_process was seen on the process list',
+    );
+    assert.ok(
+      outputs.some((o) => o.stream.startsWith('/proc cmdline of ancestor') && / exec --server sec /.test(o.text)),
+      'the server parent was seen on the process list',
+    );
   });
 });

@@ -69,14 +69,25 @@ interface Terminal {
 /** A tmux server of its own (its own socket), one window, 200 columns. */
 function tmuxTerminal(dir: string, env: Record<string, string>): Terminal & { stop(): Promise<void> } {
   const socket = join(dir, 'tmux.sock');
-  const tmux = (args: string[]) => execa(TMUX, ['-S', socket, '-f', '/dev/null', ...args], { env, extendEnv: false, reject: false, stdin: 'ignore' });
+  const tmux = (args: string[]) =>
+    execa(TMUX, ['-S', socket, '-f', '/dev/null', ...args], { env, extendEnv: false, reject: false, stdin: 'ignore' });
   let runs = 0;
   return {
     async run(lines, code) {
       const done = join(dir, `done-${++runs}`);
       const script = join(dir, `script-${runs}.sh`);
       writeFileSync(script, `${lines.join('\n')}\ntouch ${JSON.stringify(done)}\nsleep 600\n`);
-      const started = await tmux(['new-session', '-d', '-s', `run${runs}`, '-x', '200', '-y', '50', `/bin/sh ${script}`]);
+      const started = await tmux([
+        'new-session',
+        '-d',
+        '-s',
+        `run${runs}`,
+        '-x',
+        '200',
+        '-y',
+        '50',
+        `/bin/sh ${script}`,
+      ]);
       assert.equal(started.exitCode, 0, String(started.stderr));
       let answered = 0;
       const deadline = Date.now() + 180_000;
@@ -102,7 +113,10 @@ function tmuxTerminal(dir: string, env: Record<string, string>): Terminal & { st
   };
 }
 
-const skip = (!existsSync(TMUX) && 'tmux is not installed') || (!hasBotocore() && 'botocore is not installed') || (!existsSync(AWS_CLI) && 'the AWS CLI is not installed');
+const skip =
+  (!existsSync(TMUX) && 'tmux is not installed') ||
+  (!hasBotocore() && 'botocore is not installed') ||
+  (!existsSync(AWS_CLI) && 'the AWS CLI is not installed');
 
 describe('the seed setup through installed shims, nothing exported, in a real terminal (tmux)', { skip }, () => {
   let box: Sandbox;
@@ -116,7 +130,11 @@ describe('the seed setup through installed shims, nothing exported, in a real te
   };
   /** The script's lines: run each command with its output in files; `rc` files hold the exit codes. */
   const step = (name: string, command: string) => `${command} >${name}.out 2>${name}.err; echo $? >${name}.rc`;
-  const result = (name: string) => ({ rc: readFileSync(join(work, `${name}.rc`), 'utf8').trim(), out: readFileSync(join(work, `${name}.out`), 'utf8'), err: readFileSync(join(work, `${name}.err`), 'utf8') });
+  const result = (name: string) => ({
+    rc: readFileSync(join(work, `${name}.rc`), 'utf8').trim(),
+    out: readFileSync(join(work, `${name}.out`), 'utf8'),
+    err: readFileSync(join(work, `${name}.err`), 'utf8'),
+  });
 
   before(async () => {
     box = await createSandbox({ extraConfig: '[default]\nregion = us-west-2\n' });
@@ -139,7 +157,11 @@ describe('the seed setup through installed shims, nothing exported, in a real te
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_PAGER: '',
     };
-    const installed = await execa(process.execPath, [CLI, 'shim', 'install', '--dir', bin, 'terraform', 'aws'], { env, extendEnv: false, reject: false });
+    const installed = await execa(process.execPath, [CLI, 'shim', 'install', '--dir', bin, 'terraform', 'aws'], {
+      env,
+      extendEnv: false,
+      reject: false,
+    });
     assert.equal(installed.exitCode, 0, String(installed.stderr));
     terminal = tmuxTerminal(box.dir, env);
   });
@@ -149,7 +171,15 @@ describe('the seed setup through installed shims, nothing exported, in a real te
   });
 
   test('terraform with `profile = "GEHC-056"` and the shared_credentials_file quirk: one prompt, then cached runs (JS SDK and botocore)', async () => {
-    const { prompts, screen } = await terminal.run([`cd ${JSON.stringify(work)}`, step('init', 'terraform init'), step('plan1', 'terraform plan'), step('plan2', 'terraform plan')], code);
+    const { prompts, screen } = await terminal.run(
+      [
+        `cd ${JSON.stringify(work)}`,
+        step('init', 'terraform init'),
+        step('plan1', 'terraform plan'),
+        step('plan2', 'terraform plan'),
+      ],
+      code,
+    );
     for (const name of ['init', 'plan1', 'plan2']) {
       const { rc, out, err } = result(name);
       assert.equal(rc, '0', `${name}: ${err}\n${screen}`);
@@ -166,11 +196,24 @@ describe('the seed setup through installed shims, nothing exported, in a real te
   test('the aws shim with --profile (the real AWS CLI v2): no prompt on the cached device session, also for another role', async () => {
     box.emu.resetCounts();
     const lines = [`cd ${JSON.stringify(work)}`];
-    for (const [name, profile] of [['aws1', 'GEHC-056'], ['aws2', 'GEHC-056'], ['aws3', 'team-b']]) {
-      lines.push(step(name as string, `aws --profile ${profile} --region us-west-2 sts get-caller-identity --endpoint-url ${box.emu.url} --output text --query Arn`));
+    for (const [name, profile] of [
+      ['aws1', 'GEHC-056'],
+      ['aws2', 'GEHC-056'],
+      ['aws3', 'team-b'],
+    ]) {
+      lines.push(
+        step(
+          name as string,
+          `aws --profile ${profile} --region us-west-2 sts get-caller-identity --endpoint-url ${box.emu.url} --output text --query Arn`,
+        ),
+      );
     }
     const { prompts, screen } = await terminal.run(lines, code);
-    for (const [name, arn] of [['aws1', ROLE], ['aws2', ROLE], ['aws3', TEAM_B]] as const) {
+    for (const [name, arn] of [
+      ['aws1', ROLE],
+      ['aws2', ROLE],
+      ['aws3', TEAM_B],
+    ] as const) {
       const { rc, out, err } = result(name);
       assert.equal(rc, '0', `${name}: ${err}\n${screen}`);
       assert.match(out.trim(), arn, name);
@@ -184,7 +227,13 @@ describe('the seed setup through installed shims, nothing exported, in a real te
     rmSync(join(box.home, '.cache'), { recursive: true, force: true });
     box.emu.resetCounts();
     const lines = [`cd ${JSON.stringify(work)}`];
-    for (const name of ['cold1', 'cold2', 'cold3']) lines.push(step(name, `aws --profile GEHC-056 --region us-west-2 sts get-caller-identity --endpoint-url ${box.emu.url} --output text --query Arn`));
+    for (const name of ['cold1', 'cold2', 'cold3'])
+      lines.push(
+        step(
+          name,
+          `aws --profile GEHC-056 --region us-west-2 sts get-caller-identity --endpoint-url ${box.emu.url} --output text --query Arn`,
+        ),
+      );
     const { prompts, screen } = await terminal.run(lines, code);
     for (const name of ['cold1', 'cold2', 'cold3']) {
       const { rc, out, err } = result(name);
@@ -196,10 +245,20 @@ describe('the seed setup through installed shims, nothing exported, in a real te
   });
 
   test('AWS_PROFILE naming a profile that does not exist: one line naming it and the closest names; the run goes on with the overlay', async () => {
-    const { screen } = await terminal.run([`cd ${JSON.stringify(work)}`, step('typo', 'AWS_PROFILE=GEHC-56 terraform init')], code);
+    const { screen } = await terminal.run(
+      [`cd ${JSON.stringify(work)}`, step('typo', 'AWS_PROFILE=GEHC-56 terraform init')],
+      code,
+    );
     const { rc, out, err } = result('typo');
     assert.equal(rc, '0', `${err}\n${screen}`);
-    assert.match(err, /^tfmfa: warning: profile 'GEHC-56' \(AWS_PROFILE\) not found: did you mean 'GEHC-056'(, '[^']+')*\? \(running terraform anyway\)\n$/);
-    assert.match(out, /^js arn:aws:sts::111111111111:assumed-role\/hc-master\//, 'the profile in code still resolves through the overlay');
+    assert.match(
+      err,
+      /^tfmfa: warning: profile 'GEHC-56' \(AWS_PROFILE\) not found: did you mean 'GEHC-056'(, '[^']+')*\? \(running terraform anyway\)\n$/,
+    );
+    assert.match(
+      out,
+      /^js arn:aws:sts::111111111111:assumed-role\/hc-master\//,
+      'the profile in code still resolves through the overlay',
+    );
   });
 });

@@ -15,10 +15,14 @@ const SETPRIV = '/usr/bin/setpriv';
 const PYTHON = '/usr/bin/python3';
 const RSS_LIMIT_KB = 100 * 1024;
 const FLOOD_CONNECTIONS = 19_000;
-const skip = process.platform !== 'linux' ? 'Linux only (/proc/PID/status)'
-  : process.getuid?.() !== 0 ? 'needs root, to flood as another user (nobody)'
-  : !existsSync(SETPRIV) || !existsSync(PYTHON) ? 'needs setpriv (util-linux) and /usr/bin/python3'
-  : false;
+const skip =
+  process.platform !== 'linux'
+    ? 'Linux only (/proc/PID/status)'
+    : process.getuid?.() !== 0
+      ? 'needs root, to flood as another user (nobody)'
+      : !existsSync(SETPRIV) || !existsSync(PYTHON)
+        ? 'needs setpriv (util-linux) and /usr/bin/python3'
+        : false;
 
 /**
  * The child: asks the server every 200 ms for CHILD_SECONDS, each ask as botocore does it (2 s timeout, up to
@@ -114,49 +118,87 @@ function rssKb(pid: number): number {
   return Number(match?.[1] ?? 0);
 }
 
-test('a flood of connections from another user: the server stays under 100 MB and the child is answered throughout', { skip, timeout: 90_000 }, async () => {
-  const child = join(box.dir, 'flood-child.mjs');
-  writeFileSync(child, CHILD);
-  const run = box.tfmfa(['exec', '--server', 'GEHC-056', '--', process.execPath, child, '24'], { detached: true, env: { ...box.env, TFMFA_MIN_TTL: '60', TFMFA_DEBUG: '1' } });
-  const pid = run.pid as number;
-  try {
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      const stdout = (run as unknown as { stdout: NodeJS.ReadableStream }).stdout;
-      stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('READY')) resolve();
-      });
-      void run.then(() => reject(new Error(`tfmfa ended before READY: ${out}`)));
+test(
+  'a flood of connections from another user: the server stays under 100 MB and the child is answered throughout',
+  { skip, timeout: 90_000 },
+  async () => {
+    const child = join(box.dir, 'flood-child.mjs');
+    writeFileSync(child, CHILD);
+    const run = box.tfmfa(['exec', '--server', 'GEHC-056', '--', process.execPath, child, '24'], {
+      detached: true,
+      env: { ...box.env, TFMFA_MIN_TTL: '60', TFMFA_DEBUG: '1' },
     });
-    const before = rssKb(pid);
-    const samples: number[] = [];
-    const sampler = setInterval(() => samples.push(rssKb(pid)), 100);
-    const floodStart = Date.now();
-    const flood = await execa(SETPRIV, ['--reuid=65534', '--regid=65534', '--clear-groups', PYTHON, '-c', FLOOD, String(portOf(pid)), String(FLOOD_CONNECTIONS), '20'], { reject: false, timeout: 60_000 });
-    const floodEnd = Date.now();
-    const result = await run;
-    clearInterval(sampler);
-    assert.equal(flood.exitCode, 0, flood.stderr);
-    const counts = JSON.parse(flood.stdout) as { opened: number; connected: number; failed: number };
-    const asks = (JSON.parse(/RESULT (.*)$/m.exec(String(result.stdout))?.[1] ?? 'null') ?? []) as Array<{ at: number; ok: boolean; tries: unknown[] }>;
-    const during = asks.filter((ask) => ask.at > floodStart + 1000 && ask.at < floodEnd);
-    const peak = Math.max(...samples);
-    process.stdout.write(`# RSS before the flood ${(before / 1024).toFixed(1)} MB, peak during it ${(peak / 1024).toFixed(1)} MB; flood ${JSON.stringify(counts)} in ${floodEnd - floodStart} ms; ${during.length} asks during it, ${asks.filter((ask) => !ask.ok).length} failed\n`);
-    assert.ok(counts.connected >= 10_000, `the flood reached the server: ${JSON.stringify(counts)}`);
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.ok(during.length >= 5, `the child asked during the flood (${during.length} times)`);
-    assert.deepEqual(asks.filter((ask) => !ask.ok), [], 'every ask of the child succeeded');
-    assert.match(String(result.stderr), /credential server: uid 65534 holds 16 connections: the rest are dropped/, 'the per-user cap found the flood\'s owner');
-    assert.ok(peak < RSS_LIMIT_KB, `peak RSS ${(peak / 1024).toFixed(1)} MB during the flood (limit 100 MB; ${(before / 1024).toFixed(1)} MB before)`);
-  } finally {
+    const pid = run.pid as number;
     try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // ended already
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        const stdout = (run as unknown as { stdout: NodeJS.ReadableStream }).stdout;
+        stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes('READY')) resolve();
+        });
+        void run.then(() => reject(new Error(`tfmfa ended before READY: ${out}`)));
+      });
+      const before = rssKb(pid);
+      const samples: number[] = [];
+      const sampler = setInterval(() => samples.push(rssKb(pid)), 100);
+      const floodStart = Date.now();
+      const flood = await execa(
+        SETPRIV,
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          PYTHON,
+          '-c',
+          FLOOD,
+          String(portOf(pid)),
+          String(FLOOD_CONNECTIONS),
+          '20',
+        ],
+        { reject: false, timeout: 60_000 },
+      );
+      const floodEnd = Date.now();
+      const result = await run;
+      clearInterval(sampler);
+      assert.equal(flood.exitCode, 0, flood.stderr);
+      const counts = JSON.parse(flood.stdout) as { opened: number; connected: number; failed: number };
+      const asks = (JSON.parse(/RESULT (.*)$/m.exec(String(result.stdout))?.[1] ?? 'null') ?? []) as Array<{
+        at: number;
+        ok: boolean;
+        tries: unknown[];
+      }>;
+      const during = asks.filter((ask) => ask.at > floodStart + 1000 && ask.at < floodEnd);
+      const peak = Math.max(...samples);
+      process.stdout.write(
+        `# RSS before the flood ${(before / 1024).toFixed(1)} MB, peak during it ${(peak / 1024).toFixed(1)} MB; flood ${JSON.stringify(counts)} in ${floodEnd - floodStart} ms; ${during.length} asks during it, ${asks.filter((ask) => !ask.ok).length} failed\n`,
+      );
+      assert.ok(counts.connected >= 10_000, `the flood reached the server: ${JSON.stringify(counts)}`);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.ok(during.length >= 5, `the child asked during the flood (${during.length} times)`);
+      assert.deepEqual(
+        asks.filter((ask) => !ask.ok),
+        [],
+        'every ask of the child succeeded',
+      );
+      assert.match(
+        String(result.stderr),
+        /credential server: uid 65534 holds 16 connections: the rest are dropped/,
+        "the per-user cap found the flood's owner",
+      );
+      assert.ok(
+        peak < RSS_LIMIT_KB,
+        `peak RSS ${(peak / 1024).toFixed(1)} MB during the flood (limit 100 MB; ${(before / 1024).toFixed(1)} MB before)`,
+      );
+    } finally {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // ended already
+      }
     }
-  }
-});
+  },
+);
 
 /** The port tfmfa listens on, from the child's environment (the only listener tfmfa has). */
 function portOf(pid: number): number {

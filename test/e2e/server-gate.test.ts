@@ -37,30 +37,39 @@ describe('peer lookup (/proc/net/tcp)', () => {
   test('keys are the address as /proc prints it (bytes reversed) and the port', () => {
     assert.equal(peerKey('127.0.0.1', 0x1f90), 0x0100007f * 65536 + 0x1f90);
     assert.equal(peerKey('::ffff:127.0.0.2', 1), 0x0200007f * 65536 + 1);
-    for (const address of [undefined, '::1', 'fe80::1', '127.0.0', '127.0.0.256']) assert.equal(peerKey(address, 1), undefined, String(address));
+    for (const address of [undefined, '::1', 'fe80::1', '127.0.0', '127.0.0.256'])
+      assert.equal(peerKey(address, 1), undefined, String(address));
   });
 
-  test('a loopback connection\'s owner is found, whichever table holds the client (IPv4, or IPv6 mapped)', { skip: !linux && 'Linux only' }, async () => {
-    const accepted: Socket[] = [];
-    const server = createServer((socket) => accepted.push(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const v4 = await opened(port);
-    const mapped = await new Promise<Socket>((resolve, reject) => {
-      const socket = connect({ host: '::ffff:127.0.0.1', port }, () => resolve(socket));
-      socket.once('error', reject);
-    });
-    try {
-      while (accepted.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
-      const keys = accepted.map((socket) => peerKey(socket.remoteAddress, socket.remotePort) as number);
-      const uids = await lookupPeerUids([...keys, 12345], port);
-      assert.deepEqual([...uids.entries()].sort(), keys.map((key) => [key, process.getuid?.()]).sort());
-      assert.equal((await lookupPeerUids(keys, port + 1 === 65536 ? 1 : port + 1)).size, 0, 'only clients of that port');
-    } finally {
-      for (const socket of [v4, mapped, ...accepted]) socket.destroy();
-      server.close();
-    }
-  });
+  test(
+    "a loopback connection's owner is found, whichever table holds the client (IPv4, or IPv6 mapped)",
+    { skip: !linux && 'Linux only' },
+    async () => {
+      const accepted: Socket[] = [];
+      const server = createServer((socket) => accepted.push(socket));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const v4 = await opened(port);
+      const mapped = await new Promise<Socket>((resolve, reject) => {
+        const socket = connect({ host: '::ffff:127.0.0.1', port }, () => resolve(socket));
+        socket.once('error', reject);
+      });
+      try {
+        while (accepted.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+        const keys = accepted.map((socket) => peerKey(socket.remoteAddress, socket.remotePort) as number);
+        const uids = await lookupPeerUids([...keys, 12345], port);
+        assert.deepEqual([...uids.entries()].sort(), keys.map((key) => [key, process.getuid?.()]).sort());
+        assert.equal(
+          (await lookupPeerUids(keys, port + 1 === 65536 ? 1 : port + 1)).size,
+          0,
+          'only clients of that port',
+        );
+      } finally {
+        for (const socket of [v4, mapped, ...accepted]) socket.destroy();
+        server.close();
+      }
+    },
+  );
 });
 
 describe('connection caps', () => {
@@ -79,7 +88,12 @@ describe('connection caps', () => {
   after(() => server.close());
 
   test('per server: a new connection drops the oldest idle one; a busy one is never dropped; when all are busy, the newcomer is', async () => {
-    gate = new ConnectionGate({ limits: { maxOpen: 3, maxPerPeer: 100 }, port: () => port, ownUid: 1, lookup: async () => new Map() });
+    gate = new ConnectionGate({
+      limits: { maxOpen: 3, maxPerPeer: 100 },
+      port: () => port,
+      ownUid: 1,
+      lookup: async () => new Map(),
+    });
     accepted.length = 0;
     const clients = [await opened(port), await opened(port), await opened(port)];
     while (accepted.length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -95,7 +109,7 @@ describe('connection caps', () => {
     for (const socket of [...clients, late]) socket.destroy();
   });
 
-  test('per peer: another user keeps its first connections up to the cap; the server\'s own user and unknown peers are not capped', async () => {
+  test("per peer: another user keeps its first connections up to the cap; the server's own user and unknown peers are not capped", async () => {
     uidOf.clear();
     let allKnown: () => void = () => undefined;
     const known = new Promise<void>((resolve) => (allKnown = resolve));
@@ -125,7 +139,12 @@ describe('connection caps', () => {
   test('the credential server answers its client while idle connections fill it', async () => {
     const credentials = await startCredentialServer({
       token: 'tok',
-      credentials: async () => ({ accessKeyId: 'ASIA1', secretAccessKey: 's', sessionToken: 't', expiration: new Date(Date.now() + 3600_000) }),
+      credentials: async () => ({
+        accessKeyId: 'ASIA1',
+        secretAccessKey: 's',
+        sessionToken: 't',
+        expiration: new Date(Date.now() + 3600_000),
+      }),
       gate: { maxOpen: 20, maxPerPeer: 16 },
     });
     const idle: Socket[] = [];

@@ -17,11 +17,16 @@ import { createSandboxWithSession, type Sandbox } from '../support/sandbox.ts';
 const SETPRIV = '/usr/bin/setpriv';
 const PYTHON = '/usr/bin/python3';
 const isRoot = process.getuid?.() === 0;
-const skip = process.platform !== 'linux' ? 'Linux only (parent-death signal, /proc)'
-  : !isRoot ? 'needs root, to listen as another user (nobody)'
-  : !existsSync(SETPRIV) ? 'needs setpriv (util-linux)'
-  : !existsSync(PYTHON) ? 'needs /usr/bin/python3 (the other user\'s listener)'
-  : false;
+const skip =
+  process.platform !== 'linux'
+    ? 'Linux only (parent-death signal, /proc)'
+    : !isRoot
+      ? 'needs root, to listen as another user (nobody)'
+      : !existsSync(SETPRIV)
+        ? 'needs setpriv (util-linux)'
+        : !existsSync(PYTHON)
+          ? "needs /usr/bin/python3 (the other user's listener)"
+          : false;
 
 /** Asks the endpoint every 200 ms (1 s timeout each), one JSON line per attempt in $STATE/asks. */
 const ASKER = String.raw`
@@ -101,61 +106,93 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
   return check();
 }
 
-test('tfmfa killed with SIGKILL: its command is gone, and no other user can serve (or read the token of) what is left', { skip }, async () => {
-  const state = join(box.dir, 'orphan');
-  const asker = join(box.dir, 'asker.mjs');
-  const command = join(box.dir, 'command.sh');
-  writeFileSync(asker, ASKER);
-  // The command: records its pid, URI and token, starts a grandchild that keeps asking, and waits.
-  writeFileSync(command, `#!/bin/sh
+test(
+  'tfmfa killed with SIGKILL: its command is gone, and no other user can serve (or read the token of) what is left',
+  { skip },
+  async () => {
+    const state = join(box.dir, 'orphan');
+    const asker = join(box.dir, 'asker.mjs');
+    const command = join(box.dir, 'command.sh');
+    writeFileSync(asker, ASKER);
+    // The command: records its pid, URI and token, starts a grandchild that keeps asking, and waits.
+    writeFileSync(
+      command,
+      `#!/bin/sh
 printf '%s' "$AWS_CONTAINER_AUTHORIZATION_TOKEN" >'${state}.token'
 '${process.execPath}' '${asker}' '${state}.asks' &
 echo $! >'${state}.grandchild'
 printf '%s %s\\n' "$$" "$AWS_CONTAINER_CREDENTIALS_FULL_URI" >'${state}.command'
 wait
-`, { mode: 0o755 });
-  // No pipes: the command's tree would hold them open after tfmfa's death.
-  const run = box.tfmfa(['exec', '--server', 'GEHC-056', '--', command], { detached: true, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' });
-  const tfmfaPid = run.pid as number;
-  let grandchild = 0;
-  try {
-    assert.ok(await until(() => existsSync(`${state}.command`) && existsSync(`${state}.asks`), 15_000), 'the command started and asked');
-    const [commandPid, uri] = readFileSync(`${state}.command`, 'utf8').trim().split(' ') as [string, string];
-    grandchild = Number(readFileSync(`${state}.grandchild`, 'utf8'));
-    const token = readFileSync(`${state}.token`, 'utf8');
-    const port = Number(new URL(uri).port);
-    assert.ok(token.length >= 43 && port > 0);
-    const served = readFileSync(`${state}.asks`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { status: number });
-    assert.equal(served[0]?.status, 200, 'served while tfmfa lives');
-
-    process.kill(tfmfaPid, 'SIGKILL');
-    const ended = await run;
-    assert.equal(ended.signal, 'SIGKILL');
-    const killedAt = Date.now();
-
-    assert.ok(await until(() => !alive(Number(commandPid)), 5000), 'the command did not outlive tfmfa');
-    assert.ok(alive(grandchild), 'the grandchild (no parent-death signal reaches it) still runs and asks');
-
-    // Another user tries to take the port over while the grandchild keeps asking.
-    const other = await execa(SETPRIV, ['--reuid=65534', '--regid=65534', '--clear-groups', PYTHON, '-c', LISTENER, String(port), '3'], { reject: false, timeout: 15_000 });
-    assert.equal(other.exitCode, 0, other.stderr);
-    const got = JSON.parse(other.stdout) as { bound: boolean; received: string; errors: string[] };
-    assert.ok(!got.received.includes(token), 'the token reached another user');
-    assert.equal(got.received, '', 'nothing the grandchild sent reached another user');
-    assert.equal(got.bound, false, `another user bound the port (${got.errors.join(', ')})`);
-    assert.deepEqual(got.errors, ['Address already in use']);
-
-    const after = readFileSync(`${state}.asks`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { at: number; status: number; body?: string });
-    const later = after.filter((ask) => ask.at > killedAt + 1500);
-    assert.ok(later.length >= 5, 'the grandchild kept asking');
-    assert.ok(later.every((ask) => ask.status === 0), 'nothing answered the grandchild after tfmfa died');
-    assert.ok(!after.some((ask) => ask.body?.includes('AKIAATTACKER')), 'the grandchild never got another user\'s credentials');
-  } finally {
-    if (grandchild && alive(grandchild)) process.kill(grandchild, 'SIGKILL');
+`,
+      { mode: 0o755 },
+    );
+    // No pipes: the command's tree would hold them open after tfmfa's death.
+    const run = box.tfmfa(['exec', '--server', 'GEHC-056', '--', command], {
+      detached: true,
+      stdin: 'ignore',
+      stdout: 'ignore',
+      stderr: 'ignore',
+    });
+    const tfmfaPid = run.pid as number;
+    let grandchild = 0;
     try {
-      process.kill(-tfmfaPid, 'SIGKILL');
-    } catch {
-      // the group is gone already
+      assert.ok(
+        await until(() => existsSync(`${state}.command`) && existsSync(`${state}.asks`), 15_000),
+        'the command started and asked',
+      );
+      const [commandPid, uri] = readFileSync(`${state}.command`, 'utf8').trim().split(' ') as [string, string];
+      grandchild = Number(readFileSync(`${state}.grandchild`, 'utf8'));
+      const token = readFileSync(`${state}.token`, 'utf8');
+      const port = Number(new URL(uri).port);
+      assert.ok(token.length >= 43 && port > 0);
+      const served = readFileSync(`${state}.asks`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { status: number });
+      assert.equal(served[0]?.status, 200, 'served while tfmfa lives');
+
+      process.kill(tfmfaPid, 'SIGKILL');
+      const ended = await run;
+      assert.equal(ended.signal, 'SIGKILL');
+      const killedAt = Date.now();
+
+      assert.ok(await until(() => !alive(Number(commandPid)), 5000), 'the command did not outlive tfmfa');
+      assert.ok(alive(grandchild), 'the grandchild (no parent-death signal reaches it) still runs and asks');
+
+      // Another user tries to take the port over while the grandchild keeps asking.
+      const other = await execa(
+        SETPRIV,
+        ['--reuid=65534', '--regid=65534', '--clear-groups', PYTHON, '-c', LISTENER, String(port), '3'],
+        { reject: false, timeout: 15_000 },
+      );
+      assert.equal(other.exitCode, 0, other.stderr);
+      const got = JSON.parse(other.stdout) as { bound: boolean; received: string; errors: string[] };
+      assert.ok(!got.received.includes(token), 'the token reached another user');
+      assert.equal(got.received, '', 'nothing the grandchild sent reached another user');
+      assert.equal(got.bound, false, `another user bound the port (${got.errors.join(', ')})`);
+      assert.deepEqual(got.errors, ['Address already in use']);
+
+      const after = readFileSync(`${state}.asks`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { at: number; status: number; body?: string });
+      const later = after.filter((ask) => ask.at > killedAt + 1500);
+      assert.ok(later.length >= 5, 'the grandchild kept asking');
+      assert.ok(
+        later.every((ask) => ask.status === 0),
+        'nothing answered the grandchild after tfmfa died',
+      );
+      assert.ok(
+        !after.some((ask) => ask.body?.includes('AKIAATTACKER')),
+        "the grandchild never got another user's credentials",
+      );
+    } finally {
+      if (grandchild && alive(grandchild)) process.kill(grandchild, 'SIGKILL');
+      try {
+        process.kill(-tfmfaPid, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
     }
-  }
-});
+  },
+);

@@ -27,7 +27,11 @@ interface Exchange {
 }
 
 /** Sends `chunks` (pausing `pauseMs` between them), then reads until the server closes the connection. */
-function exchange(port: number, chunks: Array<string | Buffer>, options: { pauseMs?: number; halfClose?: boolean; waitMs?: number } = {}): Promise<Exchange> {
+function exchange(
+  port: number,
+  chunks: Array<string | Buffer>,
+  options: { pauseMs?: number; halfClose?: boolean; waitMs?: number } = {},
+): Promise<Exchange> {
   return new Promise((resolve) => {
     const started = Date.now();
     const socket = connect({ host: '127.0.0.1', port });
@@ -56,7 +60,10 @@ function exchange(port: number, chunks: Array<string | Buffer>, options: { pause
 }
 
 function headOf(port: number, lines: string[] = []): string {
-  return [`GET /credentials HTTP/1.1`, `Host: 127.0.0.1:${port}`, `Authorization: ${TOKEN}`, ...lines].join('\r\n') + '\r\n\r\n';
+  return (
+    [`GET /credentials HTTP/1.1`, `Host: 127.0.0.1:${port}`, `Authorization: ${TOKEN}`, ...lines].join('\r\n') +
+    '\r\n\r\n'
+  );
 }
 
 /** Status, lower-case headers and body of one response; `extra` is whatever came after it. */
@@ -66,9 +73,15 @@ function parseResponse(text: string): { status: number; headers: Record<string, 
   const [statusLine, ...lines] = text.slice(0, end).split('\r\n') as [string, ...string[]];
   const match = /^HTTP\/1\.1 (\d{3}) [A-Za-z ]+$/.exec(statusLine);
   assert.ok(match, statusLine);
-  const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  const headers = Object.fromEntries(
+    lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+  );
   const body = text.slice(end + 4);
-  assert.equal(Number(headers['content-length']), Buffer.byteLength(body, 'latin1'), 'Content-Length is the body, and nothing follows it');
+  assert.equal(
+    Number(headers['content-length']),
+    Buffer.byteLength(body, 'latin1'),
+    'Content-Length is the body, and nothing follows it',
+  );
   return { status: Number(match[1]), headers, body };
 }
 
@@ -83,7 +96,12 @@ describe('the credential server on the wire', () => {
       credentials: async () => {
         answers++;
         if (hold) await hold;
-        return { accessKeyId: 'ASIAWIRE', secretAccessKey: 'wire-secret', sessionToken: 'wire-session', expiration: EXPIRATION };
+        return {
+          accessKeyId: 'ASIAWIRE',
+          secretAccessKey: 'wire-secret',
+          sessionToken: 'wire-session',
+          expiration: EXPIRATION,
+        };
       },
     });
   });
@@ -97,20 +115,48 @@ describe('the credential server on the wire', () => {
     assert.deepEqual(parseResponse(bytes.text), parseResponse(whole.text));
     const response = parseResponse(whole.text);
     assert.equal(response.status, 200);
-    assert.deepEqual(response.headers, { 'content-type': 'application/json', 'content-length': String(response.body.length), 'cache-control': 'no-store', connection: 'close' });
-    assert.deepEqual(JSON.parse(response.body), { AccessKeyId: 'ASIAWIRE', SecretAccessKey: 'wire-secret', Token: 'wire-session', Expiration: EXPIRATION.toISOString() });
+    assert.deepEqual(response.headers, {
+      'content-type': 'application/json',
+      'content-length': String(response.body.length),
+      'cache-control': 'no-store',
+      connection: 'close',
+    });
+    assert.deepEqual(JSON.parse(response.body), {
+      AccessKeyId: 'ASIAWIRE',
+      SecretAccessKey: 'wire-secret',
+      Token: 'wire-session',
+      Expiration: EXPIRATION.toISOString(),
+    });
   });
 
   test('refused before any credential is looked up: too big (431), a body, a bad request line, non-ASCII, bare LF (400); then closed', async () => {
     const before = answers;
     const cases: Array<[string, Array<string | Buffer>, number]> = [
-      ['oversized head', [`GET /credentials HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Pad: ${'a'.repeat(HEAD_LIMIT)}\r\n\r\n`], 431],
+      [
+        'oversized head',
+        [`GET /credentials HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Pad: ${'a'.repeat(HEAD_LIMIT)}\r\n\r\n`],
+        431,
+      ],
       ['oversized head, never ended', [`GET /credentials HTTP/1.1\r\nX-Pad: ${'a'.repeat(HEAD_LIMIT + 10)}`], 431],
       ['Content-Length body', [headOf(server.port, ['Content-Length: 4']).replace(/\r\n\r\n$/, '\r\n\r\nbody')], 400],
       ['chunked body', [headOf(server.port, ['Transfer-Encoding: chunked']) + '4\r\nbody\r\n0\r\n\r\n'], 400],
-      ['bad request line', [`GET  /credentials HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: ${TOKEN}\r\n\r\n`], 400],
+      [
+        'bad request line',
+        [`GET  /credentials HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: ${TOKEN}\r\n\r\n`],
+        400,
+      ],
       ['HTTP/2 preface', ['PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'], 400],
-      ['non-ASCII target', [Buffer.concat([Buffer.from('GET /cred'), Buffer.from([0xc3, 0xa9, 0xff]), Buffer.from(`entials HTTP/1.1\r\nAuthorization: ${TOKEN}\r\n\r\n`)])], 400],
+      [
+        'non-ASCII target',
+        [
+          Buffer.concat([
+            Buffer.from('GET /cred'),
+            Buffer.from([0xc3, 0xa9, 0xff]),
+            Buffer.from(`entials HTTP/1.1\r\nAuthorization: ${TOKEN}\r\n\r\n`),
+          ]),
+        ],
+        400,
+      ],
       ['NUL in a value', [headOf(server.port, ['X-A: a\x00b'])], 400],
       ['obs-fold', [headOf(server.port, ['X-A: a', ' b'])], 400],
       ['second Authorization', [headOf(server.port, [`Authorization: ${TOKEN}`])], 400],
@@ -130,7 +176,13 @@ describe('the credential server on the wire', () => {
   });
 
   test('non-ASCII bytes in the token are a wrong token (403), not an error', async () => {
-    const result = await exchange(server.port, [Buffer.concat([Buffer.from(`GET /credentials HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: ${TOKEN}`), Buffer.from([0xe9]), Buffer.from('\r\n\r\n')])]);
+    const result = await exchange(server.port, [
+      Buffer.concat([
+        Buffer.from(`GET /credentials HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: ${TOKEN}`),
+        Buffer.from([0xe9]),
+        Buffer.from('\r\n\r\n'),
+      ]),
+    ]);
     assert.equal(parseResponse(result.text).status, 403);
   });
 
@@ -150,7 +202,9 @@ describe('the credential server on the wire', () => {
     assert.ok(headText.endsWith('\r\n\r\n'), 'no body after the head');
     assert.match(headText, /^HTTP\/1\.1 405 Method Not Allowed\r\n/);
     assert.match(headText, /\r\nAllow: GET\r\n/);
-    const post = parseResponse((await exchange(server.port, [headOf(server.port, ['Content-Length: 0']).replace(/^GET/, 'POST')])).text);
+    const post = parseResponse(
+      (await exchange(server.port, [headOf(server.port, ['Content-Length: 0']).replace(/^GET/, 'POST')])).text,
+    );
     assert.equal(post.status, 405);
     assert.equal(post.headers.allow, 'GET');
   });
@@ -161,7 +215,11 @@ describe('the credential server on the wire', () => {
   });
 
   test('slow clients are cut off without an answer: a head never finished, one dripping in, or nothing at all', async () => {
-    for (const [chunks, pauseMs] of [[[headOf(server.port).slice(0, 30)], 0], [[...headOf(server.port).slice(0, 60)], 50], [[], 0]] as const) {
+    for (const [chunks, pauseMs] of [
+      [[headOf(server.port).slice(0, 30)], 0],
+      [[...headOf(server.port).slice(0, 60)], 50],
+      [[], 0],
+    ] as const) {
       const result = await exchange(server.port, [...chunks], { pauseMs, waitMs: 3_000 });
       assert.notEqual(result.ended, 'timeout', 'the server ended it');
       assert.equal(result.text, '', 'no answer to half a head');
@@ -170,7 +228,14 @@ describe('the credential server on the wire', () => {
   });
 
   test('500 concurrent requests are all answered', async () => {
-    const results = await Promise.all(Array.from({ length: 500 }, () => fetch(server.url, { headers: { Authorization: TOKEN } }).then(async (r) => [r.status, (await r.json() as { AccessKeyId: string }).AccessKeyId])));
+    const results = await Promise.all(
+      Array.from({ length: 500 }, () =>
+        fetch(server.url, { headers: { Authorization: TOKEN } }).then(async (r) => [
+          r.status,
+          ((await r.json()) as { AccessKeyId: string }).AccessKeyId,
+        ]),
+      ),
+    );
     assert.deepEqual(new Set(results.map((r) => r.join(' '))), new Set(['200 ASIAWIRE']));
   });
 
@@ -193,8 +258,11 @@ describe('the credential server on the wire', () => {
     }
   });
 
-  test("Python's http.client and botocore's ContainerMetadataFetcher read the answers", { skip: !hasBotocore() && 'no python3-botocore' }, async () => {
-    const script = String.raw`
+  test(
+    "Python's http.client and botocore's ContainerMetadataFetcher read the answers",
+    { skip: !hasBotocore() && 'no python3-botocore' },
+    async () => {
+      const script = String.raw`
 import http.client, json, sys
 from botocore.utils import ContainerMetadataFetcher
 port, token, url = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -210,22 +278,31 @@ for name, method, headers in [('ok', 'GET', {'Authorization': token}), ('no-toke
 out['botocore'] = ContainerMetadataFetcher().retrieve_full_uri(url, headers={'Authorization': token})
 print(json.dumps(out))
 `;
-    // Asynchronously: the server answers from this process.
-    const result = await promisify(execFile)(DEBIAN_PYTHON, ['-c', script, String(server.port), TOKEN, server.url], { encoding: 'utf8', timeout: 20_000 });
-    const out = JSON.parse(result.stdout) as Record<string, Record<string, unknown>>;
-    assert.equal(out.ok?.status, 200);
-    assert.equal(out.ok?.type, 'application/json');
-    assert.equal(out.ok?.cache, 'no-store');
-    assert.equal(out.ok?.will_close, true);
-    assert.equal(out.ok?.read, out.ok?.length);
-    assert.equal((out.ok?.json as Record<string, string>).AccessKeyId, 'ASIAWIRE');
-    assert.equal(out['no-token']?.status, 401);
-    assert.equal(out.head?.status, 405);
-    assert.equal(out.head?.allow, 'GET');
-    assert.equal(out.head?.read, 0, 'http.client reads no body after HEAD');
-    assert.equal(out.post?.status, 405);
-    assert.deepEqual(out.botocore, { AccessKeyId: 'ASIAWIRE', SecretAccessKey: 'wire-secret', Token: 'wire-session', Expiration: EXPIRATION.toISOString() });
-  });
+      // Asynchronously: the server answers from this process.
+      const result = await promisify(execFile)(DEBIAN_PYTHON, ['-c', script, String(server.port), TOKEN, server.url], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      const out = JSON.parse(result.stdout) as Record<string, Record<string, unknown>>;
+      assert.equal(out.ok?.status, 200);
+      assert.equal(out.ok?.type, 'application/json');
+      assert.equal(out.ok?.cache, 'no-store');
+      assert.equal(out.ok?.will_close, true);
+      assert.equal(out.ok?.read, out.ok?.length);
+      assert.equal((out.ok?.json as Record<string, string>).AccessKeyId, 'ASIAWIRE');
+      assert.equal(out['no-token']?.status, 401);
+      assert.equal(out.head?.status, 405);
+      assert.equal(out.head?.allow, 'GET');
+      assert.equal(out.head?.read, 0, 'http.client reads no body after HEAD');
+      assert.equal(out.post?.status, 405);
+      assert.deepEqual(out.botocore, {
+        AccessKeyId: 'ASIAWIRE',
+        SecretAccessKey: 'wire-secret',
+        Token: 'wire-session',
+        Expiration: EXPIRATION.toISOString(),
+      });
+    },
+  );
 });
 
 describe('closing the credential server', () => {

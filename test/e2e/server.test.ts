@@ -62,7 +62,12 @@ function resultOf<T>(stdout: string): T {
 }
 
 function creds(id: string, expiration?: Date) {
-  return { accessKeyId: id, secretAccessKey: `secret-${id}`, sessionToken: `token-${id}`, ...(expiration ? { expiration } : {}) };
+  return {
+    accessKeyId: id,
+    secretAccessKey: `secret-${id}`,
+    sessionToken: `token-${id}`,
+    ...(expiration ? { expiration } : {}),
+  };
 }
 
 describe('credential server building blocks', () => {
@@ -79,13 +84,21 @@ describe('credential server building blocks', () => {
   });
 
   test('only loopback peers', () => {
-    for (const address of ['127.0.0.1', '127.3.2.1', '::ffff:127.0.0.1', '::1']) assert.ok(isLoopbackAddress(address), address);
-    for (const address of [undefined, '', '10.0.0.1', '192.168.1.2', '::ffff:10.0.0.1', 'fe80::1', '128.0.0.1', '::']) assert.ok(!isLoopbackAddress(address), String(address));
+    for (const address of ['127.0.0.1', '127.3.2.1', '::ffff:127.0.0.1', '::1'])
+      assert.ok(isLoopbackAddress(address), address);
+    for (const address of [undefined, '', '10.0.0.1', '192.168.1.2', '::ffff:10.0.0.1', 'fe80::1', '128.0.0.1', '::'])
+      assert.ok(!isLoopbackAddress(address), String(address));
   });
 
   test('request checks: peer, Host, token, then GET on the one path', () => {
     const expected = { port: 4321, path: '/credentials', token: 'sekrit-token' };
-    const good = { remoteAddress: '127.0.0.1', host: '127.0.0.1:4321', authorization: 'sekrit-token', method: 'GET', url: '/credentials' };
+    const good = {
+      remoteAddress: '127.0.0.1',
+      host: '127.0.0.1:4321',
+      authorization: 'sekrit-token',
+      method: 'GET',
+      url: '/credentials',
+    };
     assert.deepEqual(checkRequest(good, expected), { ok: true });
     const status = (change: Partial<typeof good> & Record<string, unknown>) => {
       const verdict = checkRequest({ ...good, ...change }, expected);
@@ -115,17 +128,23 @@ describe('credential server building blocks', () => {
   test('the ECS answer: four strings, ISO 8601 expiry; long-term keys get an empty token and a 1 h expiry', () => {
     const expiration = new Date('2030-01-02T03:04:05.000Z');
     assert.deepEqual(containerCredentials(creds('ASIA1', expiration)), {
-      AccessKeyId: 'ASIA1', SecretAccessKey: 'secret-ASIA1', Token: 'token-ASIA1', Expiration: '2030-01-02T03:04:05.000Z',
+      AccessKeyId: 'ASIA1',
+      SecretAccessKey: 'secret-ASIA1',
+      Token: 'token-ASIA1',
+      Expiration: '2030-01-02T03:04:05.000Z',
     });
     const now = Date.parse('2030-01-01T00:00:00Z');
     assert.deepEqual(containerCredentials({ accessKeyId: 'AKIA1', secretAccessKey: 's' }, now), {
-      AccessKeyId: 'AKIA1', SecretAccessKey: 's', Token: '', Expiration: '2030-01-01T01:00:00.000Z',
+      AccessKeyId: 'AKIA1',
+      SecretAccessKey: 's',
+      Token: '',
+      Expiration: '2030-01-01T01:00:00.000Z',
     });
   });
 
   test('served credentials keep at least 16 minutes; --mfa-token is dropped after the first resolution', () => {
     assert.equal(serverRequest({ profile: 'p', env: {} }).minTtlFloor, SERVER_FLOOR_SECONDS);
-    assert.equal(SERVER_FLOOR_SECONDS, 16 * 60, 'outside botocore\'s 15-minute advisory refresh window');
+    assert.equal(SERVER_FLOOR_SECONDS, 16 * 60, "outside botocore's 15-minute advisory refresh window");
     const later = withoutMfaToken({ profile: 'p', mfaToken: '123456', useSession: false });
     assert.ok(!('mfaToken' in later));
     assert.equal(later.useSession, false);
@@ -137,30 +156,41 @@ describe('credential server building blocks', () => {
     let fail: Error | undefined;
     const seen: Array<string | undefined> = [];
     const lines: string[] = [];
-    const supply = credentialSupplier({ profile: 'prod', mfaToken: '123456' }, {
-      log: (line) => lines.push(line),
-      resolve: async (request) => {
-        calls++;
-        seen.push(request.mfaToken);
-        await new Promise<void>((resolve) => (release = resolve));
-        if (fail) throw fail;
-        return { credentials: creds(`ASIA${calls}`) } as unknown as ProfileSession;
+    const supply = credentialSupplier(
+      { profile: 'prod', mfaToken: '123456' },
+      {
+        log: (line) => lines.push(line),
+        resolve: async (request) => {
+          calls++;
+          seen.push(request.mfaToken);
+          await new Promise<void>((resolve) => (release = resolve));
+          if (fail) throw fail;
+          return { credentials: creds(`ASIA${calls}`) } as unknown as ProfileSession;
+        },
       },
-    });
+    );
     const burst = [supply(), supply(), supply()];
     await new Promise((resolve) => setImmediate(resolve));
     release();
     const got = await Promise.all(burst);
     assert.equal(calls, 1);
-    assert.deepEqual(got.map((c) => c.accessKeyId), ['ASIA1', 'ASIA1', 'ASIA1']);
+    assert.deepEqual(
+      got.map((c) => c.accessKeyId),
+      ['ASIA1', 'ASIA1', 'ASIA1'],
+    );
     assert.deepEqual(seen, [undefined], 'the one-time code is never reused');
 
-    fail = new UserError(`an MFA code is needed for ${SERIAL} (profile 'prod') but there is no terminal to ask on: pass --mfa-token CODE, set mfa_process in the profile, or run from a terminal`);
+    fail = new UserError(
+      `an MFA code is needed for ${SERIAL} (profile 'prod') but there is no terminal to ask on: pass --mfa-token CODE, set mfa_process in the profile, or run from a terminal`,
+    );
     for (let i = 0; i < 3; i++) {
       const attempt = supply();
       await new Promise((resolve) => setImmediate(resolve));
       release();
-      await assert.rejects(attempt, /MFA session for profile 'prod' has expired .* run 'tfmfa open-session prod' in a terminal/);
+      await assert.rejects(
+        attempt,
+        /MFA session for profile 'prod' has expired .* run 'tfmfa open-session prod' in a terminal/,
+      );
     }
     assert.equal(lines.length, 1, 'one line for repeated identical failures');
     assert.doesNotMatch(lines[0] ?? '', /--mfa-token/);
@@ -175,7 +205,12 @@ describe('credential server building blocks', () => {
       const ok = await fetch(server.url, { headers: { Authorization: 'tok' } });
       assert.equal(ok.status, 200);
       assert.equal(ok.headers.get('content-type'), 'application/json');
-      assert.deepEqual(Object.keys(await ok.json() as object).sort(), ['AccessKeyId', 'Expiration', 'SecretAccessKey', 'Token']);
+      assert.deepEqual(Object.keys((await ok.json()) as object).sort(), [
+        'AccessKeyId',
+        'Expiration',
+        'SecretAccessKey',
+        'Token',
+      ]);
       assert.equal((await fetch(server.url)).status, 401);
       assert.equal((await fetch(server.url, { headers: { Authorization: 'tok2' } })).status, 403);
       next = async () => {
@@ -184,7 +219,12 @@ describe('credential server building blocks', () => {
       const failed = await fetch(server.url, { headers: { Authorization: 'tok' } });
       assert.equal(failed.status, 500);
       assert.deepEqual(await failed.json(), { code: 'CredentialsUnavailable', message: 'do this' });
-      const elsewhere = await fetch(server.url.replace('127.0.0.1', '127.0.0.2'), { headers: { Authorization: 'tok' } }).then(() => 'answered', () => 'refused');
+      const elsewhere = await fetch(server.url.replace('127.0.0.1', '127.0.0.2'), {
+        headers: { Authorization: 'tok' },
+      }).then(
+        () => 'answered',
+        () => 'refused',
+      );
       assert.equal(elsewhere, 'refused', 'not bound beyond 127.0.0.1');
     } finally {
       await server.close();
@@ -204,7 +244,8 @@ describe('tfmfa exec --server', () => {
     stderrs.push(String(result.stderr));
     return Object.assign(result, { pid });
   };
-  const tool = (name: string, runScript?: string) => createFakeTool(bin, name, runScript ? { runScript: CLIENT + runScript } : {});
+  const tool = (name: string, runScript?: string) =>
+    createFakeTool(bin, name, runScript ? { runScript: CLIENT + runScript } : {});
   const lastRecord = (t: { recordsFile: string }): FakeToolRecord => readRecords(t.recordsFile).at(-1)!;
   const freshCode = () => {
     box.emu.advance(30);
@@ -216,12 +257,15 @@ describe('tfmfa exec --server', () => {
     bin = join(box.dir, 'bin');
     mkdirSync(bin, { recursive: true });
     // An MFA session in the shared cache, so that no test below needs a code unless it wants one.
-    const primed = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', freshCode(), '--', '/bin/true'], { detached: true });
+    const primed = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', freshCode(), '--', '/bin/true'], {
+      detached: true,
+    });
     assert.equal(primed.exitCode, 0, String(primed.stderr));
   });
   after(async () => {
     const secrets = [box.user.secretAccessKey];
-    for (const text of stderrs) for (const secret of secrets) assert.ok(!text.includes(secret), 'no long-term secret on stderr');
+    for (const text of stderrs)
+      for (const secret of secrets) assert.ok(!text.includes(secret), 'no long-term secret on stderr');
     await box.cleanup();
   });
   beforeEach(() => box.emu.resetCounts());
@@ -230,10 +274,20 @@ describe('tfmfa exec --server', () => {
     const t = tool('terraform', `report(await call());`);
     const result = await run(['GEHC-056', '--mfa-token', freshCode(), '--', t.path, 'apply'], {
       env: {
-        ...box.env, TFMFA_DEBUG: '1', TFMFA_CACHE_DIR: join(box.dir, 'cache-first'),
-        AWS_PROFILE: 'x', AWS_DEFAULT_PROFILE: 'y', AWS_ACCESS_KEY_ID: 'AKIAOLD', AWS_SECRET_ACCESS_KEY: 'old', AWS_SESSION_TOKEN: 'old',
-        AWS_SECURITY_TOKEN: 'old', AWS_SESSION_EXPIRATION: 'old', AWS_CREDENTIAL_EXPIRATION: 'old',
-        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/creds', AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: '/elsewhere', KEEP_ME: 'yes',
+        ...box.env,
+        TFMFA_DEBUG: '1',
+        TFMFA_CACHE_DIR: join(box.dir, 'cache-first'),
+        AWS_PROFILE: 'x',
+        AWS_DEFAULT_PROFILE: 'y',
+        AWS_ACCESS_KEY_ID: 'AKIAOLD',
+        AWS_SECRET_ACCESS_KEY: 'old',
+        AWS_SESSION_TOKEN: 'old',
+        AWS_SECURITY_TOKEN: 'old',
+        AWS_SESSION_EXPIRATION: 'old',
+        AWS_CREDENTIAL_EXPIRATION: 'old',
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/creds',
+        AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: '/elsewhere',
+        KEEP_ME: 'yes',
       },
     });
     assert.equal(result.exitCode, 0, String(result.stderr));
@@ -263,13 +317,16 @@ describe('tfmfa exec --server', () => {
     assert.equal(box.emu.count('AssumeRole'), 1, 'the fetch was served from the cache the first resolution filled');
 
     assert.match(String(result.stderr), /credential server listening/, 'debug log on');
-    for (const secret of [token, json.SecretAccessKey!, json.Token!, json.AccessKeyId!]) assert.ok(!String(result.stderr).includes(secret), 'no secret on stderr');
+    for (const secret of [token, json.SecretAccessKey!, json.Token!, json.AccessKeyId!])
+      assert.ok(!String(result.stderr).includes(secret), 'no secret on stderr');
     const port = Number(new URL(env.AWS_CONTAINER_CREDENTIALS_FULL_URI!).port);
     assert.ok(await portRefuses(port), 'the server is closed once the command has exited');
   });
 
   test('missing and wrong tokens, foreign Host headers, other methods and paths are refused; only 127.0.0.1 answers', async () => {
-    const t = tool('probe', String.raw`
+    const t = tool(
+      'probe',
+      String.raw`
       const wrongSameLength = TOKEN.slice(0, -1) + (TOKEN.endsWith('A') ? 'B' : 'A');
       report({
         good: await call(),
@@ -286,7 +343,8 @@ describe('tfmfa exec --server', () => {
         query: await call({ path: target.pathname + '?x=1' }),
         otherLoopback: await call({ address: '127.0.0.2', host: '127.0.0.2:' + target.port }),
       });
-    `);
+    `,
+    );
     const result = await run(['GEHC-056', '--', t.path]);
     assert.equal(result.exitCode, 0, String(result.stderr));
     const r = resultOf<Record<string, CallResult>>(String(result.stdout));
@@ -304,23 +362,31 @@ describe('tfmfa exec --server', () => {
     assert.equal(box.emu.count(), 0, 'refused requests never reach STS');
   });
 
-  test('the Debian AWS CLI fetches twice across a renewal: new keys each time, no prompt, no new MFA session', { skip: !existsSync(AWS_CLI) && 'no /usr/bin/aws' }, async () => {
-    const call = `${AWS_CLI} sts get-caller-identity --endpoint-url ${box.emu.url} --output json`;
-    const result = await run(['GEHC-056', '--', '/bin/sh', '-c', `${call} && ${call}`], { env: { ...box.env, TFMFA_MIN_TTL: '7200' } });
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.equal((String(result.stdout).match(/assumed-role\/hc-master\//g) ?? []).length, 2, String(result.stdout));
-    const identities = box.emu.calls().filter((c) => c.action === 'GetCallerIdentity');
-    assert.equal(identities.length, 2);
-    assert.ok(identities.every((c) => c.ok && /assumed-role\/hc-master/.test(c.principal ?? '')));
-    assert.notEqual(identities[0]?.accessKeyId, identities[1]?.accessKeyId, 'the second fetch got renewed keys');
-    assert.equal(box.emu.count('GetSessionToken'), 0, 'renewed from the cached MFA session');
-    assert.ok(box.emu.count('AssumeRole') >= 3, 'first resolution, then one renewal per fetch');
-    assert.doesNotMatch(String(result.stderr), /Enter MFA code/);
-  });
+  test(
+    'the Debian AWS CLI fetches twice across a renewal: new keys each time, no prompt, no new MFA session',
+    { skip: !existsSync(AWS_CLI) && 'no /usr/bin/aws' },
+    async () => {
+      const call = `${AWS_CLI} sts get-caller-identity --endpoint-url ${box.emu.url} --output json`;
+      const result = await run(['GEHC-056', '--', '/bin/sh', '-c', `${call} && ${call}`], {
+        env: { ...box.env, TFMFA_MIN_TTL: '7200' },
+      });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal((String(result.stdout).match(/assumed-role\/hc-master\//g) ?? []).length, 2, String(result.stdout));
+      const identities = box.emu.calls().filter((c) => c.action === 'GetCallerIdentity');
+      assert.equal(identities.length, 2);
+      assert.ok(identities.every((c) => c.ok && /assumed-role\/hc-master/.test(c.principal ?? '')));
+      assert.notEqual(identities[0]?.accessKeyId, identities[1]?.accessKeyId, 'the second fetch got renewed keys');
+      assert.equal(box.emu.count('GetSessionToken'), 0, 'renewed from the cached MFA session');
+      assert.ok(box.emu.count('AssumeRole') >= 3, 'first resolution, then one renewal per fetch');
+      assert.doesNotMatch(String(result.stderr), /Enter MFA code/);
+    },
+  );
 
   test('a JS SDK v3 script on the default chain fetches twice across a renewal: new keys, no prompt', async () => {
     const script = join(box.dir, 'sdk-child.mjs');
-    writeFileSync(script, `
+    writeFileSync(
+      script,
+      `
 import { createRequire } from 'node:module';
 const require = createRequire(${JSON.stringify(join(ROOT, 'package.json'))});
 const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');
@@ -333,8 +399,11 @@ for (let i = 0; i < 2; i++) {
   client.destroy();
 }
 process.stdout.write('RESULT ' + JSON.stringify(seen) + '\\n');
-`);
-    const result = await run(['GEHC-056', '--', process.execPath, script, box.emu.url], { env: { ...box.env, TFMFA_MIN_TTL: '7200' } });
+`,
+    );
+    const result = await run(['GEHC-056', '--', process.execPath, script, box.emu.url], {
+      env: { ...box.env, TFMFA_MIN_TTL: '7200' },
+    });
     assert.equal(result.exitCode, 0, String(result.stderr));
     const seen = resultOf<Array<{ arn: string; accessKeyId: string; expiration: string }>>(String(result.stdout));
     assert.equal(seen.length, 2);
@@ -344,7 +413,10 @@ process.stdout.write('RESULT ' + JSON.stringify(seen) + '\\n');
     }
     assert.notEqual(seen[0]?.accessKeyId, seen[1]?.accessKeyId, 'the second fetch got renewed keys');
     const identities = box.emu.calls().filter((c) => c.action === 'GetCallerIdentity');
-    assert.deepEqual(identities.map((c) => c.accessKeyId), seen.map((s) => s.accessKeyId));
+    assert.deepEqual(
+      identities.map((c) => c.accessKeyId),
+      seen.map((s) => s.accessKeyId),
+    );
     assert.equal(box.emu.count('GetSessionToken'), 0);
     assert.ok(box.emu.count('AssumeRole') >= 3);
   });
@@ -354,10 +426,16 @@ process.stdout.write('RESULT ' + JSON.stringify(seen) + '\\n');
     const result = await run(['GEHC-056', '--', t.path], { env: { ...box.env, TFMFA_MIN_TTL: '7200' } });
     assert.equal(result.exitCode, 0, String(result.stderr));
     const answers = resultOf<CallResult[]>(String(result.stdout));
-    assert.deepEqual(answers.map((a) => a.status), Array(8).fill(200));
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      Array(8).fill(200),
+    );
     assert.equal(box.emu.count('GetSessionToken'), 0);
     assert.ok(box.emu.count('AssumeRole') <= 9, 'never more than one renewal per request');
-    assert.ok(box.emu.calls().every((c) => c.ok), 'no failed STS call from racing renewals');
+    assert.ok(
+      box.emu.calls().every((c) => c.ok),
+      'no failed STS call from racing renewals',
+    );
   });
 
   test('exit codes 0, 1 and 2 come through, and death by signal', async () => {
@@ -393,7 +471,9 @@ process.stdout.write('RESULT ' + JSON.stringify(seen) + '\\n');
 
   test('Ctrl-C in a terminal reaches the command exactly once', async () => {
     const t = tool('terraform-ctrl-c');
-    const pty = spawnInPty(process.execPath, [CLI, 'exec', '--server', 'GEHC-056', '--', t.path], { env: { ...box.env, FAKE_TOOL_WAIT_SIGINT: '1' } });
+    const pty = spawnInPty(process.execPath, [CLI, 'exec', '--server', 'GEHC-056', '--', t.path], {
+      env: { ...box.env, FAKE_TOOL_WAIT_SIGINT: '1' },
+    });
     let status;
     try {
       await pty.waitFor('READY');
@@ -414,22 +494,31 @@ process.stdout.write('RESULT ' + JSON.stringify(seen) + '\\n');
 
   test('a default profile with credentials of its own is pointed out (SDKs rank it ahead of the endpoint)', async () => {
     const config = join(box.dir, 'config-with-default');
-    writeFileSync(config, `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[default]\nsource_profile = GEHC-000\nrole_arn = ${ROLE_B}\nmfa_serial = ${SERIAL}\n`);
+    writeFileSync(
+      config,
+      `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[default]\nsource_profile = GEHC-000\nrole_arn = ${ROLE_B}\nmfa_serial = ${SERIAL}\n`,
+    );
     const result = await run(['GEHC-056', '--', '/bin/true'], { env: { ...box.env, AWS_CONFIG_FILE: config } });
     assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.match(String(result.stderr), /^tfmfa: warning: the 'default' profile in your AWS files has credentials of its own: SDKs in the command rank it ahead of the credential server and may use it instead of 'GEHC-056'$/);
+    assert.match(
+      String(result.stderr),
+      /^tfmfa: warning: the 'default' profile in your AWS files has credentials of its own: SDKs in the command rank it ahead of the credential server and may use it instead of 'GEHC-056'$/,
+    );
     const plain = await run(['GEHC-056', '--', '/bin/true']);
     assert.equal(plain.stderr, '');
   });
 
   test('MFA session gone mid-run without a terminal: HTTP 500 saying what to do, one line on stderr, --mfa-token not reused', async () => {
     const cacheDir = join(box.dir, 'cache-expiring');
-    const t = tool('expiring', String.raw`
+    const t = tool(
+      'expiring',
+      String.raw`
       const fs = await import('node:fs');
       const first = await call();
       fs.rmSync(${JSON.stringify(join(cacheDir, 'sessions'))}, { recursive: true, force: true });
       report([first, await call(), await call(), await call()]);
-    `);
+    `,
+    );
     const env = { ...box.env, TFMFA_CACHE_DIR: cacheDir, TFMFA_MIN_TTL: '7200' };
     const result = await run(['GEHC-056', '--mfa-token', freshCode(), '--', t.path], { env });
     assert.equal(result.exitCode, 0, String(result.stderr));
@@ -438,7 +527,10 @@ process.stdout.write('RESULT ' + JSON.stringify(seen) + '\\n');
     for (const answer of later) {
       assert.equal(answer.status, 500);
       assert.equal(answer.type, 'application/json');
-      assert.match(answer.json?.message ?? '', /MFA session for profile 'GEHC-056' has expired and there is no terminal .* run 'tfmfa open-session GEHC-056' in a terminal \(or set mfa_process in the profile\)/);
+      assert.match(
+        answer.json?.message ?? '',
+        /MFA session for profile 'GEHC-056' has expired and there is no terminal .* run 'tfmfa open-session GEHC-056' in a terminal \(or set mfa_process in the profile\)/,
+      );
     }
     const lines = String(result.stderr).trim().split('\n');
     assert.equal(lines.length, 1, String(result.stderr));
@@ -449,13 +541,16 @@ process.stdout.write('RESULT ' + JSON.stringify(seen) + '\\n');
   test('MFA session gone mid-run in a terminal: tfmfa prompts on /dev/tty and the request gets fresh credentials', async () => {
     const cacheDir = join(box.dir, 'cache-prompting');
     rmSync(cacheDir, { recursive: true, force: true });
-    const t = tool('prompted', String.raw`
+    const t = tool(
+      'prompted',
+      String.raw`
       const fs = await import('node:fs');
       const first = await call();
       fs.rmSync(${JSON.stringify(join(cacheDir, 'sessions'))}, { recursive: true, force: true });
       const second = await call();
       report({ first: first.status, second: second.status, renewed: second.json && first.json && second.json.AccessKeyId !== first.json.AccessKeyId });
-    `);
+    `,
+    );
     const env = { ...box.env, TFMFA_CACHE_DIR: cacheDir };
     const pty = spawnInPty(process.execPath, [CLI, 'exec', '--server', 'GEHC-056', '--', t.path], { env });
     let status;
@@ -473,7 +568,10 @@ process.stdout.write('RESULT ' + JSON.stringify(seen) + '\\n');
     const report = resultOf<{ first: number; second: number; renewed: boolean }>(pty.output().replace(/\r/g, ''));
     assert.deepEqual(report, { first: 200, second: 200, renewed: true });
     assert.equal(box.emu.count('GetSessionToken'), 2);
-    assert.ok(existsSync(join(cacheDir, 'sessions')) && readdirSync(join(cacheDir, 'sessions')).length >= 2, 'the new MFA session is cached again');
+    assert.ok(
+      existsSync(join(cacheDir, 'sessions')) && readdirSync(join(cacheDir, 'sessions')).length >= 2,
+      'the new MFA session is cached again',
+    );
   });
 });
 
@@ -494,6 +592,8 @@ function startTfmfa(args: string[], env: Record<string, string>) {
     });
     child.once('exit', () => reject(new Error(`tfmfa exited before READY: ${out} ${err}`)));
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { process: child, ready, exited, stderr: () => err };
 }

@@ -33,8 +33,15 @@ session_tags = team
   test('they reach AssumeRole, and chained sessions carry the transitive tags and the source identity', async () => {
     const tagged = await box.tfmfa(['exec', 'tagged', '--mfa-token', box.emu.currentCode(SERIAL), ...PRINT_KEY]);
     assert.equal(tagged.exitCode, 0, tagged.stderr);
-    assert.deepEqual(box.emu.sessionAttributes(tagged.stdout), { tags: { team: 'platform', 'cost-center': '42' }, transitiveTagKeys: ['team'], sourceIdentity: 'alice' });
-    const call = box.emu.calls().filter((c) => c.action === 'AssumeRole').at(-1);
+    assert.deepEqual(box.emu.sessionAttributes(tagged.stdout), {
+      tags: { team: 'platform', 'cost-center': '42' },
+      transitiveTagKeys: ['team'],
+      sourceIdentity: 'alice',
+    });
+    const call = box.emu
+      .calls()
+      .filter((c) => c.action === 'AssumeRole')
+      .at(-1);
     assert.equal(call?.params['Tags.member.1.Key'], 'team');
     assert.equal(call?.params['Tags.member.2.Value'], '42');
     assert.equal(call?.params['TransitiveTagKeys.member.1'], 'team');
@@ -42,8 +49,18 @@ session_tags = team
 
     const chained = await box.tfmfa(['exec', 'tagged-chain', ...PRINT_KEY]);
     assert.equal(chained.exitCode, 0, chained.stderr);
-    assert.deepEqual(box.emu.sessionAttributes(chained.stdout), { tags: { team: 'platform' }, transitiveTagKeys: ['team'], sourceIdentity: 'alice' });
-    assert.equal(box.emu.calls().filter((c) => c.action === 'AssumeRole').at(-1)?.params.RoleArn, ROLE_C);
+    assert.deepEqual(box.emu.sessionAttributes(chained.stdout), {
+      tags: { team: 'platform' },
+      transitiveTagKeys: ['team'],
+      sourceIdentity: 'alice',
+    });
+    assert.equal(
+      box.emu
+        .calls()
+        .filter((c) => c.action === 'AssumeRole')
+        .at(-1)?.params.RoleArn,
+      ROLE_C,
+    );
   });
 
   test('the same role without tags gets its own session, not the tagged one from the cache', async () => {
@@ -52,12 +69,19 @@ session_tags = team
     assert.equal(tagged.exitCode, 0, tagged.stderr);
     assert.equal(plain.exitCode, 0, plain.stderr);
     assert.notEqual(plain.stdout, tagged.stdout);
-    assert.deepEqual(box.emu.sessionAttributes(plain.stdout), { tags: {}, transitiveTagKeys: [], sourceIdentity: null });
+    assert.deepEqual(box.emu.sessionAttributes(plain.stdout), {
+      tags: {},
+      transitiveTagKeys: [],
+      sourceIdentity: null,
+    });
   });
 
   test('a malformed session_tags is a one-line error naming the profile and the form', async () => {
     const result = await box.tfmfa(['exec', 'bad-tags', ...PRINT_KEY]);
     assert.equal(result.exitCode, 2);
-    assert.equal(result.stderr, "tfmfa: profile 'bad-tags': session_tags has 'team', not key=value (the form is key1=value1,key2=value2); fix it in your AWS config");
+    assert.equal(
+      result.stderr,
+      "tfmfa: profile 'bad-tags': session_tags has 'team', not key=value (the form is key1=value1,key2=value2); fix it in your AWS config",
+    );
   });
 });

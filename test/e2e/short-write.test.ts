@@ -5,7 +5,17 @@
 // absent, or complete), no temp file is left, and a user file's failure is one line naming the file and the cause.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -56,7 +66,11 @@ function leaveFree(dir: string, pages: number): void {
 /** The units of `ulimit -f` in /bin/sh (512 bytes in dash and POSIX shells, 1024 in bash): measured. */
 const ULIMIT_UNIT = (() => {
   const file = join(tmpdir(), `tfmfa-ulimit-unit-${process.pid}`);
-  spawnSync('sh', ['-c', `ulimit -f 1; exec "$0" -e "try { require('fs').writeFileSync(process.argv[1], Buffer.alloc(8192)) } catch {}" "${file}"`, process.execPath]);
+  spawnSync('sh', [
+    '-c',
+    `ulimit -f 1; exec "$0" -e "try { require('fs').writeFileSync(process.argv[1], Buffer.alloc(8192)) } catch {}" "${file}"`,
+    process.execPath,
+  ]);
   const unit = statSync(file).size;
   rmSync(file);
   return unit;
@@ -65,7 +79,12 @@ const ULIMIT_UNIT = (() => {
 /** tfmfa in a child whose file-size limit is `bytes` (a multiple of the shell's unit), as `ulimit -f` in a login shell sets it. */
 function limited(box: Box, bytes: number, args: string[], env: Record<string, string> = {}): Promise<TfmfaResult> {
   assert.equal(bytes % ULIMIT_UNIT, 0);
-  return execa('sh', ['-c', `ulimit -f ${bytes / ULIMIT_UNIT}; exec "$0" "$@"`, process.execPath, CLI, ...args], { env: { ...box.env, ...env }, extendEnv: false, reject: false, stdin: 'ignore' }) as unknown as Promise<TfmfaResult>;
+  return execa('sh', ['-c', `ulimit -f ${bytes / ULIMIT_UNIT}; exec "$0" "$@"`, process.execPath, CLI, ...args], {
+    env: { ...box.env, ...env },
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+  }) as unknown as Promise<TfmfaResult>;
 }
 
 function oneLineFailure(result: TfmfaResult, file: RegExp, cause: RegExp): void {
@@ -79,7 +98,8 @@ function oneLineFailure(result: TfmfaResult, file: RegExp, cause: RegExp): void 
   assert.match(lines[0] as string, /unchanged/);
 }
 
-const temps = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.tmp')) : []);
+const temps = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.tmp')) : [];
 
 /** A credentials file with GEHC-000's keys and 24 other profiles' (about 5 KB): more than a page. */
 function credentialsWithOthers(box: Box): string {
@@ -94,12 +114,21 @@ function credentialsWithOthers(box: Box): string {
 /** A vault holding `count` profiles (about 120 bytes each once encrypted). */
 async function vaultWith(dir: string, count: number): Promise<void> {
   const vault = new FileBackend(dir, async () => PASSPHRASE);
-  for (let i = 0; i < count; i++) await vault.set(`vaulted-${i}`, { accessKeyId: `AKIAVAULT${String(i).padStart(11, '0')}`, secretAccessKey: `${i}`.padEnd(40, 'v') });
+  for (let i = 0; i < count; i++)
+    await vault.set(`vaulted-${i}`, {
+      accessKeyId: `AKIAVAULT${String(i).padStart(11, '0')}`,
+      secretAccessKey: `${i}`.padEnd(40, 'v'),
+    });
 }
 
 function indexWith(path: string, count: number): void {
   const index: KeyIndex = new Map();
-  for (let i = 0; i < count; i++) index.set(`indexed-${i}`, { backend: 'file', accessKeyId: `AKIAINDEX${String(i).padStart(11, '0')}`, addedAt: '2026-12-01T00:00:00.000Z' });
+  for (let i = 0; i < count; i++)
+    index.set(`indexed-${i}`, {
+      backend: 'file',
+      accessKeyId: `AKIAINDEX${String(i).padStart(11, '0')}`,
+      addedAt: '2026-12-01T00:00:00.000Z',
+    });
   writeKeyIndex(path, index);
 }
 
@@ -112,7 +141,10 @@ async function vaultProfiles(dir: string): Promise<number> {
   }
 }
 
-const addEnv = (id: string) => ({ AWS_ACCESS_KEY_ID: `AKIANEWKEY${id.padEnd(10, '0')}`, AWS_SECRET_ACCESS_KEY: 'n'.repeat(40) });
+const addEnv = (id: string) => ({
+  AWS_ACCESS_KEY_ID: `AKIANEWKEY${id.padEnd(10, '0')}`,
+  AWS_SECRET_ACCESS_KEY: 'n'.repeat(40),
+});
 
 describe('short writes of user files', () => {
   let box: Box;
@@ -133,7 +165,9 @@ describe('short writes of user files', () => {
         assert.ok(text.length > PAGE);
         writeFileSync(credentials, text, { mode: 0o600 });
         leaveFree(mount.dir, 1);
-        const result = await box.tfmfa(['import', 'GEHC-000', '--yes'], { env: { ...box.env, AWS_SHARED_CREDENTIALS_FILE: credentials, XDG_CONFIG_HOME: fresh('xdg') } });
+        const result = await box.tfmfa(['import', 'GEHC-000', '--yes'], {
+          env: { ...box.env, AWS_SHARED_CREDENTIALS_FILE: credentials, XDG_CONFIG_HOME: fresh('xdg') },
+        });
         oneLineFailure(result, /credentials/, /ENOSPC.*free some space/);
         assert.equal(readFileSync(credentials, 'utf8'), text, 'the credentials file is byte-for-byte what it was');
         assert.deepEqual(temps(mount.dir), []);
@@ -151,7 +185,9 @@ describe('short writes of user files', () => {
         const vault = readFileSync(join(dir, 'vault.json'), 'utf8');
         assert.ok(vault.length > 2 * PAGE, `vault is ${vault.length} bytes`);
         leaveFree(mount.dir, 1);
-        const result = await box.tfmfa(['add', 'newcomer', '--env', '--no-verify'], { env: { ...box.env, XDG_CONFIG_HOME: mount.dir, ...addEnv('1') } });
+        const result = await box.tfmfa(['add', 'newcomer', '--env', '--no-verify'], {
+          env: { ...box.env, XDG_CONFIG_HOME: mount.dir, ...addEnv('1') },
+        });
         oneLineFailure(result, /vault\.json/, /ENOSPC/);
         assert.equal(readFileSync(join(dir, 'vault.json'), 'utf8'), vault, 'the vault is byte-for-byte what it was');
         assert.equal(await vaultProfiles(dir), 60);
@@ -171,7 +207,9 @@ describe('short writes of user files', () => {
         const index = readFileSync(join(dir, 'keys.json'), 'utf8');
         assert.ok(index.length > 3 * PAGE, `index is ${index.length} bytes`);
         leaveFree(mount.dir, 2); // the vault (one page) is rewritten; the index (four or more) is not
-        const result = await box.tfmfa(['add', 'newcomer', '--env', '--no-verify'], { env: { ...box.env, XDG_CONFIG_HOME: mount.dir, ...addEnv('2') } });
+        const result = await box.tfmfa(['add', 'newcomer', '--env', '--no-verify'], {
+          env: { ...box.env, XDG_CONFIG_HOME: mount.dir, ...addEnv('2') },
+        });
         oneLineFailure(result, /keys\.json/, /ENOSPC/);
         assert.equal(readFileSync(join(dir, 'keys.json'), 'utf8'), index, 'the key index is byte-for-byte what it was');
         assert.equal(readKeyIndex(join(dir, 'keys.json')).size, 150);
@@ -188,7 +226,10 @@ describe('short writes of user files', () => {
       mkdirSync(join(credentials, '..'), { recursive: true });
       const text = credentialsWithOthers(box);
       writeFileSync(credentials, text, { mode: 0o600 });
-      const result = await limited(box, 4096, ['import', 'GEHC-000', '--yes'], { AWS_SHARED_CREDENTIALS_FILE: credentials, XDG_CONFIG_HOME: fresh('xdg') });
+      const result = await limited(box, 4096, ['import', 'GEHC-000', '--yes'], {
+        AWS_SHARED_CREDENTIALS_FILE: credentials,
+        XDG_CONFIG_HOME: fresh('xdg'),
+      });
       oneLineFailure(result, /credentials/, /EFBIG.*ulimit -f/);
       assert.equal(readFileSync(credentials, 'utf8'), text);
       assert.deepEqual(temps(join(credentials, '..')), []);
@@ -199,7 +240,10 @@ describe('short writes of user files', () => {
       const dir = join(xdg, 'tfmfa');
       await vaultWith(dir, 60);
       const vault = readFileSync(join(dir, 'vault.json'), 'utf8');
-      const result = await limited(box, 4096, ['add', 'newcomer', '--env', '--no-verify'], { XDG_CONFIG_HOME: xdg, ...addEnv('3') });
+      const result = await limited(box, 4096, ['add', 'newcomer', '--env', '--no-verify'], {
+        XDG_CONFIG_HOME: xdg,
+        ...addEnv('3'),
+      });
       oneLineFailure(result, /vault\.json/, /EFBIG/);
       assert.equal(readFileSync(join(dir, 'vault.json'), 'utf8'), vault);
       assert.equal(await vaultProfiles(dir), 60);
@@ -212,7 +256,10 @@ describe('short writes of user files', () => {
       await vaultWith(dir, 1);
       indexWith(join(dir, 'keys.json'), 150);
       const index = readFileSync(join(dir, 'keys.json'), 'utf8');
-      const result = await limited(box, 4096, ['add', 'newcomer', '--env', '--no-verify'], { XDG_CONFIG_HOME: xdg, ...addEnv('4') });
+      const result = await limited(box, 4096, ['add', 'newcomer', '--env', '--no-verify'], {
+        XDG_CONFIG_HOME: xdg,
+        ...addEnv('4'),
+      });
       oneLineFailure(result, /keys\.json/, /EFBIG/);
       assert.equal(readFileSync(join(dir, 'keys.json'), 'utf8'), index);
       assert.deepEqual(temps(dir), []);
@@ -237,11 +284,17 @@ function filesUnder(dir: string): Array<[string, number]> {
 
 const PRINT_CONFIG = "process.stdout.write(require('fs').readFileSync(process.env.AWS_CONFIG_FILE, 'utf8'))";
 /** 120 more profiles: the config (and so its overlay) is well over a page. */
-const MANY_PROFILES = Array.from({ length: 120 }, (_, i) => `[profile filler-${i}]\nregion = us-east-1\n`).join('') + '[profile the-last-one]\nregion = eu-north-1\n';
+const MANY_PROFILES =
+  Array.from({ length: 120 }, (_, i) => `[profile filler-${i}]\nregion = us-east-1\n`).join('') +
+  '[profile the-last-one]\nregion = eu-north-1\n';
 /** One role profile per run, each on its own MFA device (a code is accepted once per device). */
 const RUNS = 8;
 const deviceOf = (run: number) => `arn:aws:iam::222222222222:mfa/short-write-${run}`;
-const ROLE_PROFILES = Array.from({ length: RUNS }, (_, run) => `[profile short-${run}]\nsource_profile = GEHC-000\nrole_arn = ${ROLE_B}\nmfa_serial = ${deviceOf(run)}\n`).join('');
+const ROLE_PROFILES = Array.from(
+  { length: RUNS },
+  (_, run) =>
+    `[profile short-${run}]\nsource_profile = GEHC-000\nrole_arn = ${ROLE_B}\nmfa_serial = ${deviceOf(run)}\n`,
+).join('');
 
 describe('short writes of the cache: session cache, tickets, overlay', () => {
   let box: Box;
@@ -254,57 +307,118 @@ describe('short writes of the cache: session cache, tickets, overlay', () => {
   let runs = 0;
   after(() => box.cleanup());
 
-  const run = (env: Record<string, string>, runner: (args: string[], env: Record<string, string>) => Promise<TfmfaResult>) => {
+  const run = (
+    env: Record<string, string>,
+    runner: (args: string[], env: Record<string, string>) => Promise<TfmfaResult>,
+  ) => {
     const n = runs++;
     assert.ok(n < RUNS);
-    return runner(['exec', `short-${n}`, '--mfa-token', box.emu.currentCode(deviceOf(n)), '--', process.execPath, '-e', PRINT_CONFIG], { ...box.env, ...env });
+    return runner(
+      [
+        'exec',
+        `short-${n}`,
+        '--mfa-token',
+        box.emu.currentCode(deviceOf(n)),
+        '--',
+        process.execPath,
+        '-e',
+        PRINT_CONFIG,
+      ],
+      { ...box.env, ...env },
+    );
   };
 
   function assertNothingTruncated(cacheDir: string, limit: number | undefined, childConfig: string): void {
     for (const [path, size] of filesUnder(cacheDir)) {
       assert.ok(!path.endsWith('.tmp'), `no temp file left: ${path}`);
-      if (limit !== undefined) assert.notEqual(size, limit, `${path} stopped at the size limit: a short write was renamed into place`);
-      if (path.startsWith('/sessions/')) assert.doesNotThrow(() => JSON.parse(readFileSync(join(cacheDir, path), 'utf8')), `${path} is whole JSON`);
-      if (/\/overlay\/[^/]+\/config$/.test(path)) assert.match(readFileSync(join(cacheDir, path), 'utf8'), /\[profile the-last-one\]\nregion = eu-north-1\n/, `${path} is whole`);
+      if (limit !== undefined)
+        assert.notEqual(size, limit, `${path} stopped at the size limit: a short write was renamed into place`);
+      if (path.startsWith('/sessions/'))
+        assert.doesNotThrow(() => JSON.parse(readFileSync(join(cacheDir, path), 'utf8')), `${path} is whole JSON`);
+      if (/\/overlay\/[^/]+\/config$/.test(path))
+        assert.match(
+          readFileSync(join(cacheDir, path), 'utf8'),
+          /\[profile the-last-one\]\nregion = eu-north-1\n/,
+          `${path} is whole`,
+        );
     }
-    assert.match(childConfig, /\[profile the-last-one\]\nregion = eu-north-1$/, 'the child read a whole config (the overlay or the user\'s own)');
+    assert.match(
+      childConfig,
+      /\[profile the-last-one\]\nregion = eu-north-1$/,
+      "the child read a whole config (the overlay or the user's own)",
+    );
   }
 
   test('ulimit -f 512 bytes: exec works uncached; no session entry, ticket or overlay is cut short', async () => {
     const cacheDir = join(box.dir, `cache-${++counter}`);
     const limit = 512;
     assert.equal(limit % ULIMIT_UNIT, 0, `the shell's ulimit unit (${ULIMIT_UNIT}) divides ${limit}`);
-    const result = await run({ TFMFA_CACHE_DIR: cacheDir }, (args, env) => execa('sh', ['-c', `ulimit -f ${limit / ULIMIT_UNIT}; exec "$0" "$@"`, process.execPath, CLI, ...args], { env, extendEnv: false, reject: false, stdin: 'ignore' }) as unknown as Promise<TfmfaResult>);
+    const result = await run(
+      { TFMFA_CACHE_DIR: cacheDir },
+      (args, env) =>
+        execa('sh', ['-c', `ulimit -f ${limit / ULIMIT_UNIT}; exec "$0" "$@"`, process.execPath, CLI, ...args], {
+          env,
+          extendEnv: false,
+          reject: false,
+          stdin: 'ignore',
+        }) as unknown as Promise<TfmfaResult>,
+    );
     assert.equal(result.signal, undefined, 'not killed by SIGXFSZ');
     assert.equal(result.exitCode, 0, result.stderr);
     assertNothingTruncated(cacheDir, limit, String(result.stdout));
-    assert.ok(filesUnder(cacheDir).some(([path]) => path.startsWith('/locks/')), 'the run did use this cache');
+    assert.ok(
+      filesUnder(cacheDir).some(([path]) => path.startsWith('/locks/')),
+      'the run did use this cache',
+    );
   });
 
   test('ulimit -f 1 KiB and 4 KiB: the same (a ticket and the overlay are larger than these)', async () => {
     for (const limit of [1024, 4096]) {
       const cacheDir = join(box.dir, `cache-${++counter}`);
-      const result = await run({ TFMFA_CACHE_DIR: cacheDir }, (args, env) => execa('sh', ['-c', `ulimit -f ${limit / ULIMIT_UNIT}; exec "$0" "$@"`, process.execPath, CLI, ...args], { env, extendEnv: false, reject: false, stdin: 'ignore' }) as unknown as Promise<TfmfaResult>);
+      const result = await run(
+        { TFMFA_CACHE_DIR: cacheDir },
+        (args, env) =>
+          execa('sh', ['-c', `ulimit -f ${limit / ULIMIT_UNIT}; exec "$0" "$@"`, process.execPath, CLI, ...args], {
+            env,
+            extendEnv: false,
+            reject: false,
+            stdin: 'ignore',
+          }) as unknown as Promise<TfmfaResult>,
+      );
       assert.equal(result.signal, undefined);
       assert.equal(result.exitCode, 0, result.stderr);
       assertNothingTruncated(cacheDir, limit, String(result.stdout));
     }
   });
 
-  test('full tmpfs: exec works uncached; the overlay is whole or absent', { skip: !canMount && 'needs root and mount (tmpfs); CI runs .ci/run as root' }, async () => {
-    for (const pages of [2, 3, 4, 5]) { // the lock salt, session entries and a ticket take a page each before the overlay
-      const mount = mountTmpfs(join(box.dir, `mnt-${++counter}`), '64k');
-      assert.ok(mount);
-      try {
-        const cacheDir = join(mount.dir, 'cache');
-        mkdirSync(cacheDir, { mode: 0o700 });
-        leaveFree(mount.dir, pages);
-        const result = await run({ TFMFA_CACHE_DIR: cacheDir }, (args, env) => execa(process.execPath, [CLI, ...args], { env, extendEnv: false, reject: false, stdin: 'ignore' }) as unknown as Promise<TfmfaResult>);
-        assert.equal(result.exitCode, 0, result.stderr);
-        assertNothingTruncated(cacheDir, undefined, String(result.stdout));
-      } finally {
-        mount.unmount();
+  test(
+    'full tmpfs: exec works uncached; the overlay is whole or absent',
+    { skip: !canMount && 'needs root and mount (tmpfs); CI runs .ci/run as root' },
+    async () => {
+      for (const pages of [2, 3, 4, 5]) {
+        // the lock salt, session entries and a ticket take a page each before the overlay
+        const mount = mountTmpfs(join(box.dir, `mnt-${++counter}`), '64k');
+        assert.ok(mount);
+        try {
+          const cacheDir = join(mount.dir, 'cache');
+          mkdirSync(cacheDir, { mode: 0o700 });
+          leaveFree(mount.dir, pages);
+          const result = await run(
+            { TFMFA_CACHE_DIR: cacheDir },
+            (args, env) =>
+              execa(process.execPath, [CLI, ...args], {
+                env,
+                extendEnv: false,
+                reject: false,
+                stdin: 'ignore',
+              }) as unknown as Promise<TfmfaResult>,
+          );
+          assert.equal(result.exitCode, 0, result.stderr);
+          assertNothingTruncated(cacheDir, undefined, String(result.stdout));
+        } finally {
+          mount.unmount();
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { createFakeTool, readRecords } from '../support/fake-tool.ts';
 import { createSandbox, ROLE_B, SERIAL, type Sandbox } from '../support/sandbox.ts';
 
-describe('STS endpoints from the SDK\'s standard settings, and non-static chain sources', () => {
+describe("STS endpoints from the SDK's standard settings, and non-static chain sources", () => {
   let box: Sandbox;
   let tool: { path: string; recordsFile: string };
   /** The sandbox environment without AWS_ENDPOINT_URL_STS: the endpoint must come from elsewhere. */
@@ -20,7 +20,11 @@ describe('STS endpoints from the SDK\'s standard settings, and non-static chain 
   before(async () => {
     box = await createSandbox();
     const keysScript = join(box.dir, 'print-keys.sh');
-    writeFileSync(keysScript, `#!/bin/sh\nprintf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s"}' '${box.user.accessKeyId}' '${box.user.secretAccessKey}'\n`, { mode: 0o755 });
+    writeFileSync(
+      keysScript,
+      `#!/bin/sh\nprintf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s"}' '${box.user.accessKeyId}' '${box.user.secretAccessKey}'\n`,
+      { mode: 0o755 },
+    );
     box.writeConfig(`[profile via-endpoint-url]
 source_profile = GEHC-000
 role_arn = ${ROLE_B}
@@ -58,7 +62,11 @@ mfa_serial = ${SERIAL}
     ['AWS_ENDPOINT_URL', 'team-b', { AWS_ENDPOINT_URL: 'EMULATOR' }],
   ] as const) {
     test(`reaches STS through ${name}`, async () => {
-      const env = { ...noEndpointEnv, TFMFA_CACHE_DIR: coldCache(), ...Object.fromEntries(Object.entries(extra).map(([k]) => [k, box.emu.url])) };
+      const env = {
+        ...noEndpointEnv,
+        TFMFA_CACHE_DIR: coldCache(),
+        ...Object.fromEntries(Object.entries(extra).map(([k]) => [k, box.emu.url])),
+      };
       const result = await box.tfmfa(['exec', profile, '--mfa-token', freshCode(), '--', tool.path], { env });
       assert.equal(result.exitCode, 0, result.stderr);
       assert.equal(box.emu.count('GetSessionToken'), 1);
@@ -67,7 +75,9 @@ mfa_serial = ${SERIAL}
   }
 
   test('credential_process as the source of a chain: the role is assumed from it with the code', async () => {
-    const result = await box.tfmfa(['exec', 'via-process-source', '--mfa-token', freshCode(), '--', tool.path], { env: { ...box.env, TFMFA_CACHE_DIR: coldCache() } });
+    const result = await box.tfmfa(['exec', 'via-process-source', '--mfa-token', freshCode(), '--', tool.path], {
+      env: { ...box.env, TFMFA_CACHE_DIR: coldCache() },
+    });
     assert.equal(result.exitCode, 0, result.stderr);
     const call = box.emu.calls().find((c) => c.action === 'AssumeRole');
     assert.equal(call?.params.SerialNumber, SERIAL);
@@ -76,7 +86,12 @@ mfa_serial = ${SERIAL}
   });
 
   test('credential_source = Environment takes the base keys from the environment', async () => {
-    const env = { ...box.env, TFMFA_CACHE_DIR: coldCache(), AWS_ACCESS_KEY_ID: box.user.accessKeyId, AWS_SECRET_ACCESS_KEY: box.user.secretAccessKey };
+    const env = {
+      ...box.env,
+      TFMFA_CACHE_DIR: coldCache(),
+      AWS_ACCESS_KEY_ID: box.user.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: box.user.secretAccessKey,
+    };
     const result = await box.tfmfa(['exec', 'via-env-source', '--mfa-token', freshCode(), '--', tool.path], { env });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(box.emu.calls().find((c) => c.action === 'AssumeRole')?.principal, box.user.arn);

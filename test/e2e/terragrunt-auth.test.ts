@@ -33,13 +33,17 @@ describe('tfmfa terragrunt-auth under a terragrunt stand-in', () => {
 
   before(async () => {
     box = await createSandbox();
-    box.writeConfig(ROLES.map((arn, i) => `[profile tg-${i}]
+    box.writeConfig(
+      ROLES.map(
+        (arn, i) => `[profile tg-${i}]
 source_profile = GEHC-000
 role_arn = ${arn}
 mfa_serial = ${SERIAL}
 mfa_process = ${box.mfaProcess}
 region = eu-west-3
-${i === 0 ? 'external_id = 111111111111\n' : ''}`).join(''));
+${i === 0 ? 'external_id = 111111111111\n' : ''}`,
+      ).join(''),
+    );
     const bin = join(box.dir, 'bin');
     terraform = createFakeTool(bin, 'terraform');
     const shims = join(box.dir, 'shims');
@@ -60,13 +64,24 @@ ${i === 0 ? 'external_id = 111111111111\n' : ''}`).join(''));
     assert.equal(box.mfaProcessRuns() - runsBefore, 1, 'mfa_process runs');
     assert.equal(box.emu.count('GetSessionToken'), 1);
     assert.equal(box.emu.count('AssumeRole'), ROLES.length);
-    const keysByRole = ROLES.map((_, role) => new Set(outputs.filter((_, unit) => unit % ROLES.length === role).map((o) => o.awsCredentials.ACCESS_KEY_ID)));
-    assert.deepEqual(keysByRole.map((keys) => keys.size), [1, 1, 1], 'every unit of a role got the same session');
+    const keysByRole = ROLES.map(
+      (_, role) =>
+        new Set(outputs.filter((_, unit) => unit % ROLES.length === role).map((o) => o.awsCredentials.ACCESS_KEY_ID)),
+    );
+    assert.deepEqual(
+      keysByRole.map((keys) => keys.size),
+      [1, 1, 1],
+      'every unit of a role got the same session',
+    );
     outputs.forEach((output, unit) => {
       assert.deepEqual(Object.keys(output), ['awsCredentials', 'envs']);
       assert.deepEqual(Object.keys(output.awsCredentials), ['ACCESS_KEY_ID', 'SECRET_ACCESS_KEY', 'SESSION_TOKEN']);
       assert.match(output.awsCredentials.ACCESS_KEY_ID, /^ASIA/);
-      assert.deepEqual(output.envs, { AWS_REGION: 'eu-west-3', AWS_DEFAULT_REGION: 'eu-west-3', TFMFA_PROFILE: `tg-${unit % ROLES.length}` });
+      assert.deepEqual(output.envs, {
+        AWS_REGION: 'eu-west-3',
+        AWS_DEFAULT_REGION: 'eu-west-3',
+        TFMFA_PROFILE: `tg-${unit % ROLES.length}`,
+      });
     });
     // The shim saw the marker and the keys: terraform got exactly what terragrunt set, with no further STS call.
     const records = readRecords(terraform.recordsFile);
@@ -91,23 +106,36 @@ ${i === 0 ? 'external_id = 111111111111\n' : ''}`).join(''));
     assert.equal(box.mfaProcessRuns() - runsBefore, 0);
   });
 
-  test('PROFILE defaults to the shims\' order; the region variables the environment has are left to it', async () => {
-    const result = await box.tfmfa(['terragrunt-auth'], { env: { ...box.env, AWS_PROFILE: 'tg-1', AWS_REGION: 'ap-south-1' }, detached: true });
+  test("PROFILE defaults to the shims' order; the region variables the environment has are left to it", async () => {
+    const result = await box.tfmfa(['terragrunt-auth'], {
+      env: { ...box.env, AWS_PROFILE: 'tg-1', AWS_REGION: 'ap-south-1' },
+      detached: true,
+    });
     assert.equal(result.exitCode, 0, result.stderr);
     const output = JSON.parse(result.stdout) as AuthOutput;
     assert.deepEqual(output.envs, { AWS_DEFAULT_REGION: 'ap-south-1', TFMFA_PROFILE: 'tg-1' });
-    const fallback = await box.tfmfa(['terragrunt-auth'], { env: { ...box.env, TFMFA_DEFAULT_PROFILE: 'tg-2' }, detached: true });
+    const fallback = await box.tfmfa(['terragrunt-auth'], {
+      env: { ...box.env, TFMFA_DEFAULT_PROFILE: 'tg-2' },
+      detached: true,
+    });
     assert.equal((JSON.parse(fallback.stdout) as AuthOutput).envs.TFMFA_PROFILE, 'tg-2');
   });
 
   test('long-term keys come without SESSION_TOKEN; the output is the exact v2 bytes', async () => {
     const result = await box.tfmfa(['terragrunt-auth', 'GEHC-000'], { detached: true });
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.equal(result.stdout, `{"awsCredentials":{"ACCESS_KEY_ID":"${box.user.accessKeyId}","SECRET_ACCESS_KEY":"${box.user.secretAccessKey}"},"envs":{"AWS_REGION":"us-west-2","AWS_DEFAULT_REGION":"us-west-2","TFMFA_PROFILE":"GEHC-000"}}`);
+    assert.equal(
+      result.stdout,
+      `{"awsCredentials":{"ACCESS_KEY_ID":"${box.user.accessKeyId}","SECRET_ACCESS_KEY":"${box.user.secretAccessKey}"},"envs":{"AWS_REGION":"us-west-2","AWS_DEFAULT_REGION":"us-west-2","TFMFA_PROFILE":"GEHC-000"}}`,
+    );
   });
 
   test('errors go to stderr with a non-zero exit and nothing on stdout (terragrunt fails on empty output)', async () => {
-    for (const args of [['terragrunt-auth', 'nope'], ['terragrunt-auth', 'tg-0', 'extra'], ['terragrunt-auth', '--bogus']]) {
+    for (const args of [
+      ['terragrunt-auth', 'nope'],
+      ['terragrunt-auth', 'tg-0', 'extra'],
+      ['terragrunt-auth', '--bogus'],
+    ]) {
       const result = await box.tfmfa(args, { detached: true });
       assert.notEqual(result.exitCode, 0);
       assert.equal(result.stdout, '');

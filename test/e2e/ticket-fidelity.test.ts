@@ -2,7 +2,17 @@
 // name), and the launcher trusts nothing Node would refuse (numbers, modes, files it creates). Each test runs
 // the real launcher (test/support/shim-world.ts counts its hand-overs to Node) and Node's shim.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LAUNCHER_TRUST_SECONDS } from '../../src/store/ticket-format.ts';
@@ -18,18 +28,30 @@ describe('ticket fidelity', () => {
   const now = () => Date.now() / 1000;
 
   /** Runs terraform through the launcher; how many times it handed over to Node, and what the tool saw. */
-  const launch = async (env: Record<string, string | undefined> = {}, options: { cwd?: string; shell?: string[] } = {}) => {
+  const launch = async (
+    env: Record<string, string | undefined> = {},
+    options: { cwd?: string; shell?: string[] } = {},
+  ) => {
     const before = world.fallbacks();
-    const result = await world.run('launcher', 'terraform', ['plan'], { env: { AWS_PROFILE: 'GEHC-056', ...env }, ...options });
+    const result = await world.run('launcher', 'terraform', ['plan'], {
+      env: { AWS_PROFILE: 'GEHC-056', ...env },
+      ...options,
+    });
     return { ...result, handedOver: world.fallbacks() - before, seen: world.last('terraform').env };
   };
   const viaNode = async (env: Record<string, string | undefined> = {}, cwd?: string) => {
-    const result = await world.run('node', 'terraform', ['plan'], { env: { AWS_PROFILE: 'GEHC-056', TFMFA_DEBUG: '1', ...env }, ...(cwd ? { cwd } : {}) });
+    const result = await world.run('node', 'terraform', ['plan'], {
+      env: { AWS_PROFILE: 'GEHC-056', TFMFA_DEBUG: '1', ...env },
+      ...(cwd ? { cwd } : {}),
+    });
     return { ...result, hit: /ticket hit/.test(result.stderr), seen: world.last('terraform').env };
   };
 
   before(async () => {
-    world = await createShimWorld({ extraConfig: () => `[profile gehc-056]\nsource_profile = GEHC-000\nrole_arn = ${ROLE_B}\nmfa_serial = ${SERIAL}\n` });
+    world = await createShimWorld({
+      extraConfig: () =>
+        `[profile gehc-056]\nsource_profile = GEHC-000\nrole_arn = ${ROLE_B}\nmfa_serial = ${SERIAL}\n`,
+    });
     tickets = join(world.box.cacheDir, 'tickets');
     await world.warm();
   });
@@ -43,7 +65,13 @@ describe('ticket fidelity', () => {
     mkdirSync(b);
     writeFileSync(join(a, 'aws-config'), config);
     // B's GEHC-056 is another role (another account, in real life): the same profile name, other credentials.
-    writeFileSync(join(b, 'aws-config'), config.replace(`role_arn = ${ROLE_ARN}\nmfa_serial = ${SERIAL}\nexternal_id = 111111111111`, `role_arn = ${ROLE_B}\nmfa_serial = ${SERIAL}`));
+    writeFileSync(
+      join(b, 'aws-config'),
+      config.replace(
+        `role_arn = ${ROLE_ARN}\nmfa_serial = ${SERIAL}\nexternal_id = 111111111111`,
+        `role_arn = ${ROLE_B}\nmfa_serial = ${SERIAL}`,
+      ),
+    );
     const env = (dir: string) => ({ AWS_CONFIG_FILE: 'aws-config', PWD: dir, TFMFA_OVERLAY: '0' });
 
     await launch(env(a), { cwd: a });
@@ -60,10 +88,10 @@ describe('ticket fidelity', () => {
 
     // Node's own ticket reader: the ticket now is B's; in A it must not be used.
     const nodeA = await viaNode(env(a), a);
-    assert.equal(nodeA.hit, false, 'Node does not take B\'s ticket in A');
+    assert.equal(nodeA.hit, false, "Node does not take B's ticket in A");
     assert.equal(nodeA.seen.AWS_ACCESS_KEY_ID, keyA);
     const nodeB = await viaNode(env(b), b);
-    assert.equal(nodeB.hit, false, 'nor A\'s in B');
+    assert.equal(nodeB.hit, false, "nor A's in B");
     assert.equal(nodeB.seen.AWS_ACCESS_KEY_ID, keyB);
   });
 
@@ -71,7 +99,11 @@ describe('ticket fidelity', () => {
     await viaNode();
     assert.equal((await viaNode()).hit, true);
     const text = readFileSync(ticket(), 'utf8');
-    writeFileSync(ticket(), text.replace(/^config_id (\d+):(\d+)/m, (_, dev: string, ino: string) => `config_id ${dev}:${BigInt(ino) + 1n}`), { mode: 0o600 });
+    writeFileSync(
+      ticket(),
+      text.replace(/^config_id (\d+):(\d+)/m, (_, dev: string, ino: string) => `config_id ${dev}:${BigInt(ino) + 1n}`),
+      { mode: 0o600 },
+    );
     assert.equal((await viaNode()).hit, false, 'another inode: not this file');
   });
 
@@ -123,7 +155,10 @@ describe('ticket fidelity', () => {
       const expired = await launch();
       assert.equal(expired.handedOver, 1, 'an expired stamp goes to Node');
       const renewed = statSync(stamp()).mtimeMs / 1000;
-      assert.ok(renewed > now() && renewed <= now() + LAUNCHER_TRUST_SECONDS + 1, `renewed to ${renewed - now()} s ahead`);
+      assert.ok(
+        renewed > now() && renewed <= now() + LAUNCHER_TRUST_SECONDS + 1,
+        `renewed to ${renewed - now()} s ahead`,
+      );
       assert.equal((await launch()).handedOver, 0, 'fast again after Node checked');
       rmSync(ticket());
       await viaNode();
@@ -131,7 +166,11 @@ describe('ticket fidelity', () => {
       assert.ok(written <= now() + LAUNCHER_TRUST_SECONDS + 1, `a new ticket's stamp is ${written - now()} s ahead`);
     });
 
-    for (const [what, path, mode] of [['the cache directory', () => world.box.cacheDir, 0o755], ['the tickets directory', () => tickets, 0o777], ['the ticket', () => ticket(), 0o644]] as const) {
+    for (const [what, path, mode] of [
+      ['the cache directory', () => world.box.cacheDir, 0o755],
+      ['the tickets directory', () => tickets, 0o777],
+      ['the ticket', () => ticket(), 0o644],
+    ] as const) {
       test(`${what} opened to others (${mode.toString(8)}): once Node's check is due, the launcher hands over and Node refuses it`, async () => {
         await viaNode();
         chmodSync(path(), mode);
@@ -140,7 +179,12 @@ describe('ticket fidelity', () => {
           const result = await launch();
           assert.equal(result.handedOver, 1, 'handed over');
           assert.match(result.seen.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
-          if (mode !== 0o644) assert.match(result.stderr, new RegExp(`open to other users \\(mode ${mode.toString(8)}\\): run 'chmod 700 `), 'Node says what to fix');
+          if (mode !== 0o644)
+            assert.match(
+              result.stderr,
+              new RegExp(`open to other users \\(mode ${mode.toString(8)}\\): run 'chmod 700 `),
+              'Node says what to fix',
+            );
           if (mode === 0o644) {
             // Node replaced it with a private ticket: fast again.
             assert.equal(statSync(ticket()).mode & 0o777, 0o600);
@@ -162,7 +206,10 @@ describe('ticket fidelity', () => {
     const umask022 = ['/bin/sh', '-c', 'umask 022; exec "$0" "$@"'];
     const first = await launch({}, { shell: umask022 });
     assert.equal(first.exitCode, 0, first.stderr);
-    assert.ok(!existsSync(clock) || (statSync(clock).mode & 0o777) === 0o600, `.clock is ${existsSync(clock) ? (statSync(clock).mode & 0o777).toString(8) : 'absent'}`);
+    assert.ok(
+      !existsSync(clock) || (statSync(clock).mode & 0o777) === 0o600,
+      `.clock is ${existsSync(clock) ? (statSync(clock).mode & 0o777).toString(8) : 'absent'}`,
+    );
     const second = await launch({}, { shell: umask022 });
     assert.equal(second.handedOver, 0, 'fast once Node made the clock');
     assert.equal(statSync(clock).mode & 0o777, 0o600);

@@ -10,7 +10,11 @@ export interface AwsFilesFixture {
   cleanup(): void;
 }
 
-export function writeAwsFiles(config: string, credentials = '', dir = mkdtempSync(join(tmpdir(), 'tfmfa-test-'))): AwsFilesFixture {
+export function writeAwsFiles(
+  config: string,
+  credentials = '',
+  dir = mkdtempSync(join(tmpdir(), 'tfmfa-test-')),
+): AwsFilesFixture {
   mkdirSync(join(dir, '.aws'), { recursive: true });
   const configPath = join(dir, '.aws', 'config');
   const credentialsPath = join(dir, '.aws', 'credentials');

@@ -7,7 +7,9 @@ export const DEBIAN_PYTHON = '/usr/bin/python3';
 
 let available: boolean | undefined;
 export function hasBotocore(): boolean {
-  available ??= existsSync(DEBIAN_PYTHON) && spawnSync(DEBIAN_PYTHON, ['-c', 'import botocore.session'], { stdio: 'ignore' }).status === 0;
+  available ??=
+    existsSync(DEBIAN_PYTHON) &&
+    spawnSync(DEBIAN_PYTHON, ['-c', 'import botocore.session'], { stdio: 'ignore' }).status === 0;
   return available;
 }
 
@@ -69,7 +71,11 @@ export class BotocoreReader {
 
 /** What botocore reads from these two files (one Python run). */
 export function botocoreRead(configPath: string, credentialsPath: string): BotocoreView {
-  const out = spawnSync(DEBIAN_PYTHON, ['-c', SCRIPT], { encoding: 'utf8', env: ENV, input: `${JSON.stringify({ config: configPath, credentials: credentialsPath })}\n` });
+  const out = spawnSync(DEBIAN_PYTHON, ['-c', SCRIPT], {
+    encoding: 'utf8',
+    env: ENV,
+    input: `${JSON.stringify({ config: configPath, credentials: credentialsPath })}\n`,
+  });
   if (out.status !== 0) throw new Error(`python3 botocore failed: ${out.stderr}`);
   return JSON.parse(out.stdout) as BotocoreView;
 }

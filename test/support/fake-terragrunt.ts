@@ -64,19 +64,23 @@ export async function runFakeTerragrunt(options: {
   terraform?: string;
   terraformArgs?: string[];
 }): Promise<UnitRun[]> {
-  return Promise.all(Array.from({ length: options.units }, async (_, unit): Promise<UnitRun> => {
-    const [file, ...args] = options.command(unit);
-    const auth = await run(file as string, args, options.env);
-    const result: UnitRun = { unit, ...auth };
-    if (auth.exitCode !== 0 || auth.stdout.trim() === '') return result;
-    try {
-      result.json = JSON.parse(auth.stdout);
-    } catch {
+  return Promise.all(
+    Array.from({ length: options.units }, async (_, unit): Promise<UnitRun> => {
+      const [file, ...args] = options.command(unit);
+      const auth = await run(file as string, args, options.env);
+      const result: UnitRun = { unit, ...auth };
+      if (auth.exitCode !== 0 || auth.stdout.trim() === '') return result;
+      try {
+        result.json = JSON.parse(auth.stdout);
+      } catch {
+        return result;
+      }
+      if (options.terraform) {
+        result.terraformExit = (
+          await run(options.terraform, options.terraformArgs ?? ['plan'], unitEnvironment(options.env, result.json))
+        ).exitCode;
+      }
       return result;
-    }
-    if (options.terraform) {
-      result.terraformExit = (await run(options.terraform, options.terraformArgs ?? ['plan'], unitEnvironment(options.env, result.json))).exitCode;
-    }
-    return result;
-  }));
+    }),
+  );
 }

@@ -176,7 +176,7 @@ test('opts.runScript runs after recording and may spawn children and set the exi
       "import { readFileSync } from 'node:fs';",
       'const { record, recordsFile } = globalThis.fakeTool;',
       "if (readFileSync(recordsFile, 'utf8').split('\\n').length !== 2) throw new Error('not recorded yet');",
-      "await new Promise((r) => setTimeout(r, 1));",
+      'await new Promise((r) => setTimeout(r, 1));',
       "const r = spawnSync('terraform', ['init', ...record.argv], { stdio: 'inherit' });",
       'process.exitCode = r.status === 0 ? 5 : 99;',
     ].join('\n'),
@@ -200,7 +200,10 @@ test('10 concurrent runs append 10 whole lines', async (t) => {
       run(path, [`run-${i}`], { env: { ...process.env, BIG: big }, stdin: `${i}`.repeat(1000) }),
     ),
   );
-  assert.deepEqual(results.map((r) => r.code), Array(10).fill(0));
+  assert.deepEqual(
+    results.map((r) => r.code),
+    Array(10).fill(0),
+  );
   const lines = readFileSync(recordsFile, 'utf8').split('\n');
   assert.equal(lines.pop(), '');
   assert.equal(lines.length, 10);

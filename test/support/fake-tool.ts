@@ -184,7 +184,8 @@ export function createFakeTool(
   name: string,
   opts: FakeToolOptions = {},
 ): { path: string; recordsFile: string } {
-  if (name === '' || name.includes('/')) throw new Error(`fake tool name must be a plain file name: ${JSON.stringify(name)}`);
+  if (name === '' || name.includes('/'))
+    throw new Error(`fake tool name must be a plain file name: ${JSON.stringify(name)}`);
   const node = process.execPath;
   if (/\s/.test(node) || node.length > 200) {
     throw new Error(`cannot use ${JSON.stringify(node)} in a #! line (whitespace or too long)`);

@@ -57,7 +57,10 @@ mfa_process = ${box.mfaProcess}
  * The access key botocore (Debian's python3-botocore, the AWS CLI's reader) resolves for `profile` in the
  * environment `env` (the overlay's files, from a tfmfa session): a real reader of credential_process lines.
  */
-export function botocoreAccessKey(env: Record<string, string | undefined>, profile: string): { key?: string; error?: string } {
+export function botocoreAccessKey(
+  env: Record<string, string | undefined>,
+  profile: string,
+): { key?: string; error?: string } {
   const script = `import botocore.session, sys\ntry:\n    c = botocore.session.Session(profile=sys.argv[1]).get_credentials().get_frozen_credentials()\n    print(c.access_key)\nexcept Exception as e:\n    print('ERROR ' + type(e).__name__ + ': ' + str(e))\n`;
   const out = spawnSync(DEBIAN_PYTHON, ['-c', script, profile], { encoding: 'utf8', env: cleanEnv(env) });
   const line = out.stdout.trim();
@@ -65,9 +68,16 @@ export function botocoreAccessKey(env: Record<string, string | undefined>, profi
 }
 
 /** The same with the JS SDK's own profile chain (fromIni), run in a child so it reads that environment's files. */
-export function jsSdkAccessKey(env: Record<string, string | undefined>, profile: string): { key?: string; error?: string } {
+export function jsSdkAccessKey(
+  env: Record<string, string | undefined>,
+  profile: string,
+): { key?: string; error?: string } {
   const script = `import { fromIni } from '@aws-sdk/credential-providers';\ntry { const c = await fromIni({ profile: process.argv[1], ignoreCache: true })(); console.log(c.accessKeyId); } catch (e) { console.log('ERROR ' + e.name + ': ' + e.message); }\n`;
-  const out = spawnSync(process.execPath, ['--input-type=module', '-e', script, profile], { encoding: 'utf8', env: cleanEnv(env), cwd: ROOT });
+  const out = spawnSync(process.execPath, ['--input-type=module', '-e', script, profile], {
+    encoding: 'utf8',
+    env: cleanEnv(env),
+    cwd: ROOT,
+  });
   const line = out.stdout.trim();
   return line.startsWith('ERROR ') || out.status !== 0 ? { error: `${line} ${out.stderr}` } : { key: line };
 }

@@ -38,7 +38,7 @@ test('/dev/tty reaches the terminal while stdin is a pipe and stdout a file', as
     '  read piped',
     "  printf 'PROMPT> ' >/dev/tty",
     '  read typed </dev/tty',
-    "  printf 'piped=%s typed=%s\\n' \"$piped\" \"$typed\"",
+    '  printf \'piped=%s typed=%s\\n\' "$piped" "$typed"',
     '  echo ACK >/dev/tty',
     '} >result.txt',
   ].join('\n');
@@ -77,9 +77,7 @@ test('Ctrl-C kills a foreground process that does not trap SIGINT', async () => 
 });
 
 test('exit codes 0, 1 and 2 are reported', async () => {
-  const results = await Promise.all(
-    [0, 1, 2].map((n) => spawnInPty('sh', ['-c', `echo bye; exit ${n}`]).exited),
-  );
+  const results = await Promise.all([0, 1, 2].map((n) => spawnInPty('sh', ['-c', `echo bye; exit ${n}`]).exited));
   assert.deepEqual(results, [
     { code: 0, signal: null },
     { code: 1, signal: null },
@@ -93,7 +91,10 @@ test('death by signal is reported', async () => {
 });
 
 test('output printed just before exit is not lost', async () => {
-  const s = spawnInPty('sh', ['-c', 'i=0; while [ $i -lt 200 ]; do echo "line $i"; i=$((i+1)); done; echo LAST; exit 4']);
+  const s = spawnInPty('sh', [
+    '-c',
+    'i=0; while [ $i -lt 200 ]; do echo "line $i"; i=$((i+1)); done; echo LAST; exit 4',
+  ]);
   assert.deepEqual(await s.exited, { code: 4, signal: null });
   assert.match(s.output(), /line 199\r\nLAST\r\n$/);
 });

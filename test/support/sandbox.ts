@@ -73,13 +73,27 @@ export async function createSandbox(options: { extraConfig?: string } = {}): Pro
     TFMFA_LONG_RUN: '0',
   };
   const sandbox: Sandbox = {
-    emu, dir, home, cacheDir, user, secret, env, mfaProcess, mfaCountFile,
+    emu,
+    dir,
+    home,
+    cacheDir,
+    user,
+    secret,
+    env,
+    mfaProcess,
+    mfaCountFile,
     mfaProcessRuns: () => readCount(mfaCountFile),
     writeConfig(extra = options.extraConfig ?? '') {
       writeAwsConfig(home, user, extra);
     },
     tfmfa(args, runOptions = {}) {
-      return execa(process.execPath, [CLI, ...args], { env, extendEnv: false, reject: false, stdin: 'ignore', ...runOptions }) as unknown as Promise<TfmfaResult> & { pid?: number };
+      return execa(process.execPath, [CLI, ...args], {
+        env,
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+        ...runOptions,
+      }) as unknown as Promise<TfmfaResult> & { pid?: number };
     },
     async cleanup() {
       await emu.stop();
@@ -98,7 +112,9 @@ function readCount(file: string): number {
 /** The seed's profile pair, plus roles B and C on the same device, a long role and a plain profile. */
 export function writeAwsConfig(home: string, user: IssuedUser, extra = ''): void {
   mkdirSync(join(home, '.aws'), { recursive: true });
-  writeFileSync(join(home, '.aws', 'config'), `[profile GEHC-000]
+  writeFileSync(
+    join(home, '.aws', 'config'),
+    `[profile GEHC-000]
 region = us-west-2
 [profile GEHC-056]
 source_profile = GEHC-000
@@ -120,11 +136,15 @@ mfa_serial = ${SERIAL}
 duration_seconds = 14400
 [profile plain]
 region = us-east-2
-${extra}`);
-  writeFileSync(join(home, '.aws', 'credentials'), `[GEHC-000]
+${extra}`,
+  );
+  writeFileSync(
+    join(home, '.aws', 'credentials'),
+    `[GEHC-000]
 aws_access_key_id = ${user.accessKeyId}
 aws_secret_access_key = ${user.secretAccessKey}
-`);
+`,
+  );
 }
 
 /** A sandbox whose GEHC-056 session is already open and cached (one exec with the current code). */

@@ -78,7 +78,9 @@ export function stackWithoutPids(stack: string | undefined): string | undefined 
 
 /** An environment with its TFMFA_SHIM_STACK's pids taken out (see stackWithoutPids). */
 export function withoutStackPids(env: Record<string, string>): Record<string, string> {
-  return env.TFMFA_SHIM_STACK === undefined ? env : { ...env, TFMFA_SHIM_STACK: stackWithoutPids(env.TFMFA_SHIM_STACK) as string };
+  return env.TFMFA_SHIM_STACK === undefined
+    ? env
+    : { ...env, TFMFA_SHIM_STACK: stackWithoutPids(env.TFMFA_SHIM_STACK) as string };
 }
 
 /** Writes a launcher file (mode 0755). */
@@ -98,7 +100,11 @@ export async function createShimWorld(options: { extraConfig?: (box: Sandbox) =>
   const trapEntry = join(trapDir, 'tfmfa-entry');
   for (const dir of [nodeShims, launcherShims, fakeBin, trapDir]) mkdirSync(dir, { recursive: true });
   writeFileSync(fallbackLog, '');
-  writeFileSync(trapEntry, `#!/bin/sh\nprintf '%s\\n' "$2" >>'${fallbackLog}'\nexec '${process.execPath}' '${CLI}' "$@"\n`, { mode: 0o755 });
+  writeFileSync(
+    trapEntry,
+    `#!/bin/sh\nprintf '%s\\n' "$2" >>'${fallbackLog}'\nexec '${process.execPath}' '${CLI}' "$@"\n`,
+    { mode: 0o755 },
+  );
   for (const tool of TOOLS) {
     createFakeTool(fakeBin, tool);
     symlinkSync(CLI, join(nodeShims, tool));
@@ -119,7 +125,9 @@ export async function createShimWorld(options: { extraConfig?: (box: Sandbox) =>
     async run(via, tool, args, runOptions = {}) {
       const fullEnv = runOptions.fullEnv ? cleanEnv(runOptions.fullEnv) : env(via, runOptions.env);
       const file = join(shimDir(via), tool);
-      const [command, commandArgs] = runOptions.shell ? [runOptions.shell[0] as string, [...runOptions.shell.slice(1), file, ...args]] : [file, args];
+      const [command, commandArgs] = runOptions.shell
+        ? [runOptions.shell[0] as string, [...runOptions.shell.slice(1), file, ...args]]
+        : [file, args];
       const execaOptions: Options = {
         env: fullEnv,
         extendEnv: false,
@@ -150,7 +158,9 @@ export async function createShimWorld(options: { extraConfig?: (box: Sandbox) =>
     },
     fallbacks: () => readFileSync(fallbackLog, 'utf8').split('\n').filter(Boolean).length,
     async warm(profile = 'GEHC-056', warmEnv = box.env) {
-      const result = await box.tfmfa(['exec', profile, '--mfa-token', world.freshCode(), '--', '/bin/true'], { env: warmEnv });
+      const result = await box.tfmfa(['exec', profile, '--mfa-token', world.freshCode(), '--', '/bin/true'], {
+        env: warmEnv,
+      });
       if (result.exitCode !== 0) throw new Error(`warming ${profile} failed: ${String(result.stderr)}`);
     },
     freshCode() {

@@ -36,7 +36,12 @@ export interface StandIn {
 }
 
 function readCalls(file: string): StandInCall[] {
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as StandInCall) : [];
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as StandInCall)
+    : [];
 }
 
 const GENERIC = String.raw`
@@ -57,7 +62,11 @@ export function createStandIn(dir: string, name: string): StandIn {
   const path = join(dir, name);
   const callsFile = join(dir, `${name}.calls.jsonl`);
   const planFile = join(dir, `${name}.plan.json`);
-  writeFileSync(path, `#!${process.execPath}\nconst CALLS = ${JSON.stringify(callsFile)};\nconst PLAN = ${JSON.stringify(planFile)};\n${GENERIC}`, { mode: 0o755 });
+  writeFileSync(
+    path,
+    `#!${process.execPath}\nconst CALLS = ${JSON.stringify(callsFile)};\nconst PLAN = ${JSON.stringify(planFile)};\n${GENERIC}`,
+    { mode: 0o755 },
+  );
   return {
     path,
     plan: (steps) => writeFileSync(planFile, JSON.stringify(steps)),
@@ -107,7 +116,11 @@ export function createYkman(dir: string): Ykman {
   const path = join(dir, 'ykman');
   const callsFile = join(dir, 'ykman.calls.jsonl');
   const keyFile = join(dir, 'ykman.key.json');
-  writeFileSync(path, `#!${process.execPath}\nconst CALLS = ${JSON.stringify(callsFile)};\nconst KEY = ${JSON.stringify(keyFile)};\n${YKMAN}`, { mode: 0o755 });
+  writeFileSync(
+    path,
+    `#!${process.execPath}\nconst CALLS = ${JSON.stringify(callsFile)};\nconst KEY = ${JSON.stringify(keyFile)};\n${YKMAN}`,
+    { mode: 0o755 },
+  );
   return {
     path,
     setKey: (accounts) => writeFileSync(keyFile, JSON.stringify(accounts)),

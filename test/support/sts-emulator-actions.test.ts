@@ -3,9 +3,22 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { el, NodeSha256, StsEmulator, StsError, validateParams, type ActionHandler, type IssuedUser, type QueryApi } from './sts-emulator.ts';
+import {
+  el,
+  NodeSha256,
+  StsEmulator,
+  StsError,
+  validateParams,
+  type ActionHandler,
+  type IssuedUser,
+  type QueryApi,
+} from './sts-emulator.ts';
 
-const EXAMPLE_API: QueryApi = { service: 'example', version: '2010-05-08', namespace: 'https://example.amazonaws.com/doc/2010-05-08/' };
+const EXAMPLE_API: QueryApi = {
+  service: 'example',
+  version: '2010-05-08',
+  namespace: 'https://example.amazonaws.com/doc/2010-05-08/',
+};
 
 const whoAmI: ActionHandler = (params, caller) => {
   validateParams(params, [{ param: 'Tag', member: 'tag', required: true, minLength: 1 }]);
@@ -26,7 +39,15 @@ after(() => emu.stop());
 async function call(service: string, query: Record<string, string>): Promise<{ status: number; xml: string }> {
   const url = new URL(emu.url);
   const signer = new SignatureV4({ service, region: 'us-east-1', credentials: user, sha256: NodeSha256 });
-  const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query, headers: { host: url.host } });
+  const signed = await signer.sign({
+    method: 'GET',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    query,
+    headers: { host: url.host },
+  });
   const res = await fetch(`${emu.url}/?${new URLSearchParams(query)}`, { headers: signed.headers });
   return { status: res.status, xml: await res.text() };
 }
@@ -55,7 +76,10 @@ test('a registered action must be signed for its own service and carry its own V
 
   const wrongVersion = await call('example', { Action: 'WhoAmI', Version: '2011-06-15', Tag: 'x' });
   assert.equal(wrongVersion.status, 400);
-  assert.match(wrongVersion.xml, /<Code>InvalidAction<\/Code><Message>Could not find operation WhoAmI for version 2011-06-15/);
+  assert.match(
+    wrongVersion.xml,
+    /<Code>InvalidAction<\/Code><Message>Could not find operation WhoAmI for version 2011-06-15/,
+  );
 });
 
 test('STS actions keep STS’s service, Version and namespace; a name cannot be registered twice', async () => {
@@ -64,5 +88,8 @@ test('STS actions keep STS’s service, Version and namespace; a name cannot be 
   assert.match(sts.xml, /^<GetCallerIdentityResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/">/);
   const unknown = await call('sts', { Action: 'Nope', Version: '2011-06-15' });
   assert.match(unknown.xml, /Could not find operation Nope for version 2011-06-15/);
-  assert.throws(() => emu.registerActions(EXAMPLE_API, { GetCallerIdentity: whoAmI }), /action GetCallerIdentity is already registered/);
+  assert.throws(
+    () => emu.registerActions(EXAMPLE_API, { GetCallerIdentity: whoAmI }),
+    /action GetCallerIdentity is already registered/,
+  );
 });

@@ -80,7 +80,17 @@ function world(): {
   emu.addRole({ arn: plainRole });
   emu.addRole({ arn: longRole, maxSessionDuration: 43200 });
   emu.addRole({ arn: extRole, externalId: 'ext-123' });
-  return { n, user, keys: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey }, serial, mfaRole, mfaRole2, plainRole, longRole, extRole };
+  return {
+    n,
+    user,
+    keys: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+    serial,
+    mfaRole,
+    mfaRole2,
+    plainRole,
+    longRole,
+    extRole,
+  };
 }
 
 interface SdkError {
@@ -98,7 +108,12 @@ async function rejection(p: Promise<unknown>): Promise<SdkError> {
   assert.fail('expected the call to fail');
 }
 
-async function expectError(p: Promise<unknown>, code: string, status: number, message?: string | RegExp): Promise<SdkError> {
+async function expectError(
+  p: Promise<unknown>,
+  code: string,
+  status: number,
+  message?: string | RegExp,
+): Promise<SdkError> {
   const err = await rejection(p);
   assert.equal(err.name, code, `unexpected error ${err.name}: ${err.message}`);
   assert.equal(err.$metadata?.httpStatusCode, status);
@@ -112,7 +127,10 @@ function assertExpiresIn(expiration: Date | string | undefined, seconds: number,
   const exp = expiration === undefined ? NaN : new Date(expiration).getTime();
   const lo = Math.floor(before.getTime() / 1000) * 1000 + seconds * 1000;
   const hi = emu.now().getTime() + seconds * 1000;
-  assert.ok(exp >= lo && exp <= hi, `expiration ${String(expiration)} not within [${new Date(lo).toISOString()}, ${new Date(hi).toISOString()}]`);
+  assert.ok(
+    exp >= lo && exp <= hi,
+    `expiration ${String(expiration)} not within [${new Date(lo).toISOString()}, ${new Date(hi).toISOString()}]`,
+  );
 }
 
 /** The code a child process fetched may belong to the previous step if a step boundary passed meanwhile. */
@@ -144,13 +162,22 @@ describe('StsEmulator with the AWS SDK v3', () => {
       `User: ${w.user.arn} is not authorized to perform: sts:AssumeRole on resource: ${w.mfaRole}`,
     );
     // and session credentials cannot call GetSessionToken again
-    await expectError(sts(keysOf(c)).send(new GetSessionTokenCommand({})), 'AccessDenied', 403, 'Cannot call GetSessionToken with session credentials');
+    await expectError(
+      sts(keysOf(c)).send(new GetSessionTokenCommand({})),
+      'AccessDenied',
+      403,
+      'Cannot call GetSessionToken with session credentials',
+    );
   });
 
   test('GetSessionToken with MFA: session credentials satisfy MFA roles, and MFA propagates through chaining', async () => {
     const w = world();
     const session = await sts(w.keys).send(
-      new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: emu.currentCode(w.serial), DurationSeconds: 3600 }),
+      new GetSessionTokenCommand({
+        SerialNumber: w.serial,
+        TokenCode: emu.currentCode(w.serial),
+        DurationSeconds: 3600,
+      }),
     );
     const role = await assume(keysOf(session.Credentials), { RoleArn: w.mfaRole, RoleSessionName: 'tfmfa-1' });
     assert.equal(role.AssumedRoleUser?.Arn, `arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/hc-master-${w.n}/tfmfa-1`);
@@ -161,8 +188,17 @@ describe('StsEmulator with the AWS SDK v3', () => {
 
   test('AssumeRole on an MFA role with long-term keys needs a code; the resulting role credentials are MFA-authenticated', async () => {
     const w = world();
-    await expectError(assume(w.keys, { RoleArn: w.mfaRole }), 'AccessDenied', 403, /is not authorized to perform: sts:AssumeRole/);
-    const role = await assume(w.keys, { RoleArn: w.mfaRole, SerialNumber: w.serial, TokenCode: emu.currentCode(w.serial) });
+    await expectError(
+      assume(w.keys, { RoleArn: w.mfaRole }),
+      'AccessDenied',
+      403,
+      /is not authorized to perform: sts:AssumeRole/,
+    );
+    const role = await assume(w.keys, {
+      RoleArn: w.mfaRole,
+      SerialNumber: w.serial,
+      TokenCode: emu.currentCode(w.serial),
+    });
     assert.ok(role.Credentials);
     const chained = await assume(keysOf(role.Credentials), { RoleArn: w.mfaRole2 });
     assert.ok(chained.Credentials);
@@ -174,26 +210,47 @@ describe('StsEmulator with the AWS SDK v3', () => {
     const w = world();
     const code = emu.currentCode(w.serial);
     await sts(w.keys).send(new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: code }));
-    await expectError(sts(w.keys).send(new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: code })), 'AccessDenied', 403, MFA_FAILED);
-    await expectError(assume(w.keys, { RoleArn: w.mfaRole, SerialNumber: w.serial, TokenCode: code }), 'AccessDenied', 403, MFA_FAILED);
-    // the next step (within the ±1 window) is fine once, then the current one is "earlier" and refused
-    await sts(w.keys).send(new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: emu.currentCode(w.serial, 1) }));
     await expectError(
-      sts(w.keys).send(new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: emu.currentCode(w.serial, -1) })),
+      sts(w.keys).send(new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: code })),
+      'AccessDenied',
+      403,
+      MFA_FAILED,
+    );
+    await expectError(
+      assume(w.keys, { RoleArn: w.mfaRole, SerialNumber: w.serial, TokenCode: code }),
+      'AccessDenied',
+      403,
+      MFA_FAILED,
+    );
+    // the next step (within the ±1 window) is fine once, then the current one is "earlier" and refused
+    await sts(w.keys).send(
+      new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: emu.currentCode(w.serial, 1) }),
+    );
+    await expectError(
+      sts(w.keys).send(
+        new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: emu.currentCode(w.serial, -1) }),
+      ),
       'AccessDenied',
       403,
       MFA_FAILED,
     );
     // after the clock moves on, a fresh code works again
     emu.advance(60);
-    await sts(w.keys).send(new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: emu.currentCode(w.serial) }));
+    await sts(w.keys).send(
+      new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: emu.currentCode(w.serial) }),
+    );
   });
 
   test('wrong code, out-of-window code, unknown device and malformed code', async () => {
     const w = world();
     const good = emu.currentCode(w.serial);
     const wrong = good === '000000' ? '000001' : '000000';
-    await expectError(sts(w.keys).send(new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: wrong })), 'AccessDenied', 403, MFA_FAILED);
+    await expectError(
+      sts(w.keys).send(new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: wrong })),
+      'AccessDenied',
+      403,
+      MFA_FAILED,
+    );
     await expectError(
       sts(w.keys).send(new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: emu.currentCode(w.serial, 3) })),
       'AccessDenied',
@@ -201,7 +258,9 @@ describe('StsEmulator with the AWS SDK v3', () => {
       MFA_FAILED,
     );
     await expectError(
-      sts(w.keys).send(new GetSessionTokenCommand({ SerialNumber: `arn:aws:iam::${ACCOUNT}:mfa/nobody`, TokenCode: good })),
+      sts(w.keys).send(
+        new GetSessionTokenCommand({ SerialNumber: `arn:aws:iam::${ACCOUNT}:mfa/nobody`, TokenCode: good }),
+      ),
       'AccessDenied',
       403,
       MFA_FAILED,
@@ -239,8 +298,18 @@ describe('StsEmulator with the AWS SDK v3', () => {
       400,
       "1 validation error detected: Value 'a' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2",
     );
-    await expectError(assume(w.keys, { RoleArn: w.plainRole, RoleSessionName: 'has space' }), 'ValidationError', 400, /regular expression pattern/);
-    await expectError(assume(w.keys, { RoleArn: w.plainRole, RoleSessionName: 'x'.repeat(65) }), 'ValidationError', 400, /less than or equal to 64/);
+    await expectError(
+      assume(w.keys, { RoleArn: w.plainRole, RoleSessionName: 'has space' }),
+      'ValidationError',
+      400,
+      /regular expression pattern/,
+    );
+    await expectError(
+      assume(w.keys, { RoleArn: w.plainRole, RoleSessionName: 'x'.repeat(65) }),
+      'ValidationError',
+      400,
+      /less than or equal to 64/,
+    );
   });
 
   test('duration limits: role max for long-term keys, 1 hour for role chaining', async () => {
@@ -256,15 +325,40 @@ describe('StsEmulator with the AWS SDK v3', () => {
       400,
       'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
     );
-    await expectError(assume(w.keys, { RoleArn: w.longRole, DurationSeconds: 43201 }), 'ValidationError', 400, /less than or equal to 43200/);
-    await expectError(assume(w.keys, { RoleArn: w.longRole, DurationSeconds: 899 }), 'ValidationError', 400, /greater than or equal to 900/);
+    await expectError(
+      assume(w.keys, { RoleArn: w.longRole, DurationSeconds: 43201 }),
+      'ValidationError',
+      400,
+      /less than or equal to 43200/,
+    );
+    await expectError(
+      assume(w.keys, { RoleArn: w.longRole, DurationSeconds: 899 }),
+      'ValidationError',
+      400,
+      /greater than or equal to 900/,
+    );
 
     // temporary credentials (role or session) → chaining limit
-    await expectError(assume(keysOf(long.Credentials), { RoleArn: w.longRole, DurationSeconds: 3601 }), 'ValidationError', 400, CHAINING);
+    await expectError(
+      assume(keysOf(long.Credentials), { RoleArn: w.longRole, DurationSeconds: 3601 }),
+      'ValidationError',
+      400,
+      CHAINING,
+    );
     const session = await sts(w.keys).send(new GetSessionTokenCommand({ DurationSeconds: 129600 }));
-    await expectError(assume(keysOf(session.Credentials), { RoleArn: w.longRole, DurationSeconds: 7200 }), 'ValidationError', 400, CHAINING);
+    await expectError(
+      assume(keysOf(session.Credentials), { RoleArn: w.longRole, DurationSeconds: 7200 }),
+      'ValidationError',
+      400,
+      CHAINING,
+    );
     assert.ok((await assume(keysOf(session.Credentials), { RoleArn: w.longRole, DurationSeconds: 3600 })).Credentials);
-    await expectError(sts(w.keys).send(new GetSessionTokenCommand({ DurationSeconds: 129601 })), 'ValidationError', 400, /less than or equal to 129600/);
+    await expectError(
+      sts(w.keys).send(new GetSessionTokenCommand({ DurationSeconds: 129601 })),
+      'ValidationError',
+      400,
+      /less than or equal to 129600/,
+    );
   });
 
   test('GetCallerIdentity for long-term, session, role and federated credentials', async () => {
@@ -278,13 +372,20 @@ describe('StsEmulator with the AWS SDK v3', () => {
     const viaSession = await sts(keysOf(session.Credentials)).send(new GetCallerIdentityCommand({}));
     assert.deepEqual([viaSession.Arn, viaSession.UserId, viaSession.Account], [self.Arn, self.UserId, self.Account]);
 
-    const role = await assume(w.keys, { RoleArn: w.mfaRole, RoleSessionName: 'me@example.com', SerialNumber: w.serial, TokenCode: emu.currentCode(w.serial) });
+    const role = await assume(w.keys, {
+      RoleArn: w.mfaRole,
+      RoleSessionName: 'me@example.com',
+      SerialNumber: w.serial,
+      TokenCode: emu.currentCode(w.serial),
+    });
     const viaRole = await sts(keysOf(role.Credentials)).send(new GetCallerIdentityCommand({}));
     assert.equal(viaRole.Arn, `arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/hc-master-${w.n}/me@example.com`);
     assert.equal(viaRole.UserId, role.AssumedRoleUser?.AssumedRoleId);
     assert.equal(viaRole.Account, OTHER_ACCOUNT);
 
-    const fed = await sts(w.keys).send(new GetFederationTokenCommand({ Name: 'bob', DurationSeconds: 900, Policy: '{"Version":"2012-10-17"}' }));
+    const fed = await sts(w.keys).send(
+      new GetFederationTokenCommand({ Name: 'bob', DurationSeconds: 900, Policy: '{"Version":"2012-10-17"}' }),
+    );
     assert.equal(fed.FederatedUser?.Arn, `arn:aws:sts::${ACCOUNT}:federated-user/bob`);
     assert.equal(fed.FederatedUser?.FederatedUserId, `${ACCOUNT}:bob`);
     assert.ok((fed.PackedPolicySize ?? 0) > 0);
@@ -313,14 +414,24 @@ describe('StsEmulator with the AWS SDK v3', () => {
       'The security token included in the request is invalid.',
     );
     const session = keysOf((await sts(w.keys).send(new GetSessionTokenCommand({}))).Credentials);
-    await expectError(sts({ ...session, sessionToken: 'not-the-token' }).send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403);
     await expectError(
-      sts({ accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey }).send(new GetCallerIdentityCommand({})),
+      sts({ ...session, sessionToken: 'not-the-token' }).send(new GetCallerIdentityCommand({})),
+      'InvalidClientTokenId',
+      403,
+    );
+    await expectError(
+      sts({ accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey }).send(
+        new GetCallerIdentityCommand({}),
+      ),
       'InvalidClientTokenId',
       403,
     );
     // long-term keys with a stray token are refused too
-    await expectError(sts({ ...w.keys, sessionToken: session.sessionToken }).send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403);
+    await expectError(
+      sts({ ...w.keys, sessionToken: session.sessionToken }).send(new GetCallerIdentityCommand({})),
+      'InvalidClientTokenId',
+      403,
+    );
 
     emu.revoke(session.accessKeyId);
     await expectError(sts(session).send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403);
@@ -346,7 +457,12 @@ describe('StsEmulator with the AWS SDK v3', () => {
     const role = keysOf((await assume(w.keys, { RoleArn: w.plainRole, DurationSeconds: 900 })).Credentials);
     await sts(role).send(new GetCallerIdentityCommand({}));
     emu.advance(901);
-    await expectError(sts(role).send(new GetCallerIdentityCommand({})), 'ExpiredToken', 403, 'The security token included in the request is expired');
+    await expectError(
+      sts(role).send(new GetCallerIdentityCommand({})),
+      'ExpiredToken',
+      403,
+      'The security token included in the request is expired',
+    );
     // long-term keys are unaffected
     await sts(w.keys).send(new GetCallerIdentityCommand({}));
   });
@@ -362,7 +478,12 @@ describe('StsEmulator with the AWS SDK v3', () => {
         /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/,
       );
       emu.setSkew(-600);
-      await expectError(sts(w.keys).send(new GetCallerIdentityCommand({})), 'SignatureDoesNotMatch', 403, /^Signature not yet current:/);
+      await expectError(
+        sts(w.keys).send(new GetCallerIdentityCommand({})),
+        'SignatureDoesNotMatch',
+        403,
+        /^Signature not yet current:/,
+      );
       // The Date response header carries the skewed server time, so an SDK client with retries corrects its clock.
       const before = emu.count('GetCallerIdentity', w.user.accessKeyId);
       await sts(w.keys, { maxAttempts: 2 }).send(new GetCallerIdentityCommand({}));
@@ -413,20 +534,37 @@ describe('StsEmulator with the AWS SDK v3', () => {
     const w = world();
     emu.resetCounts();
     emu.injectFault({ action: 'GetCallerIdentity', times: 1, kind: 'status', status: 500, code: 'InternalFailure' });
-    await expectError(sts(w.keys).send(new GetCallerIdentityCommand({})), 'InternalFailure', 500, 'An internal error occurred.');
+    await expectError(
+      sts(w.keys).send(new GetCallerIdentityCommand({})),
+      'InternalFailure',
+      500,
+      'An internal error occurred.',
+    );
     await sts(w.keys).send(new GetCallerIdentityCommand({}));
 
     // a fault for another action does not match
-    emu.injectFault({ action: 'AssumeRole', times: 1, kind: 'status', status: 400, code: 'Throttling', message: 'Rate exceeded' });
+    emu.injectFault({
+      action: 'AssumeRole',
+      times: 1,
+      kind: 'status',
+      status: 400,
+      code: 'Throttling',
+      message: 'Rate exceeded',
+    });
     await sts(w.keys).send(new GetCallerIdentityCommand({}));
     await expectError(assume(w.keys, { RoleArn: w.plainRole }), 'Throttling', 400, 'Rate exceeded');
     // with retries the SDK goes through the remaining faults: two 500s, then success
     emu.injectFault({ action: 'AssumeRole', times: 2, kind: 'status', status: 500, code: 'InternalFailure' });
     const before = emu.count('AssumeRole');
-    await sts(w.keys, { maxAttempts: 3 }).send(new AssumeRoleCommand({ RoleArn: w.plainRole, RoleSessionName: 'retried' }));
+    await sts(w.keys, { maxAttempts: 3 }).send(
+      new AssumeRoleCommand({ RoleArn: w.plainRole, RoleSessionName: 'retried' }),
+    );
     assert.equal(emu.count('AssumeRole') - before, 3);
     assert.deepEqual(
-      emu.calls().filter((c) => c.action === 'AssumeRole').map((c) => c.errorCode ?? 'ok'),
+      emu
+        .calls()
+        .filter((c) => c.action === 'AssumeRole')
+        .map((c) => c.errorCode ?? 'ok'),
       ['Throttling', 'InternalFailure', 'InternalFailure', 'ok'],
     );
 
@@ -450,8 +588,12 @@ describe('StsEmulator with the AWS SDK v3', () => {
       const pending = rejection(client.send(new GetCallerIdentityCommand({})));
       // Wait until the request has arrived (a loaded machine may take longer than a fixed pause), then a while more.
       const arrivedBy = Date.now() + 10_000;
-      while (local.count('GetCallerIdentity') === 0 && Date.now() < arrivedBy) await new Promise((r) => setTimeout(r, 10));
-      const raced = await Promise.race([pending.then(() => 'settled'), new Promise((r) => setTimeout(r, 150, 'pending'))]);
+      while (local.count('GetCallerIdentity') === 0 && Date.now() < arrivedBy)
+        await new Promise((r) => setTimeout(r, 10));
+      const raced = await Promise.race([
+        pending.then(() => 'settled'),
+        new Promise((r) => setTimeout(r, 150, 'pending')),
+      ]);
       assert.equal(raced, 'pending');
       assert.equal(local.count('GetCallerIdentity'), 1);
       const t0 = Date.now();
@@ -468,16 +610,32 @@ describe('StsEmulator with the AWS SDK v3', () => {
   test("injected 'lose-answer' carries the call out and never answers; 'skip' lets calls through first; clearFaults forgets the rest", async () => {
     const local = await StsEmulator.start();
     const user = local.addUser({ userName: 'lost', accountId: ACCOUNT });
-    const client = new STSClient({ region: 'us-east-1', endpoint: local.url, maxAttempts: 1, credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey } });
+    const client = new STSClient({
+      region: 'us-east-1',
+      endpoint: local.url,
+      maxAttempts: 1,
+      credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+    });
     try {
       local.injectFault({ action: 'GetCallerIdentity', skip: 1, times: 1, kind: 'lose-answer' });
       await client.send(new GetCallerIdentityCommand({}));
       const pending = rejection(client.send(new GetCallerIdentityCommand({})));
       const arrivedBy = Date.now() + 10_000;
-      while (!local.calls().some((c) => c.errorCode === 'Fault:lose-answer') && Date.now() < arrivedBy) await new Promise((r) => setTimeout(r, 10));
+      while (!local.calls().some((c) => c.errorCode === 'Fault:lose-answer') && Date.now() < arrivedBy)
+        await new Promise((r) => setTimeout(r, 10));
       const lost = local.calls().filter((c) => c.action === 'GetCallerIdentity');
-      assert.deepEqual(lost.map((c) => [c.ok, c.errorCode ?? null]), [[true, null], [true, 'Fault:lose-answer']], 'the second call was carried out, its answer lost');
-      assert.equal(await Promise.race([pending.then(() => 'settled'), new Promise((r) => setTimeout(r, 150, 'pending'))]), 'pending');
+      assert.deepEqual(
+        lost.map((c) => [c.ok, c.errorCode ?? null]),
+        [
+          [true, null],
+          [true, 'Fault:lose-answer'],
+        ],
+        'the second call was carried out, its answer lost',
+      );
+      assert.equal(
+        await Promise.race([pending.then(() => 'settled'), new Promise((r) => setTimeout(r, 150, 'pending'))]),
+        'pending',
+      );
       local.injectFault({ times: 5, kind: 'close' });
       local.clearFaults();
       await client.send(new GetCallerIdentityCommand({}));
@@ -516,7 +674,11 @@ describe('StsEmulator with the AWS SDK v3', () => {
     const signin = (keys: Keys, extra = '') =>
       fetch(
         `${emu.url}/federation?Action=getSigninToken&Session=${encodeURIComponent(
-          JSON.stringify({ sessionId: keys.accessKeyId, sessionKey: keys.secretAccessKey, sessionToken: keys.sessionToken }),
+          JSON.stringify({
+            sessionId: keys.accessKeyId,
+            sessionKey: keys.secretAccessKey,
+            sessionToken: keys.sessionToken,
+          }),
         )}${extra}`,
       );
     const ok = await signin(k, '&SessionDuration=3600');
@@ -531,7 +693,11 @@ describe('StsEmulator with the AWS SDK v3', () => {
     assert.ok((await bad.text()).length > 0);
     assert.equal((await signin(k, '&SessionDuration=60')).status, 400);
     const session = keysOf((await sts(w.keys).send(new GetSessionTokenCommand({}))).Credentials);
-    assert.equal((await signin(session)).status, 400, 'GetSessionToken credentials are not accepted for console sign-in');
+    assert.equal(
+      (await signin(session)).status,
+      400,
+      'GetSessionToken credentials are not accepted for console sign-in',
+    );
     const fed = keysOf((await sts(w.keys).send(new GetFederationTokenCommand({ Name: 'console-user' }))).Credentials);
     assert.equal((await signin(fed)).status, 200);
     emu.advance(3601);
@@ -558,53 +724,79 @@ describe('StsEmulator with the AWS SDK v3', () => {
       assert.ok(recentCodes(w.serial).includes(b.stdout.trim()));
       assert.equal(readFileSync(counter, 'utf8').split('\n').filter(Boolean).length, 2);
       await sts(w.keys).send(new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: a.stdout.trim() }));
-      const failed = await run(process.execPath, [script, emu.url, 'arn:aws:iam::1:mfa/none']).catch((e: { code: number; stderr: string }) => e);
+      const failed = await run(process.execPath, [script, emu.url, 'arn:aws:iam::1:mfa/none']).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
       assert.equal((failed as { code: number }).code, 1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  test('AWS CLI v2 accepts the emulator and passes signature checks', { skip: existsSync(AWS_CLI) ? false : `${AWS_CLI} is not installed` }, async () => {
-    const w = world();
-    const role = await assume(w.keys, { RoleArn: w.mfaRole, RoleSessionName: 'cli-test', SerialNumber: w.serial, TokenCode: emu.currentCode(w.serial) });
-    const k = keysOf(role.Credentials);
-    const home = mkdtempSync(join(tmpdir(), 'sts-emu-home-'));
-    const baseEnv = {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      HOME: home,
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_PAGER: '',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
-    const cli = (args: string[], keys: Keys) =>
-      run(AWS_CLI, [...args, '--endpoint-url', emu.url, '--region', 'us-east-1', '--output', 'json'], {
-        env: {
-          ...baseEnv,
-          AWS_ACCESS_KEY_ID: keys.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
-          ...(keys.sessionToken ? { AWS_SESSION_TOKEN: keys.sessionToken } : {}),
-        },
+  test(
+    'AWS CLI v2 accepts the emulator and passes signature checks',
+    { skip: existsSync(AWS_CLI) ? false : `${AWS_CLI} is not installed` },
+    async () => {
+      const w = world();
+      const role = await assume(w.keys, {
+        RoleArn: w.mfaRole,
+        RoleSessionName: 'cli-test',
+        SerialNumber: w.serial,
+        TokenCode: emu.currentCode(w.serial),
       });
-    try {
-      emu.advance(30); // a fresh TOTP step for the code used below
-      const t0 = emu.now();
-      const [who, session] = await Promise.all([
-        cli(['sts', 'get-caller-identity'], k),
-        cli(['sts', 'get-session-token', '--serial-number', w.serial, '--token-code', emu.currentCode(w.serial), '--duration-seconds', '900'], w.keys),
-      ]);
-      const identity = JSON.parse(who.stdout) as { Arn: string; Account: string; UserId: string };
-      assert.equal(identity.Arn, `arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/hc-master-${w.n}/cli-test`);
-      assert.equal(identity.Account, OTHER_ACCOUNT);
-      const creds = (JSON.parse(session.stdout) as { Credentials: { AccessKeyId: string; Expiration: string } }).Credentials;
-      assert.match(creds.AccessKeyId, /^ASIA/);
-      assertExpiresIn(creds.Expiration, 900, t0);
+      const k = keysOf(role.Credentials);
+      const home = mkdtempSync(join(tmpdir(), 'sts-emu-home-'));
+      const baseEnv = {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        HOME: home,
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        AWS_PAGER: '',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      };
+      const cli = (args: string[], keys: Keys) =>
+        run(AWS_CLI, [...args, '--endpoint-url', emu.url, '--region', 'us-east-1', '--output', 'json'], {
+          env: {
+            ...baseEnv,
+            AWS_ACCESS_KEY_ID: keys.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+            ...(keys.sessionToken ? { AWS_SESSION_TOKEN: keys.sessionToken } : {}),
+          },
+        });
+      try {
+        emu.advance(30); // a fresh TOTP step for the code used below
+        const t0 = emu.now();
+        const [who, session] = await Promise.all([
+          cli(['sts', 'get-caller-identity'], k),
+          cli(
+            [
+              'sts',
+              'get-session-token',
+              '--serial-number',
+              w.serial,
+              '--token-code',
+              emu.currentCode(w.serial),
+              '--duration-seconds',
+              '900',
+            ],
+            w.keys,
+          ),
+        ]);
+        const identity = JSON.parse(who.stdout) as { Arn: string; Account: string; UserId: string };
+        assert.equal(identity.Arn, `arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/hc-master-${w.n}/cli-test`);
+        assert.equal(identity.Account, OTHER_ACCOUNT);
+        const creds = (JSON.parse(session.stdout) as { Credentials: { AccessKeyId: string; Expiration: string } })
+          .Credentials;
+        assert.match(creds.AccessKeyId, /^ASIA/);
+        assertExpiresIn(creds.Expiration, 900, t0);
 
-      const denied = await cli(['sts', 'get-caller-identity'], { ...k, secretAccessKey: 'wrong' }).catch((e: { stderr: string }) => e);
-      assert.match((denied as { stderr: string }).stderr, /SignatureDoesNotMatch/);
-    } finally {
-      rmSync(home, { recursive: true, force: true });
-    }
-  });
+        const denied = await cli(['sts', 'get-caller-identity'], { ...k, secretAccessKey: 'wrong' }).catch(
+          (e: { stderr: string }) => e,
+        );
+        assert.match((denied as { stderr: string }).stderr, /SignatureDoesNotMatch/);
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -10,19 +10,35 @@ export function terragruntAuthSchemaErrors(value: unknown): string[] {
     if (!['awsCredentials', 'awsRole', 'envs'].includes(key)) errors.push(`unknown key '${key}'`);
   }
   if ('awsCredentials' in value) {
-    checkFields(errors, 'awsCredentials', value.awsCredentials, { ACCESS_KEY_ID: 'required', SECRET_ACCESS_KEY: 'required', SESSION_TOKEN: 'optional' });
+    checkFields(errors, 'awsCredentials', value.awsCredentials, {
+      ACCESS_KEY_ID: 'required',
+      SECRET_ACCESS_KEY: 'required',
+      SESSION_TOKEN: 'optional',
+    });
   }
   if ('awsRole' in value) {
-    checkFields(errors, 'awsRole', value.awsRole, { roleARN: 'required', roleSessionName: 'optional', duration: 'number', webIdentityToken: 'optional' });
+    checkFields(errors, 'awsRole', value.awsRole, {
+      roleARN: 'required',
+      roleSessionName: 'optional',
+      duration: 'number',
+      webIdentityToken: 'optional',
+    });
   }
   if ('envs' in value) {
     if (!isObject(value.envs)) errors.push('envs is not an object');
-    else for (const [name, v] of Object.entries(value.envs)) if (typeof v !== 'string') errors.push(`envs.${name} is not a string`);
+    else
+      for (const [name, v] of Object.entries(value.envs))
+        if (typeof v !== 'string') errors.push(`envs.${name} is not a string`);
   }
   return errors;
 }
 
-function checkFields(errors: string[], where: string, value: unknown, fields: Record<string, 'required' | 'optional' | 'number'>): void {
+function checkFields(
+  errors: string[],
+  where: string,
+  value: unknown,
+  fields: Record<string, 'required' | 'optional' | 'number'>,
+): void {
   if (!isObject(value)) {
     errors.push(`${where} is not an object`);
     return;

@@ -13,7 +13,11 @@ export const credentialProcess: SourceKind<CredentialProcessSource, 'process'> =
   triggers: ['credential_process'],
   keys: ['credential_process'],
   detect: (section) => present(section, 'credential_process'),
-  parse: (profile, section) => ({ kind: 'credential-process', profile, command: (section.credential_process ?? '').trim() }),
+  parse: (profile, section) => ({
+    kind: 'credential-process',
+    profile,
+    command: (section.credential_process ?? '').trim(),
+  }),
   async fetch(step, paths) {
     const { fromProcess } = await import('@aws-sdk/credential-providers');
     return fromProcess(providerInit(step.profile, paths))();

@@ -21,7 +21,11 @@ export const credentialSource: SourceKind<CredentialSourceSource, 'credential_so
   parse(profile, section) {
     const value = section.credential_source ?? '';
     const source = NAMES.find((name) => name === value.trim());
-    if (!source) throw new UserError(`profile '${profile}': credential_source '${value}' is not supported: use one of ${NAMES.join(', ')}`, 2);
+    if (!source)
+      throw new UserError(
+        `profile '${profile}': credential_source '${value}' is not supported: use one of ${NAMES.join(', ')}`,
+        2,
+      );
     return { kind: 'credential-source', profile, source };
   },
   async fetch(step) {

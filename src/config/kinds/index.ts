@@ -17,7 +17,13 @@ export { credentialSource, role, staticKeys, storedKeys };
  * tool reads it or that it is short-lived, is a declared property of SourceKind, honoured where it matters).
  */
 /** What a chain's source resolves to: one step type per kind. */
-export type SourceStep = StoredKeysSource | StaticKeysSource | CredentialProcessSource | SsoSource | LoginSessionSource | CredentialSourceSource;
+export type SourceStep =
+  | StoredKeysSource
+  | StaticKeysSource
+  | CredentialProcessSource
+  | SsoSource
+  | LoginSessionSource
+  | CredentialSourceSource;
 
 export const BASE_KINDS: readonly AnySourceKind[] = [storedKeys, staticKeys, credentialProcess, sso, loginSession];
 /** The kinds a role profile with `source_profile` naming itself can take its own long-term keys from. */
@@ -28,7 +34,9 @@ const ALL_KINDS = [storedKeys, staticKeys, credentialProcess, sso, loginSession,
 export type ListKind = (typeof ALL_KINDS)[number]['listName'] | (typeof role)['listName'] | 'none';
 
 /** One of the kinds, whichever: `parse` gives the union of their steps. */
-export type AnySourceKind = { [K in SourceStep['kind']]: SourceKind<Extract<SourceStep, { kind: K }>> }[SourceStep['kind']];
+export type AnySourceKind = {
+  [K in SourceStep['kind']]: SourceKind<Extract<SourceStep, { kind: K }>>;
+}[SourceStep['kind']];
 
 /** Keys of settings the SDKs honour that tfmfa does not resolve itself (web identity), but that give credentials. */
 const SDK_ONLY_TRIGGERS = ['web_identity_token_file'];
@@ -64,7 +72,11 @@ export function listKindOf(section: ProfileSection, files: AwsFiles, profile: st
 }
 
 /** Every key of every kind: what the overlay removes from a profile it hands to tfmfa credential-process. */
-export const ALL_CREDENTIAL_KEYS: readonly string[] = [...new Set([...role.keys, ...ALL_KINDS.flatMap((kind) => kind.keys)])];
+export const ALL_CREDENTIAL_KEYS: readonly string[] = [
+  ...new Set([...role.keys, ...ALL_KINDS.flatMap((kind) => kind.keys)]),
+];
 
 /** Keys that give a profile credentials of its own, for any SDK. */
-export const CREDENTIAL_TRIGGERS: readonly string[] = [...new Set([...role.triggers, 'source_profile', ...ALL_KINDS.flatMap((kind) => kind.triggers), ...SDK_ONLY_TRIGGERS])];
+export const CREDENTIAL_TRIGGERS: readonly string[] = [
+  ...new Set([...role.triggers, 'source_profile', ...ALL_KINDS.flatMap((kind) => kind.triggers), ...SDK_ONLY_TRIGGERS]),
+];

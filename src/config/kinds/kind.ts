@@ -8,7 +8,10 @@ import type { AwsCredentials } from '../../credentials.ts';
  * belong to it (the overlay removes them when it hands a profile to tfmfa; the credential server warns when
  * a `default` profile has them). The ordered list is kinds/index.ts.
  */
-export interface SourceKind<S extends { kind: string; profile: string } = { kind: string; profile: string }, N extends string = string> {
+export interface SourceKind<
+  S extends { kind: string; profile: string } = { kind: string; profile: string },
+  N extends string = string,
+> {
   /** The step's `kind` field. */
   readonly step: S['kind'];
   /** What `tfmfa list` shows in its KIND column (a literal: kinds/index.ts derives the list of KINDs from it). */

@@ -1,5 +1,12 @@
 import { UserError } from '../../errors.ts';
-import { checkLoginClock, LOGIN_REFRESH_SECONDS, secondsUntil, loginTokenCredentials, loginTokenPath, readLoginToken } from '../login-token.ts';
+import {
+  checkLoginClock,
+  LOGIN_REFRESH_SECONDS,
+  secondsUntil,
+  loginTokenCredentials,
+  loginTokenPath,
+  readLoginToken,
+} from '../login-token.ts';
 import { present, type SourceKind } from './kind.ts';
 
 export interface LoginSessionSource {
@@ -28,7 +35,11 @@ export const loginSession: SourceKind<LoginSessionSource, 'login'> = {
   detect: (section) => present(section, 'login_session'),
   parse(profile, section) {
     const session = (section.login_session ?? '').trim();
-    if (!PRINCIPAL_ARN.test(session)) throw new UserError(`profile '${profile}': login_session '${session}' is not the principal ARN \`aws login\` writes: run \`aws login --profile ${profile}\` to set it again`, 2);
+    if (!PRINCIPAL_ARN.test(session))
+      throw new UserError(
+        `profile '${profile}': login_session '${session}' is not the principal ARN \`aws login\` writes: run \`aws login --profile ${profile}\` to set it again`,
+        2,
+      );
     return { kind: 'login-session', profile, session };
   },
   async fetch(step, paths, env) {
@@ -42,5 +53,6 @@ export const loginSession: SourceKind<LoginSessionSource, 'login'> = {
     return refreshLoginCredentials({ profile: step.profile, session: step.session, paths, env, refreshBelowSeconds });
   },
   origin: () => 'aws login',
-  describe: (step) => `aws login session ${step.session} of profile '${step.profile}' (token ${loginTokenPath(step.session, process.env)})`,
+  describe: (step) =>
+    `aws login session ${step.session} of profile '${step.profile}' (token ${loginTokenPath(step.session, process.env)})`,
 };

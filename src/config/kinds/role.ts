@@ -27,14 +27,24 @@ export const role = {
   listName: 'role' as const,
   triggers: ['role_arn'],
   /** With the MFA keys, which a role hop uses (the device may be inherited from the source profile). */
-  keys: ['role_arn', 'source_profile', 'external_id', 'role_session_name', 'duration_seconds', 'mfa_serial', 'mfa_process'],
+  keys: [
+    'role_arn',
+    'source_profile',
+    'external_id',
+    'role_session_name',
+    'duration_seconds',
+    'mfa_serial',
+    'mfa_process',
+  ],
   detect: (section: ProfileSection) => present(section, 'role_arn'),
   parse(profile: string, section: ProfileSection, mfaSerial: string | undefined, defaultSessionName: string): RoleStep {
     const step: RoleStep = {
       kind: 'role',
       profile,
       roleArn: checkRoleArn(profile, (section.role_arn ?? '').trim()),
-      roleSessionName: section.role_session_name ? checkRoleSessionName(profile, section.role_session_name.trim()) : defaultSessionName,
+      roleSessionName: section.role_session_name
+        ? checkRoleSessionName(profile, section.role_session_name.trim())
+        : defaultSessionName,
     };
     if (section.role_session_name) step.sessionNameConfigured = true;
     if (section.external_id) step.externalId = checkExternalId(profile, section.external_id.trim());
@@ -42,7 +52,9 @@ export const role = {
     if (mfaSerial) step.mfaSerial = mfaSerial;
     const tags = section.session_tags ? parseSessionTags(profile, section.session_tags) : [];
     if (tags.length) step.sessionTags = tags;
-    const transitive = section.transitive_session_tags ? parseTransitiveTagKeys(profile, section.transitive_session_tags) : [];
+    const transitive = section.transitive_session_tags
+      ? parseTransitiveTagKeys(profile, section.transitive_session_tags)
+      : [];
     if (transitive.length) step.transitiveTagKeys = transitive;
     if (section.source_identity?.trim()) step.sourceIdentity = checkSourceIdentity(profile, section.source_identity);
     return step;

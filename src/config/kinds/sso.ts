@@ -15,10 +15,14 @@ export const sso: SourceKind<SsoSource, 'sso'> = {
   detect: (section) => Boolean(section.sso_session || section.sso_start_url || section.sso_account_id),
   parse(profile, section, files) {
     if (section.sso_session && !files.ssoSessions.has(section.sso_session)) {
-      throw new UserError(`profile '${profile}' names sso_session '${section.sso_session}' but there is no [sso-session ${section.sso_session}] section in ${files.configPath}`, 2);
+      throw new UserError(
+        `profile '${profile}' names sso_session '${section.sso_session}' but there is no [sso-session ${section.sso_session}] section in ${files.configPath}`,
+        2,
+      );
     }
     for (const key of ['sso_account_id', 'sso_role_name']) {
-      if (!section[key]) throw new UserError(`profile '${profile}' is an SSO profile without ${key}: add it to ${files.configPath}`, 2);
+      if (!section[key])
+        throw new UserError(`profile '${profile}' is an SSO profile without ${key}: add it to ${files.configPath}`, 2);
     }
     return { kind: 'sso', profile };
   },

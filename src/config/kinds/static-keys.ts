@@ -25,17 +25,26 @@ export const staticKeys: SourceKind<StaticKeysSource, 'static'> = {
     const secretAccessKey = section.aws_secret_access_key?.trim();
     if (!accessKeyId || !secretAccessKey) {
       const missing = accessKeyId ? 'aws_secret_access_key' : 'aws_access_key_id';
-      throw new UserError(`profile '${profile}' has static keys but no ${missing}: add it to your AWS credentials file`, 2);
+      throw new UserError(
+        `profile '${profile}' has static keys but no ${missing}: add it to your AWS credentials file`,
+        2,
+      );
     }
     const sessionToken = section.aws_session_token?.trim();
     return { kind: 'static-keys', profile, accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
   },
   async fetch(step) {
-    return { accessKeyId: step.accessKeyId, secretAccessKey: step.secretAccessKey, ...(step.sessionToken ? { sessionToken: step.sessionToken } : {}) };
+    return {
+      accessKeyId: step.accessKeyId,
+      secretAccessKey: step.secretAccessKey,
+      ...(step.sessionToken ? { sessionToken: step.sessionToken } : {}),
+    };
   },
   origin: (step) => (step.sessionToken ? 'temporary keys' : 'long-term access keys'),
   describe(step, files) {
-    const where = files.credentialsSections.get(step.profile)?.aws_access_key_id ? files.credentialsPath : files.configPath;
+    const where = files.credentialsSections.get(step.profile)?.aws_access_key_id
+      ? files.credentialsPath
+      : files.configPath;
     return `${step.sessionToken ? 'temporary keys (aws_session_token)' : 'long-term access keys'} of profile '${step.profile}' (${where})`;
   },
 };

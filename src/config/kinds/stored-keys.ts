@@ -35,13 +35,18 @@ export const storedKeys: SourceKind<StoredKeysSource, 'stored'> = {
     return fetchStoredKeys(step.profile, step, env);
   },
   origin: () => "tfmfa's key store",
-  describe: (step) => `long-term access keys ${step.accessKeyId} of profile '${step.profile}' in tfmfa's key store (${backendLabel(step.backend)})`,
+  describe: (step) =>
+    `long-term access keys ${step.accessKeyId} of profile '${step.profile}' in tfmfa's key store (${backendLabel(step.backend)})`,
 };
 
 /** The stored-keys entries of the index at `indexPath`; profiles only the index knows are added (empty). */
 export function loadStoredKeys(indexPath: string | undefined, profiles: Map<string, ProfileSection>): StoredKeyEntries {
   if (!indexPath) return new Map();
-  const stored = new Map([...readKeyIndex(indexPath)].map(([profile, entry]) => [profile, { backend: entry.backend, accessKeyId: entry.accessKeyId }] as const));
+  const stored = new Map(
+    [...readKeyIndex(indexPath)].map(
+      ([profile, entry]) => [profile, { backend: entry.backend, accessKeyId: entry.accessKeyId }] as const,
+    ),
+  );
   // The SDK's parser drops a section without keys (`[profile x]` as `tfmfa add` writes it): the profile still exists.
   for (const name of stored.keys()) if (!profiles.has(name)) profiles.set(name, {});
   return stored;

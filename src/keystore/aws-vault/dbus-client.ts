@@ -30,10 +30,12 @@ export function sessionBusPaths(env: NodeJS.ProcessEnv): string[] {
   for (const address of (env.DBUS_SESSION_BUS_ADDRESS ?? '').split(';')) {
     const match = /^unix:(.*)$/.exec(address.trim());
     if (!match) continue;
-    const keys = new Map((match[1] as string).split(',').map((pair) => {
-      const at = pair.indexOf('=');
-      return [pair.slice(0, at), decodeURIComponent(pair.slice(at + 1))] as const;
-    }));
+    const keys = new Map(
+      (match[1] as string).split(',').map((pair) => {
+        const at = pair.indexOf('=');
+        return [pair.slice(0, at), decodeURIComponent(pair.slice(at + 1))] as const;
+      }),
+    );
     if (keys.has('path')) paths.push(keys.get('path') as string);
     else if (keys.has('abstract')) paths.push(`\0${keys.get('abstract') as string}`);
   }
@@ -80,7 +82,15 @@ export class DbusConnection {
         const socket = await connect(path, timeoutMs);
         await authenticate(socket, timeoutMs);
         const connection = new DbusConnection(socket);
-        await connection.call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' }, timeoutMs);
+        await connection.call(
+          {
+            destination: 'org.freedesktop.DBus',
+            path: '/org/freedesktop/DBus',
+            interface: 'org.freedesktop.DBus',
+            member: 'Hello',
+          },
+          timeoutMs,
+        );
         return connection;
       } catch (error) {
         last = error as Error;
@@ -93,7 +103,8 @@ export class DbusConnection {
     if (this.failure) return Promise.reject(this.failure);
     const serial = ++this.serial;
     const body = new WireWriter();
-    for (const [index, type] of splitSignature(message.signature ?? '').entries()) body.write(type, message.body?.[index]);
+    for (const [index, type] of splitSignature(message.signature ?? '').entries())
+      body.write(type, message.body?.[index]);
     const bodyBytes = body.bytes();
     const fields: Array<[number, { signature: string; value: unknown }]> = [
       [FIELD.path, { signature: 'o', value: message.path }],
@@ -117,8 +128,14 @@ export class DbusConnection {
         reject(new Error(`D-Bus: no answer to ${message.member} within ${Math.round(timeoutMs / 1000)}s`));
       }, timeoutMs);
       this.pending.set(serial, {
-        resolve: (value) => { clearTimeout(timer); resolve(value); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
       this.socket.write(Buffer.concat([header.bytes(), bodyBytes]));
     });
@@ -181,9 +198,18 @@ export class DbusConnection {
 function connect(path: string, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = createConnection({ path });
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error('timed out connecting')); }, timeoutMs);
-    socket.once('connect', () => { clearTimeout(timer); resolve(socket); });
-    socket.once('error', (error) => { clearTimeout(timer); reject(error); });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('timed out connecting'));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
 }
 
@@ -191,7 +217,10 @@ function connect(path: string, timeoutMs: number): Promise<Socket> {
 function authenticate(socket: Socket, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error('the bus did not authenticate within the time limit')); }, timeoutMs);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('the bus did not authenticate within the time limit'));
+    }, timeoutMs);
     const onData = (data: Buffer) => {
       text += data.toString('latin1');
       const end = text.indexOf('\r\n');

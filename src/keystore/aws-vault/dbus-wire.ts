@@ -10,7 +10,25 @@ export interface Variant {
   value: unknown;
 }
 
-const ALIGN: Record<string, number> = { y: 1, b: 4, n: 2, q: 2, i: 4, u: 4, x: 8, t: 8, d: 8, s: 4, o: 4, g: 1, v: 1, a: 4, '(': 8, '{': 8, h: 4 };
+const ALIGN: Record<string, number> = {
+  y: 1,
+  b: 4,
+  n: 2,
+  q: 2,
+  i: 4,
+  u: 4,
+  x: 8,
+  t: 8,
+  d: 8,
+  s: 4,
+  o: 4,
+  g: 1,
+  v: 1,
+  a: 4,
+  '(': 8,
+  '{': 8,
+  h: 4,
+};
 
 /** The end (exclusive) of the single complete type starting at `start` in `signature`. */
 export function typeEnd(signature: string, start: number): number {
@@ -65,9 +83,15 @@ export class WireWriter {
   write(type: string, value: unknown): void {
     const code = type[0] as string;
     switch (code) {
-      case 'y': this.push(Buffer.from([value as number])); return;
-      case 'b': this.uint32(value ? 1 : 0); return;
-      case 'u': this.uint32(value as number); return;
+      case 'y':
+        this.push(Buffer.from([value as number]));
+        return;
+      case 'b':
+        this.uint32(value ? 1 : 0);
+        return;
+      case 'u':
+        this.uint32(value as number);
+        return;
       case 'i': {
         this.align(4);
         const buffer = Buffer.alloc(4);
@@ -75,7 +99,8 @@ export class WireWriter {
         this.push(buffer);
         return;
       }
-      case 's': case 'o': {
+      case 's':
+      case 'o': {
         const bytes = Buffer.from(value as string, 'utf8');
         this.uint32(bytes.length);
         this.push(Buffer.concat([bytes, Buffer.alloc(1)]));
@@ -103,7 +128,8 @@ export class WireWriter {
         this.patchUint32(lengthAt, this.length - start);
         return;
       }
-      case '(': case '{': {
+      case '(':
+      case '{': {
         this.align(8);
         const members = splitSignature(type.slice(1, -1));
         members.forEach((member, index) => this.write(member, (value as unknown[])[index]));
@@ -165,27 +191,42 @@ export class WireReader {
   read(type: string): unknown {
     const code = type[0] as string;
     switch (code) {
-      case 'y': this.need(1); return this.buffer[this.offset++];
-      case 'b': return this.uint32() !== 0;
-      case 'u': case 'h': return this.uint32();
-      case 'i': return this.uint32() | 0;
-      case 'n': case 'q': {
+      case 'y':
+        this.need(1);
+        return this.buffer[this.offset++];
+      case 'b':
+        return this.uint32() !== 0;
+      case 'u':
+      case 'h':
+        return this.uint32();
+      case 'i':
+        return this.uint32() | 0;
+      case 'n':
+      case 'q': {
         this.align(2);
         this.need(2);
         const value = this.littleEndian ? this.buffer.readUInt16LE(this.offset) : this.buffer.readUInt16BE(this.offset);
         this.offset += 2;
         return code === 'n' ? (value << 16) >> 16 : value;
       }
-      case 'x': case 't': case 'd': {
+      case 'x':
+      case 't':
+      case 'd': {
         this.align(8);
         this.need(8);
-        const value = code === 'd'
-          ? (this.littleEndian ? this.buffer.readDoubleLE(this.offset) : this.buffer.readDoubleBE(this.offset))
-          : Number(this.littleEndian ? this.buffer.readBigUInt64LE(this.offset) : this.buffer.readBigUInt64BE(this.offset));
+        const value =
+          code === 'd'
+            ? this.littleEndian
+              ? this.buffer.readDoubleLE(this.offset)
+              : this.buffer.readDoubleBE(this.offset)
+            : Number(
+                this.littleEndian ? this.buffer.readBigUInt64LE(this.offset) : this.buffer.readBigUInt64BE(this.offset),
+              );
         this.offset += 8;
         return value;
       }
-      case 's': case 'o': {
+      case 's':
+      case 'o': {
         const length = this.uint32();
         this.need(length + 1);
         const text = this.buffer.toString('utf8', this.offset, this.offset + length);
@@ -220,7 +261,8 @@ export class WireReader {
         while (this.offset < end) items.push(this.read(element));
         return items;
       }
-      case '(': case '{': {
+      case '(':
+      case '{': {
         this.align(8);
         return splitSignature(type.slice(1, -1)).map((member) => this.read(member));
       }

@@ -26,7 +26,10 @@ export class ExportStore implements AwsVaultStore {
 
   async keys(): Promise<string[]> {
     const stdout = await this.run(['list', '--credentials']);
-    return stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+    return stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
   }
 
   async read(key: string): Promise<ItemContent> {
@@ -57,7 +60,12 @@ export class ExportStore implements AwsVaultStore {
         const text = output.toString('utf8');
         output.fill(0);
         if (code === 0) resolve(text);
-        else reject(new Error(`'aws-vault ${args[0]}' failed (${signal ? `killed by ${signal}` : `exit ${code}`}; its message is above)`));
+        else
+          reject(
+            new Error(
+              `'aws-vault ${args[0]}' failed (${signal ? `killed by ${signal}` : `exit ${code}`}; its message is above)`,
+            ),
+          );
       });
     });
   }

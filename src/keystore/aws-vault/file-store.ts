@@ -53,13 +53,16 @@ export class FileStore implements AwsVaultStore {
   async read(key: string): Promise<ItemContent> {
     const path = this.pathOf(key);
     const bytes = readFileSync(path);
-    if (bytes.length > MAX_FILE_BYTES) throw new Error(`${path} is ${bytes.length} bytes, too large for an aws-vault item`);
+    if (bytes.length > MAX_FILE_BYTES)
+      throw new Error(`${path} is ${bytes.length} bytes, too large for an aws-vault item`);
     let payload: Buffer;
     try {
       payload = await decryptAwsVaultJwe(bytes.toString('latin1'), await this.passphrase());
     } catch (error) {
-      if (error instanceof JwePassphraseError) throw new Error(`${path}: ${error.message}: check AWS_VAULT_FILE_PASSPHRASE (or what you typed)`);
-      if (error instanceof JweFormatError || error instanceof JweIntegrityError) throw new Error(`${path} is not an intact aws-vault item: ${error.message}`);
+      if (error instanceof JwePassphraseError)
+        throw new Error(`${path}: ${error.message}: check AWS_VAULT_FILE_PASSPHRASE (or what you typed)`);
+      if (error instanceof JweFormatError || error instanceof JweIntegrityError)
+        throw new Error(`${path} is not an intact aws-vault item: ${error.message}`);
       throw error;
     }
     try {

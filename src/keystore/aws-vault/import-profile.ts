@@ -37,19 +37,30 @@ const STORABLE_NAME = /^[\w+=,.@:/-]{1,128}$/;
  * tfmfa's key store (and give it a config section), and only then, with --remove, delete aws-vault's item.
  * A failure before the store leaves everything as it was; the line says why.
  */
-export async function importProfile(source: AwsVaultStore, profile: string, settings: ImportSettings): Promise<ImportOutcome> {
+export async function importProfile(
+  source: AwsVaultStore,
+  profile: string,
+  settings: ImportSettings,
+): Promise<ImportOutcome> {
   const what = `aws-vault '${profile}'`;
   if (!STORABLE_NAME.test(profile) || profile === '__proto__') {
-    return { line: `${what}: skipped: not a profile name tfmfa can store (letters, digits and _+=,.@:/-, at most 128)`, failed: false };
+    return {
+      line: `${what}: skipped: not a profile name tfmfa can store (letters, digits and _+=,.@:/-, at most 128)`,
+      failed: false,
+    };
   }
   const existing = storedEntry(settings.keystore, profile);
   if (existing && !settings.force) {
-    return { line: `${what}: already in tfmfa's key store (${existing.accessKeyId}, ${existing.backend}): kept (--force replaces it)`, failed: false };
+    return {
+      line: `${what}: already in tfmfa's key store (${existing.accessKeyId}, ${existing.backend}): kept (--force replaces it)`,
+      failed: false,
+    };
   }
   let stored: { keys: { accessKeyId: string }; identity: string; added: boolean };
   try {
     const content = await source.read(profile);
-    if (!('keys' in content)) return { line: `${what}: skipped: temporary keys (with a session token), not long-term keys`, failed: false };
+    if (!('keys' in content))
+      return { line: `${what}: skipped: temporary keys (with a session token), not long-term keys`, failed: false };
     const keys = content.keys;
     const identity = settings.verify ? ` (${await settings.verify(keys, profile)})` : '';
     const added = await withKeystoreLock(settings.env, async () => {
@@ -62,7 +73,8 @@ export async function importProfile(source: AwsVaultStore, profile: string, sett
     return { line: `${what}: not imported: ${oneLineReason(error)}`, failed: true };
   }
   const { keys, identity, added } = stored;
-  if (existing && existing.accessKeyId !== keys.accessKeyId) dropSessionsOf(cacheDirectory(settings.env), existing.accessKeyId);
+  if (existing && existing.accessKeyId !== keys.accessKeyId)
+    dropSessionsOf(cacheDirectory(settings.env), existing.accessKeyId);
   const notes = [
     existing ? `replaced ${existing.accessKeyId}` : '',
     added ? `added [${profile === 'default' ? 'default' : `profile ${profile}`}] to ${settings.files.configPath}` : '',
@@ -78,7 +90,10 @@ export async function importProfile(source: AwsVaultStore, profile: string, sett
       removed = `; NOT removed from aws-vault: ${oneLineReason(error)}`;
     }
   }
-  return { line: `${what}: imported ${keys.accessKeyId}${identity} into ${settings.where}${notes.length ? ` (${notes.join('; ')})` : ''}${removed}`, failed };
+  return {
+    line: `${what}: imported ${keys.accessKeyId}${identity} into ${settings.where}${notes.length ? ` (${notes.join('; ')})` : ''}${removed}`,
+    failed,
+  };
 }
 
 export function oneLineReason(error: unknown): string {

@@ -54,7 +54,8 @@ export function parseKeyringItem(text: string, key: string, what: string): ItemC
   const value = parseJson(text, 'it is not a keyring item (not JSON)');
   const fields = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   if (typeof fields.Data !== 'string') throw new AwsVaultItemError('it is not a keyring item (no Data)');
-  if (fields.Key !== undefined && fields.Key !== key) throw new AwsVaultItemError(`it is the item of '${String(fields.Key)}', not of '${key}'`);
+  if (fields.Key !== undefined && fields.Key !== key)
+    throw new AwsVaultItemError(`it is the item of '${String(fields.Key)}', not of '${key}'`);
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(fields.Data)) throw new AwsVaultItemError('its Data is not base64');
   return parseCredentialsJson(Buffer.from(fields.Data, 'base64').toString('utf8'), what);
 }

@@ -30,7 +30,8 @@ export class JweIntegrityError extends Error {}
 function part(text: string, what: string, bytes?: number): Buffer {
   if (!BASE64URL.test(text)) throw new JweFormatError(`its ${what} is not base64url`);
   const decoded = Buffer.from(text, 'base64url');
-  if (bytes !== undefined && decoded.length !== bytes) throw new JweFormatError(`its ${what} is ${decoded.length} bytes, not ${bytes}`);
+  if (bytes !== undefined && decoded.length !== bytes)
+    throw new JweFormatError(`its ${what} is ${decoded.length} bytes, not ${bytes}`);
   return decoded;
 }
 
@@ -47,7 +48,8 @@ function parseHeader(encoded: string): ProtectedHeader {
     if (error instanceof JweFormatError) throw error;
     throw new JweFormatError('its header is not JSON');
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new JweFormatError('its header is not a JSON object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw new JweFormatError('its header is not a JSON object');
   const fields = header as Record<string, unknown>;
   if (fields.alg !== JWE_ALG) throw new JweFormatError(`its alg is ${JSON.stringify(fields.alg)}, not ${JWE_ALG}`);
   if (fields.enc !== JWE_ENC) throw new JweFormatError(`its enc is ${JSON.stringify(fields.enc)}, not ${JWE_ENC}`);
@@ -55,7 +57,9 @@ function parseHeader(encoded: string): ProtectedHeader {
   if ('crit' in fields) throw new JweFormatError('it has critical extensions (crit)');
   const p2c = fields.p2c;
   if (typeof p2c !== 'number' || !Number.isInteger(p2c) || p2c < P2C_MIN || p2c > P2C_MAX) {
-    throw new JweFormatError(`its PBKDF2 count p2c is ${JSON.stringify(p2c)}, not an integer from ${P2C_MIN} to ${P2C_MAX}`);
+    throw new JweFormatError(
+      `its PBKDF2 count p2c is ${JSON.stringify(p2c)}, not an integer from ${P2C_MIN} to ${P2C_MAX}`,
+    );
   }
   if (typeof fields.p2s !== 'string') throw new JweFormatError('it has no salt (p2s)');
   const p2s = part(fields.p2s, 'salt (p2s)');
@@ -67,7 +71,9 @@ function deriveKek(passphrase: string, header: ProtectedHeader): Promise<Buffer>
   // RFC 7518 §4.8.1.1: the salt is the alg's name, a zero byte, then p2s.
   const salt = Buffer.concat([Buffer.from(JWE_ALG, 'utf8'), Buffer.alloc(1), header.p2s]);
   return new Promise((resolve, reject) => {
-    pbkdf2(Buffer.from(passphrase, 'utf8'), salt, header.p2c, KEK_BYTES, 'sha256', (error, key) => (error ? reject(error) : resolve(key)));
+    pbkdf2(Buffer.from(passphrase, 'utf8'), salt, header.p2c, KEK_BYTES, 'sha256', (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 
@@ -86,7 +92,8 @@ function unwrapKey(kek: Buffer, wrapped: Buffer): Buffer {
 /** The plaintext of a compact JWE aws-vault wrote with `passphrase`. */
 export async function decryptAwsVaultJwe(compact: string, passphrase: string): Promise<Buffer> {
   const parts = compact.trim().split('.');
-  if (parts.length !== 5) throw new JweFormatError(`it has ${parts.length} parts, not the 5 of a compact JWE (truncated?)`);
+  if (parts.length !== 5)
+    throw new JweFormatError(`it has ${parts.length} parts, not the 5 of a compact JWE (truncated?)`);
   const [headerPart, keyPart, ivPart, dataPart, tagPart] = parts as [string, string, string, string, string];
   const header = parseHeader(headerPart);
   const wrapped = part(keyPart, 'encrypted key', WRAPPED_BYTES);

@@ -42,7 +42,10 @@ export class KeychainStore implements AwsVaultStore {
     const out = await this.security(['find-generic-password', '-s', SERVICE, '-a', key, '-w', this.keychain]);
     const text = out.replace(/\n$/, '');
     // -w prints the data in hex when it is not printable text.
-    const json = /^[0-9a-f]+$/.test(text) && text.length % 2 === 0 && !text.startsWith('{') ? Buffer.from(text, 'hex').toString('utf8') : text;
+    const json =
+      /^[0-9a-f]+$/.test(text) && text.length % 2 === 0 && !text.startsWith('{')
+        ? Buffer.from(text, 'hex').toString('utf8')
+        : text;
     return parseCredentialsJson(json, `aws-vault keychain item '${key}'`);
   }
 
@@ -55,8 +58,10 @@ export class KeychainStore implements AwsVaultStore {
   private async security(args: string[]): Promise<string> {
     const outcome = await runProgram(this.program, args, { env: this.env, timeoutSeconds: TIMEOUT_SECONDS });
     if (outcome.kind === 'exited' && outcome.exitCode === 0) return outcome.stdout;
-    if (outcome.kind === 'exited') throw new Error(`security ${args[0]} failed: ${lastLine(outcome.stderr) || `exit ${outcome.exitCode}`}`);
-    if (outcome.kind === 'timeout') throw new Error(`security ${args[0]} did not answer within ${TIMEOUT_SECONDS}s (a keychain password dialog?)`);
+    if (outcome.kind === 'exited')
+      throw new Error(`security ${args[0]} failed: ${lastLine(outcome.stderr) || `exit ${outcome.exitCode}`}`);
+    if (outcome.kind === 'timeout')
+      throw new Error(`security ${args[0]} did not answer within ${TIMEOUT_SECONDS}s (a keychain password dialog?)`);
     if (outcome.kind === 'missing') throw new Error(`${this.program} not found`);
     throw new Error(`security ${args[0]}: ${outcome.message}`);
   }

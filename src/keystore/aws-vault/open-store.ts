@@ -21,13 +21,21 @@ function hasFiles(dir: string): boolean {
 
 function exportStore(env: NodeJS.ProcessEnv, backend: string | undefined, why: string): AwsVaultStore {
   const program = findProgram('aws-vault', env);
-  if (!program) throw new UserError(`import --from aws-vault: ${why}, which tfmfa reads through 'aws-vault export', but aws-vault is not on PATH: install it (or put it on PATH) and run the import again`, 2);
+  if (!program)
+    throw new UserError(
+      `import --from aws-vault: ${why}, which tfmfa reads through 'aws-vault export', but aws-vault is not on PATH: install it (or put it on PATH) and run the import again`,
+      2,
+    );
   return new ExportStore(program, backend, env);
 }
 
 function keychainStore(env: NodeJS.ProcessEnv): AwsVaultStore {
   const program = findProgram('security', env);
-  if (!program) throw new UserError("import --from aws-vault: the keychain backend is read with macOS's 'security' program, which is not on PATH", 2);
+  if (!program)
+    throw new UserError(
+      "import --from aws-vault: the keychain backend is read with macOS's 'security' program, which is not on PATH",
+      2,
+    );
   return new KeychainStore(program, awsVaultKeychainName(env), env);
 }
 
@@ -36,14 +44,21 @@ function keychainStore(env: NodeJS.ProcessEnv): AwsVaultStore {
  * (the keychain on macOS; on Linux the Secret Service when its 'awsvault' collection exists, else the encrypted
  * files when there are any; elsewhere, or when neither exists, the installed aws-vault).
  */
-export async function openAwsVaultStore(env: NodeJS.ProcessEnv, passphrase: () => Promise<string>): Promise<AwsVaultStore> {
+export async function openAwsVaultStore(
+  env: NodeJS.ProcessEnv,
+  passphrase: () => Promise<string>,
+): Promise<AwsVaultStore> {
   const backend = awsVaultBackendName(env);
   const fileDir = awsVaultFileDir(env);
   if (backend === 'file') return new FileStore(fileDir, passphrase);
   if (backend === 'keychain') return keychainStore(env);
   if (backend === 'secret-service') {
     const store = await SecretServiceStore.open(env);
-    if (!store) throw new UserError("import --from aws-vault: AWS_VAULT_BACKEND is secret-service, but the D-Bus session bus has no Secret Service collection 'awsvault' (run this in your desktop session, or unset AWS_VAULT_BACKEND)", 2);
+    if (!store)
+      throw new UserError(
+        "import --from aws-vault: AWS_VAULT_BACKEND is secret-service, but the D-Bus session bus has no Secret Service collection 'awsvault' (run this in your desktop session, or unset AWS_VAULT_BACKEND)",
+        2,
+      );
     return store;
   }
   if (backend) return exportStore(env, backend, `AWS_VAULT_BACKEND is '${backend}'`);
@@ -53,6 +68,10 @@ export async function openAwsVaultStore(env: NodeJS.ProcessEnv, passphrase: () =
     if (store) return store;
     if (hasFiles(fileDir)) return new FileStore(fileDir, passphrase);
   }
-  if (findProgram('aws-vault', env)) return exportStore(env, undefined, 'no aws-vault store tfmfa reads itself was found');
-  throw new UserError(`import --from aws-vault: found no aws-vault store: no Secret Service collection 'awsvault', no files in ${fileDir}, no aws-vault on PATH: set AWS_VAULT_BACKEND (and AWS_VAULT_FILE_DIR) as aws-vault has them`, 2);
+  if (findProgram('aws-vault', env))
+    return exportStore(env, undefined, 'no aws-vault store tfmfa reads itself was found');
+  throw new UserError(
+    `import --from aws-vault: found no aws-vault store: no Secret Service collection 'awsvault', no files in ${fileDir}, no aws-vault on PATH: set AWS_VAULT_BACKEND (and AWS_VAULT_FILE_DIR) as aws-vault has them`,
+    2,
+  );
 }

@@ -45,7 +45,17 @@ export class SecretServiceStore implements AwsVaultStore {
   }
 
   private async property(path: string, iface: 'Collection' | 'Item', name: string): Promise<unknown> {
-    const [value] = await this.bus.call({ destination: SERVICE, path, interface: 'org.freedesktop.DBus.Properties', member: 'Get', signature: 'ss', body: [`org.freedesktop.Secret.${iface}`, name] }, TIMEOUT_MS);
+    const [value] = await this.bus.call(
+      {
+        destination: SERVICE,
+        path,
+        interface: 'org.freedesktop.DBus.Properties',
+        member: 'Get',
+        signature: 'ss',
+        body: [`org.freedesktop.Secret.${iface}`, name],
+      },
+      TIMEOUT_MS,
+    );
     return value;
   }
 
@@ -65,15 +75,38 @@ export class SecretServiceStore implements AwsVaultStore {
 
   /** Unlocks the collection when the service can do it without a prompt (a prompt needs a desktop session). */
   private async unlock(): Promise<void> {
-    const [, prompt] = await this.bus.call({ destination: SERVICE, path: SERVICE_PATH, interface: 'org.freedesktop.Secret.Service', member: 'Unlock', signature: 'ao', body: [[AWSVAULT_COLLECTION]] }, TIMEOUT_MS);
-    if (prompt !== '/') throw new Error("the 'awsvault' collection is locked: unlock it (run any aws-vault command, or use Seahorse) and run the import again");
+    const [, prompt] = await this.bus.call(
+      {
+        destination: SERVICE,
+        path: SERVICE_PATH,
+        interface: 'org.freedesktop.Secret.Service',
+        member: 'Unlock',
+        signature: 'ao',
+        body: [[AWSVAULT_COLLECTION]],
+      },
+      TIMEOUT_MS,
+    );
+    if (prompt !== '/')
+      throw new Error(
+        "the 'awsvault' collection is locked: unlock it (run any aws-vault command, or use Seahorse) and run the import again",
+      );
   }
 
   private async openSession(): Promise<string> {
     if (this.session) return this.session;
     // "plain": the secret travels unencrypted on this private connection to the local bus, as it does for
     // every libsecret client when the service offers no encrypted session.
-    const [, path] = await this.bus.call({ destination: SERVICE, path: SERVICE_PATH, interface: 'org.freedesktop.Secret.Service', member: 'OpenSession', signature: 'sv', body: ['plain', { signature: 's', value: '' }] }, TIMEOUT_MS);
+    const [, path] = await this.bus.call(
+      {
+        destination: SERVICE,
+        path: SERVICE_PATH,
+        interface: 'org.freedesktop.Secret.Service',
+        member: 'OpenSession',
+        signature: 'sv',
+        body: ['plain', { signature: 's', value: '' }],
+      },
+      TIMEOUT_MS,
+    );
     this.session = path as string;
     return this.session;
   }
@@ -89,9 +122,20 @@ export class SecretServiceStore implements AwsVaultStore {
     const session = await this.openSession();
     let secret: unknown[];
     try {
-      [secret] = (await this.bus.call({ destination: SERVICE, path, interface: 'org.freedesktop.Secret.Item', member: 'GetSecret', signature: 'o', body: [session] }, TIMEOUT_MS)) as [unknown[]];
+      [secret] = (await this.bus.call(
+        {
+          destination: SERVICE,
+          path,
+          interface: 'org.freedesktop.Secret.Item',
+          member: 'GetSecret',
+          signature: 'o',
+          body: [session],
+        },
+        TIMEOUT_MS,
+      )) as [unknown[]];
     } catch (error) {
-      if (error instanceof DbusError && /IsLocked/.test(error.name)) throw new Error("the 'awsvault' collection is locked: unlock it and run the import again");
+      if (error instanceof DbusError && /IsLocked/.test(error.name))
+        throw new Error("the 'awsvault' collection is locked: unlock it and run the import again");
       throw error;
     }
     const value = secret[2] as Buffer;
@@ -103,8 +147,12 @@ export class SecretServiceStore implements AwsVaultStore {
   }
 
   async remove(key: string): Promise<void> {
-    const [prompt] = await this.bus.call({ destination: SERVICE, path: this.pathOf(key), interface: 'org.freedesktop.Secret.Item', member: 'Delete' }, TIMEOUT_MS);
-    if (prompt !== '/') throw new Error('the Secret Service wants a confirmation to delete it: delete it with aws-vault remove');
+    const [prompt] = await this.bus.call(
+      { destination: SERVICE, path: this.pathOf(key), interface: 'org.freedesktop.Secret.Item', member: 'Delete' },
+      TIMEOUT_MS,
+    );
+    if (prompt !== '/')
+      throw new Error('the Secret Service wants a confirmation to delete it: delete it with aws-vault remove');
   }
 
   close(): void {

@@ -18,7 +18,12 @@ export const OSASCRIPT: DialogProgram = {
   driver: 'osascript',
   program: 'osascript',
   install: 'osascript is part of macOS: on other systems choose another MFA prompt (TFMFA_PROMPT)',
-  args: (title, text, timeoutSeconds) => [...OSASCRIPT_LINES.flatMap((line) => ['-e', line]), text, title, String(timeoutSeconds)],
+  args: (title, text, timeoutSeconds) => [
+    ...OSASCRIPT_LINES.flatMap((line) => ['-e', line]),
+    text,
+    title,
+    String(timeoutSeconds),
+  ],
   cancelled: (exitCode, stderr) => exitCode === 1 && stderr.includes('(-128)'),
   timedOut: (exitCode, stderr) => exitCode === 1 && stderr.includes('(-1712)'),
 };

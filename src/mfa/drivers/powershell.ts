@@ -20,7 +20,8 @@ export function powershellScript(title: string, text: string): string {
 export const POWERSHELL: DialogProgram = {
   driver: 'powershell',
   program: 'powershell',
-  install: 'Windows PowerShell (powershell.exe) is part of Windows: on other systems choose another MFA prompt (TFMFA_PROMPT)',
+  install:
+    'Windows PowerShell (powershell.exe) is part of Windows: on other systems choose another MFA prompt (TFMFA_PROMPT)',
   // Not -NonInteractive: it forbids prompts. No timeout of its own: ours applies.
   args: (title, text) => ['-NoLogo', '-NoProfile', '-Command', powershellScript(title, text)],
   cancelled: (exitCode) => exitCode === 130,

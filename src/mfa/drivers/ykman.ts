@@ -5,7 +5,8 @@ import { noticeChannel, showTouchNotice } from '../touch-notice.ts';
 import { isMfaCode, normalizeMfaCode, type MfaCodeSource, type PromptContext } from '../types.ts';
 import { defineDriver } from './driver.ts';
 
-const INSTALL = 'install YubiKey Manager (Debian/Ubuntu: apt install yubikey-manager; macOS: brew install ykman; or pip install yubikey-manager)';
+const INSTALL =
+  'install YubiKey Manager (Debian/Ubuntu: apt install yubikey-manager; macOS: brew install ykman; or pip install yubikey-manager)';
 
 /**
  * A YubiKey's OATH-TOTP code through `ykman oath accounts code --single ACCOUNT`. When the account needs a
@@ -17,7 +18,8 @@ function ykmanSource(context: PromptContext): MfaCodeSource {
     retryable: true,
     async code() {
       const file = findProgram('ykman', context.env);
-      if (!file) throw new UserError(`ykman is not installed (MFA prompt 'ykman' for profile '${context.profile}'): ${INSTALL}`);
+      if (!file)
+        throw new UserError(`ykman is not installed (MFA prompt 'ykman' for profile '${context.profile}'): ${INSTALL}`);
       let touched = false;
       const outcome = await runProgram(file, ['oath', 'accounts', 'code', '--single', context.account], {
         env: context.env,
@@ -25,22 +27,37 @@ function ykmanSource(context: PromptContext): MfaCodeSource {
         onStderrLine(line) {
           if (touched || !/touch/i.test(line)) return;
           touched = true;
-          showTouchNotice(`Touch your YubiKey to give the MFA code for profile '${context.profile}' (${context.account})`, noticeChannel(context.env, context.terminal), context.env);
+          showTouchNotice(
+            `Touch your YubiKey to give the MFA code for profile '${context.profile}' (${context.account})`,
+            noticeChannel(context.env, context.terminal),
+            context.env,
+          );
         },
       });
-      if (outcome.kind === 'missing') throw new UserError(`ykman is not installed (MFA prompt 'ykman' for profile '${context.profile}'): ${INSTALL}`);
+      if (outcome.kind === 'missing')
+        throw new UserError(`ykman is not installed (MFA prompt 'ykman' for profile '${context.profile}'): ${INSTALL}`);
       if (outcome.kind === 'failed') throw new UserError(`ykman could not be started (${outcome.message}): ${INSTALL}`);
       if (outcome.kind === 'timeout') throw timeoutError('ykman', context);
       const problem = lastLine(outcome.stderr);
       if (outcome.exitCode !== 0) {
-        if (/no yubikey/i.test(outcome.stderr)) throw new UserError(`no YubiKey detected for profile '${context.profile}': insert the key (and close other apps using it), then run again`);
+        if (/no yubikey/i.test(outcome.stderr))
+          throw new UserError(
+            `no YubiKey detected for profile '${context.profile}': insert the key (and close other apps using it), then run again`,
+          );
         if (/no .*match|no account/i.test(outcome.stderr)) {
-          throw new UserError(`the YubiKey has no OATH account '${context.account}': add it (ykman oath accounts add) or name the right one with mfa_ykman_account in profile '${context.profile}'`);
+          throw new UserError(
+            `the YubiKey has no OATH account '${context.account}': add it (ykman oath accounts add) or name the right one with mfa_ykman_account in profile '${context.profile}'`,
+          );
         }
-        throw new UserError(`ykman failed (exit ${outcome.exitCode}${problem ? `: ${problem}` : ''}): check 'ykman oath accounts list'`);
+        throw new UserError(
+          `ykman failed (exit ${outcome.exitCode}${problem ? `: ${problem}` : ''}): check 'ykman oath accounts list'`,
+        );
       }
       const code = normalizeMfaCode(outcome.stdout);
-      if (!isMfaCode(code)) throw new UserError(`ykman printed no 6-digit code for account '${context.account}' (got ${code.length} characters): check that it is a 6-digit TOTP account ('ykman oath accounts list')`);
+      if (!isMfaCode(code))
+        throw new UserError(
+          `ykman printed no 6-digit code for account '${context.account}' (got ${code.length} characters): check that it is a 6-digit TOTP account ('ykman oath accounts list')`,
+        );
       return code;
     },
   };

@@ -9,7 +9,16 @@ export const ZENITY: DialogProgram = {
   driver: 'zenity',
   program: 'zenity',
   install: 'install it (Debian/Ubuntu: apt install zenity) or choose another MFA prompt (TFMFA_PROMPT)',
-  args: (title, text, timeoutSeconds) => ['--entry', '--hide-text', '--title', title, '--text', text, '--timeout', String(timeoutSeconds)],
+  args: (title, text, timeoutSeconds) => [
+    '--entry',
+    '--hide-text',
+    '--title',
+    title,
+    '--text',
+    text,
+    '--timeout',
+    String(timeoutSeconds),
+  ],
   // 1: Cancel, Escape or the window closed; 5: zenity's own --timeout.
   cancelled: (exitCode) => exitCode === 1,
   timedOut: (exitCode) => exitCode === 5,

@@ -68,8 +68,10 @@ function longRunCases(): string {
     const subcommands = entries.filter((entry) => !entry.startsWith('--'));
     const flags = entries.filter((entry) => entry.startsWith('--'));
     const tests: string[] = [];
-    if (subcommands.length > 0) tests.push(`case $_tf_arg in ${subcommands.map(shQuote).join('|')}) _tf_long=1 ;; esac`);
-    if (flags.length > 0) tests.push(`for _tf_a do case $_tf_a in ${flags.map(shQuote).join('|')}) _tf_long=1 ;; esac; done`);
+    if (subcommands.length > 0)
+      tests.push(`case $_tf_arg in ${subcommands.map(shQuote).join('|')}) _tf_long=1 ;; esac`);
+    if (flags.length > 0)
+      tests.push(`for _tf_a do case $_tf_a in ${flags.map(shQuote).join('|')}) _tf_long=1 ;; esac; done`);
     if (tests.length > 0) lines.push(`      ${shQuote(tool)}) ${tests.join('; ')} ;;`);
   }
   return lines.join('\n');
@@ -82,10 +84,14 @@ export interface LauncherOptions {
 
 export function renderLauncher(options: LauncherOptions = {}): string {
   for (const [regex, source] of TRANSLATED) {
-    if (regex.source !== source) throw new Error(`launcher template: ${source} changed to ${regex.source}: update the shell patterns in src/shim/launcher/launcher.sh`);
+    if (regex.source !== source)
+      throw new Error(
+        `launcher template: ${source} changed to ${regex.source}: update the shell patterns in src/shim/launcher/launcher.sh`,
+      );
   }
   const entry = options.entry ?? '';
-  if (entry !== '' && (!entry.startsWith('/') || /[\n\0]/.test(entry))) throw new Error(`launcher entry must be an absolute path without newlines: ${JSON.stringify(entry)}`);
+  if (entry !== '' && (!entry.startsWith('/') || /[\n\0]/.test(entry)))
+    throw new Error(`launcher entry must be an absolute path without newlines: ${JSON.stringify(entry)}`);
   const values: Record<string, string> = {
     ...SHELL_FRAGMENTS,
     ENTRY: shQuote(entry),
@@ -103,12 +109,17 @@ export function renderLauncher(options: LauncherOptions = {}): string {
     DIGITS_DEADLINE: String(DIGITS.deadline),
     DIGITS_ID: String(DIGITS.id),
   };
-  const body = readFileSync(TEMPLATE, 'utf8').replace(/@([A-Z_]+(?:[a-z][A-Za-z]*)?)@/g, (placeholder, name: string) => {
-    if (name === 'CLASH') return placeholder;
-    const value = name.startsWith('VAR_') ? variableNameFor(name.slice(4)) : values[name];
-    if (value === undefined) throw new Error(`launcher template: unknown placeholder ${placeholder}`);
-    return value;
-  });
-  const internal = [...new Set(body.match(/\b_tf_[a-z0-9_]+/g) ?? [])].filter((name) => !body.includes(`\n${name}() {`)).sort();
+  const body = readFileSync(TEMPLATE, 'utf8').replace(
+    /@([A-Z_]+(?:[a-z][A-Za-z]*)?)@/g,
+    (placeholder, name: string) => {
+      if (name === 'CLASH') return placeholder;
+      const value = name.startsWith('VAR_') ? variableNameFor(name.slice(4)) : values[name];
+      if (value === undefined) throw new Error(`launcher template: unknown placeholder ${placeholder}`);
+      return value;
+    },
+  );
+  const internal = [...new Set(body.match(/\b_tf_[a-z0-9_]+/g) ?? [])]
+    .filter((name) => !body.includes(`\n${name}() {`))
+    .sort();
   return body.replace('@CLASH@', internal.map((name) => `\${${name}+1}`).join(''));
 }

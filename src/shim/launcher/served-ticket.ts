@@ -7,6 +7,15 @@ import { readTicket } from '../../store/ticket-read.ts';
  * (ticket-trust.ts), so that the next credential_process calls through tfmfa-launcher are served without Node
  * even when no shim runs in between. Best effort: a missing or stale ticket changes nothing.
  */
-export function renewServedTicket(profile: string, session: Pick<ProfileSession, 'cacheDir' | 'paths'>, env: NodeJS.ProcessEnv): void {
-  readTicket(session.cacheDir, profile, { minTtl: minimumTtlSeconds(env), overlay: overlayEnabled(env), configPath: session.paths.configPath, credentialsPath: session.paths.credentialsPath });
+export function renewServedTicket(
+  profile: string,
+  session: Pick<ProfileSession, 'cacheDir' | 'paths'>,
+  env: NodeJS.ProcessEnv,
+): void {
+  readTicket(session.cacheDir, profile, {
+    minTtl: minimumTtlSeconds(env),
+    overlay: overlayEnabled(env),
+    configPath: session.paths.configPath,
+    credentialsPath: session.paths.credentialsPath,
+  });
 }

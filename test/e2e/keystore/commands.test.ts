@@ -25,8 +25,15 @@ describe('tfmfa add / remove', () => {
   let alice: IssuedUser;
   const index = () => readKeyIndex(join(box.configHome, 'tfmfa', 'keys.json'));
   const vault = () => new FileBackend(join(box.configHome, 'tfmfa'), async () => PASSPHRASE);
-  const add = (profile: string, user: { accessKeyId: string; secretAccessKey: string }, extra: string[] = [], env: Record<string, string> = {}) =>
-    box.tfmfa(['add', profile, '--env', ...extra], { env: { ...box.env, AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey, ...env } });
+  const add = (
+    profile: string,
+    user: { accessKeyId: string; secretAccessKey: string },
+    extra: string[] = [],
+    env: Record<string, string> = {},
+  ) =>
+    box.tfmfa(['add', profile, '--env', ...extra], {
+      env: { ...box.env, AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey, ...env },
+    });
 
   before(async () => {
     box = await createKeystoreSandbox();
@@ -65,19 +72,33 @@ describe('tfmfa add / remove', () => {
     assert.match(result.stderr, /the keys work: arn:aws:iam::222222222222:user\/alice/);
     assert.match(result.stdout, /stored AKIA\w+ for profile 'alice' in the encrypted file/);
     assert.equal(index().get('alice')?.accessKeyId, alice.accessKeyId);
-    assert.deepEqual(await vault().get('alice'), { accessKeyId: alice.accessKeyId, secretAccessKey: alice.secretAccessKey });
+    assert.deepEqual(await vault().get('alice'), {
+      accessKeyId: alice.accessKeyId,
+      secretAccessKey: alice.secretAccessKey,
+    });
     assert.match(readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8'), /\n\[profile alice\]\n$/);
 
     box.emu.resetCounts();
     const run = await box.tfmfa(['exec', 'alice', '--', process.execPath, '-e', PRINT_ENV]);
     assert.equal(run.exitCode, 0, run.stderr);
-    const child = JSON.parse(run.stdout) as { id: string; secret: string; token: string; config: string; credentials: string };
+    const child = JSON.parse(run.stdout) as {
+      id: string;
+      secret: string;
+      token: string;
+      config: string;
+      credentials: string;
+    };
     assert.match(child.id, /^ASIA/, 'a GetSessionToken session, not the long-term key');
     assert.ok(child.token);
     assert.notEqual(child.secret, alice.secretAccessKey);
     assert.equal(box.emu.count('GetSessionToken', alice.accessKeyId), 1);
-    assert.match(child.config, /\[profile alice\]\ncredential_process = .* credential-process .*-- alice\n/, 'the overlay hands alice to credential_process');
-    for (const text of [child.config, child.credentials, run.stdout, run.stderr]) assert.ok(!text.includes(alice.secretAccessKey));
+    assert.match(
+      child.config,
+      /\[profile alice\]\ncredential_process = .* credential-process .*-- alice\n/,
+      'the overlay hands alice to credential_process',
+    );
+    for (const text of [child.config, child.credentials, run.stdout, run.stderr])
+      assert.ok(!text.includes(alice.secretAccessKey));
   });
 
   test('a cached run never opens the store: a wrong passphrase does not matter until a new session is needed', async () => {
@@ -94,34 +115,75 @@ describe('tfmfa add / remove', () => {
 
   test('stored keys as the source of a role chain with MFA; the store wins over plaintext keys', async () => {
     const config = readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8');
-    writeFileSync(box.env.AWS_CONFIG_FILE as string, `${config}[profile alice-b]\nsource_profile = alice\nrole_arn = ${ROLE_B}\nmfa_serial = ${SERIAL}\n`);
-    writeFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, `${readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8')}[alice]\naws_access_key_id = AKIAPLAINTEXTCOPY001\naws_secret_access_key = ${'p'.repeat(40)}\n`);
+    writeFileSync(
+      box.env.AWS_CONFIG_FILE as string,
+      `${config}[profile alice-b]\nsource_profile = alice\nrole_arn = ${ROLE_B}\nmfa_serial = ${SERIAL}\n`,
+    );
+    writeFileSync(
+      box.env.AWS_SHARED_CREDENTIALS_FILE as string,
+      `${readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8')}[alice]\naws_access_key_id = AKIAPLAINTEXTCOPY001\naws_secret_access_key = ${'p'.repeat(40)}\n`,
+    );
     box.emu.resetCounts();
-    const result = await box.tfmfa(['export', 'alice-b', '--format', 'json', '--mfa-token', box.emu.currentCode(SERIAL)]);
+    const result = await box.tfmfa([
+      'export',
+      'alice-b',
+      '--format',
+      'json',
+      '--mfa-token',
+      box.emu.currentCode(SERIAL),
+    ]);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.equal(box.emu.count('GetSessionToken', alice.accessKeyId), 1, 'signed with the stored key, not the plaintext one');
+    assert.equal(
+      box.emu.count('GetSessionToken', alice.accessKeyId),
+      1,
+      'signed with the stored key, not the plaintext one',
+    );
     assert.equal(box.emu.count('AssumeRole'), 1);
     const doctor = await box.tfmfa(['doctor', 'alice-b']);
-    assert.match(doctor.stdout, /1\. long-term access keys AKIA\w+ of profile 'alice' in tfmfa's key store \(encrypted file\)/);
-    assert.match(doctor.stdout, /! profile 'alice' has keys both in the key store \(file, AKIA\w+\) and in plaintext in .*credentials: the stored ones are used/);
+    assert.match(
+      doctor.stdout,
+      /1\. long-term access keys AKIA\w+ of profile 'alice' in tfmfa's key store \(encrypted file\)/,
+    );
+    assert.match(
+      doctor.stdout,
+      /! profile 'alice' has keys both in the key store \(file, AKIA\w+\) and in plaintext in .*credentials: the stored ones are used/,
+    );
     const list = await box.tfmfa(['list', '--json']);
-    const alicePs = (JSON.parse(list.stdout) as { profiles: Array<{ name: string; kind: string; keys: string }> }).profiles.find((p) => p.name === 'alice');
+    const alicePs = (
+      JSON.parse(list.stdout) as { profiles: Array<{ name: string; kind: string; keys: string }> }
+    ).profiles.find((p) => p.name === 'alice');
     assert.deepEqual([alicePs?.kind, alicePs?.keys], ['stored', 'file']);
-    writeFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8').replace(/\[alice\][^]*$/, ''));
+    writeFileSync(
+      box.env.AWS_SHARED_CREDENTIALS_FILE as string,
+      readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8').replace(/\[alice\][^]*$/, ''),
+    );
   });
 
   test('remove: keys out of the vault and the index, sessions and tickets made from them dropped', async () => {
     assert.equal((await box.tfmfa(['exec', 'alice', '--', process.execPath, '-e', ''])).exitCode, 0);
-    const sessionsBefore = new SessionCache(box.cacheDir).list().filter((e) => e.key.includes(`keys:${alice.accessKeyId}`));
+    const sessionsBefore = new SessionCache(box.cacheDir)
+      .list()
+      .filter((e) => e.key.includes(`keys:${alice.accessKeyId}`));
     assert.ok(sessionsBefore.length >= 1);
-    const tickets = () => (existsSync(join(box.cacheDir, 'tickets')) ? readdirSync(join(box.cacheDir, 'tickets')).filter((name) => name.startsWith('alice.')) : []);
+    const tickets = () =>
+      existsSync(join(box.cacheDir, 'tickets'))
+        ? readdirSync(join(box.cacheDir, 'tickets')).filter((name) => name.startsWith('alice.'))
+        : [];
     assert.notDeepEqual(tickets(), [], 'exec left a ticket for alice');
     const result = await box.tfmfa(['remove', 'alice']);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.match(result.stdout, new RegExp(`removed ${alice.accessKeyId} of profile 'alice' from the encrypted file, and ${sessionsBefore.length} cached session`));
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `removed ${alice.accessKeyId} of profile 'alice' from the encrypted file, and ${sessionsBefore.length} cached session`,
+      ),
+    );
     assert.equal(index().has('alice'), false);
     assert.equal(await vault().get('alice'), null);
-    assert.deepEqual(new SessionCache(box.cacheDir).list().filter((e) => e.key.includes(`keys:${alice.accessKeyId}`)), []);
+    assert.deepEqual(
+      new SessionCache(box.cacheDir).list().filter((e) => e.key.includes(`keys:${alice.accessKeyId}`)),
+      [],
+    );
     assert.deepEqual(tickets(), [], 'and its tickets');
     const again = await box.tfmfa(['remove', 'alice']);
     assert.equal(again.exitCode, 1);
@@ -159,13 +221,29 @@ describe('tfmfa import', () => {
     const before = readFileSync(path, 'utf8');
     const result = await box.tfmfa(['import', '--yes']);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.match(result.stdout, new RegExp(`imported 'GEHC-000' \\(${box.user.accessKeyId}\\) into the encrypted file`));
+    assert.match(
+      result.stdout,
+      new RegExp(`imported 'GEHC-000' \\(${box.user.accessKeyId}\\) into the encrypted file`),
+    );
     const after = readFileSync(path, 'utf8');
-    assert.equal(after, before.split(/(?<=\n)/).filter((line) => !/^aws_(access_key_id|secret_access_key) =/.test(line)).join(''));
+    assert.equal(
+      after,
+      before
+        .split(/(?<=\n)/)
+        .filter((line) => !/^aws_(access_key_id|secret_access_key) =/.test(line))
+        .join(''),
+    );
     assert.ok(!after.includes(box.user.secretAccessKey));
-    const { credentialsFile } = await loadSharedConfigFiles({ filepath: path, configFilepath: '/nonexistent', ignoreCache: true });
+    const { credentialsFile } = await loadSharedConfigFiles({
+      filepath: path,
+      configFilepath: '/nonexistent',
+      ignoreCache: true,
+    });
     assert.deepEqual(credentialsFile, { other: { region: 'eu-west-1' } });
-    assert.equal(readKeyIndex(join(box.configHome, 'tfmfa', 'keys.json')).get('GEHC-000')?.accessKeyId, box.user.accessKeyId);
+    assert.equal(
+      readKeyIndex(join(box.configHome, 'tfmfa', 'keys.json')).get('GEHC-000')?.accessKeyId,
+      box.user.accessKeyId,
+    );
     const run = await box.tfmfa(['export', 'GEHC-056', '--format', 'json', '--mfa-token', box.emu.currentCode(SERIAL)]);
     assert.equal(run.exitCode, 0, run.stderr);
     const doctor = await box.tfmfa(['doctor', 'GEHC-056']);
@@ -181,7 +259,9 @@ describe('tfmfa rotate', () => {
   before(async () => {
     box = await createKeystoreSandbox();
     user = box.emu.addUser({ userName: 'bob', accountId: '222222222222' });
-    const result = await box.tfmfa(['add', 'bob', '--env'], { env: { ...box.env, AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey } });
+    const result = await box.tfmfa(['add', 'bob', '--env'], {
+      env: { ...box.env, AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey },
+    });
     assert.equal(result.exitCode, 0, result.stderr);
   });
   after(() => box.cleanup());
@@ -200,7 +280,10 @@ describe('tfmfa rotate', () => {
     const now = await stored();
     assert.notEqual(now?.accessKeyId, old);
     assert.deepEqual(box.emu.iam.keysOf(user.arn), [now?.accessKeyId]);
-    assert.match(result.stdout, new RegExp(`rotated 'bob': ${old} → ${now?.accessKeyId} .*1 cached session\\(s\\) of the old key dropped`));
+    assert.match(
+      result.stdout,
+      new RegExp(`rotated 'bob': ${old} → ${now?.accessKeyId} .*1 cached session\\(s\\) of the old key dropped`),
+    );
     box.emu.resetCounts();
     assert.equal((await box.tfmfa(['export', 'bob', '--format', 'json'])).exitCode, 0);
     assert.equal(box.emu.count('GetSessionToken', now?.accessKeyId), 1, 'a new session from the new key');
@@ -213,7 +296,10 @@ describe('tfmfa rotate', () => {
       const result = await box.tfmfa(['rotate', 'bob']);
       assert.equal(result.exitCode, 0, result.stderr);
       assert.notEqual((await stored())?.accessKeyId, old);
-      assert.ok(box.emu.calls().some((c) => c.action === 'GetCallerIdentity' && c.errorCode === 'InvalidClientTokenId'), 'it was refused at first');
+      assert.ok(
+        box.emu.calls().some((c) => c.action === 'GetCallerIdentity' && c.errorCode === 'InvalidClientTokenId'),
+        'it was refused at first',
+      );
     } finally {
       box.emu.iam.delayNewKeys(0);
     }
@@ -226,7 +312,12 @@ describe('tfmfa rotate', () => {
       const result = await box.tfmfa(['rotate', 'bob'], { env: { ...box.env, TFMFA_ROTATE_WAIT: '3' } });
       assert.equal(result.exitCode, 1);
       oneLine(result.stderr);
-      assert.match(result.stderr, new RegExp(`not accepted within 3s .*deleted the new key \\w+ again: IAM and the key store hold only ${old?.accessKeyId}, which still works`));
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `not accepted within 3s .*deleted the new key \\w+ again: IAM and the key store hold only ${old?.accessKeyId}, which still works`,
+        ),
+      );
       assert.deepEqual(await stored(), old);
       assert.deepEqual(box.emu.iam.keysOf(user.arn), [old?.accessKeyId]);
     } finally {
@@ -236,18 +327,30 @@ describe('tfmfa rotate', () => {
 
   test('DeleteAccessKey fails: the new key is stored and works; the message names the old key and the command', async () => {
     const old = (await stored())?.accessKeyId as string;
-    box.emu.injectFault({ action: 'DeleteAccessKey', times: 1, kind: 'status', status: 403, code: 'AccessDenied', message: 'not allowed' });
+    box.emu.injectFault({
+      action: 'DeleteAccessKey',
+      times: 1,
+      kind: 'status',
+      status: 403,
+      code: 'AccessDenied',
+      message: 'not allowed',
+    });
     const result = await box.tfmfa(['rotate', 'bob']);
     assert.equal(result.exitCode, 1);
     oneLine(result.stderr);
     const now = (await stored())?.accessKeyId as string;
     assert.notEqual(now, old);
-    assert.match(result.stderr, new RegExp(`the new key ${now} is stored and works, but the old key ${old} is still active in IAM .*'aws iam delete-access-key --user-name bob --access-key-id ${old}'`));
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `the new key ${now} is stored and works, but the old key ${old} is still active in IAM .*'aws iam delete-access-key --user-name bob --access-key-id ${old}'`,
+      ),
+    );
     assert.deepEqual(box.emu.iam.keysOf(user.arn).sort(), [now, old].sort());
     assert.equal((await box.tfmfa(['export', 'bob', '--format', 'json'])).exitCode, 0);
   });
 
-  test('two keys already (IAM\'s limit): refused before anything changes', async () => {
+  test("two keys already (IAM's limit): refused before anything changes", async () => {
     const before = await stored();
     const keys = box.emu.iam.keysOf(user.arn);
     assert.equal(keys.length, 2);
@@ -263,14 +366,23 @@ describe('tfmfa rotate', () => {
     // the leftover old key deleted, as the previous message said
     for (const id of box.emu.iam.keysOf(user.arn)) if (id !== current) box.emu.iam.forget(id);
     const config = readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8');
-    writeFileSync(box.env.AWS_CONFIG_FILE as string, config.replace('[profile bob]\n', `[profile bob]\nmfa_serial = ${SERIAL}\n`));
+    writeFileSync(
+      box.env.AWS_CONFIG_FILE as string,
+      config.replace('[profile bob]\n', `[profile bob]\nmfa_serial = ${SERIAL}\n`),
+    );
     box.emu.resetCounts();
     const result = await box.tfmfa(['rotate', 'bob', '--mfa-token', box.emu.currentCode(SERIAL)]);
     assert.equal(result.exitCode, 0, result.stderr);
-    const iamCalls = box.emu.calls().filter((c) => ['ListAccessKeys', 'CreateAccessKey', 'DeleteAccessKey'].includes(c.action));
+    const iamCalls = box.emu
+      .calls()
+      .filter((c) => ['ListAccessKeys', 'CreateAccessKey', 'DeleteAccessKey'].includes(c.action));
     assert.equal(iamCalls.length, 3);
-    for (const call of iamCalls) assert.match(call.accessKeyId ?? '', /^ASIA/, `${call.action} signed with the MFA session`);
-    assert.equal(box.emu.calls().filter((c) => c.action === 'GetSessionToken' && c.params.SerialNumber === SERIAL).length, 1);
+    for (const call of iamCalls)
+      assert.match(call.accessKeyId ?? '', /^ASIA/, `${call.action} signed with the MFA session`);
+    assert.equal(
+      box.emu.calls().filter((c) => c.action === 'GetSessionToken' && c.params.SerialNumber === SERIAL).length,
+      1,
+    );
   });
 });
 
@@ -282,14 +394,21 @@ describe('tfmfa add and the tickets', () => {
   after(() => box.cleanup());
 
   test("storing keys drops the profile's ticket (a shim's overlay-only one would otherwise hide the new keys)", async () => {
-    writeFileSync(box.env.AWS_CONFIG_FILE as string, `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[profile region-only]\nregion = eu-west-1\n`);
+    writeFileSync(
+      box.env.AWS_CONFIG_FILE as string,
+      `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[profile region-only]\nregion = eu-west-1\n`,
+    );
     const bin = join(box.dir, 'region-only-bin');
     mkdirSync(bin, { recursive: true });
     writeFileSync(join(bin, 'terraform'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-    const shim = await box.tfmfa(['__shim', 'terraform', 'plan'], { env: { ...box.env, AWS_PROFILE: 'region-only', PATH: `${bin}:/usr/bin:/bin` } });
+    const shim = await box.tfmfa(['__shim', 'terraform', 'plan'], {
+      env: { ...box.env, AWS_PROFILE: 'region-only', PATH: `${bin}:/usr/bin:/bin` },
+    });
     const ticket = join(box.cacheDir, 'tickets', 'region-only.ticket');
     assert.ok(existsSync(ticket), `the shim wrote an overlay-only ticket: ${shim.stderr}`);
-    const stored = await box.tfmfa(['add', 'region-only', '--env', '--no-verify'], { env: { ...box.env, AWS_ACCESS_KEY_ID: box.user.accessKeyId, AWS_SECRET_ACCESS_KEY: box.secret } });
+    const stored = await box.tfmfa(['add', 'region-only', '--env', '--no-verify'], {
+      env: { ...box.env, AWS_ACCESS_KEY_ID: box.user.accessKeyId, AWS_SECRET_ACCESS_KEY: box.secret },
+    });
     assert.equal(stored.exitCode, 0, stored.stderr);
     assert.equal(existsSync(ticket), false, 'the ticket is gone');
     assert.equal((await box.tfmfa(['remove', 'region-only'])).exitCode, 0);

@@ -33,7 +33,10 @@ describe('encrypted file backend', () => {
     assert.equal(statSync(store.path).mode & 0o777, 0o600);
     assert.equal(statSync(join(dir, 'store')).mode & 0o777, 0o700);
     const text = readFileSync(store.path, 'utf8');
-    assert.ok(!text.includes(KEYS.secretAccessKey) && !text.includes(KEYS.accessKeyId), 'nothing readable in the vault');
+    assert.ok(
+      !text.includes(KEYS.secretAccessKey) && !text.includes(KEYS.accessKeyId),
+      'nothing readable in the vault',
+    );
     assert.deepEqual(JSON.parse(text).kdf, { name: 'scrypt', ...SCRYPT, salt: JSON.parse(text).kdf.salt });
     assert.equal(SCRYPT.N, 2 ** 17);
     assert.equal(await fresh.delete('b'), true);
@@ -46,7 +49,10 @@ describe('encrypted file backend', () => {
     await store.set('a', KEYS);
     const damaged = mutate(readFileSync(store.path, 'utf8'));
     writeFileSync(store.path, damaged);
-    for (const attempt of [() => backend(PASSPHRASE, store.path.split('/').at(-2)).get('a'), () => backend(PASSPHRASE, store.path.split('/').at(-2)).set('c', KEYS)]) {
+    for (const attempt of [
+      () => backend(PASSPHRASE, store.path.split('/').at(-2)).get('a'),
+      () => backend(PASSPHRASE, store.path.split('/').at(-2)).set('c', KEYS),
+    ]) {
       await assert.rejects(attempt(), (error: Error) => {
         assert.ok(error instanceof UserError, `a UserError, got ${error.stack}`);
         assert.match(error.message, message);
@@ -62,26 +68,36 @@ describe('encrypted file backend', () => {
     const store = backend(PASSPHRASE, 'wrong');
     await store.set('a', KEYS);
     const before = readFileSync(store.path, 'utf8');
-    await assert.rejects(backend('not the passphrase', 'wrong').get('a'), /cannot open the key vault .*: wrong passphrase, or the file was altered/);
+    await assert.rejects(
+      backend('not the passphrase', 'wrong').get('a'),
+      /cannot open the key vault .*: wrong passphrase, or the file was altered/,
+    );
     await assert.rejects(backend('not the passphrase', 'wrong').set('b', KEYS), /wrong passphrase/);
     assert.equal(readFileSync(store.path, 'utf8'), before);
   });
 
-  test('truncated vault: one line, nothing changed', () => refuses((text) => text.slice(0, Math.floor(text.length / 2)), /is damaged \(truncated or not a tfmfa vault\)/));
+  test('truncated vault: one line, nothing changed', () =>
+    refuses((text) => text.slice(0, Math.floor(text.length / 2)), /is damaged \(truncated or not a tfmfa vault\)/));
   test('empty vault file', () => refuses(() => '', /is damaged/));
-  test('tampered ciphertext', () => refuses((text) => {
-    const file = JSON.parse(text);
-    const data = Buffer.from(file.data, 'base64');
-    data[0] = (data[0] as number) ^ 1;
-    return JSON.stringify({ ...file, data: data.toString('base64') });
-  }, /wrong passphrase, or the file was altered/));
-  test('tampered KDF parameters (authenticated as additional data)', () => refuses((text) => JSON.stringify({ ...JSON.parse(text), kdf: { ...JSON.parse(text).kdf, N: 2 ** 15 } }), /wrong passphrase, or the file was altered/));
-  test('tampered tag', () => refuses((text) => {
-    const file = JSON.parse(text);
-    const tag = Buffer.from(file.tag, 'base64');
-    tag[3] = (tag[3] as number) ^ 0x80;
-    return JSON.stringify({ ...file, tag: tag.toString('base64') });
-  }, /wrong passphrase, or the file was altered/));
+  test('tampered ciphertext', () =>
+    refuses((text) => {
+      const file = JSON.parse(text);
+      const data = Buffer.from(file.data, 'base64');
+      data[0] = (data[0] as number) ^ 1;
+      return JSON.stringify({ ...file, data: data.toString('base64') });
+    }, /wrong passphrase, or the file was altered/));
+  test('tampered KDF parameters (authenticated as additional data)', () =>
+    refuses(
+      (text) => JSON.stringify({ ...JSON.parse(text), kdf: { ...JSON.parse(text).kdf, N: 2 ** 15 } }),
+      /wrong passphrase, or the file was altered/,
+    ));
+  test('tampered tag', () =>
+    refuses((text) => {
+      const file = JSON.parse(text);
+      const tag = Buffer.from(file.tag, 'base64');
+      tag[3] = (tag[3] as number) ^ 0x80;
+      return JSON.stringify({ ...file, tag: tag.toString('base64') });
+    }, /wrong passphrase, or the file was altered/));
 });
 
 describe('concurrent adds from several processes', () => {
@@ -89,19 +105,29 @@ describe('concurrent adds from several processes', () => {
     const box = await createKeystoreSandbox();
     try {
       const n = 8;
-      const users = Array.from({ length: n }, (_, i) => box.emu.addUser({ userName: `user${i}`, accountId: '222222222222' }));
-      const results = await Promise.all(users.map((user, i) => box.tfmfa(['add', `p${i}`, '--env', '--no-verify'], {
-        env: { ...box.env, AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey },
-      })));
+      const users = Array.from({ length: n }, (_, i) =>
+        box.emu.addUser({ userName: `user${i}`, accountId: '222222222222' }),
+      );
+      const results = await Promise.all(
+        users.map((user, i) =>
+          box.tfmfa(['add', `p${i}`, '--env', '--no-verify'], {
+            env: { ...box.env, AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey },
+          }),
+        ),
+      );
       for (const result of results) assert.equal(result.exitCode, 0, result.stderr);
       const index = readKeyIndex(join(box.configHome, 'tfmfa', 'keys.json'));
       const vault = new FileBackend(join(box.configHome, 'tfmfa'), async () => PASSPHRASE);
       for (const [i, user] of users.entries()) {
         assert.equal(index.get(`p${i}`)?.accessKeyId, user.accessKeyId);
-        assert.deepEqual(await vault.get(`p${i}`), { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey });
+        assert.deepEqual(await vault.get(`p${i}`), {
+          accessKeyId: user.accessKeyId,
+          secretAccessKey: user.secretAccessKey,
+        });
       }
       const config = readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8');
-      for (let i = 0; i < n; i++) assert.equal(config.split(`[profile p${i}]`).length, 2, `[profile p${i}] once in the config`);
+      for (let i = 0; i < n; i++)
+        assert.equal(config.split(`[profile p${i}]`).length, 2, `[profile p${i}] once in the config`);
     } finally {
       await box.cleanup();
     }

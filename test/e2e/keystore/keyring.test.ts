@@ -35,21 +35,40 @@ describe('OS keyring backend (real Secret Service)', { skip: skip ?? false }, ()
   });
 
   test('add: the default backend is the unlocked keyring; secret-tool finds the item', async () => {
-    const result = await box.tfmfa(['add', 'carol', '--env'], { env: { ...env(), AWS_ACCESS_KEY_ID: carol.accessKeyId, AWS_SECRET_ACCESS_KEY: carol.secretAccessKey } });
+    const result = await box.tfmfa(['add', 'carol', '--env'], {
+      env: { ...env(), AWS_ACCESS_KEY_ID: carol.accessKeyId, AWS_SECRET_ACCESS_KEY: carol.secretAccessKey },
+    });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout, /in the OS keyring \(the Secret Service answers and is unlocked\)/);
     const item = lookup('carol');
     assert.equal(item.status, 0, item.stderr);
-    assert.deepEqual(JSON.parse(item.stdout), { accessKeyId: carol.accessKeyId, secretAccessKey: carol.secretAccessKey });
+    assert.deepEqual(JSON.parse(item.stdout), {
+      accessKeyId: carol.accessKeyId,
+      secretAccessKey: carol.secretAccessKey,
+    });
     assert.equal(readKeyIndex(join(box.configHome, 'tfmfa', 'keys.json')).get('carol')?.backend, 'keyring');
     assert.equal(existsSync(join(box.configHome, 'tfmfa', 'vault.json')), false, 'nothing in the file backend');
     const search = service.secretTool(['search', '--all', 'service', 'tfmfa']);
     const listing = search.stdout + search.stderr; // secret-tool prints the attributes on stderr
-    assert.equal((listing.match(/^attribute\.username = /gm) ?? []).length, 1, `one item, no probe left behind:\n${listing}`);
+    assert.equal(
+      (listing.match(/^attribute\.username = /gm) ?? []).length,
+      1,
+      `one item, no probe left behind:\n${listing}`,
+    );
   });
 
   test('a session is made from the keyring item; the long-term key never reaches the child', async () => {
-    const result = await box.tfmfa(['exec', 'carol', '--', process.execPath, '-e', 'process.stdout.write(JSON.stringify([process.env.AWS_ACCESS_KEY_ID, process.env.AWS_SECRET_ACCESS_KEY]))'], { env: env() });
+    const result = await box.tfmfa(
+      [
+        'exec',
+        'carol',
+        '--',
+        process.execPath,
+        '-e',
+        'process.stdout.write(JSON.stringify([process.env.AWS_ACCESS_KEY_ID, process.env.AWS_SECRET_ACCESS_KEY]))',
+      ],
+      { env: env() },
+    );
     assert.equal(result.exitCode, 0, result.stderr);
     const [id, secret] = JSON.parse(result.stdout) as [string, string];
     assert.match(id, /^ASIA/);
@@ -59,7 +78,12 @@ describe('OS keyring backend (real Secret Service)', { skip: skip ?? false }, ()
 
   test('a cached run never touches the keyring: no bus needed, no binding or SDK loaded', async () => {
     const log = join(box.dir, 'imports.log');
-    const traced = { ...box.env, NODE_OPTIONS: `--import=${join(ROOT, 'test', 'support', 'record-imports.mjs')}`, RECORD_IMPORTS_LOG: log, RECORD_IMPORTS_MATCH: '/node_modules/(@napi-rs|@aws-sdk)/' };
+    const traced = {
+      ...box.env,
+      NODE_OPTIONS: `--import=${join(ROOT, 'test', 'support', 'record-imports.mjs')}`,
+      RECORD_IMPORTS_LOG: log,
+      RECORD_IMPORTS_MATCH: '/node_modules/(@napi-rs|@aws-sdk)/',
+    };
     const result = await box.tfmfa(['exec', 'carol', '--', process.execPath, '-e', ''], { env: traced });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(existsSync(log) ? readFileSync(log, 'utf8') : '', '');
@@ -68,7 +92,10 @@ describe('OS keyring backend (real Secret Service)', { skip: skip ?? false }, ()
 
   test('doctor says the keyring is used, and why', async () => {
     const result = await box.tfmfa(['doctor', 'carol'], { env: env() });
-    assert.match(result.stdout, /✔ new keys \('tfmfa add', 'import'\) go to the OS keyring: the Secret Service answers and is unlocked/);
+    assert.match(
+      result.stdout,
+      /✔ new keys \('tfmfa add', 'import'\) go to the OS keyring: the Secret Service answers and is unlocked/,
+    );
     assert.match(result.stdout, /1\. long-term access keys \w+ of profile 'carol' in tfmfa's key store \(OS keyring\)/);
   });
 
@@ -83,7 +110,10 @@ describe('OS keyring backend (real Secret Service)', { skip: skip ?? false }, ()
 
   test('no session bus: the default is the encrypted file, and doctor says why', async () => {
     const result = await box.tfmfa(['doctor'], { env: { ...box.env } });
-    assert.match(result.stdout, /go to the encrypted file .*vault\.json: no D-Bus session bus \(DBUS_SESSION_BUS_ADDRESS is unset\), so no Secret Service; the encrypted file survives a reboot/);
+    assert.match(
+      result.stdout,
+      /go to the encrypted file .*vault\.json: no D-Bus session bus \(DBUS_SESSION_BUS_ADDRESS is unset\), so no Secret Service; the encrypted file survives a reboot/,
+    );
   });
 });
 
@@ -92,8 +122,13 @@ describe('a Secret Service without an unlocked keyring', { skip: skip ?? false }
     const service = await startSecretService({ unlock: false });
     const box = await createKeystoreSandbox({ backend: null });
     try {
-      const result = await box.tfmfa(['doctor'], { env: { ...box.env, DBUS_SESSION_BUS_ADDRESS: service.env.DBUS_SESSION_BUS_ADDRESS as string } });
-      assert.match(result.stdout, /go to the encrypted file .*: the OS keyring cannot store an item: .*; the encrypted file survives a reboot/);
+      const result = await box.tfmfa(['doctor'], {
+        env: { ...box.env, DBUS_SESSION_BUS_ADDRESS: service.env.DBUS_SESSION_BUS_ADDRESS as string },
+      });
+      assert.match(
+        result.stdout,
+        /go to the encrypted file .*: the OS keyring cannot store an item: .*; the encrypted file survives a reboot/,
+      );
     } finally {
       await box.cleanup();
       await service.stop();

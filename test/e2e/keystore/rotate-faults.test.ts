@@ -60,7 +60,9 @@ class World {
     }
     this.storeDir = join(this.box.configHome, 'tfmfa');
     mkdirSync(this.storeDir, { recursive: true, mode: 0o700 });
-    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=512k,mode=0700', 'tmpfs', this.storeDir], { encoding: 'utf8' });
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=512k,mode=0700', 'tmpfs', this.storeDir], {
+      encoding: 'utf8',
+    });
     assert.equal(mounted.status, 0, mounted.stderr);
     this.vault = new FileBackend(this.storeDir, async () => PASSPHRASE);
   }
@@ -79,7 +81,9 @@ class World {
   async newProfile(): Promise<{ profile: string; arn: string; old: LongTermKeys }> {
     const profile = `${this.kind}${++this.profiles}`;
     const user = this.box.emu.addUser({ userName: profile, accountId: '222222222222' });
-    const added = await this.box.tfmfa(['add', profile, '--env'], { env: { ...this.env, AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey } });
+    const added = await this.box.tfmfa(['add', profile, '--env'], {
+      env: { ...this.env, AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey },
+    });
     assert.equal(added.exitCode, 0, added.stderr);
     assert.equal(this.index(profile)?.backend, this.kind);
     return { profile, arn: user.arn, old: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey } };
@@ -121,9 +125,7 @@ class World {
 }
 
 /** The stop point of a run: the N-th rename(2) of a key store write (before or after it), or an IAM/STS call held by the emulator. */
-type Stop =
-  | { rename: number; phase: 'before' | 'after' }
-  | { call: FaultSpec & { kind: 'hang' | 'lose-answer' } };
+type Stop = { rename: number; phase: 'before' | 'after' } | { call: FaultSpec & { kind: 'hang' | 'lose-answer' } };
 
 interface Run {
   result: Promise<TfmfaResult>;
@@ -137,15 +139,27 @@ function rotateStopped(world: World, profile: string, stop: Stop, delayMs: numbe
   const env = world.env;
   if ('call' in stop) {
     world.box.emu.injectFault(stop.call);
-    const child = execa(process.execPath, [CLI, 'rotate', profile], { env, extendEnv: false, reject: false, stdin: 'ignore' });
+    const child = execa(process.execPath, [CLI, 'rotate', profile], {
+      env,
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+    });
     const result = child as unknown as Promise<TfmfaResult>;
     const marker = stop.call.kind === 'hang' ? 'Fault:hang' : 'Fault:lose-answer';
-    const stopped = until(() => world.box.emu.calls().some((c) => c.action === stop.call.action && c.errorCode === marker), `${stop.call.action} held`).then(() => child.pid as number);
+    const stopped = until(
+      () => world.box.emu.calls().some((c) => c.action === stop.call.action && c.errorCode === marker),
+      `${stop.call.action} held`,
+    ).then(() => child.pid as number);
     return { result, stopped, kill: async () => (process.kill(await stopped, 'SIGKILL'), result) };
   }
   const log = join(world.box.dir, `strace-${Date.now()}-${Math.random().toString(36).slice(2)}.log`);
   const injection = `inject=rename:delay_${stop.phase === 'before' ? 'enter' : 'exit'}=${delayMs * 1000}:when=${stop.rename}`;
-  const child = execa('strace', ['-f', '-qq', '-o', log, '-e', 'trace=rename', '-e', injection, process.execPath, CLI, 'rotate', profile], { env, extendEnv: false, reject: false, stdin: 'ignore' });
+  const child = execa(
+    'strace',
+    ['-f', '-qq', '-o', log, '-e', 'trace=rename', '-e', injection, process.execPath, CLI, 'rotate', profile],
+    { env, extendEnv: false, reject: false, stdin: 'ignore' },
+  );
   const result = child as unknown as Promise<TfmfaResult>;
   const stopped = until(() => {
     const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
@@ -198,7 +212,15 @@ async function assertNextRotateSettles(world: World, profile: string, arn: strin
     const stored = await world.held(profile);
     // Not spawnSync: the emulator answering it runs in this process.
     const aws = await execa('/usr/bin/aws', [...fix.split(' ').slice(1), '--endpoint-url', world.box.emu.url], {
-      env: { PATH: '/usr/bin:/bin', HOME: world.box.home, AWS_ACCESS_KEY_ID: stored?.accessKeyId as string, AWS_SECRET_ACCESS_KEY: stored?.secretAccessKey as string, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+      env: {
+        PATH: '/usr/bin:/bin',
+        HOME: world.box.home,
+        AWS_ACCESS_KEY_ID: stored?.accessKeyId as string,
+        AWS_SECRET_ACCESS_KEY: stored?.secretAccessKey as string,
+        AWS_DEFAULT_REGION: 'us-east-1',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      },
       extendEnv: false,
       reject: false,
     });
@@ -235,22 +257,61 @@ interface Left {
   indexed: KeyName;
   iam: KeyName[];
 }
-const state = (stored: KeyName, staged: boolean, noted: boolean, indexed: KeyName, iam: KeyName[]): Left => ({ stored, staged, noted, indexed, iam });
+const state = (stored: KeyName, staged: boolean, noted: boolean, indexed: KeyName, iam: KeyName[]): Left => ({
+  stored,
+  staged,
+  noted,
+  indexed,
+  iam,
+});
 
 const BOUNDARIES: Array<{ name: string; stop: Record<BackendKind, Stop>; left: Left }> = [
-  { name: 'before CreateAccessKey', stop: both({ call: { action: 'CreateAccessKey', times: 1, kind: 'hang' } }), left: state('old', false, false, 'old', ['old']) },
-  { name: 'after CreateAccessKey, before anything is stored', stop: both({ call: { action: 'CreateAccessKey', times: 1, kind: 'lose-answer' } }), left: state('old', false, false, 'old', ['old', 'new']) },
-  { name: 'after the rotation is noted, before the new key is staged', stop: both({ rename: 1, phase: 'after' }), left: state('old', false, true, 'old', ['old', 'new']) },
-  { name: 'after the new key is staged, before STS accepts it', stop: both({ call: { action: 'GetCallerIdentity', skip: 1, times: 1, kind: 'hang' } }), left: state('old', true, true, 'old', ['old', 'new']) },
-  { name: 'after the new key replaced the old one, before the index says so', stop: { file: { rename: 3, phase: 'after' }, keyring: { rename: 2, phase: 'before' } }, left: state('new', true, true, 'old', ['old', 'new']) },
-  { name: 'after the index switch, before DeleteAccessKey of the old key', stop: both({ call: { action: 'DeleteAccessKey', times: 1, kind: 'hang' } }), left: state('new', true, true, 'new', ['old', 'new']) },
-  { name: 'after DeleteAccessKey of the old key, before the staged key is dropped', stop: both({ call: { action: 'DeleteAccessKey', times: 1, kind: 'lose-answer' } }), left: state('new', true, true, 'new', ['new']) },
-  { name: 'after the staged key is dropped, before the note is cleared', stop: { file: { rename: 6, phase: 'before' }, keyring: { rename: 3, phase: 'before' } }, left: state('new', false, true, 'new', ['new']) },
+  {
+    name: 'before CreateAccessKey',
+    stop: both({ call: { action: 'CreateAccessKey', times: 1, kind: 'hang' } }),
+    left: state('old', false, false, 'old', ['old']),
+  },
+  {
+    name: 'after CreateAccessKey, before anything is stored',
+    stop: both({ call: { action: 'CreateAccessKey', times: 1, kind: 'lose-answer' } }),
+    left: state('old', false, false, 'old', ['old', 'new']),
+  },
+  {
+    name: 'after the rotation is noted, before the new key is staged',
+    stop: both({ rename: 1, phase: 'after' }),
+    left: state('old', false, true, 'old', ['old', 'new']),
+  },
+  {
+    name: 'after the new key is staged, before STS accepts it',
+    stop: both({ call: { action: 'GetCallerIdentity', skip: 1, times: 1, kind: 'hang' } }),
+    left: state('old', true, true, 'old', ['old', 'new']),
+  },
+  {
+    name: 'after the new key replaced the old one, before the index says so',
+    stop: { file: { rename: 3, phase: 'after' }, keyring: { rename: 2, phase: 'before' } },
+    left: state('new', true, true, 'old', ['old', 'new']),
+  },
+  {
+    name: 'after the index switch, before DeleteAccessKey of the old key',
+    stop: both({ call: { action: 'DeleteAccessKey', times: 1, kind: 'hang' } }),
+    left: state('new', true, true, 'new', ['old', 'new']),
+  },
+  {
+    name: 'after DeleteAccessKey of the old key, before the staged key is dropped',
+    stop: both({ call: { action: 'DeleteAccessKey', times: 1, kind: 'lose-answer' } }),
+    left: state('new', true, true, 'new', ['new']),
+  },
+  {
+    name: 'after the staged key is dropped, before the note is cleared',
+    stop: { file: { rename: 6, phase: 'before' }, keyring: { rename: 3, phase: 'before' } },
+    left: state('new', false, true, 'new', ['new']),
+  },
 ];
 
 /** The run really stopped where the boundary says: the key store and IAM are in that state. */
 async function assertLeft(world: World, profile: string, arn: string, old: LongTermKeys, left: Left): Promise<void> {
-  const newId = world.box.emu.iam.keysOf(arn).find((id) => id !== old.accessKeyId) ?? world.index(profile)?.rotation?.to;
+  const newId =
+    world.box.emu.iam.keysOf(arn).find((id) => id !== old.accessKeyId) ?? world.index(profile)?.rotation?.to;
   const id = (name: KeyName) => (name === 'old' ? old.accessKeyId : newId);
   const entry = world.index(profile);
   const found = {
@@ -258,7 +319,11 @@ async function assertLeft(world: World, profile: string, arn: string, old: LongT
     staged: (await world.held(`${profile} (rotating)`)) !== null,
     noted: entry?.rotation !== undefined,
     indexed: entry?.accessKeyId === old.accessKeyId ? 'old' : 'new',
-    iam: world.box.emu.iam.keysOf(arn).map((key) => (key === old.accessKeyId ? 'old' : 'new')).sort().reverse(),
+    iam: world.box.emu.iam
+      .keysOf(arn)
+      .map((key) => (key === old.accessKeyId ? 'old' : 'new'))
+      .sort()
+      .reverse(),
   };
   assert.deepEqual(found, left, `state at the kill (new key ${id('new') ?? 'none'})`);
 }
@@ -266,17 +331,62 @@ async function assertLeft(world: World, profile: string, arn: string, old: LongT
 /** The key store writes that a full disk can fail, per backend (rename # as above). */
 const WRITES: Record<BackendKind, Array<{ write: number; name: string; expect: RegExp }>> = {
   file: [
-    { write: 1, name: 'the note of the rotation', expect: /could not note the rotation in the key index \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/ },
-    { write: 2, name: 'the staged new key (vault)', expect: /could not store the new key \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/ },
-    { write: 3, name: 'the new key over the old (vault)', expect: /could not store the new key \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/ },
-    { write: 4, name: 'the index switch', expect: /the new key \w+ is stored and works, but the key index could not be updated \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*IAM still has \w+ too/ },
-    { write: 5, name: 'dropping the staged key (vault)', expect: /rotated, but the staged copy or the note of the rotation is left in the key store \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)/ },
-    { write: 6, name: 'clearing the note', expect: /rotated, but the staged copy or the note of the rotation is left in the key store \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)/ },
+    {
+      write: 1,
+      name: 'the note of the rotation',
+      expect:
+        /could not note the rotation in the key index \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/,
+    },
+    {
+      write: 2,
+      name: 'the staged new key (vault)',
+      expect:
+        /could not store the new key \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/,
+    },
+    {
+      write: 3,
+      name: 'the new key over the old (vault)',
+      expect:
+        /could not store the new key \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/,
+    },
+    {
+      write: 4,
+      name: 'the index switch',
+      expect:
+        /the new key \w+ is stored and works, but the key index could not be updated \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*IAM still has \w+ too/,
+    },
+    {
+      write: 5,
+      name: 'dropping the staged key (vault)',
+      expect:
+        /rotated, but the staged copy or the note of the rotation is left in the key store \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)/,
+    },
+    {
+      write: 6,
+      name: 'clearing the note',
+      expect:
+        /rotated, but the staged copy or the note of the rotation is left in the key store \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)/,
+    },
   ],
   keyring: [
-    { write: 1, name: 'the note of the rotation', expect: /could not note the rotation in the key index \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/ },
-    { write: 2, name: 'the index switch', expect: /the new key \w+ is stored and works, but the key index could not be updated \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*IAM still has \w+ too/ },
-    { write: 3, name: 'clearing the note', expect: /rotated, but the staged copy or the note of the rotation is left in the key store \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)/ },
+    {
+      write: 1,
+      name: 'the note of the rotation',
+      expect:
+        /could not note the rotation in the key index \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/,
+    },
+    {
+      write: 2,
+      name: 'the index switch',
+      expect:
+        /the new key \w+ is stored and works, but the key index could not be updated \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*IAM still has \w+ too/,
+    },
+    {
+      write: 3,
+      name: 'clearing the note',
+      expect:
+        /rotated, but the staged copy or the note of the rotation is left in the key store \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)/,
+    },
   ],
 };
 
@@ -286,86 +396,146 @@ function both(stop: Stop): Record<BackendKind, Stop> {
 
 for (const kind of ['file', 'keyring'] as const) {
   const reason = kind === 'file' ? skip : keyringSkip;
-  describe(`rotate under faults: ${kind === 'file' ? 'encrypted file vault' : 'OS keyring (real Secret Service)'}`, { skip: reason ?? false, concurrency: false }, () => {
-    const world = new World(kind);
-    before(() => world.start());
-    after(() => world.stop());
+  describe(
+    `rotate under faults: ${kind === 'file' ? 'encrypted file vault' : 'OS keyring (real Secret Service)'}`,
+    { skip: reason ?? false, concurrency: false },
+    () => {
+      const world = new World(kind);
+      before(() => world.start());
+      after(() => world.stop());
 
-    for (const boundary of BOUNDARIES) {
-      test(`SIGKILL ${boundary.name}: a stored key works; the next rotate settles it`, async () => {
-        const { profile, arn, old } = await world.newProfile();
-        const run = rotateStopped(world, profile, boundary.stop[kind], 120_000);
-        await run.stopped;
-        const killed = await run.kill();
-        assert.equal(killed.signal, 'SIGKILL');
-        world.box.emu.clearFaults();
-        await assertSafe(world, profile, old, arn);
-        await assertLeft(world, profile, arn, old, boundary.left);
-        if (boundary.left.noted) {
-          const doctor = await world.box.tfmfa(['doctor', profile], { env: world.env });
-          assert.match(doctor.stdout, new RegExp(`profile '${profile}': a 'tfmfa rotate' was interrupted[^\\n]*\\n.*tfmfa rotate ${profile} \\(finishes or undoes it\\)`), doctor.stdout);
-        }
-        await assertNextRotateSettles(world, profile, arn);
-      });
-    }
-
-    for (const { write, name, expect } of WRITES[kind]) {
-      test(`ENOSPC writing ${name}: one line that tells the truth; a stored key works; after freeing space the next rotate settles it`, async () => {
-        const { profile, arn, old } = await world.newProfile();
-        let result: TfmfaResult;
-        try {
-          if (write === 1) {
-            world.fill();
-            result = await world.box.tfmfa(['rotate', profile], { env: world.env });
-          } else {
-            const run = rotateStopped(world, profile, { rename: write - 1, phase: 'after' }, 4000);
-            await run.stopped;
-            world.fill();
-            result = await run.result;
+      for (const boundary of BOUNDARIES) {
+        test(`SIGKILL ${boundary.name}: a stored key works; the next rotate settles it`, async () => {
+          const { profile, arn, old } = await world.newProfile();
+          const run = rotateStopped(world, profile, boundary.stop[kind], 120_000);
+          await run.stopped;
+          const killed = await run.kill();
+          assert.equal(killed.signal, 'SIGKILL');
+          world.box.emu.clearFaults();
+          await assertSafe(world, profile, old, arn);
+          await assertLeft(world, profile, arn, old, boundary.left);
+          if (boundary.left.noted) {
+            const doctor = await world.box.tfmfa(['doctor', profile], { env: world.env });
+            assert.match(
+              doctor.stdout,
+              new RegExp(
+                `profile '${profile}': a 'tfmfa rotate' was interrupted[^\\n]*\\n.*tfmfa rotate ${profile} \\(finishes or undoes it\\)`,
+              ),
+              doctor.stdout,
+            );
           }
-          const stored = await assertSafe(world, profile, old, arn);
-          oneLine(result.stderr);
+          await assertNextRotateSettles(world, profile, arn);
+        });
+      }
+
+      for (const { write, name, expect } of WRITES[kind]) {
+        test(`ENOSPC writing ${name}: one line that tells the truth; a stored key works; after freeing space the next rotate settles it`, async () => {
+          const { profile, arn, old } = await world.newProfile();
+          let result: TfmfaResult;
+          try {
+            if (write === 1) {
+              world.fill();
+              result = await world.box.tfmfa(['rotate', profile], { env: world.env });
+            } else {
+              const run = rotateStopped(world, profile, { rename: write - 1, phase: 'after' }, 4000);
+              await run.stopped;
+              world.fill();
+              result = await run.result;
+            }
+            const stored = await assertSafe(world, profile, old, arn);
+            oneLine(result.stderr);
+            assert.equal(result.exitCode, 1, result.stderr);
+            assert.match(result.stderr, expect);
+            const claim = /IAM and the key store hold only (\w+), which still works/.exec(result.stderr);
+            if (claim) {
+              assert.equal(stored.accessKeyId, claim[1], 'the key store holds what the message says');
+              assert.deepEqual(world.box.emu.iam.keysOf(arn), [claim[1]], 'IAM holds what the message says');
+            }
+            if (/run 'tfmfa rotate \S+' again/.test(result.stderr))
+              assert.match(result.stderr, new RegExp(`run 'tfmfa rotate ${profile}' again`));
+          } finally {
+            world.free();
+          }
+          await assertNextRotateSettles(world, profile, arn);
+        });
+      }
+
+      const iamFaults: Array<{ name: string; faults: FaultSpec[]; expect: RegExp }> = [
+        {
+          name: 'ListAccessKeys fails',
+          faults: [{ action: 'ListAccessKeys', times: 3, kind: 'status', status: 500, code: 'ServiceFailure' }],
+          expect: /ListAccessKeys failed/,
+        },
+        {
+          name: 'CreateAccessKey fails',
+          faults: [{ action: 'CreateAccessKey', times: 3, kind: 'status', status: 500, code: 'ServiceFailure' }],
+          expect: /nothing changed: the key store and IAM hold/,
+        },
+        {
+          name: 'STS refuses the new key (not a delay)',
+          faults: [
+            {
+              action: 'GetCallerIdentity',
+              skip: 1,
+              times: 3,
+              kind: 'status',
+              status: 403,
+              code: 'AccessDenied',
+              message: 'denied',
+            },
+          ],
+          expect:
+            /was not accepted .*deleted the new key \w+ again: IAM and the key store hold only \w+, which still works/,
+        },
+        {
+          name: 'STS refuses the new key and deleting it fails too',
+          faults: [
+            {
+              action: 'GetCallerIdentity',
+              skip: 1,
+              times: 3,
+              kind: 'status',
+              status: 403,
+              code: 'AccessDenied',
+              message: 'denied',
+            },
+            { action: 'DeleteAccessKey', times: 3, kind: 'status', status: 500, code: 'ServiceFailure' },
+          ],
+          expect: /could not delete the new key \w+ either .*delete it with 'aws iam delete-access-key/,
+        },
+        {
+          name: 'DeleteAccessKey of the old key fails',
+          faults: [
+            {
+              action: 'DeleteAccessKey',
+              times: 3,
+              kind: 'status',
+              status: 403,
+              code: 'AccessDenied',
+              message: 'not allowed',
+            },
+          ],
+          expect:
+            /the new key \w+ is stored and works, but the old key \w+ is still active in IAM .*'aws iam delete-access-key/,
+        },
+      ];
+      for (const { name, faults, expect } of iamFaults) {
+        test(`IAM/STS error: ${name}: one line naming the state; a stored key works; the next rotate settles it`, async () => {
+          const { profile, arn, old } = await world.newProfile();
+          for (const fault of faults) world.box.emu.injectFault(fault);
+          const result = await world.box.tfmfa(['rotate', profile], { env: world.env });
+          world.box.emu.clearFaults();
+          await assertSafe(world, profile, old, arn);
           assert.equal(result.exitCode, 1, result.stderr);
+          oneLine(result.stderr);
           assert.match(result.stderr, expect);
-          const claim = /IAM and the key store hold only (\w+), which still works/.exec(result.stderr);
-          if (claim) {
-            assert.equal(stored.accessKeyId, claim[1], 'the key store holds what the message says');
-            assert.deepEqual(world.box.emu.iam.keysOf(arn), [claim[1]], 'IAM holds what the message says');
-          }
-          if (/run 'tfmfa rotate \S+' again/.test(result.stderr)) assert.match(result.stderr, new RegExp(`run 'tfmfa rotate ${profile}' again`));
-        } finally {
-          world.free();
-        }
-        await assertNextRotateSettles(world, profile, arn);
-      });
-    }
-
-    const iamFaults: Array<{ name: string; faults: FaultSpec[]; expect: RegExp }> = [
-      { name: 'ListAccessKeys fails', faults: [{ action: 'ListAccessKeys', times: 3, kind: 'status', status: 500, code: 'ServiceFailure' }], expect: /ListAccessKeys failed/ },
-      { name: 'CreateAccessKey fails', faults: [{ action: 'CreateAccessKey', times: 3, kind: 'status', status: 500, code: 'ServiceFailure' }], expect: /nothing changed: the key store and IAM hold/ },
-      { name: 'STS refuses the new key (not a delay)', faults: [{ action: 'GetCallerIdentity', skip: 1, times: 3, kind: 'status', status: 403, code: 'AccessDenied', message: 'denied' }], expect: /was not accepted .*deleted the new key \w+ again: IAM and the key store hold only \w+, which still works/ },
-      {
-        name: 'STS refuses the new key and deleting it fails too',
-        faults: [{ action: 'GetCallerIdentity', skip: 1, times: 3, kind: 'status', status: 403, code: 'AccessDenied', message: 'denied' }, { action: 'DeleteAccessKey', times: 3, kind: 'status', status: 500, code: 'ServiceFailure' }],
-        expect: /could not delete the new key \w+ either .*delete it with 'aws iam delete-access-key/,
-      },
-      { name: 'DeleteAccessKey of the old key fails', faults: [{ action: 'DeleteAccessKey', times: 3, kind: 'status', status: 403, code: 'AccessDenied', message: 'not allowed' }], expect: /the new key \w+ is stored and works, but the old key \w+ is still active in IAM .*'aws iam delete-access-key/ },
-    ];
-    for (const { name, faults, expect } of iamFaults) {
-      test(`IAM/STS error: ${name}: one line naming the state; a stored key works; the next rotate settles it`, async () => {
-        const { profile, arn, old } = await world.newProfile();
-        for (const fault of faults) world.box.emu.injectFault(fault);
-        const result = await world.box.tfmfa(['rotate', profile], { env: world.env });
-        world.box.emu.clearFaults();
-        await assertSafe(world, profile, old, arn);
-        assert.equal(result.exitCode, 1, result.stderr);
-        oneLine(result.stderr);
-        assert.match(result.stderr, expect);
-        await assertNextRotateSettles(world, profile, arn);
-      });
-    }
-  });
+          await assertNextRotateSettles(world, profile, arn);
+        });
+      }
+    },
+  );
 }
 
 if (skip) test(`rotate fault tests skipped: ${skip}`, { skip }, () => {});
-else if (keyringSkip) test(`rotate fault tests with the keyring skipped: ${keyringSkip}`, { skip: keyringSkip }, () => {});
+else if (keyringSkip)
+  test(`rotate fault tests with the keyring skipped: ${keyringSkip}`, { skip: keyringSkip }, () => {});

@@ -19,7 +19,8 @@ export interface SecretService {
 /** Why there can be no Secret Service here, or null when there can. */
 export function secretServiceUnavailable(): string | null {
   for (const program of ['dbus-daemon', 'dbus-send', 'gnome-keyring-daemon', 'secret-tool']) {
-    if (spawnSync('sh', ['-c', `command -v ${program}`]).status !== 0) return `${program} is not installed (Debian: dbus, gnome-keyring, libsecret-tools)`;
+    if (spawnSync('sh', ['-c', `command -v ${program}`]).status !== 0)
+      return `${program} is not installed (Debian: dbus, gnome-keyring, libsecret-tools)`;
   }
   return null;
 }
@@ -44,12 +45,24 @@ export async function startSecretService(options: { unlock?: boolean } = {}): Pr
   const home = mkdtempSync(join(tmpdir(), 'tfmfa-keyring-'));
   const runtime = join(home, 'run');
   mkdirSync(runtime, { mode: 0o700 });
-  const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_RUNTIME_DIR: runtime, XDG_DATA_HOME: join(home, '.local', 'share') };
-  const bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], { env: base, stdio: ['ignore', 'pipe', 'ignore'] });
+  const base = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_RUNTIME_DIR: runtime,
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+  };
+  const bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], {
+    env: base,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const address = await firstLine(bus);
   const env = { ...base, DBUS_SESSION_BUS_ADDRESS: address };
   const unlock = options.unlock ?? true;
-  const keyring = spawn('gnome-keyring-daemon', ['--foreground', '--components=secrets', ...(unlock ? ['--unlock'] : [])], { env, stdio: ['pipe', 'ignore', 'ignore'] });
+  const keyring = spawn(
+    'gnome-keyring-daemon',
+    ['--foreground', '--components=secrets', ...(unlock ? ['--unlock'] : [])],
+    { env, stdio: ['pipe', 'ignore', 'ignore'] },
+  );
   keyring.stdin?.end(unlock ? 'login-password' : '');
   const service: SecretService = {
     env,
@@ -71,7 +84,18 @@ export async function startSecretService(options: { unlock?: boolean } = {}): Pr
   // Wait until the daemon owns org.freedesktop.secrets (a lookup answers, even with nothing found).
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    const probe = spawnSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'], { env, encoding: 'utf8' });
+    const probe = spawnSync(
+      'dbus-send',
+      [
+        '--session',
+        '--print-reply',
+        '--dest=org.freedesktop.DBus',
+        '/org/freedesktop/DBus',
+        'org.freedesktop.DBus.NameHasOwner',
+        'string:org.freedesktop.secrets',
+      ],
+      { env, encoding: 'utf8' },
+    );
     if (/boolean true/.test(probe.stdout ?? '')) return service;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -40,7 +40,9 @@ describe('long-term keys from the store leak nowhere', () => {
   async function run(args: string[], env: Record<string, string> = {}): Promise<TfmfaResult> {
     const running = box.tfmfa(args, { env: { ...box.env, TFMFA_DEBUG: '1', ...env } });
     let finished = false;
-    void running.finally(() => { finished = true; });
+    void running.finally(() => {
+      finished = true;
+    });
     while (!finished) {
       for (const secret of secrets.values()) cmdlineHits.push(...commandLinesContaining(secret));
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -63,7 +65,10 @@ describe('long-term keys from the store leak nowhere', () => {
   test('add, import, rotate, then sessions from each', async () => {
     const dana = box.emu.addUser({ userName: 'dana', accountId: '222222222222' });
     secrets.set('dana (added)', dana.secretAccessKey);
-    const add = await run(['add', 'dana', '--env'], { AWS_ACCESS_KEY_ID: dana.accessKeyId, AWS_SECRET_ACCESS_KEY: dana.secretAccessKey });
+    const add = await run(['add', 'dana', '--env'], {
+      AWS_ACCESS_KEY_ID: dana.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: dana.secretAccessKey,
+    });
     assert.equal(add.exitCode, 0, add.stderr);
     const imported = await run(['import', '--yes']);
     assert.equal(imported.exitCode, 0, imported.stderr);
@@ -75,9 +80,18 @@ describe('long-term keys from the store leak nowhere', () => {
 
     for (const profile of ['dana', 'GEHC-000']) {
       const probeOut = join(outDir, `${profile}.json`);
-      const result = await run(['exec', profile, '--', process.execPath, '-e', CHILD], { PROBE_PROFILE: profile, PROBE_OUT: probeOut });
+      const result = await run(['exec', profile, '--', process.execPath, '-e', CHILD], {
+        PROBE_PROFILE: profile,
+        PROBE_OUT: probeOut,
+      });
       assert.equal(result.exitCode, 0, result.stderr);
-      const probe = JSON.parse(readFileSync(probeOut, 'utf8')) as { env: Record<string, string>; overlay: string; cmdlines: string[]; credentialProcess: string; command?: string };
+      const probe = JSON.parse(readFileSync(probeOut, 'utf8')) as {
+        env: Record<string, string>;
+        overlay: string;
+        cmdlines: string[];
+        credentialProcess: string;
+        command?: string;
+      };
       assert.ok(probe.command, `the overlay has credential_process for ${profile}`);
       assert.match(JSON.parse(probe.credentialProcess).AccessKeyId, /^ASIA/, 'credential_process hands out a session');
       assert.match(probe.env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
@@ -85,7 +99,10 @@ describe('long-term keys from the store leak nowhere', () => {
         assert.ok(!JSON.stringify(probe.env).includes(secret), `${what}: not in the child's environment`);
         assert.ok(!probe.overlay.includes(secret), `${what}: not in the overlay`);
         assert.ok(!probe.credentialProcess.includes(secret), `${what}: not in credential_process output`);
-        assert.ok(!probe.cmdlines.some((line) => line.includes(secret)), `${what}: not in a command line under the child`);
+        assert.ok(
+          !probe.cmdlines.some((line) => line.includes(secret)),
+          `${what}: not in a command line under the child`,
+        );
       }
     }
   });

@@ -5,12 +5,19 @@ import { createSandbox, type Sandbox } from '../../support/sandbox.ts';
 export const PASSPHRASE = 'correct horse battery staple';
 
 /** A sandbox whose key store lives inside it (XDG_CONFIG_HOME), IAM at the emulator, TMPDIR inside too. */
-export async function createKeystoreSandbox(options: { backend?: 'file' | 'keyring' | null } = {}): Promise<Sandbox & { configHome: string; tmp: string }> {
+export async function createKeystoreSandbox(
+  options: { backend?: 'file' | 'keyring' | null } = {},
+): Promise<Sandbox & { configHome: string; tmp: string }> {
   const box = await createSandbox();
   const configHome = join(box.dir, 'xdg-config');
   const tmp = join(box.dir, 'tmp');
   mkdirSync(tmp, { recursive: true, mode: 0o700 });
-  Object.assign(box.env, { XDG_CONFIG_HOME: configHome, AWS_ENDPOINT_URL_IAM: box.emu.url, TMPDIR: tmp, TFMFA_FILE_PASSPHRASE: PASSPHRASE });
+  Object.assign(box.env, {
+    XDG_CONFIG_HOME: configHome,
+    AWS_ENDPOINT_URL_IAM: box.emu.url,
+    TMPDIR: tmp,
+    TFMFA_FILE_PASSPHRASE: PASSPHRASE,
+  });
   const backend = options.backend === undefined ? 'file' : options.backend;
   if (backend) box.env.TFMFA_BACKEND = backend;
   return Object.assign(box, { configHome, tmp });

@@ -24,7 +24,9 @@ describe('key store prompts on the terminal', () => {
   test('add: key id, secret (not echoed), new passphrase twice (not echoed); stdin and stdout are pipes', async () => {
     const erin = box.emu.addUser({ userName: 'erin', accountId: '222222222222' });
     const out = join(box.dir, 'add-out.txt');
-    const pty = spawnInPty('/bin/sh', ['-c', `echo from-pipe | ${process.execPath} ${CLI} add erin > ${out} 2>&1`], { env: box.env });
+    const pty = spawnInPty('/bin/sh', ['-c', `echo from-pipe | ${process.execPath} ${CLI} add erin > ${out} 2>&1`], {
+      env: box.env,
+    });
     await pty.waitFor("Access key id for profile 'erin':");
     pty.write(`${erin.accessKeyId}\r`);
     await pty.waitFor(`Secret access key for ${erin.accessKeyId} (not shown):`);
@@ -39,7 +41,10 @@ describe('key store prompts on the terminal', () => {
     assert.ok(!pty.output().includes(erin.secretAccessKey), 'the secret is not');
     assert.ok(!pty.output().includes(passphrase), 'nor the passphrase');
     assert.ok(!readFileSync(out, 'utf8').includes(erin.secretAccessKey));
-    assert.deepEqual(await new FileBackend(join(box.configHome, 'tfmfa'), async () => passphrase).get('erin'), { accessKeyId: erin.accessKeyId, secretAccessKey: erin.secretAccessKey });
+    assert.deepEqual(await new FileBackend(join(box.configHome, 'tfmfa'), async () => passphrase).get('erin'), {
+      accessKeyId: erin.accessKeyId,
+      secretAccessKey: erin.secretAccessKey,
+    });
   });
 
   test('add PROFILE whose keys are in the credentials file: no question, one line naming tfmfa import (issue 20.8)', async () => {
@@ -52,13 +57,18 @@ describe('key store prompts on the terminal', () => {
     assert.ok(!pty.output().includes('Access key id'), `nothing asked: ${pty.output()}`);
     const lines = pty.output().split('\r\n').filter(Boolean);
     assert.equal(lines.length, 1, pty.output());
-    assert.match(lines[0] as string, /^tfmfa: add: .*credentials already holds the keys of 'GEHC-000': run 'tfmfa import GEHC-000'/);
+    assert.match(
+      lines[0] as string,
+      /^tfmfa: add: .*credentials already holds the keys of 'GEHC-000': run 'tfmfa import GEHC-000'/,
+    );
     assert.equal(readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8'), before);
   });
 
   test('a wrong vault passphrase is asked again (three tries): the right one on the second try works (issue 20.8)', async () => {
     const frank = { AWS_ACCESS_KEY_ID: 'AKIAFRANK0000000000A', AWS_SECRET_ACCESS_KEY: 'f'.repeat(40) };
-    const pty = spawnInPty(process.execPath, [CLI, 'add', 'frank', '--env', '--no-verify'], { env: { ...box.env, ...frank } });
+    const pty = spawnInPty(process.execPath, [CLI, 'add', 'frank', '--env', '--no-verify'], {
+      env: { ...box.env, ...frank },
+    });
     await pty.waitFor('Passphrase of the tfmfa key vault');
     pty.write('not the passphrase\r');
     await pty.waitFor('Wrong passphrase (try 2 of 3).', 30_000);
@@ -66,8 +76,14 @@ describe('key store prompts on the terminal', () => {
     const status = await pty.exited;
     assert.equal(status.code, 0, pty.output());
     assert.match(pty.output(), /stored AKIAFRANK0000000000A for profile 'frank'/);
-    assert.ok(!pty.output().includes(passphrase) && !pty.output().includes('not the passphrase'), 'no passphrase echoed');
-    assert.deepEqual(await new FileBackend(join(box.configHome, 'tfmfa'), async () => passphrase).get('frank'), { accessKeyId: frank.AWS_ACCESS_KEY_ID, secretAccessKey: frank.AWS_SECRET_ACCESS_KEY });
+    assert.ok(
+      !pty.output().includes(passphrase) && !pty.output().includes('not the passphrase'),
+      'no passphrase echoed',
+    );
+    assert.deepEqual(await new FileBackend(join(box.configHome, 'tfmfa'), async () => passphrase).get('frank'), {
+      accessKeyId: frank.AWS_ACCESS_KEY_ID,
+      secretAccessKey: frank.AWS_SECRET_ACCESS_KEY,
+    });
   });
 
   test('three wrong vault passphrases: one line, non-zero, nothing stored; an empty one cancels in plain words (issue 20.8)', async () => {
@@ -98,7 +114,14 @@ describe('key store prompts on the terminal', () => {
   });
 
   test('a wrong TFMFA_FILE_PASSPHRASE is not retried: one line at once, nothing asked', async () => {
-    const pty = spawnInPty(process.execPath, [CLI, 'add', 'grace', '--env', '--no-verify'], { env: { ...box.env, TFMFA_FILE_PASSPHRASE: 'wrong from env', AWS_ACCESS_KEY_ID: 'AKIAGRACE0000000000A', AWS_SECRET_ACCESS_KEY: 'g'.repeat(40) } });
+    const pty = spawnInPty(process.execPath, [CLI, 'add', 'grace', '--env', '--no-verify'], {
+      env: {
+        ...box.env,
+        TFMFA_FILE_PASSPHRASE: 'wrong from env',
+        AWS_ACCESS_KEY_ID: 'AKIAGRACE0000000000A',
+        AWS_SECRET_ACCESS_KEY: 'g'.repeat(40),
+      },
+    });
     const status = await pty.exited;
     assert.equal(status.code, 1, pty.output());
     assert.ok(!pty.output().includes('Passphrase of'), pty.output());
@@ -107,7 +130,9 @@ describe('key store prompts on the terminal', () => {
 
   test('import asks first: "n" changes nothing; "y" (and the passphrase) moves the keys', async () => {
     const before = readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8');
-    const no = spawnInPty(process.execPath, [CLI, 'import', 'GEHC-000'], { env: { ...box.env, TFMFA_FILE_PASSPHRASE: passphrase } });
+    const no = spawnInPty(process.execPath, [CLI, 'import', 'GEHC-000'], {
+      env: { ...box.env, TFMFA_FILE_PASSPHRASE: passphrase },
+    });
     await no.waitFor(/store the keys of 'GEHC-000' in the encrypted file .* Continue\? \[y\/N\]/);
     no.write('n\r');
     assert.equal((await no.exited).code, 1);

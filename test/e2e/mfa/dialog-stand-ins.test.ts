@@ -23,7 +23,8 @@ describe('desktop dialogs through stand-ins (kdialog, osascript, powershell)', (
   let osascript: StandIn;
   let powershell: StandIn;
   const { coldEnv, sessions, freshCode } = coldRuns(() => ({ box, bin }));
-  const exec = (env: Record<string, string>, flags: string[] = []) => box.tfmfa(['exec', 'GEHC-056', ...flags, '--', tool.path], { env, detached: true });
+  const exec = (env: Record<string, string>, flags: string[] = []) =>
+    box.tfmfa(['exec', 'GEHC-056', ...flags, '--', tool.path], { env, detached: true });
 
   before(async () => {
     box = await createSandbox();
@@ -46,7 +47,10 @@ describe('desktop dialogs through stand-ins (kdialog, osascript, powershell)', (
     const { env } = coldEnv({ TFMFA_PROMPT: 'kdialog' });
     const result = await exec(env);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.deepEqual(kdialog.calls().map((call) => call.argv), [['--title', TITLE, '--password', TEXT]]);
+    assert.deepEqual(
+      kdialog.calls().map((call) => call.argv),
+      [['--title', TITLE, '--password', TEXT]],
+    );
     assert.equal(kdialog.calls()[0]?.stdinIsTTY, false);
     assert.equal(box.emu.count('GetSessionToken'), 1);
   });
@@ -61,7 +65,8 @@ describe('desktop dialogs through stand-ins (kdialog, osascript, powershell)', (
     assert.equal(calls.length, 2);
     assert.deepEqual(calls[1]?.argv, ['--title', TITLE, '--password', `${calls[1]?.argv[3]?.split('\n')[0]}\n${TEXT}`]);
     assert.match(calls[1]?.argv[3] ?? '', /^AWS rejected the MFA code.*\(attempt 2 of 3\)\.\n/);
-    for (const call of calls) assert.ok(!JSON.stringify(call).includes('000000') && !JSON.stringify(call).includes(code));
+    for (const call of calls)
+      assert.ok(!JSON.stringify(call).includes('000000') && !JSON.stringify(call).includes(code));
     assert.equal(box.emu.count('GetSessionToken'), 2);
   });
 
@@ -95,8 +100,11 @@ describe('desktop dialogs through stand-ins (kdialog, osascript, powershell)', (
     const started = Date.now();
     const result = await exec(coldEnv({ TFMFA_PROMPT: 'kdialog', TFMFA_PROMPT_TIMEOUT: '5' }).env);
     assert.equal(result.exitCode, 1);
-    assert.match(result.stderr, /^tfmfa: no MFA code was entered within 5s \(kdialog prompt for profile 'GEHC-056'\): run again, or allow more time with TFMFA_PROMPT_TIMEOUT$/);
-    assert.ok(Date.now() - started < 15_000, 'not the stand-in\'s 30 s');
+    assert.match(
+      result.stderr,
+      /^tfmfa: no MFA code was entered within 5s \(kdialog prompt for profile 'GEHC-056'\): run again, or allow more time with TFMFA_PROMPT_TIMEOUT$/,
+    );
+    assert.ok(Date.now() - started < 15_000, "not the stand-in's 30 s");
     assert.equal(box.emu.count(), 0);
   });
 
@@ -104,7 +112,12 @@ describe('desktop dialogs through stand-ins (kdialog, osascript, powershell)', (
     osascript.plan([{ stdout: `${freshCode()}\n` }]);
     const result = await exec(coldEnv({ TFMFA_PROMPT: 'osascript', TFMFA_PROMPT_TIMEOUT: '90' }).env);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.deepEqual(osascript.calls()[0]?.argv, [...OSASCRIPT_LINES.flatMap((line) => ['-e', line]), TEXT, TITLE, '90']);
+    assert.deepEqual(osascript.calls()[0]?.argv, [
+      ...OSASCRIPT_LINES.flatMap((line) => ['-e', line]),
+      TEXT,
+      TITLE,
+      '90',
+    ]);
     assert.match(OSASCRIPT_LINES.join('\n'), /with hidden answer/);
     assert.equal(box.emu.count('GetSessionToken'), 1);
   });
@@ -126,8 +139,15 @@ describe('desktop dialogs through stand-ins (kdialog, osascript, powershell)', (
     const result = await exec(coldEnv({ TFMFA_PROMPT: 'powershell' }).env);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.deepEqual(powershell.calls()[0]?.argv, ['-NoLogo', '-NoProfile', '-Command', powershellScript(TITLE, TEXT)]);
-    assert.match(powershellScript(TITLE, TEXT), /\$Host\.UI\.PromptForCredential\('tfmfa: MFA code for GEHC-056', 'Enter the 6-digit code/);
-    assert.match(powershellScript("it's", 'x'), /PromptForCredential\('it''s', 'x'/, 'a quote in the text cannot end the string');
+    assert.match(
+      powershellScript(TITLE, TEXT),
+      /\$Host\.UI\.PromptForCredential\('tfmfa: MFA code for GEHC-056', 'Enter the 6-digit code/,
+    );
+    assert.match(
+      powershellScript("it's", 'x'),
+      /PromptForCredential\('it''s', 'x'/,
+      'a quote in the text cannot end the string',
+    );
     powershell.plan([{ exit: 130 }]);
     const cancelled = await exec(coldEnv({ TFMFA_PROMPT: 'powershell' }).env);
     assert.equal(cancelled.exitCode, 130);
@@ -138,6 +158,9 @@ describe('desktop dialogs through stand-ins (kdialog, osascript, powershell)', (
     const { env } = coldEnv({ TFMFA_PROMPT: 'kdialog' });
     const result = await exec({ ...env, PATH: box.env.PATH as string });
     assert.equal(result.exitCode, 1);
-    assert.equal(result.stderr, "tfmfa: kdialog is not installed (MFA prompt 'kdialog'): install it (Debian/Ubuntu: apt install kdialog) or choose another MFA prompt (TFMFA_PROMPT)");
+    assert.equal(
+      result.stderr,
+      "tfmfa: kdialog is not installed (MFA prompt 'kdialog'): install it (Debian/Ubuntu: apt install kdialog) or choose another MFA prompt (TFMFA_PROMPT)",
+    );
   });
 });

@@ -10,7 +10,11 @@ import { createShimWorld, type ShimWorld } from '../../support/shim-world.ts';
 describe('no terminal, no cached session: what the message names', () => {
   let world: ShimWorld;
   let round = 0;
-  const cold = (extra: Record<string, string> = {}) => ({ AWS_PROFILE: 'GEHC-056', TFMFA_CACHE_DIR: join(world.box.dir, `cache-${++round}`), ...extra });
+  const cold = (extra: Record<string, string> = {}) => ({
+    AWS_PROFILE: 'GEHC-056',
+    TFMFA_CACHE_DIR: join(world.box.dir, `cache-${++round}`),
+    ...extra,
+  });
 
   before(async () => {
     world = await createShimWorld();
@@ -20,8 +24,10 @@ describe('no terminal, no cached session: what the message names', () => {
   test('a shim: open-session with the profile, mfa_process and mfa_prompt; no --mfa-token (a shim has no flags)', async () => {
     const result = await world.run('node', 'terraform', ['plan'], { env: cold() });
     assert.equal(result.exitCode, 1);
-    assert.equal(result.stderr,
-      "tfmfa: an MFA code is needed for arn:aws:iam::222222222222:mfa/username (profile 'GEHC-056') but there is no terminal to ask on and no desktop dialog: run 'tfmfa open-session GEHC-056' in a terminal first (later runs use the cached session), or set mfa_process (a command that prints the code) or mfa_prompt (e.g. ykman) in profile 'GEHC-056'\n");
+    assert.equal(
+      result.stderr,
+      "tfmfa: an MFA code is needed for arn:aws:iam::222222222222:mfa/username (profile 'GEHC-056') but there is no terminal to ask on and no desktop dialog: run 'tfmfa open-session GEHC-056' in a terminal first (later runs use the cached session), or set mfa_process (a command that prints the code) or mfa_prompt (e.g. ykman) in profile 'GEHC-056'\n",
+    );
     assert.equal(world.box.emu.count(), 0);
   });
 
@@ -29,35 +35,60 @@ describe('no terminal, no cached session: what the message names', () => {
     const path = `${world.shimDir('node')}:${world.fakeBin}:${NODE_DIR}`; // no /usr/bin: no zenity, no kdialog
     const result = await world.run('node', 'terraform', ['plan'], { env: cold({ DISPLAY: ':1999', PATH: path }) });
     assert.equal(result.exitCode, 1);
-    assert.match(result.stderr, /^tfmfa: an MFA code is needed .*, or install zenity or kdialog for a dialog on this desktop \(DISPLAY=:1999; TFMFA_PROMPT=zenity picks it\)\n$/);
+    assert.match(
+      result.stderr,
+      /^tfmfa: an MFA code is needed .*, or install zenity or kdialog for a dialog on this desktop \(DISPLAY=:1999; TFMFA_PROMPT=zenity picks it\)\n$/,
+    );
     assert.ok(!result.stderr.includes('--mfa-token'));
   });
 
   test('exec names --mfa-token too; --prompt with an unknown name is a usage error (exit 2)', async () => {
     const box = world.box;
-    const exec = await box.tfmfa(['exec', 'GEHC-056', '--', '/bin/true'], { env: { ...box.env, TFMFA_CACHE_DIR: join(box.dir, `cache-${++round}`) }, detached: true });
+    const exec = await box.tfmfa(['exec', 'GEHC-056', '--', '/bin/true'], {
+      env: { ...box.env, TFMFA_CACHE_DIR: join(box.dir, `cache-${++round}`) },
+      detached: true,
+    });
     assert.equal(exec.exitCode, 1);
-    assert.match(exec.stderr, /run 'tfmfa open-session GEHC-056' in a terminal first \(later runs use the cached session\), pass --mfa-token CODE, or set mfa_process/);
+    assert.match(
+      exec.stderr,
+      /run 'tfmfa open-session GEHC-056' in a terminal first \(later runs use the cached session\), pass --mfa-token CODE, or set mfa_process/,
+    );
     const bad = await box.tfmfa(['exec', 'GEHC-056', '--prompt', 'gui', '--', '/bin/true'], { detached: true });
     assert.equal(bad.exitCode, 2);
-    assert.equal(bad.stderr, "tfmfa: --prompt: unknown MFA prompt 'gui': use one of auto, terminal, zenity, kdialog, osascript, powershell, ykman");
+    assert.equal(
+      bad.stderr,
+      "tfmfa: --prompt: unknown MFA prompt 'gui': use one of auto, terminal, zenity, kdialog, osascript, powershell, ykman",
+    );
   });
 
   test('TFMFA_PROMPT=terminal without a terminal: says so instead of waiting', async () => {
     const result = await world.run('node', 'terraform', ['plan'], { env: cold({ TFMFA_PROMPT: 'terminal' }) });
     assert.equal(result.exitCode, 1);
-    assert.match(result.stderr, /^tfmfa: the MFA prompt 'terminal' \(TFMFA_PROMPT\) needs a terminal and this run has none: run 'tfmfa open-session GEHC-056'/);
+    assert.match(
+      result.stderr,
+      /^tfmfa: the MFA prompt 'terminal' \(TFMFA_PROMPT\) needs a terminal and this run has none: run 'tfmfa open-session GEHC-056'/,
+    );
   });
 
   test('doctor shows the driver a run would use now and why', async () => {
     const box = world.box;
-    const ykman = await box.tfmfa(['doctor', 'GEHC-056'], { env: { ...box.env, TFMFA_PROMPT: 'ykman' }, detached: true });
+    const ykman = await box.tfmfa(['doctor', 'GEHC-056'], {
+      env: { ...box.env, TFMFA_PROMPT: 'ykman' },
+      detached: true,
+    });
     assert.match(ykman.stdout, /MFA code: the YubiKey \(ykman\) \(TFMFA_PROMPT\); one code opens the session/);
   });
 
-  test('doctor without a terminal on a desktop with zenity: the zenity dialog', { skip: onPath('zenity') ? false : 'zenity is not installed' }, async () => {
-    const box = world.box;
-    const zenity = await box.tfmfa(['doctor', 'GEHC-056'], { env: { ...box.env, DISPLAY: ':1999' }, detached: true });
-    assert.match(zenity.stdout, /MFA code: a zenity dialog \(no terminal; desktop session \(DISPLAY=:1999\) and zenity installed\)/);
-  });
+  test(
+    'doctor without a terminal on a desktop with zenity: the zenity dialog',
+    { skip: onPath('zenity') ? false : 'zenity is not installed' },
+    async () => {
+      const box = world.box;
+      const zenity = await box.tfmfa(['doctor', 'GEHC-056'], { env: { ...box.env, DISPLAY: ':1999' }, detached: true });
+      assert.match(
+        zenity.stdout,
+        /MFA code: a zenity dialog \(no terminal; desktop session \(DISPLAY=:1999\) and zenity installed\)/,
+      );
+    },
+  );
 });

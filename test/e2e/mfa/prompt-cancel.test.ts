@@ -20,10 +20,14 @@ const SHARED = /tfmfa\[debug\] the prompt this run was waiting for \(mfa:\S+\) w
 const PROFILES = ['GEHC-056', 'team-b'];
 
 /** The lines a user sees (the debug log, on for the test's synchronisation, left out). */
-const userLines = (stderr: string) => stderr.split('\n').filter((line) => line !== '' && !line.startsWith('tfmfa[debug]'));
+const userLines = (stderr: string) =>
+  stderr.split('\n').filter((line) => line !== '' && !line.startsWith('tfmfa[debug]'));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A process's parent, from /proc/PID/stat (the field after the command name, which may contain spaces). */
-const parentPid = (pid: string) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) \S+ /s, '').split(' ')[0] as string;
+const parentPid = (pid: string) =>
+  readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) \S+ /s, '')
+    .split(' ')[0] as string;
 
 describe('one cancellation ends every run waiting for the same MFA code', () => {
   let box: Sandbox;
@@ -58,20 +62,29 @@ describe('one cancellation ends every run waiting for the same MFA code', () => 
     // One run: SIGINT ignored when asked (as for a background job of a non-interactive script), its status and
     // its stderr kept in files; stdout is what credential_process consumers read.
     const run = join(out, 'run.sh');
-    writeFileSync(run, `#!/bin/sh
+    writeFileSync(
+      run,
+      `#!/bin/sh
 [ "$2" = ignore ] && trap '' INT
 "$TEST_NODE" "$TEST_CLI" credential-process "$3" >"$TEST_OUT/$1.out" 2>"$TEST_OUT/$1.err"
 echo $? >"$TEST_OUT/$1.rc"
-`);
+`,
+    );
     chmodSync(run, 0o755);
-    const jobs = Array.from({ length: RUNS }, (_, i) => `"$TEST_RUN" ${i} ${i % 2 ? 'ignore' : 'default'} ${PROFILES[i % 2]} &`).join('\n');
+    const jobs = Array.from(
+      { length: RUNS },
+      (_, i) => `"$TEST_RUN" ${i} ${i % 2 ? 'ignore' : 'default'} ${PROFILES[i % 2]} &`,
+    ).join('\n');
     const pty = spawnInPty('sh', ['-c', `${jobs}\nwait\necho ALL-DONE`], {
       env: { ...env, TEST_NODE: process.execPath, TEST_CLI: CLI, TEST_OUT: out, TEST_RUN: run },
     });
     try {
       await pty.waitFor(PROMPT, 30_000);
       // Every other run is waiting for the lock (the debug log says so) before the user presses Ctrl-C.
-      const waitingRuns = () => Array.from({ length: RUNS }, (_, i) => join(out, `${i}.err`)).filter((f) => existsSync(f) && WAITING.test(readFileSync(f, 'utf8'))).length;
+      const waitingRuns = () =>
+        Array.from({ length: RUNS }, (_, i) => join(out, `${i}.err`)).filter(
+          (f) => existsSync(f) && WAITING.test(readFileSync(f, 'utf8')),
+        ).length;
       for (const deadline = Date.now() + 30_000; waitingRuns() < RUNS - 1; await sleep(100)) {
         if (Date.now() > deadline) assert.fail(`only ${waitingRuns()} runs are waiting`);
       }
@@ -96,7 +109,9 @@ echo $? >"$TEST_OUT/$1.rc"
     assert.equal(sessions(env), 0, 'nothing cached');
 
     // The window closes with the cancellation: a run started after it asks again, and its code works.
-    const later = spawnInPty(process.execPath, [CLI, 'credential-process', 'GEHC-056'], { env: { ...env, TFMFA_DEBUG: '' } });
+    const later = spawnInPty(process.execPath, [CLI, 'credential-process', 'GEHC-056'], {
+      env: { ...env, TFMFA_DEBUG: '' },
+    });
     try {
       await later.waitFor(PROMPT, 30_000);
       later.write(`${freshCode()}\r`);
@@ -124,17 +139,27 @@ echo $? >"$TEST_OUT/$1.rc"
       const [command, args] = ignoreSigint
         ? ['sh', ['-c', `trap '' INT; exec "$0" "$@"`, process.execPath, CLI, 'credential-process', profile]]
         : [process.execPath, [CLI, 'credential-process', profile]];
-      const child = spawn(command as string, args as string[], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(command as string, args as string[], {
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       let markWaiting!: () => void;
-      const waiting = new Promise<void>((resolve) => { markWaiting = resolve; });
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
+      const waiting = new Promise<void>((resolve) => {
+        markWaiting = resolve;
+      });
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+      });
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
         stderr += chunk;
         if (WAITING.test(stderr)) markWaiting();
       });
-      const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+      const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+        child.on('close', (code) => resolve({ code, stdout, stderr })),
+      );
       return { child, waiting, done };
     };
 
@@ -147,9 +172,16 @@ echo $? >"$TEST_OUT/$1.rc"
         const first = await x.waitForWindow(TITLE_PREFIX);
         // The run whose dialog is open never waits; every other one does, before the user cancels.
         const asking = parentPid(await x.windowPid(first)); // the dialog's parent: the run that asks
-        assert.ok(runs.some((r) => String(r.child.pid) === asking), 'the dialog belongs to one of the runs');
+        assert.ok(
+          runs.some((r) => String(r.child.pid) === asking),
+          'the dialog belongs to one of the runs',
+        );
         let settled = false;
-        const allWaiting = Promise.all(runs.filter((r) => String(r.child.pid) !== asking).map((r) => Promise.race([r.waiting, r.done]))).finally(() => { settled = true; });
+        const allWaiting = Promise.all(
+          runs.filter((r) => String(r.child.pid) !== asking).map((r) => Promise.race([r.waiting, r.done])),
+        ).finally(() => {
+          settled = true;
+        });
         for (const deadline = Date.now() + 30_000; !settled; await sleep(100)) {
           if (Date.now() > deadline) assert.fail('the runs did not all start waiting within 30 s');
         }
@@ -158,11 +190,14 @@ echo $? >"$TEST_OUT/$1.rc"
         await x.xdotool(['windowfocus', '--sync', first]);
         await x.xdotool(['key', 'Escape']);
         let ended = false;
-        const all = Promise.all(runs.map((r) => r.done)).finally(() => { ended = true; });
+        const all = Promise.all(runs.map((r) => r.done)).finally(() => {
+          ended = true;
+        });
         // Watch for another dialog while the runs end (before the fix, the next waiter opened one).
         for (const deadline = Date.now() + 20_000; !ended; await sleep(100)) {
           (await x.windows(TITLE_PREFIX)).forEach((id) => seen.add(id));
-          if (Date.now() > deadline) assert.fail(`not every run ended within 20 s; dialogs seen: ${[...seen].join(', ')}`);
+          if (Date.now() > deadline)
+            assert.fail(`not every run ended within 20 s; dialogs seen: ${[...seen].join(', ')}`);
         }
         const results = await all;
         let shared = 0;
@@ -177,7 +212,8 @@ echo $? >"$TEST_OUT/$1.rc"
         assert.equal(box.emu.count(), 0);
         assert.equal(sessions(env), 0);
       } finally {
-        for (const run of runs) if (run.child.exitCode === null && run.child.pid) process.kill(-run.child.pid, 'SIGKILL');
+        for (const run of runs)
+          if (run.child.exitCode === null && run.child.pid) process.kill(-run.child.pid, 'SIGKILL');
       }
 
       // After the cancellation: a new run opens a dialog of its own, and the code typed there works.

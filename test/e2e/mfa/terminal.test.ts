@@ -14,16 +14,32 @@ describe('the terminal prompt', () => {
   let box: Sandbox;
   let tool: { path: string };
   let round = 0;
-  const coldEnv = (extra: Record<string, string> = {}) => ({ ...box.env, TFMFA_CACHE_DIR: join(box.dir, `cache-${++round}`), ...extra });
-  const sessions = (env: Record<string, string>) => (existsSync(join(env.TFMFA_CACHE_DIR as string, 'sessions')) ? readdirSync(join(env.TFMFA_CACHE_DIR as string, 'sessions')).length : 0);
+  const coldEnv = (extra: Record<string, string> = {}) => ({
+    ...box.env,
+    TFMFA_CACHE_DIR: join(box.dir, `cache-${++round}`),
+    ...extra,
+  });
+  const sessions = (env: Record<string, string>) =>
+    existsSync(join(env.TFMFA_CACHE_DIR as string, 'sessions'))
+      ? readdirSync(join(env.TFMFA_CACHE_DIR as string, 'sessions')).length
+      : 0;
   const freshCode = () => {
     box.emu.advance(30);
     return box.emu.currentCode(SERIAL);
   };
   /** The command's status, or code -1 (after killing it) when it is still waiting after 20 s, e.g. asking again. */
   const exited = (pty: ReturnType<typeof spawnInPty>) =>
-    Promise.race([pty.exited, new Promise<{ code: number }>((resolve) => setTimeout(() => { pty.kill(); resolve({ code: -1 }); }, 20_000).unref())]);
-  const exec = (env: Record<string, string>) => spawnInPty(process.execPath, [CLI, 'exec', 'GEHC-056', '--', tool.path], { env });
+    Promise.race([
+      pty.exited,
+      new Promise<{ code: number }>((resolve) =>
+        setTimeout(() => {
+          pty.kill();
+          resolve({ code: -1 });
+        }, 20_000).unref(),
+      ),
+    ]);
+  const exec = (env: Record<string, string>) =>
+    spawnInPty(process.execPath, [CLI, 'exec', 'GEHC-056', '--', tool.path], { env });
 
   before(async () => {
     box = await createSandbox();
@@ -83,7 +99,10 @@ describe('the terminal prompt', () => {
     await pty.waitFor(PROMPT);
     const status = await exited(pty);
     assert.equal(status.code, 1);
-    assert.match(pty.output(), /tfmfa: no MFA code was entered within 5s \(terminal prompt for profile 'GEHC-056'\): run again, or allow more time with TFMFA_PROMPT_TIMEOUT/);
+    assert.match(
+      pty.output(),
+      /tfmfa: no MFA code was entered within 5s \(terminal prompt for profile 'GEHC-056'\): run again, or allow more time with TFMFA_PROMPT_TIMEOUT/,
+    );
     assert.ok(Date.now() - started < 15_000);
     assert.equal(sessions(env), 0);
   });

@@ -24,7 +24,8 @@ describe('MFA codes from a YubiKey (ykman)', () => {
   let ykman: Ykman;
   let notifySend: StandIn;
   const { coldEnv, sessions, freshCode } = coldRuns(() => ({ box, bin }));
-  const exec = (profile: string, env: Record<string, string>) => box.tfmfa(['exec', profile, '--', tool.path], { env, detached: true });
+  const exec = (profile: string, env: Record<string, string>) =>
+    box.tfmfa(['exec', profile, '--', tool.path], { env, detached: true });
 
   before(async () => {
     box = await createSandbox({
@@ -53,7 +54,13 @@ mfa_ykman_account = Amazon Web Services:username@222222222222
     const before = ykman.calls().length;
     const result = await exec('GEHC-056', coldEnv({ TFMFA_PROMPT: 'ykman' }).env);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.deepEqual(ykman.calls().slice(before).map((call) => call.argv), [['oath', 'accounts', 'code', '--single', SERIAL]]);
+    assert.deepEqual(
+      ykman
+        .calls()
+        .slice(before)
+        .map((call) => call.argv),
+      [['oath', 'accounts', 'code', '--single', SERIAL]],
+    );
     assert.equal(box.emu.count('GetSessionToken'), 1);
     assert.equal(result.stderr, '');
   });
@@ -63,7 +70,13 @@ mfa_ykman_account = Amazon Web Services:username@222222222222
     const before = ykman.calls().length;
     const result = await exec('yk', coldEnv().env);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.deepEqual(ykman.calls().slice(before).map((call) => call.argv), [['oath', 'accounts', 'code', '--single', 'Amazon Web Services:username@222222222222']]);
+    assert.deepEqual(
+      ykman
+        .calls()
+        .slice(before)
+        .map((call) => call.argv),
+      [['oath', 'accounts', 'code', '--single', 'Amazon Web Services:username@222222222222']],
+    );
   });
 
   test('a touch account without terminal or desktop: the notice is on stderr, then the code is used', async () => {
@@ -79,7 +92,10 @@ mfa_ykman_account = Amazon Web Services:username@222222222222
     const result = await exec('GEHC-056', coldEnv({ TFMFA_PROMPT: 'ykman', DISPLAY: ':1999' }).env);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(result.stderr, '');
-    assert.deepEqual(notifySend.calls().map((call) => call.argv), [['--app-name', 'tfmfa', '--expire-time', '15000', 'tfmfa', `${TOUCH} (${SERIAL})`]]);
+    assert.deepEqual(
+      notifySend.calls().map((call) => call.argv),
+      [['--app-name', 'tfmfa', '--expire-time', '15000', 'tfmfa', `${TOUCH} (${SERIAL})`]],
+    );
   });
 
   test('a touch account on a terminal: the notice is on the terminal', async () => {
@@ -97,7 +113,10 @@ mfa_ykman_account = Amazon Web Services:username@222222222222
     const { env, cacheDir } = coldEnv({ TFMFA_PROMPT: 'ykman' });
     const result = await exec('GEHC-056', env);
     assert.equal(result.exitCode, 1);
-    assert.equal(result.stderr, "tfmfa: no YubiKey detected for profile 'GEHC-056': insert the key (and close other apps using it), then run again");
+    assert.equal(
+      result.stderr,
+      "tfmfa: no YubiKey detected for profile 'GEHC-056': insert the key (and close other apps using it), then run again",
+    );
     assert.equal(box.emu.count(), 0);
     assert.equal(sessions(cacheDir), 0);
   });
@@ -106,21 +125,34 @@ mfa_ykman_account = Amazon Web Services:username@222222222222
     ykman.setKey({ other: { code: '123456' } });
     const result = await exec('GEHC-056', coldEnv({ TFMFA_PROMPT: 'ykman' }).env);
     assert.equal(result.exitCode, 1);
-    assert.equal(result.stderr, `tfmfa: the YubiKey has no OATH account '${SERIAL}': add it (ykman oath accounts add) or name the right one with mfa_ykman_account in profile 'GEHC-056'`);
+    assert.equal(
+      result.stderr,
+      `tfmfa: the YubiKey has no OATH account '${SERIAL}': add it (ykman oath accounts add) or name the right one with mfa_ykman_account in profile 'GEHC-056'`,
+    );
   });
 
-  test('the real ykman (Debian yubikey-manager) with no key attached: the same one line', { skip: onPath('ykman') ? false : 'ykman is not installed (apt install yubikey-manager)' }, async () => {
-    const { env, cacheDir } = coldEnv({ TFMFA_PROMPT: 'ykman' });
-    const result = await exec('GEHC-056', { ...env, PATH: box.env.PATH as string });
-    assert.equal(result.exitCode, 1);
-    assert.equal(result.stderr, "tfmfa: no YubiKey detected for profile 'GEHC-056': insert the key (and close other apps using it), then run again");
-    assert.equal(sessions(cacheDir), 0);
-  });
+  test(
+    'the real ykman (Debian yubikey-manager) with no key attached: the same one line',
+    { skip: onPath('ykman') ? false : 'ykman is not installed (apt install yubikey-manager)' },
+    async () => {
+      const { env, cacheDir } = coldEnv({ TFMFA_PROMPT: 'ykman' });
+      const result = await exec('GEHC-056', { ...env, PATH: box.env.PATH as string });
+      assert.equal(result.exitCode, 1);
+      assert.equal(
+        result.stderr,
+        "tfmfa: no YubiKey detected for profile 'GEHC-056': insert the key (and close other apps using it), then run again",
+      );
+      assert.equal(sessions(cacheDir), 0);
+    },
+  );
 
   test('ykman not installed: one line naming how to install it', async () => {
     const { env } = coldEnv({ TFMFA_PROMPT: 'ykman' });
     const result = await exec('GEHC-056', { ...env, PATH: NODE_DIR });
     assert.equal(result.exitCode, 1);
-    assert.match(result.stderr, /^tfmfa: ykman is not installed \(MFA prompt 'ykman' for profile 'GEHC-056'\): install YubiKey Manager \(Debian\/Ubuntu: apt install yubikey-manager; .*\)$/);
+    assert.match(
+      result.stderr,
+      /^tfmfa: ykman is not installed \(MFA prompt 'ykman' for profile 'GEHC-056'\): install YubiKey Manager \(Debian\/Ubuntu: apt install yubikey-manager; .*\)$/,
+    );
   });
 });

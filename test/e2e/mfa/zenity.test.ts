@@ -22,9 +22,11 @@ describe('MFA code from a zenity dialog (no terminal, real Xvfb)', { skip: missi
     const cacheDir = join(world.box.dir, `cache-${++round}`);
     return { cacheDir, env: { DISPLAY: x.display, AWS_PROFILE: 'GEHC-056', TFMFA_CACHE_DIR: cacheDir, ...extra } };
   };
-  const sessions = (cacheDir: string) => (existsSync(join(cacheDir, 'sessions')) ? readdirSync(join(cacheDir, 'sessions')).length : 0);
+  const sessions = (cacheDir: string) =>
+    existsSync(join(cacheDir, 'sessions')) ? readdirSync(join(cacheDir, 'sessions')).length : 0;
   /** `terraform plan` through the shim, in a new session (setsid), no terminal. */
-  const shim = (env: Record<string, string>) => world.run('node', 'terraform', ['plan'], { env, detached: true, timeout: 60_000 });
+  const shim = (env: Record<string, string>) =>
+    world.run('node', 'terraform', ['plan'], { env, detached: true, timeout: 60_000 });
 
   before(async () => {
     x = await startXvfb();
@@ -45,7 +47,10 @@ describe('MFA code from a zenity dialog (no terminal, real Xvfb)', { skip: missi
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     assert.ok(argv[0]?.endsWith('zenity'), argv.join(' '));
     assert.ok(argv.includes('--hide-text'), 'a password-style entry');
-    assert.ok(argv.some((arg) => arg.includes(SERIAL)), 'the text names the MFA device');
+    assert.ok(
+      argv.some((arg) => arg.includes(SERIAL)),
+      'the text names the MFA device',
+    );
     const code = world.freshCode();
     await x.answer(window, `${code.slice(0, 3)} ${code.slice(3)}`);
     const result = await run;
@@ -57,8 +62,13 @@ describe('MFA code from a zenity dialog (no terminal, real Xvfb)', { skip: missi
     assert.match(record.env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
     assert.ok(record.env.AWS_SESSION_TOKEN);
     assert.equal(world.box.emu.count('GetSessionToken'), 1);
-    assert.match(result.stderr, /tfmfa\[debug\] MFA code: zenity \(no terminal; desktop session \(DISPLAY=:\d+\) and zenity installed\)/, 'the debug log is on and names the choice');
-    for (const text of [result.stderr, result.stdout, JSON.stringify(record.env), JSON.stringify(record.argv)]) assert.ok(!text.includes(code), 'the code appears nowhere, debug log included');
+    assert.match(
+      result.stderr,
+      /tfmfa\[debug\] MFA code: zenity \(no terminal; desktop session \(DISPLAY=:\d+\) and zenity installed\)/,
+      'the debug log is on and names the choice',
+    );
+    for (const text of [result.stderr, result.stdout, JSON.stringify(record.env), JSON.stringify(record.argv)])
+      assert.ok(!text.includes(code), 'the code appears nowhere, debug log included');
   });
 
   test('20 parallel shim runs open exactly one dialog and make one GetSessionToken', async () => {
@@ -130,7 +140,10 @@ describe('MFA code from a zenity dialog (no terminal, real Xvfb)', { skip: missi
     await x.waitForWindow(TITLE);
     const result = await run;
     assert.equal(result.exitCode, 1);
-    assert.equal(result.stderr, "tfmfa: no MFA code was entered within 5s (zenity prompt for profile 'GEHC-056'): run again, or allow more time with TFMFA_PROMPT_TIMEOUT\n");
+    assert.equal(
+      result.stderr,
+      "tfmfa: no MFA code was entered within 5s (zenity prompt for profile 'GEHC-056'): run again, or allow more time with TFMFA_PROMPT_TIMEOUT\n",
+    );
     assert.ok(Date.now() - started < 20_000);
     await x.waitForNoWindow(TITLE, 5_000);
     assert.equal(sessions(cacheDir), 0);

@@ -28,14 +28,21 @@ function prng(seed: number): () => number {
 export async function runStress(options: StressOptions): Promise<StressReport> {
   const world = await createWorld();
   const random = prng(options.seed);
-  const report: StressReport = { seed: options.seed, parallel: options.parallel, entries: world.entries, scenarios: [] };
+  const report: StressReport = {
+    seed: options.seed,
+    parallel: options.parallel,
+    entries: world.entries,
+    scenarios: [],
+  };
   try {
     for (let round = 1; round <= options.rounds; round++) {
       for (const name of options.scenarios ?? SCENARIOS) {
         const figures = await scenario(world, round, name, options.parallel, random);
         report.scenarios.push(figures);
         const problems = judge(figures);
-        options.log?.(`round ${round} ${name}: ${figures.failures.length} failures, ${figures.prompts} prompt(s) (${figures.survivorPrompts} by survivors), ${figures.overlappingPrompts} overlapping, ${figures.corruptFiles} corrupt, ${(figures.wallMs / 1000).toFixed(1)} s${figures.victim ? `, victim ${figures.victim.signal}@${figures.victim.killedAtMs}ms ${figures.victim.phase}` : ''}${problems.length ? ` — ${problems.join('; ')}` : ''}`);
+        options.log?.(
+          `round ${round} ${name}: ${figures.failures.length} failures, ${figures.prompts} prompt(s) (${figures.survivorPrompts} by survivors), ${figures.overlappingPrompts} overlapping, ${figures.corruptFiles} corrupt, ${(figures.wallMs / 1000).toFixed(1)} s${figures.victim ? `, victim ${figures.victim.signal}@${figures.victim.killedAtMs}ms ${figures.victim.phase}` : ''}${problems.length ? ` — ${problems.join('; ')}` : ''}`,
+        );
       }
     }
   } finally {

@@ -5,15 +5,30 @@ import { join } from 'node:path';
 import type { ResultPromise } from 'execa';
 import { promptEvents, start, type Entry, type PromptEvent, type World } from './world.ts';
 
-export type ScenarioName = 'cold' | 'warm' | 'kill-before-prompt' | 'kill-mid-prompt' | 'kill-mid-sts' | 'kill-mid-write';
-export const SCENARIOS: readonly ScenarioName[] = ['cold', 'warm', 'kill-before-prompt', 'kill-mid-prompt', 'kill-mid-sts', 'kill-mid-write'];
+export type ScenarioName =
+  'cold' | 'warm' | 'kill-before-prompt' | 'kill-mid-prompt' | 'kill-mid-sts' | 'kill-mid-write';
+export const SCENARIOS: readonly ScenarioName[] = [
+  'cold',
+  'warm',
+  'kill-before-prompt',
+  'kill-mid-prompt',
+  'kill-mid-sts',
+  'kill-mid-write',
+];
 
 export interface VictimFigures {
   signal: NodeJS.Signals;
   /** ms after the victim started. */
   killedAtMs: number;
   /** Where it was when killed, as far as can be seen from outside. */
-  phase: 'before-prompt' | 'mid-prompt' | 'mid-sts' | 'after-prompt' | 'after-GetSessionToken' | 'after-AssumeRole' | 'already-done';
+  phase:
+    | 'before-prompt'
+    | 'mid-prompt'
+    | 'mid-sts'
+    | 'after-prompt'
+    | 'after-GetSessionToken'
+    | 'after-AssumeRole'
+    | 'already-done';
 }
 
 export interface ScenarioFigures {
@@ -49,7 +64,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Runs `parallel` invocations (round robin over entries and three roles) and waits for all of them. Spawning is
  * synchronous, so the event loop is given back between spawns: a kill timer set before the crowd fires on time.
  */
-async function crowd(world: World, parallel: number): Promise<{ failures: string[]; latencies: number[]; byEntry: Partial<Record<Entry, number>> }> {
+async function crowd(
+  world: World,
+  parallel: number,
+): Promise<{ failures: string[]; latencies: number[]; byEntry: Partial<Record<Entry, number>> }> {
   const byEntry: Partial<Record<Entry, number>> = {};
   const runs: Array<Promise<{ entry: Entry; profile: string; result: Awaited<ResultPromise>; ms: number }>> = [];
   for (let i = 0; i < parallel; i++) {
@@ -62,8 +80,15 @@ async function crowd(world: World, parallel: number): Promise<{ failures: string
   }
   const done = await Promise.all(runs);
   const failures = done
-    .filter(({ result, entry }) => result.exitCode !== 0 || (entry === 'credential-process' && !String(result.stdout).includes('"SecretAccessKey"')))
-    .map(({ entry, profile, result }) => `${entry} ${profile}: ${result.timedOut ? 'timed out' : result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`}: ${String(result.stderr).trim().split('\n').slice(-2).join(' | ')}`);
+    .filter(
+      ({ result, entry }) =>
+        result.exitCode !== 0 ||
+        (entry === 'credential-process' && !String(result.stdout).includes('"SecretAccessKey"')),
+    )
+    .map(
+      ({ entry, profile, result }) =>
+        `${entry} ${profile}: ${result.timedOut ? 'timed out' : result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`}: ${String(result.stderr).trim().split('\n').slice(-2).join(' | ')}`,
+    );
   return { failures, latencies: done.map((d) => d.ms), byEntry };
 }
 
@@ -79,7 +104,12 @@ function inspectSessions(cacheDir: string): { corrupt: number; temp: number } {
     }
     try {
       const entry = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown>;
-      if (entry.version !== 1 || typeof entry.secretAccessKey !== 'string' || Number.isNaN(Date.parse(String(entry.expiration)))) corrupt++;
+      if (
+        entry.version !== 1 ||
+        typeof entry.secretAccessKey !== 'string' ||
+        Number.isNaN(Date.parse(String(entry.expiration)))
+      )
+        corrupt++;
     } catch {
       corrupt++;
     }
@@ -91,7 +121,8 @@ function inspectSessions(cacheDir: string): { corrupt: number; temp: number } {
 function overlaps(events: PromptEvent[], killedAt: Map<number, number>): number {
   const starts = events.filter((e) => e.e === 'start');
   const intervals = starts.map((s) => {
-    const end = events.find((e) => e.e === 'end' && e.pid === s.pid)?.t ?? killedAt.get(s.pgid) ?? Number.POSITIVE_INFINITY;
+    const end =
+      events.find((e) => e.e === 'end' && e.pid === s.pid)?.t ?? killedAt.get(s.pgid) ?? Number.POSITIVE_INFINITY;
     return [s.t, end] as const;
   });
   let count = 0;
@@ -123,7 +154,13 @@ async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<boo
   return predicate();
 }
 
-export async function scenario(world: World, round: number, name: ScenarioName, parallel: number, random: () => number): Promise<ScenarioFigures> {
+export async function scenario(
+  world: World,
+  round: number,
+  name: ScenarioName,
+  parallel: number,
+  random: () => number,
+): Promise<ScenarioFigures> {
   const { box } = world;
   if (name !== 'warm') rmSync(box.cacheDir, { recursive: true, force: true });
   box.emu.advance(30); // a fresh TOTP window: codes are single-use
@@ -145,8 +182,20 @@ export async function scenario(world: World, round: number, name: ScenarioName, 
     const done = victimRun !== undefined && (victimRun.exitCode !== null || victimRun.signalCode !== null);
     // STS answers so far (before the crowd gets the lock, they are the victim's): which cache write may be under way.
     const answered = (action: string) => box.emu.calls().some((c) => c.action === action && c.ok);
-    const afterPrompt = answered('AssumeRole') ? 'after-AssumeRole' : answered('GetSessionToken') ? 'after-GetSessionToken' : 'after-prompt';
-    const phase: VictimFigures['phase'] = done ? 'already-done' : hanging ? 'mid-sts' : mine.length === 0 ? 'before-prompt' : mine.some((e) => e.e === 'end') ? afterPrompt : 'mid-prompt';
+    const afterPrompt = answered('AssumeRole')
+      ? 'after-AssumeRole'
+      : answered('GetSessionToken')
+        ? 'after-GetSessionToken'
+        : 'after-prompt';
+    const phase: VictimFigures['phase'] = done
+      ? 'already-done'
+      : hanging
+        ? 'mid-sts'
+        : mine.length === 0
+          ? 'before-prompt'
+          : mine.some((e) => e.e === 'end')
+            ? afterPrompt
+            : 'mid-prompt';
     killGroup(pid, signal);
     if (pid !== undefined) killedAt.set(pid, Date.now());
     victim = { signal, killedAtMs: Date.now() - startedAt, phase };
@@ -223,6 +272,8 @@ export async function scenario(world: World, round: number, name: ScenarioName, 
     timeline: [
       ...events.map((e) => ({ t: e.t, text: `${e.e} pgid ${e.pgid}${e.pgid === victimPid ? ' (victim)' : ''}` })),
       ...[...killedAt].map(([pid, t]) => ({ t, text: `kill pgid ${pid} (victim, ${victim?.signal})` })),
-    ].sort((a, b) => a.t - b.t).map(({ t, text }) => `+${t - began}ms ${text}`),
+    ]
+      .sort((a, b) => a.t - b.t)
+      .map(({ t, text }) => `+${t - began}ms ${text}`),
   };
 }

@@ -51,26 +51,32 @@ export async function createWorld(): Promise<World> {
   writeFileSync(promptScript, PROMPT_SCRIPT);
   writeFileSync(promptLog, '');
   writeFileSync(fetchScript, FETCH_SCRIPT);
-  const prompt = (delayMs: number) => `${process.execPath} ${promptScript} ${promptLog} ${box.emu.url} ${SERIAL} ${delayMs}`;
+  const prompt = (delayMs: number) =>
+    `${process.execPath} ${promptScript} ${promptLog} ${box.emu.url} ${SERIAL} ${delayMs}`;
   const role = (name: string, arn: string, delayMs: number, extra = '') => `[profile ${name}]
 source_profile = GEHC-000
 role_arn = ${arn}
 mfa_serial = ${SERIAL}
 mfa_process = ${prompt(delayMs)}
 ${extra}`;
-  box.writeConfig([
-    role('par-0', ROLE_ARN, 0, 'external_id = 111111111111\n'),
-    role('par-1', ROLE_B, 0),
-    role('par-2', ROLE_C, 0),
-    role('victim-fast', ROLE_B, 0),
-    role('victim-slow', ROLE_B, 5000),
-  ].join(''));
+  box.writeConfig(
+    [
+      role('par-0', ROLE_ARN, 0, 'external_id = 111111111111\n'),
+      role('par-1', ROLE_B, 0),
+      role('par-2', ROLE_C, 0),
+      role('victim-fast', ROLE_B, 0),
+      role('victim-slow', ROLE_B, 5000),
+    ].join(''),
+  );
   const shimDir = join(box.dir, 'shim');
   const realDir = join(box.dir, 'real');
   mkdirSync(shimDir);
   mkdirSync(realDir);
   symlinkSync(CLI, join(shimDir, 'terraform'));
-  writeFileSync(join(realDir, 'terraform'), '#!/bin/sh\n[ -n "$AWS_ACCESS_KEY_ID" ] && [ -n "$AWS_SESSION_TOKEN" ] || { echo "no credentials" >&2; exit 3; }\n');
+  writeFileSync(
+    join(realDir, 'terraform'),
+    '#!/bin/sh\n[ -n "$AWS_ACCESS_KEY_ID" ] && [ -n "$AWS_SESSION_TOKEN" ] || { echo "no credentials" >&2; exit 3; }\n',
+  );
   chmodSync(join(realDir, 'terraform'), 0o755);
   const entries: Entry[] = ['exec', 'credential-process', 'shim', 'server'];
   if (existsSync(join(ROOT, 'shims', 'terraform'))) entries.push('launcher');
@@ -79,7 +85,15 @@ ${extra}`;
 
 export function start(world: World, entry: Entry, profile: string): ResultPromise {
   const { box } = world;
-  const options = { env: box.env, extendEnv: false, reject: false, stdin: 'ignore' as const, detached: true, timeout: 120_000, forceKillAfterDelay: 1000 };
+  const options = {
+    env: box.env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore' as const,
+    detached: true,
+    timeout: 120_000,
+    forceKillAfterDelay: 1000,
+  };
   const path = (first: string) => `${first}:${world.realDir}:${box.env.PATH}`;
   switch (entry) {
     case 'exec':
@@ -87,14 +101,27 @@ export function start(world: World, entry: Entry, profile: string): ResultPromis
     case 'credential-process':
       return execa(process.execPath, [CLI, 'credential-process', profile], options);
     case 'shim':
-      return execa(join(world.shimDir, 'terraform'), ['plan'], { ...options, env: { ...box.env, AWS_PROFILE: profile, PATH: path(world.shimDir) } });
+      return execa(join(world.shimDir, 'terraform'), ['plan'], {
+        ...options,
+        env: { ...box.env, AWS_PROFILE: profile, PATH: path(world.shimDir) },
+      });
     case 'launcher':
-      return execa(join(ROOT, 'shims', 'terraform'), ['plan'], { ...options, env: { ...box.env, AWS_PROFILE: profile, PATH: path(join(ROOT, 'shims')) } });
+      return execa(join(ROOT, 'shims', 'terraform'), ['plan'], {
+        ...options,
+        env: { ...box.env, AWS_PROFILE: profile, PATH: path(join(ROOT, 'shims')) },
+      });
     case 'server':
-      return execa(process.execPath, [CLI, 'exec', '--server', profile, '--', process.execPath, world.fetchScript], options);
+      return execa(
+        process.execPath,
+        [CLI, 'exec', '--server', profile, '--', process.execPath, world.fetchScript],
+        options,
+      );
   }
 }
 
 export function promptEvents(world: World): PromptEvent[] {
-  return readFileSync(world.promptLog, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as PromptEvent);
+  return readFileSync(world.promptLog, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as PromptEvent);
 }

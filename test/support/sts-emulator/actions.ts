@@ -125,7 +125,12 @@ function assumeRole(params: URLSearchParams, caller: CredentialRecord, ctx: Acti
     },
     ctx.clock.nowMs(),
   );
-  let xml = credentialsXml(issued) + '<AssumedRoleUser>' + el('AssumedRoleId', assumedRoleId) + el('Arn', principalArn) + '</AssumedRoleUser>';
+  let xml =
+    credentialsXml(issued) +
+    '<AssumedRoleUser>' +
+    el('AssumedRoleId', assumedRoleId) +
+    el('Arn', principalArn) +
+    '</AssumedRoleUser>';
   if (session.sourceIdentity !== null) xml += el('SourceIdentity', session.sourceIdentity);
   const policy = params.get('Policy');
   if (policy !== null) xml += el('PackedPolicySize', String(packedPolicySize(policy)));
@@ -161,7 +166,12 @@ function getFederationToken(params: URLSearchParams, caller: CredentialRecord, c
     },
     ctx.clock.nowMs(),
   );
-  let xml = credentialsXml(issued) + '<FederatedUser>' + el('FederatedUserId', federatedUserId) + el('Arn', principalArn) + '</FederatedUser>';
+  let xml =
+    credentialsXml(issued) +
+    '<FederatedUser>' +
+    el('FederatedUserId', federatedUserId) +
+    el('Arn', principalArn) +
+    '</FederatedUser>';
   const policy = params.get('Policy');
   if (policy !== null) xml += el('PackedPolicySize', String(packedPolicySize(policy)));
   return xml;

@@ -12,7 +12,16 @@ import { CredentialStore, type IssuedUser } from './credentials.ts';
 import { handleFederation } from './federation.ts';
 import { FaultQueue, type FaultSpec } from './faults.ts';
 import { IAM_API, IamActions } from './iam.ts';
-import { headerValue, queryParams, readBody, redactParams, sendText, sendXml, STS_VERSION, StsError } from './protocol.ts';
+import {
+  headerValue,
+  queryParams,
+  readBody,
+  redactParams,
+  sendText,
+  sendXml,
+  STS_VERSION,
+  StsError,
+} from './protocol.ts';
 import { accessKeyIdFromAuthorization, authenticate } from './signing.ts';
 import { SIGNIN_TOKEN_PATH, SigninService } from './signin.ts';
 import { MfaDevices, totpStep } from './totp.ts';
@@ -221,15 +230,25 @@ export class StsEmulator {
     const registered = this.actions.get(action);
     const api = registered?.api ?? STS_API;
     const requestId = randomUUID();
-    const send = (status: number, xml: string) => sendXml(res, status, xml, requestId, new Date(this.clock.serverNowMs()));
+    const send = (status: number, xml: string) =>
+      sendXml(res, status, xml, requestId, new Date(this.clock.serverNowMs()));
     try {
       record.accessKeyId = accessKeyIdFromAuthorization(headerValue(req, 'authorization'));
-      const caller = await authenticate(req, url, body, { credentials: this.credentials, service: api.service, clock: this.clock });
+      const caller = await authenticate(req, url, body, {
+        credentials: this.credentials,
+        service: api.service,
+        clock: this.clock,
+      });
       record.principal = caller.principalArn;
       if (params.get('Version') !== api.version) {
-        throw new StsError(400, 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? 'NO_VERSION_SPECIFIED'}`);
+        throw new StsError(
+          400,
+          'InvalidAction',
+          `Could not find operation ${action} for version ${params.get('Version') ?? 'NO_VERSION_SPECIFIED'}`,
+        );
       }
-      if (!registered) throw new StsError(400, 'InvalidAction', `Could not find operation ${action} for version ${STS_VERSION}`);
+      if (!registered)
+        throw new StsError(400, 'InvalidAction', `Could not find operation ${action} for version ${STS_VERSION}`);
       const resultXml = registered.handle(params, caller, this.context);
       record.ok = true;
       if (fault) {

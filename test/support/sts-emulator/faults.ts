@@ -36,7 +36,8 @@ export class FaultQueue {
 
   inject(f: FaultSpec): void {
     if (!Number.isInteger(f.times) || f.times < 1) throw new Error('fault times must be a positive integer');
-    if (f.skip !== undefined && (!Number.isInteger(f.skip) || f.skip < 0)) throw new Error('fault skip must be a non-negative integer');
+    if (f.skip !== undefined && (!Number.isInteger(f.skip) || f.skip < 0))
+      throw new Error('fault skip must be a non-negative integer');
     this.pending.push({ spec: f, remaining: f.times, toSkip: f.skip ?? 0 });
   }
 
@@ -58,7 +59,13 @@ export class FaultQueue {
    * Answers a call with the fault (an XML error, a hang, or a closed connection) and logs it, with the caller
    * named by its Authorization header (not verified).
    */
-  apply(fault: FaultSpec, record: EmulatorCall, req: IncomingMessage, res: ServerResponse, state: { credentials: CredentialStore; clock: EmulatorClock }): void {
+  apply(
+    fault: FaultSpec,
+    record: EmulatorCall,
+    req: IncomingMessage,
+    res: ServerResponse,
+    state: { credentials: CredentialStore; clock: EmulatorClock },
+  ): void {
     record.accessKeyId = accessKeyIdFromAuthorization(headerValue(req, 'authorization'));
     if (record.accessKeyId !== null) record.principal = state.credentials.get(record.accessKeyId)?.principalArn ?? null;
     if (fault.kind === 'status') {
@@ -66,7 +73,13 @@ export class FaultQueue {
       const requestId = randomUUID();
       const type = fault.status >= 500 ? 'Receiver' : 'Sender';
       const message = fault.message ?? (fault.status >= 500 ? 'An internal error occurred.' : 'Rate exceeded');
-      sendXml(res, fault.status, errorXml(type, fault.code, message, requestId), requestId, new Date(state.clock.serverNowMs()));
+      sendXml(
+        res,
+        fault.status,
+        errorXml(type, fault.code, message, requestId),
+        requestId,
+        new Date(state.clock.serverNowMs()),
+      );
     } else if (fault.kind === 'hang' || fault.kind === 'lose-answer') {
       record.errorCode = 'Fault:hang';
       this.hanging.add(res);

@@ -20,7 +20,13 @@ export interface FederationState {
   signinTokens: Map<string, string>;
 }
 
-export function handleFederation(req: IncomingMessage, url: URL, body: Buffer, res: ServerResponse, state: FederationState): void {
+export function handleFederation(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  res: ServerResponse,
+  state: FederationState,
+): void {
   const params = queryParams(req, url, body);
   const action = params.get('Action') ?? '';
   const loggedParams: Record<string, string> = { Action: action };
@@ -74,7 +80,10 @@ export function handleFederation(req: IncomingMessage, url: URL, body: Buffer, r
     return fail('ExpiredToken', 'The security token included in the request is expired');
   }
   if (cred.kind !== 'role' && cred.kind !== 'federated') {
-    return fail('InvalidCredentials', 'Credentials from GetSessionToken or long-term keys cannot be used for console sign-in');
+    return fail(
+      'InvalidCredentials',
+      'Credentials from GetSessionToken or long-term keys cannot be used for console sign-in',
+    );
   }
   const token = randomBytes(192).toString('base64url');
   state.signinTokens.set(token, cred.principalArn);

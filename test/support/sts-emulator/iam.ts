@@ -10,7 +10,11 @@ import type { CredentialRecord, CredentialStore } from './credentials.ts';
 import { StsError } from './protocol.ts';
 import { el, stsTimestamp } from './xml.ts';
 
-export const IAM_API: QueryApi = { service: 'iam', version: '2010-05-08', namespace: 'https://iam.amazonaws.com/doc/2010-05-08/' };
+export const IAM_API: QueryApi = {
+  service: 'iam',
+  version: '2010-05-08',
+  namespace: 'https://iam.amazonaws.com/doc/2010-05-08/',
+};
 /** IAM allows two access keys per user. */
 const KEYS_PER_USER = 2;
 
@@ -37,8 +41,13 @@ export class IamActions {
 
   /** The handlers to register (StsEmulator registers them under IAM_API). */
   handlers(): Readonly<Record<string, ActionHandler>> {
-    const action = (name: string): ActionHandler => (params, caller) => this.dispatch(name, params, caller);
-    return Object.fromEntries(['CreateAccessKey', 'DeleteAccessKey', 'ListAccessKeys', 'GetUser'].map((name) => [name, action(name)]));
+    const action =
+      (name: string): ActionHandler =>
+      (params, caller) =>
+        this.dispatch(name, params, caller);
+    return Object.fromEntries(
+      ['CreateAccessKey', 'DeleteAccessKey', 'ListAccessKeys', 'GetUser'].map((name) => [name, action(name)]),
+    );
   }
 
   /** Keys created from now on are refused (InvalidClientTokenId) for `seconds` after their creation. */
@@ -48,8 +57,13 @@ export class IamActions {
 
   /** Access key ids a user has (active or not yet visible), for assertions. */
   keysOf(userArn: string): string[] {
-    const ids = [...this.credentials.values()].filter((c) => c.kind === 'user' && c.principalArn === userArn).map((c) => c.accessKeyId);
-    return [...ids, ...[...this.created.keys()].filter((id) => !this.credentials.has(id) && this.pendingOwner.get(id) === userArn)];
+    const ids = [...this.credentials.values()]
+      .filter((c) => c.kind === 'user' && c.principalArn === userArn)
+      .map((c) => c.accessKeyId);
+    return [
+      ...ids,
+      ...[...this.created.keys()].filter((id) => !this.credentials.has(id) && this.pendingOwner.get(id) === userArn),
+    ];
   }
 
   /** Deletes a key outside the API (a user cleaning up in the console). */
@@ -70,7 +84,12 @@ export class IamActions {
       case 'GetUser':
         return `<User>${el('UserName', user.name)}${el('UserId', user.record.userId)}${el('Arn', user.arn)}${el('Path', '/')}${el('CreateDate', stsTimestamp(new Date(0)))}</User>`;
       case 'ListAccessKeys':
-        return `<AccessKeyMetadata>${this.keysOf(user.arn).map((id) => `<member>${el('UserName', user.name)}${el('AccessKeyId', id)}${el('Status', 'Active')}${el('CreateDate', stsTimestamp(this.created.get(id) ?? new Date(0)))}</member>`).join('')}</AccessKeyMetadata>${el('IsTruncated', 'false')}`;
+        return `<AccessKeyMetadata>${this.keysOf(user.arn)
+          .map(
+            (id) =>
+              `<member>${el('UserName', user.name)}${el('AccessKeyId', id)}${el('Status', 'Active')}${el('CreateDate', stsTimestamp(this.created.get(id) ?? new Date(0)))}</member>`,
+          )
+          .join('')}</AccessKeyMetadata>${el('IsTruncated', 'false')}`;
       case 'CreateAccessKey':
         return this.createAccessKey(user);
       case 'DeleteAccessKey':
@@ -81,16 +100,27 @@ export class IamActions {
   }
 
   /** IAM refuses session credentials without MFA, and (in this emulator) acting on another user. */
-  private callerUser(caller: IamCredentialRecord, userName: string | null): { name: string; arn: string; record: IamCredentialRecord } {
+  private callerUser(
+    caller: IamCredentialRecord,
+    userName: string | null,
+  ): { name: string; arn: string; record: IamCredentialRecord } {
     if (caller.kind === 'session' && !caller.mfaAuthenticated) {
       throw new IamFault(403, 'InvalidClientTokenId', 'The security token included in the request is invalid');
     }
     if (caller.kind !== 'user' && caller.kind !== 'session') {
-      throw new IamFault(403, 'AccessDenied', `User: ${caller.principalArn} is not authorized to perform IAM actions in this emulator`);
+      throw new IamFault(
+        403,
+        'AccessDenied',
+        `User: ${caller.principalArn} is not authorized to perform IAM actions in this emulator`,
+      );
     }
     const name = caller.principalArn.split('/').pop() as string;
     if (userName !== null && userName !== name) {
-      throw new IamFault(403, 'AccessDenied', `User: ${caller.principalArn} is not authorized to perform this action on resource: user ${userName}`);
+      throw new IamFault(
+        403,
+        'AccessDenied',
+        `User: ${caller.principalArn} is not authorized to perform this action on resource: user ${userName}`,
+      );
     }
     return { name, arn: caller.principalArn, record: caller };
   }
@@ -102,8 +132,16 @@ export class IamActions {
     const accessKeyId = newKeyId();
     const secretAccessKey = randomBytes(30).toString('base64').slice(0, 40);
     const record: IamCredentialRecord = {
-      kind: 'user', accessKeyId, secretAccessKey, sessionToken: null, principalArn: user.arn, userId: user.record.userId,
-      accountId: user.record.accountId, mfaAuthenticated: false, expiresAt: null, revoked: false,
+      kind: 'user',
+      accessKeyId,
+      secretAccessKey,
+      sessionToken: null,
+      principalArn: user.arn,
+      userId: user.record.userId,
+      accountId: user.record.accountId,
+      mfaAuthenticated: false,
+      expiresAt: null,
+      revoked: false,
     };
     const now = new Date();
     this.created.set(accessKeyId, now);

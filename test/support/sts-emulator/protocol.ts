@@ -87,7 +87,8 @@ export function validateParams(params: URLSearchParams, rules: ParamRule[]): voi
   for (const r of rules) {
     const v = params.get(r.param);
     if (v === null) {
-      if (r.required) problems.push(`Value null at '${r.member}' failed to satisfy constraint: Member must not be null`);
+      if (r.required)
+        problems.push(`Value null at '${r.member}' failed to satisfy constraint: Member must not be null`);
       continue;
     }
     const prefix = `Value '${v}' at '${r.member}' failed to satisfy constraint: Member must`;
@@ -105,11 +106,16 @@ export function validateParams(params: URLSearchParams, rules: ParamRule[]): voi
       problems.push(`${prefix} have length greater than or equal to ${r.minLength}`);
     if (r.maxLength !== undefined && v.length > r.maxLength)
       problems.push(`${prefix} have length less than or equal to ${r.maxLength}`);
-    if (r.pattern && !r.pattern.re.test(v)) problems.push(`${prefix} satisfy regular expression pattern: ${r.pattern.text}`);
+    if (r.pattern && !r.pattern.re.test(v))
+      problems.push(`${prefix} satisfy regular expression pattern: ${r.pattern.text}`);
   }
   if (problems.length > 0) {
     const n = problems.length;
-    throw new StsError(400, 'ValidationError', `${n} validation error${n === 1 ? '' : 's'} detected: ${problems.join('; ')}`);
+    throw new StsError(
+      400,
+      'ValidationError',
+      `${n} validation error${n === 1 ? '' : 's'} detected: ${problems.join('; ')}`,
+    );
   }
 }
 

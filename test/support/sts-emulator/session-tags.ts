@@ -30,37 +30,77 @@ function invalid(message: string): StsError {
 }
 
 /** The session attributes of an AssumeRole call by `caller`, or the error STS answers. */
-export function sessionAttributes(params: URLSearchParams, caller: CredentialRecord & Partial<{ session: SessionAttributes }>): SessionAttributes {
+export function sessionAttributes(
+  params: URLSearchParams,
+  caller: CredentialRecord & Partial<{ session: SessionAttributes }>,
+): SessionAttributes {
   const inherited = caller.session;
   const tags: Record<string, string> = {};
   const seen = new Set<string>();
   for (const n of members(params, 'Tags')) {
     const key = params.get(`Tags.member.${n}.Key`) ?? '';
     const value = params.get(`Tags.member.${n}.Value`);
-    if (value === null) throw invalid(`1 validation error detected: Value null at 'tags.${n}.member.value' failed to satisfy constraint: Member must not be null`);
-    if (!TAG_KEY.test(key)) throw invalid(`1 validation error detected: Value '${key}' at 'tags.${n}.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+`);
-    if (!TAG_VALUE.test(value)) throw invalid(`1 validation error detected: Value '${value}' at 'tags.${n}.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*`);
-    if (seen.has(key.toLowerCase())) throw new StsError(400, 'InvalidParameterValue', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.');
+    if (value === null)
+      throw invalid(
+        `1 validation error detected: Value null at 'tags.${n}.member.value' failed to satisfy constraint: Member must not be null`,
+      );
+    if (!TAG_KEY.test(key))
+      throw invalid(
+        `1 validation error detected: Value '${key}' at 'tags.${n}.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+`,
+      );
+    if (!TAG_VALUE.test(value))
+      throw invalid(
+        `1 validation error detected: Value '${value}' at 'tags.${n}.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*`,
+      );
+    if (seen.has(key.toLowerCase()))
+      throw new StsError(
+        400,
+        'InvalidParameterValue',
+        'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+      );
     seen.add(key.toLowerCase());
     tags[key] = value;
   }
-  if (seen.size > 50) throw invalid(`1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50`);
-  const transitive = members(params, 'TransitiveTagKeys').map((n) => params.get(`TransitiveTagKeys.member.${n}`) as string);
+  if (seen.size > 50)
+    throw invalid(
+      `1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50`,
+    );
+  const transitive = members(params, 'TransitiveTagKeys').map(
+    (n) => params.get(`TransitiveTagKeys.member.${n}`) as string,
+  );
   for (const key of transitive) {
-    if (!TAG_KEY.test(key)) throw invalid(`1 validation error detected: Value '${key}' at 'transitiveTagKeys' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+`);
+    if (!TAG_KEY.test(key))
+      throw invalid(
+        `1 validation error detected: Value '${key}' at 'transitiveTagKeys' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+`,
+      );
   }
   // Transitive tags of the calling session come along, and a call cannot override them.
   for (const key of inherited?.transitiveTagKeys ?? []) {
-    if (seen.has(key.toLowerCase())) throw new StsError(400, 'InvalidParameterValue', `One or more tags cannot be overridden: ${key} is a transitive tag of the calling session.`);
+    if (seen.has(key.toLowerCase()))
+      throw new StsError(
+        400,
+        'InvalidParameterValue',
+        `One or more tags cannot be overridden: ${key} is a transitive tag of the calling session.`,
+      );
     tags[key] = inherited?.tags[key] as string;
   }
   const sourceIdentity = params.get('SourceIdentity');
   if (sourceIdentity !== null && !SOURCE_IDENTITY.test(sourceIdentity)) {
-    throw invalid(`1 validation error detected: Value '${sourceIdentity}' at 'sourceIdentity' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+    throw invalid(
+      `1 validation error detected: Value '${sourceIdentity}' at 'sourceIdentity' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+    );
   }
   const carried = inherited?.sourceIdentity ?? null;
   if (carried !== null && sourceIdentity !== null && sourceIdentity !== carried) {
-    throw new StsError(403, 'AccessDenied', `The source identity of the calling session (${carried}) cannot be changed to ${sourceIdentity}.`);
+    throw new StsError(
+      403,
+      'AccessDenied',
+      `The source identity of the calling session (${carried}) cannot be changed to ${sourceIdentity}.`,
+    );
   }
-  return { tags, transitiveTagKeys: [...new Set([...(inherited?.transitiveTagKeys ?? []), ...transitive])], sourceIdentity: sourceIdentity ?? carried };
+  return {
+    tags,
+    transitiveTagKeys: [...new Set([...(inherited?.transitiveTagKeys ?? []), ...transitive])],
+    sourceIdentity: sourceIdentity ?? carried,
+  };
 }

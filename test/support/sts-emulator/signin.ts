@@ -30,7 +30,13 @@ interface LoginSessionRecord {
 }
 
 export interface LoginTokenFile {
-  accessToken: { accessKeyId: string; secretAccessKey: string; sessionToken: string; accountId: string; expiresAt: string };
+  accessToken: {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken: string;
+    accountId: string;
+    expiresAt: string;
+  };
   tokenType: string;
   clientId: string;
   refreshToken: string;
@@ -60,7 +66,9 @@ class SigninRefusal extends Error {
 
 /** RFC 7638: the SHA-256 of the JWK's required members in lexical order. */
 export function jwkThumbprint(jwk: JsonWebKey): string {
-  return createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
+    .digest('base64url');
 }
 
 export class SigninService {
@@ -77,7 +85,13 @@ export class SigninService {
    * token. `credentialsSeconds` (default 900) is how long the credentials live, `sessionSeconds` (default 12 h)
    * how long the refresh token is honoured; `expiresInSeconds` writes an earlier expiresAt into the file.
    */
-  login(o: { principalArn: string; accountId: string; credentialsSeconds?: number; sessionSeconds?: number; expiresInSeconds?: number }): LoginTokenFile {
+  login(o: {
+    principalArn: string;
+    accountId: string;
+    credentialsSeconds?: number;
+    sessionSeconds?: number;
+    expiresInSeconds?: number;
+  }): LoginTokenFile {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const clientId = 'arn:aws:signin:::devtools/same-device';
     const record: LoginSessionRecord = {
@@ -112,12 +126,27 @@ export class SigninService {
     return token;
   }
 
-  private issue(record: LoginSessionRecord, seconds: number): { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiresAt: string } {
+  private issue(
+    record: LoginSessionRecord,
+    seconds: number,
+  ): { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiresAt: string } {
     const issued = this.state.credentials.issue(
-      { kind: 'session', principalArn: record.principalArn, userId: randomId('AIDA', 17), accountId: record.accountId, mfaAuthenticated: false, durationSeconds: seconds },
+      {
+        kind: 'session',
+        principalArn: record.principalArn,
+        userId: randomId('AIDA', 17),
+        accountId: record.accountId,
+        mfaAuthenticated: false,
+        durationSeconds: seconds,
+      },
       this.state.clock.nowMs(),
     );
-    return { accessKeyId: issued.accessKeyId, secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken, expiresAt: issued.expiration.toISOString() };
+    return {
+      accessKeyId: issued.accessKeyId,
+      secretAccessKey: issued.secretAccessKey,
+      sessionToken: issued.sessionToken,
+      expiresAt: issued.expiration.toISOString(),
+    };
   }
 
   handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
@@ -135,24 +164,43 @@ export class SigninService {
   }
 
   private refresh(req: IncomingMessage, body: Buffer): unknown {
-    if (req.method !== 'POST') throw new SigninRefusal(400, 'ValidationException', 'INVALID_REQUEST', 'CreateOAuth2Token is POST');
+    if (req.method !== 'POST')
+      throw new SigninRefusal(400, 'ValidationException', 'INVALID_REQUEST', 'CreateOAuth2Token is POST');
     let input: { clientId?: unknown; grantType?: unknown; refreshToken?: unknown };
     try {
       input = JSON.parse(body.toString('utf8'));
     } catch {
       throw new SigninRefusal(400, 'ValidationException', 'INVALID_REQUEST', 'the body is not JSON');
     }
-    if (input.grantType !== 'refresh_token') throw new SigninRefusal(400, 'ValidationException', 'unsupported_grant_type', `grant type ${String(input.grantType)} is not supported`);
+    if (input.grantType !== 'refresh_token')
+      throw new SigninRefusal(
+        400,
+        'ValidationException',
+        'unsupported_grant_type',
+        `grant type ${String(input.grantType)} is not supported`,
+      );
     const jwk = this.verifyProof(headerValue(req, 'dpop'), req.method);
     const session = typeof input.refreshToken === 'string' ? this.sessions.get(input.refreshToken) : undefined;
-    if (!session || session.clientId !== input.clientId) throw new SigninRefusal(400, 'AccessDeniedException', 'invalid_grant', 'the refresh token is not valid');
-    if (jwkThumbprint(jwk) !== session.keyThumbprint) throw new SigninRefusal(400, 'AccessDeniedException', 'INVALID_REQUEST', 'Invalid DPoP proof: the key is not the one this session is bound to');
-    if (this.state.clock.nowMs() >= session.endsAtMs) throw new SigninRefusal(400, 'AccessDeniedException', 'TOKEN_EXPIRED', 'The session has expired');
+    if (!session || session.clientId !== input.clientId)
+      throw new SigninRefusal(400, 'AccessDeniedException', 'invalid_grant', 'the refresh token is not valid');
+    if (jwkThumbprint(jwk) !== session.keyThumbprint)
+      throw new SigninRefusal(
+        400,
+        'AccessDeniedException',
+        'INVALID_REQUEST',
+        'Invalid DPoP proof: the key is not the one this session is bound to',
+      );
+    if (this.state.clock.nowMs() >= session.endsAtMs)
+      throw new SigninRefusal(400, 'AccessDeniedException', 'TOKEN_EXPIRED', 'The session has expired');
     this.sessions.delete(input.refreshToken as string);
     const refreshToken = this.newRefreshToken(session);
     const issued = this.issue(session, session.credentialsSeconds);
     return {
-      accessToken: { accessKeyId: issued.accessKeyId, secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken },
+      accessToken: {
+        accessKeyId: issued.accessKeyId,
+        secretAccessKey: issued.secretAccessKey,
+        sessionToken: issued.sessionToken,
+      },
       tokenType: 'urn:aws:params:oauth:token-type:access_token_sigv4',
       expiresIn: session.credentialsSeconds,
       refreshToken,
@@ -161,7 +209,8 @@ export class SigninService {
 
   /** The proof's JWK once everything about the proof checks out (RFC 9449 section 4.3). */
   private verifyProof(proof: string | undefined, method: string): JsonWebKey {
-    const refuse = (why: string) => new SigninRefusal(400, 'AccessDeniedException', 'INVALID_REQUEST', `Invalid DPoP proof: ${why}`);
+    const refuse = (why: string) =>
+      new SigninRefusal(400, 'AccessDeniedException', 'INVALID_REQUEST', `Invalid DPoP proof: ${why}`);
     if (!proof) throw refuse('no DPoP header');
     const parts = proof.split('.');
     if (parts.length !== 3) throw refuse('not a JWS');
@@ -177,7 +226,15 @@ export class SigninService {
     if (header.typ !== 'dpop+jwt') throw refuse(`typ ${String(header.typ)}`);
     if (header.alg !== 'ES256') throw refuse(`alg ${String(header.alg)}`);
     const jwk = header.jwk;
-    if (!jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string' || 'd' in jwk) throw refuse('jwk is not a public P-256 key');
+    if (
+      !jwk ||
+      jwk.kty !== 'EC' ||
+      jwk.crv !== 'P-256' ||
+      typeof jwk.x !== 'string' ||
+      typeof jwk.y !== 'string' ||
+      'd' in jwk
+    )
+      throw refuse('jwk is not a public P-256 key');
     let key;
     try {
       key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, format: 'jwk' });
@@ -185,12 +242,18 @@ export class SigninService {
       throw refuse('jwk is not a point on P-256');
     }
     const signature = Buffer.from(signatureText, 'base64url');
-    if (signature.length !== 64 || !verify('sha256', Buffer.from(`${headerText}.${payloadText}`), { key, dsaEncoding: 'ieee-p1363' }, signature)) throw refuse('the signature does not verify');
+    if (
+      signature.length !== 64 ||
+      !verify('sha256', Buffer.from(`${headerText}.${payloadText}`), { key, dsaEncoding: 'ieee-p1363' }, signature)
+    )
+      throw refuse('the signature does not verify');
     if (payload.htm !== method) throw refuse(`htm ${String(payload.htm)}`);
     if (payload.htu !== `${this.state.url}${SIGNIN_TOKEN_PATH}`) throw refuse(`htu ${String(payload.htu)}`);
-    const skew = typeof payload.iat === 'number' ? Math.abs(payload.iat - this.state.clock.serverNowMs() / 1000) : Infinity;
+    const skew =
+      typeof payload.iat === 'number' ? Math.abs(payload.iat - this.state.clock.serverNowMs() / 1000) : Infinity;
     if (skew > PROOF_WINDOW_SECONDS) throw refuse('iat is too far from the server time (is the clock right?)');
-    if (typeof payload.jti !== 'string' || payload.jti === '' || this.seenProofs.has(payload.jti)) throw refuse('jti missing or already used');
+    if (typeof payload.jti !== 'string' || payload.jti === '' || this.seenProofs.has(payload.jti))
+      throw refuse('jti missing or already used');
     this.seenProofs.add(payload.jti);
     return jwk;
   }

@@ -53,7 +53,10 @@ export function sameString(a: string, b: string): boolean {
 
 /** 20260102T030405Z */
 function amzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function parseAmzDate(value: string): number | null {
@@ -80,7 +83,11 @@ export function accessKeyIdFromAuthorization(authorization: string | undefined):
 
 function parseAuthorization(header: string): ParsedAuthorization {
   const incomplete = (what: string): StsError =>
-    new StsError(400, 'IncompleteSignature', `Authorization header requires '${what}' parameter. Authorization=${header.split(' ')[0] ?? ''}`);
+    new StsError(
+      400,
+      'IncompleteSignature',
+      `Authorization header requires '${what}' parameter. Authorization=${header.split(' ')[0] ?? ''}`,
+    );
   const m = /^(\S+)\s+(.*)$/s.exec(header.trim());
   if (!m || m[1] !== 'AWS4-HMAC-SHA256') {
     throw new StsError(400, 'IncompleteSignature', `Unsupported AWS 'algorithm': '${m?.[1] ?? header}'`);
@@ -98,14 +105,21 @@ function parseAuthorization(header: string): ParsedAuthorization {
   if (signature === undefined) throw incomplete('Signature');
   const scope = credential.split('/');
   if (scope.length !== 5 || scope[4] !== 'aws4_request' || !/^\d{8}$/.test(scope[1]!)) {
-    throw new StsError(400, 'IncompleteSignature', `Credential is malformed: expected AKID/YYYYMMDD/region/service/aws4_request`);
+    throw new StsError(
+      400,
+      'IncompleteSignature',
+      `Credential is malformed: expected AKID/YYYYMMDD/region/service/aws4_request`,
+    );
   }
   return {
     accessKeyId: scope[0]!,
     date: scope[1]!,
     region: scope[2]!,
     service: scope[3]!,
-    signedHeaders: signedHeaders.split(';').map((h) => h.trim().toLowerCase()).filter((h) => h.length > 0),
+    signedHeaders: signedHeaders
+      .split(';')
+      .map((h) => h.trim().toLowerCase())
+      .filter((h) => h.length > 0),
     signature: signature.toLowerCase(),
   };
 }
@@ -121,11 +135,20 @@ export interface AuthenticationContext {
 }
 
 /** The caller's credentials when the request is signed by a known, unrevoked, unexpired key; StsError otherwise. */
-export async function authenticate(req: IncomingMessage, url: URL, body: Buffer, ctx: AuthenticationContext): Promise<CredentialRecord> {
+export async function authenticate(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  ctx: AuthenticationContext,
+): Promise<CredentialRecord> {
   const authorization = headerValue(req, 'authorization');
   if (authorization === undefined) {
     if (url.searchParams.has('X-Amz-Signature')) {
-      throw new StsError(400, 'IncompleteSignature', 'Presigned (query string) authentication is not supported by this emulator.');
+      throw new StsError(
+        400,
+        'IncompleteSignature',
+        'Presigned (query string) authentication is not supported by this emulator.',
+      );
     }
     throw new StsError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
   }
@@ -140,7 +163,11 @@ export async function authenticate(req: IncomingMessage, url: URL, body: Buffer,
 
   const dateHeader = headerValue(req, 'x-amz-date');
   if (dateHeader === undefined) {
-    throw new StsError(400, 'IncompleteSignature', "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+    throw new StsError(
+      400,
+      'IncompleteSignature',
+      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    );
   }
   const signedAt = parseAmzDate(dateHeader);
   if (signedAt === null) throw new StsError(400, 'IncompleteSignature', `Invalid X-Amz-Date: ${dateHeader}`);
@@ -167,12 +194,20 @@ export async function authenticate(req: IncomingMessage, url: URL, body: Buffer,
     );
   }
   if (auth.service !== ctx.service) {
-    throw new StsError(403, 'SignatureDoesNotMatch', `Credential should be scoped to correct service: '${ctx.service}'. `);
+    throw new StsError(
+      403,
+      'SignatureDoesNotMatch',
+      `Credential should be scoped to correct service: '${ctx.service}'. `,
+    );
   }
 
   const declaredPayloadHash = headerValue(req, 'x-amz-content-sha256');
   if (declaredPayloadHash !== undefined && declaredPayloadHash !== createHash('sha256').update(body).digest('hex')) {
-    throw new StsError(400, 'XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
+    throw new StsError(
+      400,
+      'XAmzContentSHA256Mismatch',
+      'The provided x-amz-content-sha256 header does not match what was computed.',
+    );
   }
 
   const headers: Record<string, string> = {};

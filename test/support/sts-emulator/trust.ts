@@ -4,7 +4,8 @@
 import { randomId, type CredentialRecord } from './credentials.ts';
 import { StsError } from './protocol.ts';
 
-const CHAINING_LIMIT = 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.';
+const CHAINING_LIMIT =
+  'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.';
 
 export interface RoleRecord {
   arn: string;
@@ -72,7 +73,11 @@ export function trustedAssumeRole(
   const temporaryCaller = caller.sessionToken !== null;
   if (temporaryCaller && duration > 3600) throw new StsError(400, 'ValidationError', CHAINING_LIMIT);
   if (duration > role.maxSessionDuration) {
-    throw new StsError(400, 'ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+    throw new StsError(
+      400,
+      'ValidationError',
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    );
   }
 
   const mfa = verifyMfa() || caller.mfaAuthenticated;

@@ -44,7 +44,12 @@ export function credentialsXml(c: XmlCredentials): string {
 }
 
 /** `<ActionResponse xmlns=…><ActionResult>inner</ActionResult><ResponseMetadata>…</ResponseMetadata></ActionResponse>` */
-export function successXml(action: string, resultInnerXml: string, requestId: string, namespace = STS_NAMESPACE): string {
+export function successXml(
+  action: string,
+  resultInnerXml: string,
+  requestId: string,
+  namespace = STS_NAMESPACE,
+): string {
   return (
     `<${action}Response xmlns="${namespace}">\n` +
     `  <${action}Result>${resultInnerXml}</${action}Result>\n` +

@@ -5,7 +5,11 @@ import { test } from 'node:test';
 import { checkSourceIdentity, parseSessionTags, parseTransitiveTagKeys } from '../../../src/config/session-tags.ts';
 
 test('session_tags', () => {
-  assert.deepEqual(parseSessionTags('p', 'team=platform, cost-center = 42,empty='), [{ key: 'team', value: 'platform' }, { key: 'cost-center', value: '42' }, { key: 'empty', value: '' }]);
+  assert.deepEqual(parseSessionTags('p', 'team=platform, cost-center = 42,empty='), [
+    { key: 'team', value: 'platform' },
+    { key: 'cost-center', value: '42' },
+    { key: 'empty', value: '' },
+  ]);
   assert.deepEqual(parseSessionTags('p', ' '), []);
   assert.throws(() => parseSessionTags('p', 'team'), /^UserError: profile 'p': session_tags has 'team', not key=value/);
   assert.throws(() => parseSessionTags('p', 'a=b=c'), /not key=value/);

@@ -42,7 +42,8 @@ const cases = fc.oneof(
 function toJson(value: unknown): Json {
   if (Buffer.isBuffer(value)) return { bytes: value.toString('hex') };
   if (Array.isArray(value)) return value.map(toJson);
-  if (value && typeof value === 'object') return { ...(value as object), value: toJson((value as { value: unknown }).value) };
+  if (value && typeof value === 'object')
+    return { ...(value as object), value: toJson((value as { value: unknown }).value) };
   return value;
 }
 
@@ -50,7 +51,8 @@ function toJson(value: unknown): Json {
 function readBack(signature: string, value: unknown): Json {
   if (signature === 'v') return toJson((value as { value: unknown }).value);
   if (signature === 'ay') return toJson(value);
-  if (signature.startsWith('a{')) return (value as Array<[unknown, unknown]>).map(([k, v]) => [toJson(k), readBack(signature.slice(3, -1), v)]);
+  if (signature.startsWith('a{'))
+    return (value as Array<[unknown, unknown]>).map(([k, v]) => [toJson(k), readBack(signature.slice(3, -1), v)]);
   if (signature.startsWith('a')) return (value as unknown[]).map((item) => readBack(signature.slice(1), item));
   if (signature.startsWith('(')) {
     const members = signature === '(oayays)' ? ['o', 'ay', 'ay', 's'] : ['y', 'v'];
@@ -61,27 +63,47 @@ function readBack(signature: string, value: unknown): Json {
 
 const jeepney = spawnSync('/usr/bin/python3', ['-c', 'import jeepney']).status === 0;
 
-test('tfmfa and jeepney read each other’s D-Bus marshalling', { skip: jeepney ? false : 'python3-jeepney is not installed (.ci/run installs python3-secretstorage)' }, () => {
-  const samples = fc.sample(cases, 300);
-  // 'sv' is a body of two values, not one type: jeepney gets it as the struct (sv), which marshals alike at offset 0.
-  const jeepneySignature = (signature: string) => (signature === 'sv' ? '(sv)' : signature);
-  const written = samples.map(([signature, value]) => {
-    const writer = new WireWriter();
-    if (signature === 'sv') (value as unknown[]).forEach((member, index) => writer.write(index === 0 ? 's' : 'v', member));
-    else writer.write(signature, value);
-    return writer.bytes();
-  });
-  const input = samples.map(([signature, value], index) => ({ signature: jeepneySignature(signature), hex: (written[index] as Buffer).toString('hex'), value: toJson(value) }));
-  const result = spawnSync('/usr/bin/python3', [join(ROOT, 'test', 'support', 'dbus-jeepney.py')], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  assert.equal(result.status, 0, result.stderr);
-  const answers = JSON.parse(result.stdout) as Array<{ parsed: Json; hex: string }>;
-  samples.forEach(([signature, value], index) => {
-    const answer = answers[index] as { parsed: Json; hex: string };
-    assert.deepEqual(answer.parsed, toJson(value), `jeepney reads what tfmfa wrote for ${signature}`);
-    assert.equal(answer.hex, (written[index] as Buffer).toString('hex'), `the same bytes as jeepney for ${signature}`);
-    const reader = new WireReader(Buffer.from(answer.hex, 'hex'), true);
-    const read = signature === 'sv' ? [reader.read('s'), reader.read('v')] : reader.read(signature);
-    const expected = signature === 'sv' ? [toJson((value as unknown[])[0]), readBack('v', (value as unknown[])[1])] : readBack(signature, value);
-    assert.deepEqual(toJson(read), expected, `tfmfa reads what jeepney wrote for ${signature}`);
-  });
-});
+test(
+  'tfmfa and jeepney read each other’s D-Bus marshalling',
+  { skip: jeepney ? false : 'python3-jeepney is not installed (.ci/run installs python3-secretstorage)' },
+  () => {
+    const samples = fc.sample(cases, 300);
+    // 'sv' is a body of two values, not one type: jeepney gets it as the struct (sv), which marshals alike at offset 0.
+    const jeepneySignature = (signature: string) => (signature === 'sv' ? '(sv)' : signature);
+    const written = samples.map(([signature, value]) => {
+      const writer = new WireWriter();
+      if (signature === 'sv')
+        (value as unknown[]).forEach((member, index) => writer.write(index === 0 ? 's' : 'v', member));
+      else writer.write(signature, value);
+      return writer.bytes();
+    });
+    const input = samples.map(([signature, value], index) => ({
+      signature: jeepneySignature(signature),
+      hex: (written[index] as Buffer).toString('hex'),
+      value: toJson(value),
+    }));
+    const result = spawnSync('/usr/bin/python3', [join(ROOT, 'test', 'support', 'dbus-jeepney.py')], {
+      input: JSON.stringify(input),
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    const answers = JSON.parse(result.stdout) as Array<{ parsed: Json; hex: string }>;
+    samples.forEach(([signature, value], index) => {
+      const answer = answers[index] as { parsed: Json; hex: string };
+      assert.deepEqual(answer.parsed, toJson(value), `jeepney reads what tfmfa wrote for ${signature}`);
+      assert.equal(
+        answer.hex,
+        (written[index] as Buffer).toString('hex'),
+        `the same bytes as jeepney for ${signature}`,
+      );
+      const reader = new WireReader(Buffer.from(answer.hex, 'hex'), true);
+      const read = signature === 'sv' ? [reader.read('s'), reader.read('v')] : reader.read(signature);
+      const expected =
+        signature === 'sv'
+          ? [toJson((value as unknown[])[0]), readBack('v', (value as unknown[])[1])]
+          : readBack(signature, value);
+      assert.deepEqual(toJson(read), expected, `tfmfa reads what jeepney wrote for ${signature}`);
+    });
+  },
+);

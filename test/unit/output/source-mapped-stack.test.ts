@@ -14,9 +14,21 @@ describe('sourceMappedStack', () => {
 
   test('frames in a bundled file point at the source line that threw; unmapped frames stay', async () => {
     const source = join(dir, 'thrower.ts');
-    writeFileSync(source, `export const unused: number = 1;\n\nexport function boom(): never {\n  throw new Error('boom');\n}\n`);
+    writeFileSync(
+      source,
+      `export const unused: number = 1;\n\nexport function boom(): never {\n  throw new Error('boom');\n}\n`,
+    );
     const outfile = join(dir, 'out', 'bundle.js');
-    await build({ entryPoints: [source], outfile, bundle: true, format: 'esm', platform: 'node', sourcemap: 'linked', sourcesContent: false, logLevel: 'silent' });
+    await build({
+      entryPoints: [source],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      sourcemap: 'linked',
+      sourcesContent: false,
+      logLevel: 'silent',
+    });
     const { boom } = (await import(pathToFileURL(outfile).href)) as { boom: () => never };
     let stack = '';
     try {
@@ -33,9 +45,21 @@ describe('sourceMappedStack', () => {
 
   test('frames in a CommonJS bundle (a plain path, as dist/cli.js and dist/hot.js give, here with spaces) are mapped too', async () => {
     const source = join(dir, 'cjs-thrower.ts');
-    writeFileSync(source, `export const unused: number = 1;\n\nexport function boom(): never {\n  throw new Error('boom');\n}\n`);
+    writeFileSync(
+      source,
+      `export const unused: number = 1;\n\nexport function boom(): never {\n  throw new Error('boom');\n}\n`,
+    );
     const outfile = join(dir, 'out dir with spaces', 'bundle.cjs');
-    await build({ entryPoints: [source], outfile, bundle: true, format: 'cjs', platform: 'node', sourcemap: 'linked', sourcesContent: false, logLevel: 'silent' });
+    await build({
+      entryPoints: [source],
+      outfile,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      sourcemap: 'linked',
+      sourcesContent: false,
+      logLevel: 'silent',
+    });
     const { boom } = createRequire(import.meta.url)(outfile) as { boom: () => never };
     let stack = '';
     try {
@@ -43,7 +67,11 @@ describe('sourceMappedStack', () => {
     } catch (error) {
       stack = (error as Error).stack ?? '';
     }
-    assert.match(stack, new RegExp(`\\(${outfile.replace(/[.]/g, '\\.')}:\\d+:\\d+\\)`), 'the raw stack names the bundle by its path');
+    assert.match(
+      stack,
+      new RegExp(`\\(${outfile.replace(/[.]/g, '\\.')}:\\d+:\\d+\\)`),
+      'the raw stack names the bundle by its path',
+    );
     const mapped = sourceMappedStack(stack);
     assert.ok(mapped.includes(`${source}:4:9`), mapped);
     assert.doesNotMatch(mapped, /bundle\.cjs/);

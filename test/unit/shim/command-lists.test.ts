@@ -3,12 +3,12 @@ import { test } from 'node:test';
 import { subcommandIndex, subcommandOf } from '../../../src/shim/command-lists.ts';
 import { isPassthrough } from '../../../src/shim/passthrough.ts';
 
-test('the subcommand comes after terraform\'s -chdir=DIR options', () => {
+test("the subcommand comes after terraform's -chdir=DIR options", () => {
   assert.equal(subcommandOf('terraform', ['-chdir=infra', '-chdir=x', 'plan', '-out=p']), 'plan');
   assert.equal(subcommandOf('terraform', []), '');
 });
 
-test('the subcommand comes after the AWS CLI\'s global options, with or without their values', () => {
+test("the subcommand comes after the AWS CLI's global options, with or without their values", () => {
   assert.equal(subcommandOf('aws', ['--profile', 'GEHC-056', 'sts', 'get-caller-identity']), 'sts');
   assert.equal(subcommandOf('aws', ['--profile=GEHC-056', '--debug', '--region', 'eu-west-1', 's3', 'ls']), 's3');
   assert.equal(subcommandOf('aws', ['--no-cli-pager', '--output', 'json', 'configure', 'list']), 'configure');
@@ -17,14 +17,18 @@ test('the subcommand comes after the AWS CLI\'s global options, with or without 
   assert.equal(subcommandOf('aws', ['--version']), '--version', 'an option that is the command itself stays');
 });
 
-test('another tool\'s arguments are not taken for the AWS CLI\'s options', () => {
+test("another tool's arguments are not taken for the AWS CLI's options", () => {
   assert.equal(subcommandOf('terraform', ['--profile', 'x', 'plan']), '--profile');
   assert.equal(subcommandOf('terragrunt', ['--debug', 'plan']), '--debug');
 });
 
 test('pass-through sees the subcommand after the global options', () => {
   assert.equal(isPassthrough('aws', ['--profile', 'GEHC-056', 'configure', 'list'], {}), true);
-  assert.equal(isPassthrough('aws', ['--profile', 'configure', 's3', 'ls'], {}), false, 'a value that looks like a subcommand is a value');
+  assert.equal(
+    isPassthrough('aws', ['--profile', 'configure', 's3', 'ls'], {}),
+    false,
+    'a value that looks like a subcommand is a value',
+  );
   assert.equal(isPassthrough('aws', ['--profile', 'GEHC-056', 's3', 'ls'], {}), false);
 });
 

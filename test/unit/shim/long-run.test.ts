@@ -2,8 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { LONG_RUN, longRunMatch } from '../../../src/shim/long-run.ts';
 
-const isLongRun = (tool: string, args: readonly string[], env: NodeJS.ProcessEnv) => longRunMatch(tool, args, env) !== null;
-import { MIN_USEFUL_SECONDS, requiredSeconds, SERVER_FLOOR_SECONDS, STATIC_KEYS_FLOOR_SECONDS } from '../../../src/session/margin.ts';
+const isLongRun = (tool: string, args: readonly string[], env: NodeJS.ProcessEnv) =>
+  longRunMatch(tool, args, env) !== null;
+import {
+  MIN_USEFUL_SECONDS,
+  requiredSeconds,
+  SERVER_FLOOR_SECONDS,
+  STATIC_KEYS_FLOOR_SECONDS,
+} from '../../../src/session/margin.ts';
 import { humanDuration } from '../../../src/server/session-notice.ts';
 
 describe('the long-run list (server mode by default)', () => {
@@ -38,7 +44,8 @@ describe('the long-run list (server mode by default)', () => {
     assert.ok(!isLongRun('terraform', ['plan'], env));
     assert.ok(!isLongRun('tofu', ['apply'], env), 'an empty list: never');
     assert.ok(isLongRun('terragrunt', ['run-all', 'apply'], env), 'tools not named keep the built-in list');
-    for (const tool of Object.keys(LONG_RUN)) assert.ok(!isLongRun(tool, ['apply', '--all'], { TFMFA_LONG_RUN: '0' }), tool);
+    for (const tool of Object.keys(LONG_RUN))
+      assert.ok(!isLongRun(tool, ['apply', '--all'], { TFMFA_LONG_RUN: '0' }), tool);
     assert.ok(isLongRun('terraform', ['apply'], { TFMFA_LONG_RUN: '' }), 'empty: the built-in list');
   });
 });
@@ -54,7 +61,11 @@ describe('how much life a credential must have left', () => {
   test('a lifetime too short for the floor is renewed a minute after issue, not on every request', () => {
     assert.equal(requiredSeconds(300, SERVER_FLOOR_SECONDS, 900), 900 - MIN_USEFUL_SECONDS);
     assert.equal(requiredSeconds(300, STATIC_KEYS_FLOOR_SECONDS, 900), 840);
-    assert.equal(requiredSeconds(894, SERVER_FLOOR_SECONDS, 900), 894, 'TFMFA_MIN_TTL still wins (the tests renew every few seconds so)');
+    assert.equal(
+      requiredSeconds(894, SERVER_FLOOR_SECONDS, 900),
+      894,
+      'TFMFA_MIN_TTL still wins (the tests renew every few seconds so)',
+    );
   });
 
   test('the MFA session left, for people', () => {

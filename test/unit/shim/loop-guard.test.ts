@@ -37,22 +37,37 @@ describe('loop guard', () => {
   });
 
   test('the same process arriving again for the same tool and binary is a loop (exit 126)', () => {
-    const error = refusal(() => push(`aws=/usr/bin/aws@5|terraform=/wrap/terraform@42`, 'terraform', '/wrap/terraform', 42));
+    const error = refusal(() =>
+      push(`aws=/usr/bin/aws@5|terraform=/wrap/terraform@42`, 'terraform', '/wrap/terraform', 42),
+    );
     assert.equal(error.exitCode, 126);
-    assert.match(error.message, /^loop: the terraform shim would start \/wrap\/terraform again, and \/wrap\/terraform came straight back to the shim without running anything .*full path$/);
+    assert.match(
+      error.message,
+      /^loop: the terraform shim would start \/wrap\/terraform again, and \/wrap\/terraform came straight back to the shim without running anything .*full path$/,
+    );
   });
 
   test('the same process for another tool or another binary is progress', () => {
     assert.ok(push(`terraform=/wrap/terraform@42`, 'terraform', '/usr/bin/terraform', 42));
     assert.ok(push(`terraform=/wrap/terraform@42`, 'aws', '/wrap/terraform', 42));
-    assert.ok(push(`terraform=/wrap/terraform`, 'terraform', '/wrap/terraform', 42), 'an entry without pid never matches a pid');
+    assert.ok(
+      push(`terraform=/wrap/terraform`, 'terraform', '/wrap/terraform', 42),
+      'an entry without pid never matches a pid',
+    );
   });
 
   test(`a stack ${MAX_SHIM_DEPTH} deep is refused, whatever it holds`, () => {
-    const deep = Array.from({ length: MAX_SHIM_DEPTH }, (_, i) => stackEntry(i % 2 ? 'aws' : 'terraform', `/bin/${i}`, 1000 + i)).join('|');
+    const deep = Array.from({ length: MAX_SHIM_DEPTH }, (_, i) =>
+      stackEntry(i % 2 ? 'aws' : 'terraform', `/bin/${i}`, 1000 + i),
+    ).join('|');
     const error = refusal(() => push(deep, 'terragrunt', '/usr/bin/terragrunt', 1));
     assert.equal(error.exitCode, 126);
-    assert.match(error.message, new RegExp(`but ${MAX_SHIM_DEPTH} real binaries already run nested under tfmfa shims \\(TFMFA_SHIM_STACK, at most ${MAX_SHIM_DEPTH}\\)`));
+    assert.match(
+      error.message,
+      new RegExp(
+        `but ${MAX_SHIM_DEPTH} real binaries already run nested under tfmfa shims \\(TFMFA_SHIM_STACK, at most ${MAX_SHIM_DEPTH}\\)`,
+      ),
+    );
     assert.ok(push(deep.split('|').slice(1).join('|'), 'terragrunt', '/usr/bin/terragrunt', 1));
   });
 });

@@ -21,7 +21,9 @@ interface Gate {
 }
 function gate(): Gate {
   let open!: () => void;
-  const promise = new Promise<void>((resolve) => { open = resolve; });
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
   return { promise, open };
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -63,7 +65,11 @@ describe('a cancelled prompt under the lock', () => {
       assert.equal(error.exitCode, 130);
     }
     assert.equal(worked, 0, 'no waiter asked again');
-    assert.equal(await lock(dir, async () => 'asked again'), 'asked again', 'a run that starts waiting after the cancellation prompts');
+    assert.equal(
+      await lock(dir, async () => 'asked again'),
+      'asked again',
+      'a run that starts waiting after the cancellation prompts',
+    );
   });
 
   test('the marker is a 0600 file written atomically in the locks directory, no temp file left', async () => {
@@ -75,7 +81,10 @@ describe('a cancelled prompt under the lock', () => {
     const marker = cancelMarkerPath(dir, NAME);
     assert.equal(lstatSync(marker).mode & 0o777, 0o600);
     assert.equal(lstatSync(join(dir, 'locks')).mode & 0o777, 0o700);
-    assert.deepEqual(readdirSync(join(dir, 'locks')).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(join(dir, 'locks')).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
 
   test('a waiter that takes over from a holder that succeeded (or failed otherwise) runs its own work', async () => {
@@ -99,11 +108,15 @@ describe('a cancelled prompt under the lock', () => {
     const dir = cacheDir();
     const entered = gate();
     const cancel = gate();
-    const first = lock(dir, async () => {
-      entered.open();
-      await cancel.promise;
-      throw new UserError('cancelled', 130);
-    }, false);
+    const first = lock(
+      dir,
+      async () => {
+        entered.open();
+        await cancel.promise;
+        throw new UserError('cancelled', 130);
+      },
+      false,
+    );
     await entered.promise;
     const waiter = lock(dir, async () => 'waiter ran', false);
     await sleep(200);
@@ -115,37 +128,50 @@ describe('a cancelled prompt under the lock', () => {
   // Another user cannot write in the 0700 cache; should a marker that is not this user's private file be there
   // anyway (a shared cache by mistake, a symlink), it is ignored: it cannot be used to stop this user's runs.
   for (const [label, plant] of [
-    ['owned by another user', (path: string) => {
-      writeFileSync(path, '{"id":"planted","message":"MFA prompt cancelled"}\n', { mode: 0o600 });
-      chownSync(path, 65534, 65534);
-    }],
-    ['open to others (mode 644)', (path: string) => {
-      writeFileSync(path, '{"id":"planted","message":"MFA prompt cancelled"}\n');
-      chmodSync(path, 0o644);
-    }],
-    ['a symlink', (path: string) => {
-      const target = `${path}-target`;
-      writeFileSync(target, '{"id":"planted","message":"MFA prompt cancelled"}\n', { mode: 0o600 });
-      symlinkSync(target, path);
-    }],
+    [
+      'owned by another user',
+      (path: string) => {
+        writeFileSync(path, '{"id":"planted","message":"MFA prompt cancelled"}\n', { mode: 0o600 });
+        chownSync(path, 65534, 65534);
+      },
+    ],
+    [
+      'open to others (mode 644)',
+      (path: string) => {
+        writeFileSync(path, '{"id":"planted","message":"MFA prompt cancelled"}\n');
+        chmodSync(path, 0o644);
+      },
+    ],
+    [
+      'a symlink',
+      (path: string) => {
+        const target = `${path}-target`;
+        writeFileSync(target, '{"id":"planted","message":"MFA prompt cancelled"}\n', { mode: 0o600 });
+        symlinkSync(target, path);
+      },
+    ],
   ] as const) {
-    test(`a marker ${label}, planted while a run waits, is ignored`, { skip: label.includes('another user') && process.getuid?.() !== 0 ? 'needs root to chown' : false }, async () => {
-      const dir = cacheDir();
-      const entered = gate();
-      const done = gate();
-      const first = lock(dir, async () => {
-        entered.open();
-        await done.promise;
-        return 'holder done';
-      });
-      await entered.promise;
-      const waiter = lock(dir, async () => 'waiter ran');
-      await sleep(200);
-      plant(cancelMarkerPath(dir, NAME));
-      await sleep(300); // several polls with the planted marker in place
-      done.open();
-      assert.equal(await first, 'holder done');
-      assert.equal(await waiter, 'waiter ran');
-    });
+    test(
+      `a marker ${label}, planted while a run waits, is ignored`,
+      { skip: label.includes('another user') && process.getuid?.() !== 0 ? 'needs root to chown' : false },
+      async () => {
+        const dir = cacheDir();
+        const entered = gate();
+        const done = gate();
+        const first = lock(dir, async () => {
+          entered.open();
+          await done.promise;
+          return 'holder done';
+        });
+        await entered.promise;
+        const waiter = lock(dir, async () => 'waiter ran');
+        await sleep(200);
+        plant(cancelMarkerPath(dir, NAME));
+        await sleep(300); // several polls with the planted marker in place
+        done.open();
+        assert.equal(await first, 'holder done');
+        assert.equal(await waiter, 'waiter ran');
+      },
+    );
   }
 });

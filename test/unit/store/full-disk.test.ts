@@ -49,10 +49,25 @@ describe('full disk: no temp file is left behind', { skip: !probe && 'needs root
       for (const sub of ['locks', 'tickets', 'sessions']) mkdirSync(join(cache, sub), { recursive: true, mode: 0o700 });
       fill(mount.dir);
       for (let run = 0; run < 3; run++) {
-        await assert.rejects(withLock({ cacheDir: cache, key: 'k', description: 'd', timeoutSeconds: 1 }, async () => 1), /ENOSPC/);
+        await assert.rejects(
+          withLock({ cacheDir: cache, key: 'k', description: 'd', timeoutSeconds: 1 }, async () => 1),
+          /ENOSPC/,
+        );
       }
       assert.deepEqual(temps(join(cache, 'locks')), [], 'no locks/salt.<pid>.tmp');
-      writeTicket(cache, 'prod', { minTtl: 300, overlay: false, configPath: '/nonexistent/c', credentialsPath: '/nonexistent/k', changes: { set: { AWS_ACCESS_KEY_ID: 'ASIA'.padEnd(40, 'X') }, unset: [] } }, new Date(Date.now() + 3600_000), Date.now());
+      writeTicket(
+        cache,
+        'prod',
+        {
+          minTtl: 300,
+          overlay: false,
+          configPath: '/nonexistent/c',
+          credentialsPath: '/nonexistent/k',
+          changes: { set: { AWS_ACCESS_KEY_ID: 'ASIA'.padEnd(40, 'X') }, unset: [] },
+        },
+        new Date(Date.now() + 3600_000),
+        Date.now(),
+      );
       assert.deepEqual(temps(join(cache, 'tickets')), [], 'no ticket temp file');
       assert.throws(() => writeFileAtomic(join(cache, 'sessions', 'x.json'), 'y'.repeat(10_000)), /ENOSPC/);
       assert.deepEqual(temps(join(cache, 'sessions')), [], 'no session temp file');

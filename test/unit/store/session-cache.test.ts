@@ -17,8 +17,16 @@ afterEach(() => {
 });
 
 const entry = (key: string): CacheEntry => ({
-  version: 1, key, kind: 'role', label: 'role x', profile: 'p', accessKeyId: 'ASIAX', secretAccessKey: 'secret', sessionToken: 'token',
-  expiration: new Date(Date.now() + 3600_000).toISOString(), createdAt: new Date().toISOString(),
+  version: 1,
+  key,
+  kind: 'role',
+  label: 'role x',
+  profile: 'p',
+  accessKeyId: 'ASIAX',
+  secretAccessKey: 'secret',
+  sessionToken: 'token',
+  expiration: new Date(Date.now() + 3600_000).toISOString(),
+  createdAt: new Date().toISOString(),
 });
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -48,7 +56,16 @@ describe('session cache', () => {
     const cache = new SessionCache(tempDir()).prepare();
     const path = join(cache.sessionsDir, cacheFileName('k'));
     const good = JSON.stringify(entry('k'));
-    for (const text of ['', '{', good.slice(0, good.length / 2), 'null', '[]', JSON.stringify({ ...entry('k'), version: 2 }), JSON.stringify({ ...entry('k'), expiration: 'soon' }), JSON.stringify(entry('other-key'))]) {
+    for (const text of [
+      '',
+      '{',
+      good.slice(0, good.length / 2),
+      'null',
+      '[]',
+      JSON.stringify({ ...entry('k'), version: 2 }),
+      JSON.stringify({ ...entry('k'), expiration: 'soon' }),
+      JSON.stringify(entry('other-key')),
+    ]) {
       writeFileSync(path, text);
       assert.equal(cache.read('k'), null, `content ${JSON.stringify(text.slice(0, 30))}`);
     }
@@ -66,12 +83,16 @@ describe('session cache', () => {
     assert.throws(() => new SessionCache(dir).prepare(), /open to other users \(mode 755\): run 'chmod 700 /);
   });
 
-  test('refuses a cache directory owned by another user', { skip: process.getuid?.() !== 0 && 'needs root to chown' }, () => {
-    const dir = tempDir();
-    chmodSync(dir, 0o700);
-    chownSync(dir, 4242, 4242);
-    assert.throws(() => new SessionCache(dir).prepare(), /owned by uid 4242, not you/);
-  });
+  test(
+    'refuses a cache directory owned by another user',
+    { skip: process.getuid?.() !== 0 && 'needs root to chown' },
+    () => {
+      const dir = tempDir();
+      chmodSync(dir, 0o700);
+      chownSync(dir, 4242, 4242);
+      assert.throws(() => new SessionCache(dir).prepare(), /owned by uid 4242, not you/);
+    },
+  );
 
   test('a cache directory that cannot be created means no cache (with a warning), not a failure', () => {
     const parent = tempDir();
@@ -84,8 +105,17 @@ describe('session cache', () => {
     cache.write(entry('a'));
     cache.write(entry('b'));
     writeFileSync(join(cache.sessionsDir, 'junk.json'), '{nope');
-    assert.deepEqual(cache.list().map((e) => e.key).sort(), ['a', 'b']);
+    assert.deepEqual(
+      cache
+        .list()
+        .map((e) => e.key)
+        .sort(),
+      ['a', 'b'],
+    );
     assert.equal(cache.remove('a'), true);
-    assert.deepEqual(cache.list().map((e) => e.key), ['b']);
+    assert.deepEqual(
+      cache.list().map((e) => e.key),
+      ['b'],
+    );
   });
 });
