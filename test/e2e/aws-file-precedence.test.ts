@@ -116,109 +116,120 @@ describe('one rule for the AWS files, in the launcher and in Node', () => {
     return { args, env: cleanEnv({ ...world.box.env, ...extra }) };
   }
 
-  test('every combination of flag × TFMFA_* × AWS_*, for both files: the launcher serves the ticket of the files Node reads, byte for byte', () => {
-    const checked: string[] = [];
-    for (const combination of combinations()) {
-      const { args, env } = run(combination);
-      const what = `${args.join(' ')} with ${
-        Object.keys(env)
-          .filter((name) => /_FILE$/.test(name))
-          .join(', ') || 'no file variable'
-      }`;
-      // The launcher: the one ticket binding it serves, of those for files named in the run, is the pair it reads.
-      const named = (kind: Kind) => PLACES.filter((place) => place === 'home' || combination[kind][place]);
-      const served: Array<{ config: Place; credentials: Place; out: string }> = [];
-      for (const config of named('config')) {
-        for (const credentials of named('credentials')) {
-          installTicket(files.config[config], files.credentials[credentials]);
-          const future = Date.now() / 1000 + 50;
-          utimesSync(servePath, future, future);
-          const out = execFileSync(launcher, args, { env, encoding: 'utf8' });
-          if (out !== 'HANDED-OVER\n') served.push({ config, credentials, out });
+  test(
+    'every combination of flag × TFMFA_* × AWS_*, for both files: the launcher serves the ticket of ' +
+      'the files Node reads, byte for byte',
+    () => {
+      const checked: string[] = [];
+      for (const combination of combinations()) {
+        const { args, env } = run(combination);
+        const what = `${args.join(' ')} with ${
+          Object.keys(env)
+            .filter((name) => /_FILE$/.test(name))
+            .join(', ') || 'no file variable'
+        }`;
+        // The launcher: the one ticket binding it serves, of those for files named in the run, is the pair it reads.
+        const named = (kind: Kind) => PLACES.filter((place) => place === 'home' || combination[kind][place]);
+        const served: Array<{ config: Place; credentials: Place; out: string }> = [];
+        for (const config of named('config')) {
+          for (const credentials of named('credentials')) {
+            installTicket(files.config[config], files.credentials[credentials]);
+            const future = Date.now() / 1000 + 50;
+            utimesSync(servePath, future, future);
+            const out = execFileSync(launcher, args, { env, encoding: 'utf8' });
+            if (out !== 'HANDED-OVER\n') served.push({ config, credentials, out });
+          }
         }
+        assert.equal(
+          served.length,
+          1,
+          `${what}: the launcher serves exactly one binding ` +
+            `(${served.map((s) => `${s.config}/${s.credentials}`).join(' ')})`,
+        );
+        const [chosen] = served as [{ config: Place; credentials: Place; out: string }];
+        // Node, given that ticket: prints the same bytes and renews the launcher's stamp, which it does only for a
+        // ticket made from the files it reads itself.
+        installTicket(files.config[chosen.config], files.credentials[chosen.credentials]);
+        rmSync(servePath, { force: true });
+        const node = execFileSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
+        assert.equal(chosen.out, node, `${what}: byte for byte`);
+        assert.ok(existsSync(servePath), `${what}: Node reads ${chosen.config}/${chosen.credentials} too`);
+        // The rule itself: the command line, then TFMFA_*, then AWS_*, then ~/.aws.
+        const expected = (set: Combination[Kind]): Place =>
+          set.flag ? 'flag' : set.tfmfa ? 'tfmfa' : set.aws ? 'aws' : 'home';
+        assert.deepEqual(
+          [chosen.config, chosen.credentials],
+          [expected(combination.config), expected(combination.credentials)],
+          what,
+        );
+        checked.push(what);
       }
-      assert.equal(
-        served.length,
-        1,
-        `${what}: the launcher serves exactly one binding (${served.map((s) => `${s.config}/${s.credentials}`).join(' ')})`,
-      );
-      const [chosen] = served as [{ config: Place; credentials: Place; out: string }];
-      // Node, given that ticket: prints the same bytes and renews the launcher's stamp, which it does only for a
-      // ticket made from the files it reads itself.
-      installTicket(files.config[chosen.config], files.credentials[chosen.credentials]);
-      rmSync(servePath, { force: true });
-      const node = execFileSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
-      assert.equal(chosen.out, node, `${what}: byte for byte`);
-      assert.ok(existsSync(servePath), `${what}: Node reads ${chosen.config}/${chosen.credentials} too`);
-      // The rule itself: the command line, then TFMFA_*, then AWS_*, then ~/.aws.
-      const expected = (set: Combination[Kind]): Place =>
-        set.flag ? 'flag' : set.tfmfa ? 'tfmfa' : set.aws ? 'aws' : 'home';
-      assert.deepEqual(
-        [chosen.config, chosen.credentials],
-        [expected(combination.config), expected(combination.credentials)],
-        what,
-      );
-      checked.push(what);
-    }
-    assert.equal(checked.length, 64);
-  });
+      assert.equal(checked.length, 64);
+    },
+  );
 
-  test("inside tfmfa exec, a credential_process naming another config file gets that file's account, through the launcher and through Node", async () => {
-    const other = join(world.box.dir, 'other-config');
-    writeFileSync(
-      other,
-      `[profile GEHC-000]\nregion = us-west-2\n[profile GEHC-056]\nsource_profile = GEHC-000\nrole_arn = ${ROLE_C}\nmfa_serial = ${SERIAL}\n`,
-    );
-    const credentials = world.box.env.AWS_SHARED_CREDENTIALS_FILE as string;
-    const cpLine = (command: string) =>
-      `${command} credential-process --config-file ${other} --credentials-file ${credentials} GEHC-056`;
-    // A launcher that hands over to the real Node entry (the trap), named tfmfa-launcher so that it serves.
-    const servingDir = join(world.box.dir, 'serving');
-    mkdirSync(servingDir);
-    writeLauncher(join(servingDir, 'tfmfa-launcher'), world.trapEntry);
-    world.box.writeConfig(
-      `[profile via-launcher]\ncredential_process = ${cpLine(join(servingDir, 'tfmfa-launcher'))}\n[profile via-node]\ncredential_process = ${cpLine(`${process.execPath} ${CLI}`)}\n`,
-    );
-    // The session for the other file's role first: credential_process runs without a terminal.
-    const warmOther = await world.box.tfmfa([
-      'credential-process',
-      '--mfa-token',
-      world.freshCode(),
-      '--config-file',
-      other,
-      'GEHC-056',
-    ]);
-    assert.equal(warmOther.exitCode, 0, warmOther.stderr);
-    // `tfmfa exec GEHC-056` (account 111111111111) leaves a ticket for GEHC-056 made from ~/.aws/config.
-    await world.warm();
-    for (const profile of ['via-launcher', 'via-node']) {
-      const result = await execa(
-        process.execPath,
-        [
-          CLI,
-          'exec',
-          'GEHC-056',
-          '--',
-          AWS_CLI,
-          'sts',
-          'get-caller-identity',
-          '--profile',
-          profile,
-          '--endpoint-url',
-          world.box.emu.url,
-          '--region',
-          'us-east-1',
-          '--output',
-          'json',
-        ],
-        { env: world.box.env, extendEnv: false, reject: false, detached: true },
+  test(
+    "inside tfmfa exec, a credential_process naming another config file gets that file's " +
+      'account, through the launcher and through Node',
+    async () => {
+      const other = join(world.box.dir, 'other-config');
+      writeFileSync(
+        other,
+        `[profile GEHC-000]\nregion = us-west-2\n[profile GEHC-056]\nsource_profile = GEHC-000\nrole_arn ` +
+          `= ${ROLE_C}\nmfa_serial = ${SERIAL}\n`,
       );
-      assert.equal(result.exitCode, 0, `${profile}: ${result.stderr}`);
-      assert.equal(
-        JSON.parse(result.stdout).Account,
-        '333333333333',
-        `${profile}: the other file's account, not the session's`,
+      const credentials = world.box.env.AWS_SHARED_CREDENTIALS_FILE as string;
+      const cpLine = (command: string) =>
+        `${command} credential-process --config-file ${other} --credentials-file ${credentials} GEHC-056`;
+      // A launcher that hands over to the real Node entry (the trap), named tfmfa-launcher so that it serves.
+      const servingDir = join(world.box.dir, 'serving');
+      mkdirSync(servingDir);
+      writeLauncher(join(servingDir, 'tfmfa-launcher'), world.trapEntry);
+      world.box.writeConfig(
+        `[profile via-launcher]\ncredential_process = ${cpLine(join(servingDir, 'tfmfa-launcher'))}\n[profile ` +
+          `via-node]\ncredential_process = ${cpLine(`${process.execPath} ${CLI}`)}\n`,
       );
-    }
-  });
+      // The session for the other file's role first: credential_process runs without a terminal.
+      const warmOther = await world.box.tfmfa([
+        'credential-process',
+        '--mfa-token',
+        world.freshCode(),
+        '--config-file',
+        other,
+        'GEHC-056',
+      ]);
+      assert.equal(warmOther.exitCode, 0, warmOther.stderr);
+      // `tfmfa exec GEHC-056` (account 111111111111) leaves a ticket for GEHC-056 made from ~/.aws/config.
+      await world.warm();
+      for (const profile of ['via-launcher', 'via-node']) {
+        const result = await execa(
+          process.execPath,
+          [
+            CLI,
+            'exec',
+            'GEHC-056',
+            '--',
+            AWS_CLI,
+            'sts',
+            'get-caller-identity',
+            '--profile',
+            profile,
+            '--endpoint-url',
+            world.box.emu.url,
+            '--region',
+            'us-east-1',
+            '--output',
+            'json',
+          ],
+          { env: world.box.env, extendEnv: false, reject: false, detached: true },
+        );
+        assert.equal(result.exitCode, 0, `${profile}: ${result.stderr}`);
+        assert.equal(
+          JSON.parse(result.stdout).Account,
+          '333333333333',
+          `${profile}: the other file's account, not the session's`,
+        );
+      }
+    },
+  );
 });

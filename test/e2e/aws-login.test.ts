@@ -60,35 +60,38 @@ describe('aws login sessions (login_session)', () => {
     assert.equal(statSync(path).ino, before.ino);
   });
 
-  test('a token within the refresh window is refreshed through the sign-in service and written back 0600, atomically', async () => {
-    const token = login({ expiresInSeconds: 120 });
-    const path = writeLoginToken(box, token);
-    const before = statSync(path);
-    const result = await box.tfmfa(['credential-process', 'dev-login']);
-    assert.equal(result.exitCode, 0, result.stderr);
-    assert.equal(box.emu.count('CreateOAuth2Token'), 1);
-    const out = json(result.stdout);
-    const written = readLoginTokenFile(box);
-    assert.notEqual(out.AccessKeyId, token.accessToken.accessKeyId);
-    assert.equal(out.AccessKeyId, written.accessToken.accessKeyId);
-    assert.equal(Date.parse(out.Expiration), Date.parse(written.accessToken.expiresAt));
-    assert.ok(Date.parse(out.Expiration) - Date.now() > 800_000, out.Expiration);
-    assert.notEqual(written.refreshToken, token.refreshToken, 'the rotated refresh token is kept');
-    assert.equal(written.dpopKey, token.dpopKey);
-    assert.equal(written.clientId, token.clientId);
-    const after = statSync(path);
-    assert.equal(after.mode & 0o777, 0o600);
-    assert.notEqual(after.ino, before.ino, 'a new file renamed into place, not the old one truncated and rewritten');
-    assert.deepEqual(
-      readdirSync(dirname(path)),
-      [path.slice(dirname(path).length + 1)],
-      'no work copy left beside the token',
-    );
-    // The refreshed credentials are what the next run reads, without another refresh.
-    const again = await box.tfmfa(['credential-process', 'dev-login']);
-    assert.equal(json(again.stdout).AccessKeyId, out.AccessKeyId);
-    assert.equal(box.emu.count('CreateOAuth2Token'), 1);
-  });
+  test(
+    'a token within the refresh window is refreshed through the sign-in service and written back ' + '0600, atomically',
+    async () => {
+      const token = login({ expiresInSeconds: 120 });
+      const path = writeLoginToken(box, token);
+      const before = statSync(path);
+      const result = await box.tfmfa(['credential-process', 'dev-login']);
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(box.emu.count('CreateOAuth2Token'), 1);
+      const out = json(result.stdout);
+      const written = readLoginTokenFile(box);
+      assert.notEqual(out.AccessKeyId, token.accessToken.accessKeyId);
+      assert.equal(out.AccessKeyId, written.accessToken.accessKeyId);
+      assert.equal(Date.parse(out.Expiration), Date.parse(written.accessToken.expiresAt));
+      assert.ok(Date.parse(out.Expiration) - Date.now() > 800_000, out.Expiration);
+      assert.notEqual(written.refreshToken, token.refreshToken, 'the rotated refresh token is kept');
+      assert.equal(written.dpopKey, token.dpopKey);
+      assert.equal(written.clientId, token.clientId);
+      const after = statSync(path);
+      assert.equal(after.mode & 0o777, 0o600);
+      assert.notEqual(after.ino, before.ino, 'a new file renamed into place, not the old one truncated and rewritten');
+      assert.deepEqual(
+        readdirSync(dirname(path)),
+        [path.slice(dirname(path).length + 1)],
+        'no work copy left beside the token',
+      );
+      // The refreshed credentials are what the next run reads, without another refresh.
+      const again = await box.tfmfa(['credential-process', 'dev-login']);
+      assert.equal(json(again.stdout).AccessKeyId, out.AccessKeyId);
+      assert.equal(box.emu.count('CreateOAuth2Token'), 1);
+    },
+  );
 
   test('parallel runs with a token to refresh spend the single-use refresh token once', async () => {
     writeLoginToken(box, login({ expiresInSeconds: 60 }));
@@ -118,32 +121,38 @@ describe('aws login sessions (login_session)', () => {
       );
   }
 
-  test('a DPoP proof signed with another key is refused by the service: one line naming aws login, nothing written', async () => {
-    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
-      format: 'pem',
-      type: 'sec1',
-    }) as string;
-    await refused(
-      () => writeLoginToken(box, { ...login({ expiresInSeconds: 60 }), dpopKey: other }),
-      /^tfmfa: profile 'dev-login': the aws login session could not be refreshed \(.*DPoP.*\): run `aws login --profile dev-login`$/m,
-    );
-    assert.equal(
-      box.emu.calls().find((call) => call.action === 'CreateOAuth2Token')?.errorCode,
-      'AccessDeniedException:INVALID_REQUEST',
-    );
-  });
+  test(
+    'a DPoP proof signed with another key is refused by the service: one line naming aws login, ' + 'nothing written',
+    async () => {
+      const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+        format: 'pem',
+        type: 'sec1',
+      }) as string;
+      await refused(
+        () => writeLoginToken(box, { ...login({ expiresInSeconds: 60 }), dpopKey: other }),
+        /^tfmfa: profile 'dev-login': the aws login session could not be refreshed \(.*DPoP.*\): run `aws login --profile dev-login`$/m,
+      );
+      assert.equal(
+        box.emu.calls().find((call) => call.action === 'CreateOAuth2Token')?.errorCode,
+        'AccessDeniedException:INVALID_REQUEST',
+      );
+    },
+  );
 
-  test('an expired refresh token (the 12 h session is over) is refused: one line naming aws login, nothing written', async () => {
-    await refused(() => {
-      const token = login({ expiresInSeconds: 60 });
-      box.emu.signin.expire(token.refreshToken);
-      writeLoginToken(box, token);
-    }, /^tfmfa: profile 'dev-login': the aws login session could not be refreshed \(Your session has expired\.\): run `aws login --profile dev-login`$/m);
-    assert.equal(
-      box.emu.calls().find((call) => call.action === 'CreateOAuth2Token')?.errorCode,
-      'AccessDeniedException:TOKEN_EXPIRED',
-    );
-  });
+  test(
+    'an expired refresh token (the 12 h session is over) is refused: one line naming aws login, ' + 'nothing written',
+    async () => {
+      await refused(() => {
+        const token = login({ expiresInSeconds: 60 });
+        box.emu.signin.expire(token.refreshToken);
+        writeLoginToken(box, token);
+      }, /^tfmfa: profile 'dev-login': the aws login session could not be refreshed \(Your session has expired\.\): run `aws login --profile dev-login`$/m);
+      assert.equal(
+        box.emu.calls().find((call) => call.action === 'CreateOAuth2Token')?.errorCode,
+        'AccessDeniedException:TOKEN_EXPIRED',
+      );
+    },
+  );
 
   test('an expired access token whose refresh fails is never served', async () => {
     await refused(() => {
@@ -183,7 +192,11 @@ describe('aws login sessions (login_session)', () => {
       [
         'a file without credentials',
         () => writeLoginToken(box, JSON.stringify({ ...login(), accessToken: undefined })),
-        /lacks accessToken\.accessKeyId, accessToken\.secretAccessKey, accessToken\.sessionToken, accessToken\.accountId, accessToken\.expiresAt/m,
+        new RegExp(
+          String.raw`lacks accessToken\.accessKeyId, accessToken\.secretAccessKey, accessToken\.sessionToken, ` +
+            String.raw`accessToken\.accountId, accessToken\.expiresAt`,
+          'm',
+        ),
       ],
       [
         'a file open to other users',
@@ -208,7 +221,8 @@ describe('aws login sessions (login_session)', () => {
         assert.equal(result.exitCode, 2);
         assert.equal(
           result.stderr,
-          "tfmfa: profile 'bad-login': login_session 'alice' is not the principal ARN `aws login` writes: run `aws login --profile bad-login` to set it again",
+          "tfmfa: profile 'bad-login': login_session 'alice' is not the principal ARN `aws login` writes: run " +
+            '`aws login --profile bad-login` to set it again',
         );
         assert.deepEqual(cachedFiles(box), []);
       } finally {
@@ -231,73 +245,89 @@ describe('aws login sessions (login_session)', () => {
     }
   });
 
-  test('a role from a login profile: AssumeRole signed by the login credentials, cached, never past the login credentials', async () => {
-    const token = login();
-    writeLoginToken(box, token);
-    const first = await box.tfmfa(['credential-process', 'login-role']);
-    assert.equal(first.exitCode, 0, first.stderr);
-    const assume = box.emu.calls().filter((call) => call.action === 'AssumeRole');
-    assert.equal(assume.length, 1);
-    assert.equal(assume[0]?.accessKeyId, token.accessToken.accessKeyId);
-    const out = json(first.stdout);
-    assert.ok(
-      Date.parse(out.Expiration) <= Date.parse(token.accessToken.expiresAt),
-      `${out.Expiration} is past the login credentials' ${token.accessToken.expiresAt}`,
-    );
-    const warm = await box.tfmfa(['credential-process', 'login-role']);
-    assert.equal(json(warm.stdout).AccessKeyId, out.AccessKeyId);
-    assert.equal(box.emu.count('AssumeRole'), 1, 'served from the cache');
-    // The session is gone (aws logout): the cached role is not served any more.
-    rmSync(loginTokenFile(box));
-    const gone = await box.tfmfa(['credential-process', 'login-role']);
-    assert.notEqual(gone.exitCode, 0);
-    assert.equal(gone.stdout, '');
-    assert.match(
-      gone.stderr,
-      /^tfmfa: profile 'dev-login': no aws login session .*: run `aws login --profile dev-login`$/,
-    );
-  });
-
-  test('a role with mfa_serial from a login profile prompts once and caches, and its expiry follows the refreshed login', async () => {
-    writeLoginToken(box, login());
-    const runsBefore = box.mfaProcessRuns();
-    const first = await box.tfmfa(['credential-process', 'login-mfa-role']);
-    assert.equal(first.exitCode, 0, first.stderr);
-    const second = await box.tfmfa(['credential-process', 'login-mfa-role']);
-    assert.equal(second.exitCode, 0, second.stderr);
-    assert.equal(json(second.stdout).AccessKeyId, json(first.stdout).AccessKeyId);
-    assert.equal(box.mfaProcessRuns() - runsBefore, 1, 'one code');
-    // The login credentials are refreshed: the cached role (valid an hour) is served again, now up to the new login expiry.
-    writeLoginToken(box, {
-      ...readLoginTokenFile(box),
-      accessToken: { ...readLoginTokenFile(box).accessToken, expiresAt: new Date(Date.now() + 60_000).toISOString() },
-    });
-    const third = await box.tfmfa(['credential-process', 'login-mfa-role']);
-    assert.equal(third.exitCode, 0, third.stderr);
-    assert.equal(box.emu.count('CreateOAuth2Token'), 1);
-    assert.equal(json(third.stdout).AccessKeyId, json(first.stdout).AccessKeyId);
-    assert.equal(Date.parse(json(third.stdout).Expiration), Date.parse(readLoginTokenFile(box).accessToken.expiresAt));
-    assert.equal(box.mfaProcessRuns() - runsBefore, 1, 'still one code');
-  });
-
-  test('exec: the child gets the login credentials, and the overlay hands login_session profiles to tfmfa', async () => {
-    const token = login();
-    writeLoginToken(box, token);
-    const script =
-      'const fs=require("fs");console.log(JSON.stringify({key:process.env.AWS_ACCESS_KEY_ID,expiration:process.env.AWS_CREDENTIAL_EXPIRATION,config:fs.readFileSync(process.env.AWS_CONFIG_FILE,"utf8")}))';
-    const result = await box.tfmfa(['exec', 'dev-login', '--', process.execPath, '-e', script]);
-    assert.equal(result.exitCode, 0, result.stderr);
-    const child = JSON.parse(result.stdout) as { key: string; expiration: string; config: string };
-    assert.equal(child.key, token.accessToken.accessKeyId);
-    assert.equal(Date.parse(child.expiration), Date.parse(token.accessToken.expiresAt));
-    assert.doesNotMatch(child.config, /login_session/);
-    for (const profile of ['dev-login', 'login-role', 'login-mfa-role']) {
-      assert.match(
-        child.config,
-        new RegExp(`\\[profile ${profile}\\]\\ncredential_process = .* credential-process .* -- ${profile}\\n`),
+  test(
+    'a role from a login profile: AssumeRole signed by the login credentials, cached, never past ' +
+      'the login credentials',
+    async () => {
+      const token = login();
+      writeLoginToken(box, token);
+      const first = await box.tfmfa(['credential-process', 'login-role']);
+      assert.equal(first.exitCode, 0, first.stderr);
+      const assume = box.emu.calls().filter((call) => call.action === 'AssumeRole');
+      assert.equal(assume.length, 1);
+      assert.equal(assume[0]?.accessKeyId, token.accessToken.accessKeyId);
+      const out = json(first.stdout);
+      assert.ok(
+        Date.parse(out.Expiration) <= Date.parse(token.accessToken.expiresAt),
+        `${out.Expiration} is past the login credentials' ${token.accessToken.expiresAt}`,
       );
-    }
-  });
+      const warm = await box.tfmfa(['credential-process', 'login-role']);
+      assert.equal(json(warm.stdout).AccessKeyId, out.AccessKeyId);
+      assert.equal(box.emu.count('AssumeRole'), 1, 'served from the cache');
+      // The session is gone (aws logout): the cached role is not served any more.
+      rmSync(loginTokenFile(box));
+      const gone = await box.tfmfa(['credential-process', 'login-role']);
+      assert.notEqual(gone.exitCode, 0);
+      assert.equal(gone.stdout, '');
+      assert.match(
+        gone.stderr,
+        /^tfmfa: profile 'dev-login': no aws login session .*: run `aws login --profile dev-login`$/,
+      );
+    },
+  );
+
+  test(
+    'a role with mfa_serial from a login profile prompts once and caches, and its expiry follows ' +
+      'the refreshed login',
+    async () => {
+      writeLoginToken(box, login());
+      const runsBefore = box.mfaProcessRuns();
+      const first = await box.tfmfa(['credential-process', 'login-mfa-role']);
+      assert.equal(first.exitCode, 0, first.stderr);
+      const second = await box.tfmfa(['credential-process', 'login-mfa-role']);
+      assert.equal(second.exitCode, 0, second.stderr);
+      assert.equal(json(second.stdout).AccessKeyId, json(first.stdout).AccessKeyId);
+      assert.equal(box.mfaProcessRuns() - runsBefore, 1, 'one code');
+      // The login credentials are refreshed: the cached role (valid an hour) is served again, now up to the new login
+      // expiry.
+      writeLoginToken(box, {
+        ...readLoginTokenFile(box),
+        accessToken: { ...readLoginTokenFile(box).accessToken, expiresAt: new Date(Date.now() + 60_000).toISOString() },
+      });
+      const third = await box.tfmfa(['credential-process', 'login-mfa-role']);
+      assert.equal(third.exitCode, 0, third.stderr);
+      assert.equal(box.emu.count('CreateOAuth2Token'), 1);
+      assert.equal(json(third.stdout).AccessKeyId, json(first.stdout).AccessKeyId);
+      assert.equal(
+        Date.parse(json(third.stdout).Expiration),
+        Date.parse(readLoginTokenFile(box).accessToken.expiresAt),
+      );
+      assert.equal(box.mfaProcessRuns() - runsBefore, 1, 'still one code');
+    },
+  );
+
+  test(
+    'exec: the child gets the login credentials, and the overlay hands login_session profiles ' + 'to tfmfa',
+    async () => {
+      const token = login();
+      writeLoginToken(box, token);
+      const script =
+        'const ' +
+        'fs=require("fs");console.log(JSON.stringify({key:process.env.AWS_ACCESS_KEY_ID,expiration:process.env.AWS_CREDENTIAL_EXPIRATION,config:fs.readFileSync(process.env.AWS_CONFIG_FILE,"utf8")}))';
+      const result = await box.tfmfa(['exec', 'dev-login', '--', process.execPath, '-e', script]);
+      assert.equal(result.exitCode, 0, result.stderr);
+      const child = JSON.parse(result.stdout) as { key: string; expiration: string; config: string };
+      assert.equal(child.key, token.accessToken.accessKeyId);
+      assert.equal(Date.parse(child.expiration), Date.parse(token.accessToken.expiresAt));
+      assert.doesNotMatch(child.config, /login_session/);
+      for (const profile of ['dev-login', 'login-role', 'login-mfa-role']) {
+        assert.match(
+          child.config,
+          new RegExp(`\\[profile ${profile}\\]\\ncredential_process = .* credential-process .* -- ${profile}\\n`),
+        );
+      }
+    },
+  );
 
   for (const [reader, accessKey] of [
     ['botocore', botocoreAccessKey],
@@ -412,13 +442,18 @@ describe('aws login sessions everywhere a profile works', () => {
     assert.match(
       opened.stdout,
       new RegExp(
-        `^profile 'dev-login': aws login session ${LOGIN_ARN}: open until .* \\(1[45]m left\\) \\(refreshed through the sign-in service while the aws login session lasts\\)$`,
+        `^profile 'dev-login': aws login session ${LOGIN_ARN}: open until .* \\(1[45]m left\\) \\(refreshed ` +
+          `through the sign-in service while the aws login session lasts\\)$`,
         'm',
       ),
     );
     assert.match(
       opened.stdout,
-      /^profile 'login-role': role .*from-login.*: open until .* \(renewed from the aws login session while it lasts\)$/m,
+      new RegExp(
+        String.raw`^profile 'login-role': role .*from-login.*: open until .* \(renewed from the aws login ` +
+          String.raw`session while it lasts\)$`,
+        'm',
+      ),
     );
   });
 
@@ -438,7 +473,8 @@ describe('aws login sessions everywhere a profile works', () => {
   });
 
   test(
-    'through an installed shim: the real AWS CLI 2.9 (no aws login support) uses the login profile and a role chained from it',
+    'through an installed shim: the real AWS CLI 2.9 (no aws login support) uses the login profile and a role ' +
+      'chained from it',
     { skip: !existsSync('/usr/bin/aws') && 'no AWS CLI' },
     async () => {
       const shims = join(box.dir, 'installed-shims');
@@ -527,31 +563,35 @@ describe('aws login sessions everywhere a profile works', () => {
     },
   );
 
-  test('a warm credential_process of a login profile is served by tfmfa-launcher from its ticket, the same bytes as Node', async () => {
-    const opened = await box.tfmfa(['exec', 'dev-login', '--', '/bin/true']);
-    assert.equal(opened.exitCode, 0, opened.stderr);
-    // The overlay's launcher, with no Node to hand over to: a run it cannot serve fails.
-    const launcher = join(box.dir, 'serving', 'tfmfa-launcher');
-    mkdirSync(dirname(launcher), { recursive: true });
-    writeFileSync(launcher, renderLauncher({ entry: '/nonexistent/tfmfa/dist/cli.js' }), { mode: 0o755 });
-    const files = [
-      '--config-file',
-      box.env.AWS_CONFIG_FILE as string,
-      '--credentials-file',
-      box.env.AWS_SHARED_CREDENTIALS_FILE as string,
-      '--',
-      'dev-login',
-    ];
-    const node = await box.tfmfa(['credential-process', ...files]);
-    const served = await execa(
-      launcher,
-      ['/nonexistent/node', '/nonexistent/tfmfa/dist/cli.js', 'credential-process', ...files],
-      { env: box.env, extendEnv: false, reject: false },
-    );
-    assert.equal(served.exitCode, 0, `the launcher handed over to Node: ${served.stderr}`);
-    assert.equal(served.stdout, node.stdout);
-    assert.equal(JSON.parse(served.stdout).AccessKeyId, token.accessToken.accessKeyId);
-  });
+  test(
+    'a warm credential_process of a login profile is served by tfmfa-launcher from its ticket, ' +
+      'the same bytes as Node',
+    async () => {
+      const opened = await box.tfmfa(['exec', 'dev-login', '--', '/bin/true']);
+      assert.equal(opened.exitCode, 0, opened.stderr);
+      // The overlay's launcher, with no Node to hand over to: a run it cannot serve fails.
+      const launcher = join(box.dir, 'serving', 'tfmfa-launcher');
+      mkdirSync(dirname(launcher), { recursive: true });
+      writeFileSync(launcher, renderLauncher({ entry: '/nonexistent/tfmfa/dist/cli.js' }), { mode: 0o755 });
+      const files = [
+        '--config-file',
+        box.env.AWS_CONFIG_FILE as string,
+        '--credentials-file',
+        box.env.AWS_SHARED_CREDENTIALS_FILE as string,
+        '--',
+        'dev-login',
+      ];
+      const node = await box.tfmfa(['credential-process', ...files]);
+      const served = await execa(
+        launcher,
+        ['/nonexistent/node', '/nonexistent/tfmfa/dist/cli.js', 'credential-process', ...files],
+        { env: box.env, extendEnv: false, reject: false },
+      );
+      assert.equal(served.exitCode, 0, `the launcher handed over to Node: ${served.stderr}`);
+      assert.equal(served.stdout, node.stdout);
+      assert.equal(JSON.parse(served.stdout).AccessKeyId, token.accessToken.accessKeyId);
+    },
+  );
 });
 
 describe('aws login on the hot path', () => {

@@ -67,7 +67,9 @@ describe('tfmfa completion', () => {
     /** Runs the completion function as bash would for these words, the cursor on the last one. */
     async function complete(words: string[], script = scripts.bash as string): Promise<string[]> {
       const quoted = words.map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
-      const program = `source ${JSON.stringify(script)}; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _tfmfa; printf '%s\\n' "\${COMPREPLY[@]}"`;
+      const program =
+        `source ${JSON.stringify(script)}; COMP_WORDS=(${quoted}); ` +
+        `COMP_CWORD=${words.length - 1}; _tfmfa; printf '%s\\n' "\${COMPREPLY[@]}"`;
       const result = await execa('bash', ['--norc', '--noprofile', '-c', program], {
         env,
         extendEnv: false,
@@ -239,42 +241,49 @@ t tfmfa list ''
 });
 
 describe('completion helpers', () => {
-  test('flags from a declaration: values, short names, the first line of a description, choices; hidden ones left out', () => {
-    const thing = defineCommand({
-      name: 'thing',
-      summary: 'do a thing',
-      usage: '[--mode fast|slow] PROFILE',
-      options: {
-        mode: {
-          type: 'string',
-          short: 'm',
-          value: 'MODE',
-          choices: ['fast', 'slow'],
-          help: 'how to do it (default fast)',
+  test(
+    'flags from a declaration: values, short names, the first line of a description, choices; ' +
+      'hidden ones left out',
+    () => {
+      const thing = defineCommand({
+        name: 'thing',
+        summary: 'do a thing',
+        usage: '[--mode fast|slow] PROFILE',
+        options: {
+          mode: {
+            type: 'string',
+            short: 'm',
+            value: 'MODE',
+            choices: ['fast', 'slow'],
+            help: 'how to do it (default fast)',
+          },
+          quiet: { type: 'boolean', help: 'say less, over\ntwo lines' },
+          out: { type: 'string', value: 'PATH', help: 'where' },
+          secret: { type: 'boolean', hidden: true, help: 'for scripts' },
         },
-        quiet: { type: 'boolean', help: 'say less, over\ntwo lines' },
-        out: { type: 'string', value: 'PATH', help: 'where' },
-        secret: { type: 'boolean', hidden: true, help: 'for scripts' },
-      },
-      positionals: { kind: 'profile' },
-    });
-    assert.deepEqual(flagsOf(thing), [
-      {
-        name: '--mode',
-        short: '-m',
-        takesValue: true,
-        choices: ['fast', 'slow'],
-        description: 'how to do it (default fast)',
-      },
-      { name: '--quiet', takesValue: false, choices: [], description: 'say less, over' },
-      { name: '--out', takesValue: true, choices: [], description: 'where' },
-      { name: '--help', short: '-h', takesValue: false, choices: [], description: 'show this help' },
-    ]);
-    assert.match(
-      helpText(thing),
-      /^Usage: tfmfa thing \[--mode fast\|slow\] PROFILE\n\nOptions:\n  -m, --mode MODE  how to do it \(default fast\)\n  --quiet          say less, over\n                   two lines\n  --out PATH       where\n  -h, --help       show this help$/,
-    );
-  });
+        positionals: { kind: 'profile' },
+      });
+      assert.deepEqual(flagsOf(thing), [
+        {
+          name: '--mode',
+          short: '-m',
+          takesValue: true,
+          choices: ['fast', 'slow'],
+          description: 'how to do it (default fast)',
+        },
+        { name: '--quiet', takesValue: false, choices: [], description: 'say less, over' },
+        { name: '--out', takesValue: true, choices: [], description: 'where' },
+        { name: '--help', short: '-h', takesValue: false, choices: [], description: 'show this help' },
+      ]);
+      assert.match(
+        helpText(thing),
+        new RegExp(
+          String.raw`^Usage: tfmfa thing \[--mode fast\|slow\] PROFILE\n\nOptions:\n  -m, --mode MODE  how to do ` +
+            String.raw`it \(default fast\)\n  --quiet          say less, over\n                   two lines\n  --out PATH       where\n  -h, --help       show this help$`,
+        ),
+      );
+    },
+  );
 
   test("a command's subcommands lend it their flags (shim install --dir, --force)", async () => {
     const { command } = await import('../../src/commands/shim.ts');

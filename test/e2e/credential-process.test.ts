@@ -109,7 +109,9 @@ describe('tfmfa export', () => {
   after(() => box.cleanup());
 
   test('sh: eval in bash sets the exec variables and unsets the profile ones', async () => {
-    const script = `eval "$(${shQuote(process.execPath)} ${shQuote(CLI)} export GEHC-056)"; env | grep -E '^(AWS_|TFMFA_PROFILE)' | sort`;
+    const script =
+      `eval "$(${shQuote(process.execPath)} ${shQuote(CLI)} export GEHC-056)"; env | grep -E ` +
+      `'^(AWS_|TFMFA_PROFILE)' | sort`;
     const result = await execa('bash', ['-c', script], {
       env: { ...box.env, AWS_PROFILE: 'GEHC-056', AWS_SECURITY_TOKEN: 'stale' },
       extendEnv: false,

@@ -80,13 +80,17 @@ role_arn = arn:aws:iam::12:role/x
     assert.match(
       profile,
       new RegExp(
-        `^ {4}3\\. AssumeRole ${ROLE_ARN} \\(profile 'GEHC-056'\\) from the MFA session, with its external_id, for 1h00m \\(STS default\\): not cached$`,
+        `^ {4}3\\. AssumeRole ${ROLE_ARN} \\(profile 'GEHC-056'\\) from the MFA session, with its external_id, ` +
+          `for 1h00m \\(STS default\\): not cached$`,
         'm',
       ),
     );
     assert.match(
       profile,
-      /MFA code: (asked on the terminal \(this run has a terminal\); without a terminal: )?nothing in this mode \(no terminal to ask on and no desktop dialog\): run 'tfmfa open-session GEHC-056' in a terminal first/,
+      new RegExp(
+        String.raw`MFA code: (asked on the terminal \(this run has a terminal\); without a terminal: )?nothing ` +
+          String.raw`in this mode \(no terminal to ask on and no desktop dialog\): run 'tfmfa open-session GEHC-056' in a terminal first`,
+      ),
     );
     assert.match(
       profile,
@@ -115,7 +119,8 @@ role_arn = arn:aws:iam::12:role/x
     assert.match(
       long,
       new RegExp(
-        `^ {4}2\\. AssumeRole ${LONG_ROLE} \\(profile 'long'\\) from the base credentials, with a code of the MFA device ${SERIAL}, for 4h00m: not cached$`,
+        `^ {4}2\\. AssumeRole ${LONG_ROLE} \\(profile 'long'\\) from the base credentials, with a code of the ` +
+          `MFA device ${SERIAL}, for 4h00m: not cached$`,
         'm',
       ),
     );
@@ -204,7 +209,8 @@ role_arn = arn:aws:iam::12:role/x
     assert.match(
       lines,
       new RegExp(
-        `^· tofu: not installed, so its shim ${shims}/tofu has nothing to run yet .*tfmfa shim uninstall --dir ${shims} tofu\\)$`,
+        `^· tofu: not installed, so its shim ${shims}/tofu has nothing to run yet .*tfmfa shim uninstall ` +
+          `--dir ${shims} tofu\\)$`,
         'm',
       ),
     );
@@ -220,7 +226,8 @@ role_arn = arn:aws:iam::12:role/x
     assert.match(
       shadowedLines,
       new RegExp(
-        `^✖ terraform: ${real}/terraform comes before the tfmfa shim ${shims}/terraform on PATH, so the shim never runs\\n {4}fix: put ${shims} first in PATH, e\\.g\\. export PATH="${shims}:\\$PATH"`,
+        `^✖ terraform: ${real}/terraform comes before the tfmfa shim ${shims}/terraform on PATH, so the shim ` +
+          `never runs\\n {4}fix: put ${shims} first in PATH, e\\.g\\. export PATH="${shims}:\\$PATH"`,
         'm',
       ),
     );
@@ -232,54 +239,62 @@ role_arn = arn:aws:iam::12:role/x
     assert.match(section(loop.stdout, 'Shims'), new RegExp(`^✖ tofu: ${shims}/tofu is a symlink loop`, 'm'));
   });
 
-  test('right after `tfmfa shim install` on a machine with only terraform and aws: exit 0, a note per missing tool naming `tfmfa shim uninstall`', async () => {
-    const shims = join(box.dir, 'installed-shims');
-    const real = join(box.dir, 'only-terraform-and-aws');
-    mkdirSync(real);
-    script(join(real, 'terraform'), '#!/bin/sh\necho terraform\n');
-    script(join(real, 'aws'), '#!/bin/sh\necho aws\n');
-    const env = { PATH: [shims, real, NODE_DIR, '/usr/bin', '/bin'].join(':') };
-    const install = await box.tfmfa(['shim', 'install', '--dir', shims], { env: { ...box.env, ...env } });
-    assert.equal(install.exitCode, 0, install.stderr);
-    for (const tool of ['terraform', 'terragrunt', 'aws', 'tofu'])
-      assert.ok(existsSync(join(shims, tool)), `${tool} shim installed`);
+  test(
+    'right after `tfmfa shim install` on a machine with only terraform and aws: exit 0, a note ' +
+      'per missing tool naming `tfmfa shim uninstall`',
+    async () => {
+      const shims = join(box.dir, 'installed-shims');
+      const real = join(box.dir, 'only-terraform-and-aws');
+      mkdirSync(real);
+      script(join(real, 'terraform'), '#!/bin/sh\necho terraform\n');
+      script(join(real, 'aws'), '#!/bin/sh\necho aws\n');
+      const env = { PATH: [shims, real, NODE_DIR, '/usr/bin', '/bin'].join(':') };
+      const install = await box.tfmfa(['shim', 'install', '--dir', shims], { env: { ...box.env, ...env } });
+      assert.equal(install.exitCode, 0, install.stderr);
+      for (const tool of ['terraform', 'terragrunt', 'aws', 'tofu'])
+        assert.ok(existsSync(join(shims, tool)), `${tool} shim installed`);
 
-    const result = await doctor([], env);
-    assert.equal(result.exitCode, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /\nno problems found/);
-    const lines = section(result.stdout, 'Shims');
-    assert.doesNotMatch(lines, /^✖/m, 'no shim line is a failure');
-    assert.match(lines, new RegExp(`^✔ terraform: the shim runs the real terraform at ${real}/terraform$`, 'm'));
-    assert.match(lines, new RegExp(`^✔ aws: the shim runs the real aws at ${real}/aws$`, 'm'));
-    for (const tool of ['terragrunt', 'tofu']) {
-      // The directory install wrote to is remembered: the plain command finds the shim there.
+      const result = await doctor([], env);
+      assert.equal(result.exitCode, 0, result.stdout + result.stderr);
+      assert.match(result.stdout, /\nno problems found/);
+      const lines = section(result.stdout, 'Shims');
+      assert.doesNotMatch(lines, /^✖/m, 'no shim line is a failure');
+      assert.match(lines, new RegExp(`^✔ terraform: the shim runs the real terraform at ${real}/terraform$`, 'm'));
+      assert.match(lines, new RegExp(`^✔ aws: the shim runs the real aws at ${real}/aws$`, 'm'));
+      for (const tool of ['terragrunt', 'tofu']) {
+        // The directory install wrote to is remembered: the plain command finds the shim there.
+        assert.match(
+          lines,
+          new RegExp(
+            `^· ${tool}: not installed, so its shim ${shims}/${tool} has nothing to run yet \\(it will ` +
+              `once ${tool} is installed; if you do not use ${tool}: tfmfa shim uninstall ${tool}\\)$`,
+            'm',
+          ),
+        );
+      }
+
+      // The note's command does what it says.
+      const uninstall = await box.tfmfa(['shim', 'uninstall', 'tofu'], { env: { ...box.env, ...env } });
+      assert.equal(uninstall.exitCode, 0, uninstall.stderr);
+      assert.ok(!existsSync(join(shims, 'tofu')) && existsSync(join(shims, 'terragrunt')), uninstall.stdout);
+
+      // A problem: terragrunt is on PATH but cannot run (a version manager's dangling symlink): a warning whose fix
+      // names the uninstall.
+      symlinkSync(join(box.dir, 'gone', 'terragrunt'), join(real, 'terragrunt'));
+      const broken = await doctor([], env);
+      assert.equal(broken.exitCode, 0, broken.stdout);
       assert.match(
-        lines,
+        section(broken.stdout, 'Shims'),
         new RegExp(
-          `^· ${tool}: not installed, so its shim ${shims}/${tool} has nothing to run yet \\(it will once ${tool} is installed; if you do not use ${tool}: tfmfa shim uninstall ${tool}\\)$`,
+          `^! terragrunt: ${real}/terragrunt is a dangling symlink, so the shim ${shims}/terragrunt has no real ` +
+            `terragrunt to run\\n {4}fix: reinstall terragrunt \\(ls -l ${real}/terragrunt\\), or remove the ` +
+            `shim: tfmfa shim uninstall terragrunt$`,
           'm',
         ),
       );
-    }
-
-    // The note's command does what it says.
-    const uninstall = await box.tfmfa(['shim', 'uninstall', 'tofu'], { env: { ...box.env, ...env } });
-    assert.equal(uninstall.exitCode, 0, uninstall.stderr);
-    assert.ok(!existsSync(join(shims, 'tofu')) && existsSync(join(shims, 'terragrunt')), uninstall.stdout);
-
-    // A problem: terragrunt is on PATH but cannot run (a version manager's dangling symlink): a warning whose fix names the uninstall.
-    symlinkSync(join(box.dir, 'gone', 'terragrunt'), join(real, 'terragrunt'));
-    const broken = await doctor([], env);
-    assert.equal(broken.exitCode, 0, broken.stdout);
-    assert.match(
-      section(broken.stdout, 'Shims'),
-      new RegExp(
-        `^! terragrunt: ${real}/terragrunt is a dangling symlink, so the shim ${shims}/terragrunt has no real terragrunt to run\\n {4}fix: reinstall terragrunt \\(ls -l ${real}/terragrunt\\), or remove the shim: tfmfa shim uninstall terragrunt$`,
-        'm',
-      ),
-    );
-    rmSync(join(real, 'terragrunt'));
-  });
+      rmSync(join(real, 'terragrunt'));
+    },
+  );
 
   test('cache directory: permissions, files, ownership checks', async () => {
     const dir = join(box.dir, 'cache-perm');
@@ -373,7 +388,11 @@ provider "aws" {
     const offLines = section(off.stdout, 'Terraform files');
     assert.match(
       offLines,
-      /^✖ main\.tf:10: provider "aws" sets profile = "GEHC-056", but the config overlay is off \(TFMFA_OVERLAY=0\).*\n {4}fix: unset TFMFA_OVERLAY/m,
+      new RegExp(
+        String.raw`^✖ main\.tf:10: provider "aws" sets profile = "GEHC-056", but the config overlay is off ` +
+          String.raw`\(TFMFA_OVERLAY=0\).*\n {4}fix: unset TFMFA_OVERLAY`,
+        'm',
+      ),
     );
     const fine = await doctor([], {}, project);
     assert.equal(fine.exitCode, 0, fine.stdout);
@@ -386,7 +405,8 @@ provider "aws" {
     assert.match(
       section(withCache.stdout, 'Network'),
       new RegExp(
-        `^✔ STS at ${box.emu.url} \\(us-west-2\\) answers: GetCallerIdentity with the cached credentials of 'GEHC-056' → arn:aws:sts::111111111111:assumed-role/hc-master/`,
+        `^✔ STS at ${box.emu.url} \\(us-west-2\\) answers: GetCallerIdentity with the cached credentials of ` +
+          `'GEHC-056' → arn:aws:sts::111111111111:assumed-role/hc-master/`,
         'm',
       ),
     );
@@ -422,11 +442,14 @@ provider "aws" {
     );
   });
 
-  test("--network probes the endpoint the STS calls use: the profile's services section, unless configured endpoints are ignored", async () => {
-    const config = join(box.dir, 'services-config');
-    writeFileSync(
-      config,
-      `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}
+  test(
+    "--network probes the endpoint the STS calls use: the profile's services section, unless " +
+      'configured endpoints are ignored',
+    async () => {
+      const config = join(box.dir, 'services-config');
+      writeFileSync(
+        config,
+        `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}
 [profile via-services]
 role_arn = ${ROLE_ARN}
 source_profile = GEHC-000
@@ -436,24 +459,29 @@ services = local-sts
 sts =
   endpoint_url = ${box.emu.url}
 `,
-    );
-    const env = { AWS_CONFIG_FILE: config, AWS_ENDPOINT_URL_STS: '', TFMFA_CACHE_DIR: join(box.dir, 'services-cache') };
-    const viaServices = await doctor(['via-services', '--network'], env);
-    assert.match(
-      section(viaServices.stdout, 'Network'),
-      new RegExp(`^✔ STS endpoint ${box.emu.url} \\(us-west-2\\) is reachable`, 'm'),
-      viaServices.stdout,
-    );
-    const ignored = await doctor(['via-services', '--network'], {
-      ...env,
-      AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true',
-    });
-    assert.match(
-      section(ignored.stdout, 'Network'),
-      /STS endpoint https:\/\/sts\.us-west-2\.amazonaws\.com \(us-west-2\)/,
-      ignored.stdout,
-    );
-  });
+      );
+      const env = {
+        AWS_CONFIG_FILE: config,
+        AWS_ENDPOINT_URL_STS: '',
+        TFMFA_CACHE_DIR: join(box.dir, 'services-cache'),
+      };
+      const viaServices = await doctor(['via-services', '--network'], env);
+      assert.match(
+        section(viaServices.stdout, 'Network'),
+        new RegExp(`^✔ STS endpoint ${box.emu.url} \\(us-west-2\\) is reachable`, 'm'),
+        viaServices.stdout,
+      );
+      const ignored = await doctor(['via-services', '--network'], {
+        ...env,
+        AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true',
+      });
+      assert.match(
+        section(ignored.stdout, 'Network'),
+        /STS endpoint https:\/\/sts\.us-west-2\.amazonaws\.com \(us-west-2\)/,
+        ignored.stdout,
+      );
+    },
+  );
 });
 
 describe('doctor helpers', () => {

@@ -148,22 +148,25 @@ describe('tfmfa exec', () => {
     assert.equal(box.emu.count(), 0);
   });
 
-  test('nested: another profile switches through the MFA session cache, never using the outer keys as long-term', async () => {
-    const outer = {
-      ...box.env,
-      TFMFA_PROFILE: 'GEHC-056',
-      AWS_ACCESS_KEY_ID: 'ASIAOUTER',
-      AWS_SECRET_ACCESS_KEY: 'outer',
-      AWS_SESSION_TOKEN: 'tok',
-    };
-    const result = await box.tfmfa(['exec', 'team-b', '--', tool.path], { env: outer, detached: true });
-    assert.equal(result.exitCode, 0, result.stderr);
-    assert.equal(box.emu.count('GetSessionToken'), 0, 'the cached MFA session serves the new role');
-    assert.equal(box.emu.count('AssumeRole'), 1);
-    assert.equal(box.emu.calls()[0]?.principal, box.user.arn, 'signed with the MFA session of the user');
-    assert.equal(last().env.TFMFA_PROFILE, 'team-b');
-    assert.notEqual(last().env.AWS_ACCESS_KEY_ID, 'ASIAOUTER');
-  });
+  test(
+    'nested: another profile switches through the MFA session cache, never using the outer ' + 'keys as long-term',
+    async () => {
+      const outer = {
+        ...box.env,
+        TFMFA_PROFILE: 'GEHC-056',
+        AWS_ACCESS_KEY_ID: 'ASIAOUTER',
+        AWS_SECRET_ACCESS_KEY: 'outer',
+        AWS_SESSION_TOKEN: 'tok',
+      };
+      const result = await box.tfmfa(['exec', 'team-b', '--', tool.path], { env: outer, detached: true });
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(box.emu.count('GetSessionToken'), 0, 'the cached MFA session serves the new role');
+      assert.equal(box.emu.count('AssumeRole'), 1);
+      assert.equal(box.emu.calls()[0]?.principal, box.user.arn, 'signed with the MFA session of the user');
+      assert.equal(last().env.TFMFA_PROFILE, 'team-b');
+      assert.notEqual(last().env.AWS_ACCESS_KEY_ID, 'ASIAOUTER');
+    },
+  );
 
   test('role → role chains are assumed hop by hop from the MFA session, without a prompt', async () => {
     const result = await box.tfmfa(['exec', 'team-c', '--', tool.path], { detached: true });
@@ -281,7 +284,10 @@ describe('tfmfa exec', () => {
     assert.equal(noCode.exitCode, 1);
     assert.match(
       noCode.stderr,
-      /an MFA code is needed for .* but there is no terminal to ask on and no desktop dialog: run 'tfmfa open-session team-b' in a terminal first .*, pass --mfa-token CODE, or set mfa_process/,
+      new RegExp(
+        String.raw`an MFA code is needed for .* but there is no terminal to ask on and no desktop dialog: run ` +
+          String.raw`'tfmfa open-session team-b' in a terminal first .*, pass --mfa-token CODE, or set mfa_process`,
+      ),
     );
     assert.equal(noCode.stderr.trim().split('\n').length, 1, 'one line');
     const withCode = await box.tfmfa(['exec', 'team-b', '--mfa-token', freshCode(), '--', tool.path], {

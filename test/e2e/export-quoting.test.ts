@@ -351,7 +351,8 @@ describe('tfmfa export with a hostile region', () => {
   for (const format of ['dotenv', 'sh'] as const) {
     test(`--format ${format}: sourcing the output sets the region literally and runs nothing`, async () => {
       box.writeConfig(
-        `[profile static-hostile]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\nregion = ${region}\n`,
+        `[profile static-hostile]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ` +
+          `wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\nregion = ${region}\n`,
       );
       const result = await box.tfmfa(['export', 'static-hostile', '--format', format]);
       assert.equal(result.exitCode, 0, String(result.stderr));
@@ -373,14 +374,18 @@ describe('tfmfa export with a hostile region', () => {
 
   test('--format dotenv with a value no dotenv reader agrees on: one-line error, nothing on stdout', async () => {
     box.writeConfig(
-      `[profile static-multi]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\nregion = \${HOME}\n`,
+      `[profile static-multi]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ` +
+        `wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\nregion = \${HOME}\n`,
     );
     const result = await box.tfmfa(['export', 'static-multi', '--format', 'dotenv']);
     assert.equal(result.exitCode, 1, String(result.stderr));
     assert.equal(String(result.stdout), '');
     assert.match(
       String(result.stderr),
-      /^tfmfa: cannot write AWS_(DEFAULT_)?REGION as dotenv: its value has '\$\{', which some dotenv reader would misread: use --format sh or json$/,
+      new RegExp(
+        String.raw`^tfmfa: cannot write AWS_(DEFAULT_)?REGION as dotenv: its value has '\$\{', which some ` +
+          String.raw`dotenv reader would misread: use --format sh or json$`,
+      ),
     );
   });
 });
@@ -462,13 +467,17 @@ describe('tfmfa export carries the config overlay', () => {
   });
 });
 
-/** GetCallerIdentity through botocore with the profile named in code, as a provider block names it (async: the emulator lives in this process). */
+/**
+ * GetCallerIdentity through botocore with the profile named in code, as a provider block names it (async: the
+ * emulator lives in this process).
+ */
 async function botocoreIdentity(
   profile: string,
   env: Record<string, string>,
 ): Promise<{ status: number | undefined; arn: string; stderr: string }> {
   const script =
-    'import sys, botocore.session\ns = botocore.session.Session(profile=sys.argv[1])\nc = s.create_client("sts", region_name="us-east-1", endpoint_url=sys.argv[2])\nprint(c.get_caller_identity()["Arn"])';
+    'import sys, botocore.session\ns = botocore.session.Session(profile=sys.argv[1])\nc = ' +
+    's.create_client("sts", region_name="us-east-1", endpoint_url=sys.argv[2])\nprint(c.get_caller_identity()["Arn"])';
   const out = await execa(DEBIAN_PYTHON, ['-c', script, profile, env.AWS_ENDPOINT_URL_STS as string], {
     env,
     extendEnv: false,

@@ -113,28 +113,31 @@ describe('STS faults', { concurrency: 3 }, () => {
     }
   });
 
-  test('no answer at all (hang) with TFMFA_STS_TIMEOUT=2: bounded by the timeout, then one line that mentions it', async () => {
-    const box = await sandbox();
-    try {
-      box.emu.injectFault({ kind: 'hang', times: 10 });
-      const env = coldEnv(box, { TFMFA_STS_TIMEOUT: '2' });
-      const started = Date.now();
-      const result = await run(box, ['credential-process', 'viaproc'], env, 15_000);
-      const took = Date.now() - started;
-      oneLineFailure(result, /TFMFA_STS_TIMEOUT/);
-      assert.match(
-        String(result.stderr),
-        /timed? ?out|timeout|no answer|2 ?s\b/i,
-        'says that STS did not answer in time',
-      );
-      const attempts = box.emu.count('GetSessionToken');
-      assert.ok(attempts >= 1 && attempts <= 3, `bounded attempts: ${attempts}`);
-      assert.ok(took < attempts * 2000 + 8000, `bounded by the timeout: ${took} ms for ${attempts} attempt(s)`);
-      assert.deepEqual(sessionFiles(env.TFMFA_CACHE_DIR as string), []);
-    } finally {
-      await box.cleanup();
-    }
-  });
+  test(
+    'no answer at all (hang) with TFMFA_STS_TIMEOUT=2: bounded by the timeout, then one line ' + 'that mentions it',
+    async () => {
+      const box = await sandbox();
+      try {
+        box.emu.injectFault({ kind: 'hang', times: 10 });
+        const env = coldEnv(box, { TFMFA_STS_TIMEOUT: '2' });
+        const started = Date.now();
+        const result = await run(box, ['credential-process', 'viaproc'], env, 15_000);
+        const took = Date.now() - started;
+        oneLineFailure(result, /TFMFA_STS_TIMEOUT/);
+        assert.match(
+          String(result.stderr),
+          /timed? ?out|timeout|no answer|2 ?s\b/i,
+          'says that STS did not answer in time',
+        );
+        const attempts = box.emu.count('GetSessionToken');
+        assert.ok(attempts >= 1 && attempts <= 3, `bounded attempts: ${attempts}`);
+        assert.ok(took < attempts * 2000 + 8000, `bounded by the timeout: ${took} ms for ${attempts} attempt(s)`);
+        assert.deepEqual(sessionFiles(env.TFMFA_CACHE_DIR as string), []);
+      } finally {
+        await box.cleanup();
+      }
+    },
+  );
 
   for (const fault of [
     { status: 500, code: 'InternalFailure' },
@@ -195,23 +198,27 @@ describe('STS faults', { concurrency: 3 }, () => {
     }
   });
 
-  test('clock skew of ±10 minutes: the SDK corrects its clock from the Date header (as the AWS CLI does) and the call succeeds', async () => {
-    const box = await sandbox();
-    try {
-      for (const skew of [600, -600]) {
-        box.emu.setSkew(skew);
-        const result = await run(box, ['credential-process', 'viaproc'], coldEnv(box));
-        credentialJson(result);
-        assert.ok(
-          box.emu.calls().some((c) => c.errorCode === 'SignatureDoesNotMatch'),
-          'the first attempt was refused for its time',
-        );
-        box.emu.resetCounts();
+  test(
+    'clock skew of ±10 minutes: the SDK corrects its clock from the Date header (as the AWS CLI ' +
+      'does) and the call succeeds',
+    async () => {
+      const box = await sandbox();
+      try {
+        for (const skew of [600, -600]) {
+          box.emu.setSkew(skew);
+          const result = await run(box, ['credential-process', 'viaproc'], coldEnv(box));
+          credentialJson(result);
+          assert.ok(
+            box.emu.calls().some((c) => c.errorCode === 'SignatureDoesNotMatch'),
+            'the first attempt was refused for its time',
+          );
+          box.emu.resetCounts();
+        }
+      } finally {
+        await box.cleanup();
       }
-    } finally {
-      await box.cleanup();
-    }
-  });
+    },
+  );
 
   for (const refusal of [
     { status: 400, code: 'RequestExpired', message: 'Request has expired.' },
@@ -227,23 +234,29 @@ describe('STS faults', { concurrency: 3 }, () => {
         'Signature not yet current: 20200101T003000Z is still later than 20200101T002000Z (20200101T001500Z + 5 min.)',
     },
   ]) {
-    test(`a time refusal the SDK cannot correct (${refusal.code}: ${refusal.message.slice(0, 24)}…): one line that mentions the clock`, async () => {
-      const box = await sandbox();
-      try {
-        box.emu.injectFault({ kind: 'status', times: 3, ...refusal });
-        const result = await run(box, ['credential-process', 'viaproc'], coldEnv(box));
-        oneLineFailure(result, /clock/i);
-      } finally {
-        await box.cleanup();
-      }
-    });
+    test(
+      `a time refusal the SDK cannot correct ` +
+        `(${refusal.code}: ${refusal.message.slice(0, 24)}…): one line that mentions the clock`,
+      async () => {
+        const box = await sandbox();
+        try {
+          box.emu.injectFault({ kind: 'status', times: 3, ...refusal });
+          const result = await run(box, ['credential-process', 'viaproc'], coldEnv(box));
+          oneLineFailure(result, /clock/i);
+        } finally {
+          await box.cleanup();
+        }
+      },
+    );
   }
 
-  test('a revoked (or deleted/expired) long-term key: one line naming the profile that holds the key and the fix', async () => {
-    const box = await createSandbox();
-    try {
-      const other = box.emu.addUser({ userName: 'other', accountId: '222222222222' });
-      box.writeConfig(`[profile k2]
+  test(
+    'a revoked (or deleted/expired) long-term key: one line naming the profile that holds the ' + 'key and the fix',
+    async () => {
+      const box = await createSandbox();
+      try {
+        const other = box.emu.addUser({ userName: 'other', accountId: '222222222222' });
+        box.writeConfig(`[profile k2]
 aws_access_key_id = ${other.accessKeyId}
 aws_secret_access_key = ${other.secretAccessKey}
 [profile k2-role]
@@ -252,20 +265,21 @@ role_arn = ${ROLE_B}
 mfa_serial = ${SERIAL}
 mfa_process = ${box.mfaProcess}
 `);
-      box.emu.revoke(other.accessKeyId);
-      const result = await run(box, ['credential-process', 'k2-role'], coldEnv(box));
-      oneLineFailure(result, /InvalidClientTokenId/);
-      const line = String(result.stderr);
-      assert.ok(
-        line.includes("'k2'") || line.includes(other.accessKeyId),
-        `names the profile holding the key ('k2') or the key id: ${line}`,
-      );
-      assert.match(line, /aws_access_key_id|new (access )?key/, 'says how to fix it');
-      assert.ok(!line.includes(other.secretAccessKey));
-    } finally {
-      await box.cleanup();
-    }
-  });
+        box.emu.revoke(other.accessKeyId);
+        const result = await run(box, ['credential-process', 'k2-role'], coldEnv(box));
+        oneLineFailure(result, /InvalidClientTokenId/);
+        const line = String(result.stderr);
+        assert.ok(
+          line.includes("'k2'") || line.includes(other.accessKeyId),
+          `names the profile holding the key ('k2') or the key id: ${line}`,
+        );
+        assert.match(line, /aws_access_key_id|new (access )?key/, 'says how to fix it');
+        assert.ok(!line.includes(other.secretAccessKey));
+      } finally {
+        await box.cleanup();
+      }
+    },
+  );
 });
 
 describe('a cached session STS no longer accepts', () => {
@@ -291,26 +305,31 @@ describe('a cached session STS no longer accepts', () => {
     return { env, session };
   }
 
-  test('revoked (InvalidClientTokenId): the entry is dropped and the code asked for once more, then it works', async () => {
-    const { env, session } = await warmWithoutRole();
-    box.emu.revoke(session.accessKeyId);
-    const runsBefore = box.mfaProcessRuns();
-    const result = await run(box, ['credential-process', 'viaproc'], env);
-    credentialJson(result);
-    assert.equal(box.mfaProcessRuns() - runsBefore, 1, 're-prompted exactly once');
-    assert.deepEqual(
-      box.emu.calls().map((c) => `${c.action}:${c.errorCode ?? 'ok'}`),
-      ['AssumeRole:InvalidClientTokenId', 'GetSessionToken:ok', 'AssumeRole:ok'],
-    );
-    const entries = readdirSync(join(env.TFMFA_CACHE_DIR as string, 'sessions')).map(
-      (f) =>
-        JSON.parse(readFileSync(join(env.TFMFA_CACHE_DIR as string, 'sessions', f), 'utf8')) as { accessKeyId: string },
-    );
-    assert.ok(
-      !entries.some((e) => e.accessKeyId === session.accessKeyId),
-      'the revoked session is gone from the cache',
-    );
-  });
+  test(
+    'revoked (InvalidClientTokenId): the entry is dropped and the code asked for once more, ' + 'then it works',
+    async () => {
+      const { env, session } = await warmWithoutRole();
+      box.emu.revoke(session.accessKeyId);
+      const runsBefore = box.mfaProcessRuns();
+      const result = await run(box, ['credential-process', 'viaproc'], env);
+      credentialJson(result);
+      assert.equal(box.mfaProcessRuns() - runsBefore, 1, 're-prompted exactly once');
+      assert.deepEqual(
+        box.emu.calls().map((c) => `${c.action}:${c.errorCode ?? 'ok'}`),
+        ['AssumeRole:InvalidClientTokenId', 'GetSessionToken:ok', 'AssumeRole:ok'],
+      );
+      const entries = readdirSync(join(env.TFMFA_CACHE_DIR as string, 'sessions')).map(
+        (f) =>
+          JSON.parse(readFileSync(join(env.TFMFA_CACHE_DIR as string, 'sessions', f), 'utf8')) as {
+            accessKeyId: string;
+          },
+      );
+      assert.ok(
+        !entries.some((e) => e.accessKeyId === session.accessKeyId),
+        'the revoked session is gone from the cache',
+      );
+    },
+  );
 
   test('expired early (ExpiredToken): dropped and rebuilt once', async () => {
     const { env } = await warmWithoutRole();
@@ -562,12 +581,15 @@ describe('MFA code sources that fail', () => {
   after(() => box.cleanup());
 
   for (const command of ['exec', 'credential-process'] as const) {
-    test(`no terminal (${command}, detached, no mfa_process): one line naming --mfa-token and mfa_process`, async () => {
-      const args = command === 'exec' ? ['exec', 'GEHC-056', '--', '/bin/true'] : ['credential-process', 'GEHC-056'];
-      const result = await run(box, args, coldEnv(box));
-      oneLineFailure(result, /no terminal.*--mfa-token.*mfa_process/);
-      assert.equal(box.emu.count('GetSessionToken'), 0);
-    });
+    test(
+      `no terminal (${command}, detached, no mfa_process): one line naming --mfa-token and ` + `mfa_process`,
+      async () => {
+        const args = command === 'exec' ? ['exec', 'GEHC-056', '--', '/bin/true'] : ['credential-process', 'GEHC-056'];
+        const result = await run(box, args, coldEnv(box));
+        oneLineFailure(result, /no terminal.*--mfa-token.*mfa_process/);
+        assert.equal(box.emu.count('GetSessionToken'), 0);
+      },
+    );
   }
 
   const broken: Array<[string, string, RegExp]> = [
@@ -596,15 +618,18 @@ describe('MFA code sources that fail', () => {
     });
   }
 
-  test('mfa_process printing a code AWS rejects: asked again, three attempts in all, then one final error line', async () => {
-    box.emu.resetCounts();
-    const result = await run(box, ['credential-process', 'proc-wrong'], coldEnv(box));
-    assert.equal(result.exitCode, 1);
-    const lines = String(result.stderr).split('\n').filter(Boolean);
-    assert.equal(lines.length, 3, `two retry warnings and the error: ${result.stderr}`);
-    assert.match(lines[0] as string, /^tfmfa: warning: AWS rejected the MFA code .*\(attempt 2 of 3\)$/);
-    assert.match(lines[1] as string, /^tfmfa: warning: AWS rejected the MFA code .*\(attempt 3 of 3\)$/);
-    assert.match(lines[2] as string, /^tfmfa: AWS rejected the MFA code/);
-    assert.equal(box.emu.count('GetSessionToken'), 3);
-  });
+  test(
+    'mfa_process printing a code AWS rejects: asked again, three attempts in all, then one ' + 'final error line',
+    async () => {
+      box.emu.resetCounts();
+      const result = await run(box, ['credential-process', 'proc-wrong'], coldEnv(box));
+      assert.equal(result.exitCode, 1);
+      const lines = String(result.stderr).split('\n').filter(Boolean);
+      assert.equal(lines.length, 3, `two retry warnings and the error: ${result.stderr}`);
+      assert.match(lines[0] as string, /^tfmfa: warning: AWS rejected the MFA code .*\(attempt 2 of 3\)$/);
+      assert.match(lines[1] as string, /^tfmfa: warning: AWS rejected the MFA code .*\(attempt 3 of 3\)$/);
+      assert.match(lines[2] as string, /^tfmfa: AWS rejected the MFA code/);
+      assert.equal(box.emu.count('GetSessionToken'), 3);
+    },
+  );
 });

@@ -234,28 +234,35 @@ aws_secret_access_key = ${box.user.secretAccessKey}
   after(() => box.cleanup());
 
   describe('malformed INI', () => {
-    test('an invalid section name ([profile __proto__]) makes the SDK drop the whole file: one line naming the file and the problem', async () => {
-      const config = join(box.dir, 'proto.config');
-      writeFileSync(
-        config,
-        `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[profile __proto__]\nregion = x\n`,
-      );
-      const line = await configError(['credential-process', 'viaproc'], /./, { AWS_CONFIG_FILE: config });
-      assert.ok(line.includes(config), `names the config file: ${line}`);
-      assert.match(line, /__proto__|parse|invalid/i, `names the problem, not just 'profile not found': ${line}`);
-    });
+    test(
+      'an invalid section name ([profile __proto__]) makes the SDK drop the whole file: one line ' +
+        'naming the file and the problem',
+      async () => {
+        const config = join(box.dir, 'proto.config');
+        writeFileSync(
+          config,
+          `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[profile __proto__]\nregion = x\n`,
+        );
+        const line = await configError(['credential-process', 'viaproc'], /./, { AWS_CONFIG_FILE: config });
+        assert.ok(line.includes(config), `names the config file: ${line}`);
+        assert.match(line, /__proto__|parse|invalid/i, `names the problem, not just 'profile not found': ${line}`);
+      },
+    );
 
-    test('an unclosed section header: the profile is not found, and the hint does not claim that no profiles exist', async () => {
-      const config = join(box.dir, 'unclosed.config');
-      writeFileSync(
-        config,
-        `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[profile broken\nregion = x\n`,
-      );
-      const line = await configError(['credential-process', 'broken'], /profile 'broken' not found/, {
-        AWS_CONFIG_FILE: config,
-      });
-      assert.doesNotMatch(line, /no profiles are defined/, `there are profiles: ${line}`);
-    });
+    test(
+      'an unclosed section header: the profile is not found, and the hint does not claim that no ' + 'profiles exist',
+      async () => {
+        const config = join(box.dir, 'unclosed.config');
+        writeFileSync(
+          config,
+          `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[profile broken\nregion = x\n`,
+        );
+        const line = await configError(['credential-process', 'broken'], /profile 'broken' not found/, {
+          AWS_CONFIG_FILE: config,
+        });
+        assert.doesNotMatch(line, /no profiles are defined/, `there are profiles: ${line}`);
+      },
+    );
 
     test('AWS_CONFIG_FILE is a directory: one line saying so', async () => {
       const dir = join(box.dir, 'config-dir');
@@ -277,13 +284,16 @@ aws_secret_access_key = ${box.user.secretAccessKey}
       await configError(['credential-process', 'no-equals'], /profile 'no-equals' has no credentials and no role_arn/);
     });
 
-    test('unknown keys (frobnicate, cli_pager, sub-settings) are ignored as the SDKs ignore them: the profile works', async () => {
-      const result = await tfmfa(['credential-process', 'unknown-keys']);
-      assert.equal(result.exitCode, 0, result.stderr);
-      assert.equal(result.stderr, '');
-      JSON.parse(String(result.stdout));
-      nothingHalfWritten(result.cacheDir);
-    });
+    test(
+      'unknown keys (frobnicate, cli_pager, sub-settings) are ignored as the SDKs ignore them: ' + 'the profile works',
+      async () => {
+        const result = await tfmfa(['credential-process', 'unknown-keys']);
+        assert.equal(result.exitCode, 0, result.stderr);
+        assert.equal(result.stderr, '');
+        JSON.parse(String(result.stdout));
+        nothingHalfWritten(result.cacheDir);
+      },
+    );
 
     test('a misspelt key (role_ar): one line saying the profile has no credentials and what to add', async () => {
       await configError(
@@ -294,17 +304,23 @@ aws_secret_access_key = ${box.user.secretAccessKey}
   });
 
   describe('profile names', () => {
-    test('a name with a space (which the SDK parser cannot read in ~/.aws/config): one line, and no false "no profiles are defined"', async () => {
-      const line = await configError(['exec', 'my prod', '--', tool.path], /profile 'my prod' not found/);
-      assert.doesNotMatch(line, /no profiles are defined/, `profiles are defined: ${line}`);
-    });
+    test(
+      'a name with a space (which the SDK parser cannot read in ~/.aws/config): one line, and no ' +
+        'false "no profiles are defined"',
+      async () => {
+        const line = await configError(['exec', 'my prod', '--', tool.path], /profile 'my prod' not found/);
+        assert.doesNotMatch(line, /no profiles are defined/, `profiles are defined: ${line}`);
+      },
+    );
 
     test(
       'a unicode name as a source profile (credentials file) and @+. names work end to end, also through the overlay',
       { skip: !existsSync(AWS_CLI) && 'the AWS CLI is not installed' },
       async () => {
         for (const profile of ['via-unicode', 'dev@corp+1.x']) {
-          const script = `${AWS_CLI} sts get-caller-identity --profile "$P" --endpoint-url "$AWS_ENDPOINT_URL_STS" --region us-east-1 --output text --query Arn`;
+          const script =
+            `${AWS_CLI} sts get-caller-identity --profile "$P" --endpoint-url ` +
+            `"$AWS_ENDPOINT_URL_STS" --region us-east-1 --output text --query Arn`;
           const result = await tfmfa(['exec', profile, '--', '/bin/sh', '-c', script], { P: profile });
           assert.equal(result.exitCode, 0, `${profile}: ${result.stderr} ${result.stdout}`);
           assert.match(String(result.stdout), /assumed-role\/team-b\//);
@@ -349,90 +365,110 @@ aws_secret_access_key = ${box.user.secretAccessKey}
       await configError(['exec', 'self-cycle', '--', tool.path], /source_profile cycle: self-cycle → self-cycle/);
     });
 
-    test('a chain of 5 real roles, end to end through the emulator: one GetSessionToken, five AssumeRole hops', async () => {
-      box.emu.resetCounts();
-      const result = await tfmfa(['exec', 'hop-5', '--', tool.path]);
-      assert.equal(result.exitCode, 0, result.stderr);
-      assert.equal(box.emu.count('GetSessionToken'), 1);
-      assert.deepEqual(
-        box.emu
-          .calls()
-          .filter((c) => c.action === 'AssumeRole')
-          .map((c) => c.params.RoleArn),
-        HOPS,
-      );
-      assert.equal(nothingHalfWritten(result.cacheDir).sessions, 6);
-      const env = readRecords(tool.recordsFile).at(-1)?.env ?? {};
-      assert.equal(env.TFMFA_PROFILE, 'hop-5');
-    });
-
-    test('depth 50 (resolution only): resolves to 50 hops in order; with a cycle at the far end, the cycle is named', async () => {
-      const depth = 50;
-      const lines = ['[profile base]', 'mfa_serial = arn:aws:iam::222222222222:mfa/me'];
-      for (let i = 1; i <= depth; i++)
-        lines.push(
-          `[profile p${i}]`,
-          `source_profile = ${i === 1 ? 'base' : `p${i - 1}`}`,
-          `role_arn = arn:aws:iam::111111111111:role/r${i}`,
-        );
-      const fixture = writeAwsFiles(
-        lines.join('\n'),
-        '[base]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret\n',
-      );
-      try {
-        const files = await loadAwsFiles(fixture);
-        const chain = resolveChain(files, `p${depth}`, { user: 'u', nowMs: 0 });
-        assert.equal(chain.roles.length, depth);
+    test(
+      'a chain of 5 real roles, end to end through the emulator: one GetSessionToken, five ' + 'AssumeRole hops',
+      async () => {
+        box.emu.resetCounts();
+        const result = await tfmfa(['exec', 'hop-5', '--', tool.path]);
+        assert.equal(result.exitCode, 0, result.stderr);
+        assert.equal(box.emu.count('GetSessionToken'), 1);
         assert.deepEqual(
-          chain.roles.map((r) => r.roleArn),
-          Array.from({ length: depth }, (_, i) => `arn:aws:iam::111111111111:role/r${i + 1}`),
+          box.emu
+            .calls()
+            .filter((c) => c.action === 'AssumeRole')
+            .map((c) => c.params.RoleArn),
+          HOPS,
         );
-        assert.equal(chain.mfaSerial, 'arn:aws:iam::222222222222:mfa/me', 'mfa_serial inherited down 50 hops');
-      } finally {
-        fixture.cleanup();
-      }
-      const cyclic = writeAwsFiles(lines.join('\n').replace('source_profile = base', `source_profile = p${depth}`), '');
-      try {
-        const files = await loadAwsFiles(cyclic);
-        assert.throws(
-          () => resolveChain(files, 'p25', { user: 'u', nowMs: 0 }),
-          (error: unknown) => {
-            assert.ok(error instanceof UserError);
-            assert.match(error.message, /^source_profile cycle: p25 → p24 → .* → p1 → p50 → .* → p25: /);
-            assert.equal(error.message.split(' → ').length, depth + 1);
-            return true;
-          },
+        assert.equal(nothingHalfWritten(result.cacheDir).sessions, 6);
+        const env = readRecords(tool.recordsFile).at(-1)?.env ?? {};
+        assert.equal(env.TFMFA_PROFILE, 'hop-5');
+      },
+    );
+
+    test(
+      'depth 50 (resolution only): resolves to 50 hops in order; with a cycle at the far end, ' + 'the cycle is named',
+      async () => {
+        const depth = 50;
+        const lines = ['[profile base]', 'mfa_serial = arn:aws:iam::222222222222:mfa/me'];
+        for (let i = 1; i <= depth; i++)
+          lines.push(
+            `[profile p${i}]`,
+            `source_profile = ${i === 1 ? 'base' : `p${i - 1}`}`,
+            `role_arn = arn:aws:iam::111111111111:role/r${i}`,
+          );
+        const fixture = writeAwsFiles(
+          lines.join('\n'),
+          '[base]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret\n',
         );
-      } finally {
-        cyclic.cleanup();
-      }
-    });
+        try {
+          const files = await loadAwsFiles(fixture);
+          const chain = resolveChain(files, `p${depth}`, { user: 'u', nowMs: 0 });
+          assert.equal(chain.roles.length, depth);
+          assert.deepEqual(
+            chain.roles.map((r) => r.roleArn),
+            Array.from({ length: depth }, (_, i) => `arn:aws:iam::111111111111:role/r${i + 1}`),
+          );
+          assert.equal(chain.mfaSerial, 'arn:aws:iam::222222222222:mfa/me', 'mfa_serial inherited down 50 hops');
+        } finally {
+          fixture.cleanup();
+        }
+        const cyclic = writeAwsFiles(
+          lines.join('\n').replace('source_profile = base', `source_profile = p${depth}`),
+          '',
+        );
+        try {
+          const files = await loadAwsFiles(cyclic);
+          assert.throws(
+            () => resolveChain(files, 'p25', { user: 'u', nowMs: 0 }),
+            (error: unknown) => {
+              assert.ok(error instanceof UserError);
+              assert.match(error.message, /^source_profile cycle: p25 → p24 → .* → p1 → p50 → .* → p25: /);
+              assert.equal(error.message.split(' → ').length, depth + 1);
+              return true;
+            },
+          );
+        } finally {
+          cyclic.cleanup();
+        }
+      },
+    );
   });
 
   describe('malformed values', () => {
-    test("mfa_serial that is neither an ARN nor a serial ('my phone'): one line naming profile, key and what is expected", async () => {
-      await configError(
-        ['credential-process', 'bad-serial-words'],
-        /profile 'bad-serial-words': mfa_serial 'my phone' is not valid: expected an MFA device ARN/,
-      );
-    });
+    test(
+      "mfa_serial that is neither an ARN nor a serial ('my phone'): one line naming profile, key " +
+        'and what is expected',
+      async () => {
+        await configError(
+          ['credential-process', 'bad-serial-words'],
+          /profile 'bad-serial-words': mfa_serial 'my phone' is not valid: expected an MFA device ARN/,
+        );
+      },
+    );
 
     for (const [profile, value] of [
       ['bad-serial-arn', 'arn:aws:iam::2222:mfa/username'],
       ['bad-serial-user-arn', 'arn:aws:iam::222222222222:user/username'],
     ]) {
-      test(`mfa_serial that is a malformed or non-MFA ARN (${value}): one line before any prompt, not "AWS rejected the MFA code"`, async () => {
-        await configError(
-          ['credential-process', profile as string],
-          new RegExp(`profile '${profile}': mfa_serial '${(value as string).replace(/[/.]/g, '\\$&')}' is not valid`),
-        );
-      });
+      test(
+        `mfa_serial that is a malformed or non-MFA ARN (${value}): one line before any prompt, ` +
+          `not "AWS rejected the MFA code"`,
+        async () => {
+          await configError(
+            ['credential-process', profile as string],
+            new RegExp(`profile '${profile}': mfa_serial '${(value as string).replace(/[/.]/g, '\\$&')}' is not valid`),
+          );
+        },
+      );
     }
 
     test('role_arn that is a user ARN: one line naming profile, key and what is expected', async () => {
       await configError(
         ['credential-process', 'bad-role-arn'],
-        /profile 'bad-role-arn': role_arn 'arn:aws:iam::111111111111:user\/not-a-role' is not valid: expected arn:aws:iam::/,
+        new RegExp(
+          String.raw`profile 'bad-role-arn': role_arn 'arn:aws:iam::111111111111:user\/not-a-role' is not ` +
+            String.raw`valid: expected arn:aws:iam::`,
+        ),
       );
     });
 
@@ -441,7 +477,8 @@ aws_secret_access_key = ${box.user.secretAccessKey}
         await configError(
           ['credential-process', `duration-${i}`],
           new RegExp(
-            `profile 'duration-${i}': duration_seconds '${value.replace('.', '\\.')}' is not valid: expected a whole number of seconds from 900 to 43200`,
+            `profile 'duration-${i}': duration_seconds '${value.replace('.', '\\.')}' is not valid: expected a ` +
+              `whole number of seconds from 900 to 43200`,
           ),
         );
       });
@@ -471,19 +508,24 @@ aws_secret_access_key = ${box.user.secretAccessKey}
       failsInOneLine(result as unknown as TfmfaResult, /'tf mfa' is not a tool name a shim can stand for/);
     });
 
-    test('PATH with an empty entry (the current directory is the shim directory) and relative entries: the real binary runs with the session', async () => {
-      box.emu.advance(30);
-      const before = readRecords(tool.recordsFile).length;
-      // cwd = shim dir: the empty entry and '.' both mean the shim itself; 'real' relative to box.dir is not reachable from there, '../real' is.
-      const result = await shimRun(`::.:${NODE_DIR}:../real:/usr/bin:/bin`, shimDir, {
-        TFMFA_CACHE_DIR: join(box.dir, `cache-${++counter}`),
-      });
-      assert.equal(result.exitCode, 0, String(result.stderr));
-      const records = readRecords(tool.recordsFile);
-      assert.equal(records.length, before + 1);
-      assert.deepEqual(records.at(-1)?.argv, ['plan', '-out=x']);
-      assert.match(records.at(-1)?.env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
-    });
+    test(
+      'PATH with an empty entry (the current directory is the shim directory) and relative ' +
+        'entries: the real binary runs with the session',
+      async () => {
+        box.emu.advance(30);
+        const before = readRecords(tool.recordsFile).length;
+        // cwd = shim dir: the empty entry and '.' both mean the shim itself; 'real' relative to box.dir is not
+        // reachable from there, '../real' is.
+        const result = await shimRun(`::.:${NODE_DIR}:../real:/usr/bin:/bin`, shimDir, {
+          TFMFA_CACHE_DIR: join(box.dir, `cache-${++counter}`),
+        });
+        assert.equal(result.exitCode, 0, String(result.stderr));
+        const records = readRecords(tool.recordsFile);
+        assert.equal(records.length, before + 1);
+        assert.deepEqual(records.at(-1)?.argv, ['plan', '-out=x']);
+        assert.match(records.at(-1)?.env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
+      },
+    );
 
     test('PATH where only the shim itself is reachable (empty and relative entries): exit 127, one line', async () => {
       const result = await shimRun(`::.:${NODE_DIR}:/usr/bin:/bin`, shimDir);
@@ -515,7 +557,8 @@ aws_secret_access_key = ${box.user.secretAccessKey}
             symlinkSync(join(toolLoopDir, 'terraform'), join(toolLoopDir, 'terraform'));
           box.emu.advance(30);
           const before = readRecords(tool.recordsFile).length;
-          // node's directory first: the shim's own `#!/usr/bin/env node` gives up at the first looping entry (glibc execvp
+          // node's directory first: the shim's own `#!/usr/bin/env node` gives up at the first looping entry (glibc
+          // execvp
           // stops at ELOOP), before tfmfa runs at all; what is tested here is how tfmfa itself walks PATH.
           const path = `${NODE_DIR}:${selfDir}:${toolLoopDir}:${dir}:${selfDir}:${realDir}:/usr/bin:/bin`;
           const result = await shimRun(
@@ -548,37 +591,41 @@ aws_secret_access_key = ${box.user.secretAccessKey}
   });
 
   describe('environment variables with newlines', () => {
-    test('AWS_CONFIG_FILE whose path contains a newline: the child gets an overlay its SDK can parse (or tfmfa refuses in one line)', async () => {
-      const dir = join(box.dir, 'new\nline');
-      mkdirSync(dir, { recursive: true });
-      const config = join(dir, 'config');
-      copyFileSync(box.env.AWS_CONFIG_FILE as string, config);
-      const result = await tfmfa(['exec', 'viaproc', '--', tool.path], { AWS_CONFIG_FILE: config });
-      if (result.exitCode !== 0) {
-        failsInOneLine(result, /./);
-        return;
-      }
-      const env = readRecords(tool.recordsFile).at(-1)?.env ?? {};
-      const overlayPath = env.AWS_CONFIG_FILE as string;
-      if (overlayPath === config) return; // no overlay: the child reads the user's file
-      const overlay = await loadAwsFiles({
-        configPath: overlayPath,
-        credentialsPath: env.AWS_SHARED_CREDENTIALS_FILE as string,
-      });
-      const command = overlay.profiles.get('viaproc')?.credential_process;
-      assert.ok(command, 'viaproc has a credential_process in the overlay');
-      const words = spawnSync('/bin/sh', ['-c', `printf '%s\\0' ${command}`], { encoding: 'utf8' })
-        .stdout.split('\0')
-        .slice(0, -1);
-      const at = words.indexOf('--config-file');
-      // (a path no INI line can hold is named through a link to it in the overlay's directory)
-      assert.equal(
-        realpathSync(words[at + 1] as string),
-        config,
-        `the overlay's credential_process names the real config file: ${JSON.stringify(words)}`,
-      );
-      nothingHalfWritten(result.cacheDir);
-    });
+    test(
+      'AWS_CONFIG_FILE whose path contains a newline: the child gets an overlay its SDK can ' +
+        'parse (or tfmfa refuses in one line)',
+      async () => {
+        const dir = join(box.dir, 'new\nline');
+        mkdirSync(dir, { recursive: true });
+        const config = join(dir, 'config');
+        copyFileSync(box.env.AWS_CONFIG_FILE as string, config);
+        const result = await tfmfa(['exec', 'viaproc', '--', tool.path], { AWS_CONFIG_FILE: config });
+        if (result.exitCode !== 0) {
+          failsInOneLine(result, /./);
+          return;
+        }
+        const env = readRecords(tool.recordsFile).at(-1)?.env ?? {};
+        const overlayPath = env.AWS_CONFIG_FILE as string;
+        if (overlayPath === config) return; // no overlay: the child reads the user's file
+        const overlay = await loadAwsFiles({
+          configPath: overlayPath,
+          credentialsPath: env.AWS_SHARED_CREDENTIALS_FILE as string,
+        });
+        const command = overlay.profiles.get('viaproc')?.credential_process;
+        assert.ok(command, 'viaproc has a credential_process in the overlay');
+        const words = spawnSync('/bin/sh', ['-c', `printf '%s\\0' ${command}`], { encoding: 'utf8' })
+          .stdout.split('\0')
+          .slice(0, -1);
+        const at = words.indexOf('--config-file');
+        // (a path no INI line can hold is named through a link to it in the overlay's directory)
+        assert.equal(
+          realpathSync(words[at + 1] as string),
+          config,
+          `the overlay's credential_process names the real config file: ${JSON.stringify(words)}`,
+        );
+        nothingHalfWritten(result.cacheDir);
+      },
+    );
 
     test('TFMFA_MIN_TTL with a newline: one line, exit 2', async () => {
       await configError(
@@ -598,18 +645,22 @@ aws_secret_access_key = ${box.user.secretAccessKey}
       assert.equal(call?.params.DurationSeconds, '7200');
     });
 
-    test('AWS_PROFILE with a newline in shim mode: not a profile, the real binary runs unchanged (a shim never breaks a tool)', async () => {
-      const before = readRecords(tool.recordsFile).length;
-      const result = await shimRun(`${shimDir}:${realDir}:${NODE_DIR}:/usr/bin:/bin`, box.dir, {
-        AWS_PROFILE: 'viaproc\nevil',
-        TFMFA_CACHE_DIR: join(box.dir, `cache-${++counter}`),
-      });
-      assert.equal(result.exitCode, 0, String(result.stderr));
-      const record = readRecords(tool.recordsFile).at(-1);
-      assert.equal(readRecords(tool.recordsFile).length, before + 1);
-      assert.equal(record?.env.AWS_ACCESS_KEY_ID, undefined);
-      assert.equal(record?.env.AWS_PROFILE, 'viaproc\nevil');
-    });
+    test(
+      'AWS_PROFILE with a newline in shim mode: not a profile, the real binary runs unchanged (a ' +
+        'shim never breaks a tool)',
+      async () => {
+        const before = readRecords(tool.recordsFile).length;
+        const result = await shimRun(`${shimDir}:${realDir}:${NODE_DIR}:/usr/bin:/bin`, box.dir, {
+          AWS_PROFILE: 'viaproc\nevil',
+          TFMFA_CACHE_DIR: join(box.dir, `cache-${++counter}`),
+        });
+        assert.equal(result.exitCode, 0, String(result.stderr));
+        const record = readRecords(tool.recordsFile).at(-1);
+        assert.equal(readRecords(tool.recordsFile).length, before + 1);
+        assert.equal(record?.env.AWS_ACCESS_KEY_ID, undefined);
+        assert.equal(record?.env.AWS_PROFILE, 'viaproc\nevil');
+      },
+    );
 
     test(
       'unreadable config file (mode 000) as a non-root user: one line',

@@ -90,19 +90,23 @@ describe('tfmfa-launcher serves credential-process and terragrunt-auth', () => {
     }
   });
 
-  test("60 concurrent warm terragrunt-auth calls, as terragrunt makes them: all served without Node, all Node's bytes", async () => {
-    const node = viaNode(['terragrunt-auth'], { AWS_PROFILE: 'GEHC-056' });
-    const before = world.fallbacks();
-    world.box.emu.resetCounts();
-    const runs = await Promise.all(
-      Array.from({ length: 60 }, () =>
-        promisify(execFile)(launcher, ['terragrunt-auth'], { env: env({ AWS_PROFILE: 'GEHC-056' }) }),
-      ),
-    );
-    for (const run of runs) assert.equal(run.stdout, node);
-    assert.equal(world.fallbacks(), before, 'Node never started');
-    assert.equal(world.box.emu.count('AssumeRole') + world.box.emu.count('GetSessionToken'), 0, 'no STS call');
-  });
+  test(
+    '60 concurrent warm terragrunt-auth calls, as terragrunt makes them: all served without ' +
+      "Node, all Node's bytes",
+    async () => {
+      const node = viaNode(['terragrunt-auth'], { AWS_PROFILE: 'GEHC-056' });
+      const before = world.fallbacks();
+      world.box.emu.resetCounts();
+      const runs = await Promise.all(
+        Array.from({ length: 60 }, () =>
+          promisify(execFile)(launcher, ['terragrunt-auth'], { env: env({ AWS_PROFILE: 'GEHC-056' }) }),
+        ),
+      );
+      for (const run of runs) assert.equal(run.stdout, node);
+      assert.equal(world.fallbacks(), before, 'Node never started');
+      assert.equal(world.box.emu.count('AssumeRole') + world.box.emu.count('GetSessionToken'), 0, 'no STS call');
+    },
+  );
 
   test('anything else is handed to Node with the argv untouched (same output)', () => {
     const cases: Array<[string[], Record<string, string | undefined>]> = [
@@ -146,31 +150,35 @@ describe('tfmfa-launcher serves credential-process and terragrunt-auth', () => {
     assert.equal(world.fallbacks(), before + 1, 'served again');
   });
 
-  test('a session token that is empty or holds a character JSON would escape is never printed by the launcher: Node answers', () => {
-    const base = parseTicket(goodTicket);
-    assert.ok(base);
-    try {
-      for (const token of ['', 'IQoJb3Jp"Z2lu', 'IQoJb3Jp\\Z2lu', 'IQoJ\nb3Jp']) {
-        const text = serializeTicket({
-          ...base,
-          changes: { ...base.changes, set: { ...base.changes.set, AWS_SESSION_TOKEN: token } },
-        });
-        assert.ok(text);
-        writeFileSync(ticketPath, text, { mode: 0o600 });
-        const before = world.fallbacks();
-        let out: string;
-        try {
-          out = viaLauncher(cpArgs());
-        } catch (error) {
-          out = `fail ${(error as { stderr: string }).stderr}`;
+  test(
+    'a session token that is empty or holds a character JSON would escape is never printed by the ' +
+      'launcher: Node answers',
+    () => {
+      const base = parseTicket(goodTicket);
+      assert.ok(base);
+      try {
+        for (const token of ['', 'IQoJb3Jp"Z2lu', 'IQoJb3Jp\\Z2lu', 'IQoJ\nb3Jp']) {
+          const text = serializeTicket({
+            ...base,
+            changes: { ...base.changes, set: { ...base.changes.set, AWS_SESSION_TOKEN: token } },
+          });
+          assert.ok(text);
+          writeFileSync(ticketPath, text, { mode: 0o600 });
+          const before = world.fallbacks();
+          let out: string;
+          try {
+            out = viaLauncher(cpArgs());
+          } catch (error) {
+            out = `fail ${(error as { stderr: string }).stderr}`;
+          }
+          assert.equal(world.fallbacks(), before + 1, `${JSON.stringify(token)}: handed over`);
+          if (!out.startsWith('fail')) JSON.parse(out);
         }
-        assert.equal(world.fallbacks(), before + 1, `${JSON.stringify(token)}: handed over`);
-        if (!out.startsWith('fail')) JSON.parse(out);
+      } finally {
+        writeFileSync(ticketPath, goodTicket, { mode: 0o600 });
       }
-    } finally {
-      writeFileSync(ticketPath, goodTicket, { mode: 0o600 });
-    }
-  });
+    },
+  );
 
   test("hostile ticket values: the output is Node's JSON for them, or a hand-over", () => {
     const base = parseTicket(goodTicket);
@@ -178,7 +186,8 @@ describe('tfmfa-launcher serves credential-process and terragrunt-auth', () => {
     const word = (chars: string) => fc.string({ unit: fc.constantFrom(...chars), minLength: 0, maxLength: 40 });
     const hostile = fc.oneof(word('AZ09az+/=-"\\\n $`{}:.TZ'), fc.string(), fc.constant(''));
     const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
-    // Real expirations, and ISO-shaped strings with out-of-range fields (2026-02-29, 04-31, 24:00...) that Node's Date would reject or roll over.
+    // Real expirations, and ISO-shaped strings with out-of-range fields (2026-02-29, 04-31, 24:00...) that Node's
+    // Date would reject or roll over.
     const iso = fc.oneof(
       fc
         .date({ min: new Date('1970-01-01'), max: new Date('2999-12-31'), noInvalidDate: true })

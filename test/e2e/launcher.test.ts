@@ -165,229 +165,239 @@ describe('shell launcher', () => {
     if (!existsSync(clock)) writeFileSync(clock, '', { mode: 0o600 });
   };
 
-  describe('the same scenarios through Node and through the launcher give the tool the same argv and environment', () => {
-    const weird = 'multi\nline $(touch /tmp/tfmfa-pwned-env) `id` ; \'q\' "dq" \\ ünï';
-    const scenarios: Array<{
-      name: string;
-      tool?: string;
-      args?: string[];
-      env?: Record<string, string | undefined>;
-      path: 'fast' | 'node';
-      warm?: Record<string, string | undefined>;
-      served?: boolean;
-    }> = [
-      { name: 'AWS_PROFILE with a ticket', args: ['plan', '-out=x'], path: 'fast' },
-      { name: 'AWS_DEFAULT_PROFILE', env: { AWS_PROFILE: undefined, AWS_DEFAULT_PROFILE: 'GEHC-056' }, path: 'fast' },
-      {
-        name: 'TFMFA_DEFAULT_PROFILE',
-        env: { AWS_PROFILE: undefined, TFMFA_DEFAULT_PROFILE: 'GEHC-056' },
-        path: 'fast',
-      },
-      {
-        name: 'an empty AWS_PROFILE falls to AWS_DEFAULT_PROFILE',
-        env: { AWS_PROFILE: '', AWS_DEFAULT_PROFILE: 'GEHC-056' },
-        path: 'fast',
-      },
-      {
-        name: 'stale profile and token variables',
-        env: {
-          AWS_DEFAULT_PROFILE: 'x',
-          AWS_SECURITY_TOKEN: 'old',
-          AWS_SESSION_EXPIRATION: 'old',
-          AWS_SESSION_TOKEN: 'old',
-          AWS_CREDENTIAL_EXPIRATION: 'old',
+  describe(
+    'the same scenarios through Node and through the launcher give the tool the same argv and ' + 'environment',
+    () => {
+      const weird = 'multi\nline $(touch /tmp/tfmfa-pwned-env) `id` ; \'q\' "dq" \\ ünï';
+      const scenarios: Array<{
+        name: string;
+        tool?: string;
+        args?: string[];
+        env?: Record<string, string | undefined>;
+        path: 'fast' | 'node';
+        warm?: Record<string, string | undefined>;
+        served?: boolean;
+      }> = [
+        { name: 'AWS_PROFILE with a ticket', args: ['plan', '-out=x'], path: 'fast' },
+        { name: 'AWS_DEFAULT_PROFILE', env: { AWS_PROFILE: undefined, AWS_DEFAULT_PROFILE: 'GEHC-056' }, path: 'fast' },
+        {
+          name: 'TFMFA_DEFAULT_PROFILE',
+          env: { AWS_PROFILE: undefined, TFMFA_DEFAULT_PROFILE: 'GEHC-056' },
+          path: 'fast',
         },
-        path: 'fast',
-      },
-      { name: 'AWS_REGION set', env: { AWS_REGION: 'ap-south-1' }, path: 'fast' },
-      { name: 'AWS_DEFAULT_REGION set', env: { AWS_DEFAULT_REGION: 'eu-central-1' }, path: 'fast' },
-      { name: 'both regions set', env: { AWS_REGION: 'ap-south-1', AWS_DEFAULT_REGION: 'eu-central-1' }, path: 'fast' },
-      { name: 'empty region variables', env: { AWS_REGION: '', AWS_DEFAULT_REGION: '' }, path: 'fast' },
-      { name: 'a role chain with its own region', env: { AWS_PROFILE: 'team-c' }, path: 'fast' },
-      { name: 'TFMFA_OVERLAY=0', env: { TFMFA_OVERLAY: '0' }, path: 'fast' },
-      { name: 'TFMFA_MIN_TTL=600', env: { TFMFA_MIN_TTL: '600' }, path: 'fast' },
-      { name: 'TFMFA_MIN_TTL=0300', env: { TFMFA_MIN_TTL: '0300' }, path: 'fast' },
-      { name: 'TFMFA_MIN_TTL=10m (not the number the ticket holds)', env: { TFMFA_MIN_TTL: '10m' }, path: 'node' },
-      {
-        name: 'TFMFA_CONFIG_FILE/TFMFA_CREDENTIALS_FILE set (inside a session without keys)',
-        env: {
-          TFMFA_CONFIG_FILE: '@dir/home/.aws/config',
-          TFMFA_CREDENTIALS_FILE: '@dir/home/.aws/credentials',
-          AWS_CONFIG_FILE: '/elsewhere/config',
+        {
+          name: 'an empty AWS_PROFILE falls to AWS_DEFAULT_PROFILE',
+          env: { AWS_PROFILE: '', AWS_DEFAULT_PROFILE: 'GEHC-056' },
+          path: 'fast',
         },
-        path: 'fast',
-      },
-      {
-        name: 'AWS files at their default place under HOME',
-        env: { AWS_CONFIG_FILE: undefined, AWS_SHARED_CREDENTIALS_FILE: undefined },
-        path: 'fast',
-      },
-      {
-        name: 'the cache under XDG_CACHE_HOME',
-        env: { TFMFA_CACHE_DIR: undefined, XDG_CACHE_HOME: '@dir/xdg' },
-        warm: { TFMFA_CACHE_DIR: undefined, XDG_CACHE_HOME: '@dir/xdg' },
-        path: 'fast',
-      },
-      {
-        name: 'the cache under HOME',
-        env: { TFMFA_CACHE_DIR: undefined },
-        warm: { TFMFA_CACHE_DIR: undefined },
-        path: 'fast',
-      },
-      {
-        name: 'our marker',
-        env: { TFMFA_PROFILE: 'outer', AWS_ACCESS_KEY_ID: 'ASIAOUTER', AWS_SECRET_ACCESS_KEY: 'outer' },
-        path: 'fast',
-      },
-      {
-        name: "aws-vault's marker",
-        env: { AWS_VAULT: 'outer', AWS_ACCESS_KEY_ID: 'ASIAOUTER', AWS_SECRET_ACCESS_KEY: 'outer' },
-        path: 'fast',
-      },
-      {
-        name: 'a marker without a secret key is no marker',
-        env: { TFMFA_PROFILE: 'outer', AWS_ACCESS_KEY_ID: 'ASIAOUTER' },
-        path: 'fast',
-      },
-      {
-        name: 'our marker with an exec --server endpoint',
-        env: {
-          TFMFA_PROFILE: 'outer',
-          AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/credentials',
-          AWS_CONTAINER_AUTHORIZATION_TOKEN: 'tok',
+        {
+          name: 'stale profile and token variables',
+          env: {
+            AWS_DEFAULT_PROFILE: 'x',
+            AWS_SECURITY_TOKEN: 'old',
+            AWS_SESSION_EXPIRATION: 'old',
+            AWS_SESSION_TOKEN: 'old',
+            AWS_CREDENTIAL_EXPIRATION: 'old',
+          },
+          path: 'fast',
         },
-        path: 'fast',
-      },
-      {
-        name: 'a marker with an endpoint but no token is no marker',
-        env: { TFMFA_PROFILE: 'outer', AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/credentials' },
-        path: 'fast',
-      },
-      { name: 'terraform version', args: ['version'], path: 'fast' },
-      { name: 'terraform -chdir=a -chdir=b validate', args: ['-chdir=a', '-chdir=b', 'validate'], path: 'fast' },
-      { name: 'terraform with only -chdir', args: ['-chdir=a'], path: 'fast' },
-      { name: 'terraform ""', args: [''], path: 'fast' },
-      { name: 'aws help', tool: 'aws', args: ['help'], path: 'fast' },
-      { name: 'aws s3 ls', tool: 'aws', args: ['s3', 'ls'], path: 'fast' },
-      { name: 'terragrunt --version', tool: 'terragrunt', args: ['--version'], path: 'fast' },
-      {
-        name: 'TFMFA_PASSTHROUGH override',
-        args: ['plan'],
-        env: { TFMFA_PASSTHROUGH: 'terraform:plan,apply aws:' },
-        path: 'node',
-      },
-      { name: 'TFMFA_DEBUG=1', env: { TFMFA_DEBUG: '1' }, path: 'node' },
-      {
-        name: 'a long run: terraform apply gets the server',
-        args: ['-chdir=x', 'apply'],
-        env: { TFMFA_LONG_RUN: undefined },
-        path: 'node',
-        served: true,
-      },
-      {
-        name: 'a long run: terragrunt run-all apply',
-        tool: 'terragrunt',
-        args: ['run-all', 'apply'],
-        env: { TFMFA_LONG_RUN: undefined },
-        path: 'node',
-        served: true,
-      },
-      {
-        name: 'a long run: terragrunt output --all',
-        tool: 'terragrunt',
-        args: ['output', '--all'],
-        env: { TFMFA_LONG_RUN: undefined },
-        path: 'node',
-        served: true,
-      },
-      { name: 'no long run: terraform output', args: ['output'], env: { TFMFA_LONG_RUN: undefined }, path: 'fast' },
-      {
-        name: 'TFMFA_LONG_RUN=0: terraform apply on the fast path',
-        args: ['apply'],
-        env: { TFMFA_LONG_RUN: '0' },
-        path: 'fast',
-      },
-      {
-        name: 'a TFMFA_LONG_RUN list is for Node to read',
-        args: ['apply'],
-        env: { TFMFA_LONG_RUN: 'terraform:output' },
-        path: 'node',
-      },
-      { name: 'a profile with static keys only (the overlay only)', env: { AWS_PROFILE: 'GEHC-000' }, path: 'fast' },
-      { name: 'a profile with no credentials (the overlay only)', env: { AWS_PROFILE: 'plain' }, path: 'fast' },
-      { name: 'a profile that does not exist', env: { AWS_PROFILE: 'nope' }, path: 'node' },
-      { name: 'a profile name with a space', env: { AWS_PROFILE: 'GEHC 056' }, path: 'node' },
-      { name: 'a profile name with unicode', env: { AWS_PROFILE: 'GEHC-05ü' }, path: 'node' },
-      { name: 'a profile name that is a path', env: { AWS_PROFILE: '../tickets/GEHC-056' }, path: 'node' },
-      {
-        name: 'aws --profile X configure list: needs no credentials after the global option',
-        tool: 'aws',
-        args: ['--profile', 'GEHC-056', 'configure', 'list'],
-        path: 'fast',
-      },
-      {
-        name: 'aws --region=X --debug --profile: an option missing its value',
-        tool: 'aws',
-        args: ['--region=eu-west-1', '--debug', '--profile'],
-        path: 'fast',
-      },
-      {
-        name: 'aws --profile configure s3 ls: a value is not the subcommand',
-        tool: 'aws',
-        args: ['--profile', 'configure', 's3', 'ls'],
-        path: 'fast',
-      },
-      {
-        name: 'odd values elsewhere in the environment',
-        env: { ODD: weird, EMPTY: '' },
-        args: ['plan', weird, '', '--'],
-        path: 'fast',
-      },
-      {
-        name: 'an outer shim stack',
-        tool: 'terraform',
-        env: { TFMFA_SHIM_STACK: 'terragrunt=/opt/bin/terragrunt' },
-        path: 'fast',
-      },
-      { name: 'an empty shim stack variable', env: { TFMFA_SHIM_STACK: '' }, path: 'fast' },
-      {
-        name: 'a variable the launcher uses internally',
-        env: { _tf_tool: 'clash', _tf_real: '/bin/false' },
-        path: 'node',
-      },
-      { name: 'no HOME, everything explicit', env: { HOME: undefined }, path: 'fast' },
-    ];
+        { name: 'AWS_REGION set', env: { AWS_REGION: 'ap-south-1' }, path: 'fast' },
+        { name: 'AWS_DEFAULT_REGION set', env: { AWS_DEFAULT_REGION: 'eu-central-1' }, path: 'fast' },
+        {
+          name: 'both regions set',
+          env: { AWS_REGION: 'ap-south-1', AWS_DEFAULT_REGION: 'eu-central-1' },
+          path: 'fast',
+        },
+        { name: 'empty region variables', env: { AWS_REGION: '', AWS_DEFAULT_REGION: '' }, path: 'fast' },
+        { name: 'a role chain with its own region', env: { AWS_PROFILE: 'team-c' }, path: 'fast' },
+        { name: 'TFMFA_OVERLAY=0', env: { TFMFA_OVERLAY: '0' }, path: 'fast' },
+        { name: 'TFMFA_MIN_TTL=600', env: { TFMFA_MIN_TTL: '600' }, path: 'fast' },
+        { name: 'TFMFA_MIN_TTL=0300', env: { TFMFA_MIN_TTL: '0300' }, path: 'fast' },
+        { name: 'TFMFA_MIN_TTL=10m (not the number the ticket holds)', env: { TFMFA_MIN_TTL: '10m' }, path: 'node' },
+        {
+          name: 'TFMFA_CONFIG_FILE/TFMFA_CREDENTIALS_FILE set (inside a session without keys)',
+          env: {
+            TFMFA_CONFIG_FILE: '@dir/home/.aws/config',
+            TFMFA_CREDENTIALS_FILE: '@dir/home/.aws/credentials',
+            AWS_CONFIG_FILE: '/elsewhere/config',
+          },
+          path: 'fast',
+        },
+        {
+          name: 'AWS files at their default place under HOME',
+          env: { AWS_CONFIG_FILE: undefined, AWS_SHARED_CREDENTIALS_FILE: undefined },
+          path: 'fast',
+        },
+        {
+          name: 'the cache under XDG_CACHE_HOME',
+          env: { TFMFA_CACHE_DIR: undefined, XDG_CACHE_HOME: '@dir/xdg' },
+          warm: { TFMFA_CACHE_DIR: undefined, XDG_CACHE_HOME: '@dir/xdg' },
+          path: 'fast',
+        },
+        {
+          name: 'the cache under HOME',
+          env: { TFMFA_CACHE_DIR: undefined },
+          warm: { TFMFA_CACHE_DIR: undefined },
+          path: 'fast',
+        },
+        {
+          name: 'our marker',
+          env: { TFMFA_PROFILE: 'outer', AWS_ACCESS_KEY_ID: 'ASIAOUTER', AWS_SECRET_ACCESS_KEY: 'outer' },
+          path: 'fast',
+        },
+        {
+          name: "aws-vault's marker",
+          env: { AWS_VAULT: 'outer', AWS_ACCESS_KEY_ID: 'ASIAOUTER', AWS_SECRET_ACCESS_KEY: 'outer' },
+          path: 'fast',
+        },
+        {
+          name: 'a marker without a secret key is no marker',
+          env: { TFMFA_PROFILE: 'outer', AWS_ACCESS_KEY_ID: 'ASIAOUTER' },
+          path: 'fast',
+        },
+        {
+          name: 'our marker with an exec --server endpoint',
+          env: {
+            TFMFA_PROFILE: 'outer',
+            AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/credentials',
+            AWS_CONTAINER_AUTHORIZATION_TOKEN: 'tok',
+          },
+          path: 'fast',
+        },
+        {
+          name: 'a marker with an endpoint but no token is no marker',
+          env: { TFMFA_PROFILE: 'outer', AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/credentials' },
+          path: 'fast',
+        },
+        { name: 'terraform version', args: ['version'], path: 'fast' },
+        { name: 'terraform -chdir=a -chdir=b validate', args: ['-chdir=a', '-chdir=b', 'validate'], path: 'fast' },
+        { name: 'terraform with only -chdir', args: ['-chdir=a'], path: 'fast' },
+        { name: 'terraform ""', args: [''], path: 'fast' },
+        { name: 'aws help', tool: 'aws', args: ['help'], path: 'fast' },
+        { name: 'aws s3 ls', tool: 'aws', args: ['s3', 'ls'], path: 'fast' },
+        { name: 'terragrunt --version', tool: 'terragrunt', args: ['--version'], path: 'fast' },
+        {
+          name: 'TFMFA_PASSTHROUGH override',
+          args: ['plan'],
+          env: { TFMFA_PASSTHROUGH: 'terraform:plan,apply aws:' },
+          path: 'node',
+        },
+        { name: 'TFMFA_DEBUG=1', env: { TFMFA_DEBUG: '1' }, path: 'node' },
+        {
+          name: 'a long run: terraform apply gets the server',
+          args: ['-chdir=x', 'apply'],
+          env: { TFMFA_LONG_RUN: undefined },
+          path: 'node',
+          served: true,
+        },
+        {
+          name: 'a long run: terragrunt run-all apply',
+          tool: 'terragrunt',
+          args: ['run-all', 'apply'],
+          env: { TFMFA_LONG_RUN: undefined },
+          path: 'node',
+          served: true,
+        },
+        {
+          name: 'a long run: terragrunt output --all',
+          tool: 'terragrunt',
+          args: ['output', '--all'],
+          env: { TFMFA_LONG_RUN: undefined },
+          path: 'node',
+          served: true,
+        },
+        { name: 'no long run: terraform output', args: ['output'], env: { TFMFA_LONG_RUN: undefined }, path: 'fast' },
+        {
+          name: 'TFMFA_LONG_RUN=0: terraform apply on the fast path',
+          args: ['apply'],
+          env: { TFMFA_LONG_RUN: '0' },
+          path: 'fast',
+        },
+        {
+          name: 'a TFMFA_LONG_RUN list is for Node to read',
+          args: ['apply'],
+          env: { TFMFA_LONG_RUN: 'terraform:output' },
+          path: 'node',
+        },
+        { name: 'a profile with static keys only (the overlay only)', env: { AWS_PROFILE: 'GEHC-000' }, path: 'fast' },
+        { name: 'a profile with no credentials (the overlay only)', env: { AWS_PROFILE: 'plain' }, path: 'fast' },
+        { name: 'a profile that does not exist', env: { AWS_PROFILE: 'nope' }, path: 'node' },
+        { name: 'a profile name with a space', env: { AWS_PROFILE: 'GEHC 056' }, path: 'node' },
+        { name: 'a profile name with unicode', env: { AWS_PROFILE: 'GEHC-05ü' }, path: 'node' },
+        { name: 'a profile name that is a path', env: { AWS_PROFILE: '../tickets/GEHC-056' }, path: 'node' },
+        {
+          name: 'aws --profile X configure list: needs no credentials after the global option',
+          tool: 'aws',
+          args: ['--profile', 'GEHC-056', 'configure', 'list'],
+          path: 'fast',
+        },
+        {
+          name: 'aws --region=X --debug --profile: an option missing its value',
+          tool: 'aws',
+          args: ['--region=eu-west-1', '--debug', '--profile'],
+          path: 'fast',
+        },
+        {
+          name: 'aws --profile configure s3 ls: a value is not the subcommand',
+          tool: 'aws',
+          args: ['--profile', 'configure', 's3', 'ls'],
+          path: 'fast',
+        },
+        {
+          name: 'odd values elsewhere in the environment',
+          env: { ODD: weird, EMPTY: '' },
+          args: ['plan', weird, '', '--'],
+          path: 'fast',
+        },
+        {
+          name: 'an outer shim stack',
+          tool: 'terraform',
+          env: { TFMFA_SHIM_STACK: 'terragrunt=/opt/bin/terragrunt' },
+          path: 'fast',
+        },
+        { name: 'an empty shim stack variable', env: { TFMFA_SHIM_STACK: '' }, path: 'fast' },
+        {
+          name: 'a variable the launcher uses internally',
+          env: { _tf_tool: 'clash', _tf_real: '/bin/false' },
+          path: 'node',
+        },
+        { name: 'no HOME, everything explicit', env: { HOME: undefined }, path: 'fast' },
+      ];
 
-    for (const scenario of scenarios) {
-      test(scenario.name, async () => {
-        const fill = (values: Record<string, string | undefined>) =>
-          Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v?.replace('@dir', world.box.dir)]));
-        const env = baseEnv(fill(scenario.env ?? {}));
-        const tool = scenario.tool ?? 'terraform';
-        const args = scenario.args ?? ['plan'];
-        if (scenario.warm) await world.warm('GEHC-056', cleanEnv({ ...world.box.env, ...fill(scenario.warm) }));
-        world.box.emu.resetCounts();
-        // Node first: it writes the ticket these settings call for (from the session cache, no prompt).
-        await runAs('node', tool, args, env);
-        const fallbacks = world.fallbacks();
-        const launcher = await runAs('launcher', tool, args, env);
-        assert.equal(
-          world.fallbacks() - fallbacks,
-          scenario.path === 'fast' ? 0 : 1,
-          `the launcher ${scenario.path === 'fast' ? 'handled it alone' : 'handed over to Node'}`,
-        );
-        const node = await runAs('node', tool, args, env);
-        assertSame(launcher, node, scenario.name, scenario.served);
-        assert.equal(existsSync('/tmp/tfmfa-pwned-env'), false);
-        assert.equal(world.box.emu.count('GetSessionToken'), 0);
-      });
-    }
-  });
+      for (const scenario of scenarios) {
+        test(scenario.name, async () => {
+          const fill = (values: Record<string, string | undefined>) =>
+            Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v?.replace('@dir', world.box.dir)]));
+          const env = baseEnv(fill(scenario.env ?? {}));
+          const tool = scenario.tool ?? 'terraform';
+          const args = scenario.args ?? ['plan'];
+          if (scenario.warm) await world.warm('GEHC-056', cleanEnv({ ...world.box.env, ...fill(scenario.warm) }));
+          world.box.emu.resetCounts();
+          // Node first: it writes the ticket these settings call for (from the session cache, no prompt).
+          await runAs('node', tool, args, env);
+          const fallbacks = world.fallbacks();
+          const launcher = await runAs('launcher', tool, args, env);
+          assert.equal(
+            world.fallbacks() - fallbacks,
+            scenario.path === 'fast' ? 0 : 1,
+            `the launcher ${scenario.path === 'fast' ? 'handled it alone' : 'handed over to Node'}`,
+          );
+          const node = await runAs('node', tool, args, env);
+          assertSame(launcher, node, scenario.name, scenario.served);
+          assert.equal(existsSync('/tmp/tfmfa-pwned-env'), false);
+          assert.equal(world.box.emu.count('GetSessionToken'), 0);
+        });
+      }
+    },
+  );
 
   describe('the ticket', () => {
     beforeEach(restoreTicket);
 
-    /** Runs the launcher and then Node (same env) and checks both gave the tool the same. Returns the launcher's fallbacks. */
+    /**
+     * Runs the launcher and then Node (same env) and checks both gave the tool the same. Returns the launcher's
+     * fallbacks.
+     */
     const compare = async (what: string, env = baseEnv(), prepare: () => void = () => undefined) => {
       prepare();
       const fallbacks = world.fallbacks();
@@ -426,7 +436,8 @@ describe('shell launcher', () => {
       assert.equal(slow.exitCode, 127);
       assert.equal(
         String(slow.stderr),
-        "tfmfa: the terraform shim cannot find tfmfa (no dist/cli.js beside it, no tfmfa on PATH): reinstall tfmfa, then run 'tfmfa shim install --force'",
+        'tfmfa: the terraform shim cannot find tfmfa (no dist/cli.js beside it, no tfmfa on PATH): reinstall ' +
+          "tfmfa, then run 'tfmfa shim install --force'",
       );
     });
 
@@ -501,7 +512,9 @@ describe('shell launcher', () => {
       const ticket = parseTicket(goodTicket);
       assert.ok(ticket);
       const nasty = {
-        TFMFA_META: `$(touch ${pwned})\n\`touch ${pwned}\`; touch ${pwned}\n'"\\ * ? [a] ~ $HOME \${HOME} && || | > ${pwned}`,
+        TFMFA_META:
+          `$(touch ${pwned})\n\`touch ${pwned}\`; touch ${pwned}\n'"\\ * ? [a] ~ $HOME \${HOME} && ` +
+          `|| | > ${pwned}`,
         TFMFA_EMPTY: '',
         TFMFA_NEWLINES: '\n\nend\nset PATH 1\n/tmp\n',
         TFMFA_SPACES: '  leading and trailing  ',
@@ -735,23 +748,26 @@ describe('shell launcher', () => {
       }
     });
 
-    test('two launcher copies on PATH (package shims and installed shims): still one hop to the real tool', async () => {
-      const other = join(world.box.dir, 'installed-shims');
-      mkdirSync(other, { recursive: true });
-      writeLauncher(join(other, 'terraform'), world.trapEntry);
-      for (const path of [
-        `${cmp}:${other}:${world.fakeBin}:${BARE_PATH}`,
-        `${other}:${cmp}:${world.fakeBin}:${BARE_PATH}`,
-      ]) {
-        const env = baseEnv({ PATH: path });
-        const fallbacks = world.fallbacks();
-        const launcher = await runAs('launcher', 'terraform', ['plan'], env);
-        assert.equal(world.fallbacks(), fallbacks, `${path}: no Node`);
-        const node = await runAs('node', 'terraform', ['plan'], env);
-        assertSame(launcher, node, path);
-        assert.equal(stackWithoutPids(launcher.record?.env.TFMFA_SHIM_STACK), `terraform=${world.fakeBin}/terraform`);
-      }
-    });
+    test(
+      'two launcher copies on PATH (package shims and installed shims): still one hop to the ' + 'real tool',
+      async () => {
+        const other = join(world.box.dir, 'installed-shims');
+        mkdirSync(other, { recursive: true });
+        writeLauncher(join(other, 'terraform'), world.trapEntry);
+        for (const path of [
+          `${cmp}:${other}:${world.fakeBin}:${BARE_PATH}`,
+          `${other}:${cmp}:${world.fakeBin}:${BARE_PATH}`,
+        ]) {
+          const env = baseEnv({ PATH: path });
+          const fallbacks = world.fallbacks();
+          const launcher = await runAs('launcher', 'terraform', ['plan'], env);
+          assert.equal(world.fallbacks(), fallbacks, `${path}: no Node`);
+          const node = await runAs('node', 'terraform', ['plan'], env);
+          assertSame(launcher, node, path);
+          assert.equal(stackWithoutPids(launcher.record?.env.TFMFA_SHIM_STACK), `terraform=${world.fakeBin}/terraform`);
+        }
+      },
+    );
 
     test('the package layout finds ../dist/cli.js, a lone copy finds tfmfa on PATH', async () => {
       const pkg = join(world.box.dir, 'pkg');
@@ -839,7 +855,8 @@ describe('shell launcher', () => {
       const lines = expected.split('\n');
       assert.equal(lines[0], '#!/bin/sh');
       assert.equal(lines[1], LAUNCHER_MARKER);
-      execFileSync('git', ['check-ignore', '-q', 'shims/terraform'], { cwd: ROOT, stdio: 'ignore' }); // throws unless ignored
+      // throws unless ignored
+      execFileSync('git', ['check-ignore', '-q', 'shims/terraform'], { cwd: ROOT, stdio: 'ignore' });
       assert.throws(
         () => execFileSync('git', ['check-ignore', '-q', 'shims/README.md'], { cwd: ROOT, stdio: 'ignore' }),
         'README.md stays tracked',
@@ -880,10 +897,13 @@ describe('shell launcher', () => {
       assert.equal(existsSync(join(cold, 'sessions')), false);
     });
 
-    test("a tool name Node's pass-through table does not know (constructor, __proto__) is just another tool", async () => {
-      for (const name of ['constructor', '__proto__', 'toString']) {
-        assert.equal(isPassthrough(name, ['version'], {}), false, name);
-      }
-    });
+    test(
+      "a tool name Node's pass-through table does not know (constructor, __proto__) is just " + 'another tool',
+      async () => {
+        for (const name of ['constructor', '__proto__', 'toString']) {
+          assert.equal(isPassthrough(name, ['version'], {}), false, name);
+        }
+      },
+    );
   });
 });

@@ -73,28 +73,32 @@ describe('the hot path loads no heavy module', () => {
     assert.deepEqual(loaded(), []);
   });
 
-  test('a shim with a session in its environment (the marker path) loads dist/cli.js and dist/hot.js, no other file of dist/', async () => {
-    rmSync(log(), { force: true });
-    const marker = { TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'ASIAMARKER', AWS_SECRET_ACCESS_KEY: 'secret' };
-    const env = tracedEnv({
-      ...marker,
-      RECORD_IMPORTS_MATCH: '/dist/[^/]+$',
-      PATH: `${shimDir}:${join(box.dir, 'bin')}:${box.env.PATH}`,
-    });
-    const run = await execa(join(shimDir, 'terraform'), ['plan'], {
-      env,
-      extendEnv: false,
-      reject: false,
-      detached: true,
-      stdin: 'ignore',
-    });
-    assert.equal(run.exitCode, 0, run.stderr);
-    assert.equal(readRecords(tool.recordsFile).at(-1)?.env.AWS_ACCESS_KEY_ID, 'ASIAMARKER');
-    assert.deepEqual(
-      loaded().map((line) => line.replace(/^\d+ .*\/dist\//, '')),
-      ['cli.js', 'hot.js'],
-    );
-  });
+  test(
+    'a shim with a session in its environment (the marker path) loads dist/cli.js and ' +
+      'dist/hot.js, no other file of dist/',
+    async () => {
+      rmSync(log(), { force: true });
+      const marker = { TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'ASIAMARKER', AWS_SECRET_ACCESS_KEY: 'secret' };
+      const env = tracedEnv({
+        ...marker,
+        RECORD_IMPORTS_MATCH: '/dist/[^/]+$',
+        PATH: `${shimDir}:${join(box.dir, 'bin')}:${box.env.PATH}`,
+      });
+      const run = await execa(join(shimDir, 'terraform'), ['plan'], {
+        env,
+        extendEnv: false,
+        reject: false,
+        detached: true,
+        stdin: 'ignore',
+      });
+      assert.equal(run.exitCode, 0, run.stderr);
+      assert.equal(readRecords(tool.recordsFile).at(-1)?.env.AWS_ACCESS_KEY_ID, 'ASIAMARKER');
+      assert.deepEqual(
+        loaded().map((line) => line.replace(/^\d+ .*\/dist\//, '')),
+        ['cli.js', 'hot.js'],
+      );
+    },
+  );
 
   test('a shim with a valid ticket (the ticket path) also loads dist/cli.js and dist/hot.js only', async () => {
     rmSync(log(), { force: true });
@@ -115,17 +119,21 @@ describe('the hot path loads no heavy module', () => {
     assert.deepEqual([...new Set(loaded().map((line) => line.replace(/^\d+ .*\/dist\//, '')))], ['cli.js', 'hot.js']);
   });
 
-  test('the bundle keeps them out of the files every start loads (dist/cli.js, dist/hot.js): their source maps name none', () => {
-    const sources = ['cli.js.map', 'hot.js.map'].flatMap(
-      (map) => (JSON.parse(readFileSync(join(ROOT, 'dist', map), 'utf8')) as { sources: string[] }).sources,
-    );
-    assert.ok(
-      sources.some((source) => source.endsWith('src/shim/run.ts')),
-      'the maps list the bundled sources',
-    );
-    assert.deepEqual(
-      sources.filter((source) => new RegExp(`node_modules/${HEAVY_PACKAGES}`).test(source)),
-      [],
-    );
-  });
+  test(
+    'the bundle keeps them out of the files every start loads (dist/cli.js, dist/hot.js): their ' +
+      'source maps name none',
+    () => {
+      const sources = ['cli.js.map', 'hot.js.map'].flatMap(
+        (map) => (JSON.parse(readFileSync(join(ROOT, 'dist', map), 'utf8')) as { sources: string[] }).sources,
+      );
+      assert.ok(
+        sources.some((source) => source.endsWith('src/shim/run.ts')),
+        'the maps list the bundled sources',
+      );
+      assert.deepEqual(
+        sources.filter((source) => new RegExp(`node_modules/${HEAVY_PACKAGES}`).test(source)),
+        [],
+      );
+    },
+  );
 });

@@ -312,34 +312,37 @@ describe('tfmfa clear', () => {
     assert.equal(one.stdout, "nothing cached for 'GEHC-056'");
   });
 
-  test('PROFILE: removes its chain (with the shared MFA session) and the tickets built on it, nothing else', async () => {
-    await warmAll();
-    const before = userFiles();
-    const secrets = secretsIn(box);
-    assert.deepEqual(ticketNames(box), ['GEHC-056', 'team-b', 'team-c']);
-    assert.equal(labels().length, 4);
+  test(
+    'PROFILE: removes its chain (with the shared MFA session) and the tickets built on it, ' + 'nothing else',
+    async () => {
+      await warmAll();
+      const before = userFiles();
+      const secrets = secretsIn(box);
+      assert.deepEqual(ticketNames(box), ['GEHC-056', 'team-b', 'team-c']);
+      assert.equal(labels().length, 4);
 
-    const result = await box.tfmfa(['clear', 'team-b']);
-    assert.equal(result.exitCode, 0, result.stderr);
-    assertNoSecrets(box, result.stdout + result.stderr, secrets);
-    assert.match(result.stdout, new RegExp(`^removed MFA session ${SERIAL} \\(GEHC-000\\)$`, 'm'));
-    assert.match(result.stdout, new RegExp(`^removed role ${ROLE_B} \\(team-b\\)$`, 'm'));
-    assert.match(result.stdout, /^removed the tickets of 'team-b'$/m);
-    assert.match(
-      result.stdout,
-      /^note: 'GEHC-056', 'team-c' used the same MFA session: their next new role session asks for an MFA code$/m,
-    );
-    assert.doesNotMatch(result.stdout, /hc-master|role\/team-c/);
-    assert.deepEqual(labels(), [`role ${ROLE_ARN} (GEHC-056)`, `role ${ROLE_C} (team-c)`]);
-    assert.deepEqual(ticketNames(box), ['GEHC-056', 'team-c'], 'the roles still cached keep their tickets');
-    assert.deepEqual(userFiles(), before, 'the AWS files are byte-identical');
+      const result = await box.tfmfa(['clear', 'team-b']);
+      assert.equal(result.exitCode, 0, result.stderr);
+      assertNoSecrets(box, result.stdout + result.stderr, secrets);
+      assert.match(result.stdout, new RegExp(`^removed MFA session ${SERIAL} \\(GEHC-000\\)$`, 'm'));
+      assert.match(result.stdout, new RegExp(`^removed role ${ROLE_B} \\(team-b\\)$`, 'm'));
+      assert.match(result.stdout, /^removed the tickets of 'team-b'$/m);
+      assert.match(
+        result.stdout,
+        /^note: 'GEHC-056', 'team-c' used the same MFA session: their next new role session asks for an MFA code$/m,
+      );
+      assert.doesNotMatch(result.stdout, /hc-master|role\/team-c/);
+      assert.deepEqual(labels(), [`role ${ROLE_ARN} (GEHC-056)`, `role ${ROLE_C} (team-c)`]);
+      assert.deepEqual(ticketNames(box), ['GEHC-056', 'team-c'], 'the roles still cached keep their tickets');
+      assert.deepEqual(userFiles(), before, 'the AWS files are byte-identical');
 
-    // The remaining role still works from the cache, without STS.
-    box.emu.resetCounts();
-    const still = await box.tfmfa(['exec', 'GEHC-056', '--', '/bin/true'], { detached: true });
-    assert.equal(still.exitCode, 0, still.stderr);
-    assert.equal(box.emu.count(), 0);
-  });
+      // The remaining role still works from the cache, without STS.
+      box.emu.resetCounts();
+      const still = await box.tfmfa(['exec', 'GEHC-056', '--', '/bin/true'], { detached: true });
+      assert.equal(still.exitCode, 0, still.stderr);
+      assert.equal(box.emu.count(), 0);
+    },
+  );
 
   test('several profiles at once; the same profile twice counts once', async () => {
     await warmAll();

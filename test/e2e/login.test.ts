@@ -106,60 +106,66 @@ describe('tfmfa login', () => {
     assert.equal(signinCalls()[0]?.params.SessionDuration, '7200');
   });
 
-  test("plain IAM user keys: GetFederationToken first, with a policy that keeps the user's own permissions", async () => {
-    const result = await box.tfmfa(['login', 'GEHC-000', '--stdout', '--federation-url', federation], {
-      detached: true,
-    });
-    assert.equal(result.exitCode, 0, result.stderr);
-    const call = box.emu.calls().find((c) => c.action === 'GetFederationToken');
-    assert.equal(call?.ok, true);
-    assert.equal(call?.accessKeyId, box.user.accessKeyId, 'signed with the long-term keys');
-    assert.equal(call?.params.DurationSeconds, '3600');
-    assert.match(call?.params.Name ?? '', /^tfmfa-[\w+=,.@-]{1,26}$/);
-    assert.deepEqual(JSON.parse(call?.params.Policy ?? '{}'), {
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-    });
-    const params = parseLoginUrl(result.stdout);
-    assert.match(
-      box.emu.signinTokenPrincipal(params.get('SigninToken') ?? '') ?? '',
-      /^arn:aws:sts::222222222222:federated-user\/tfmfa-/,
-    );
-    assert.deepEqual(
-      signinCalls()[0]?.params,
-      { Action: 'getSigninToken' },
-      'the federated credentials carry the console session length',
-    );
-    assert.ok(!result.stdout.includes(box.user.secretAccessKey));
+  test(
+    "plain IAM user keys: GetFederationToken first, with a policy that keeps the user's own " + 'permissions',
+    async () => {
+      const result = await box.tfmfa(['login', 'GEHC-000', '--stdout', '--federation-url', federation], {
+        detached: true,
+      });
+      assert.equal(result.exitCode, 0, result.stderr);
+      const call = box.emu.calls().find((c) => c.action === 'GetFederationToken');
+      assert.equal(call?.ok, true);
+      assert.equal(call?.accessKeyId, box.user.accessKeyId, 'signed with the long-term keys');
+      assert.equal(call?.params.DurationSeconds, '3600');
+      assert.match(call?.params.Name ?? '', /^tfmfa-[\w+=,.@-]{1,26}$/);
+      assert.deepEqual(JSON.parse(call?.params.Policy ?? '{}'), {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+      });
+      const params = parseLoginUrl(result.stdout);
+      assert.match(
+        box.emu.signinTokenPrincipal(params.get('SigninToken') ?? '') ?? '',
+        /^arn:aws:sts::222222222222:federated-user\/tfmfa-/,
+      );
+      assert.deepEqual(
+        signinCalls()[0]?.params,
+        { Action: 'getSigninToken' },
+        'the federated credentials carry the console session length',
+      );
+      assert.ok(!result.stdout.includes(box.user.secretAccessKey));
 
-    const longer = await box.tfmfa(
-      ['login', 'GEHC-000', '--stdout', '--federation-url', federation, '--duration', '90m'],
-      { detached: true },
-    );
-    assert.equal(longer.exitCode, 0, longer.stderr);
-    assert.equal(
-      box.emu
-        .calls()
-        .filter((c) => c.action === 'GetFederationToken')
-        .at(-1)?.params.DurationSeconds,
-      '5400',
-    );
-  });
+      const longer = await box.tfmfa(
+        ['login', 'GEHC-000', '--stdout', '--federation-url', federation, '--duration', '90m'],
+        { detached: true },
+      );
+      assert.equal(longer.exitCode, 0, longer.stderr);
+      assert.equal(
+        box.emu
+          .calls()
+          .filter((c) => c.action === 'GetFederationToken')
+          .at(-1)?.params.DurationSeconds,
+        '5400',
+      );
+    },
+  );
 
-  test('user keys with an MFA device but no role: no code asked, a warning that the console session has no MFA', async () => {
-    const result = await box.tfmfa(['login', 'me', '--stdout', '--federation-url', federation], { detached: true });
-    assert.equal(result.exitCode, 0, result.stderr);
-    assert.equal(box.emu.count('GetSessionToken'), 0);
-    assert.equal(box.emu.count('GetFederationToken'), 1);
-    assert.match(
-      result.stderr,
-      /^tfmfa: warning: profile 'me' has no role: .*GetFederationToken, which cannot carry MFA/,
-    );
-    assert.equal(
-      parseLoginUrl(result.stdout).get('Destination'),
-      'https://console.aws.amazon.com/console/home?region=eu-central-1',
-    );
-  });
+  test(
+    'user keys with an MFA device but no role: no code asked, a warning that the console ' + 'session has no MFA',
+    async () => {
+      const result = await box.tfmfa(['login', 'me', '--stdout', '--federation-url', federation], { detached: true });
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(box.emu.count('GetSessionToken'), 0);
+      assert.equal(box.emu.count('GetFederationToken'), 1);
+      assert.match(
+        result.stderr,
+        /^tfmfa: warning: profile 'me' has no role: .*GetFederationToken, which cannot carry MFA/,
+      );
+      assert.equal(
+        parseLoginUrl(result.stdout).get('Destination'),
+        'https://console.aws.amazon.com/console/home?region=eu-central-1',
+      );
+    },
+  );
 
   test('without --stdout: the browser ($BROWSER) gets the URL, the terminal does not', async () => {
     const record = join(box.dir, 'browser-args');
@@ -208,7 +214,8 @@ describe('tfmfa login', () => {
     assert.match(
       result.stderr,
       new RegExp(
-        `^tfmfa: the AWS federation endpoint ${federation} refused the sign-in \\(HTTP 400\\): the credentials have expired: run 'tfmfa clear PROFILE' and try again$`,
+        `^tfmfa: the AWS federation endpoint ${federation} refused the sign-in \\(HTTP 400\\): the credentials ` +
+          `have expired: run 'tfmfa clear PROFILE' and try again$`,
       ),
     );
     for (const secret of secrets()) assert.ok(!result.stderr.includes(secret));
@@ -220,7 +227,10 @@ describe('tfmfa login', () => {
     assert.equal(unreachable.exitCode, 1);
     assert.match(
       unreachable.stderr,
-      /^tfmfa: cannot reach the AWS federation endpoint http:\/\/127\.0\.0\.1:1\/federation \([^)]*\): check the network[^\n]*$/,
+      new RegExp(
+        String.raw`^tfmfa: cannot reach the AWS federation endpoint http:\/\/127\.0\.0\.1:1\/federation ` +
+          String.raw`\([^)]*\): check the network[^\n]*$`,
+      ),
     );
   });
 

@@ -143,7 +143,10 @@ mfa_process = echo broken >&2; exit 3
     assert.equal(garbage.exitCode, 1);
     assert.match(
       garbage.stderr,
-      /^tfmfa: mfa_process of profile 'garbage-process' did not print a 6-digit code \(got 10 characters\): fix the command/,
+      new RegExp(
+        String.raw`^tfmfa: mfa_process of profile 'garbage-process' did not print a 6-digit code \(got 10 ` +
+          String.raw`characters\): fix the command`,
+      ),
     );
     assert.ok(!garbage.stderr.includes('not-a-code'));
     const failing = await box.tfmfa(['exec', 'failing-process', '--', tool.path], { env: coldEnv(), detached: true });
@@ -157,7 +160,10 @@ mfa_process = echo broken >&2; exit 3
     assert.equal(result.exitCode, 1);
     assert.match(
       result.stderr,
-      /run 'tfmfa open-session GEHC-056' in a terminal first .*, pass --mfa-token CODE, or set mfa_process .* or mfa_prompt .* in profile 'GEHC-056'$/,
+      new RegExp(
+        String.raw`run 'tfmfa open-session GEHC-056' in a terminal first .*, pass --mfa-token CODE, or set ` +
+          String.raw`mfa_process .* or mfa_prompt .* in profile 'GEHC-056'$`,
+      ),
     );
   });
 });

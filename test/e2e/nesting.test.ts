@@ -1,7 +1,8 @@
 // The same tool started again under itself through a shim (src/shim/loop-guard.ts): ordinary nesting runs,
 // a real loop ends quickly in one line and exit 126. Every case through Node and through the launcher.
 //
-// The fake tools here understand two extra commands, run after recording (so records list the outermost first) (by name, through PATH, so a
+// The fake tools here understand two extra commands, run after recording (so records list the outermost first) (by
+// name, through PATH, so a
 // nested start goes back through the shim):
 //   TOOL sh 'COMMAND'         runs COMMAND with /bin/sh -c, as terraform's local-exec provisioner does
 //   TOOL nest OTHER ARGS...   runs OTHER ARGS... directly (no shell), as a hook or an external data source
@@ -39,7 +40,8 @@ test('doctor run under shims says how deep, of how many', async () => {
   assert.match(
     result.stdout,
     new RegExp(
-      `^· running under a tfmfa shim: 2 of at most ${MAX_SHIM_DEPTH} nested shim starts \\(TFMFA_SHIM_STACK=${stack.replace(/\|/g, '\\|')}\\)$`,
+      `^· running under a tfmfa shim: 2 of at most ${MAX_SHIM_DEPTH} nested shim starts ` +
+        `\\(TFMFA_SHIM_STACK=${stack.replace(/\|/g, '\\|')}\\)$`,
       'm',
     ),
   );
@@ -146,28 +148,32 @@ describe('nested tools under a shim', () => {
         assert.equal(new Set(runs.map((r) => r.pid)).size, 5);
       });
 
-      test('a wrapper that runs terraform by name as a child (no exec): stopped by the depth bound, one line, 126', async () => {
-        const wrapDir = join(world.box.dir, `child-wrap-${via}`);
-        mkdirSync(wrapDir, { recursive: true });
-        writeFileSync(join(wrapDir, 'terraform'), '#!/bin/sh\nterraform "$@"\n', { mode: 0o755 });
-        const started = Date.now();
-        const runs = await newRecords('terraform', async () => {
-          const result = await world.run(via, 'terraform', ['plan'], {
-            env: { ...profileEnv, PATH: `${world.shimDir(via)}:${wrapDir}:${nestBin}:${BARE_PATH}` },
-            timeout: 60_000,
+      test(
+        'a wrapper that runs terraform by name as a child (no exec): stopped by the depth ' + 'bound, one line, 126',
+        async () => {
+          const wrapDir = join(world.box.dir, `child-wrap-${via}`);
+          mkdirSync(wrapDir, { recursive: true });
+          writeFileSync(join(wrapDir, 'terraform'), '#!/bin/sh\nterraform "$@"\n', { mode: 0o755 });
+          const started = Date.now();
+          const runs = await newRecords('terraform', async () => {
+            const result = await world.run(via, 'terraform', ['plan'], {
+              env: { ...profileEnv, PATH: `${world.shimDir(via)}:${wrapDir}:${nestBin}:${BARE_PATH}` },
+              timeout: 60_000,
+            });
+            assert.equal(result.exitCode, 126, result.stderr);
+            assert.equal(result.stderr.split('\n').filter(Boolean).length, 1, result.stderr);
+            assert.match(
+              result.stderr,
+              new RegExp(
+                `^tfmfa: loop: the terraform shim would start ${wrapDir}/terraform again, but ${MAX_SHIM_DEPTH} ` +
+                  `real binaries already run nested under tfmfa shims`,
+              ),
+            );
           });
-          assert.equal(result.exitCode, 126, result.stderr);
-          assert.equal(result.stderr.split('\n').filter(Boolean).length, 1, result.stderr);
-          assert.match(
-            result.stderr,
-            new RegExp(
-              `^tfmfa: loop: the terraform shim would start ${wrapDir}/terraform again, but ${MAX_SHIM_DEPTH} real binaries already run nested under tfmfa shims`,
-            ),
-          );
-        });
-        assert.equal(runs.length, 0, 'the real terraform never ran');
-        assert.ok(Date.now() - started < 30_000, `ended in ${Date.now() - started} ms`);
-      });
+          assert.equal(runs.length, 0, 'the real terraform never ran');
+          assert.ok(Date.now() - started < 30_000, `ended in ${Date.now() - started} ms`);
+        },
+      );
 
       test('the exec-ing wrapper: stopped at its second arrival (same process, nothing ran in between)', async () => {
         const wrapDir = join(world.box.dir, `exec-wrap-${via}`);
@@ -182,7 +188,10 @@ describe('nested tools under a shim', () => {
         assert.equal(result.exitCode, 126, result.stderr);
         assert.match(
           result.stderr,
-          /^tfmfa: loop: the terraform shim would start .* again, and .* came straight back to the shim without running anything/,
+          new RegExp(
+            String.raw`^tfmfa: loop: the terraform shim would start .* again, and .* came straight back to the ` +
+              String.raw`shim without running anything`,
+          ),
         );
         assert.equal(result.stderr.trim().split('\n').length, 1);
         assert.equal(readFileSync(log, 'utf8'), 'x\n', 'the wrapper ran once');
@@ -203,7 +212,8 @@ describe('nested tools under a shim', () => {
               '#!/bin/sh',
               'region=$(aws configure get region --profile GEHC-000) || exit 1',
               `printf '%s %s\\n' "$(command -v aws)" "$region" >'${seen}'`,
-              `printf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s"}\\n' '${user.accessKeyId}' '${user.secretAccessKey}'`,
+              `printf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s"}\\n' '${user.accessKeyId}' ` +
+                `'${user.secretAccessKey}'`,
               '',
             ].join('\n'),
             { mode: 0o755 },

@@ -17,12 +17,16 @@ describe('no compile cache', () => {
     xdg = join(world.box.dir, 'xdg-cache');
     // A shim has no --mfa-token: this profile's code comes from its mfa_process.
     world.box.writeConfig(
-      `[profile cp]\nsource_profile = GEHC-000\nrole_arn = arn:aws:iam::111111111111:role/team-b\nmfa_serial = arn:aws:iam::222222222222:mfa/username\nmfa_process = ${world.box.mfaProcess}\n`,
+      `[profile cp]\nsource_profile = GEHC-000\nrole_arn = arn:aws:iam::111111111111:role/team-b\nmfa_serial = ` +
+        `arn:aws:iam::222222222222:mfa/username\nmfa_process = ${world.box.mfaProcess}\n`,
     );
   });
   after(() => world.cleanup());
 
-  /** The sandbox's environment with the cache in the default place (XDG_CACHE_HOME/tfmfa) and Node's cache debugging on. */
+  /**
+   * The sandbox's environment with the cache in the default place (XDG_CACHE_HOME/tfmfa) and Node's cache debugging
+   * on.
+   */
   const env = (extra: Record<string, string | undefined> = {}) =>
     cleanEnv({
       ...world.env('node'),
@@ -73,17 +77,21 @@ describe('no compile cache', () => {
     assert.deepEqual(entries(join(world.box.home, '.cache')), [], 'nothing under ~/.cache');
   });
 
-  test('a Node shim resolving a session, and a long run in server mode: no cache enabled, none handed on, no directory', async () => {
-    cold();
-    const shim = await world.run('node', 'terraform', ['plan'], { fullEnv: env({ AWS_PROFILE: 'cp' }) });
-    assert.equal(shim.exitCode, 0, shim.stderr);
-    assertNoCache('shim', shim.stderr, world.last('terraform').env);
-    cold();
-    const long = await world.run('node', 'terraform', ['apply'], {
-      fullEnv: env({ AWS_PROFILE: 'cp', TFMFA_LONG_RUN: undefined }),
-    });
-    assert.equal(long.exitCode, 0, long.stderr);
-    assert.ok(world.last('terraform').env.AWS_CONTAINER_CREDENTIALS_FULL_URI, 'server mode');
-    assertNoCache('long run', long.stderr, world.last('terraform').env);
-  });
+  test(
+    'a Node shim resolving a session, and a long run in server mode: no cache enabled, none ' +
+      'handed on, no directory',
+    async () => {
+      cold();
+      const shim = await world.run('node', 'terraform', ['plan'], { fullEnv: env({ AWS_PROFILE: 'cp' }) });
+      assert.equal(shim.exitCode, 0, shim.stderr);
+      assertNoCache('shim', shim.stderr, world.last('terraform').env);
+      cold();
+      const long = await world.run('node', 'terraform', ['apply'], {
+        fullEnv: env({ AWS_PROFILE: 'cp', TFMFA_LONG_RUN: undefined }),
+      });
+      assert.equal(long.exitCode, 0, long.stderr);
+      assert.ok(world.last('terraform').env.AWS_CONTAINER_CREDENTIALS_FULL_URI, 'server mode');
+      assertNoCache('long run', long.stderr, world.last('terraform').env);
+    },
+  );
 });

@@ -47,11 +47,16 @@ const SITES: Record<string, { count: number; runs: string[] }> = {
   'keystore/aws-vault/export-store.ts': { count: 1, runs: ['aws-vault export'] },
 };
 
-/** The places that start a program: Node's and execa's calls, execve, and tfmfa's own wrappers; the launcher's exec of the real tool. */
+/**
+ * The places that start a program: Node's and execa's calls, execve, and tfmfa's own wrappers; the launcher's exec
+ * of the real tool.
+ */
 function startSites(): Map<string, number> {
   const sites = new Map<string, number>();
-  const call =
-    /(?<![.\w])(spawn|spawnSync|execa|execaSync|execFile|execFileSync|execSync|fork|execve|replaceProcess|startChild|spawnAndMirror)\(/;
+  const call = new RegExp(
+    String.raw`(?<![.\w])(spawn|spawnSync|execa|execaSync|execFile|execFileSync|execSync|fork|execve|replacePr` +
+      String.raw`ocess|startChild|spawnAndMirror)\(`,
+  );
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
       entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
@@ -266,40 +271,48 @@ mfa_serial = ${SERIAL}
     record('exec via a credential_process source', lastTool());
   });
 
-  test("aws-vault's passphrase reaches aws-vault only: import --from aws-vault's export route, and not exec's command", async () => {
-    const awsVault = createStandIn(bin, 'aws-vault');
-    const lee = world.box.emu.addUser({ userName: 'lee', accountId: '222222222222' });
-    const exported = JSON.stringify({
-      Version: 1,
-      AccessKeyId: lee.accessKeyId,
-      SecretAccessKey: lee.secretAccessKey,
-      SessionToken: '',
-      Expiration: '',
-    });
-    awsVault.plan([{ stdout: 'lee\n' }, { stdout: `${exported}\n` }]);
-    const foreign = {
-      AWS_VAULT_BACKEND: 'pass',
-      AWS_VAULT_FILE_PASSPHRASE: 'for-aws-vault-only',
-      TFMFA_BACKEND: 'file',
-    };
-    ok(await tfmfa(['import', '--from', 'aws-vault', '--no-verify', 'lee'], env(foreign)), 'aws-vault export');
-    const calls = awsVault.calls();
-    assert.deepEqual(
-      calls.map((call) => call.argv[0]),
-      ['list', 'export'],
-    );
-    for (const call of calls)
-      assert.equal(call.env.AWS_VAULT_FILE_PASSPHRASE, 'for-aws-vault-only', 'aws-vault gets its own passphrase');
-    record('aws-vault export', calls.at(-1)?.env);
-    ok(
-      await tfmfa(
-        ['exec', 'GEHC-056', '--mfa-token', world.freshCode(), '--', join(world.fakeBin, 'terraform'), 'plan'],
-        env(foreign),
-      ),
-      'exec',
-    );
-    assert.equal(lastTool().AWS_VAULT_FILE_PASSPHRASE, undefined, "exec's command does not get aws-vault's passphrase");
-  });
+  test(
+    "aws-vault's passphrase reaches aws-vault only: import --from aws-vault's export route, and " +
+      "not exec's command",
+    async () => {
+      const awsVault = createStandIn(bin, 'aws-vault');
+      const lee = world.box.emu.addUser({ userName: 'lee', accountId: '222222222222' });
+      const exported = JSON.stringify({
+        Version: 1,
+        AccessKeyId: lee.accessKeyId,
+        SecretAccessKey: lee.secretAccessKey,
+        SessionToken: '',
+        Expiration: '',
+      });
+      awsVault.plan([{ stdout: 'lee\n' }, { stdout: `${exported}\n` }]);
+      const foreign = {
+        AWS_VAULT_BACKEND: 'pass',
+        AWS_VAULT_FILE_PASSPHRASE: 'for-aws-vault-only',
+        TFMFA_BACKEND: 'file',
+      };
+      ok(await tfmfa(['import', '--from', 'aws-vault', '--no-verify', 'lee'], env(foreign)), 'aws-vault export');
+      const calls = awsVault.calls();
+      assert.deepEqual(
+        calls.map((call) => call.argv[0]),
+        ['list', 'export'],
+      );
+      for (const call of calls)
+        assert.equal(call.env.AWS_VAULT_FILE_PASSPHRASE, 'for-aws-vault-only', 'aws-vault gets its own passphrase');
+      record('aws-vault export', calls.at(-1)?.env);
+      ok(
+        await tfmfa(
+          ['exec', 'GEHC-056', '--mfa-token', world.freshCode(), '--', join(world.fakeBin, 'terraform'), 'plan'],
+          env(foreign),
+        ),
+        'exec',
+      );
+      assert.equal(
+        lastTool().AWS_VAULT_FILE_PASSPHRASE,
+        undefined,
+        "exec's command does not get aws-vault's passphrase",
+      );
+    },
+  );
 
   test('every place in src/ that starts a program is listed, and every listed run happened', () => {
     const found = Object.fromEntries(startSites());
@@ -324,21 +337,24 @@ describe('a nested tfmfa inside exec, with the long-term keys in the vault', () 
     return box.emu.currentCode(SERIAL);
   };
 
-  test('reuses the MFA session without the passphrase; where it must open the vault, it says so in one line', async () => {
-    const nested = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} credential-process`;
-    const script = [
-      `printf '%s\\n' "\${${NAME}-unset}"`,
-      `${nested} team-b >/dev/null && echo reused`,
-      `rm -rf "$TFMFA_CACHE_DIR/sessions"`,
-      `${nested} --mfa-token ${code()} team-c >/dev/null 2>"$TFMFA_CACHE_DIR/../nested.err" || echo refused`,
-    ].join('; ');
-    const result = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', code(), '--', 'sh', '-c', script], {
-      detached: true,
-    });
-    assert.equal(result.exitCode, 0, result.stderr);
-    assert.deepEqual(result.stdout.trim().split('\n'), ['unset', 'reused', 'refused']);
-    const error = readFileSync(join(box.cacheDir, '..', 'nested.err'), 'utf8');
-    assert.match(error, /^tfmfa: [^\n]*TFMFA_FILE_PASSPHRASE[^\n]*\n$/, 'one line naming the variable');
-    assert.ok(!error.includes(PASSPHRASE_OF_VAULT));
-  });
+  test(
+    'reuses the MFA session without the passphrase; where it must open the vault, it says so ' + 'in one line',
+    async () => {
+      const nested = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} credential-process`;
+      const script = [
+        `printf '%s\\n' "\${${NAME}-unset}"`,
+        `${nested} team-b >/dev/null && echo reused`,
+        `rm -rf "$TFMFA_CACHE_DIR/sessions"`,
+        `${nested} --mfa-token ${code()} team-c >/dev/null 2>"$TFMFA_CACHE_DIR/../nested.err" || echo refused`,
+      ].join('; ');
+      const result = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', code(), '--', 'sh', '-c', script], {
+        detached: true,
+      });
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.deepEqual(result.stdout.trim().split('\n'), ['unset', 'reused', 'refused']);
+      const error = readFileSync(join(box.cacheDir, '..', 'nested.err'), 'utf8');
+      assert.match(error, /^tfmfa: [^\n]*TFMFA_FILE_PASSPHRASE[^\n]*\n$/, 'one line naming the variable');
+      assert.ok(!error.includes(PASSPHRASE_OF_VAULT));
+    },
+  );
 });

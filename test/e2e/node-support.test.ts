@@ -22,7 +22,8 @@ test('the supported range: 22.15 and newer', () => {
   for (const version of ['22.14.9', '20.20.2', 'v18.0.0', '0.10.48']) {
     assert.equal(
       unsupportedNodeNotice(version),
-      `tfmfa: Node ${version.replace(/^v/, '')} is not supported (tfmfa needs Node 22.15 or newer): install Node 24 LTS and put it first on PATH`,
+      `tfmfa: Node ${version.replace(/^v/, '')} is not supported (tfmfa needs Node 22.15 or newer): install ` +
+        `Node 24 LTS and put it first on PATH`,
     );
   }
 });

@@ -37,23 +37,32 @@ describe('tfmfa open-session', () => {
       input: '',
     });
 
-  test('opens the MFA session and the role, writes the ticket, says how long and which profiles it serves', async () => {
-    const result = await world.box.tfmfa(['open-session', 'GEHC-056', '--mfa-token', world.freshCode()]);
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    const lines = String(result.stdout).trimEnd().split('\n');
-    assert.match(
-      lines[0] ?? '',
-      /^MFA session arn:aws:iam::\d+:mfa\/\S+ \(GEHC-000\): open until \d{4}-\d\d-\d\d \d\d:\d\d UTC \((7h5\dm|8h0\dm) left\)$/,
-    );
-    assert.equal(lines[1], '  serves 3 profile(s) without another code: GEHC-056, team-b, team-c');
-    assert.match(
-      lines[2] ?? '',
-      /^profile 'GEHC-056': role arn:aws:iam::\S+ \(GEHC-056\): open until .* UTC \((\d+h)?\d+m left\) \(renewed from the MFA session without a code while it lasts\)$/,
-    );
-    assert.equal(lines.length, 3);
-    assert.equal(String(result.stderr), '');
-    assert.ok(existsSync(join(world.box.cacheDir, 'tickets', 'GEHC-056.ticket')));
-  });
+  test(
+    'opens the MFA session and the role, writes the ticket, says how long and which profiles ' + 'it serves',
+    async () => {
+      const result = await world.box.tfmfa(['open-session', 'GEHC-056', '--mfa-token', world.freshCode()]);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      const lines = String(result.stdout).trimEnd().split('\n');
+      assert.match(
+        lines[0] ?? '',
+        new RegExp(
+          String.raw`^MFA session arn:aws:iam::\d+:mfa\/\S+ \(GEHC-000\): open until \d{4}-\d\d-\d\d \d\d:\d\d ` +
+            String.raw`UTC \((7h5\dm|8h0\dm) left\)$`,
+        ),
+      );
+      assert.equal(lines[1], '  serves 3 profile(s) without another code: GEHC-056, team-b, team-c');
+      assert.match(
+        lines[2] ?? '',
+        new RegExp(
+          String.raw`^profile 'GEHC-056': role arn:aws:iam::\S+ \(GEHC-056\): open until .* UTC \((\d+h)?\d+m ` +
+            String.raw`left\) \(renewed from the MFA session without a code while it lasts\)$`,
+        ),
+      );
+      assert.equal(lines.length, 3);
+      assert.equal(String(result.stderr), '');
+      assert.ok(existsSync(join(world.box.cacheDir, 'tickets', 'GEHC-056.ticket')));
+    },
+  );
 
   test('several profiles on one device: one code, the MFA session reported once', async () => {
     const result = await world.box.tfmfa([
@@ -88,24 +97,27 @@ describe('tfmfa open-session', () => {
     }
   });
 
-  test('in a terminal: asks for the code there; a shim run without any terminal afterwards is served from the cache', async () => {
-    const session = spawnInPty(process.execPath, [CLI, 'open-session', 'GEHC-056'], {
-      env: world.box.env,
-      cwd: world.box.dir,
-    });
-    await session.waitFor(/code/i);
-    session.write(`${world.freshCode()}\r`);
-    const end = await session.exited;
-    assert.equal(end.code, 0, session.output());
-    assert.match(session.output(), /serves 3 profile\(s\)/);
-    for (const via of VIAS) {
-      const result = await detachedShim(via, 'terraform', ['plan']);
-      assert.equal(result.exitCode, 0, String(result.stderr));
-      assert.match(world.last('terraform').env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
-      assert.equal(world.last('terraform').stdinIsTTY, false);
-    }
-    assert.equal(world.box.emu.count('GetSessionToken'), 1);
-  });
+  test(
+    'in a terminal: asks for the code there; a shim run without any terminal afterwards is ' + 'served from the cache',
+    async () => {
+      const session = spawnInPty(process.execPath, [CLI, 'open-session', 'GEHC-056'], {
+        env: world.box.env,
+        cwd: world.box.dir,
+      });
+      await session.waitFor(/code/i);
+      session.write(`${world.freshCode()}\r`);
+      const end = await session.exited;
+      assert.equal(end.code, 0, session.output());
+      assert.match(session.output(), /serves 3 profile\(s\)/);
+      for (const via of VIAS) {
+        const result = await detachedShim(via, 'terraform', ['plan']);
+        assert.equal(result.exitCode, 0, String(result.stderr));
+        assert.match(world.last('terraform').env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
+        assert.equal(world.last('terraform').stdinIsTTY, false);
+      }
+      assert.equal(world.box.emu.count('GetSessionToken'), 1);
+    },
+  );
 
   for (const via of VIAS) {
     test(
@@ -120,7 +132,10 @@ describe('tfmfa open-session', () => {
         assert.equal(lines.length, 1, String(result.stderr));
         assert.match(
           lines[0] ?? '',
-          /^tfmfa: an MFA code is needed for .* \(profile 'GEHC-056'\) but there is no terminal to ask on and no desktop dialog: run 'tfmfa open-session GEHC-056' in a terminal first .*mfa_process/,
+          new RegExp(
+            String.raw`^tfmfa: an MFA code is needed for .* \(profile 'GEHC-056'\) but there is no terminal to ` +
+              String.raw`ask on and no desktop dialog: run 'tfmfa open-session GEHC-056' in a terminal first .*mfa_process`,
+          ),
         );
         assert.doesNotMatch(lines[0] ?? '', /--mfa-token/, 'a shim has no command line to pass --mfa-token on');
         assert.ok(Date.now() - started < 20_000);

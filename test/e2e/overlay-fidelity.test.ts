@@ -52,7 +52,10 @@ interface Made {
   rewritten: string[];
 }
 
-/** Writes the user's files (in `dir` if given), builds their overlay in a private cache, parses it back with the SDK. */
+/**
+ * Writes the user's files (in `dir` if given), builds their overlay in a private cache, parses it back with the
+ * SDK.
+ */
 async function overlayOf(
   config: string,
   credentials: string,
@@ -102,20 +105,29 @@ function assertNoKeyMaterial(made: Made, ...values: string[]): void {
 }
 
 describe('the overlay reads the files as the SDK does (issue 11 examples)', () => {
-  test('indented keys: no secret is copied, and botocore does not read kept lines as a continuation of credential_process', async () => {
-    const config = `[profile base]\n  aws_access_key_id = AKIAINDENTED\n  aws_secret_access_key = indented-secret\n  region = us-west-2\n[profile admin]\n  role_arn = ${ROLE}\n  source_profile = base\n  mfa_serial = ${DEVICE}\n  region = eu-west-1\n`;
-    await overlayOf(config, '', (made) => {
-      assertNoKeyMaterial(made, 'AKIAINDENTED', 'indented-secret');
-      assertRewritten(made, 'admin');
-      assertRewritten(made, 'base');
-      assert.equal(made.overlay.profiles.get('admin')?.region, 'eu-west-1');
-      if (hasBotocore())
-        assert.equal(botocoreRead(made.configPath, made.credentialsPath).profiles.admin?.region, 'eu-west-1');
-    });
-  });
+  test(
+    'indented keys: no secret is copied, and botocore does not read kept lines as a continuation ' +
+      'of credential_process',
+    async () => {
+      const config =
+        `[profile base]\n  aws_access_key_id = AKIAINDENTED\n  aws_secret_access_key = ` +
+        `indented-secret\n  region = us-west-2\n[profile admin]\n  role_arn = ${ROLE}\n  source_profile = ` +
+        `base\n  mfa_serial = ${DEVICE}\n  region = eu-west-1\n`;
+      await overlayOf(config, '', (made) => {
+        assertNoKeyMaterial(made, 'AKIAINDENTED', 'indented-secret');
+        assertRewritten(made, 'admin');
+        assertRewritten(made, 'base');
+        assert.equal(made.overlay.profiles.get('admin')?.region, 'eu-west-1');
+        if (hasBotocore())
+          assert.equal(botocoreRead(made.configPath, made.credentialsPath).profiles.admin?.region, 'eu-west-1');
+      });
+    },
+  );
 
   test('[profile "name"] (quoted) is rewritten and its static keys are not copied', async () => {
-    const config = `[profile "quoted-role"]\nrole_arn = ${ROLE}\nsource_profile = quoted-keys\nmfa_serial = ${DEVICE}\n[profile 'quoted-keys']\naws_access_key_id = AKIAQUOTED\naws_secret_access_key = quoted-secret\n`;
+    const config =
+      `[profile "quoted-role"]\nrole_arn = ${ROLE}\nsource_profile = quoted-keys\nmfa_serial ` +
+      `= ${DEVICE}\n[profile 'quoted-keys']\naws_access_key_id = AKIAQUOTED\naws_secret_access_key = quoted-secret\n`;
     await overlayOf(config, '', (made) => {
       assertNoKeyMaterial(made, 'AKIAQUOTED', 'quoted-secret');
       assertRewritten(made, 'quoted-role');
@@ -126,7 +138,10 @@ describe('the overlay reads the files as the SDK does (issue 11 examples)', () =
 
   test('a comment after a header: the keys go where the SDK puts them, and no secret is copied', async () => {
     // `[profile x]# prod` is no header for the JS SDK (no space before #): its keys belong to 'prev'.
-    const config = `[profile prev]\nregion = us-east-1\n[profile x]# prod\naws_access_key_id = AKIAHEADERCOMMENT\naws_secret_access_key = header-comment-secret\n[profile y] ; staging\nrole_arn = ${ROLE}\nsource_profile = prev\n`;
+    const config =
+      `[profile prev]\nregion = us-east-1\n[profile x]# prod\naws_access_key_id = ` +
+      `AKIAHEADERCOMMENT\naws_secret_access_key = header-comment-secret\n[profile y] ; staging\nrole_arn ` +
+      `= ${ROLE}\nsource_profile = prev\n`;
     await overlayOf(config, '', (made) => {
       assertNoKeyMaterial(made, 'AKIAHEADERCOMMENT', 'header-comment-secret');
       assert.ok(!made.files.profiles.has('x'));
@@ -148,57 +163,66 @@ describe('the overlay reads the files as the SDK does (issue 11 examples)', () =
     );
   });
 
-  test("a config path with ' #' or ' ;' reaches credential_process whole for every SDK (through a link in the overlay)", async () => {
-    const parent = mkdtempSync(join(tmpdir(), 'tfmfa-hostile-'));
-    const dir = join(parent, "team #2 ;x 'q'");
-    mkdirSync(dir);
-    try {
-      await overlayOf(
-        `[profile admin]\nrole_arn = ${ROLE}\nsource_profile = base\nmfa_serial = ${DEVICE}\n`,
-        BASE_KEYS,
-        (made) => {
-          const argv = assertRewritten(made, 'admin');
-          const config = argv[argv.indexOf('--config-file') + 1] as string;
-          const credentials = argv[argv.indexOf('--credentials-file') + 1] as string;
-          assert.ok(
-            !/^[^#].*[#;]/m.test(made.text),
-            'no # or ; in any line but the comment at the top (the Go SDK cuts lines there)',
-          );
-          assert.equal(readlinkSync(config), join(dir, '.aws', 'config'));
-          assert.equal(readlinkSync(credentials), join(dir, '.aws', 'credentials'));
-          assert.ok(config.startsWith('/') && credentials.startsWith('/'));
-        },
-        { dir },
-      );
-    } finally {
-      rmSync(parent, { recursive: true, force: true });
-    }
-  });
+  test(
+    "a config path with ' #' or ' ;' reaches credential_process whole for every SDK (through a " +
+      'link in the overlay)',
+    async () => {
+      const parent = mkdtempSync(join(tmpdir(), 'tfmfa-hostile-'));
+      const dir = join(parent, "team #2 ;x 'q'");
+      mkdirSync(dir);
+      try {
+        await overlayOf(
+          `[profile admin]\nrole_arn = ${ROLE}\nsource_profile = base\nmfa_serial = ${DEVICE}\n`,
+          BASE_KEYS,
+          (made) => {
+            const argv = assertRewritten(made, 'admin');
+            const config = argv[argv.indexOf('--config-file') + 1] as string;
+            const credentials = argv[argv.indexOf('--credentials-file') + 1] as string;
+            assert.ok(
+              !/^[^#].*[#;]/m.test(made.text),
+              'no # or ; in any line but the comment at the top (the Go SDK cuts lines there)',
+            );
+            assert.equal(readlinkSync(config), join(dir, '.aws', 'config'));
+            assert.equal(readlinkSync(credentials), join(dir, '.aws', 'credentials'));
+            assert.ok(config.startsWith('/') && credentials.startsWith('/'));
+          },
+          { dir },
+        );
+      } finally {
+        rmSync(parent, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('what the overlay refuses', () => {
-  test('the profile in use cannot be written: one line naming it, nothing written; other such profiles are left out', async () => {
-    const credentials = `${BASE_KEYS}[team#1]\naws_access_key_id = AKIAHASH\naws_secret_access_key = hash-secret\n[DEFAULT]\nregion = eu-west-1\n`;
-    await assert.rejects(
-      overlayOf('[profile ok]\nregion = us-east-1\n', credentials, () => assert.fail('refused'), {
-        context: { profile: 'team#1' },
-      }),
-      (error: unknown) =>
-        error instanceof UserError &&
-        /^profile 'team#1' cannot be written into the config overlay: [^\n]+--no-overlay/.test(error.message),
-    );
-    await overlayOf(
-      '[profile ok]\nregion = us-east-1\n',
-      credentials,
-      (made) => {
-        assert.ok(!made.overlay.profiles.has('team#1') && !made.overlay.profiles.has('DEFAULT'), 'left out');
-        assertNoKeyMaterial(made, 'AKIAHASH', 'hash-secret');
-        assertRewritten(made, 'base');
-        assert.equal(made.overlay.profiles.get('ok')?.region, 'us-east-1');
-      },
-      { context: { profile: 'ok' } },
-    );
-  });
+  test(
+    'the profile in use cannot be written: one line naming it, nothing written; other such ' + 'profiles are left out',
+    async () => {
+      const credentials =
+        `${BASE_KEYS}[team#1]\naws_access_key_id = AKIAHASH\naws_secret_access_key = ` +
+        `hash-secret\n[DEFAULT]\nregion = eu-west-1\n`;
+      await assert.rejects(
+        overlayOf('[profile ok]\nregion = us-east-1\n', credentials, () => assert.fail('refused'), {
+          context: { profile: 'team#1' },
+        }),
+        (error: unknown) =>
+          error instanceof UserError &&
+          /^profile 'team#1' cannot be written into the config overlay: [^\n]+--no-overlay/.test(error.message),
+      );
+      await overlayOf(
+        '[profile ok]\nregion = us-east-1\n',
+        credentials,
+        (made) => {
+          assert.ok(!made.overlay.profiles.has('team#1') && !made.overlay.profiles.has('DEFAULT'), 'left out');
+          assertNoKeyMaterial(made, 'AKIAHASH', 'hash-secret');
+          assertRewritten(made, 'base');
+          assert.equal(made.overlay.profiles.get('ok')?.region, 'us-east-1');
+        },
+        { context: { profile: 'ok' } },
+      );
+    },
+  );
 
   test('a tfmfa path no credential_process line can hold (a # in the Node path) is refused with the fix', async () => {
     await assert.rejects(
@@ -213,27 +237,30 @@ describe('what the overlay refuses', () => {
 });
 
 describe('an overlay is bound to the identity of its files', () => {
-  test('a replaced file (same path, size and mtime; another inode) regenerates it; unchanged files reuse it', async () => {
-    const fixture = writeAwsFiles('[profile a]\nregion = us-east-1\n', BASE_KEYS);
-    const cacheDir = mkdtempSync(join(tmpdir(), 'tfmfa-overlay-cache-'));
-    try {
-      const make = async () =>
-        ensureOverlay({ cacheDir, files: await loadAwsFiles(fixture), node: NODE, entryPoint: ENTRY, user: 'u' });
-      const first = await make();
-      const written = statSync(first.configPath).mtimeMs;
-      assert.equal(statSync((await make()).configPath).mtimeMs, written, 'reused');
-      const { mtime } = statSync(fixture.configPath);
-      writeFileSync(`${fixture.configPath}.new`, '[profile b]\nregion = us-east-1\n');
-      utimesSync(`${fixture.configPath}.new`, mtime, mtime);
-      renameSync(`${fixture.configPath}.new`, fixture.configPath);
-      const second = await make();
-      assert.equal(second.configPath, first.configPath, 'same files, same directory');
-      assert.match(readFileSync(second.configPath, 'utf8'), /\[profile b\]/, 'regenerated for the new file');
-    } finally {
-      fixture.cleanup();
-      rmSync(cacheDir, { recursive: true, force: true });
-    }
-  });
+  test(
+    'a replaced file (same path, size and mtime; another inode) regenerates it; unchanged ' + 'files reuse it',
+    async () => {
+      const fixture = writeAwsFiles('[profile a]\nregion = us-east-1\n', BASE_KEYS);
+      const cacheDir = mkdtempSync(join(tmpdir(), 'tfmfa-overlay-cache-'));
+      try {
+        const make = async () =>
+          ensureOverlay({ cacheDir, files: await loadAwsFiles(fixture), node: NODE, entryPoint: ENTRY, user: 'u' });
+        const first = await make();
+        const written = statSync(first.configPath).mtimeMs;
+        assert.equal(statSync((await make()).configPath).mtimeMs, written, 'reused');
+        const { mtime } = statSync(fixture.configPath);
+        writeFileSync(`${fixture.configPath}.new`, '[profile b]\nregion = us-east-1\n');
+        utimesSync(`${fixture.configPath}.new`, mtime, mtime);
+        renameSync(`${fixture.configPath}.new`, fixture.configPath);
+        const second = await make();
+        assert.equal(second.configPath, first.configPath, 'same files, same directory');
+        assert.match(readFileSync(second.configPath, 'utf8'), /\[profile b\]/, 'regenerated for the new file');
+      } finally {
+        fixture.cleanup();
+        rmSync(cacheDir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('an overlay names files as the SDK opens them', () => {
@@ -272,44 +299,49 @@ describe('overlay identity and clear, end to end', () => {
   });
   after(() => box.cleanup());
 
-  test('a relative AWS_CONFIG_FILE in two directories: two overlays, each naming its own file by absolute path', async () => {
-    const overlays: string[] = [];
-    for (const [project, region] of [
-      ['project-a', 'eu-west-1'],
-      ['project-b', 'ap-south-1'],
-    ] as const) {
-      const dir = join(box.dir, project);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(
-        join(dir, 'aws-config'),
-        `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[profile marker]\nregion = ${region}\n`,
-      );
-      const result = await box.tfmfa(['exec', 'GEHC-056', '--', tool.path], {
-        cwd: dir,
-        env: { ...box.env, AWS_CONFIG_FILE: 'aws-config' },
-        detached: true,
-      });
-      assert.equal(result.exitCode, 0, result.stderr);
-      const overlay = readRecords(tool.recordsFile).at(-1)!.env.AWS_CONFIG_FILE as string;
-      const text = readFileSync(overlay, 'utf8');
-      assert.match(text, new RegExp(`\\[profile marker\\]\\nregion = ${region}\\n`));
-      assert.ok(
-        text.includes(`--config-file ${join(dir, 'aws-config')} `),
-        `absolute path of ${project}'s file:\n${text}`,
-      );
-      // Nested tfmfa (a child in another directory: terragrunt's cache, -chdir) reads the same file.
-      assert.equal(readRecords(tool.recordsFile).at(-1)!.env.TFMFA_CONFIG_FILE, join(dir, 'aws-config'));
-      overlays.push(overlay);
-    }
-    assert.notEqual(overlays[0], overlays[1]);
-  });
+  test(
+    'a relative AWS_CONFIG_FILE in two directories: two overlays, each naming its own file by ' + 'absolute path',
+    async () => {
+      const overlays: string[] = [];
+      for (const [project, region] of [
+        ['project-a', 'eu-west-1'],
+        ['project-b', 'ap-south-1'],
+      ] as const) {
+        const dir = join(box.dir, project);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(
+          join(dir, 'aws-config'),
+          `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[profile marker]\nregion = ${region}\n`,
+        );
+        const result = await box.tfmfa(['exec', 'GEHC-056', '--', tool.path], {
+          cwd: dir,
+          env: { ...box.env, AWS_CONFIG_FILE: 'aws-config' },
+          detached: true,
+        });
+        assert.equal(result.exitCode, 0, result.stderr);
+        const overlay = readRecords(tool.recordsFile).at(-1)!.env.AWS_CONFIG_FILE as string;
+        const text = readFileSync(overlay, 'utf8');
+        assert.match(text, new RegExp(`\\[profile marker\\]\\nregion = ${region}\\n`));
+        assert.ok(
+          text.includes(`--config-file ${join(dir, 'aws-config')} `),
+          `absolute path of ${project}'s file:\n${text}`,
+        );
+        // Nested tfmfa (a child in another directory: terragrunt's cache, -chdir) reads the same file.
+        assert.equal(readRecords(tool.recordsFile).at(-1)!.env.TFMFA_CONFIG_FILE, join(dir, 'aws-config'));
+        overlays.push(overlay);
+      }
+      assert.notEqual(overlays[0], overlays[1]);
+    },
+  );
 
   test(
     'clear while an exec child runs: the child still finds its profiles in the overlay',
     { skip: !existsSync(AWS_CLI) && 'no AWS CLI' },
     async () => {
       const marker = join(box.dir, 'child-started');
-      const script = `touch ${JSON.stringify(marker)}; sleep 2; ${AWS_CLI} configure get region --profile team-c && cat "$AWS_CONFIG_FILE" > /dev/null`;
+      const script =
+        `touch ${JSON.stringify(marker)}; sleep 2; ${AWS_CLI} configure get region --profile ` +
+        `team-c && cat "$AWS_CONFIG_FILE" > /dev/null`;
       const child = box.tfmfa(['exec', 'GEHC-056', '--', '/bin/sh', '-c', script], { detached: true });
       for (let i = 0; i < 100 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
       assert.ok(existsSync(marker), 'the child started');

@@ -149,14 +149,12 @@ const caseArbitrary: fc.Arbitrary<Case> = fc
   .chain(({ config, credentials, crlf, directory }) => {
     const names = [...new Set([...config, ...credentials])];
     const section = (header: fc.Arbitrary<string>) =>
-      fc
-        .tuple(header, fc.array(setting(names), { maxLength: 4 }))
-        .chain(([head, settings]) =>
-          renderLines(settings.flat()).map((lines) => ({
-            text: [head, ...lines, ''].join('\n'),
-            settings: settings.flat(),
-          })),
-        );
+      fc.tuple(header, fc.array(setting(names), { maxLength: 4 })).chain(([head, settings]) =>
+        renderLines(settings.flat()).map((lines) => ({
+          text: [head, ...lines, ''].join('\n'),
+          settings: settings.flat(),
+        })),
+      );
     return fc
       .tuple(
         fc.tuple(...config.map((name) => section(configHeader(name)))),
@@ -173,7 +171,9 @@ const caseArbitrary: fc.Arbitrary<Case> = fc
             .join('\n')
             .replace(/\n/g, windows ? '\r\n' : '\n');
         return {
-          config: `# generated\n[sso-session corp]\nsso_start_url = https://corp.example/start\n\n${join(configSections, crlf[0])}`,
+          config:
+            `# generated\n[sso-session corp]\nsso_start_url = ` +
+            `https://corp.example/start\n\n${join(configSections, crlf[0])}`,
           credentials: join(credentialSections, crlf[1]),
           directory,
           secrets,
@@ -240,7 +240,9 @@ describe('config overlay over hostile random configs, read back by the JS SDK an
     const { omitted } = renderOverlayConfig(context, { config: '/x/config', credentials: '/x/credentials' });
     const text = readFileSync(overlay.configPath, 'utf8');
     const credentialsText = readFileSync(overlay.credentialsPath, 'utf8');
-    const where = `\n--- config\n${c.config}\n--- credentials\n${c.credentials}\n--- overlay config\n${text}--- overlay credentials\n${credentialsText}`;
+    const where =
+      `\n--- config\n${c.config}\n--- credentials\n${c.credentials}\n--- overlay ` +
+      `config\n${text}--- overlay credentials\n${credentialsText}`;
     // (a) no long-term key, anywhere in the overlay
     for (const value of c.secrets)
       assert.ok(!text.includes(value) && !credentialsText.includes(value), `the overlay holds a long-term key${where}`);
@@ -327,22 +329,26 @@ describe('config overlay over hostile random configs, read back by the JS SDK an
     return { rewritten, omitted: omitted.size };
   }
 
-  test('no long-term key; every setting reads back the same (JS SDK and botocore); rewritten profiles are credential_process for sh and botocore alike', async () => {
-    let rewritten = 0;
-    let omitted = 0;
-    await fc.assert(
-      fc.asyncProperty(caseArbitrary, async (c) => {
-        const result = await check(c);
-        rewritten += result.rewritten;
-        omitted += result.omitted;
-      }),
-      { numRuns: runs(150), seed: SEED },
-    );
-    assert.ok(
-      rewritten > 50 && omitted > 0,
-      `the generator exercised rewriting (${rewritten}) and leaving out (${omitted})`,
-    );
-  });
+  test(
+    'no long-term key; every setting reads back the same (JS SDK and botocore); rewritten ' +
+      'profiles are credential_process for sh and botocore alike',
+    async () => {
+      let rewritten = 0;
+      let omitted = 0;
+      await fc.assert(
+        fc.asyncProperty(caseArbitrary, async (c) => {
+          const result = await check(c);
+          rewritten += result.rewritten;
+          omitted += result.omitted;
+        }),
+        { numRuns: runs(150), seed: SEED },
+      );
+      assert.ok(
+        rewritten > 50 && omitted > 0,
+        `the generator exercised rewriting (${rewritten}) and leaving out (${omitted})`,
+      );
+    },
+  );
 });
 
 describe('end to end: the AWS CLI gets the role through overlays of hostile configs', () => {
@@ -375,7 +381,11 @@ describe('end to end: the AWS CLI gets the role through overlays of hostile conf
           async ({ directory, pad, crlf, header, comment }, [profile, role]) => {
             const dir = join(box.dir, `e2e-${++n}`, directory);
             mkdirSync(dir, { recursive: true });
-            let config = `${original}\n[profile -dev]\nsource_profile = GEHC-000\nrole_arn = arn:aws:iam::111111111111:role/team-b\nmfa_serial = ${SERIAL}\n[profile quoted-b]\nsource_profile = GEHC-000\nrole_arn = arn:aws:iam::111111111111:role/team-b\nmfa_serial = ${SERIAL}\n`;
+            let config =
+              `${original}\n[profile -dev]\nsource_profile = GEHC-000\nrole_arn = ` +
+              `arn:aws:iam::111111111111:role/team-b\nmfa_serial = ${SERIAL}\n[profile ` +
+              `quoted-b]\nsource_profile = GEHC-000\nrole_arn = ` +
+              `arn:aws:iam::111111111111:role/team-b\nmfa_serial = ${SERIAL}\n`;
             config = config
               .replace(/^\[profile ([^\]]+)\]$/gm, `[profile ${header}$1${header}]${comment}`)
               .replace(/^(\w+ = )/gm, `${pad}$1`);

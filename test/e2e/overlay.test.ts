@@ -53,45 +53,51 @@ region = ca-central-1
 `;
 
 describe('config overlay rendering', () => {
-  test('rewrites MFA/role and static-key profiles, renders every other setting from the parse, copies no secret', async () => {
-    const fixture = writeAwsFiles(CONFIG, CREDENTIALS);
-    try {
-      const files = await loadAwsFiles(fixture);
-      const { text, credentialsText, rewritten } = renderOverlayConfig({
-        cacheDir: '/unused',
-        files,
-        node: '/opt/node dir/bin/node',
-        entryPoint: "/opt/tf'mfa/dist/cli.js",
-        user: 'u',
-      });
-      assert.deepEqual(rewritten.sort(), ['admin', 'base', 'only-in-credentials']);
-      for (const secret of ['base-secret-value', 'only-secret-value', 'AKIABASE', 'AKIAONLY'])
-        assert.ok(!text.includes(secret) && !credentialsText.includes(secret));
-      const sectionOf = (name: string) => text.split(/\n(?=\[)/).find((s) => s.startsWith(`[${name}]`)) ?? '';
-      assert.match(
-        sectionOf('profile admin'),
-        /^\[profile admin\]\ncredential_process = \/opt\/node' 'dir\/bin\/node \/opt\/tf"'"mfa\/dist\/cli.js credential-process --config-file \S+config --credentials-file \S+credentials -- admin\nregion = eu-central-1\noutput = json\ns3 =\n  max_concurrent_requests = 20\n/,
-      );
-      assert.doesNotMatch(sectionOf('profile admin'), /role_arn|source_profile|mfa_serial/);
-      for (const kept of [
-        '[default]\nregion = us-east-1\n',
-        '[sso-session corp]\nsso_start_url = https://corp.example/start\nsso_region = us-east-1\n',
-        '[services local]\nsts =\n  endpoint_url = http://127.0.0.1:9\n',
-        '[profile unrelated]\nregion = sa-east-1\noutput = table\n',
-        '[profile quoted-name]\nregion = ap-south-1\n',
-      ]) {
-        assert.ok(text.includes(kept), `kept: ${kept}`);
+  test(
+    'rewrites MFA/role and static-key profiles, renders every other setting from the parse, ' + 'copies no secret',
+    async () => {
+      const fixture = writeAwsFiles(CONFIG, CREDENTIALS);
+      try {
+        const files = await loadAwsFiles(fixture);
+        const { text, credentialsText, rewritten } = renderOverlayConfig({
+          cacheDir: '/unused',
+          files,
+          node: '/opt/node dir/bin/node',
+          entryPoint: "/opt/tf'mfa/dist/cli.js",
+          user: 'u',
+        });
+        assert.deepEqual(rewritten.sort(), ['admin', 'base', 'only-in-credentials']);
+        for (const secret of ['base-secret-value', 'only-secret-value', 'AKIABASE', 'AKIAONLY'])
+          assert.ok(!text.includes(secret) && !credentialsText.includes(secret));
+        const sectionOf = (name: string) => text.split(/\n(?=\[)/).find((s) => s.startsWith(`[${name}]`)) ?? '';
+        assert.match(
+          sectionOf('profile admin'),
+          new RegExp(
+            String.raw`^\[profile admin\]\ncredential_process = \/opt\/node' 'dir\/bin\/node ` +
+              String.raw`\/opt\/tf"'"mfa\/dist\/cli.js credential-process --config-file \S+config --credentials-file \S+credentials -- admin\nregion = eu-central-1\noutput = json\ns3 =\n  max_concurrent_requests = 20\n`,
+          ),
+        );
+        assert.doesNotMatch(sectionOf('profile admin'), /role_arn|source_profile|mfa_serial/);
+        for (const kept of [
+          '[default]\nregion = us-east-1\n',
+          '[sso-session corp]\nsso_start_url = https://corp.example/start\nsso_region = us-east-1\n',
+          '[services local]\nsts =\n  endpoint_url = http://127.0.0.1:9\n',
+          '[profile unrelated]\nregion = sa-east-1\noutput = table\n',
+          '[profile quoted-name]\nregion = ap-south-1\n',
+        ]) {
+          assert.ok(text.includes(kept), `kept: ${kept}`);
+        }
+        assert.match(
+          credentialsText,
+          /^\[only-in-credentials\]\ncredential_process = .* -- only-in-credentials\nregion = ca-central-1\n\n$/,
+          "a credentials-only profile stays in the overlay's credentials file, keys replaced by credential_process",
+        );
+        assert.ok(!text.includes('only-in-credentials'));
+      } finally {
+        fixture.cleanup();
       }
-      assert.match(
-        credentialsText,
-        /^\[only-in-credentials\]\ncredential_process = .* -- only-in-credentials\nregion = ca-central-1\n\n$/,
-        "a credentials-only profile stays in the overlay's credentials file, keys replaced by credential_process",
-      );
-      assert.ok(!text.includes('only-in-credentials'));
-    } finally {
-      fixture.cleanup();
-    }
-  });
+    },
+  );
 });
 
 describe('config overlay with real clients (profile named in code beats the environment)', () => {

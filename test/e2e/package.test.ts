@@ -79,54 +79,60 @@ describe('npm pack + npm install -g', () => {
     assert.equal(String(result.stdout), `tfmfa ${version}`);
   });
 
-  test('the installed tfmfa command is the launcher: terragrunt-auth and credential-process from the ticket without Node, the rest through Node', async () => {
-    const bin = join(prefix, 'bin', 'tfmfa');
-    assert.equal(
-      readlinkSync(bin),
-      join('..', 'lib', 'node_modules', 'tfmfa', 'shims', 'tfmfa'),
-      'npm links the bin to the launcher',
-    );
-    assert.equal(readFileSync(bin, 'utf8'), renderLauncher({}));
-    const env = cleanEnv({ ...world.box.env });
-    for (const args of [
-      ['terragrunt-auth', 'GEHC-056'],
-      ['credential-process', 'GEHC-056'],
-    ]) {
-      const node = await execa(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], {
-        env,
+  test(
+    'the installed tfmfa command is the launcher: terragrunt-auth and credential-process from ' +
+      'the ticket without Node, the rest through Node',
+    async () => {
+      const bin = join(prefix, 'bin', 'tfmfa');
+      assert.equal(
+        readlinkSync(bin),
+        join('..', 'lib', 'node_modules', 'tfmfa', 'shims', 'tfmfa'),
+        'npm links the bin to the launcher',
+      );
+      assert.equal(readFileSync(bin, 'utf8'), renderLauncher({}));
+      const env = cleanEnv({ ...world.box.env });
+      for (const args of [
+        ['terragrunt-auth', 'GEHC-056'],
+        ['credential-process', 'GEHC-056'],
+      ]) {
+        const node = await execa(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], {
+          env,
+          extendEnv: false,
+          reject: false,
+          stdin: 'ignore',
+        });
+        assert.equal(node.exitCode, 0, String(node.stderr));
+        // Only the bin directory on PATH: no Node could start (dist/cli.js is `#!/usr/bin/env node`), so this is the
+        // shell alone.
+        const typed = await execa('tfmfa', args, {
+          env: { ...env, PATH: join(prefix, 'bin') },
+          extendEnv: false,
+          reject: false,
+          stdin: 'ignore',
+        });
+        assert.equal(typed.exitCode, 0, String(typed.stderr));
+        assert.equal(String(typed.stdout), String(node.stdout), `${args[0]}: the same bytes as Node`);
+      }
+      // Everything else is Node's, with the arguments as given (no __shim): also a served command the ticket cannot
+      // answer.
+      const help = await execa('tfmfa', ['terragrunt-auth', '--help'], {
+        env: { ...env, PATH: `${join(prefix, 'bin')}:${env.PATH}` },
         extendEnv: false,
         reject: false,
         stdin: 'ignore',
       });
-      assert.equal(node.exitCode, 0, String(node.stderr));
-      // Only the bin directory on PATH: no Node could start (dist/cli.js is `#!/usr/bin/env node`), so this is the shell alone.
-      const typed = await execa('tfmfa', args, {
-        env: { ...env, PATH: join(prefix, 'bin') },
+      assert.equal(help.exitCode, 0, String(help.stderr));
+      assert.match(String(help.stdout), /^Usage: tfmfa terragrunt-auth/);
+      const missing = await execa('tfmfa', ['terragrunt-auth', 'no-such-profile'], {
+        env: { ...env, PATH: `${join(prefix, 'bin')}:${env.PATH}` },
         extendEnv: false,
         reject: false,
         stdin: 'ignore',
       });
-      assert.equal(typed.exitCode, 0, String(typed.stderr));
-      assert.equal(String(typed.stdout), String(node.stdout), `${args[0]}: the same bytes as Node`);
-    }
-    // Everything else is Node's, with the arguments as given (no __shim): also a served command the ticket cannot answer.
-    const help = await execa('tfmfa', ['terragrunt-auth', '--help'], {
-      env: { ...env, PATH: `${join(prefix, 'bin')}:${env.PATH}` },
-      extendEnv: false,
-      reject: false,
-      stdin: 'ignore',
-    });
-    assert.equal(help.exitCode, 0, String(help.stderr));
-    assert.match(String(help.stdout), /^Usage: tfmfa terragrunt-auth/);
-    const missing = await execa('tfmfa', ['terragrunt-auth', 'no-such-profile'], {
-      env: { ...env, PATH: `${join(prefix, 'bin')}:${env.PATH}` },
-      extendEnv: false,
-      reject: false,
-      stdin: 'ignore',
-    });
-    assert.equal(missing.exitCode, 2);
-    assert.match(String(missing.stderr), /^tfmfa: profile 'no-such-profile' not found/);
-  });
+      assert.equal(missing.exitCode, 2);
+      assert.match(String(missing.stderr), /^tfmfa: profile 'no-such-profile' not found/);
+    },
+  );
 
   test("a checkout: shims/tfmfa runs dist/cli.js beside it, also through a link of the user's own", async () => {
     const own = join(temp, 'own-bin');
@@ -153,42 +159,45 @@ describe('npm pack + npm install -g', () => {
     }
   });
 
-  test('the installed shims/terraform reaches the real terraform with the cached session, and Node when it must', async () => {
-    const shims = join(installed, 'shims');
-    for (const name of readdirSync(shims).filter((n) => n !== 'README.md')) {
-      assert.equal(statSync(join(shims, name)).mode & 0o777, 0o755, name);
-      assert.equal(readFileSync(join(shims, name), 'utf8'), renderLauncher({}), name);
-    }
-    const env = cleanEnv({
-      ...world.box.env,
-      PATH: `${shims}:${world.fakeBin}:${world.box.env.PATH}`,
-      PWD: world.box.dir,
-      AWS_PROFILE: 'GEHC-056',
-    });
-    const fast = await execa(join(shims, 'terraform'), ['plan', 'x y'], {
-      env,
-      extendEnv: false,
-      reject: false,
-      stdin: 'ignore',
-      cwd: world.box.dir,
-    });
-    assert.equal(fast.exitCode, 0, String(fast.stderr));
-    const record = world.last('terraform');
-    assert.deepEqual(record.argv, ['plan', 'x y']);
-    assert.match(record.env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
-    assert.equal(record.env.TFMFA_PROFILE, 'GEHC-056');
-    // By name through PATH, with the package's dist/cli.js doing the work (TFMFA_DEBUG makes the launcher hand over).
-    const slow = await execa('terraform', ['plan'], {
-      env: { ...env, TFMFA_DEBUG: '1' },
-      extendEnv: false,
-      reject: false,
-      stdin: 'ignore',
-      cwd: world.box.dir,
-    });
-    assert.equal(slow.exitCode, 0, String(slow.stderr));
-    assert.match(String(slow.stderr), /tfmfa\[debug\] profile 'GEHC-056': ticket hit/);
-    assert.equal(world.last('terraform').env.AWS_ACCESS_KEY_ID, record.env.AWS_ACCESS_KEY_ID);
-  });
+  test(
+    'the installed shims/terraform reaches the real terraform with the cached session, and ' + 'Node when it must',
+    async () => {
+      const shims = join(installed, 'shims');
+      for (const name of readdirSync(shims).filter((n) => n !== 'README.md')) {
+        assert.equal(statSync(join(shims, name)).mode & 0o777, 0o755, name);
+        assert.equal(readFileSync(join(shims, name), 'utf8'), renderLauncher({}), name);
+      }
+      const env = cleanEnv({
+        ...world.box.env,
+        PATH: `${shims}:${world.fakeBin}:${world.box.env.PATH}`,
+        PWD: world.box.dir,
+        AWS_PROFILE: 'GEHC-056',
+      });
+      const fast = await execa(join(shims, 'terraform'), ['plan', 'x y'], {
+        env,
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+        cwd: world.box.dir,
+      });
+      assert.equal(fast.exitCode, 0, String(fast.stderr));
+      const record = world.last('terraform');
+      assert.deepEqual(record.argv, ['plan', 'x y']);
+      assert.match(record.env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
+      assert.equal(record.env.TFMFA_PROFILE, 'GEHC-056');
+      // By name through PATH, with the package's dist/cli.js doing the work (TFMFA_DEBUG makes the launcher hand over).
+      const slow = await execa('terraform', ['plan'], {
+        env: { ...env, TFMFA_DEBUG: '1' },
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+        cwd: world.box.dir,
+      });
+      assert.equal(slow.exitCode, 0, String(slow.stderr));
+      assert.match(String(slow.stderr), /tfmfa\[debug\] profile 'GEHC-056': ticket hit/);
+      assert.equal(world.last('terraform').env.AWS_ACCESS_KEY_ID, record.env.AWS_ACCESS_KEY_ID);
+    },
+  );
 
   test('the installed tfmfa shim install bakes its own entry', async () => {
     const dir = join(temp, 'user-bin');

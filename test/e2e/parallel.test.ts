@@ -35,44 +35,48 @@ mfa_process = sleep 60; echo 000000
   });
   after(() => box.cleanup());
 
-  test(`${PARALLEL} parallel credential-process calls over 3 roles: 1 code, 1 GetSessionToken, 3 AssumeRole, every round`, async () => {
-    for (let round = 1; round <= ROUNDS; round++) {
-      rmSync(box.cacheDir, { recursive: true, force: true });
-      box.emu.resetCounts();
-      box.emu.advance(30); // a new TOTP window: codes are single-use
-      const runsBefore = box.mfaProcessRuns();
-      const results = await Promise.all(
-        Array.from({ length: PARALLEL }, (_, i) =>
-          box.tfmfa(['credential-process', `par-${i % 3}`], { detached: true }),
-        ),
-      );
-      for (const result of results) {
-        assert.equal(result.exitCode, 0, `round ${round}: ${result.stderr}`);
-        const output = JSON.parse(result.stdout) as Record<string, unknown>;
-        assert.equal(output.Version, 1);
-        assert.match(String(output.AccessKeyId), /^ASIA/);
-        assert.ok(output.SecretAccessKey && output.SessionToken && output.Expiration);
+  test(
+    `${PARALLEL} parallel credential-process calls over 3 roles: 1 code, 1 GetSessionToken, 3 ` +
+      `AssumeRole, every round`,
+    async () => {
+      for (let round = 1; round <= ROUNDS; round++) {
+        rmSync(box.cacheDir, { recursive: true, force: true });
+        box.emu.resetCounts();
+        box.emu.advance(30); // a new TOTP window: codes are single-use
+        const runsBefore = box.mfaProcessRuns();
+        const results = await Promise.all(
+          Array.from({ length: PARALLEL }, (_, i) =>
+            box.tfmfa(['credential-process', `par-${i % 3}`], { detached: true }),
+          ),
+        );
+        for (const result of results) {
+          assert.equal(result.exitCode, 0, `round ${round}: ${result.stderr}`);
+          const output = JSON.parse(result.stdout) as Record<string, unknown>;
+          assert.equal(output.Version, 1);
+          assert.match(String(output.AccessKeyId), /^ASIA/);
+          assert.ok(output.SecretAccessKey && output.SessionToken && output.Expiration);
+        }
+        const byProfile = new Map<string, Set<unknown>>();
+        results.forEach((r, i) => {
+          const keys = byProfile.get(`par-${i % 3}`) ?? new Set();
+          keys.add((JSON.parse(r.stdout) as { AccessKeyId: string }).AccessKeyId);
+          byProfile.set(`par-${i % 3}`, keys);
+        });
+        assert.deepEqual(
+          [...byProfile.values()].map((s) => s.size),
+          [1, 1, 1],
+          'every caller of a profile got the same role session',
+        );
+        assert.equal(box.mfaProcessRuns() - runsBefore, 1, `round ${round}: mfa_process runs`);
+        assert.equal(box.emu.count('GetSessionToken'), 1, `round ${round}: GetSessionToken`);
+        assert.equal(box.emu.count('AssumeRole'), 3, `round ${round}: AssumeRole`);
+        for (const file of readdirSync(join(box.cacheDir, 'sessions'))) {
+          assert.ok(file.endsWith('.json'), `no temp file left: ${file}`);
+          JSON.parse(readFileSync(join(box.cacheDir, 'sessions', file), 'utf8'));
+        }
       }
-      const byProfile = new Map<string, Set<unknown>>();
-      results.forEach((r, i) => {
-        const keys = byProfile.get(`par-${i % 3}`) ?? new Set();
-        keys.add((JSON.parse(r.stdout) as { AccessKeyId: string }).AccessKeyId);
-        byProfile.set(`par-${i % 3}`, keys);
-      });
-      assert.deepEqual(
-        [...byProfile.values()].map((s) => s.size),
-        [1, 1, 1],
-        'every caller of a profile got the same role session',
-      );
-      assert.equal(box.mfaProcessRuns() - runsBefore, 1, `round ${round}: mfa_process runs`);
-      assert.equal(box.emu.count('GetSessionToken'), 1, `round ${round}: GetSessionToken`);
-      assert.equal(box.emu.count('AssumeRole'), 3, `round ${round}: AssumeRole`);
-      for (const file of readdirSync(join(box.cacheDir, 'sessions'))) {
-        assert.ok(file.endsWith('.json'), `no temp file left: ${file}`);
-        JSON.parse(readFileSync(join(box.cacheDir, 'sessions', file), 'utf8'));
-      }
-    }
-  });
+    },
+  );
 
   test('a lock holder killed mid-prompt releases: the next waiter takes over and gets the code itself', async () => {
     rmSync(box.cacheDir, { recursive: true, force: true });
@@ -124,7 +128,10 @@ mfa_process = sleep 60; echo 000000
       assert.equal(result.exitCode, 1);
       assert.match(
         result.stderr,
-        /^tfmfa: timed out after 2s waiting for another tfmfa process using the MFA device arn:aws:iam::222222222222:mfa\/username \(probably waiting for its MFA code\); stop that process, or raise TFMFA_LOCK_TIMEOUT$/,
+        new RegExp(
+          String.raw`^tfmfa: timed out after 2s waiting for another tfmfa process using the MFA device ` +
+            String.raw`arn:aws:iam::222222222222:mfa\/username \(probably waiting for its MFA code\); stop that process, or raise TFMFA_LOCK_TIMEOUT$`,
+        ),
       );
       assert.equal(result.stdout, '', 'nothing on stdout for credential_process consumers');
     } finally {

@@ -193,60 +193,64 @@ async function withFiles<T>(
 }
 
 describe('profile-chain resolution over random configs', () => {
-  test('only UserErrors, never another exception; a source_profile cycle is always reported as that cycle', async () => {
-    let cycles = 0;
-    let resolved = 0;
-    await fc.assert(
-      fc.asyncProperty(configArbitrary(NAMES), fc.constantFrom(' = ', '=', '   =   '), async (specs, separator) => {
-        const { config, credentials } = renderFiles(specs, separator);
-        await withFiles(config, credentials, async (files) => {
-          for (const target of [...specs.map((s) => s.name), 'missing-profile']) {
-            const expected = walk(files, target);
-            let outcome: unknown;
-            try {
-              const chain = resolveChain(files, target, { user: 'tester', nowMs: 1_700_000_000_000 });
-              resolved++;
-              assert.equal(chain.profile, target);
-              assert.equal(chain.profiles.at(-1), target, 'the chain ends at the profile asked for');
-              assert.equal(chain.profiles[0], chain.source.profile, 'the chain starts at its source');
-              assert.ok(chain.roles.length <= chain.profiles.length);
-              outcome = chain;
-            } catch (error) {
-              if (!(error instanceof UserError)) {
-                assert.fail(
-                  `resolveChain('${target}') threw a non-UserError: ${(error as Error)?.stack ?? String(error)}\nconfig:\n${config}\ncredentials:\n${credentials}`,
+  test(
+    'only UserErrors, never another exception; a source_profile cycle is always reported as ' + 'that cycle',
+    async () => {
+      let cycles = 0;
+      let resolved = 0;
+      await fc.assert(
+        fc.asyncProperty(configArbitrary(NAMES), fc.constantFrom(' = ', '=', '   =   '), async (specs, separator) => {
+          const { config, credentials } = renderFiles(specs, separator);
+          await withFiles(config, credentials, async (files) => {
+            for (const target of [...specs.map((s) => s.name), 'missing-profile']) {
+              const expected = walk(files, target);
+              let outcome: unknown;
+              try {
+                const chain = resolveChain(files, target, { user: 'tester', nowMs: 1_700_000_000_000 });
+                resolved++;
+                assert.equal(chain.profile, target);
+                assert.equal(chain.profiles.at(-1), target, 'the chain ends at the profile asked for');
+                assert.equal(chain.profiles[0], chain.source.profile, 'the chain starts at its source');
+                assert.ok(chain.roles.length <= chain.profiles.length);
+                outcome = chain;
+              } catch (error) {
+                if (!(error instanceof UserError)) {
+                  assert.fail(
+                    `resolveChain('${target}') threw a ` +
+                      `non-UserError: ${(error as Error)?.stack ?? String(error)}\nconfig:\n${config}\ncredentials:\n${credentials}`,
+                  );
+                }
+                outcome = error;
+              }
+              if (expected.kind === 'cycle') {
+                cycles++;
+                assert.ok(
+                  outcome instanceof UserError,
+                  `a cycle must be an error: ${expected.loop.join(' → ')}\n${config}`,
+                );
+                assert.match(outcome.message, /source_profile cycle/, `${target}: ${outcome.message}`);
+                assert.ok(
+                  outcome.message.includes(expected.loop.join(' → ')),
+                  `the message names the loop ${expected.loop.join(' → ')}: ${outcome.message}`,
+                );
+              } else if (outcome instanceof UserError) {
+                assert.doesNotMatch(
+                  outcome.message,
+                  /cycle/,
+                  `not a cycle, yet: ${outcome.message}\n${config}\n${credentials}`,
                 );
               }
-              outcome = error;
             }
-            if (expected.kind === 'cycle') {
-              cycles++;
-              assert.ok(
-                outcome instanceof UserError,
-                `a cycle must be an error: ${expected.loop.join(' → ')}\n${config}`,
-              );
-              assert.match(outcome.message, /source_profile cycle/, `${target}: ${outcome.message}`);
-              assert.ok(
-                outcome.message.includes(expected.loop.join(' → ')),
-                `the message names the loop ${expected.loop.join(' → ')}: ${outcome.message}`,
-              );
-            } else if (outcome instanceof UserError) {
-              assert.doesNotMatch(
-                outcome.message,
-                /cycle/,
-                `not a cycle, yet: ${outcome.message}\n${config}\n${credentials}`,
-              );
-            }
-          }
-        });
-      }),
-      { numRuns: runs(250) },
-    );
-    assert.ok(
-      cycles > 0 && resolved > 0,
-      `the generator produced cycles (${cycles}) and resolvable chains (${resolved})`,
-    );
-  });
+          });
+        }),
+        { numRuns: runs(250) },
+      );
+      assert.ok(
+        cycles > 0 && resolved > 0,
+        `the generator produced cycles (${cycles}) and resolvable chains (${resolved})`,
+      );
+    },
+  );
 
   test('random bytes as a config file: loading and resolving never throw anything but UserError', async () => {
     const line = fc.oneof(
@@ -436,34 +440,41 @@ describe('config overlay over random configs', () => {
     return rewritten;
   }
 
-  test('round trip: unrewritten profiles keep their settings, rewritten ones get credential_process plus their other settings', async () => {
-    let rewritten = 0;
-    await fc.assert(
-      fc.asyncProperty(configArbitrary(ROUND_TRIP_NAMES), async (specs) =>
-        roundTrip(specs, (c) => void (rewritten += sameSemantics(c))),
-      ),
-      { numRuns: runs(120) },
-    );
-    assert.ok(rewritten > 0, 'the generator produced profiles to rewrite');
-  });
+  test(
+    'round trip: unrewritten profiles keep their settings, rewritten ones get credential_process ' +
+      'plus their other settings',
+    async () => {
+      let rewritten = 0;
+      await fc.assert(
+        fc.asyncProperty(configArbitrary(ROUND_TRIP_NAMES), async (specs) =>
+          roundTrip(specs, (c) => void (rewritten += sameSemantics(c))),
+        ),
+        { numRuns: runs(120) },
+      );
+      assert.ok(rewritten > 0, 'the generator produced profiles to rewrite');
+    },
+  );
 
-  test('the overlay never holds a long-term key, whatever the config (also for profiles tfmfa cannot resolve)', async () => {
-    await fc.assert(
-      fc.asyncProperty(configArbitrary(ROUND_TRIP_NAMES), async (specs) =>
-        roundTrip(specs, (c) => {
-          for (const name of c.overlay.profiles.keys()) {
-            for (const key of LONG_TERM_KEYS)
-              assert.equal(
-                c.overlay.profiles.get(name)?.[key],
-                undefined,
-                `the overlay holds ${key}: ${c.where(name)}`,
-              );
-          }
-        }),
-      ),
-      { numRuns: runs(120) },
-    );
-  });
+  test(
+    'the overlay never holds a long-term key, whatever the config (also for profiles tfmfa ' + 'cannot resolve)',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(configArbitrary(ROUND_TRIP_NAMES), async (specs) =>
+          roundTrip(specs, (c) => {
+            for (const name of c.overlay.profiles.keys()) {
+              for (const key of LONG_TERM_KEYS)
+                assert.equal(
+                  c.overlay.profiles.get(name)?.[key],
+                  undefined,
+                  `the overlay holds ${key}: ${c.where(name)}`,
+                );
+            }
+          }),
+        ),
+        { numRuns: runs(120) },
+      );
+    },
+  );
 
   test("round trip with profile names the SDK reads only in the credentials file (prød, it's)", async () => {
     await fc.assert(
@@ -576,7 +587,8 @@ describe('export quoting survives eval in real shells', () => {
     return (out.stdout as Buffer).toString('utf8').split('\0').slice(0, -1);
   }
   function posix(shell: string, flags: string[], script: string, vars: string[]): string[] {
-    const body = `${script}\n${vars.map((v) => `printf '%s\\0' "$${v}"`).join('\n')}\nprintf '%s\\0' "\${GONE-unset}"\n`;
+    const body =
+      `${script}\n${vars.map((v) => `printf '%s\\0' "$${v}"`).join('\n')}\nprintf '%s\\0' ` + `"\${GONE-unset}"\n`;
     return split(
       spawnSync(shell, [...flags, `GONE=present\neval "$(cat)"`], {
         input: body,
@@ -589,7 +601,10 @@ describe('export quoting survives eval in real shells', () => {
   function fishRun(script: string, vars: string[]): string[] {
     const file = join(work, 'script.fish');
     writeFileSync(file, script);
-    const body = `set -gx GONE present\nsource ${file}\n${vars.map((v) => `printf '%s\\0' "$${v}"`).join('\n')}\nif set -q GONE; printf '%s\\0' present; else; printf '%s\\0' unset; end\n`;
+    const body =
+      `set -gx GONE ` +
+      `present\nsource ${file}\n${vars.map((v) => `printf '%s\\0' "$${v}"`).join('\n')}\nif set -q GONE; ` +
+      `printf '%s\\0' present; else; printf '%s\\0' unset; end\n`;
     return split(
       spawnSync('fish', ['--no-config', '-c', body], {
         cwd: work,
@@ -602,7 +617,10 @@ describe('export quoting survives eval in real shells', () => {
     const file = join(work, 'script.ps1');
     writeFileSync(
       file,
-      `$Env:GONE = 'present'\n${script}\n${vars.map((v) => `[Console]::Out.Write($Env:${v} + [char]0)`).join('\n')}\nif (Test-Path Env:GONE) { [Console]::Out.Write('present' + [char]0) } else { [Console]::Out.Write('unset' + [char]0) }\n`,
+      `$Env:GONE = ` +
+        `'present'\n${script}\n${vars.map((v) => `[Console]::Out.Write($Env:${v} + [char]0)`).join('\n')}\nif ` +
+        `(Test-Path Env:GONE) { [Console]::Out.Write('present' + [char]0) } else { ` +
+        `[Console]::Out.Write('unset' + [char]0) }\n`,
     );
     return split(
       spawnSync('pwsh', ['-NoProfile', '-NonInteractive', '-File', file], {

@@ -53,7 +53,8 @@ describe('non-UTF-8 arguments and environment values, byte for byte', () => {
   function run(command: string[], raw: boolean, env: Record<string, string> = {}): Recorded {
     const out = join(box.dir, `raw-${++counter}.json`);
     const script = raw
-      ? 'RAWVAR=$(printf "v\\200\\nx"); RAWVAR=${RAWVAR%x}; export RAWVAR; exec "$@" "$(printf "$A1")" "$(printf "$A2")"'
+      ? 'RAWVAR=$(printf "v\\200\\nx"); RAWVAR=${RAWVAR%x}; export RAWVAR; exec "$@" "$(printf "$A1")" ' +
+        '"$(printf "$A2")"'
       : 'RAWVAR=plain; export RAWVAR; exec "$@" "plain1" "plain2"';
     const result = spawnSync('/bin/sh', ['-c', script, 'sh', ...command], {
       env: { ...box.env, ...env, RAW_OUT: out, A1: RAW_ARG, A2: RAW_ARG2, AWS_PROFILE: 'GEHC-056' },
@@ -114,48 +115,54 @@ describe('non-UTF-8 arguments and environment values, byte for byte', () => {
     const help = await box.tfmfa(['exec', '--help']);
     assert.match(
       String(help.stdout),
-      /bytes that are not UTF-8 need Linux \(\/proc\): there\nthe command starts through \/bin\/sh \(argv\[0\] becomes its path\), elsewhere they become U\+FFFD/,
+      new RegExp(
+        String.raw`bytes that are not UTF-8 need Linux \(\/proc\): there\nthe command starts through \/bin\/sh ` +
+          String.raw`\(argv\[0\] becomes its path\), elsewhere they become U\+FFFD`,
+      ),
     );
   });
 
-  test('property: random bytes (anything but NUL) in arguments and values come out of the /bin/sh step unchanged', () => {
-    const bytes = fc.uint8Array({ minLength: 0, maxLength: 24 }).map((b) => Buffer.from(b.map((x) => x || 1)));
-    fc.assert(
-      fc.property(fc.array(bytes, { minLength: 1, maxLength: 6 }), bytes, fc.boolean(), (args, value, withPwd) => {
-        const decoded = args.map((b) => b.toString('utf8'));
-        const env: Record<string, string> = {
-          PATH: '/usr/bin:/bin',
-          LANG: 'C.UTF-8',
-          RAW_OUT: join(box.dir, 'prop.json'),
-          RAWVAR: value.toString('utf8') + '\uFFFD',
-          ...(withPwd ? { PWD: '/nonexistent/pwd' } : {}),
-        };
-        const rawValue = Buffer.concat([value, Buffer.from([0xff])]);
-        const plan = rawExecPlan(join(realDir, 'terraform'), ['terraform', ...decoded], env, () => ({
-          decoded,
-          args,
-          environ: new Map([['RAWVAR', rawValue]]),
-        }));
-        assert.ok(plan, 'a plan: RAWVAR lost a byte');
-        const result = spawnSync(plan.file, plan.argv.slice(1), {
-          argv0: plan.argv[0],
-          env: plan.env,
-          cwd: box.dir,
-          encoding: 'utf8',
-        });
-        assert.equal(result.status, 0, result.stderr);
-        const got = JSON.parse(readFileSync(env.RAW_OUT as string, 'utf8')) as Recorded;
-        assert.deepEqual(
-          got.argv,
-          args.map((b) => b.toString('hex')),
-        );
-        assert.equal(got.env[hex('RAWVAR')], rawValue.toString('hex'));
-        assert.equal(got.env[hex('PWD')], withPwd ? hex('/nonexistent/pwd') : undefined, 'PWD as the command had it');
-        assert.deepEqual(Object.keys(got.env).sort(), Object.keys(env).map(hex).sort(), 'no variable added or lost');
-      }),
-      { numRuns: 40, seed: 20261129 },
-    );
-  });
+  test(
+    'property: random bytes (anything but NUL) in arguments and values come out of the /bin/sh step ' + 'unchanged',
+    () => {
+      const bytes = fc.uint8Array({ minLength: 0, maxLength: 24 }).map((b) => Buffer.from(b.map((x) => x || 1)));
+      fc.assert(
+        fc.property(fc.array(bytes, { minLength: 1, maxLength: 6 }), bytes, fc.boolean(), (args, value, withPwd) => {
+          const decoded = args.map((b) => b.toString('utf8'));
+          const env: Record<string, string> = {
+            PATH: '/usr/bin:/bin',
+            LANG: 'C.UTF-8',
+            RAW_OUT: join(box.dir, 'prop.json'),
+            RAWVAR: value.toString('utf8') + '\uFFFD',
+            ...(withPwd ? { PWD: '/nonexistent/pwd' } : {}),
+          };
+          const rawValue = Buffer.concat([value, Buffer.from([0xff])]);
+          const plan = rawExecPlan(join(realDir, 'terraform'), ['terraform', ...decoded], env, () => ({
+            decoded,
+            args,
+            environ: new Map([['RAWVAR', rawValue]]),
+          }));
+          assert.ok(plan, 'a plan: RAWVAR lost a byte');
+          const result = spawnSync(plan.file, plan.argv.slice(1), {
+            argv0: plan.argv[0],
+            env: plan.env,
+            cwd: box.dir,
+            encoding: 'utf8',
+          });
+          assert.equal(result.status, 0, result.stderr);
+          const got = JSON.parse(readFileSync(env.RAW_OUT as string, 'utf8')) as Recorded;
+          assert.deepEqual(
+            got.argv,
+            args.map((b) => b.toString('hex')),
+          );
+          assert.equal(got.env[hex('RAWVAR')], rawValue.toString('hex'));
+          assert.equal(got.env[hex('PWD')], withPwd ? hex('/nonexistent/pwd') : undefined, 'PWD as the command had it');
+          assert.deepEqual(Object.keys(got.env).sort(), Object.keys(env).map(hex).sort(), 'no variable added or lost');
+        }),
+        { numRuns: 40, seed: 20261129 },
+      );
+    },
+  );
 
   test('the plan is only made when a value lost bytes: valid UTF-8 (non-ASCII too) goes straight to execve', () => {
     assert.equal(rawExecPlan('/bin/true', ['true', 'é', '日本'], { A: 'ü', PATH: '/bin' }), null);

@@ -135,33 +135,36 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
       `,
     });
 
-  test(`a shim-launched 'terraform apply' gets the server and keeps working across renewals (long: ~${RUN_SECONDS}s)`, async () => {
-    const terraform = loopTool('terraform');
-    const run = await runShim(
-      join(shims, 'terraform'),
-      ['apply', '-auto-approve'],
-      env({ AWS_PROFILE: 'short', TFMFA_DEBUG: '1', LOOP_ENDPOINT: box.emu.url, LOOP_SECONDS: String(RUN_SECONDS) }),
-    );
-    assert.equal(run.code, 0, run.stderr);
-    const [loop] = results(run.stdout);
-    assert.ok(loop && loop.calls > 0, run.stdout);
-    assert.deepEqual(loop.errors, []);
-    const record = readRecords(terraform.recordsFile).at(-1)!;
-    assert.deepEqual(record.argv, ['apply', '-auto-approve']);
-    assert.equal(record.ppid, run.pid, 'tfmfa stays the parent');
-    assert.match(record.env.AWS_CONTAINER_CREDENTIALS_FULL_URI ?? '', /^http:\/\/127\.0\.0\.1:\d+\/credentials$/);
-    assert.equal(record.env.AWS_ACCESS_KEY_ID, undefined, 'no static keys');
-    assert.equal(record.env.TFMFA_PROFILE, 'short');
-    assert.ok(record.env.AWS_CONFIG_FILE?.includes('overlay'), 'the overlay comes along');
-    assert.match(run.stderr, /'terraform apply' is a long run .*: server mode for profile 'short'/);
-    const counts = checkRenewals('shim');
-    assert.doesNotMatch(run.stderr, /Enter MFA code/);
-    process.stderr.write(
-      `# shim: ${counts.used} credentials used, ${counts.assumed} AssumeRole, ${loop.calls} calls\n`,
-    );
-    const port = Number(new URL(record.env.AWS_CONTAINER_CREDENTIALS_FULL_URI!).port);
-    assert.ok(await portRefuses(port), 'the server closed with the child');
-  });
+  test(
+    `a shim-launched 'terraform apply' gets the server and keeps working across renewals (long: ` + `~${RUN_SECONDS}s)`,
+    async () => {
+      const terraform = loopTool('terraform');
+      const run = await runShim(
+        join(shims, 'terraform'),
+        ['apply', '-auto-approve'],
+        env({ AWS_PROFILE: 'short', TFMFA_DEBUG: '1', LOOP_ENDPOINT: box.emu.url, LOOP_SECONDS: String(RUN_SECONDS) }),
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const [loop] = results(run.stdout);
+      assert.ok(loop && loop.calls > 0, run.stdout);
+      assert.deepEqual(loop.errors, []);
+      const record = readRecords(terraform.recordsFile).at(-1)!;
+      assert.deepEqual(record.argv, ['apply', '-auto-approve']);
+      assert.equal(record.ppid, run.pid, 'tfmfa stays the parent');
+      assert.match(record.env.AWS_CONTAINER_CREDENTIALS_FULL_URI ?? '', /^http:\/\/127\.0\.0\.1:\d+\/credentials$/);
+      assert.equal(record.env.AWS_ACCESS_KEY_ID, undefined, 'no static keys');
+      assert.equal(record.env.TFMFA_PROFILE, 'short');
+      assert.ok(record.env.AWS_CONFIG_FILE?.includes('overlay'), 'the overlay comes along');
+      assert.match(run.stderr, /'terraform apply' is a long run .*: server mode for profile 'short'/);
+      const counts = checkRenewals('shim');
+      assert.doesNotMatch(run.stderr, /Enter MFA code/);
+      process.stderr.write(
+        `# shim: ${counts.used} credentials used, ${counts.assumed} AssumeRole, ${loop.calls} calls\n`,
+      );
+      const port = Number(new URL(record.env.AWS_CONTAINER_CREDENTIALS_FULL_URI!).port);
+      assert.ok(await portRefuses(port), 'the server closed with the child');
+    },
+  );
 
   test(`exec PROFILE -- terraform apply: server mode by default (long: ~${RUN_SECONDS}s)`, async () => {
     const terraform = loopTool('terraform');
@@ -179,10 +182,13 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
     );
   });
 
-  test(`a terragrunt stand-in running 10 terraform children in parallel: one server, children pass through (long: ~${RUN_SECONDS}s)`, async () => {
-    const terraform = loopTool('terraform');
-    const terragrunt = createFakeTool(bin, 'terragrunt', {
-      runScript: String.raw`
+  test(
+    `a terragrunt stand-in running 10 terraform children in parallel: one server, children pass ` +
+      `through (long: ~${RUN_SECONDS}s)`,
+    async () => {
+      const terraform = loopTool('terraform');
+      const terragrunt = createFakeTool(bin, 'terragrunt', {
+        runScript: String.raw`
         const { spawn } = await import('node:child_process');
         const runs = Array.from({ length: 10 }, () => new Promise((resolve) => {
           const child = spawn('terraform', ['apply', '-auto-approve'], { stdio: 'inherit' });
@@ -191,38 +197,40 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
         const codes = await Promise.all(runs);
         process.exitCode = codes.every((c) => c === 0) ? 0 : 1;
       `,
-    });
-    // Ten children on a shared two-core machine: the AWS CLI (seconds a call) at the end only.
-    const run = await runShim(
-      join(shims, 'terragrunt'),
-      ['run', '--all', 'apply'],
-      env({
-        AWS_PROFILE: 'short',
-        LOOP_ENDPOINT: box.emu.url,
-        LOOP_SECONDS: String(RUN_SECONDS + 8),
-        LOOP_CLI_EVERY: '1000000',
-      }),
-    );
-    assert.equal(run.code, 0, run.stderr);
-    const loops = results(run.stdout);
-    assert.equal(loops.length, 10);
-    assert.deepEqual(
-      loops.flatMap((l) => l.errors),
-      [],
-    );
-    const parent = readRecords(terragrunt.recordsFile).at(-1)!;
-    const children = readRecords(terraform.recordsFile).slice(-10);
-    const url = parent.env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
-    assert.ok(url);
-    for (const child of children) {
-      assert.equal(child.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, url, 'the one server');
-      assert.equal(child.ppid, parent.pid, 'the launcher passed through (no tfmfa between terragrunt and terraform)');
-    }
-    const counts = checkRenewals('terragrunt');
-    process.stderr.write(
-      `# terragrunt x10: ${counts.used} credentials used, ${counts.assumed} AssumeRole, ${loops.reduce((n, l) => n + l.calls, 0)} calls\n`,
-    );
-  });
+      });
+      // Ten children on a shared two-core machine: the AWS CLI (seconds a call) at the end only.
+      const run = await runShim(
+        join(shims, 'terragrunt'),
+        ['run', '--all', 'apply'],
+        env({
+          AWS_PROFILE: 'short',
+          LOOP_ENDPOINT: box.emu.url,
+          LOOP_SECONDS: String(RUN_SECONDS + 8),
+          LOOP_CLI_EVERY: '1000000',
+        }),
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const loops = results(run.stdout);
+      assert.equal(loops.length, 10);
+      assert.deepEqual(
+        loops.flatMap((l) => l.errors),
+        [],
+      );
+      const parent = readRecords(terragrunt.recordsFile).at(-1)!;
+      const children = readRecords(terraform.recordsFile).slice(-10);
+      const url = parent.env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+      assert.ok(url);
+      for (const child of children) {
+        assert.equal(child.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, url, 'the one server');
+        assert.equal(child.ppid, parent.pid, 'the launcher passed through (no tfmfa between terragrunt and terraform)');
+      }
+      const counts = checkRenewals('terragrunt');
+      process.stderr.write(
+        `# terragrunt x10: ${counts.used} credentials used, ${counts.assumed} ` +
+          `AssumeRole, ${loops.reduce((n, l) => n + l.calls, 0)} calls\n`,
+      );
+    },
+  );
 
   test(`a provider-style hard-coded profile through the overlay (long: ~${RUN_SECONDS}s)`, async () => {
     loopTool('terraform');
@@ -245,89 +253,101 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
     );
   });
 
-  test('the shim mirrors exit codes and death by signal in server mode; --no-server and TFMFA_LONG_RUN=0 give static keys', async () => {
-    const terraform = createFakeTool(bin, 'terraform');
-    const failed = await runShim(
-      join(shims, 'terraform'),
-      ['plan'],
-      env({ AWS_PROFILE: 'short', FAKE_TOOL_EXIT: '3' }),
-    );
-    assert.equal(failed.code, 3, failed.stderr);
-    const killed = await runShim(
-      join(shims, 'terraform'),
-      ['plan'],
-      env({ AWS_PROFILE: 'short', FAKE_TOOL_SIGNAL: 'SIGTERM' }),
-    );
-    assert.equal(killed.signal, 'SIGTERM');
-    assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
+  test(
+    'the shim mirrors exit codes and death by signal in server mode; --no-server and ' +
+      'TFMFA_LONG_RUN=0 give static keys',
+    async () => {
+      const terraform = createFakeTool(bin, 'terraform');
+      const failed = await runShim(
+        join(shims, 'terraform'),
+        ['plan'],
+        env({ AWS_PROFILE: 'short', FAKE_TOOL_EXIT: '3' }),
+      );
+      assert.equal(failed.code, 3, failed.stderr);
+      const killed = await runShim(
+        join(shims, 'terraform'),
+        ['plan'],
+        env({ AWS_PROFILE: 'short', FAKE_TOOL_SIGNAL: 'SIGTERM' }),
+      );
+      assert.equal(killed.signal, 'SIGTERM');
+      assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
 
-    const off = await runShim(join(shims, 'terraform'), ['plan'], env({ AWS_PROFILE: 'short', TFMFA_LONG_RUN: '0' }));
-    assert.equal(off.code, 0, off.stderr);
-    const staticRecord = readRecords(terraform.recordsFile).at(-1)!;
-    assert.ok(staticRecord.env.AWS_ACCESS_KEY_ID && !staticRecord.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
-    assert.equal(staticRecord.pid, off.pid, 'static keys: the launcher execs the tool (same process)');
+      const off = await runShim(join(shims, 'terraform'), ['plan'], env({ AWS_PROFILE: 'short', TFMFA_LONG_RUN: '0' }));
+      assert.equal(off.code, 0, off.stderr);
+      const staticRecord = readRecords(terraform.recordsFile).at(-1)!;
+      assert.ok(staticRecord.env.AWS_ACCESS_KEY_ID && !staticRecord.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
+      assert.equal(staticRecord.pid, off.pid, 'static keys: the launcher execs the tool (same process)');
 
-    const noServer = await box.tfmfa(['exec', '--no-server', 'short', '--', join(bin, 'terraform'), 'apply'], {
-      env: env(),
-    });
-    assert.equal(noServer.exitCode, 0, String(noServer.stderr));
-    assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_ACCESS_KEY_ID);
-    const both = await box.tfmfa(['exec', '--server', '--no-server', 'short', '--', '/bin/true'], { env: env() });
-    assert.equal(both.exitCode, 2);
-    assert.match(String(both.stderr), /^tfmfa: exec: --server and --no-server contradict each other/);
+      const noServer = await box.tfmfa(['exec', '--no-server', 'short', '--', join(bin, 'terraform'), 'apply'], {
+        env: env(),
+      });
+      assert.equal(noServer.exitCode, 0, String(noServer.stderr));
+      assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_ACCESS_KEY_ID);
+      const both = await box.tfmfa(['exec', '--server', '--no-server', 'short', '--', '/bin/true'], { env: env() });
+      assert.equal(both.exitCode, 2);
+      assert.match(String(both.stderr), /^tfmfa: exec: --server and --no-server contradict each other/);
 
-    const override = await runShim(
-      join(shims, 'terraform'),
-      ['output'],
-      env({ AWS_PROFILE: 'short', TFMFA_LONG_RUN: 'terraform:output' }),
-    );
-    assert.equal(override.code, 0, override.stderr);
-    assert.ok(
-      readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_CREDENTIALS_FULL_URI,
-      'TFMFA_LONG_RUN adds a command',
-    );
-  });
+      const override = await runShim(
+        join(shims, 'terraform'),
+        ['output'],
+        env({ AWS_PROFILE: 'short', TFMFA_LONG_RUN: 'terraform:output' }),
+      );
+      assert.equal(override.code, 0, override.stderr);
+      assert.ok(
+        readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_CREDENTIALS_FULL_URI,
+        'TFMFA_LONG_RUN adds a command',
+      );
+    },
+  );
 
-  test('static keys leave with at least 15 minutes: a cached role with 14 left is re-assumed first, without a prompt; the ticket says so too', async () => {
-    const terraform = createFakeTool(bin, 'terraform');
-    const baseEnv = { ...box.env, PATH: `${bin}:${box.env.PATH}` };
-    const first = await box.tfmfa(['exec', 'GEHC-056', '--', join(bin, 'terraform'), 'output'], { env: baseEnv });
-    assert.equal(first.exitCode, 0, String(first.stderr));
-    // The cached role, aged: issued 46 minutes ago for an hour, so 14 minutes are left.
-    const sessions = join(box.cacheDir, 'sessions');
-    let aged = 0;
-    for (const name of readdirSync(sessions)) {
-      const path = join(sessions, name);
-      const entry = JSON.parse(readFileSync(path, 'utf8')) as {
-        kind: string;
-        label: string;
-        expiration: string;
-        createdAt: string;
-      };
-      if (entry.kind !== 'role' || !entry.label.includes('hc-master')) continue;
-      entry.expiration = new Date(Date.now() + 14 * 60_000).toISOString();
-      entry.createdAt = new Date(Date.now() - 46 * 60_000).toISOString();
-      writeFileSync(path, JSON.stringify(entry), { mode: 0o600 });
-      aged++;
-    }
-    assert.equal(aged, 1);
-    box.emu.resetCounts();
-    const second = await box.tfmfa(['exec', 'GEHC-056', '--', join(bin, 'terraform'), 'output'], { env: baseEnv });
-    assert.equal(second.exitCode, 0, String(second.stderr));
-    assert.equal(box.emu.count('AssumeRole'), 1, 're-assumed');
-    assert.equal(box.emu.count('GetSessionToken'), 0, 'from the cached MFA session');
-    const expiration = Date.parse(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CREDENTIAL_EXPIRATION ?? '');
-    assert.ok(expiration > Date.now() + 15 * 60_000, 'at least 15 minutes left');
-    // The ticket's own deadline (the .deadline stamp beside it is the launcher's trust stamp, at most a minute ahead).
-    const deadline =
-      Number(/^deadline (\d+)$/m.exec(readFileSync(join(box.cacheDir, 'tickets', 'GEHC-056.ticket'), 'utf8'))?.[1]) *
-      1000;
-    assert.ok(Math.abs(deadline - (expiration - 15 * 60_000)) < 2000, 'the ticket ends 15 minutes before the keys do');
-    assert.ok(
-      statSync(join(box.cacheDir, 'tickets', 'GEHC-056.deadline')).mtimeMs <= deadline,
-      'the launcher trusts it no longer than that',
-    );
-  });
+  test(
+    'static keys leave with at least 15 minutes: a cached role with 14 left is re-assumed first, ' +
+      'without a prompt; the ticket says so too',
+    async () => {
+      const terraform = createFakeTool(bin, 'terraform');
+      const baseEnv = { ...box.env, PATH: `${bin}:${box.env.PATH}` };
+      const first = await box.tfmfa(['exec', 'GEHC-056', '--', join(bin, 'terraform'), 'output'], { env: baseEnv });
+      assert.equal(first.exitCode, 0, String(first.stderr));
+      // The cached role, aged: issued 46 minutes ago for an hour, so 14 minutes are left.
+      const sessions = join(box.cacheDir, 'sessions');
+      let aged = 0;
+      for (const name of readdirSync(sessions)) {
+        const path = join(sessions, name);
+        const entry = JSON.parse(readFileSync(path, 'utf8')) as {
+          kind: string;
+          label: string;
+          expiration: string;
+          createdAt: string;
+        };
+        if (entry.kind !== 'role' || !entry.label.includes('hc-master')) continue;
+        entry.expiration = new Date(Date.now() + 14 * 60_000).toISOString();
+        entry.createdAt = new Date(Date.now() - 46 * 60_000).toISOString();
+        writeFileSync(path, JSON.stringify(entry), { mode: 0o600 });
+        aged++;
+      }
+      assert.equal(aged, 1);
+      box.emu.resetCounts();
+      const second = await box.tfmfa(['exec', 'GEHC-056', '--', join(bin, 'terraform'), 'output'], { env: baseEnv });
+      assert.equal(second.exitCode, 0, String(second.stderr));
+      assert.equal(box.emu.count('AssumeRole'), 1, 're-assumed');
+      assert.equal(box.emu.count('GetSessionToken'), 0, 'from the cached MFA session');
+      const expiration = Date.parse(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CREDENTIAL_EXPIRATION ?? '');
+      assert.ok(expiration > Date.now() + 15 * 60_000, 'at least 15 minutes left');
+      // The ticket's own deadline (the .deadline stamp beside it is the launcher's trust stamp, at most a minute
+      // ahead).
+      const deadline =
+        Number(/^deadline (\d+)$/m.exec(readFileSync(join(box.cacheDir, 'tickets', 'GEHC-056.ticket'), 'utf8'))?.[1]) *
+        1000;
+      assert.ok(
+        Math.abs(deadline - (expiration - 15 * 60_000)) < 2000,
+        'the ticket ends 15 minutes before the keys do',
+      );
+      assert.ok(
+        statSync(join(box.cacheDir, 'tickets', 'GEHC-056.deadline')).mtimeMs <= deadline,
+        'the launcher trusts it no longer than that',
+      );
+    },
+  );
 
   test('a SIGKILL of tfmfa takes the credentials endpoint with it', async () => {
     createFakeTool(bin, 'terraform', {
@@ -354,7 +374,8 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
       assert.equal(await portRefuses(port), false, 'the endpoint is up while tfmfa lives');
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
-      // The command holds the listening socket too (so that no other user can take the port, docs/security-long-runs.md)
+      // The command holds the listening socket too (so that no other user can take the port,
+      // docs/security-long-runs.md)
       // and dies by its parent-death signal right after tfmfa: the endpoint goes with it, within moments.
       let refused = false;
       for (let i = 0; i < 50 && !refused; i++) {
@@ -383,54 +404,61 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
     assert.equal(lines.length, 1, run.stderr);
     assert.match(
       lines[0] ?? '',
-      /^tfmfa: warning: the MFA session for profile 'short' ends in 7 h 5\d min and there is no terminal to ask for a code/,
+      new RegExp(
+        String.raw`^tfmfa: warning: the MFA session for profile 'short' ends in 7 h 5\d min and there is no ` +
+          String.raw`terminal to ask for a code`,
+      ),
     );
     assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
     assert.equal(box.emu.count('GetSessionToken'), 0);
   });
 
   for (const answer of ['code', 'Enter', 'a typo, then a code'] as const) {
-    test(`MFA session shorter than the notice threshold, in a terminal: one question before the command starts (${answer})`, async () => {
-      box.emu.resetCounts();
-      const terraform = createFakeTool(bin, 'terraform', { runScript: `process.stdout.write('CHILD STARTED\\n');` });
-      const pty = spawnInPty(join(shims, 'terraform'), ['apply'], {
-        env: env({ AWS_PROFILE: 'short', TFMFA_SESSION_NOTICE: '9h' }),
-      });
-      let status;
-      try {
-        await pty.waitFor(
-          /the MFA session ends in \d+ h(?: \d+ min)?: enter a code to renew it now, or press Enter to continue: /,
-        );
-        assert.doesNotMatch(pty.output(), /CHILD STARTED/, 'the question comes before the command');
-        if (answer === 'a typo, then a code') {
-          pty.write('12345\r');
-          await pty.waitFor('The code is 6 digits (spaces are ignored); Enter alone keeps the current session');
-          assert.doesNotMatch(pty.output(), /CHILD STARTED/, 'a typo is asked again, not taken for Enter');
+    test(
+      `MFA session shorter than the notice threshold, in a terminal: one question before the ` +
+        `command starts (${answer})`,
+      async () => {
+        box.emu.resetCounts();
+        const terraform = createFakeTool(bin, 'terraform', { runScript: `process.stdout.write('CHILD STARTED\\n');` });
+        const pty = spawnInPty(join(shims, 'terraform'), ['apply'], {
+          env: env({ AWS_PROFILE: 'short', TFMFA_SESSION_NOTICE: '9h' }),
+        });
+        let status;
+        try {
+          await pty.waitFor(
+            /the MFA session ends in \d+ h(?: \d+ min)?: enter a code to renew it now, or press Enter to continue: /,
+          );
+          assert.doesNotMatch(pty.output(), /CHILD STARTED/, 'the question comes before the command');
+          if (answer === 'a typo, then a code') {
+            pty.write('12345\r');
+            await pty.waitFor('The code is 6 digits (spaces are ignored); Enter alone keeps the current session');
+            assert.doesNotMatch(pty.output(), /CHILD STARTED/, 'a typo is asked again, not taken for Enter');
+          }
+          pty.write(answer === 'Enter' ? '\r' : `${freshCode().replace(/^(\d{3})/, '$1 ')}\r`);
+          status = await pty.exited;
+        } finally {
+          pty.kill();
         }
-        pty.write(answer === 'Enter' ? '\r' : `${freshCode().replace(/^(\d{3})/, '$1 ')}\r`);
-        status = await pty.exited;
-      } finally {
-        pty.kill();
-      }
-      assert.equal(status.code, 0, pty.output());
-      assert.match(pty.output(), /CHILD STARTED/);
-      assert.equal(
-        box.emu.count('GetSessionToken'),
-        answer === 'Enter' ? 0 : 1,
-        answer === 'Enter' ? 'Enter keeps the current session' : 'the MFA session was renewed up front',
-      );
-      assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
-      if (answer !== 'Enter') {
-        // Renewed: the same run again does not ask.
-        const again = await runShim(
-          join(shims, 'terraform'),
-          ['apply'],
-          env({ AWS_PROFILE: 'short', TFMFA_SESSION_NOTICE: '7h' }),
+        assert.equal(status.code, 0, pty.output());
+        assert.match(pty.output(), /CHILD STARTED/);
+        assert.equal(
+          box.emu.count('GetSessionToken'),
+          answer === 'Enter' ? 0 : 1,
+          answer === 'Enter' ? 'Enter keeps the current session' : 'the MFA session was renewed up front',
         );
-        assert.equal(again.code, 0, again.stderr);
-        assert.equal(again.stderr, '');
-      }
-    });
+        assert.ok(readRecords(terraform.recordsFile).at(-1)!.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
+        if (answer !== 'Enter') {
+          // Renewed: the same run again does not ask.
+          const again = await runShim(
+            join(shims, 'terraform'),
+            ['apply'],
+            env({ AWS_PROFILE: 'short', TFMFA_SESSION_NOTICE: '7h' }),
+          );
+          assert.equal(again.code, 0, again.stderr);
+          assert.equal(again.stderr, '');
+        }
+      },
+    );
   }
 });
 

@@ -219,27 +219,30 @@ mfa_process = sleep 2; ${box.mfaProcess}
   });
   after(() => box.cleanup());
 
-  test('exec with --mfa-token (cold cache): the child, its ancestors and an overlay credential_process it triggers', async () => {
-    box.emu.advance(30);
-    const code = box.emu.currentCode(SERIAL);
-    const out = join(box.dir, `probe-${++probeCounter}.json`);
-    const ownCache = join(box.dir, 'cache-mfa-token');
-    const result = await run(['exec', 'GEHC-056', '--mfa-token', code, '--', probe.path], {
-      env: { PROBE_OUT: out, PROBE_PROFILE: 'GEHC-056', TFMFA_CACHE_DIR: ownCache },
-    });
-    codes.add(code);
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    const seen = readProbe(out, 'exec GEHC-056 (child)');
-    assert.equal(
-      seen.credentialProcess?.code,
-      0,
-      `the overlay's credential_process works: ${seen.credentialProcess?.stderr}`,
-    );
-    const env = readRecords(probe.recordsFile).at(-1)?.env ?? {};
-    remember(env.AWS_ACCESS_KEY_ID, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN);
-    assert.ok(credentials.size >= 2, 'the MFA session and the role credentials were seen');
-    assertPrivateCache('after exec --mfa-token (sessions, overlay, ticket, lock)', ownCache);
-  });
+  test(
+    'exec with --mfa-token (cold cache): the child, its ancestors and an overlay ' + 'credential_process it triggers',
+    async () => {
+      box.emu.advance(30);
+      const code = box.emu.currentCode(SERIAL);
+      const out = join(box.dir, `probe-${++probeCounter}.json`);
+      const ownCache = join(box.dir, 'cache-mfa-token');
+      const result = await run(['exec', 'GEHC-056', '--mfa-token', code, '--', probe.path], {
+        env: { PROBE_OUT: out, PROBE_PROFILE: 'GEHC-056', TFMFA_CACHE_DIR: ownCache },
+      });
+      codes.add(code);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      const seen = readProbe(out, 'exec GEHC-056 (child)');
+      assert.equal(
+        seen.credentialProcess?.code,
+        0,
+        `the overlay's credential_process works: ${seen.credentialProcess?.stderr}`,
+      );
+      const env = readRecords(probe.recordsFile).at(-1)?.env ?? {};
+      remember(env.AWS_ACCESS_KEY_ID, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN);
+      assert.ok(credentials.size >= 2, 'the MFA session and the role credentials were seen');
+      assertPrivateCache('after exec --mfa-token (sessions, overlay, ticket, lock)', ownCache);
+    },
+  );
 
   test('exec with mfa_process (cold cache): the child, its ancestors, the overlay', async () => {
     const out = join(box.dir, `probe-${++probeCounter}.json`);
@@ -364,25 +367,28 @@ mfa_process = sleep 2; ${box.mfaProcess}
     assertPrivateCache('after shim runs (ticket)');
   });
 
-  test('exec --server: a child fetching credentials from the server; the parent tfmfa is alive and scanned', async () => {
-    const out = join(box.dir, `probe-${++probeCounter}.json`);
-    const result = await run(['exec', '--server', 'sec', '--', probe.path], {
-      env: { PROBE_OUT: out, PROBE_PROFILE: 'sec' },
-    });
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    const seen = readProbe(out, 'exec --server sec (child)');
-    assert.ok(seen.served?.AccessKeyId?.startsWith('ASIA'), `the server answered: ${JSON.stringify(seen.served)}`);
-    const env = readRecords(probe.recordsFile).at(-1)?.env ?? {};
-    assert.ok(env.AWS_CONTAINER_AUTHORIZATION_TOKEN, 'the child got a bearer token');
-    bearerTokens.add(env.AWS_CONTAINER_AUTHORIZATION_TOKEN as string);
-    assert.equal(env.AWS_SECRET_ACCESS_KEY, undefined, 'no static keys beside the server');
-    const parent = seen.ancestors[1];
-    assert.ok(
-      parent?.argv?.some((a) => a.includes('cli.js')),
-      `the child's parent is tfmfa: ${JSON.stringify(parent)}`,
-    );
-    assertPrivateCache('after exec --server');
-  });
+  test(
+    'exec --server: a child fetching credentials from the server; the parent tfmfa is alive ' + 'and scanned',
+    async () => {
+      const out = join(box.dir, `probe-${++probeCounter}.json`);
+      const result = await run(['exec', '--server', 'sec', '--', probe.path], {
+        env: { PROBE_OUT: out, PROBE_PROFILE: 'sec' },
+      });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      const seen = readProbe(out, 'exec --server sec (child)');
+      assert.ok(seen.served?.AccessKeyId?.startsWith('ASIA'), `the server answered: ${JSON.stringify(seen.served)}`);
+      const env = readRecords(probe.recordsFile).at(-1)?.env ?? {};
+      assert.ok(env.AWS_CONTAINER_AUTHORIZATION_TOKEN, 'the child got a bearer token');
+      bearerTokens.add(env.AWS_CONTAINER_AUTHORIZATION_TOKEN as string);
+      assert.equal(env.AWS_SECRET_ACCESS_KEY, undefined, 'no static keys beside the server');
+      const parent = seen.ancestors[1];
+      assert.ok(
+        parent?.argv?.some((a) => a.includes('cli.js')),
+        `the child's parent is tfmfa: ${JSON.stringify(parent)}`,
+      );
+      assertPrivateCache('after exec --server');
+    },
+  );
 
   for (const args of [
     ['list'],
@@ -415,36 +421,40 @@ mfa_process = sleep 2; ${box.mfaProcess}
     assertPrivateCache('after login');
   });
 
-  test('login against endpoints that echo the request (500, 403, and 200 without a token): no secret in the error', async (t) => {
-    const echo = await startEchoServer();
-    t.after(() => echo.close());
-    for (const status of [500, 403, 200]) {
-      const result = await run(['login', 'sec', '--stdout', '--federation-url', `${echo.url}/${status}/federation`]);
-      assert.equal(result.exitCode, 1, `HTTP ${status}: ${result.stderr}`);
-      assert.equal(String(result.stdout), '');
-      // The endpoint did get the secrets (so an echo would carry them): no piece of them may come back out.
-      const session = JSON.parse(
-        new URL(echo.requests.at(-1) ?? '', echo.url).searchParams.get('Session') ?? '{}',
-      ) as Record<string, string>;
-      assert.ok(session.sessionKey && session.sessionToken, 'the request carried a secret key and a session token');
-      remember(session.sessionId, session.sessionKey, session.sessionToken);
-      const pieces = [session.sessionKey, session.sessionToken]
-        .flatMap((secret) => secret.split(/[^A-Za-z0-9]+/))
-        .filter((piece) => piece.length >= 8);
-      for (const piece of pieces)
-        assert.ok(
-          !String(result.stderr).includes(piece),
-          `HTTP ${status}: the error holds a piece of a secret: ${result.stderr}`,
+  test(
+    'login against endpoints that echo the request (500, 403, and 200 without a token): no ' + 'secret in the error',
+    async (t) => {
+      const echo = await startEchoServer();
+      t.after(() => echo.close());
+      for (const status of [500, 403, 200]) {
+        const result = await run(['login', 'sec', '--stdout', '--federation-url', `${echo.url}/${status}/federation`]);
+        assert.equal(result.exitCode, 1, `HTTP ${status}: ${result.stderr}`);
+        assert.equal(String(result.stdout), '');
+        // The endpoint did get the secrets (so an echo would carry them): no piece of them may come back out.
+        const session = JSON.parse(
+          new URL(echo.requests.at(-1) ?? '', echo.url).searchParams.get('Session') ?? '{}',
+        ) as Record<string, string>;
+        assert.ok(session.sessionKey && session.sessionToken, 'the request carried a secret key and a session token');
+        remember(session.sessionId, session.sessionKey, session.sessionToken);
+        const pieces = [session.sessionKey, session.sessionToken]
+          .flatMap((secret) => secret.split(/[^A-Za-z0-9]+/))
+          .filter((piece) => piece.length >= 8);
+        for (const piece of pieces)
+          assert.ok(
+            !String(result.stderr).includes(piece),
+            `HTTP ${status}: the error holds a piece of a secret: ${result.stderr}`,
+          );
+        assert.match(
+          String(result.stderr),
+          new RegExp(
+            `^tfmfa: the AWS federation endpoint ${echo.url}/${status}/federation (refused the sign-in ` +
+              `\\(HTTP ${status}\\)|answered HTTP 200 without a sign-in token): [^\\n]+$`,
+            'm',
+          ),
         );
-      assert.match(
-        String(result.stderr),
-        new RegExp(
-          `^tfmfa: the AWS federation endpoint ${echo.url}/${status}/federation (refused the sign-in \\(HTTP ${status}\\)|answered HTTP 200 without a sign-in token): [^\\n]+$`,
-          'm',
-        ),
-      );
-    }
-  });
+      }
+    },
+  );
 
   test('clear PROFILE, then clear: descriptions only', async (t) => {
     harvestCache();
@@ -474,7 +484,8 @@ mfa_process = sleep 2; ${box.mfaProcess}
         : new Set<string>();
       if (output.carriesCredentials && printed.size > 1)
         violations.push(
-          `${output.command} ${output.stream}: prints ${printed.size} credentials (${[...printed].join(', ')}), expected one`,
+          `${output.command} ${output.stream}: prints ${printed.size} credentials ` +
+            `(${[...printed].join(', ')}), expected one`,
         );
       for (const secret of secrets) {
         if (!output.text.includes(secret.value)) continue;
@@ -487,7 +498,8 @@ mfa_process = sleep 2; ${box.mfaProcess}
       }
     }
     assert.deepEqual(violations, []);
-    // The scan can see what it looks for: by-design outputs do hold secrets, and the children's command lines were caught.
+    // The scan can see what it looks for: by-design outputs do hold secrets, and the children's command lines were
+    // caught.
     const designed = outputs.filter((o) => o.carriesCredentials && secrets.some((s) => o.text.includes(s.value)));
     assert.ok(designed.length >= 6, `credential outputs seen holding their secrets: ${designed.length}`);
     assert.ok(

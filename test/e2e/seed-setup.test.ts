@@ -170,58 +170,67 @@ describe('the seed setup through installed shims, nothing exported, in a real te
     await box?.cleanup();
   });
 
-  test('terraform with `profile = "GEHC-056"` and the shared_credentials_file quirk: one prompt, then cached runs (JS SDK and botocore)', async () => {
-    const { prompts, screen } = await terminal.run(
-      [
-        `cd ${JSON.stringify(work)}`,
-        step('init', 'terraform init'),
-        step('plan1', 'terraform plan'),
-        step('plan2', 'terraform plan'),
-      ],
-      code,
-    );
-    for (const name of ['init', 'plan1', 'plan2']) {
-      const { rc, out, err } = result(name);
-      assert.equal(rc, '0', `${name}: ${err}\n${screen}`);
-      const [js, boto] = out.trim().split('\n');
-      assert.match(js ?? '', /^js /);
-      assert.match((js ?? '').slice(3), ROLE, `${name}: the JS SDK (Terraform's reading) gets the role`);
-      assert.match((boto ?? '').replace(/^botocore /, ''), ROLE, `${name}: botocore gets the role`);
-      assert.equal(err, '', `${name}: tfmfa says nothing in the normal case`);
-    }
-    assert.equal(prompts, 1, `one prompt in all: ${screen}`);
-    assert.equal(box.emu.count('GetSessionToken'), 1);
-  });
-
-  test('the aws shim with --profile (the real AWS CLI v2): no prompt on the cached device session, also for another role', async () => {
-    box.emu.resetCounts();
-    const lines = [`cd ${JSON.stringify(work)}`];
-    for (const [name, profile] of [
-      ['aws1', 'GEHC-056'],
-      ['aws2', 'GEHC-056'],
-      ['aws3', 'team-b'],
-    ]) {
-      lines.push(
-        step(
-          name as string,
-          `aws --profile ${profile} --region us-west-2 sts get-caller-identity --endpoint-url ${box.emu.url} --output text --query Arn`,
-        ),
+  test(
+    'terraform with `profile = "GEHC-056"` and the shared_credentials_file quirk: one prompt, ' +
+      'then cached runs (JS SDK and botocore)',
+    async () => {
+      const { prompts, screen } = await terminal.run(
+        [
+          `cd ${JSON.stringify(work)}`,
+          step('init', 'terraform init'),
+          step('plan1', 'terraform plan'),
+          step('plan2', 'terraform plan'),
+        ],
+        code,
       );
-    }
-    const { prompts, screen } = await terminal.run(lines, code);
-    for (const [name, arn] of [
-      ['aws1', ROLE],
-      ['aws2', ROLE],
-      ['aws3', TEAM_B],
-    ] as const) {
-      const { rc, out, err } = result(name);
-      assert.equal(rc, '0', `${name}: ${err}\n${screen}`);
-      assert.match(out.trim(), arn, name);
-      assert.equal(err, '', name);
-    }
-    assert.equal(prompts, 0, screen);
-    assert.equal(box.emu.count('GetSessionToken'), 0);
-  });
+      for (const name of ['init', 'plan1', 'plan2']) {
+        const { rc, out, err } = result(name);
+        assert.equal(rc, '0', `${name}: ${err}\n${screen}`);
+        const [js, boto] = out.trim().split('\n');
+        assert.match(js ?? '', /^js /);
+        assert.match((js ?? '').slice(3), ROLE, `${name}: the JS SDK (Terraform's reading) gets the role`);
+        assert.match((boto ?? '').replace(/^botocore /, ''), ROLE, `${name}: botocore gets the role`);
+        assert.equal(err, '', `${name}: tfmfa says nothing in the normal case`);
+      }
+      assert.equal(prompts, 1, `one prompt in all: ${screen}`);
+      assert.equal(box.emu.count('GetSessionToken'), 1);
+    },
+  );
+
+  test(
+    'the aws shim with --profile (the real AWS CLI v2): no prompt on the cached device session, ' +
+      'also for another role',
+    async () => {
+      box.emu.resetCounts();
+      const lines = [`cd ${JSON.stringify(work)}`];
+      for (const [name, profile] of [
+        ['aws1', 'GEHC-056'],
+        ['aws2', 'GEHC-056'],
+        ['aws3', 'team-b'],
+      ]) {
+        lines.push(
+          step(
+            name as string,
+            `aws --profile ${profile} --region us-west-2 sts get-caller-identity --endpoint-url ${box.emu.url} ` +
+              `--output text --query Arn`,
+          ),
+        );
+      }
+      const { prompts, screen } = await terminal.run(lines, code);
+      for (const [name, arn] of [
+        ['aws1', ROLE],
+        ['aws2', ROLE],
+        ['aws3', TEAM_B],
+      ] as const) {
+        const { rc, out, err } = result(name);
+        assert.equal(rc, '0', `${name}: ${err}\n${screen}`);
+        assert.match(out.trim(), arn, name);
+        assert.equal(err, '', name);
+      }
+      assert.equal(prompts, 0, screen);
+      assert.equal(box.emu.count('GetSessionToken'), 0);
+    },
+  );
 
   test('the aws shim with --profile on a cold cache: one prompt, then cached runs', async () => {
     rmSync(join(box.home, '.cache'), { recursive: true, force: true });
@@ -231,7 +240,8 @@ describe('the seed setup through installed shims, nothing exported, in a real te
       lines.push(
         step(
           name,
-          `aws --profile GEHC-056 --region us-west-2 sts get-caller-identity --endpoint-url ${box.emu.url} --output text --query Arn`,
+          `aws --profile GEHC-056 --region us-west-2 sts get-caller-identity --endpoint-url ${box.emu.url} ` +
+            `--output text --query Arn`,
         ),
       );
     const { prompts, screen } = await terminal.run(lines, code);
@@ -244,21 +254,28 @@ describe('the seed setup through installed shims, nothing exported, in a real te
     assert.equal(box.emu.count('GetSessionToken'), 1);
   });
 
-  test('AWS_PROFILE naming a profile that does not exist: one line naming it and the closest names; the run goes on with the overlay', async () => {
-    const { screen } = await terminal.run(
-      [`cd ${JSON.stringify(work)}`, step('typo', 'AWS_PROFILE=GEHC-56 terraform init')],
-      code,
-    );
-    const { rc, out, err } = result('typo');
-    assert.equal(rc, '0', `${err}\n${screen}`);
-    assert.match(
-      err,
-      /^tfmfa: warning: profile 'GEHC-56' \(AWS_PROFILE\) not found: did you mean 'GEHC-056'(, '[^']+')*\? \(running terraform anyway\)\n$/,
-    );
-    assert.match(
-      out,
-      /^js arn:aws:sts::111111111111:assumed-role\/hc-master\//,
-      'the profile in code still resolves through the overlay',
-    );
-  });
+  test(
+    'AWS_PROFILE naming a profile that does not exist: one line naming it and the closest names; ' +
+      'the run goes on with the overlay',
+    async () => {
+      const { screen } = await terminal.run(
+        [`cd ${JSON.stringify(work)}`, step('typo', 'AWS_PROFILE=GEHC-56 terraform init')],
+        code,
+      );
+      const { rc, out, err } = result('typo');
+      assert.equal(rc, '0', `${err}\n${screen}`);
+      assert.match(
+        err,
+        new RegExp(
+          String.raw`^tfmfa: warning: profile 'GEHC-56' \(AWS_PROFILE\) not found: did you mean 'GEHC-056'(, ` +
+            String.raw`'[^']+')*\? \(running terraform anyway\)\n$`,
+        ),
+      );
+      assert.match(
+        out,
+        /^js arn:aws:sts::111111111111:assumed-role\/hc-master\//,
+        'the profile in code still resolves through the overlay',
+      );
+    },
+  );
 });

@@ -171,7 +171,9 @@ test(
       const during = asks.filter((ask) => ask.at > floodStart + 1000 && ask.at < floodEnd);
       const peak = Math.max(...samples);
       process.stdout.write(
-        `# RSS before the flood ${(before / 1024).toFixed(1)} MB, peak during it ${(peak / 1024).toFixed(1)} MB; flood ${JSON.stringify(counts)} in ${floodEnd - floodStart} ms; ${during.length} asks during it, ${asks.filter((ask) => !ask.ok).length} failed\n`,
+        `# RSS before the flood ${(before / 1024).toFixed(1)} MB, peak during it ${(peak / 1024).toFixed(1)} ` +
+          `MB; flood ${JSON.stringify(counts)} in ${floodEnd - floodStart} ms; ${during.length} asks during ` +
+          `it, ${asks.filter((ask) => !ask.ok).length} failed\n`,
       );
       assert.ok(counts.connected >= 10_000, `the flood reached the server: ${JSON.stringify(counts)}`);
       assert.equal(result.exitCode, 0, String(result.stderr));
@@ -188,7 +190,8 @@ test(
       );
       assert.ok(
         peak < RSS_LIMIT_KB,
-        `peak RSS ${(peak / 1024).toFixed(1)} MB during the flood (limit 100 MB; ${(before / 1024).toFixed(1)} MB before)`,
+        `peak RSS ${(peak / 1024).toFixed(1)} MB during the flood (limit 100 MB; ${(before / 1024).toFixed(1)} ` +
+          `MB before)`,
       );
     } finally {
       try {

@@ -87,54 +87,62 @@ describe('connection caps', () => {
   });
   after(() => server.close());
 
-  test('per server: a new connection drops the oldest idle one; a busy one is never dropped; when all are busy, the newcomer is', async () => {
-    gate = new ConnectionGate({
-      limits: { maxOpen: 3, maxPerPeer: 100 },
-      port: () => port,
-      ownUid: 1,
-      lookup: async () => new Map(),
-    });
-    accepted.length = 0;
-    const clients = [await opened(port), await opened(port), await opened(port)];
-    while (accepted.length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
-    gate.busy(accepted[0] as Socket);
-    clients.push(await opened(port));
-    assert.equal(await closedSoon(clients[1] as Socket), true, 'the oldest idle one went');
-    assert.equal(await closedSoon(clients[0] as Socket, 300), false, 'the busy one stays');
-    assert.equal(gate.size, 3);
-    for (const socket of accepted.slice(2, 4)) gate.busy(socket);
-    const late = await opened(port);
-    assert.equal(await closedSoon(late), true, 'all busy: the newcomer is dropped');
-    assert.equal(await closedSoon(clients[0] as Socket, 300), false);
-    for (const socket of [...clients, late]) socket.destroy();
-  });
+  test(
+    'per server: a new connection drops the oldest idle one; a busy one is never dropped; when ' +
+      'all are busy, the newcomer is',
+    async () => {
+      gate = new ConnectionGate({
+        limits: { maxOpen: 3, maxPerPeer: 100 },
+        port: () => port,
+        ownUid: 1,
+        lookup: async () => new Map(),
+      });
+      accepted.length = 0;
+      const clients = [await opened(port), await opened(port), await opened(port)];
+      while (accepted.length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+      gate.busy(accepted[0] as Socket);
+      clients.push(await opened(port));
+      assert.equal(await closedSoon(clients[1] as Socket), true, 'the oldest idle one went');
+      assert.equal(await closedSoon(clients[0] as Socket, 300), false, 'the busy one stays');
+      assert.equal(gate.size, 3);
+      for (const socket of accepted.slice(2, 4)) gate.busy(socket);
+      const late = await opened(port);
+      assert.equal(await closedSoon(late), true, 'all busy: the newcomer is dropped');
+      assert.equal(await closedSoon(clients[0] as Socket, 300), false);
+      for (const socket of [...clients, late]) socket.destroy();
+    },
+  );
 
-  test("per peer: another user keeps its first connections up to the cap; the server's own user and unknown peers are not capped", async () => {
-    uidOf.clear();
-    let allKnown: () => void = () => undefined;
-    const known = new Promise<void>((resolve) => (allKnown = resolve));
-    gate = new ConnectionGate({
-      limits: { maxOpen: 100, maxPerPeer: 2 },
-      port: () => port,
-      ownUid: 1000,
-      lookup: async (keys) => {
-        await known;
-        return new Map(keys.filter((key) => uidOf.has(key)).map((key) => [key, uidOf.get(key) as number]));
-      },
-    });
-    accepted.length = 0;
-    const clients: Socket[] = [];
-    const owners = [4242, 4242, 1000, 4242, 4242, 1000, 1000, undefined];
-    for (const owner of owners) {
-      const client = await opened(port);
-      if (owner !== undefined) uidOf.set(peerKey('127.0.0.1', client.localPort) as number, owner);
-      clients.push(client);
-    }
-    allKnown();
-    const dropped = await Promise.all(clients.map((client) => closedSoon(client, 2500)));
-    assert.deepEqual(dropped, [false, false, false, true, true, false, false, false]);
-    for (const client of clients) client.destroy();
-  });
+  test(
+    "per peer: another user keeps its first connections up to the cap; the server's own user and " +
+      'unknown peers are not capped',
+    async () => {
+      uidOf.clear();
+      let allKnown: () => void = () => undefined;
+      const known = new Promise<void>((resolve) => (allKnown = resolve));
+      gate = new ConnectionGate({
+        limits: { maxOpen: 100, maxPerPeer: 2 },
+        port: () => port,
+        ownUid: 1000,
+        lookup: async (keys) => {
+          await known;
+          return new Map(keys.filter((key) => uidOf.has(key)).map((key) => [key, uidOf.get(key) as number]));
+        },
+      });
+      accepted.length = 0;
+      const clients: Socket[] = [];
+      const owners = [4242, 4242, 1000, 4242, 4242, 1000, 1000, undefined];
+      for (const owner of owners) {
+        const client = await opened(port);
+        if (owner !== undefined) uidOf.set(peerKey('127.0.0.1', client.localPort) as number, owner);
+        clients.push(client);
+      }
+      allKnown();
+      const dropped = await Promise.all(clients.map((client) => closedSoon(client, 2500)));
+      assert.deepEqual(dropped, [false, false, false, true, true, false, false, false]);
+      for (const client of clients) client.destroy();
+    },
+  );
 
   test('the credential server answers its client while idle connections fill it', async () => {
     const credentials = await startCredentialServer({

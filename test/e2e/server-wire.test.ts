@@ -129,51 +129,55 @@ describe('the credential server on the wire', () => {
     });
   });
 
-  test('refused before any credential is looked up: too big (431), a body, a bad request line, non-ASCII, bare LF (400); then closed', async () => {
-    const before = answers;
-    const cases: Array<[string, Array<string | Buffer>, number]> = [
-      [
-        'oversized head',
-        [`GET /credentials HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Pad: ${'a'.repeat(HEAD_LIMIT)}\r\n\r\n`],
-        431,
-      ],
-      ['oversized head, never ended', [`GET /credentials HTTP/1.1\r\nX-Pad: ${'a'.repeat(HEAD_LIMIT + 10)}`], 431],
-      ['Content-Length body', [headOf(server.port, ['Content-Length: 4']).replace(/\r\n\r\n$/, '\r\n\r\nbody')], 400],
-      ['chunked body', [headOf(server.port, ['Transfer-Encoding: chunked']) + '4\r\nbody\r\n0\r\n\r\n'], 400],
-      [
-        'bad request line',
-        [`GET  /credentials HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: ${TOKEN}\r\n\r\n`],
-        400,
-      ],
-      ['HTTP/2 preface', ['PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'], 400],
-      [
-        'non-ASCII target',
+  test(
+    'refused before any credential is looked up: too big (431), a body, a bad request line, ' +
+      'non-ASCII, bare LF (400); then closed',
+    async () => {
+      const before = answers;
+      const cases: Array<[string, Array<string | Buffer>, number]> = [
         [
-          Buffer.concat([
-            Buffer.from('GET /cred'),
-            Buffer.from([0xc3, 0xa9, 0xff]),
-            Buffer.from(`entials HTTP/1.1\r\nAuthorization: ${TOKEN}\r\n\r\n`),
-          ]),
+          'oversized head',
+          [`GET /credentials HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Pad: ${'a'.repeat(HEAD_LIMIT)}\r\n\r\n`],
+          431,
         ],
-        400,
-      ],
-      ['NUL in a value', [headOf(server.port, ['X-A: a\x00b'])], 400],
-      ['obs-fold', [headOf(server.port, ['X-A: a', ' b'])], 400],
-      ['second Authorization', [headOf(server.port, [`Authorization: ${TOKEN}`])], 400],
-      ['bare LF', [`GET /credentials HTTP/1.1\nHost: 127.0.0.1:${server.port}\n\n`], 400],
-      ['TLS client hello', [Buffer.from('16030100a5010000a10303', 'hex')], 400],
-    ];
-    for (const [name, chunks, status] of cases) {
-      const result = await exchange(server.port, chunks);
-      assert.equal(result.ended, 'closed', name);
-      assert.ok(result.text.startsWith('HTTP/1.1 '), `${name}: ${result.ended}`);
-      const response = parseResponse(result.text);
-      assert.equal(response.status, status, name);
-      assert.equal(JSON.parse(response.body).code, 'InvalidRequest', name);
-      assert.ok(!response.body.includes(TOKEN) && !response.body.includes('ASIAWIRE'), name);
-    }
-    assert.equal(answers, before, 'no credential lookup for a malformed request');
-  });
+        ['oversized head, never ended', [`GET /credentials HTTP/1.1\r\nX-Pad: ${'a'.repeat(HEAD_LIMIT + 10)}`], 431],
+        ['Content-Length body', [headOf(server.port, ['Content-Length: 4']).replace(/\r\n\r\n$/, '\r\n\r\nbody')], 400],
+        ['chunked body', [headOf(server.port, ['Transfer-Encoding: chunked']) + '4\r\nbody\r\n0\r\n\r\n'], 400],
+        [
+          'bad request line',
+          [`GET  /credentials HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: ${TOKEN}\r\n\r\n`],
+          400,
+        ],
+        ['HTTP/2 preface', ['PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'], 400],
+        [
+          'non-ASCII target',
+          [
+            Buffer.concat([
+              Buffer.from('GET /cred'),
+              Buffer.from([0xc3, 0xa9, 0xff]),
+              Buffer.from(`entials HTTP/1.1\r\nAuthorization: ${TOKEN}\r\n\r\n`),
+            ]),
+          ],
+          400,
+        ],
+        ['NUL in a value', [headOf(server.port, ['X-A: a\x00b'])], 400],
+        ['obs-fold', [headOf(server.port, ['X-A: a', ' b'])], 400],
+        ['second Authorization', [headOf(server.port, [`Authorization: ${TOKEN}`])], 400],
+        ['bare LF', [`GET /credentials HTTP/1.1\nHost: 127.0.0.1:${server.port}\n\n`], 400],
+        ['TLS client hello', [Buffer.from('16030100a5010000a10303', 'hex')], 400],
+      ];
+      for (const [name, chunks, status] of cases) {
+        const result = await exchange(server.port, chunks);
+        assert.equal(result.ended, 'closed', name);
+        assert.ok(result.text.startsWith('HTTP/1.1 '), `${name}: ${result.ended}`);
+        const response = parseResponse(result.text);
+        assert.equal(response.status, status, name);
+        assert.equal(JSON.parse(response.body).code, 'InvalidRequest', name);
+        assert.ok(!response.body.includes(TOKEN) && !response.body.includes('ASIAWIRE'), name);
+      }
+      assert.equal(answers, before, 'no credential lookup for a malformed request');
+    },
+  );
 
   test('non-ASCII bytes in the token are a wrong token (403), not an error', async () => {
     const result = await exchange(server.port, [
@@ -214,18 +218,24 @@ describe('the credential server on the wire', () => {
     assert.equal(parseResponse(result.text).status, 200);
   });
 
-  test('slow clients are cut off without an answer: a head never finished, one dripping in, or nothing at all', async () => {
-    for (const [chunks, pauseMs] of [
-      [[headOf(server.port).slice(0, 30)], 0],
-      [[...headOf(server.port).slice(0, 60)], 50],
-      [[], 0],
-    ] as const) {
-      const result = await exchange(server.port, [...chunks], { pauseMs, waitMs: 3_000 });
-      assert.notEqual(result.ended, 'timeout', 'the server ended it');
-      assert.equal(result.text, '', 'no answer to half a head');
-      assert.ok(result.ms >= LIMITS.headTimeoutMs - 50 && result.ms < LIMITS.headTimeoutMs + 1_500, `${result.ms} ms`);
-    }
-  });
+  test(
+    'slow clients are cut off without an answer: a head never finished, one dripping in, or ' + 'nothing at all',
+    async () => {
+      for (const [chunks, pauseMs] of [
+        [[headOf(server.port).slice(0, 30)], 0],
+        [[...headOf(server.port).slice(0, 60)], 50],
+        [[], 0],
+      ] as const) {
+        const result = await exchange(server.port, [...chunks], { pauseMs, waitMs: 3_000 });
+        assert.notEqual(result.ended, 'timeout', 'the server ended it');
+        assert.equal(result.text, '', 'no answer to half a head');
+        assert.ok(
+          result.ms >= LIMITS.headTimeoutMs - 50 && result.ms < LIMITS.headTimeoutMs + 1_500,
+          `${result.ms} ms`,
+        );
+      }
+    },
+  );
 
   test('500 concurrent requests are all answered', async () => {
     const results = await Promise.all(

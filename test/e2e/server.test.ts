@@ -181,7 +181,8 @@ describe('credential server building blocks', () => {
     assert.deepEqual(seen, [undefined], 'the one-time code is never reused');
 
     fail = new UserError(
-      `an MFA code is needed for ${SERIAL} (profile 'prod') but there is no terminal to ask on: pass --mfa-token CODE, set mfa_process in the profile, or run from a terminal`,
+      `an MFA code is needed for ${SERIAL} (profile 'prod') but there is no terminal to ask on: pass ` +
+        `--mfa-token CODE, set mfa_process in the profile, or run from a terminal`,
     );
     for (let i = 0; i < 3; i++) {
       const attempt = supply();
@@ -323,10 +324,12 @@ describe('tfmfa exec --server', () => {
     assert.ok(await portRefuses(port), 'the server is closed once the command has exited');
   });
 
-  test('missing and wrong tokens, foreign Host headers, other methods and paths are refused; only 127.0.0.1 answers', async () => {
-    const t = tool(
-      'probe',
-      String.raw`
+  test(
+    'missing and wrong tokens, foreign Host headers, other methods and paths are refused; only ' + '127.0.0.1 answers',
+    async () => {
+      const t = tool(
+        'probe',
+        String.raw`
       const wrongSameLength = TOKEN.slice(0, -1) + (TOKEN.endsWith('A') ? 'B' : 'A');
       report({
         good: await call(),
@@ -344,23 +347,24 @@ describe('tfmfa exec --server', () => {
         otherLoopback: await call({ address: '127.0.0.2', host: '127.0.0.2:' + target.port }),
       });
     `,
-    );
-    const result = await run(['GEHC-056', '--', t.path]);
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    const r = resultOf<Record<string, CallResult>>(String(result.stdout));
-    assert.equal(r.good?.status, 200);
-    assert.equal(r.noToken?.status, 401);
-    assert.equal(r.emptyToken?.status, 401);
-    for (const name of ['wrongToken', 'shortToken', 'bearer', 'rebound', 'localhostName', 'otherPort']) {
-      assert.equal(r[name]?.status, 403, name);
-      assert.equal(r[name]?.json?.AccessKeyId, undefined, name);
-    }
-    assert.equal(r.post?.status, 405);
-    assert.equal(r.otherPath?.status, 404);
-    assert.equal(r.query?.status, 404);
-    assert.equal(r.otherLoopback?.error, 'ECONNREFUSED', 'bound to 127.0.0.1 only');
-    assert.equal(box.emu.count(), 0, 'refused requests never reach STS');
-  });
+      );
+      const result = await run(['GEHC-056', '--', t.path]);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      const r = resultOf<Record<string, CallResult>>(String(result.stdout));
+      assert.equal(r.good?.status, 200);
+      assert.equal(r.noToken?.status, 401);
+      assert.equal(r.emptyToken?.status, 401);
+      for (const name of ['wrongToken', 'shortToken', 'bearer', 'rebound', 'localhostName', 'otherPort']) {
+        assert.equal(r[name]?.status, 403, name);
+        assert.equal(r[name]?.json?.AccessKeyId, undefined, name);
+      }
+      assert.equal(r.post?.status, 405);
+      assert.equal(r.otherPath?.status, 404);
+      assert.equal(r.query?.status, 404);
+      assert.equal(r.otherLoopback?.error, 'ECONNREFUSED', 'bound to 127.0.0.1 only');
+      assert.equal(box.emu.count(), 0, 'refused requests never reach STS');
+    },
+  );
 
   test(
     'the Debian AWS CLI fetches twice across a renewal: new keys each time, no prompt, no new MFA session',
@@ -450,24 +454,27 @@ process.stdout.write('RESULT ' + JSON.stringify(seen) + '\\n');
     assert.equal(lastRecord(t).ppid, killed.pid);
   });
 
-  test('SIGTERM and SIGHUP sent to tfmfa reach the command; a SIGINT sent to tfmfa alone is not passed on', async () => {
-    const t = tool('waiter');
-    const env = { ...box.env, FAKE_TOOL_WAIT_SIGINT: '1' };
-    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+  test(
+    'SIGTERM and SIGHUP sent to tfmfa reach the command; a SIGINT sent to tfmfa alone is not ' + 'passed on',
+    async () => {
+      const t = tool('waiter');
+      const env = { ...box.env, FAKE_TOOL_WAIT_SIGINT: '1' };
+      for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+        const child = startTfmfa(['exec', '--server', 'GEHC-056', '--', t.path], env);
+        await child.ready;
+        child.process.kill(signal);
+        const status = await child.exited;
+        assert.deepEqual(status, { code: null, signal }, child.stderr());
+      }
       const child = startTfmfa(['exec', '--server', 'GEHC-056', '--', t.path], env);
       await child.ready;
-      child.process.kill(signal);
-      const status = await child.exited;
-      assert.deepEqual(status, { code: null, signal }, child.stderr());
-    }
-    const child = startTfmfa(['exec', '--server', 'GEHC-056', '--', t.path], env);
-    await child.ready;
-    child.process.kill('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    assert.equal(readRecords(t.recordsFile).length, 0, 'the command never saw a SIGINT');
-    child.process.kill('SIGTERM');
-    assert.deepEqual(await child.exited, { code: null, signal: 'SIGTERM' }, 'tfmfa survived the SIGINT');
-  });
+      child.process.kill('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      assert.equal(readRecords(t.recordsFile).length, 0, 'the command never saw a SIGINT');
+      child.process.kill('SIGTERM');
+      assert.deepEqual(await child.exited, { code: null, signal: 'SIGTERM' }, 'tfmfa survived the SIGINT');
+    },
+  );
 
   test('Ctrl-C in a terminal reaches the command exactly once', async () => {
     const t = tool('terraform-ctrl-c');
@@ -492,87 +499,104 @@ process.stdout.write('RESULT ' + JSON.stringify(seen) + '\\n');
     assert.match(String(result.stderr), /^tfmfa: cannot run .*does-not-exist: no such file\n?$/);
   });
 
-  test('a default profile with credentials of its own is pointed out (SDKs rank it ahead of the endpoint)', async () => {
-    const config = join(box.dir, 'config-with-default');
-    writeFileSync(
-      config,
-      `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[default]\nsource_profile = GEHC-000\nrole_arn = ${ROLE_B}\nmfa_serial = ${SERIAL}\n`,
-    );
-    const result = await run(['GEHC-056', '--', '/bin/true'], { env: { ...box.env, AWS_CONFIG_FILE: config } });
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.match(
-      String(result.stderr),
-      /^tfmfa: warning: the 'default' profile in your AWS files has credentials of its own: SDKs in the command rank it ahead of the credential server and may use it instead of 'GEHC-056'$/,
-    );
-    const plain = await run(['GEHC-056', '--', '/bin/true']);
-    assert.equal(plain.stderr, '');
-  });
+  test(
+    'a default profile with credentials of its own is pointed out (SDKs rank it ahead of the ' + 'endpoint)',
+    async () => {
+      const config = join(box.dir, 'config-with-default');
+      writeFileSync(
+        config,
+        `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[default]\nsource_profile = ` +
+          `GEHC-000\nrole_arn = ${ROLE_B}\nmfa_serial = ${SERIAL}\n`,
+      );
+      const result = await run(['GEHC-056', '--', '/bin/true'], { env: { ...box.env, AWS_CONFIG_FILE: config } });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.match(
+        String(result.stderr),
+        new RegExp(
+          String.raw`^tfmfa: warning: the 'default' profile in your AWS files has credentials of its own: SDKs in ` +
+            String.raw`the command rank it ahead of the credential server and may use it instead of 'GEHC-056'$`,
+        ),
+      );
+      const plain = await run(['GEHC-056', '--', '/bin/true']);
+      assert.equal(plain.stderr, '');
+    },
+  );
 
-  test('MFA session gone mid-run without a terminal: HTTP 500 saying what to do, one line on stderr, --mfa-token not reused', async () => {
-    const cacheDir = join(box.dir, 'cache-expiring');
-    const t = tool(
-      'expiring',
-      String.raw`
+  test(
+    'MFA session gone mid-run without a terminal: HTTP 500 saying what to do, one line on ' +
+      'stderr, --mfa-token not reused',
+    async () => {
+      const cacheDir = join(box.dir, 'cache-expiring');
+      const t = tool(
+        'expiring',
+        String.raw`
       const fs = await import('node:fs');
       const first = await call();
       fs.rmSync(${JSON.stringify(join(cacheDir, 'sessions'))}, { recursive: true, force: true });
       report([first, await call(), await call(), await call()]);
     `,
-    );
-    const env = { ...box.env, TFMFA_CACHE_DIR: cacheDir, TFMFA_MIN_TTL: '7200' };
-    const result = await run(['GEHC-056', '--mfa-token', freshCode(), '--', t.path], { env });
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    const [first, ...later] = resultOf<CallResult[]>(String(result.stdout));
-    assert.equal(first?.status, 200);
-    for (const answer of later) {
-      assert.equal(answer.status, 500);
-      assert.equal(answer.type, 'application/json');
-      assert.match(
-        answer.json?.message ?? '',
-        /MFA session for profile 'GEHC-056' has expired and there is no terminal .* run 'tfmfa open-session GEHC-056' in a terminal \(or set mfa_process in the profile\)/,
       );
-    }
-    const lines = String(result.stderr).trim().split('\n');
-    assert.equal(lines.length, 1, String(result.stderr));
-    assert.match(lines[0] ?? '', /^tfmfa: credential server: the MFA session for profile 'GEHC-056' has expired/);
-    assert.equal(box.emu.count('GetSessionToken'), 1, 'the one-time code served the first resolution only');
-  });
+      const env = { ...box.env, TFMFA_CACHE_DIR: cacheDir, TFMFA_MIN_TTL: '7200' };
+      const result = await run(['GEHC-056', '--mfa-token', freshCode(), '--', t.path], { env });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      const [first, ...later] = resultOf<CallResult[]>(String(result.stdout));
+      assert.equal(first?.status, 200);
+      for (const answer of later) {
+        assert.equal(answer.status, 500);
+        assert.equal(answer.type, 'application/json');
+        assert.match(
+          answer.json?.message ?? '',
+          new RegExp(
+            String.raw`MFA session for profile 'GEHC-056' has expired and there is no terminal .* run 'tfmfa ` +
+              String.raw`open-session GEHC-056' in a terminal \(or set mfa_process in the profile\)`,
+          ),
+        );
+      }
+      const lines = String(result.stderr).trim().split('\n');
+      assert.equal(lines.length, 1, String(result.stderr));
+      assert.match(lines[0] ?? '', /^tfmfa: credential server: the MFA session for profile 'GEHC-056' has expired/);
+      assert.equal(box.emu.count('GetSessionToken'), 1, 'the one-time code served the first resolution only');
+    },
+  );
 
-  test('MFA session gone mid-run in a terminal: tfmfa prompts on /dev/tty and the request gets fresh credentials', async () => {
-    const cacheDir = join(box.dir, 'cache-prompting');
-    rmSync(cacheDir, { recursive: true, force: true });
-    const t = tool(
-      'prompted',
-      String.raw`
+  test(
+    'MFA session gone mid-run in a terminal: tfmfa prompts on /dev/tty and the request gets ' + 'fresh credentials',
+    async () => {
+      const cacheDir = join(box.dir, 'cache-prompting');
+      rmSync(cacheDir, { recursive: true, force: true });
+      const t = tool(
+        'prompted',
+        String.raw`
       const fs = await import('node:fs');
       const first = await call();
       fs.rmSync(${JSON.stringify(join(cacheDir, 'sessions'))}, { recursive: true, force: true });
       const second = await call();
       report({ first: first.status, second: second.status, renewed: second.json && first.json && second.json.AccessKeyId !== first.json.AccessKeyId });
     `,
-    );
-    const env = { ...box.env, TFMFA_CACHE_DIR: cacheDir };
-    const pty = spawnInPty(process.execPath, [CLI, 'exec', '--server', 'GEHC-056', '--', t.path], { env });
-    let status;
-    try {
-      await pty.waitFor(PROMPT);
-      pty.write(`${freshCode()}\r`);
-      // The second prompt comes after the first one and its answer.
-      await pty.waitFor(new RegExp(`${escape(PROMPT)}[\\s\\S]*${escape(PROMPT)}`));
-      pty.write(`${freshCode()}\r`);
-      status = await pty.exited;
-    } finally {
-      pty.kill();
-    }
-    assert.equal(status.code, 0, pty.output());
-    const report = resultOf<{ first: number; second: number; renewed: boolean }>(pty.output().replace(/\r/g, ''));
-    assert.deepEqual(report, { first: 200, second: 200, renewed: true });
-    assert.equal(box.emu.count('GetSessionToken'), 2);
-    assert.ok(
-      existsSync(join(cacheDir, 'sessions')) && readdirSync(join(cacheDir, 'sessions')).length >= 2,
-      'the new MFA session is cached again',
-    );
-  });
+      );
+      const env = { ...box.env, TFMFA_CACHE_DIR: cacheDir };
+      const pty = spawnInPty(process.execPath, [CLI, 'exec', '--server', 'GEHC-056', '--', t.path], { env });
+      let status;
+      try {
+        await pty.waitFor(PROMPT);
+        pty.write(`${freshCode()}\r`);
+        // The second prompt comes after the first one and its answer.
+        await pty.waitFor(new RegExp(`${escape(PROMPT)}[\\s\\S]*${escape(PROMPT)}`));
+        pty.write(`${freshCode()}\r`);
+        status = await pty.exited;
+      } finally {
+        pty.kill();
+      }
+      assert.equal(status.code, 0, pty.output());
+      const report = resultOf<{ first: number; second: number; renewed: boolean }>(pty.output().replace(/\r/g, ''));
+      assert.deepEqual(report, { first: 200, second: 200, renewed: true });
+      assert.equal(box.emu.count('GetSessionToken'), 2);
+      assert.ok(
+        existsSync(join(cacheDir, 'sessions')) && readdirSync(join(cacheDir, 'sessions')).length >= 2,
+        'the new MFA session is cached again',
+      );
+    },
+  );
 });
 
 function escape(text: string): string {

@@ -81,7 +81,8 @@ session_tags = team
     assert.equal(result.exitCode, 2);
     assert.equal(
       result.stderr,
-      "tfmfa: profile 'bad-tags': session_tags has 'team', not key=value (the form is key1=value1,key2=value2); fix it in your AWS config",
+      "tfmfa: profile 'bad-tags': session_tags has 'team', not key=value (the form is " +
+        'key1=value1,key2=value2); fix it in your AWS config',
     );
   });
 });

@@ -45,26 +45,30 @@ describe('tfmfa shim install, list, uninstall', () => {
   });
   after(() => world.cleanup());
 
-  test('installs launchers with the entry baked into ~/bin when ~/.local/bin is not on PATH, and says how to put it on PATH', async () => {
-    const home = freshHome();
-    const result = await tfmfa(['shim', 'install'], { HOME: home, PATH: `${NODE_DIR}:/usr/bin:/bin` });
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    const dir = join(home, 'bin');
-    assert.deepEqual(readdirSync(dir).sort(), ['aws', 'terraform', 'terragrunt', 'tofu'], 'no temp file left behind');
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      assert.ok(lstatSync(path).isFile());
-      assert.equal(statSync(path).mode & 0o777, 0o755);
-      assert.equal(readFileSync(path, 'utf8'), renderLauncher({ entry: ENTRY }));
-    }
-    assert.equal(
-      String(result.stdout),
-      `tfmfa: installed terraform, terragrunt, aws, tofu in ${dir}
+  test(
+    'installs launchers with the entry baked into ~/bin when ~/.local/bin is not on PATH, and ' +
+      'says how to put it on PATH',
+    async () => {
+      const home = freshHome();
+      const result = await tfmfa(['shim', 'install'], { HOME: home, PATH: `${NODE_DIR}:/usr/bin:/bin` });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      const dir = join(home, 'bin');
+      assert.deepEqual(readdirSync(dir).sort(), ['aws', 'terraform', 'terragrunt', 'tofu'], 'no temp file left behind');
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        assert.ok(lstatSync(path).isFile());
+        assert.equal(statSync(path).mode & 0o777, 0o755);
+        assert.equal(readFileSync(path, 'utf8'), renderLauncher({ entry: ENTRY }));
+      }
+      assert.equal(
+        String(result.stdout),
+        `tfmfa: installed terraform, terragrunt, aws, tofu in ${dir}
 ${dir} is not on PATH: add this line to your shell profile (~/.bashrc, ~/.zshrc or ~/.profile), then start a new shell:
   export PATH="${dir}:$PATH"
 `,
-    );
-  });
+      );
+    },
+  );
 
   test('uses ~/.local/bin when it is on PATH; no advice when it comes first', async () => {
     const home = freshHome();
@@ -95,80 +99,93 @@ ${dir} comes after the real terraform (${world.fakeBin}/terraform), aws (${world
     );
   });
 
-  test('refuses to overwrite what is not a tfmfa shim (one line naming --force, nothing written); --force replaces it', async () => {
-    const home = freshHome();
-    const dir = join(home, 'bin');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'aws'), '#!/bin/sh\necho mine\n', { mode: 0o755 });
-    const refused = await tfmfa(['shim', 'install', '--dir', dir], { HOME: home });
-    assert.equal(refused.exitCode, 1);
-    assert.equal(
-      String(refused.stderr),
-      `tfmfa: shim install: ${dir}/aws exists and is not a tfmfa shim: move it away, pick another --dir, or pass --force to replace it\n`,
-    );
-    assert.deepEqual(readdirSync(dir), ['aws'], 'nothing installed');
-    assert.equal(readFileSync(join(dir, 'aws'), 'utf8'), '#!/bin/sh\necho mine\n');
-    const forced = await tfmfa(['shim', 'install', '--dir', dir, '--force'], { HOME: home });
-    assert.equal(forced.exitCode, 0, String(forced.stderr));
-    assert.match(String(forced.stdout), /replaced aws/);
-    assert.equal(readFileSync(join(dir, 'aws'), 'utf8'), renderLauncher({ entry: ENTRY }));
-  });
+  test(
+    'refuses to overwrite what is not a tfmfa shim (one line naming --force, nothing written); ' +
+      '--force replaces it',
+    async () => {
+      const home = freshHome();
+      const dir = join(home, 'bin');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'aws'), '#!/bin/sh\necho mine\n', { mode: 0o755 });
+      const refused = await tfmfa(['shim', 'install', '--dir', dir], { HOME: home });
+      assert.equal(refused.exitCode, 1);
+      assert.equal(
+        String(refused.stderr),
+        `tfmfa: shim install: ${dir}/aws exists and is not a tfmfa shim: move it away, pick another --dir, or ` +
+          `pass --force to replace it\n`,
+      );
+      assert.deepEqual(readdirSync(dir), ['aws'], 'nothing installed');
+      assert.equal(readFileSync(join(dir, 'aws'), 'utf8'), '#!/bin/sh\necho mine\n');
+      const forced = await tfmfa(['shim', 'install', '--dir', dir, '--force'], { HOME: home });
+      assert.equal(forced.exitCode, 0, String(forced.stderr));
+      assert.match(String(forced.stdout), /replaced aws/);
+      assert.equal(readFileSync(join(dir, 'aws'), 'utf8'), renderLauncher({ entry: ENTRY }));
+    },
+  );
 
-  test('replaces its own shims: launchers (also outdated ones), symlinks to tfmfa (even dangling ones into a removed tfmfa)', async () => {
-    const home = freshHome();
-    const dir = join(home, 'bin');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'terraform'), renderLauncher({ entry: '/old/lib/node_modules/tfmfa/dist/cli.js' }), {
-      mode: 0o755,
-    });
-    symlinkSync(CLI, join(dir, 'aws'));
-    symlinkSync('/gone/lib/node_modules/tfmfa/dist/cli.js', join(dir, 'tofu'));
-    symlinkSync(join(world.launcherShims, 'terraform'), join(dir, 'terragrunt'));
-    const result = await tfmfa(['shim', 'install', '--dir', dir], { HOME: home });
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    for (const name of ['terraform', 'aws', 'tofu', 'terragrunt']) {
-      assert.ok(lstatSync(join(dir, name)).isFile(), name);
-      assert.equal(readFileSync(join(dir, name), 'utf8'), renderLauncher({ entry: ENTRY }), name);
-    }
-    assert.equal(
-      readFileSync(join(world.launcherShims, 'terraform'), 'utf8'),
-      renderLauncher({ entry: world.trapEntry }),
-      'a linked launcher is replaced, not written through',
-    );
-  });
+  test(
+    'replaces its own shims: launchers (also outdated ones), symlinks to tfmfa (even dangling ' +
+      'ones into a removed tfmfa)',
+    async () => {
+      const home = freshHome();
+      const dir = join(home, 'bin');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'terraform'), renderLauncher({ entry: '/old/lib/node_modules/tfmfa/dist/cli.js' }), {
+        mode: 0o755,
+      });
+      symlinkSync(CLI, join(dir, 'aws'));
+      symlinkSync('/gone/lib/node_modules/tfmfa/dist/cli.js', join(dir, 'tofu'));
+      symlinkSync(join(world.launcherShims, 'terraform'), join(dir, 'terragrunt'));
+      const result = await tfmfa(['shim', 'install', '--dir', dir], { HOME: home });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      for (const name of ['terraform', 'aws', 'tofu', 'terragrunt']) {
+        assert.ok(lstatSync(join(dir, name)).isFile(), name);
+        assert.equal(readFileSync(join(dir, name), 'utf8'), renderLauncher({ entry: ENTRY }), name);
+      }
+      assert.equal(
+        readFileSync(join(world.launcherShims, 'terraform'), 'utf8'),
+        renderLauncher({ entry: world.trapEntry }),
+        'a linked launcher is replaced, not written through',
+      );
+    },
+  );
 
-  test('an installed shim runs the real tool with the cached session without Node, and hands over to this tfmfa otherwise', async () => {
-    const home = freshHome();
-    const dir = join(home, 'bin');
-    assert.equal((await tfmfa(['shim', 'install', '--dir', dir], { HOME: home })).exitCode, 0);
-    const env = cleanEnv({
-      ...world.box.env,
-      PATH: `${dir}:${world.fakeBin}:${world.box.env.PATH}`,
-      PWD: world.box.dir,
-      AWS_PROFILE: 'GEHC-056',
-    });
-    const fast = await execa(join(dir, 'terraform'), ['plan'], {
-      env,
-      extendEnv: false,
-      reject: false,
-      stdin: 'ignore',
-      cwd: world.box.dir,
-    });
-    assert.equal(fast.exitCode, 0, String(fast.stderr));
-    assert.match(world.last('terraform').env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
-    const slow = await execa(join(dir, 'terraform'), ['plan'], {
-      env: { ...env, TFMFA_DEBUG: '1' },
-      extendEnv: false,
-      reject: false,
-      stdin: 'ignore',
-      cwd: world.box.dir,
-    });
-    assert.equal(slow.exitCode, 0, String(slow.stderr));
-    assert.match(
-      String(slow.stderr),
-      new RegExp(`tfmfa\\[debug\\] shim terraform: real binary ${world.fakeBin}/terraform`),
-    );
-  });
+  test(
+    'an installed shim runs the real tool with the cached session without Node, and hands over ' +
+      'to this tfmfa otherwise',
+    async () => {
+      const home = freshHome();
+      const dir = join(home, 'bin');
+      assert.equal((await tfmfa(['shim', 'install', '--dir', dir], { HOME: home })).exitCode, 0);
+      const env = cleanEnv({
+        ...world.box.env,
+        PATH: `${dir}:${world.fakeBin}:${world.box.env.PATH}`,
+        PWD: world.box.dir,
+        AWS_PROFILE: 'GEHC-056',
+      });
+      const fast = await execa(join(dir, 'terraform'), ['plan'], {
+        env,
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+        cwd: world.box.dir,
+      });
+      assert.equal(fast.exitCode, 0, String(fast.stderr));
+      assert.match(world.last('terraform').env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
+      const slow = await execa(join(dir, 'terraform'), ['plan'], {
+        env: { ...env, TFMFA_DEBUG: '1' },
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+        cwd: world.box.dir,
+      });
+      assert.equal(slow.exitCode, 0, String(slow.stderr));
+      assert.match(
+        String(slow.stderr),
+        new RegExp(`tfmfa\\[debug\\] shim terraform: real binary ${world.fakeBin}/terraform`),
+      );
+    },
+  );
 
   test('list: each shim and the real binary it reaches now, or why none', async () => {
     const home = freshHome();
@@ -210,7 +227,8 @@ no real packer, tofu on PATH after the shims: install them or fix PATH (PATH=${p
     assert.equal(refused.exitCode, 1);
     assert.equal(
       String(refused.stderr),
-      `tfmfa: shim uninstall: ${dir}/mine is not a tfmfa shim: left alone (nothing removed); remove it yourself if you mean to\n`,
+      `tfmfa: shim uninstall: ${dir}/mine is not a tfmfa shim: left alone (nothing removed); remove it ` +
+        `yourself if you mean to\n`,
     );
     assert.ok(existsSync(join(dir, 'terraform')), 'nothing removed');
     const some = await tfmfa(['shim', 'uninstall', '--dir', dir, 'terraform', 'nope'], { HOME: home });
@@ -224,18 +242,21 @@ no real packer, tofu on PATH after the shims: install them or fix PATH (PATH=${p
     assert.equal(String(none.stdout), `no tfmfa shims in ${dir}\n`);
   });
 
-  test('the tfmfa command beside the shims (an npm bin directory) is neither listed nor removed as a shim', async () => {
-    const home = freshHome();
-    const dir = join(home, 'bin');
-    assert.equal((await tfmfa(['shim', 'install', '--dir', dir, 'terraform'], { HOME: home })).exitCode, 0);
-    symlinkSync(join(ROOT, 'shims', 'tfmfa'), join(dir, 'tfmfa'));
-    const listed = await tfmfa(['shim', 'list', '--dir', dir], { HOME: home });
-    assert.equal(listed.exitCode, 0, String(listed.stderr));
-    assert.doesNotMatch(String(listed.stdout), /^ {2}tfmfa /m);
-    const removed = await tfmfa(['shim', 'uninstall', '--dir', dir], { HOME: home });
-    assert.equal(String(removed.stdout), `tfmfa: removed terraform from ${dir}\n`);
-    assert.deepEqual(readdirSync(dir), ['tfmfa']);
-  });
+  test(
+    'the tfmfa command beside the shims (an npm bin directory) is neither listed nor removed ' + 'as a shim',
+    async () => {
+      const home = freshHome();
+      const dir = join(home, 'bin');
+      assert.equal((await tfmfa(['shim', 'install', '--dir', dir, 'terraform'], { HOME: home })).exitCode, 0);
+      symlinkSync(join(ROOT, 'shims', 'tfmfa'), join(dir, 'tfmfa'));
+      const listed = await tfmfa(['shim', 'list', '--dir', dir], { HOME: home });
+      assert.equal(listed.exitCode, 0, String(listed.stderr));
+      assert.doesNotMatch(String(listed.stdout), /^ {2}tfmfa /m);
+      const removed = await tfmfa(['shim', 'uninstall', '--dir', dir], { HOME: home });
+      assert.equal(String(removed.stdout), `tfmfa: removed terraform from ${dir}\n`);
+      assert.deepEqual(readdirSync(dir), ['tfmfa']);
+    },
+  );
 
   test('shims installed with --dir anywhere: list, uninstall and doctor find them without --dir', async () => {
     const home = freshHome();
@@ -285,23 +306,26 @@ no real packer on PATH after the shims: install it or fix PATH (PATH=${path})
     assert.equal(String(none.stdout), `no tfmfa shims in ${second}: run 'tfmfa shim install'\n`);
   });
 
-  test('XDG_CONFIG_HOME holds the record when set; a PATH directory with shims is listed though never recorded', async () => {
-    const home = freshHome();
-    const xdg = join(home, 'xdg');
-    const dir = join(home, 'opt-shims');
-    assert.equal(
-      (await tfmfa(['shim', 'install', '--dir', dir, 'terraform'], { HOME: home, XDG_CONFIG_HOME: xdg })).exitCode,
-      0,
-    );
-    assert.equal(readFileSync(join(xdg, 'tfmfa', 'shim-dirs'), 'utf8'), `${dir}\n`);
-    const onPath = join(home, 'by-hand');
-    mkdirSync(onPath, { recursive: true });
-    symlinkSync(CLI, join(onPath, 'aws'));
-    const path = `${onPath}:${world.fakeBin}:${NODE_DIR}:/usr/bin:/bin`;
-    const listed = String((await tfmfa(['shim', 'list'], { HOME: home, XDG_CONFIG_HOME: xdg, PATH: path })).stdout);
-    assert.match(listed, new RegExp(`^${dir}:$`, 'm'));
-    assert.match(listed, new RegExp(`^${onPath}:\\n  aws  → ${world.fakeBin}/aws \\(symlink to tfmfa\\)$`, 'm'));
-  });
+  test(
+    'XDG_CONFIG_HOME holds the record when set; a PATH directory with shims is listed though ' + 'never recorded',
+    async () => {
+      const home = freshHome();
+      const xdg = join(home, 'xdg');
+      const dir = join(home, 'opt-shims');
+      assert.equal(
+        (await tfmfa(['shim', 'install', '--dir', dir, 'terraform'], { HOME: home, XDG_CONFIG_HOME: xdg })).exitCode,
+        0,
+      );
+      assert.equal(readFileSync(join(xdg, 'tfmfa', 'shim-dirs'), 'utf8'), `${dir}\n`);
+      const onPath = join(home, 'by-hand');
+      mkdirSync(onPath, { recursive: true });
+      symlinkSync(CLI, join(onPath, 'aws'));
+      const path = `${onPath}:${world.fakeBin}:${NODE_DIR}:/usr/bin:/bin`;
+      const listed = String((await tfmfa(['shim', 'list'], { HOME: home, XDG_CONFIG_HOME: xdg, PATH: path })).stdout);
+      assert.match(listed, new RegExp(`^${dir}:$`, 'm'));
+      assert.match(listed, new RegExp(`^${onPath}:\\n  aws  → ${world.fakeBin}/aws \\(symlink to tfmfa\\)$`, 'm'));
+    },
+  );
 
   test('--help for each subcommand; usage errors are one line with exit 2', async () => {
     for (const args of [

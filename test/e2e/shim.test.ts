@@ -30,7 +30,10 @@ mfa_process = ${mfaProcess}
 `;
 }
 
-/** Makes the fake terragrunt's `run-all` run `terraform plan unit-N` three times in parallel, by name (through PATH). */
+/**
+ * Makes the fake terragrunt's `run-all` run `terraform plan unit-N` three times in parallel, by name (through
+ * PATH).
+ */
 const PARALLEL_TERRAFORM = `
 import { spawn } from 'node:child_process';
 if (globalThis.fakeTool.record.argv[0] === 'run-all') {
@@ -60,34 +63,41 @@ for (const via of VIAS) {
     after(() => world.cleanup());
     beforeEach(() => world.box.emu.resetCounts());
 
-    test('cached session: credentials injected, profile variables removed, TFMFA_PROFILE set, no STS call', async () => {
-      const fallbacks = world.fallbacks();
-      const result = await world.run(via, 'terraform', ['plan'], {
-        env: {
-          ...profileEnv,
-          AWS_DEFAULT_PROFILE: 'other',
-          AWS_SECURITY_TOKEN: 'old',
-          AWS_SESSION_EXPIRATION: 'old',
-          KEEP_ME: 'yes',
-        },
-      });
-      assert.equal(result.exitCode, 0, result.stderr);
-      const env = world.last('terraform').env;
-      assert.match(env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
-      assert.ok(env.AWS_SECRET_ACCESS_KEY && env.AWS_SESSION_TOKEN);
-      assert.ok(Date.parse(env.AWS_CREDENTIAL_EXPIRATION ?? '') > Date.now() + 50 * 60_000);
-      for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN', 'AWS_SESSION_EXPIRATION'])
-        assert.equal(env[name], undefined, name);
-      assert.equal(env.TFMFA_PROFILE, 'GEHC-056');
-      assert.equal(env.AWS_REGION, 'us-west-2');
-      assert.equal(env.AWS_DEFAULT_REGION, 'us-west-2');
-      assert.equal(env.TFMFA_CONFIG_FILE, world.box.env.AWS_CONFIG_FILE, 'tfmfa itself keeps reading the real config');
-      assert.match(env.AWS_CONFIG_FILE ?? '', /overlay/);
-      assert.equal(env.KEEP_ME, 'yes');
-      assert.equal(stackWithoutPids(env.TFMFA_SHIM_STACK), `terraform=${join(world.fakeBin, 'terraform')}`);
-      assert.equal(world.box.emu.count(), 0);
-      assertFast(fallbacks, 'cached session');
-    });
+    test(
+      'cached session: credentials injected, profile variables removed, TFMFA_PROFILE set, no ' + 'STS call',
+      async () => {
+        const fallbacks = world.fallbacks();
+        const result = await world.run(via, 'terraform', ['plan'], {
+          env: {
+            ...profileEnv,
+            AWS_DEFAULT_PROFILE: 'other',
+            AWS_SECURITY_TOKEN: 'old',
+            AWS_SESSION_EXPIRATION: 'old',
+            KEEP_ME: 'yes',
+          },
+        });
+        assert.equal(result.exitCode, 0, result.stderr);
+        const env = world.last('terraform').env;
+        assert.match(env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
+        assert.ok(env.AWS_SECRET_ACCESS_KEY && env.AWS_SESSION_TOKEN);
+        assert.ok(Date.parse(env.AWS_CREDENTIAL_EXPIRATION ?? '') > Date.now() + 50 * 60_000);
+        for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN', 'AWS_SESSION_EXPIRATION'])
+          assert.equal(env[name], undefined, name);
+        assert.equal(env.TFMFA_PROFILE, 'GEHC-056');
+        assert.equal(env.AWS_REGION, 'us-west-2');
+        assert.equal(env.AWS_DEFAULT_REGION, 'us-west-2');
+        assert.equal(
+          env.TFMFA_CONFIG_FILE,
+          world.box.env.AWS_CONFIG_FILE,
+          'tfmfa itself keeps reading the real config',
+        );
+        assert.match(env.AWS_CONFIG_FILE ?? '', /overlay/);
+        assert.equal(env.KEEP_ME, 'yes');
+        assert.equal(stackWithoutPids(env.TFMFA_SHIM_STACK), `terraform=${join(world.fakeBin, 'terraform')}`);
+        assert.equal(world.box.emu.count(), 0);
+        assertFast(fallbacks, 'cached session');
+      },
+    );
 
     test('argv arrives byte for byte', async () => {
       const args = [
@@ -198,7 +208,8 @@ for (const via of VIAS) {
       assert.equal(result.exitCode, 127);
       assert.equal(
         result.stderr,
-        `tfmfa: no real terraform found on PATH after the tfmfa shim (${shims}:${BARE_PATH}): install terraform or fix PATH\n`,
+        `tfmfa: no real terraform found on PATH after the tfmfa shim (${shims}:${BARE_PATH}): install ` +
+          `terraform or fix PATH\n`,
       );
     });
 
@@ -220,61 +231,65 @@ for (const via of VIAS) {
       assert.ok(Date.now() - started < 20_000);
     });
 
-    test('a profile that needs neither MFA nor a role, or does not exist: the tool runs with the config overlay only', async () => {
-      const overlayDir = join(world.box.cacheDir, 'overlay');
-      for (const profile of ['GEHC-000', 'plain', 'no-such-profile', 'GEHC-000', 'plain', 'no-such-profile']) {
-        const env = world.env(via, { AWS_PROFILE: profile, AWS_REGION: 'eu-north-1' });
-        const result = await world.run(via, 'terraform', ['plan'], { fullEnv: env });
-        assert.equal(result.exitCode, 0, `${profile}: ${result.stderr}`);
-        const got = withoutStackPids(world.last('terraform').env);
-        const overlayConfig = got.AWS_CONFIG_FILE ?? '';
-        assert.ok(
-          overlayConfig.startsWith(`${overlayDir}/`) && overlayConfig.endsWith('/config'),
-          `${profile}: the overlay's config, not ${overlayConfig}`,
-        );
-        assert.deepEqual(
-          got,
-          {
-            ...env,
-            AWS_CONFIG_FILE: overlayConfig,
-            AWS_SHARED_CREDENTIALS_FILE: join(overlayConfig, '..', 'credentials'),
-            TFMFA_CONFIG_FILE: env.AWS_CONFIG_FILE,
-            TFMFA_CREDENTIALS_FILE: env.AWS_SHARED_CREDENTIALS_FILE,
-            AWS_DEFAULT_REGION: 'eu-north-1',
-            TFMFA_SHIM_STACK: `terraform=${join(world.fakeBin, 'terraform')}`,
-          },
-          `${profile}: the overlay, no keys, no marker, AWS_PROFILE kept`,
-        );
-        if (profile === 'no-such-profile') {
-          // Never silent when the selected profile does not exist: one line, every run (no ticket for it).
-          assert.equal(
-            result.stderr,
-            "tfmfa: warning: profile 'no-such-profile' (AWS_PROFILE) not found: 'tfmfa list' shows the 7 profile(s) defined in " +
-              `${env.AWS_CONFIG_FILE} and ${env.AWS_SHARED_CREDENTIALS_FILE} (running terraform anyway)\n`,
+    test(
+      'a profile that needs neither MFA nor a role, or does not exist: the tool runs with the ' + 'config overlay only',
+      async () => {
+        const overlayDir = join(world.box.cacheDir, 'overlay');
+        for (const profile of ['GEHC-000', 'plain', 'no-such-profile', 'GEHC-000', 'plain', 'no-such-profile']) {
+          const env = world.env(via, { AWS_PROFILE: profile, AWS_REGION: 'eu-north-1' });
+          const result = await world.run(via, 'terraform', ['plan'], { fullEnv: env });
+          assert.equal(result.exitCode, 0, `${profile}: ${result.stderr}`);
+          const got = withoutStackPids(world.last('terraform').env);
+          const overlayConfig = got.AWS_CONFIG_FILE ?? '';
+          assert.ok(
+            overlayConfig.startsWith(`${overlayDir}/`) && overlayConfig.endsWith('/config'),
+            `${profile}: the overlay's config, not ${overlayConfig}`,
           );
-        } else {
-          assert.equal(result.stderr, '', `${profile}: no line in the normal case`);
+          assert.deepEqual(
+            got,
+            {
+              ...env,
+              AWS_CONFIG_FILE: overlayConfig,
+              AWS_SHARED_CREDENTIALS_FILE: join(overlayConfig, '..', 'credentials'),
+              TFMFA_CONFIG_FILE: env.AWS_CONFIG_FILE,
+              TFMFA_CREDENTIALS_FILE: env.AWS_SHARED_CREDENTIALS_FILE,
+              AWS_DEFAULT_REGION: 'eu-north-1',
+              TFMFA_SHIM_STACK: `terraform=${join(world.fakeBin, 'terraform')}`,
+            },
+            `${profile}: the overlay, no keys, no marker, AWS_PROFILE kept`,
+          );
+          if (profile === 'no-such-profile') {
+            // Never silent when the selected profile does not exist: one line, every run (no ticket for it).
+            assert.equal(
+              result.stderr,
+              "tfmfa: warning: profile 'no-such-profile' (AWS_PROFILE) not found: 'tfmfa list' shows the 7 " +
+                'profile(s) defined in ' +
+                `${env.AWS_CONFIG_FILE} and ${env.AWS_SHARED_CREDENTIALS_FILE} (running terraform anyway)\n`,
+            );
+          } else {
+            assert.equal(result.stderr, '', `${profile}: no line in the normal case`);
+          }
         }
-      }
-      // A selected profile whose name holds a line break: still one line.
-      const broken = await world.run(via, 'terraform', ['plan'], {
-        fullEnv: world.env(via, { AWS_PROFILE: 'no-such\nprofile', AWS_REGION: 'eu-north-1' }),
-      });
-      assert.equal(broken.exitCode, 0, broken.stderr);
-      assert.match(
-        broken.stderr,
-        /^tfmfa: warning: profile 'no-such profile' \(AWS_PROFILE\) not found: [^\n]*\(running terraform anyway\)\n$/,
-      );
-      // The second round came from the overlay-only tickets (the launcher without Node), except the missing profile.
-      const fallbacks = world.fallbacks();
-      for (const profile of ['GEHC-000', 'plain']) {
-        await world.run(via, 'terraform', ['plan'], {
-          fullEnv: world.env(via, { AWS_PROFILE: profile, AWS_REGION: 'eu-north-1' }),
+        // A selected profile whose name holds a line break: still one line.
+        const broken = await world.run(via, 'terraform', ['plan'], {
+          fullEnv: world.env(via, { AWS_PROFILE: 'no-such\nprofile', AWS_REGION: 'eu-north-1' }),
         });
-      }
-      assertFast(fallbacks, 'overlay-only tickets');
-      assert.equal(world.box.emu.count(), 0);
-    });
+        assert.equal(broken.exitCode, 0, broken.stderr);
+        assert.match(
+          broken.stderr,
+          /^tfmfa: warning: profile 'no-such profile' \(AWS_PROFILE\) not found: [^\n]*\(running terraform anyway\)\n$/,
+        );
+        // The second round came from the overlay-only tickets (the launcher without Node), except the missing profile.
+        const fallbacks = world.fallbacks();
+        for (const profile of ['GEHC-000', 'plain']) {
+          await world.run(via, 'terraform', ['plan'], {
+            fullEnv: world.env(via, { AWS_PROFILE: profile, AWS_REGION: 'eu-north-1' }),
+          });
+        }
+        assertFast(fallbacks, 'overlay-only tickets');
+        assert.equal(world.box.emu.count(), 0);
+      },
+    );
 
     test('commands that need no credentials never prompt and call no STS, even on a cold cache', async () => {
       const cold = join(world.box.dir, `cold-${via}`);
@@ -303,66 +318,74 @@ for (const via of VIAS) {
       assertFast(fallbacks, 'pass-through commands');
     });
 
-    test('a session in the environment (the marker): the environment is untouched, no STS call, even with a broken config', async () => {
-      const fallbacks = world.fallbacks();
-      const broken = join(world.box.dir, 'broken-config');
-      writeFileSync(broken, '[profile GEHC-056\nrole_arn = \n[[[');
-      const markers = [
-        {
-          TFMFA_PROFILE: 'GEHC-056',
-          AWS_ACCESS_KEY_ID: 'ASIAOUTER',
-          AWS_SECRET_ACCESS_KEY: 'outer',
-          AWS_SESSION_TOKEN: 'tok',
-        },
-        { AWS_VAULT: 'prod', AWS_ACCESS_KEY_ID: 'ASIAVAULT', AWS_SECRET_ACCESS_KEY: 'vault' },
-      ];
-      for (const marker of markers) {
-        const env = world.env(via, {
-          ...marker,
-          AWS_PROFILE: 'team-b',
-          AWS_CONFIG_FILE: broken,
-          AWS_SHARED_CREDENTIALS_FILE: broken,
-          TFMFA_CACHE_DIR: '/nonexistent',
-        });
-        const result = await world.run(via, 'terraform', ['apply'], { fullEnv: env });
-        assert.equal(result.exitCode, 0, result.stderr);
-        assert.deepEqual(withoutStackPids(world.last('terraform').env), {
-          ...env,
-          TFMFA_SHIM_STACK: `terraform=${join(world.fakeBin, 'terraform')}`,
-        });
-      }
-      assert.equal(world.box.emu.count(), 0);
-      assertFast(fallbacks, 'marker');
-    });
+    test(
+      'a session in the environment (the marker): the environment is untouched, no STS call, ' +
+        'even with a broken config',
+      async () => {
+        const fallbacks = world.fallbacks();
+        const broken = join(world.box.dir, 'broken-config');
+        writeFileSync(broken, '[profile GEHC-056\nrole_arn = \n[[[');
+        const markers = [
+          {
+            TFMFA_PROFILE: 'GEHC-056',
+            AWS_ACCESS_KEY_ID: 'ASIAOUTER',
+            AWS_SECRET_ACCESS_KEY: 'outer',
+            AWS_SESSION_TOKEN: 'tok',
+          },
+          { AWS_VAULT: 'prod', AWS_ACCESS_KEY_ID: 'ASIAVAULT', AWS_SECRET_ACCESS_KEY: 'vault' },
+        ];
+        for (const marker of markers) {
+          const env = world.env(via, {
+            ...marker,
+            AWS_PROFILE: 'team-b',
+            AWS_CONFIG_FILE: broken,
+            AWS_SHARED_CREDENTIALS_FILE: broken,
+            TFMFA_CACHE_DIR: '/nonexistent',
+          });
+          const result = await world.run(via, 'terraform', ['apply'], { fullEnv: env });
+          assert.equal(result.exitCode, 0, result.stderr);
+          assert.deepEqual(withoutStackPids(world.last('terraform').env), {
+            ...env,
+            TFMFA_SHIM_STACK: `terraform=${join(world.fakeBin, 'terraform')}`,
+          });
+        }
+        assert.equal(world.box.emu.count(), 0);
+        assertFast(fallbacks, 'marker');
+      },
+    );
 
     for (const terragruntViaShim of [false, true]) {
-      test(`terragrunt ${terragruntViaShim ? 'through its shim' : 'run directly'} runs terraform 3× in parallel on a cold cache: one MFA code, one GetSessionToken`, async () => {
-        const cache = join(world.box.dir, `par-cache-${via}-${terragruntViaShim}`);
-        world.freshCode(); // a new TOTP window for mfa_process
-        const runsBefore = world.box.mfaProcessRuns();
-        const recordsBefore = world.records('terraform').length;
-        const env = world.env(via, { AWS_PROFILE: 'par', TFMFA_CACHE_DIR: cache });
-        const file = terragruntViaShim ? join(world.shimDir(via), 'terragrunt') : join(world.fakeBin, 'terragrunt');
-        const { execa } = await import('execa');
-        const result = await execa(file, ['run-all', 'plan'], {
-          env,
-          extendEnv: false,
-          reject: false,
-          cwd: world.box.dir,
-          detached: true,
-          stdin: 'ignore',
-          timeout: 120_000,
-        });
-        assert.equal(result.exitCode, 0, String(result.stderr));
-        assert.equal(world.box.mfaProcessRuns() - runsBefore, 1, 'mfa_process ran once');
-        assert.equal(world.box.emu.count('GetSessionToken'), 1);
-        assert.equal(world.box.emu.count('AssumeRole'), 1);
-        const runs = world.records('terraform').slice(recordsBefore);
-        assert.equal(runs.length, 3);
-        assert.deepEqual(runs.map((r) => r.argv[1]).sort(), ['unit-1', 'unit-2', 'unit-3']);
-        assert.equal(new Set(runs.map((r) => r.env.AWS_ACCESS_KEY_ID)).size, 1, 'one session for all');
-        assert.ok(runs.every((r) => r.env.TFMFA_PROFILE === 'par'));
-      });
+      test(
+        `terragrunt ${terragruntViaShim ? 'through its shim' : 'run directly'} runs terraform 3× ` +
+          `in parallel on a cold cache: one MFA code, one GetSessionToken`,
+        async () => {
+          const cache = join(world.box.dir, `par-cache-${via}-${terragruntViaShim}`);
+          world.freshCode(); // a new TOTP window for mfa_process
+          const runsBefore = world.box.mfaProcessRuns();
+          const recordsBefore = world.records('terraform').length;
+          const env = world.env(via, { AWS_PROFILE: 'par', TFMFA_CACHE_DIR: cache });
+          const file = terragruntViaShim ? join(world.shimDir(via), 'terragrunt') : join(world.fakeBin, 'terragrunt');
+          const { execa } = await import('execa');
+          const result = await execa(file, ['run-all', 'plan'], {
+            env,
+            extendEnv: false,
+            reject: false,
+            cwd: world.box.dir,
+            detached: true,
+            stdin: 'ignore',
+            timeout: 120_000,
+          });
+          assert.equal(result.exitCode, 0, String(result.stderr));
+          assert.equal(world.box.mfaProcessRuns() - runsBefore, 1, 'mfa_process ran once');
+          assert.equal(world.box.emu.count('GetSessionToken'), 1);
+          assert.equal(world.box.emu.count('AssumeRole'), 1);
+          const runs = world.records('terraform').slice(recordsBefore);
+          assert.equal(runs.length, 3);
+          assert.deepEqual(runs.map((r) => r.argv[1]).sort(), ['unit-1', 'unit-2', 'unit-3']);
+          assert.equal(new Set(runs.map((r) => r.env.AWS_ACCESS_KEY_ID)).size, 1, 'one session for all');
+          assert.ok(runs.every((r) => r.env.TFMFA_PROFILE === 'par'));
+        },
+      );
     }
 
     test('Ctrl-C in a real terminal reaches the tool exactly once', async () => {
@@ -431,7 +454,10 @@ for (const via of VIAS) {
       assert.match(plain.stderr, /profile 'GEHC-000' needs neither MFA nor a role\n/);
       assert.match(
         plain.stderr,
-        /profile 'GEHC-000': no session of its own, the tool gets the config overlay \(\d+ profile\(s\) through credential_process\)\n/,
+        new RegExp(
+          String.raw`profile 'GEHC-000': no session of its own, the tool gets the config overlay \(\d+ ` +
+            String.raw`profile\(s\) through credential_process\)\n`,
+        ),
       );
 
       // A global option is not the subcommand (issue 20, item 10).
@@ -475,7 +501,8 @@ for (const via of VIAS) {
       assert.equal(viaName.exitCode, 2);
       assert.equal(
         String(viaName.stderr),
-        `tfmfa: '${odd}' is not a tool name a shim can stand for: name the symlink after the tool (terraform, aws, ...)`,
+        `tfmfa: '${odd}' is not a tool name a shim can stand for: name the symlink after the tool (terraform, ` +
+          `aws, ...)`,
       );
       for (const tool of ['../terraform', '/usr/bin/terraform', '', '..', 'a\nb']) {
         const result = await execa(process.execPath, [CLI, '__shim', tool, 'plan'], {
@@ -490,19 +517,22 @@ for (const via of VIAS) {
       }
     });
 
-    test('any tool name works (a shim named tofu, packer): the real binary of that name runs with the session', async () => {
-      const dir = join(world.box.dir, `extra-${via}`);
-      mkdirSync(dir, { recursive: true });
-      const fake = createFakeTool(dir, 'packer');
-      if (via === 'node') symlinkSync(CLI, join(world.shimDir(via), 'packer'));
-      else writeLauncher(join(world.shimDir(via), 'packer'), world.trapEntry);
-      const result = await world.run(via, 'packer', ['build', '.'], {
-        env: { ...profileEnv, PATH: `${world.shimDir(via)}:${dir}:${BARE_PATH}` },
-      });
-      assert.equal(result.exitCode, 0, result.stderr);
-      const [record] = readRecords(fake.recordsFile);
-      assert.deepEqual(record?.argv, ['build', '.']);
-      assert.equal(record?.env.TFMFA_PROFILE, 'GEHC-056');
-    });
+    test(
+      'any tool name works (a shim named tofu, packer): the real binary of that name runs ' + 'with the session',
+      async () => {
+        const dir = join(world.box.dir, `extra-${via}`);
+        mkdirSync(dir, { recursive: true });
+        const fake = createFakeTool(dir, 'packer');
+        if (via === 'node') symlinkSync(CLI, join(world.shimDir(via), 'packer'));
+        else writeLauncher(join(world.shimDir(via), 'packer'), world.trapEntry);
+        const result = await world.run(via, 'packer', ['build', '.'], {
+          env: { ...profileEnv, PATH: `${world.shimDir(via)}:${dir}:${BARE_PATH}` },
+        });
+        assert.equal(result.exitCode, 0, result.stderr);
+        const [record] = readRecords(fake.recordsFile);
+        assert.deepEqual(record?.argv, ['build', '.']);
+        assert.equal(record?.env.TFMFA_PROFILE, 'GEHC-056');
+      },
+    );
   });
 }

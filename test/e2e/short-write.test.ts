@@ -68,7 +68,8 @@ const ULIMIT_UNIT = (() => {
   const file = join(tmpdir(), `tfmfa-ulimit-unit-${process.pid}`);
   spawnSync('sh', [
     '-c',
-    `ulimit -f 1; exec "$0" -e "try { require('fs').writeFileSync(process.argv[1], Buffer.alloc(8192)) } catch {}" "${file}"`,
+    `ulimit -f 1; exec "$0" -e "try { require('fs').writeFileSync(process.argv[1], Buffer.alloc(8192)) } catch ` +
+      `{}" "${file}"`,
     process.execPath,
   ]);
   const unit = statSync(file).size;
@@ -76,7 +77,10 @@ const ULIMIT_UNIT = (() => {
   return unit;
 })();
 
-/** tfmfa in a child whose file-size limit is `bytes` (a multiple of the shell's unit), as `ulimit -f` in a login shell sets it. */
+/**
+ * tfmfa in a child whose file-size limit is `bytes` (a multiple of the shell's unit), as `ulimit -f` in a login
+ * shell sets it.
+ */
 function limited(box: Box, bytes: number, args: string[], env: Record<string, string> = {}): Promise<TfmfaResult> {
   assert.equal(bytes % ULIMIT_UNIT, 0);
   return execa('sh', ['-c', `ulimit -f ${bytes / ULIMIT_UNIT}; exec "$0" "$@"`, process.execPath, CLI, ...args], {
@@ -103,10 +107,14 @@ const temps = (dir: string): string[] =>
 
 /** A credentials file with GEHC-000's keys and 24 other profiles' (about 5 KB): more than a page. */
 function credentialsWithOthers(box: Box): string {
-  let text = `# team keys (dotfiles)\n[GEHC-000]\naws_access_key_id = ${box.user.accessKeyId}\naws_secret_access_key = ${box.user.secretAccessKey}\n`;
+  let text =
+    `# team keys (dotfiles)\n[GEHC-000]\naws_access_key_id ` +
+    `= ${box.user.accessKeyId}\naws_secret_access_key = ${box.user.secretAccessKey}\n`;
   for (let i = 0; i < 24; i++) {
     const n = String(i).padStart(2, '0');
-    text += `\n# profile other-${n}: the ${n}th team account, keep\n[other-${n}]\naws_access_key_id = AKIAOTHER${n.padEnd(11, 'X')}\naws_secret_access_key = ${`secret${n}`.padEnd(40, 's')}\nregion = eu-west-1\n`;
+    text +=
+      `\n# profile other-${n}: the ${n}th team account, keep\n[other-${n}]\naws_access_key_id = ` +
+      `AKIAOTHER${n.padEnd(11, 'X')}\naws_secret_access_key = ${`secret${n}`.padEnd(40, 's')}\nregion = eu-west-1\n`;
   }
   return text;
 }

@@ -22,7 +22,8 @@ describe("STS endpoints from the SDK's standard settings, and non-static chain s
     const keysScript = join(box.dir, 'print-keys.sh');
     writeFileSync(
       keysScript,
-      `#!/bin/sh\nprintf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s"}' '${box.user.accessKeyId}' '${box.user.secretAccessKey}'\n`,
+      `#!/bin/sh\nprintf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s"}' '${box.user.accessKeyId}' ` +
+        `'${box.user.secretAccessKey}'\n`,
       { mode: 0o755 },
     );
     box.writeConfig(`[profile via-endpoint-url]

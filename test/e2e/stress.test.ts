@@ -10,7 +10,8 @@ const ROUNDS = Number(process.env.TFMFA_STRESS_ROUNDS ?? 1);
 const SEED = Number(process.env.TFMFA_STRESS_SEED ?? Date.now() % 2 ** 31);
 
 test(
-  `${ROUNDS} round(s) of 20 parallel invocations, cold, warm and with killed lock holders: 0 duplicate prompts, 0 corrupt files, 0 failures`,
+  `${ROUNDS} round(s) of 20 parallel invocations, cold, warm and with killed lock holders: 0 duplicate ` +
+    `prompts, 0 corrupt files, 0 failures`,
   { timeout: 20 * 60_000 },
   async (t) => {
     const report = await runStress({ rounds: ROUNDS, parallel: 20, seed: SEED, log: (line) => t.diagnostic(line) });

@@ -54,47 +54,51 @@ ${i === 0 ? 'external_id = 111111111111\n' : ''}`,
   });
   after(() => box.cleanup());
 
-  test(`${UNITS} concurrent calls on a cold cache: one code, one GetSessionToken, one AssumeRole per role; terraform passes through the shim`, async () => {
-    rmSync(box.cacheDir, { recursive: true, force: true });
-    box.emu.resetCounts();
-    box.emu.advance(30);
-    const runsBefore = box.mfaProcessRuns();
-    const runs = await runFakeTerragrunt({ units: UNITS, command, env, terraform: shim });
-    const outputs = checkOutputs(runs);
-    assert.equal(box.mfaProcessRuns() - runsBefore, 1, 'mfa_process runs');
-    assert.equal(box.emu.count('GetSessionToken'), 1);
-    assert.equal(box.emu.count('AssumeRole'), ROLES.length);
-    const keysByRole = ROLES.map(
-      (_, role) =>
-        new Set(outputs.filter((_, unit) => unit % ROLES.length === role).map((o) => o.awsCredentials.ACCESS_KEY_ID)),
-    );
-    assert.deepEqual(
-      keysByRole.map((keys) => keys.size),
-      [1, 1, 1],
-      'every unit of a role got the same session',
-    );
-    outputs.forEach((output, unit) => {
-      assert.deepEqual(Object.keys(output), ['awsCredentials', 'envs']);
-      assert.deepEqual(Object.keys(output.awsCredentials), ['ACCESS_KEY_ID', 'SECRET_ACCESS_KEY', 'SESSION_TOKEN']);
-      assert.match(output.awsCredentials.ACCESS_KEY_ID, /^ASIA/);
-      assert.deepEqual(output.envs, {
-        AWS_REGION: 'eu-west-3',
-        AWS_DEFAULT_REGION: 'eu-west-3',
-        TFMFA_PROFILE: `tg-${unit % ROLES.length}`,
+  test(
+    `${UNITS} concurrent calls on a cold cache: one code, one GetSessionToken, one AssumeRole ` +
+      `per role; terraform passes through the shim`,
+    async () => {
+      rmSync(box.cacheDir, { recursive: true, force: true });
+      box.emu.resetCounts();
+      box.emu.advance(30);
+      const runsBefore = box.mfaProcessRuns();
+      const runs = await runFakeTerragrunt({ units: UNITS, command, env, terraform: shim });
+      const outputs = checkOutputs(runs);
+      assert.equal(box.mfaProcessRuns() - runsBefore, 1, 'mfa_process runs');
+      assert.equal(box.emu.count('GetSessionToken'), 1);
+      assert.equal(box.emu.count('AssumeRole'), ROLES.length);
+      const keysByRole = ROLES.map(
+        (_, role) =>
+          new Set(outputs.filter((_, unit) => unit % ROLES.length === role).map((o) => o.awsCredentials.ACCESS_KEY_ID)),
+      );
+      assert.deepEqual(
+        keysByRole.map((keys) => keys.size),
+        [1, 1, 1],
+        'every unit of a role got the same session',
+      );
+      outputs.forEach((output, unit) => {
+        assert.deepEqual(Object.keys(output), ['awsCredentials', 'envs']);
+        assert.deepEqual(Object.keys(output.awsCredentials), ['ACCESS_KEY_ID', 'SECRET_ACCESS_KEY', 'SESSION_TOKEN']);
+        assert.match(output.awsCredentials.ACCESS_KEY_ID, /^ASIA/);
+        assert.deepEqual(output.envs, {
+          AWS_REGION: 'eu-west-3',
+          AWS_DEFAULT_REGION: 'eu-west-3',
+          TFMFA_PROFILE: `tg-${unit % ROLES.length}`,
+        });
       });
-    });
-    // The shim saw the marker and the keys: terraform got exactly what terragrunt set, with no further STS call.
-    const records = readRecords(terraform.recordsFile);
-    assert.equal(records.length, UNITS);
-    assert.ok(runs.every((run) => run.terraformExit === 0));
-    const issued = new Set(outputs.map((o) => o.awsCredentials.ACCESS_KEY_ID));
-    for (const record of records) {
-      assert.ok(issued.has(record.env.AWS_ACCESS_KEY_ID ?? ''), 'terraform has a key terragrunt was given');
-      assert.equal(record.env.AWS_SECURITY_TOKEN, record.env.AWS_SESSION_TOKEN);
-      assert.match(record.env.TFMFA_PROFILE ?? '', /^tg-[0-2]$/);
-    }
-    assert.equal(box.emu.count(), 1 + ROLES.length);
-  });
+      // The shim saw the marker and the keys: terraform got exactly what terragrunt set, with no further STS call.
+      const records = readRecords(terraform.recordsFile);
+      assert.equal(records.length, UNITS);
+      assert.ok(runs.every((run) => run.terraformExit === 0));
+      const issued = new Set(outputs.map((o) => o.awsCredentials.ACCESS_KEY_ID));
+      for (const record of records) {
+        assert.ok(issued.has(record.env.AWS_ACCESS_KEY_ID ?? ''), 'terraform has a key terragrunt was given');
+        assert.equal(record.env.AWS_SECURITY_TOKEN, record.env.AWS_SESSION_TOKEN);
+        assert.match(record.env.TFMFA_PROFILE ?? '', /^tg-[0-2]$/);
+      }
+      assert.equal(box.emu.count(), 1 + ROLES.length);
+    },
+  );
 
   test(`${UNITS} concurrent calls on a warm cache: no STS call, no code`, async () => {
     box.emu.resetCounts();
@@ -130,16 +134,19 @@ ${i === 0 ? 'external_id = 111111111111\n' : ''}`,
     );
   });
 
-  test('errors go to stderr with a non-zero exit and nothing on stdout (terragrunt fails on empty output)', async () => {
-    for (const args of [
-      ['terragrunt-auth', 'nope'],
-      ['terragrunt-auth', 'tg-0', 'extra'],
-      ['terragrunt-auth', '--bogus'],
-    ]) {
-      const result = await box.tfmfa(args, { detached: true });
-      assert.notEqual(result.exitCode, 0);
-      assert.equal(result.stdout, '');
-      assert.match(result.stderr, /^tfmfa: /);
-    }
-  });
+  test(
+    'errors go to stderr with a non-zero exit and nothing on stdout (terragrunt fails on ' + 'empty output)',
+    async () => {
+      for (const args of [
+        ['terragrunt-auth', 'nope'],
+        ['terragrunt-auth', 'tg-0', 'extra'],
+        ['terragrunt-auth', '--bogus'],
+      ]) {
+        const result = await box.tfmfa(args, { detached: true });
+        assert.notEqual(result.exitCode, 0);
+        assert.equal(result.stdout, '');
+        assert.match(result.stderr, /^tfmfa: /);
+      }
+    },
+  );
 });

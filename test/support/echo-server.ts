@@ -26,7 +26,8 @@ export async function startEchoServer(): Promise<EchoServer> {
     const page =
       status === 403
         ? `Forbidden: ${decoded}\n(raw: ${raw})\n`
-        : `<html><body><h1>${status === 200 ? 'Welcome to the guest network' : 'Proxy error'}</h1><p>You asked for ${decoded}</p><pre>${raw}</pre></body></html>`;
+        : `<html><body><h1>${status === 200 ? 'Welcome to the guest network' : 'Proxy error'}</h1><p>You asked ` +
+          `for ${decoded}</p><pre>${raw}</pre></body></html>`;
     res.writeHead(status, { 'content-type': status === 403 ? 'text/plain' : 'text/html' });
     res.end(page);
   });

@@ -61,7 +61,10 @@ export function botocoreAccessKey(
   env: Record<string, string | undefined>,
   profile: string,
 ): { key?: string; error?: string } {
-  const script = `import botocore.session, sys\ntry:\n    c = botocore.session.Session(profile=sys.argv[1]).get_credentials().get_frozen_credentials()\n    print(c.access_key)\nexcept Exception as e:\n    print('ERROR ' + type(e).__name__ + ': ' + str(e))\n`;
+  const script =
+    `import botocore.session, sys\ntry:\n    c = ` +
+    `botocore.session.Session(profile=sys.argv[1]).get_credentials().get_frozen_credentials()\n    ` +
+    `print(c.access_key)\nexcept Exception as e:\n    print('ERROR ' + type(e).__name__ + ': ' + str(e))\n`;
   const out = spawnSync(DEBIAN_PYTHON, ['-c', script, profile], { encoding: 'utf8', env: cleanEnv(env) });
   const line = out.stdout.trim();
   return line.startsWith('ERROR ') || out.status !== 0 ? { error: `${line} ${out.stderr}` } : { key: line };
@@ -72,7 +75,10 @@ export function jsSdkAccessKey(
   env: Record<string, string | undefined>,
   profile: string,
 ): { key?: string; error?: string } {
-  const script = `import { fromIni } from '@aws-sdk/credential-providers';\ntry { const c = await fromIni({ profile: process.argv[1], ignoreCache: true })(); console.log(c.accessKeyId); } catch (e) { console.log('ERROR ' + e.name + ': ' + e.message); }\n`;
+  const script =
+    `import { fromIni } from '@aws-sdk/credential-providers';\ntry { const c = await fromIni({ ` +
+    `profile: process.argv[1], ignoreCache: true })(); console.log(c.accessKeyId); } catch (e) { ` +
+    `console.log('ERROR ' + e.name + ': ' + e.message); }\n`;
   const out = spawnSync(process.execPath, ['--input-type=module', '-e', script, profile], {
     encoding: 'utf8',
     env: cleanEnv(env),

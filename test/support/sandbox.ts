@@ -69,7 +69,8 @@ export async function createSandbox(options: { extraConfig?: string } = {}): Pro
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_PAGER: '', // the AWS CLI would page its output through less on a terminal
     TFMFA_CACHE_DIR: cacheDir,
-    // Static keys for every command unless a test asks for the default (server mode for long runs, test/e2e/renewal.test.ts).
+    // Static keys for every command unless a test asks for the default (server mode for long runs,
+    // test/e2e/renewal.test.ts).
     TFMFA_LONG_RUN: '0',
   };
   const sandbox: Sandbox = {

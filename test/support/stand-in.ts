@@ -64,7 +64,8 @@ export function createStandIn(dir: string, name: string): StandIn {
   const planFile = join(dir, `${name}.plan.json`);
   writeFileSync(
     path,
-    `#!${process.execPath}\nconst CALLS = ${JSON.stringify(callsFile)};\nconst PLAN = ${JSON.stringify(planFile)};\n${GENERIC}`,
+    `#!${process.execPath}\nconst CALLS = ${JSON.stringify(callsFile)};\nconst PLAN ` +
+      `= ${JSON.stringify(planFile)};\n${GENERIC}`,
     { mode: 0o755 },
   );
   return {
@@ -118,7 +119,8 @@ export function createYkman(dir: string): Ykman {
   const keyFile = join(dir, 'ykman.key.json');
   writeFileSync(
     path,
-    `#!${process.execPath}\nconst CALLS = ${JSON.stringify(callsFile)};\nconst KEY = ${JSON.stringify(keyFile)};\n${YKMAN}`,
+    `#!${process.execPath}\nconst CALLS = ${JSON.stringify(callsFile)};\nconst KEY ` +
+      `= ${JSON.stringify(keyFile)};\n${YKMAN}`,
     { mode: 0o755 },
   );
   return {

@@ -170,41 +170,48 @@ describe('StsEmulator with the AWS SDK v3', () => {
     );
   });
 
-  test('GetSessionToken with MFA: session credentials satisfy MFA roles, and MFA propagates through chaining', async () => {
-    const w = world();
-    const session = await sts(w.keys).send(
-      new GetSessionTokenCommand({
+  test(
+    'GetSessionToken with MFA: session credentials satisfy MFA roles, and MFA propagates ' + 'through chaining',
+    async () => {
+      const w = world();
+      const session = await sts(w.keys).send(
+        new GetSessionTokenCommand({
+          SerialNumber: w.serial,
+          TokenCode: emu.currentCode(w.serial),
+          DurationSeconds: 3600,
+        }),
+      );
+      const role = await assume(keysOf(session.Credentials), { RoleArn: w.mfaRole, RoleSessionName: 'tfmfa-1' });
+      assert.equal(role.AssumedRoleUser?.Arn, `arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/hc-master-${w.n}/tfmfa-1`);
+      assert.match(role.AssumedRoleUser?.AssumedRoleId ?? '', /^AROA[A-Z2-7]{17}:tfmfa-1$/);
+      const chained = await assume(keysOf(role.Credentials), { RoleArn: w.mfaRole2 });
+      assert.equal(chained.AssumedRoleUser?.Arn, `arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/second-${w.n}/sess`);
+    },
+  );
+
+  test(
+    'AssumeRole on an MFA role with long-term keys needs a code; the resulting role credentials ' +
+      'are MFA-authenticated',
+    async () => {
+      const w = world();
+      await expectError(
+        assume(w.keys, { RoleArn: w.mfaRole }),
+        'AccessDenied',
+        403,
+        /is not authorized to perform: sts:AssumeRole/,
+      );
+      const role = await assume(w.keys, {
+        RoleArn: w.mfaRole,
         SerialNumber: w.serial,
         TokenCode: emu.currentCode(w.serial),
-        DurationSeconds: 3600,
-      }),
-    );
-    const role = await assume(keysOf(session.Credentials), { RoleArn: w.mfaRole, RoleSessionName: 'tfmfa-1' });
-    assert.equal(role.AssumedRoleUser?.Arn, `arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/hc-master-${w.n}/tfmfa-1`);
-    assert.match(role.AssumedRoleUser?.AssumedRoleId ?? '', /^AROA[A-Z2-7]{17}:tfmfa-1$/);
-    const chained = await assume(keysOf(role.Credentials), { RoleArn: w.mfaRole2 });
-    assert.equal(chained.AssumedRoleUser?.Arn, `arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/second-${w.n}/sess`);
-  });
-
-  test('AssumeRole on an MFA role with long-term keys needs a code; the resulting role credentials are MFA-authenticated', async () => {
-    const w = world();
-    await expectError(
-      assume(w.keys, { RoleArn: w.mfaRole }),
-      'AccessDenied',
-      403,
-      /is not authorized to perform: sts:AssumeRole/,
-    );
-    const role = await assume(w.keys, {
-      RoleArn: w.mfaRole,
-      SerialNumber: w.serial,
-      TokenCode: emu.currentCode(w.serial),
-    });
-    assert.ok(role.Credentials);
-    const chained = await assume(keysOf(role.Credentials), { RoleArn: w.mfaRole2 });
-    assert.ok(chained.Credentials);
-    // a plain role does not need MFA
-    assert.ok((await assume(w.keys, { RoleArn: w.plainRole })).Credentials);
-  });
+      });
+      assert.ok(role.Credentials);
+      const chained = await assume(keysOf(role.Credentials), { RoleArn: w.mfaRole2 });
+      assert.ok(chained.Credentials);
+      // a plain role does not need MFA
+      assert.ok((await assume(w.keys, { RoleArn: w.plainRole })).Credentials);
+    },
+  );
 
   test('a replayed code is rejected, also any code of an earlier or equal step', async () => {
     const w = world();
@@ -269,7 +276,10 @@ describe('StsEmulator with the AWS SDK v3', () => {
       sts(w.keys).send(new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: '12ab' })),
       'ValidationError',
       400,
-      /Value '12ab' at 'tokenCode' failed to satisfy constraint: Member must have length greater than or equal to 6; .*regular expression pattern: \[\\d\]\*/,
+      new RegExp(
+        String.raw`Value '12ab' at 'tokenCode' failed to satisfy constraint: Member must have length greater ` +
+          String.raw`than or equal to 6; .*regular expression pattern: \[\\d\]\*`,
+      ),
     );
     // none of the failures burned the current code
     await sts(w.keys).send(new GetSessionTokenCommand({ SerialNumber: w.serial, TokenCode: good }));
@@ -296,7 +306,8 @@ describe('StsEmulator with the AWS SDK v3', () => {
       assume(w.keys, { RoleArn: w.plainRole, RoleSessionName: 'a' }),
       'ValidationError',
       400,
-      "1 validation error detected: Value 'a' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2",
+      "1 validation error detected: Value 'a' at 'roleSessionName' failed to satisfy constraint: Member must " +
+        'have length greater than or equal to 2',
     );
     await expectError(
       assume(w.keys, { RoleArn: w.plainRole, RoleSessionName: 'has space' }),
@@ -607,45 +618,49 @@ describe('StsEmulator with the AWS SDK v3', () => {
     }
   });
 
-  test("injected 'lose-answer' carries the call out and never answers; 'skip' lets calls through first; clearFaults forgets the rest", async () => {
-    const local = await StsEmulator.start();
-    const user = local.addUser({ userName: 'lost', accountId: ACCOUNT });
-    const client = new STSClient({
-      region: 'us-east-1',
-      endpoint: local.url,
-      maxAttempts: 1,
-      credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
-    });
-    try {
-      local.injectFault({ action: 'GetCallerIdentity', skip: 1, times: 1, kind: 'lose-answer' });
-      await client.send(new GetCallerIdentityCommand({}));
-      const pending = rejection(client.send(new GetCallerIdentityCommand({})));
-      const arrivedBy = Date.now() + 10_000;
-      while (!local.calls().some((c) => c.errorCode === 'Fault:lose-answer') && Date.now() < arrivedBy)
-        await new Promise((r) => setTimeout(r, 10));
-      const lost = local.calls().filter((c) => c.action === 'GetCallerIdentity');
-      assert.deepEqual(
-        lost.map((c) => [c.ok, c.errorCode ?? null]),
-        [
-          [true, null],
-          [true, 'Fault:lose-answer'],
-        ],
-        'the second call was carried out, its answer lost',
-      );
-      assert.equal(
-        await Promise.race([pending.then(() => 'settled'), new Promise((r) => setTimeout(r, 150, 'pending'))]),
-        'pending',
-      );
-      local.injectFault({ times: 5, kind: 'close' });
-      local.clearFaults();
-      await client.send(new GetCallerIdentityCommand({}));
-      await local.stop();
-      await pending;
-    } finally {
-      client.destroy();
-      await local.stop();
-    }
-  });
+  test(
+    "injected 'lose-answer' carries the call out and never answers; 'skip' lets calls through " +
+      'first; clearFaults forgets the rest',
+    async () => {
+      const local = await StsEmulator.start();
+      const user = local.addUser({ userName: 'lost', accountId: ACCOUNT });
+      const client = new STSClient({
+        region: 'us-east-1',
+        endpoint: local.url,
+        maxAttempts: 1,
+        credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+      });
+      try {
+        local.injectFault({ action: 'GetCallerIdentity', skip: 1, times: 1, kind: 'lose-answer' });
+        await client.send(new GetCallerIdentityCommand({}));
+        const pending = rejection(client.send(new GetCallerIdentityCommand({})));
+        const arrivedBy = Date.now() + 10_000;
+        while (!local.calls().some((c) => c.errorCode === 'Fault:lose-answer') && Date.now() < arrivedBy)
+          await new Promise((r) => setTimeout(r, 10));
+        const lost = local.calls().filter((c) => c.action === 'GetCallerIdentity');
+        assert.deepEqual(
+          lost.map((c) => [c.ok, c.errorCode ?? null]),
+          [
+            [true, null],
+            [true, 'Fault:lose-answer'],
+          ],
+          'the second call was carried out, its answer lost',
+        );
+        assert.equal(
+          await Promise.race([pending.then(() => 'settled'), new Promise((r) => setTimeout(r, 150, 'pending'))]),
+          'pending',
+        );
+        local.injectFault({ times: 5, kind: 'close' });
+        local.clearFaults();
+        await client.send(new GetCallerIdentityCommand({}));
+        await local.stop();
+        await pending;
+      } finally {
+        client.destroy();
+        await local.stop();
+      }
+    },
+  );
 
   test('a signed GET with query-string parameters is accepted too', async () => {
     const w = world();

@@ -14,7 +14,12 @@ import { createKeystoreSandbox, PASSPHRASE } from './support.ts';
 
 type Box = Awaited<ReturnType<typeof createKeystoreSandbox>>;
 
-const PRINT_ENV = `process.stdout.write(JSON.stringify({ id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, token: process.env.AWS_SESSION_TOKEN, config: require('fs').readFileSync(process.env.AWS_CONFIG_FILE, 'utf8'), credentials: require('fs').existsSync(process.env.AWS_SHARED_CREDENTIALS_FILE) ? require('fs').readFileSync(process.env.AWS_SHARED_CREDENTIALS_FILE, 'utf8') : '' }))`;
+const PRINT_ENV =
+  `process.stdout.write(JSON.stringify({ id: process.env.AWS_ACCESS_KEY_ID, secret: ` +
+  `process.env.AWS_SECRET_ACCESS_KEY, token: process.env.AWS_SESSION_TOKEN, config: ` +
+  `require('fs').readFileSync(process.env.AWS_CONFIG_FILE, 'utf8'), credentials: ` +
+  `require('fs').existsSync(process.env.AWS_SHARED_CREDENTIALS_FILE) ? ` +
+  `require('fs').readFileSync(process.env.AWS_SHARED_CREDENTIALS_FILE, 'utf8') : '' }))`;
 
 function oneLine(text: string): void {
   assert.equal(text.trim().split('\n').length, 1, `one line: ${text}`);
@@ -66,52 +71,58 @@ describe('tfmfa add / remove', () => {
     assert.match(noTty.stderr, /no terminal to ask for the access key on: use --env/);
   });
 
-  test('add: verified, stored in the vault, indexed, [profile alice] added; the keys never reach the child', async () => {
-    const result = await add('alice', alice);
-    assert.equal(result.exitCode, 0, result.stderr);
-    assert.match(result.stderr, /the keys work: arn:aws:iam::222222222222:user\/alice/);
-    assert.match(result.stdout, /stored AKIA\w+ for profile 'alice' in the encrypted file/);
-    assert.equal(index().get('alice')?.accessKeyId, alice.accessKeyId);
-    assert.deepEqual(await vault().get('alice'), {
-      accessKeyId: alice.accessKeyId,
-      secretAccessKey: alice.secretAccessKey,
-    });
-    assert.match(readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8'), /\n\[profile alice\]\n$/);
+  test(
+    'add: verified, stored in the vault, indexed, [profile alice] added; the keys never reach ' + 'the child',
+    async () => {
+      const result = await add('alice', alice);
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.match(result.stderr, /the keys work: arn:aws:iam::222222222222:user\/alice/);
+      assert.match(result.stdout, /stored AKIA\w+ for profile 'alice' in the encrypted file/);
+      assert.equal(index().get('alice')?.accessKeyId, alice.accessKeyId);
+      assert.deepEqual(await vault().get('alice'), {
+        accessKeyId: alice.accessKeyId,
+        secretAccessKey: alice.secretAccessKey,
+      });
+      assert.match(readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8'), /\n\[profile alice\]\n$/);
 
-    box.emu.resetCounts();
-    const run = await box.tfmfa(['exec', 'alice', '--', process.execPath, '-e', PRINT_ENV]);
-    assert.equal(run.exitCode, 0, run.stderr);
-    const child = JSON.parse(run.stdout) as {
-      id: string;
-      secret: string;
-      token: string;
-      config: string;
-      credentials: string;
-    };
-    assert.match(child.id, /^ASIA/, 'a GetSessionToken session, not the long-term key');
-    assert.ok(child.token);
-    assert.notEqual(child.secret, alice.secretAccessKey);
-    assert.equal(box.emu.count('GetSessionToken', alice.accessKeyId), 1);
-    assert.match(
-      child.config,
-      /\[profile alice\]\ncredential_process = .* credential-process .*-- alice\n/,
-      'the overlay hands alice to credential_process',
-    );
-    for (const text of [child.config, child.credentials, run.stdout, run.stderr])
-      assert.ok(!text.includes(alice.secretAccessKey));
-  });
+      box.emu.resetCounts();
+      const run = await box.tfmfa(['exec', 'alice', '--', process.execPath, '-e', PRINT_ENV]);
+      assert.equal(run.exitCode, 0, run.stderr);
+      const child = JSON.parse(run.stdout) as {
+        id: string;
+        secret: string;
+        token: string;
+        config: string;
+        credentials: string;
+      };
+      assert.match(child.id, /^ASIA/, 'a GetSessionToken session, not the long-term key');
+      assert.ok(child.token);
+      assert.notEqual(child.secret, alice.secretAccessKey);
+      assert.equal(box.emu.count('GetSessionToken', alice.accessKeyId), 1);
+      assert.match(
+        child.config,
+        /\[profile alice\]\ncredential_process = .* credential-process .*-- alice\n/,
+        'the overlay hands alice to credential_process',
+      );
+      for (const text of [child.config, child.credentials, run.stdout, run.stderr])
+        assert.ok(!text.includes(alice.secretAccessKey));
+    },
+  );
 
-  test('a cached run never opens the store: a wrong passphrase does not matter until a new session is needed', async () => {
-    const wrong = { ...box.env, TFMFA_FILE_PASSPHRASE: 'a wrong passphrase' };
-    const cached = await box.tfmfa(['export', 'alice', '--format', 'json'], { env: wrong });
-    assert.equal(cached.exitCode, 0, cached.stderr);
-    assert.equal(box.emu.count('GetSessionToken', alice.accessKeyId), 1);
-    assert.equal((await box.tfmfa(['clear', 'alice'])).exitCode, 0);
-    const fresh = await box.tfmfa(['export', 'alice', '--format', 'json'], { env: wrong });
-    assert.equal(fresh.exitCode, 1);
-    oneLine(fresh.stderr);
-    assert.match(fresh.stderr, /cannot open the key vault .*wrong passphrase/);
-  });
+  test(
+    'a cached run never opens the store: a wrong passphrase does not matter until a new ' + 'session is needed',
+    async () => {
+      const wrong = { ...box.env, TFMFA_FILE_PASSPHRASE: 'a wrong passphrase' };
+      const cached = await box.tfmfa(['export', 'alice', '--format', 'json'], { env: wrong });
+      assert.equal(cached.exitCode, 0, cached.stderr);
+      assert.equal(box.emu.count('GetSessionToken', alice.accessKeyId), 1);
+      assert.equal((await box.tfmfa(['clear', 'alice'])).exitCode, 0);
+      const fresh = await box.tfmfa(['export', 'alice', '--format', 'json'], { env: wrong });
+      assert.equal(fresh.exitCode, 1);
+      oneLine(fresh.stderr);
+      assert.match(fresh.stderr, /cannot open the key vault .*wrong passphrase/);
+    },
+  );
 
   test('stored keys as the source of a role chain with MFA; the store wins over plaintext keys', async () => {
     const config = readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8');
@@ -121,7 +132,8 @@ describe('tfmfa add / remove', () => {
     );
     writeFileSync(
       box.env.AWS_SHARED_CREDENTIALS_FILE as string,
-      `${readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8')}[alice]\naws_access_key_id = AKIAPLAINTEXTCOPY001\naws_secret_access_key = ${'p'.repeat(40)}\n`,
+      `${readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8')}[alice]\naws_access_key_id = ` +
+        `AKIAPLAINTEXTCOPY001\naws_secret_access_key = ${'p'.repeat(40)}\n`,
     );
     box.emu.resetCounts();
     const result = await box.tfmfa([
@@ -146,7 +158,10 @@ describe('tfmfa add / remove', () => {
     );
     assert.match(
       doctor.stdout,
-      /! profile 'alice' has keys both in the key store \(file, AKIA\w+\) and in plaintext in .*credentials: the stored ones are used/,
+      new RegExp(
+        String.raw`! profile 'alice' has keys both in the key store \(file, AKIA\w+\) and in plaintext in ` +
+          String.raw`.*credentials: the stored ones are used`,
+      ),
     );
     const list = await box.tfmfa(['list', '--json']);
     const alicePs = (
@@ -175,7 +190,8 @@ describe('tfmfa add / remove', () => {
     assert.match(
       result.stdout,
       new RegExp(
-        `removed ${alice.accessKeyId} of profile 'alice' from the encrypted file, and ${sessionsBefore.length} cached session`,
+        `removed ${alice.accessKeyId} of profile 'alice' from the encrypted file, and ${sessionsBefore.length} ` +
+          `cached session`,
       ),
     );
     assert.equal(index().has('alice'), false);
@@ -305,50 +321,58 @@ describe('tfmfa rotate', () => {
     }
   });
 
-  test('the new key never works within TFMFA_ROTATE_WAIT: rolled back, the old key stays stored and works', async () => {
-    box.emu.iam.delayNewKeys(60);
-    try {
-      const old = await stored();
-      const result = await box.tfmfa(['rotate', 'bob'], { env: { ...box.env, TFMFA_ROTATE_WAIT: '3' } });
+  test(
+    'the new key never works within TFMFA_ROTATE_WAIT: rolled back, the old key stays stored ' + 'and works',
+    async () => {
+      box.emu.iam.delayNewKeys(60);
+      try {
+        const old = await stored();
+        const result = await box.tfmfa(['rotate', 'bob'], { env: { ...box.env, TFMFA_ROTATE_WAIT: '3' } });
+        assert.equal(result.exitCode, 1);
+        oneLine(result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `not accepted within 3s .*deleted the new key \\w+ again: IAM and the key store hold ` +
+              `only ${old?.accessKeyId}, which still works`,
+          ),
+        );
+        assert.deepEqual(await stored(), old);
+        assert.deepEqual(box.emu.iam.keysOf(user.arn), [old?.accessKeyId]);
+      } finally {
+        box.emu.iam.delayNewKeys(0);
+      }
+    },
+  );
+
+  test(
+    'DeleteAccessKey fails: the new key is stored and works; the message names the old key ' + 'and the command',
+    async () => {
+      const old = (await stored())?.accessKeyId as string;
+      box.emu.injectFault({
+        action: 'DeleteAccessKey',
+        times: 1,
+        kind: 'status',
+        status: 403,
+        code: 'AccessDenied',
+        message: 'not allowed',
+      });
+      const result = await box.tfmfa(['rotate', 'bob']);
       assert.equal(result.exitCode, 1);
       oneLine(result.stderr);
+      const now = (await stored())?.accessKeyId as string;
+      assert.notEqual(now, old);
       assert.match(
         result.stderr,
         new RegExp(
-          `not accepted within 3s .*deleted the new key \\w+ again: IAM and the key store hold only ${old?.accessKeyId}, which still works`,
+          `the new key ${now} is stored and works, but the old key ${old} is still active in IAM .*'aws iam ` +
+            `delete-access-key --user-name bob --access-key-id ${old}'`,
         ),
       );
-      assert.deepEqual(await stored(), old);
-      assert.deepEqual(box.emu.iam.keysOf(user.arn), [old?.accessKeyId]);
-    } finally {
-      box.emu.iam.delayNewKeys(0);
-    }
-  });
-
-  test('DeleteAccessKey fails: the new key is stored and works; the message names the old key and the command', async () => {
-    const old = (await stored())?.accessKeyId as string;
-    box.emu.injectFault({
-      action: 'DeleteAccessKey',
-      times: 1,
-      kind: 'status',
-      status: 403,
-      code: 'AccessDenied',
-      message: 'not allowed',
-    });
-    const result = await box.tfmfa(['rotate', 'bob']);
-    assert.equal(result.exitCode, 1);
-    oneLine(result.stderr);
-    const now = (await stored())?.accessKeyId as string;
-    assert.notEqual(now, old);
-    assert.match(
-      result.stderr,
-      new RegExp(
-        `the new key ${now} is stored and works, but the old key ${old} is still active in IAM .*'aws iam delete-access-key --user-name bob --access-key-id ${old}'`,
-      ),
-    );
-    assert.deepEqual(box.emu.iam.keysOf(user.arn).sort(), [now, old].sort());
-    assert.equal((await box.tfmfa(['export', 'bob', '--format', 'json'])).exitCode, 0);
-  });
+      assert.deepEqual(box.emu.iam.keysOf(user.arn).sort(), [now, old].sort());
+      assert.equal((await box.tfmfa(['export', 'bob', '--format', 'json'])).exitCode, 0);
+    },
+  );
 
   test("two keys already (IAM's limit): refused before anything changes", async () => {
     const before = await stored();
@@ -393,24 +417,27 @@ describe('tfmfa add and the tickets', () => {
   });
   after(() => box.cleanup());
 
-  test("storing keys drops the profile's ticket (a shim's overlay-only one would otherwise hide the new keys)", async () => {
-    writeFileSync(
-      box.env.AWS_CONFIG_FILE as string,
-      `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[profile region-only]\nregion = eu-west-1\n`,
-    );
-    const bin = join(box.dir, 'region-only-bin');
-    mkdirSync(bin, { recursive: true });
-    writeFileSync(join(bin, 'terraform'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-    const shim = await box.tfmfa(['__shim', 'terraform', 'plan'], {
-      env: { ...box.env, AWS_PROFILE: 'region-only', PATH: `${bin}:/usr/bin:/bin` },
-    });
-    const ticket = join(box.cacheDir, 'tickets', 'region-only.ticket');
-    assert.ok(existsSync(ticket), `the shim wrote an overlay-only ticket: ${shim.stderr}`);
-    const stored = await box.tfmfa(['add', 'region-only', '--env', '--no-verify'], {
-      env: { ...box.env, AWS_ACCESS_KEY_ID: box.user.accessKeyId, AWS_SECRET_ACCESS_KEY: box.secret },
-    });
-    assert.equal(stored.exitCode, 0, stored.stderr);
-    assert.equal(existsSync(ticket), false, 'the ticket is gone');
-    assert.equal((await box.tfmfa(['remove', 'region-only'])).exitCode, 0);
-  });
+  test(
+    "storing keys drops the profile's ticket (a shim's overlay-only one would otherwise hide " + 'the new keys)',
+    async () => {
+      writeFileSync(
+        box.env.AWS_CONFIG_FILE as string,
+        `${readFileSync(box.env.AWS_CONFIG_FILE as string, 'utf8')}\n[profile region-only]\nregion = eu-west-1\n`,
+      );
+      const bin = join(box.dir, 'region-only-bin');
+      mkdirSync(bin, { recursive: true });
+      writeFileSync(join(bin, 'terraform'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      const shim = await box.tfmfa(['__shim', 'terraform', 'plan'], {
+        env: { ...box.env, AWS_PROFILE: 'region-only', PATH: `${bin}:/usr/bin:/bin` },
+      });
+      const ticket = join(box.cacheDir, 'tickets', 'region-only.ticket');
+      assert.ok(existsSync(ticket), `the shim wrote an overlay-only ticket: ${shim.stderr}`);
+      const stored = await box.tfmfa(['add', 'region-only', '--env', '--no-verify'], {
+        env: { ...box.env, AWS_ACCESS_KEY_ID: box.user.accessKeyId, AWS_SECRET_ACCESS_KEY: box.secret },
+      });
+      assert.equal(stored.exitCode, 0, stored.stderr);
+      assert.equal(existsSync(ticket), false, 'the ticket is gone');
+      assert.equal((await box.tfmfa(['remove', 'region-only'])).exitCode, 0);
+    },
+  );
 });

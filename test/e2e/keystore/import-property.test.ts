@@ -206,50 +206,55 @@ test('a key line that ends an indented block is refused, nothing else', () => {
 
 test('a CRLF file with comments and other profiles: exact expected bytes', () => {
   const text =
-    '# keys\r\n[dev]\r\naws_access_key_id = AKIADEV\r\naws_secret_access_key=secret ; c\r\nregion = eu-west-1\r\n\r\n[prod]\r\naws_access_key_id = AKIAPROD\r\naws_secret_access_key = s2\r\n';
+    '# keys\r\n[dev]\r\naws_access_key_id = AKIADEV\r\naws_secret_access_key=secret ; c\r\nregion = ' +
+    'eu-west-1\r\n\r\n[prod]\r\naws_access_key_id = AKIAPROD\r\naws_secret_access_key = s2\r\n';
   assert.equal(
     withoutKeyLines(text, new Set(['dev'])),
-    '# keys\r\n[dev]\r\nregion = eu-west-1\r\n\r\n[prod]\r\naws_access_key_id = AKIAPROD\r\naws_secret_access_key = s2\r\n',
+    '# keys\r\n[dev]\r\nregion = eu-west-1\r\n\r\n[prod]\r\naws_access_key_id = ' +
+      'AKIAPROD\r\naws_secret_access_key = s2\r\n',
   );
 });
 
 // Issue 20.8: import left an empty [GEHC-000] behind.
-test('a section left with nothing but blank lines goes, header and all; one with a comment or another key stays', () => {
-  const keys = 'aws_access_key_id = AKIADEV\naws_secret_access_key = s\n';
-  assert.equal(withoutKeyLines(`[GEHC-000]\n${keys}`, new Set(['GEHC-000'])), '');
-  assert.equal(
-    withoutKeyLines(`# mine\n[GEHC-000]\n${keys}\n[prod]\n${keys}`, new Set(['GEHC-000'])),
-    `# mine\n\n[prod]\n${keys}`,
-  );
-  assert.equal(
-    withoutKeyLines(
-      `[prod]\n${keys}[dev]\r\naws_access_key_id = A\r\naws_secret_access_key = B\r\n\r\n`,
-      new Set(['dev']),
-    ),
-    `[prod]\n${keys}\r\n`,
-  );
-  assert.equal(
-    withoutKeyLines(`[dev]\n# the dev account\n${keys}`, new Set(['dev'])),
-    '[dev]\n# the dev account\n',
-    'a comment inside keeps the section',
-  );
-  assert.equal(withoutKeyLines(`[dev]\n${keys}region = x\n`, new Set(['dev'])), '[dev]\nregion = x\n');
-  assert.equal(
-    withoutKeyLines(`[dev] # note\n${keys}`, new Set(['dev'])),
-    '[dev] # note\n',
-    'a header with a comment on its line stays',
-  );
-  assert.equal(
-    withoutKeyLines(`[dev]\n${keys}[dev]\nregion = x\n`, new Set(['dev'])),
-    '[dev]\nregion = x\n',
-    'of a repeated section, only the emptied one goes',
-  );
-  assert.equal(
-    withoutKeyLines('[dev]\n[prod]\nregion = x\n', new Set(['dev'])),
-    '[dev]\n[prod]\nregion = x\n',
-    "a section that was empty before is not import's to remove",
-  );
-});
+test(
+  'a section left with nothing but blank lines goes, header and all; one with a comment or another ' + 'key stays',
+  () => {
+    const keys = 'aws_access_key_id = AKIADEV\naws_secret_access_key = s\n';
+    assert.equal(withoutKeyLines(`[GEHC-000]\n${keys}`, new Set(['GEHC-000'])), '');
+    assert.equal(
+      withoutKeyLines(`# mine\n[GEHC-000]\n${keys}\n[prod]\n${keys}`, new Set(['GEHC-000'])),
+      `# mine\n\n[prod]\n${keys}`,
+    );
+    assert.equal(
+      withoutKeyLines(
+        `[prod]\n${keys}[dev]\r\naws_access_key_id = A\r\naws_secret_access_key = B\r\n\r\n`,
+        new Set(['dev']),
+      ),
+      `[prod]\n${keys}\r\n`,
+    );
+    assert.equal(
+      withoutKeyLines(`[dev]\n# the dev account\n${keys}`, new Set(['dev'])),
+      '[dev]\n# the dev account\n',
+      'a comment inside keeps the section',
+    );
+    assert.equal(withoutKeyLines(`[dev]\n${keys}region = x\n`, new Set(['dev'])), '[dev]\nregion = x\n');
+    assert.equal(
+      withoutKeyLines(`[dev] # note\n${keys}`, new Set(['dev'])),
+      '[dev] # note\n',
+      'a header with a comment on its line stays',
+    );
+    assert.equal(
+      withoutKeyLines(`[dev]\n${keys}[dev]\nregion = x\n`, new Set(['dev'])),
+      '[dev]\nregion = x\n',
+      'of a repeated section, only the emptied one goes',
+    );
+    assert.equal(
+      withoutKeyLines('[dev]\n[prod]\nregion = x\n', new Set(['dev'])),
+      '[dev]\n[prod]\nregion = x\n',
+      "a section that was empty before is not import's to remove",
+    );
+  },
+);
 
 // Issue 20.8, read back by botocore: files both parsers read alike (no inline comments, no indentation, each
 // section once), so botocore's reading of the result is known exactly: the imported keys gone, and the profile

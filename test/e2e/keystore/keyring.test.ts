@@ -112,7 +112,10 @@ describe('OS keyring backend (real Secret Service)', { skip: skip ?? false }, ()
     const result = await box.tfmfa(['doctor'], { env: { ...box.env } });
     assert.match(
       result.stdout,
-      /go to the encrypted file .*vault\.json: no D-Bus session bus \(DBUS_SESSION_BUS_ADDRESS is unset\), so no Secret Service; the encrypted file survives a reboot/,
+      new RegExp(
+        String.raw`go to the encrypted file .*vault\.json: no D-Bus session bus \(DBUS_SESSION_BUS_ADDRESS is ` +
+          String.raw`unset\), so no Secret Service; the encrypted file survives a reboot`,
+      ),
     );
   });
 });

@@ -124,7 +124,10 @@ class World {
   }
 }
 
-/** The stop point of a run: the N-th rename(2) of a key store write (before or after it), or an IAM/STS call held by the emulator. */
+/**
+ * The stop point of a run: the N-th rename(2) of a key store write (before or after it), or an IAM/STS call held by
+ * the emulator.
+ */
 type Stop = { rename: number; phase: 'before' | 'after' } | { call: FaultSpec & { kind: 'hang' | 'lose-answer' } };
 
 interface Run {
@@ -202,7 +205,10 @@ async function assertSafe(world: World, profile: string, old: LongTermKeys, arn:
   return stored;
 }
 
-/** The next `tfmfa rotate` settles the state: by itself, or by naming the one fix (run here with the AWS CLI, then rotate again). */
+/**
+ * The next `tfmfa rotate` settles the state: by itself, or by naming the one fix (run here with the AWS CLI, then
+ * rotate again).
+ */
 async function assertNextRotateSettles(world: World, profile: string, arn: string): Promise<string> {
   let next = await world.box.tfmfa(['rotate', profile], { env: world.env });
   if (next.exitCode !== 0) {
@@ -334,58 +340,76 @@ const WRITES: Record<BackendKind, Array<{ write: number; name: string; expect: R
     {
       write: 1,
       name: 'the note of the rotation',
-      expect:
-        /could not note the rotation in the key index \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/,
+      expect: new RegExp(
+        String.raw`could not note the rotation in the key index \(cannot write \S+ \(it is unchanged\): no ` +
+          String.raw`space left on the device \(ENOSPC\).*deleted the new key \w+ again`,
+      ),
     },
     {
       write: 2,
       name: 'the staged new key (vault)',
-      expect:
-        /could not store the new key \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/,
+      expect: new RegExp(
+        String.raw`could not store the new key \(cannot write \S+ \(it is unchanged\): no space left on the ` +
+          String.raw`device \(ENOSPC\).*deleted the new key \w+ again`,
+      ),
     },
     {
       write: 3,
       name: 'the new key over the old (vault)',
-      expect:
-        /could not store the new key \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/,
+      expect: new RegExp(
+        String.raw`could not store the new key \(cannot write \S+ \(it is unchanged\): no space left on the ` +
+          String.raw`device \(ENOSPC\).*deleted the new key \w+ again`,
+      ),
     },
     {
       write: 4,
       name: 'the index switch',
-      expect:
-        /the new key \w+ is stored and works, but the key index could not be updated \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*IAM still has \w+ too/,
+      expect: new RegExp(
+        String.raw`the new key \w+ is stored and works, but the key index could not be updated \(cannot write ` +
+          String.raw`\S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*IAM still has \w+ too`,
+      ),
     },
     {
       write: 5,
       name: 'dropping the staged key (vault)',
-      expect:
-        /rotated, but the staged copy or the note of the rotation is left in the key store \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)/,
+      expect: new RegExp(
+        String.raw`rotated, but the staged copy or the note of the rotation is left in the key store \(cannot ` +
+          String.raw`write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)`,
+      ),
     },
     {
       write: 6,
       name: 'clearing the note',
-      expect:
-        /rotated, but the staged copy or the note of the rotation is left in the key store \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)/,
+      expect: new RegExp(
+        String.raw`rotated, but the staged copy or the note of the rotation is left in the key store \(cannot ` +
+          String.raw`write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)`,
+      ),
     },
   ],
   keyring: [
     {
       write: 1,
       name: 'the note of the rotation',
-      expect:
-        /could not note the rotation in the key index \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*deleted the new key \w+ again/,
+      expect: new RegExp(
+        String.raw`could not note the rotation in the key index \(cannot write \S+ \(it is unchanged\): no ` +
+          String.raw`space left on the device \(ENOSPC\).*deleted the new key \w+ again`,
+      ),
     },
     {
       write: 2,
       name: 'the index switch',
-      expect:
-        /the new key \w+ is stored and works, but the key index could not be updated \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*IAM still has \w+ too/,
+      expect: new RegExp(
+        String.raw`the new key \w+ is stored and works, but the key index could not be updated \(cannot write ` +
+          String.raw`\S+ \(it is unchanged\): no space left on the device \(ENOSPC\).*IAM still has \w+ too`,
+      ),
     },
     {
       write: 3,
       name: 'clearing the note',
-      expect:
-        /rotated, but the staged copy or the note of the rotation is left in the key store \(cannot write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)/,
+      expect: new RegExp(
+        String.raw`rotated, but the staged copy or the note of the rotation is left in the key store \(cannot ` +
+          String.raw`write \S+ \(it is unchanged\): no space left on the device \(ENOSPC\)`,
+      ),
     },
   ],
 };
@@ -419,7 +443,8 @@ for (const kind of ['file', 'keyring'] as const) {
             assert.match(
               doctor.stdout,
               new RegExp(
-                `profile '${profile}': a 'tfmfa rotate' was interrupted[^\\n]*\\n.*tfmfa rotate ${profile} \\(finishes or undoes it\\)`,
+                `profile '${profile}': a 'tfmfa rotate' was interrupted[^\\n]*\\n.*tfmfa rotate ${profile} ` +
+                  `\\(finishes or undoes it\\)`,
               ),
               doctor.stdout,
             );
@@ -429,35 +454,39 @@ for (const kind of ['file', 'keyring'] as const) {
       }
 
       for (const { write, name, expect } of WRITES[kind]) {
-        test(`ENOSPC writing ${name}: one line that tells the truth; a stored key works; after freeing space the next rotate settles it`, async () => {
-          const { profile, arn, old } = await world.newProfile();
-          let result: TfmfaResult;
-          try {
-            if (write === 1) {
-              world.fill();
-              result = await world.box.tfmfa(['rotate', profile], { env: world.env });
-            } else {
-              const run = rotateStopped(world, profile, { rename: write - 1, phase: 'after' }, 4000);
-              await run.stopped;
-              world.fill();
-              result = await run.result;
+        test(
+          `ENOSPC writing ${name}: one line that tells the truth; a stored key works; after ` +
+            `freeing space the next rotate settles it`,
+          async () => {
+            const { profile, arn, old } = await world.newProfile();
+            let result: TfmfaResult;
+            try {
+              if (write === 1) {
+                world.fill();
+                result = await world.box.tfmfa(['rotate', profile], { env: world.env });
+              } else {
+                const run = rotateStopped(world, profile, { rename: write - 1, phase: 'after' }, 4000);
+                await run.stopped;
+                world.fill();
+                result = await run.result;
+              }
+              const stored = await assertSafe(world, profile, old, arn);
+              oneLine(result.stderr);
+              assert.equal(result.exitCode, 1, result.stderr);
+              assert.match(result.stderr, expect);
+              const claim = /IAM and the key store hold only (\w+), which still works/.exec(result.stderr);
+              if (claim) {
+                assert.equal(stored.accessKeyId, claim[1], 'the key store holds what the message says');
+                assert.deepEqual(world.box.emu.iam.keysOf(arn), [claim[1]], 'IAM holds what the message says');
+              }
+              if (/run 'tfmfa rotate \S+' again/.test(result.stderr))
+                assert.match(result.stderr, new RegExp(`run 'tfmfa rotate ${profile}' again`));
+            } finally {
+              world.free();
             }
-            const stored = await assertSafe(world, profile, old, arn);
-            oneLine(result.stderr);
-            assert.equal(result.exitCode, 1, result.stderr);
-            assert.match(result.stderr, expect);
-            const claim = /IAM and the key store hold only (\w+), which still works/.exec(result.stderr);
-            if (claim) {
-              assert.equal(stored.accessKeyId, claim[1], 'the key store holds what the message says');
-              assert.deepEqual(world.box.emu.iam.keysOf(arn), [claim[1]], 'IAM holds what the message says');
-            }
-            if (/run 'tfmfa rotate \S+' again/.test(result.stderr))
-              assert.match(result.stderr, new RegExp(`run 'tfmfa rotate ${profile}' again`));
-          } finally {
-            world.free();
-          }
-          await assertNextRotateSettles(world, profile, arn);
-        });
+            await assertNextRotateSettles(world, profile, arn);
+          },
+        );
       }
 
       const iamFaults: Array<{ name: string; faults: FaultSpec[]; expect: RegExp }> = [
@@ -515,22 +544,27 @@ for (const kind of ['file', 'keyring'] as const) {
               message: 'not allowed',
             },
           ],
-          expect:
-            /the new key \w+ is stored and works, but the old key \w+ is still active in IAM .*'aws iam delete-access-key/,
+          expect: new RegExp(
+            String.raw`the new key \w+ is stored and works, but the old key \w+ is still active in IAM .*'aws ` +
+              String.raw`iam delete-access-key`,
+          ),
         },
       ];
       for (const { name, faults, expect } of iamFaults) {
-        test(`IAM/STS error: ${name}: one line naming the state; a stored key works; the next rotate settles it`, async () => {
-          const { profile, arn, old } = await world.newProfile();
-          for (const fault of faults) world.box.emu.injectFault(fault);
-          const result = await world.box.tfmfa(['rotate', profile], { env: world.env });
-          world.box.emu.clearFaults();
-          await assertSafe(world, profile, old, arn);
-          assert.equal(result.exitCode, 1, result.stderr);
-          oneLine(result.stderr);
-          assert.match(result.stderr, expect);
-          await assertNextRotateSettles(world, profile, arn);
-        });
+        test(
+          `IAM/STS error: ${name}: one line naming the state; a stored key works; the next ` + `rotate settles it`,
+          async () => {
+            const { profile, arn, old } = await world.newProfile();
+            for (const fault of faults) world.box.emu.injectFault(fault);
+            const result = await world.box.tfmfa(['rotate', profile], { env: world.env });
+            world.box.emu.clearFaults();
+            await assertSafe(world, profile, old, arn);
+            assert.equal(result.exitCode, 1, result.stderr);
+            oneLine(result.stderr);
+            assert.match(result.stderr, expect);
+            await assertNextRotateSettles(world, profile, arn);
+          },
+        );
       }
     },
   );

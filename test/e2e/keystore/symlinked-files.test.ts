@@ -24,7 +24,8 @@ import { createKeystoreSandbox, filesContaining } from './support.ts';
 type Box = Awaited<ReturnType<typeof createKeystoreSandbox>>;
 
 const OTHER =
-  '[other]\naws_access_key_id = AKIAOTHER00000000000\naws_secret_access_key = otherotherotherotherotherotherotherother\n';
+  '[other]\naws_access_key_id = AKIAOTHER00000000000\naws_secret_access_key = ' +
+  'otherotherotherotherotherotherotherother\n';
 
 function oneLine(text: string): string {
   const lines = text.split('\n').filter(Boolean);
@@ -54,7 +55,8 @@ describe('AWS files behind symlinks', () => {
     configLink = box.env.AWS_CONFIG_FILE as string;
     writeFileSync(
       join(dotfiles, 'aws', 'credentials'),
-      `# my keys\n[GEHC-000]\naws_access_key_id = ${box.user.accessKeyId}\naws_secret_access_key = ${box.user.secretAccessKey}\n\n${OTHER}`,
+      `# my keys\n[GEHC-000]\naws_access_key_id = ${box.user.accessKeyId}\naws_secret_access_key ` +
+        `= ${box.user.secretAccessKey}\n\n${OTHER}`,
       { mode: 0o640 },
     );
     writeFileSync(join(dotfiles, 'aws', 'config'), config);
@@ -67,25 +69,28 @@ describe('AWS files behind symlinks', () => {
     symlinkSync('../../dotfiles/aws/config', configLink);
   });
 
-  test("import edits the file the link points to, keeps the link and the file's mode; no copy of the secret is left", async () => {
-    const result = await box.tfmfa(['import', 'GEHC-000', '--yes']);
-    assert.equal(result.exitCode, 0, result.stderr);
-    assert.ok(lstatSync(credentialsLink).isSymbolicLink(), 'the link is still a link');
-    assert.equal(readlinkSync(credentialsLink), '../../aws-current/credentials');
-    const target = join(dotfiles, 'aws', 'credentials');
-    assert.equal(
-      readFileSync(target, 'utf8'),
-      `# my keys\n\n${OTHER}`,
-      'the key lines and the emptied [GEHC-000] are gone, all else kept',
-    );
-    assert.equal(statSync(target).mode & 0o777, 0o640);
-    assert.deepEqual(filesContaining(box.dir, box.user.secretAccessKey), [], 'the secret is nowhere in plaintext');
-    assert.deepEqual(
-      readdirSync(join(dotfiles, 'aws')).filter((n) => n.endsWith('.tmp')),
-      [],
-    );
-    assert.equal(index().get('GEHC-000')?.accessKeyId, box.user.accessKeyId);
-  });
+  test(
+    "import edits the file the link points to, keeps the link and the file's mode; no copy of " + 'the secret is left',
+    async () => {
+      const result = await box.tfmfa(['import', 'GEHC-000', '--yes']);
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.ok(lstatSync(credentialsLink).isSymbolicLink(), 'the link is still a link');
+      assert.equal(readlinkSync(credentialsLink), '../../aws-current/credentials');
+      const target = join(dotfiles, 'aws', 'credentials');
+      assert.equal(
+        readFileSync(target, 'utf8'),
+        `# my keys\n\n${OTHER}`,
+        'the key lines and the emptied [GEHC-000] are gone, all else kept',
+      );
+      assert.equal(statSync(target).mode & 0o777, 0o640);
+      assert.deepEqual(filesContaining(box.dir, box.user.secretAccessKey), [], 'the secret is nowhere in plaintext');
+      assert.deepEqual(
+        readdirSync(join(dotfiles, 'aws')).filter((n) => n.endsWith('.tmp')),
+        [],
+      );
+      assert.equal(index().get('GEHC-000')?.accessKeyId, box.user.accessKeyId);
+    },
+  );
 
   test('add writes [profile NAME] into the config file the link points to, keeping the link', async () => {
     const result = await box.tfmfa(['add', 'newcomer', '--env', '--no-verify'], {

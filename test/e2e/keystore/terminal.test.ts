@@ -47,71 +47,81 @@ describe('key store prompts on the terminal', () => {
     });
   });
 
-  test('add PROFILE whose keys are in the credentials file: no question, one line naming tfmfa import (issue 20.8)', async () => {
-    const before = readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8');
-    const pty = spawnInPty(process.execPath, [CLI, 'add', 'GEHC-000'], { env: box.env });
-    const shown = await pty.waitFor(/tfmfa: |Access key id/);
-    if (shown.includes('Access key id')) pty.kill();
-    const status = await pty.exited;
-    assert.equal(status.code, 2, pty.output());
-    assert.ok(!pty.output().includes('Access key id'), `nothing asked: ${pty.output()}`);
-    const lines = pty.output().split('\r\n').filter(Boolean);
-    assert.equal(lines.length, 1, pty.output());
-    assert.match(
-      lines[0] as string,
-      /^tfmfa: add: .*credentials already holds the keys of 'GEHC-000': run 'tfmfa import GEHC-000'/,
-    );
-    assert.equal(readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8'), before);
-  });
+  test(
+    'add PROFILE whose keys are in the credentials file: no question, one line naming tfmfa ' + 'import (issue 20.8)',
+    async () => {
+      const before = readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8');
+      const pty = spawnInPty(process.execPath, [CLI, 'add', 'GEHC-000'], { env: box.env });
+      const shown = await pty.waitFor(/tfmfa: |Access key id/);
+      if (shown.includes('Access key id')) pty.kill();
+      const status = await pty.exited;
+      assert.equal(status.code, 2, pty.output());
+      assert.ok(!pty.output().includes('Access key id'), `nothing asked: ${pty.output()}`);
+      const lines = pty.output().split('\r\n').filter(Boolean);
+      assert.equal(lines.length, 1, pty.output());
+      assert.match(
+        lines[0] as string,
+        /^tfmfa: add: .*credentials already holds the keys of 'GEHC-000': run 'tfmfa import GEHC-000'/,
+      );
+      assert.equal(readFileSync(box.env.AWS_SHARED_CREDENTIALS_FILE as string, 'utf8'), before);
+    },
+  );
 
-  test('a wrong vault passphrase is asked again (three tries): the right one on the second try works (issue 20.8)', async () => {
-    const frank = { AWS_ACCESS_KEY_ID: 'AKIAFRANK0000000000A', AWS_SECRET_ACCESS_KEY: 'f'.repeat(40) };
-    const pty = spawnInPty(process.execPath, [CLI, 'add', 'frank', '--env', '--no-verify'], {
-      env: { ...box.env, ...frank },
-    });
-    await pty.waitFor('Passphrase of the tfmfa key vault');
-    pty.write('not the passphrase\r');
-    await pty.waitFor('Wrong passphrase (try 2 of 3).', 30_000);
-    pty.write(`${passphrase}\r`);
-    const status = await pty.exited;
-    assert.equal(status.code, 0, pty.output());
-    assert.match(pty.output(), /stored AKIAFRANK0000000000A for profile 'frank'/);
-    assert.ok(
-      !pty.output().includes(passphrase) && !pty.output().includes('not the passphrase'),
-      'no passphrase echoed',
-    );
-    assert.deepEqual(await new FileBackend(join(box.configHome, 'tfmfa'), async () => passphrase).get('frank'), {
-      accessKeyId: frank.AWS_ACCESS_KEY_ID,
-      secretAccessKey: frank.AWS_SECRET_ACCESS_KEY,
-    });
-  });
+  test(
+    'a wrong vault passphrase is asked again (three tries): the right one on the second try ' + 'works (issue 20.8)',
+    async () => {
+      const frank = { AWS_ACCESS_KEY_ID: 'AKIAFRANK0000000000A', AWS_SECRET_ACCESS_KEY: 'f'.repeat(40) };
+      const pty = spawnInPty(process.execPath, [CLI, 'add', 'frank', '--env', '--no-verify'], {
+        env: { ...box.env, ...frank },
+      });
+      await pty.waitFor('Passphrase of the tfmfa key vault');
+      pty.write('not the passphrase\r');
+      await pty.waitFor('Wrong passphrase (try 2 of 3).', 30_000);
+      pty.write(`${passphrase}\r`);
+      const status = await pty.exited;
+      assert.equal(status.code, 0, pty.output());
+      assert.match(pty.output(), /stored AKIAFRANK0000000000A for profile 'frank'/);
+      assert.ok(
+        !pty.output().includes(passphrase) && !pty.output().includes('not the passphrase'),
+        'no passphrase echoed',
+      );
+      assert.deepEqual(await new FileBackend(join(box.configHome, 'tfmfa'), async () => passphrase).get('frank'), {
+        accessKeyId: frank.AWS_ACCESS_KEY_ID,
+        secretAccessKey: frank.AWS_SECRET_ACCESS_KEY,
+      });
+    },
+  );
 
-  test('three wrong vault passphrases: one line, non-zero, nothing stored; an empty one cancels in plain words (issue 20.8)', async () => {
-    const vaultFile = join(box.configHome, 'tfmfa', 'vault.json');
-    const vault = readFileSync(vaultFile, 'utf8');
-    const env = { ...box.env, AWS_ACCESS_KEY_ID: 'AKIAGRACE0000000000A', AWS_SECRET_ACCESS_KEY: 'g'.repeat(40) };
-    const pty = spawnInPty(process.execPath, [CLI, 'add', 'grace', '--env', '--no-verify'], { env });
-    await pty.waitFor('Passphrase of the tfmfa key vault');
-    pty.write('wrong one\r');
-    await pty.waitFor('Wrong passphrase (try 2 of 3).', 30_000);
-    pty.write('wrong two\r');
-    await pty.waitFor('Wrong passphrase (try 3 of 3).', 30_000);
-    pty.write('wrong three\r');
-    const status = await pty.exited;
-    assert.equal(status.code, 1, pty.output());
-    const after = pty.output().slice(pty.output().lastIndexOf('Wrong passphrase (try 3 of 3).'));
-    const lines = after.split('\r\n').filter((line) => line.startsWith('tfmfa: '));
-    assert.equal(lines.length, 1, pty.output());
-    assert.match(lines[0] as string, /^tfmfa: cannot open the key vault .*vault\.json: /);
-    assert.equal(readFileSync(vaultFile, 'utf8'), vault, 'nothing stored');
+  test(
+    'three wrong vault passphrases: one line, non-zero, nothing stored; an empty one cancels in ' +
+      'plain words (issue 20.8)',
+    async () => {
+      const vaultFile = join(box.configHome, 'tfmfa', 'vault.json');
+      const vault = readFileSync(vaultFile, 'utf8');
+      const env = { ...box.env, AWS_ACCESS_KEY_ID: 'AKIAGRACE0000000000A', AWS_SECRET_ACCESS_KEY: 'g'.repeat(40) };
+      const pty = spawnInPty(process.execPath, [CLI, 'add', 'grace', '--env', '--no-verify'], { env });
+      await pty.waitFor('Passphrase of the tfmfa key vault');
+      pty.write('wrong one\r');
+      await pty.waitFor('Wrong passphrase (try 2 of 3).', 30_000);
+      pty.write('wrong two\r');
+      await pty.waitFor('Wrong passphrase (try 3 of 3).', 30_000);
+      pty.write('wrong three\r');
+      const status = await pty.exited;
+      assert.equal(status.code, 1, pty.output());
+      const after = pty.output().slice(pty.output().lastIndexOf('Wrong passphrase (try 3 of 3).'));
+      const lines = after.split('\r\n').filter((line) => line.startsWith('tfmfa: '));
+      assert.equal(lines.length, 1, pty.output());
+      assert.match(lines[0] as string, /^tfmfa: cannot open the key vault .*vault\.json: /);
+      assert.equal(readFileSync(vaultFile, 'utf8'), vault, 'nothing stored');
 
-    const cancel = spawnInPty(process.execPath, [CLI, 'add', 'grace', '--env', '--no-verify'], { env });
-    await cancel.waitFor('Passphrase of the tfmfa key vault');
-    cancel.write('\r');
-    assert.equal((await cancel.exited).code, 130);
-    assert.match(cancel.output(), /tfmfa: cancelled: the vault passphrase was not given\r\n/);
-    assert.doesNotMatch(cancel.output(), /no the vault passphrase/);
-  });
+      const cancel = spawnInPty(process.execPath, [CLI, 'add', 'grace', '--env', '--no-verify'], { env });
+      await cancel.waitFor('Passphrase of the tfmfa key vault');
+      cancel.write('\r');
+      assert.equal((await cancel.exited).code, 130);
+      assert.match(cancel.output(), /tfmfa: cancelled: the vault passphrase was not given\r\n/);
+      assert.doesNotMatch(cancel.output(), /no the vault passphrase/);
+    },
+  );
 
   test('a wrong TFMFA_FILE_PASSPHRASE is not retried: one line at once, nothing asked', async () => {
     const pty = spawnInPty(process.execPath, [CLI, 'add', 'grace', '--env', '--no-verify'], {

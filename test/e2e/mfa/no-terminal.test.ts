@@ -21,26 +21,38 @@ describe('no terminal, no cached session: what the message names', () => {
   });
   after(() => world.cleanup());
 
-  test('a shim: open-session with the profile, mfa_process and mfa_prompt; no --mfa-token (a shim has no flags)', async () => {
-    const result = await world.run('node', 'terraform', ['plan'], { env: cold() });
-    assert.equal(result.exitCode, 1);
-    assert.equal(
-      result.stderr,
-      "tfmfa: an MFA code is needed for arn:aws:iam::222222222222:mfa/username (profile 'GEHC-056') but there is no terminal to ask on and no desktop dialog: run 'tfmfa open-session GEHC-056' in a terminal first (later runs use the cached session), or set mfa_process (a command that prints the code) or mfa_prompt (e.g. ykman) in profile 'GEHC-056'\n",
-    );
-    assert.equal(world.box.emu.count(), 0);
-  });
+  test(
+    'a shim: open-session with the profile, mfa_process and mfa_prompt; no --mfa-token (a ' + 'shim has no flags)',
+    async () => {
+      const result = await world.run('node', 'terraform', ['plan'], { env: cold() });
+      assert.equal(result.exitCode, 1);
+      assert.equal(
+        result.stderr,
+        "tfmfa: an MFA code is needed for arn:aws:iam::222222222222:mfa/username (profile 'GEHC-056') but there " +
+          "is no terminal to ask on and no desktop dialog: run 'tfmfa open-session GEHC-056' in a terminal " +
+          'first (later runs use the cached session), or set mfa_process (a command that prints the code) or ' +
+          "mfa_prompt (e.g. ykman) in profile 'GEHC-056'\n",
+      );
+      assert.equal(world.box.emu.count(), 0);
+    },
+  );
 
-  test('a shim on a desktop with no dialog program installed: also "install zenity or kdialog", and TFMFA_PROMPT', async () => {
-    const path = `${world.shimDir('node')}:${world.fakeBin}:${NODE_DIR}`; // no /usr/bin: no zenity, no kdialog
-    const result = await world.run('node', 'terraform', ['plan'], { env: cold({ DISPLAY: ':1999', PATH: path }) });
-    assert.equal(result.exitCode, 1);
-    assert.match(
-      result.stderr,
-      /^tfmfa: an MFA code is needed .*, or install zenity or kdialog for a dialog on this desktop \(DISPLAY=:1999; TFMFA_PROMPT=zenity picks it\)\n$/,
-    );
-    assert.ok(!result.stderr.includes('--mfa-token'));
-  });
+  test(
+    'a shim on a desktop with no dialog program installed: also "install zenity or kdialog", ' + 'and TFMFA_PROMPT',
+    async () => {
+      const path = `${world.shimDir('node')}:${world.fakeBin}:${NODE_DIR}`; // no /usr/bin: no zenity, no kdialog
+      const result = await world.run('node', 'terraform', ['plan'], { env: cold({ DISPLAY: ':1999', PATH: path }) });
+      assert.equal(result.exitCode, 1);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          String.raw`^tfmfa: an MFA code is needed .*, or install zenity or kdialog for a dialog on this desktop ` +
+            String.raw`\(DISPLAY=:1999; TFMFA_PROMPT=zenity picks it\)\n$`,
+        ),
+      );
+      assert.ok(!result.stderr.includes('--mfa-token'));
+    },
+  );
 
   test('exec names --mfa-token too; --prompt with an unknown name is a usage error (exit 2)', async () => {
     const box = world.box;
@@ -51,13 +63,17 @@ describe('no terminal, no cached session: what the message names', () => {
     assert.equal(exec.exitCode, 1);
     assert.match(
       exec.stderr,
-      /run 'tfmfa open-session GEHC-056' in a terminal first \(later runs use the cached session\), pass --mfa-token CODE, or set mfa_process/,
+      new RegExp(
+        String.raw`run 'tfmfa open-session GEHC-056' in a terminal first \(later runs use the cached session\), ` +
+          String.raw`pass --mfa-token CODE, or set mfa_process`,
+      ),
     );
     const bad = await box.tfmfa(['exec', 'GEHC-056', '--prompt', 'gui', '--', '/bin/true'], { detached: true });
     assert.equal(bad.exitCode, 2);
     assert.equal(
       bad.stderr,
-      "tfmfa: --prompt: unknown MFA prompt 'gui': use one of auto, terminal, zenity, kdialog, osascript, powershell, ykman",
+      "tfmfa: --prompt: unknown MFA prompt 'gui': use one of auto, terminal, zenity, kdialog, osascript, " +
+        'powershell, ykman',
     );
   });
 
@@ -66,7 +82,10 @@ describe('no terminal, no cached session: what the message names', () => {
     assert.equal(result.exitCode, 1);
     assert.match(
       result.stderr,
-      /^tfmfa: the MFA prompt 'terminal' \(TFMFA_PROMPT\) needs a terminal and this run has none: run 'tfmfa open-session GEHC-056'/,
+      new RegExp(
+        String.raw`^tfmfa: the MFA prompt 'terminal' \(TFMFA_PROMPT\) needs a terminal and this run has none: ` +
+          String.raw`run 'tfmfa open-session GEHC-056'`,
+      ),
     );
   });
 

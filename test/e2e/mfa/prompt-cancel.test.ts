@@ -54,75 +54,79 @@ describe('one cancellation ends every run waiting for the same MFA code', () => 
   });
   after(() => box.cleanup());
 
-  test(`Ctrl-C at the terminal prompt ends all ${RUNS} runs (some ignoring SIGINT): exit 130, one line each, one prompt in all`, async () => {
-    box.emu.resetCounts();
-    const env = coldEnv();
-    const out = join(box.dir, `pty-runs-${round}`);
-    mkdirSync(out);
-    // One run: SIGINT ignored when asked (as for a background job of a non-interactive script), its status and
-    // its stderr kept in files; stdout is what credential_process consumers read.
-    const run = join(out, 'run.sh');
-    writeFileSync(
-      run,
-      `#!/bin/sh
+  test(
+    `Ctrl-C at the terminal prompt ends all ${RUNS} runs (some ignoring SIGINT): exit 130, one ` +
+      `line each, one prompt in all`,
+    async () => {
+      box.emu.resetCounts();
+      const env = coldEnv();
+      const out = join(box.dir, `pty-runs-${round}`);
+      mkdirSync(out);
+      // One run: SIGINT ignored when asked (as for a background job of a non-interactive script), its status and
+      // its stderr kept in files; stdout is what credential_process consumers read.
+      const run = join(out, 'run.sh');
+      writeFileSync(
+        run,
+        `#!/bin/sh
 [ "$2" = ignore ] && trap '' INT
 "$TEST_NODE" "$TEST_CLI" credential-process "$3" >"$TEST_OUT/$1.out" 2>"$TEST_OUT/$1.err"
 echo $? >"$TEST_OUT/$1.rc"
 `,
-    );
-    chmodSync(run, 0o755);
-    const jobs = Array.from(
-      { length: RUNS },
-      (_, i) => `"$TEST_RUN" ${i} ${i % 2 ? 'ignore' : 'default'} ${PROFILES[i % 2]} &`,
-    ).join('\n');
-    const pty = spawnInPty('sh', ['-c', `${jobs}\nwait\necho ALL-DONE`], {
-      env: { ...env, TEST_NODE: process.execPath, TEST_CLI: CLI, TEST_OUT: out, TEST_RUN: run },
-    });
-    try {
-      await pty.waitFor(PROMPT, 30_000);
-      // Every other run is waiting for the lock (the debug log says so) before the user presses Ctrl-C.
-      const waitingRuns = () =>
-        Array.from({ length: RUNS }, (_, i) => join(out, `${i}.err`)).filter(
-          (f) => existsSync(f) && WAITING.test(readFileSync(f, 'utf8')),
-        ).length;
-      for (const deadline = Date.now() + 30_000; waitingRuns() < RUNS - 1; await sleep(100)) {
-        if (Date.now() > deadline) assert.fail(`only ${waitingRuns()} runs are waiting`);
+      );
+      chmodSync(run, 0o755);
+      const jobs = Array.from(
+        { length: RUNS },
+        (_, i) => `"$TEST_RUN" ${i} ${i % 2 ? 'ignore' : 'default'} ${PROFILES[i % 2]} &`,
+      ).join('\n');
+      const pty = spawnInPty('sh', ['-c', `${jobs}\nwait\necho ALL-DONE`], {
+        env: { ...env, TEST_NODE: process.execPath, TEST_CLI: CLI, TEST_OUT: out, TEST_RUN: run },
+      });
+      try {
+        await pty.waitFor(PROMPT, 30_000);
+        // Every other run is waiting for the lock (the debug log says so) before the user presses Ctrl-C.
+        const waitingRuns = () =>
+          Array.from({ length: RUNS }, (_, i) => join(out, `${i}.err`)).filter(
+            (f) => existsSync(f) && WAITING.test(readFileSync(f, 'utf8')),
+          ).length;
+        for (const deadline = Date.now() + 30_000; waitingRuns() < RUNS - 1; await sleep(100)) {
+          if (Date.now() > deadline) assert.fail(`only ${waitingRuns()} runs are waiting`);
+        }
+        pty.write('\x03');
+        await pty.waitFor('ALL-DONE', 15_000);
+      } finally {
+        pty.kill();
+        await pty.exited;
       }
-      pty.write('\x03');
-      await pty.waitFor('ALL-DONE', 15_000);
-    } finally {
-      pty.kill();
-      await pty.exited;
-    }
-    const prompts = pty.output().split(PROMPT).length - 1;
-    assert.equal(prompts, 1, `exactly one prompt shown: ${JSON.stringify(pty.output())}`);
-    let shared = 0;
-    for (let i = 0; i < RUNS; i++) {
-      const stderr = readFileSync(join(out, `${i}.err`), 'utf8');
-      assert.equal(readFileSync(join(out, `${i}.rc`), 'utf8').trim(), '130', `run ${i}: ${stderr}`);
-      assert.deepEqual(userLines(stderr), ['tfmfa: MFA prompt cancelled'], `run ${i}`);
-      assert.equal(readFileSync(join(out, `${i}.out`), 'utf8'), '', `run ${i}: nothing on stdout`);
-      if (SHARED.test(stderr)) shared++;
-    }
-    assert.equal(shared, RUNS - 1, 'every run but the one that prompted ended through the shared cancellation');
-    assert.equal(box.emu.count(), 0, 'no STS call');
-    assert.equal(sessions(env), 0, 'nothing cached');
+      const prompts = pty.output().split(PROMPT).length - 1;
+      assert.equal(prompts, 1, `exactly one prompt shown: ${JSON.stringify(pty.output())}`);
+      let shared = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const stderr = readFileSync(join(out, `${i}.err`), 'utf8');
+        assert.equal(readFileSync(join(out, `${i}.rc`), 'utf8').trim(), '130', `run ${i}: ${stderr}`);
+        assert.deepEqual(userLines(stderr), ['tfmfa: MFA prompt cancelled'], `run ${i}`);
+        assert.equal(readFileSync(join(out, `${i}.out`), 'utf8'), '', `run ${i}: nothing on stdout`);
+        if (SHARED.test(stderr)) shared++;
+      }
+      assert.equal(shared, RUNS - 1, 'every run but the one that prompted ended through the shared cancellation');
+      assert.equal(box.emu.count(), 0, 'no STS call');
+      assert.equal(sessions(env), 0, 'nothing cached');
 
-    // The window closes with the cancellation: a run started after it asks again, and its code works.
-    const later = spawnInPty(process.execPath, [CLI, 'credential-process', 'GEHC-056'], {
-      env: { ...env, TFMFA_DEBUG: '' },
-    });
-    try {
-      await later.waitFor(PROMPT, 30_000);
-      later.write(`${freshCode()}\r`);
-      const status = await later.exited;
-      assert.equal(status.code, 0, later.output());
-      assert.match(later.output(), /"Version":\s*1/);
-    } finally {
-      later.kill();
-    }
-    assert.equal(box.emu.count('GetSessionToken'), 1);
-  });
+      // The window closes with the cancellation: a run started after it asks again, and its code works.
+      const later = spawnInPty(process.execPath, [CLI, 'credential-process', 'GEHC-056'], {
+        env: { ...env, TFMFA_DEBUG: '' },
+      });
+      try {
+        await later.waitFor(PROMPT, 30_000);
+        later.write(`${freshCode()}\r`);
+        const status = await later.exited;
+        assert.equal(status.code, 0, later.output());
+        assert.match(later.output(), /"Version":\s*1/);
+      } finally {
+        later.kill();
+      }
+      assert.equal(box.emu.count('GetSessionToken'), 1);
+    },
+  );
 
   const missing = missingDialogPrograms();
   describe('Cancel in a zenity dialog (real Xvfb, no terminal)', { skip: missing || false }, () => {
@@ -163,72 +167,76 @@ echo $? >"$TEST_OUT/$1.rc"
       return { child, waiting, done };
     };
 
-    test(`Cancel (Escape) in the one dialog ends all ${RUNS} runs (some ignoring SIGINT); a run started after opens a dialog again`, async () => {
-      await x.waitForNoWindow(TITLE_PREFIX, 10_000);
-      box.emu.resetCounts();
-      const env = coldEnv({ DISPLAY: x.display });
-      const runs = Array.from({ length: RUNS }, (_, i) => start(env, PROFILES[i % 2] as string, i % 2 === 1));
-      try {
-        const first = await x.waitForWindow(TITLE_PREFIX);
-        // The run whose dialog is open never waits; every other one does, before the user cancels.
-        const asking = parentPid(await x.windowPid(first)); // the dialog's parent: the run that asks
-        assert.ok(
-          runs.some((r) => String(r.child.pid) === asking),
-          'the dialog belongs to one of the runs',
-        );
-        let settled = false;
-        const allWaiting = Promise.all(
-          runs.filter((r) => String(r.child.pid) !== asking).map((r) => Promise.race([r.waiting, r.done])),
-        ).finally(() => {
-          settled = true;
-        });
-        for (const deadline = Date.now() + 30_000; !settled; await sleep(100)) {
-          if (Date.now() > deadline) assert.fail('the runs did not all start waiting within 30 s');
+    test(
+      `Cancel (Escape) in the one dialog ends all ${RUNS} runs (some ignoring SIGINT); a run ` +
+        `started after opens a dialog again`,
+      async () => {
+        await x.waitForNoWindow(TITLE_PREFIX, 10_000);
+        box.emu.resetCounts();
+        const env = coldEnv({ DISPLAY: x.display });
+        const runs = Array.from({ length: RUNS }, (_, i) => start(env, PROFILES[i % 2] as string, i % 2 === 1));
+        try {
+          const first = await x.waitForWindow(TITLE_PREFIX);
+          // The run whose dialog is open never waits; every other one does, before the user cancels.
+          const asking = parentPid(await x.windowPid(first)); // the dialog's parent: the run that asks
+          assert.ok(
+            runs.some((r) => String(r.child.pid) === asking),
+            'the dialog belongs to one of the runs',
+          );
+          let settled = false;
+          const allWaiting = Promise.all(
+            runs.filter((r) => String(r.child.pid) !== asking).map((r) => Promise.race([r.waiting, r.done])),
+          ).finally(() => {
+            settled = true;
+          });
+          for (const deadline = Date.now() + 30_000; !settled; await sleep(100)) {
+            if (Date.now() > deadline) assert.fail('the runs did not all start waiting within 30 s');
+          }
+          await allWaiting;
+          const seen = new Set<string>([first]);
+          await x.xdotool(['windowfocus', '--sync', first]);
+          await x.xdotool(['key', 'Escape']);
+          let ended = false;
+          const all = Promise.all(runs.map((r) => r.done)).finally(() => {
+            ended = true;
+          });
+          // Watch for another dialog while the runs end (before the fix, the next waiter opened one).
+          for (const deadline = Date.now() + 20_000; !ended; await sleep(100)) {
+            (await x.windows(TITLE_PREFIX)).forEach((id) => seen.add(id));
+            if (Date.now() > deadline)
+              assert.fail(`not every run ended within 20 s; dialogs seen: ${[...seen].join(', ')}`);
+          }
+          const results = await all;
+          let shared = 0;
+          results.forEach((result, i) => {
+            assert.equal(result.code, 130, `run ${i}: ${result.stderr}`);
+            assert.deepEqual(userLines(result.stderr), ['tfmfa: MFA prompt cancelled'], `run ${i}`);
+            assert.equal(result.stdout, '', `run ${i}`);
+            if (SHARED.test(result.stderr)) shared++;
+          });
+          assert.equal(shared, RUNS - 1, 'every run but the one that asked ended through the shared cancellation');
+          assert.deepEqual([...seen], [first], 'exactly one dialog');
+          assert.equal(box.emu.count(), 0);
+          assert.equal(sessions(env), 0);
+        } finally {
+          for (const run of runs)
+            if (run.child.exitCode === null && run.child.pid) process.kill(-run.child.pid, 'SIGKILL');
         }
-        await allWaiting;
-        const seen = new Set<string>([first]);
-        await x.xdotool(['windowfocus', '--sync', first]);
-        await x.xdotool(['key', 'Escape']);
-        let ended = false;
-        const all = Promise.all(runs.map((r) => r.done)).finally(() => {
-          ended = true;
-        });
-        // Watch for another dialog while the runs end (before the fix, the next waiter opened one).
-        for (const deadline = Date.now() + 20_000; !ended; await sleep(100)) {
-          (await x.windows(TITLE_PREFIX)).forEach((id) => seen.add(id));
-          if (Date.now() > deadline)
-            assert.fail(`not every run ended within 20 s; dialogs seen: ${[...seen].join(', ')}`);
-        }
-        const results = await all;
-        let shared = 0;
-        results.forEach((result, i) => {
-          assert.equal(result.code, 130, `run ${i}: ${result.stderr}`);
-          assert.deepEqual(userLines(result.stderr), ['tfmfa: MFA prompt cancelled'], `run ${i}`);
-          assert.equal(result.stdout, '', `run ${i}`);
-          if (SHARED.test(result.stderr)) shared++;
-        });
-        assert.equal(shared, RUNS - 1, 'every run but the one that asked ended through the shared cancellation');
-        assert.deepEqual([...seen], [first], 'exactly one dialog');
-        assert.equal(box.emu.count(), 0);
-        assert.equal(sessions(env), 0);
-      } finally {
-        for (const run of runs)
-          if (run.child.exitCode === null && run.child.pid) process.kill(-run.child.pid, 'SIGKILL');
-      }
 
-      // After the cancellation: a new run opens a dialog of its own, and the code typed there works.
-      const later = start(env, 'GEHC-056', false);
-      try {
-        const window = await x.waitForWindow(TITLE_PREFIX);
-        await x.answer(window, freshCode());
-        const result = await later.done;
-        assert.equal(result.code, 0, result.stderr);
-        assert.equal((JSON.parse(result.stdout) as { Version: number }).Version, 1);
-        assert.equal(box.emu.count('GetSessionToken'), 1);
-      } finally {
-        if (later.child.exitCode === null && later.child.pid) process.kill(-later.child.pid, 'SIGKILL');
-      }
-    });
+        // After the cancellation: a new run opens a dialog of its own, and the code typed there works.
+        const later = start(env, 'GEHC-056', false);
+        try {
+          const window = await x.waitForWindow(TITLE_PREFIX);
+          await x.answer(window, freshCode());
+          const result = await later.done;
+          assert.equal(result.code, 0, result.stderr);
+          assert.equal((JSON.parse(result.stdout) as { Version: number }).Version, 1);
+          assert.equal(box.emu.count('GetSessionToken'), 1);
+        } finally {
+          if (later.child.exitCode === null && later.child.pid) process.kill(-later.child.pid, 'SIGKILL');
+        }
+      },
+    );
   });
   if (missing) test(`zenity cancellation test skipped: ${missing}`, (t) => t.skip(missing));
 });

@@ -101,7 +101,10 @@ describe('the terminal prompt', () => {
     assert.equal(status.code, 1);
     assert.match(
       pty.output(),
-      /tfmfa: no MFA code was entered within 5s \(terminal prompt for profile 'GEHC-056'\): run again, or allow more time with TFMFA_PROMPT_TIMEOUT/,
+      new RegExp(
+        String.raw`tfmfa: no MFA code was entered within 5s \(terminal prompt for profile 'GEHC-056'\): run ` +
+          String.raw`again, or allow more time with TFMFA_PROMPT_TIMEOUT`,
+      ),
     );
     assert.ok(Date.now() - started < 15_000);
     assert.equal(sessions(env), 0);

@@ -115,7 +115,8 @@ mfa_ykman_account = Amazon Web Services:username@222222222222
     assert.equal(result.exitCode, 1);
     assert.equal(
       result.stderr,
-      "tfmfa: no YubiKey detected for profile 'GEHC-056': insert the key (and close other apps using it), then run again",
+      "tfmfa: no YubiKey detected for profile 'GEHC-056': insert the key (and close other apps using it), then " +
+        'run again',
     );
     assert.equal(box.emu.count(), 0);
     assert.equal(sessions(cacheDir), 0);
@@ -127,7 +128,8 @@ mfa_ykman_account = Amazon Web Services:username@222222222222
     assert.equal(result.exitCode, 1);
     assert.equal(
       result.stderr,
-      `tfmfa: the YubiKey has no OATH account '${SERIAL}': add it (ykman oath accounts add) or name the right one with mfa_ykman_account in profile 'GEHC-056'`,
+      `tfmfa: the YubiKey has no OATH account '${SERIAL}': add it (ykman oath accounts add) or name the right ` +
+        `one with mfa_ykman_account in profile 'GEHC-056'`,
     );
   });
 
@@ -140,7 +142,8 @@ mfa_ykman_account = Amazon Web Services:username@222222222222
       assert.equal(result.exitCode, 1);
       assert.equal(
         result.stderr,
-        "tfmfa: no YubiKey detected for profile 'GEHC-056': insert the key (and close other apps using it), then run again",
+        "tfmfa: no YubiKey detected for profile 'GEHC-056': insert the key (and close other apps using it), " +
+          'then run again',
       );
       assert.equal(sessions(cacheDir), 0);
     },
@@ -152,7 +155,10 @@ mfa_ykman_account = Amazon Web Services:username@222222222222
     assert.equal(result.exitCode, 1);
     assert.match(
       result.stderr,
-      /^tfmfa: ykman is not installed \(MFA prompt 'ykman' for profile 'GEHC-056'\): install YubiKey Manager \(Debian\/Ubuntu: apt install yubikey-manager; .*\)$/,
+      new RegExp(
+        String.raw`^tfmfa: ykman is not installed \(MFA prompt 'ykman' for profile 'GEHC-056'\): install ` +
+          String.raw`YubiKey Manager \(Debian\/Ubuntu: apt install yubikey-manager; .*\)$`,
+      ),
     );
   });
 });

@@ -37,39 +37,42 @@ describe('MFA code from a zenity dialog (no terminal, real Xvfb)', { skip: missi
     await x?.stop();
   });
 
-  test('the shim opens one dialog; the code typed as "123 456" opens the session and the tool runs with it', async () => {
-    await x.waitForNoWindow(TITLE, 10_000);
-    world.box.emu.resetCounts();
-    const { env } = coldEnv({ TFMFA_DEBUG: '1' });
-    const run = shim(env);
-    const window = await x.waitForWindow(TITLE);
-    const pid = await x.windowPid(window);
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    assert.ok(argv[0]?.endsWith('zenity'), argv.join(' '));
-    assert.ok(argv.includes('--hide-text'), 'a password-style entry');
-    assert.ok(
-      argv.some((arg) => arg.includes(SERIAL)),
-      'the text names the MFA device',
-    );
-    const code = world.freshCode();
-    await x.answer(window, `${code.slice(0, 3)} ${code.slice(3)}`);
-    const result = await run;
-    assert.equal(result.exitCode, 0, result.stderr);
-    const record = world.last('terraform');
-    assert.deepEqual(record.argv, ['plan']);
-    assert.equal(record.stdinIsTTY, false);
-    assert.equal(record.stdoutIsTTY, false);
-    assert.match(record.env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
-    assert.ok(record.env.AWS_SESSION_TOKEN);
-    assert.equal(world.box.emu.count('GetSessionToken'), 1);
-    assert.match(
-      result.stderr,
-      /tfmfa\[debug\] MFA code: zenity \(no terminal; desktop session \(DISPLAY=:\d+\) and zenity installed\)/,
-      'the debug log is on and names the choice',
-    );
-    for (const text of [result.stderr, result.stdout, JSON.stringify(record.env), JSON.stringify(record.argv)])
-      assert.ok(!text.includes(code), 'the code appears nowhere, debug log included');
-  });
+  test(
+    'the shim opens one dialog; the code typed as "123 456" opens the session and the tool ' + 'runs with it',
+    async () => {
+      await x.waitForNoWindow(TITLE, 10_000);
+      world.box.emu.resetCounts();
+      const { env } = coldEnv({ TFMFA_DEBUG: '1' });
+      const run = shim(env);
+      const window = await x.waitForWindow(TITLE);
+      const pid = await x.windowPid(window);
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      assert.ok(argv[0]?.endsWith('zenity'), argv.join(' '));
+      assert.ok(argv.includes('--hide-text'), 'a password-style entry');
+      assert.ok(
+        argv.some((arg) => arg.includes(SERIAL)),
+        'the text names the MFA device',
+      );
+      const code = world.freshCode();
+      await x.answer(window, `${code.slice(0, 3)} ${code.slice(3)}`);
+      const result = await run;
+      assert.equal(result.exitCode, 0, result.stderr);
+      const record = world.last('terraform');
+      assert.deepEqual(record.argv, ['plan']);
+      assert.equal(record.stdinIsTTY, false);
+      assert.equal(record.stdoutIsTTY, false);
+      assert.match(record.env.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
+      assert.ok(record.env.AWS_SESSION_TOKEN);
+      assert.equal(world.box.emu.count('GetSessionToken'), 1);
+      assert.match(
+        result.stderr,
+        /tfmfa\[debug\] MFA code: zenity \(no terminal; desktop session \(DISPLAY=:\d+\) and zenity installed\)/,
+        'the debug log is on and names the choice',
+      );
+      for (const text of [result.stderr, result.stdout, JSON.stringify(record.env), JSON.stringify(record.argv)])
+        assert.ok(!text.includes(code), 'the code appears nowhere, debug log included');
+    },
+  );
 
   test('20 parallel shim runs open exactly one dialog and make one GetSessionToken', async () => {
     await x.waitForNoWindow(TITLE, 10_000);
@@ -142,7 +145,8 @@ describe('MFA code from a zenity dialog (no terminal, real Xvfb)', { skip: missi
     assert.equal(result.exitCode, 1);
     assert.equal(
       result.stderr,
-      "tfmfa: no MFA code was entered within 5s (zenity prompt for profile 'GEHC-056'): run again, or allow more time with TFMFA_PROMPT_TIMEOUT\n",
+      "tfmfa: no MFA code was entered within 5s (zenity prompt for profile 'GEHC-056'): run again, or allow " +
+        'more time with TFMFA_PROMPT_TIMEOUT\n',
     );
     assert.ok(Date.now() - started < 20_000);
     await x.waitForNoWindow(TITLE, 5_000);

@@ -41,7 +41,10 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
         report.scenarios.push(figures);
         const problems = judge(figures);
         options.log?.(
-          `round ${round} ${name}: ${figures.failures.length} failures, ${figures.prompts} prompt(s) (${figures.survivorPrompts} by survivors), ${figures.overlappingPrompts} overlapping, ${figures.corruptFiles} corrupt, ${(figures.wallMs / 1000).toFixed(1)} s${figures.victim ? `, victim ${figures.victim.signal}@${figures.victim.killedAtMs}ms ${figures.victim.phase}` : ''}${problems.length ? ` — ${problems.join('; ')}` : ''}`,
+          `round ${round} ${name}: ${figures.failures.length} failures, ${figures.prompts} prompt(s) ` +
+            `(${figures.survivorPrompts} by survivors), ${figures.overlappingPrompts} ` +
+            `overlapping, ${figures.corruptFiles} corrupt, ${(figures.wallMs / 1000).toFixed(1)} ` +
+            `s${figures.victim ? `, victim ${figures.victim.signal}@${figures.victim.killedAtMs}ms ${figures.victim.phase}` : ''}${problems.length ? ` — ${problems.join('; ')}` : ''}`,
         );
       }
     }

@@ -115,7 +115,8 @@ export function renderTable(report: StressReport): string {
       .map((c, i) => (i <= 1 || i === 11 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
       .join('  ');
   return [
-    `tfmfa stress: seed ${report.seed}, ${report.parallel} parallel invocations per scenario over ${report.entries.join(', ')}`,
+    `tfmfa stress: seed ${report.seed}, ${report.parallel} parallel invocations per scenario ` +
+      `over ${report.entries.join(', ')}`,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),

@@ -42,15 +42,18 @@ export function sessionAttributes(
     const value = params.get(`Tags.member.${n}.Value`);
     if (value === null)
       throw invalid(
-        `1 validation error detected: Value null at 'tags.${n}.member.value' failed to satisfy constraint: Member must not be null`,
+        `1 validation error detected: Value null at 'tags.${n}.member.value' failed to satisfy constraint: ` +
+          `Member must not be null`,
       );
     if (!TAG_KEY.test(key))
       throw invalid(
-        `1 validation error detected: Value '${key}' at 'tags.${n}.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+`,
+        `1 validation error detected: Value '${key}' at 'tags.${n}.member.key' failed to satisfy constraint: ` +
+          `Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+`,
       );
     if (!TAG_VALUE.test(value))
       throw invalid(
-        `1 validation error detected: Value '${value}' at 'tags.${n}.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*`,
+        `1 validation error detected: Value '${value}' at 'tags.${n}.member.value' failed to satisfy ` +
+          `constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*`,
       );
     if (seen.has(key.toLowerCase()))
       throw new StsError(
@@ -63,7 +66,8 @@ export function sessionAttributes(
   }
   if (seen.size > 50)
     throw invalid(
-      `1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50`,
+      `1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less ` +
+        `than or equal to 50`,
     );
   const transitive = members(params, 'TransitiveTagKeys').map(
     (n) => params.get(`TransitiveTagKeys.member.${n}`) as string,
@@ -71,7 +75,8 @@ export function sessionAttributes(
   for (const key of transitive) {
     if (!TAG_KEY.test(key))
       throw invalid(
-        `1 validation error detected: Value '${key}' at 'transitiveTagKeys' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+`,
+        `1 validation error detected: Value '${key}' at 'transitiveTagKeys' failed to satisfy constraint: ` +
+          `Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+`,
       );
   }
   // Transitive tags of the calling session come along, and a call cannot override them.
@@ -87,7 +92,8 @@ export function sessionAttributes(
   const sourceIdentity = params.get('SourceIdentity');
   if (sourceIdentity !== null && !SOURCE_IDENTITY.test(sourceIdentity)) {
     throw invalid(
-      `1 validation error detected: Value '${sourceIdentity}' at 'sourceIdentity' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+      `1 validation error detected: Value '${sourceIdentity}' at 'sourceIdentity' failed to satisfy ` +
+        `constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
     );
   }
   const carried = inherited?.sourceIdentity ?? null;

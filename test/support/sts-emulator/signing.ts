@@ -176,21 +176,24 @@ export async function authenticate(
     throw new StsError(
       403,
       'SignatureDoesNotMatch',
-      `Signature expired: ${dateHeader} is now earlier than ${amzDate(serverNow - MAX_SIGNATURE_SKEW_MS)} (${amzDate(serverNow)} - 5 min.)`,
+      `Signature expired: ${dateHeader} is now earlier than ${amzDate(serverNow - MAX_SIGNATURE_SKEW_MS)} ` +
+        `(${amzDate(serverNow)} - 5 min.)`,
     );
   }
   if (signedAt > serverNow + MAX_SIGNATURE_SKEW_MS) {
     throw new StsError(
       403,
       'SignatureDoesNotMatch',
-      `Signature not yet current: ${dateHeader} is still later than ${amzDate(serverNow + MAX_SIGNATURE_SKEW_MS)} (${amzDate(serverNow)} + 5 min.)`,
+      `Signature not yet current: ${dateHeader} is still later ` +
+        `than ${amzDate(serverNow + MAX_SIGNATURE_SKEW_MS)} (${amzDate(serverNow)} + 5 min.)`,
     );
   }
   if (auth.date !== dateHeader.slice(0, 8)) {
     throw new StsError(
       403,
       'SignatureDoesNotMatch',
-      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${dateHeader.slice(0, 8)}', from 'x-amz-date'.`,
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: ` +
+        `'${auth.date}' != '${dateHeader.slice(0, 8)}', from 'x-amz-date'.`,
     );
   }
   if (auth.service !== ctx.service) {

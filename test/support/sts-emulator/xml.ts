@@ -43,7 +43,10 @@ export function credentialsXml(c: XmlCredentials): string {
   );
 }
 
-/** `<ActionResponse xmlns=…><ActionResult>inner</ActionResult><ResponseMetadata>…</ResponseMetadata></ActionResponse>` */
+/**
+ * `<ActionResponse
+ * xmlns=…><ActionResult>inner</ActionResult><ResponseMetadata>…</ResponseMetadata></ActionResponse>`
+ */
 export function successXml(
   action: string,
   resultInnerXml: string,
