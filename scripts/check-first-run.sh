@@ -15,7 +15,10 @@ if [ -n "$unexpected" ]; then
   printf 'check-first-run: npm ci printed more than its summary:\n%s\n' "$unexpected" >&2
   exit 1
 fi
-[ -x dist/cli.js ] && [ -x shims/terraform ] || { echo "check-first-run: npm ci did not build dist/ and shims/" >&2; exit 1; }
+if ! [ -x dist/cli.js ] || ! [ -x shims/terraform ]; then
+  echo "check-first-run: npm ci did not build dist/ and shims/" >&2
+  exit 1
+fi
 npm run --silent demo </dev/null >"$work/demo.out" 2>&1 || { cat "$work/demo.out"; exit 1; }
 if grep -q "$(printf '\033')" "$work/demo.out"; then
   echo "check-first-run: npm run demo wrote escape sequences into a pipe" >&2

@@ -55,7 +55,8 @@ _tf_node() {
   [ "$_tf_tool" != tfmfa ] || _tf_own_exec "$@"
   if [ -n "$_tf_serve" ]; then
     if [ -z "$_tf_entry" ]; then
-      printf '%s\n' "tfmfa: tfmfa-launcher cannot find tfmfa (no dist/cli.js beside it, no tfmfa on PATH): reinstall tfmfa" >&2
+      printf '%s %s\n' "tfmfa: tfmfa-launcher cannot find tfmfa (no dist/cli.js beside it, no tfmfa on PATH):" \
+        'reinstall tfmfa' >&2
       exit 127
     fi
     exec "$_tf_entry" "$@"
@@ -64,7 +65,8 @@ _tf_node() {
     if [ -n "$_tf_base" ]; then @VAR_shimStack@=$_tf_base; export @VAR_shimStack@; else unset -v @VAR_shimStack@; fi
   fi
   if [ -z "$_tf_entry" ]; then
-    printf '%s\n' "tfmfa: the $_tf_tool shim cannot find tfmfa (no dist/cli.js beside it, no tfmfa on PATH): reinstall tfmfa, then run 'tfmfa shim install --force'" >&2
+    printf '%s %s\n' "tfmfa: the $_tf_tool shim cannot find tfmfa (no dist/cli.js beside it, no tfmfa on PATH):" \
+      "reinstall tfmfa, then run 'tfmfa shim install --force'" >&2
     exit 127
   fi
   exec "$_tf_entry" __shim "$_tf_tool" "$@"
@@ -98,7 +100,10 @@ if [ "$_tf_tool" = tfmfa-launcher ] || [ "$_tf_tool" = tfmfa ]; then
       _tf_pnode=$1 _tf_pentry=$2
       shift 2 ;;
   esac
-  case ${1-} in credential-process|terragrunt-auth) _tf_serve=$1 ;; *) [ "$_tf_tool" = tfmfa-launcher ] || _tf_node "$@" ;; esac
+  case ${1-} in
+    credential-process|terragrunt-auth) _tf_serve=$1 ;;
+    *) [ "$_tf_tool" = tfmfa-launcher ] || _tf_node "$@" ;;
+  esac
   if [ -n "$_tf_serve" ]; then
     _tf_want=skip _tf_dd='' _tf_seen=''
     for _tf_a do
@@ -237,7 +242,8 @@ if [ -z "$_tf_cache" ]; then
   [ -n "${HOME-}" ] || _tf_node "$@"
   _tf_cache=@CACHE_DIR_HOME@
 fi
-# The AWS files (src/environment/aws-files.ts): --config-file / --credentials-file, else TFMFA_*, else AWS_*, else ~/.aws.
+# The AWS files (src/environment/aws-files.ts): --config-file / --credentials-file, else TFMFA_*, else AWS_*,
+# else ~/.aws.
 _tf_cfg=@CONFIG_FILE@
 _tf_cred=@CREDENTIALS_FILE@
 if [ -z "$_tf_cfg" ] || [ -z "$_tf_cred" ]; then
@@ -246,7 +252,10 @@ if [ -z "$_tf_cfg" ] || [ -z "$_tf_cred" ]; then
   _tf_cred=${_tf_cred:-@CREDENTIALS_FILE_HOME@}
 fi
 _tf_min=${@VAR_minTtl@:-@DEFAULT_MIN_TTL@}
-case $_tf_min in *[!0123456789]*) ;; *) while :; do case $_tf_min in 0?*) _tf_min=${_tf_min#0} ;; *) break ;; esac; done ;; esac
+case $_tf_min in
+  *[!0123456789]*) ;;
+  *) while :; do case $_tf_min in 0?*) _tf_min=${_tf_min#0} ;; *) break ;; esac; done ;;
+esac
 if [ "${@VAR_overlay@-}" = 0 ]; then _tf_ov=0; else _tf_ov=1; fi
 _tf_tk=$_tf_cache/tickets
 _tf_t=$_tf_tk/$_tf_profile.ticket
@@ -334,7 +343,8 @@ _tf_ok=
   done <&3
   if [ "$_tf_st" = e ] && [ "$_tf_n" -eq 0 ] && [ -z "$_tf_line" ] && [ "$_tf_tprof" = "$_tf_profile" ] \
     && _tf_dec "$_tf_tdl" @DIGITS_DEADLINE@ && _tf_dec "$_tf_tmin" @DIGITS_MIN_TTL@ && [ "$_tf_tmin" = "$_tf_min" ] \
-    && [ "$_tf_tov" = "$_tf_ov" ] && _tf_same "$_tf_tcfg" "$_tf_tcfgid" "$_tf_cfg" && _tf_same "$_tf_tcred" "$_tf_tcredid" "$_tf_cred"; then
+    && [ "$_tf_tov" = "$_tf_ov" ] && _tf_same "$_tf_tcfg" "$_tf_tcfgid" "$_tf_cfg" \
+    && _tf_same "$_tf_tcred" "$_tf_tcredid" "$_tf_cred"; then
     # The region rule (regionChanges in src/environment/region.ts), decided on the environment as it was.
     _tf_r=${AWS_REGION:-${AWS_DEFAULT_REGION:-$_tf_region}}
     _tf_hr=${AWS_REGION:+1} _tf_hdr=${AWS_DEFAULT_REGION:+1}
@@ -377,12 +387,18 @@ _tf_ok=
     if [ -n "$_tf_serve" ]; then
       case $_tf_ak in ''|*[!ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789]*) _tf_ok=x ;; esac
       case $_tf_sk in ''|*[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=]*) _tf_ok=x ;; esac
-      case $_tf_htok$_tf_tok in 1|1*[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=]*) _tf_ok=x ;; esac
+      case $_tf_htok$_tf_tok in
+        1|1*[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=]*) _tf_ok=x ;;
+      esac
       # Date.prototype.toISOString's form, each field in range and the day in its month (Node's Date would roll
       # 2026-02-29 over to March 1st): exactly the strings Node prints back unchanged.
       case $_tf_hexp$_tf_exp in
         '') ;;
-        1[12][0123456789][0123456789][0123456789]-[01][0123456789]-[0123][0123456789]T[012][0123456789]:[012345][0123456789]:[012345][0123456789].[0123456789][0123456789][0123456789]Z)
+        1[12][0123456789][0123456789][0123456789]-[01][0123456789]-[0123][0123456789]T*)
+          case ${_tf_exp#*T} in
+            [012][0123456789]:[012345][0123456789]:[012345][0123456789].[0123456789][0123456789][0123456789]Z) ;;
+            *) _tf_ok=x ;;
+          esac
           _tf_y=${_tf_exp%%-*}
           _tf_d=${_tf_exp#?????}
           _tf_d=${_tf_d%%T*}
@@ -390,22 +406,29 @@ _tf_ok=
             0[123456789]-0[123456789]|0[123456789]-1?|0[123456789]-2[012345678]) ;;
             1[012]-0[123456789]|1[012]-1?|1[012]-2[012345678]) ;;
             0[13456789]-29|0[13456789]-30|1[012]-29|1[012]-30|0[13578]-31|1[02]-31) ;;
-            02-29) if [ $((_tf_y % 4)) -ne 0 ] || { [ $((_tf_y % 100)) -eq 0 ] && [ $((_tf_y % 400)) -ne 0 ]; }; then _tf_ok=x; fi ;;
+            02-29)
+              if [ $((_tf_y % 4)) -ne 0 ] || { [ $((_tf_y % 100)) -eq 0 ] && [ $((_tf_y % 400)) -ne 0 ]; }; then
+                _tf_ok=x
+              fi ;;
             *) _tf_ok=x ;;
           esac
           _tf_d=${_tf_exp#*T}
           case $_tf_d in [01]?:*|2[0123]:*) ;; *) _tf_ok=x ;; esac ;;
         *) _tf_ok=x ;;
       esac
-      [ "$_tf_serve" = credential-process ] || case $_tf_r in *[!abcdefghijklmnopqrstuvwxyz0123456789-]*) _tf_ok=x ;; esac
+      [ "$_tf_serve" = credential-process ] \
+        || case $_tf_r in *[!abcdefghijklmnopqrstuvwxyz0123456789-]*) _tf_ok=x ;; esac
       if [ -z "$_tf_ok" ]; then
         if [ "$_tf_serve" = credential-process ]; then
-          printf '%s\n' "{\"Version\":1,\"AccessKeyId\":\"$_tf_ak\",\"SecretAccessKey\":\"$_tf_sk\"${_tf_tok:+,\"SessionToken\":\"$_tf_tok\"}${_tf_exp:+,\"Expiration\":\"$_tf_exp\"}}"
+          _tf_out="{\"Version\":1,\"AccessKeyId\":\"$_tf_ak\",\"SecretAccessKey\":\"$_tf_sk\""
+          printf '%s\n' "$_tf_out${_tf_tok:+,\"SessionToken\":\"$_tf_tok\"}${_tf_exp:+,\"Expiration\":\"$_tf_exp\"}}"
         else
           _tf_e=
           [ -z "$_tf_r" ] || [ -n "$_tf_hr" ] || _tf_e="$_tf_e,\"AWS_REGION\":\"$_tf_r\""
           [ -z "$_tf_r" ] || [ -n "$_tf_hdr" ] || _tf_e="$_tf_e,\"AWS_DEFAULT_REGION\":\"$_tf_r\""
-          printf '%s\n' "{\"awsCredentials\":{\"ACCESS_KEY_ID\":\"$_tf_ak\",\"SECRET_ACCESS_KEY\":\"$_tf_sk\"${_tf_tok:+,\"SESSION_TOKEN\":\"$_tf_tok\"}},\"envs\":{${_tf_e#,}${_tf_e:+,}\"@VAR_marker@\":\"$_tf_profile\"}}"
+          _tf_out="{\"awsCredentials\":{\"ACCESS_KEY_ID\":\"$_tf_ak\",\"SECRET_ACCESS_KEY\":\"$_tf_sk\""
+          _tf_out="$_tf_out${_tf_tok:+,\"SESSION_TOKEN\":\"$_tf_tok\"}},\"envs\":{${_tf_e#,}${_tf_e:+,}"
+          printf '%s\n' "$_tf_out\"@VAR_marker@\":\"$_tf_profile\"}}"
         fi
         exit
       fi
