@@ -130,7 +130,11 @@ describe('aws login sessions (login_session)', () => {
       }) as string;
       await refused(
         () => writeLoginToken(box, { ...login({ expiresInSeconds: 60 }), dpopKey: other }),
-        /^tfmfa: profile 'dev-login': the aws login session could not be refreshed \(.*DPoP.*\): run `aws login --profile dev-login`$/m,
+        new RegExp(
+          String.raw`^tfmfa: profile 'dev-login': the aws login session could not be refreshed \(.*DPoP.*\): ` +
+            'run `aws login --profile dev-login`$',
+          'm',
+        ),
       );
       assert.equal(
         box.emu.calls().find((call) => call.action === 'CreateOAuth2Token')?.errorCode,
@@ -142,11 +146,19 @@ describe('aws login sessions (login_session)', () => {
   test(
     'an expired refresh token (the 12 h session is over) is refused: one line naming aws login, ' + 'nothing written',
     async () => {
-      await refused(() => {
-        const token = login({ expiresInSeconds: 60 });
-        box.emu.signin.expire(token.refreshToken);
-        writeLoginToken(box, token);
-      }, /^tfmfa: profile 'dev-login': the aws login session could not be refreshed \(Your session has expired\.\): run `aws login --profile dev-login`$/m);
+      await refused(
+        () => {
+          const token = login({ expiresInSeconds: 60 });
+          box.emu.signin.expire(token.refreshToken);
+          writeLoginToken(box, token);
+        },
+        new RegExp(
+          String.raw`^tfmfa: profile 'dev-login': the aws login session could not be refreshed ` +
+            String.raw`\(Your session has expired\.\): run ` +
+            '`aws login --profile dev-login`$',
+          'm',
+        ),
+      );
       assert.equal(
         box.emu.calls().find((call) => call.action === 'CreateOAuth2Token')?.errorCode,
         'AccessDeniedException:TOKEN_EXPIRED',
@@ -313,7 +325,9 @@ describe('aws login sessions (login_session)', () => {
       writeLoginToken(box, token);
       const script =
         'const ' +
-        'fs=require("fs");console.log(JSON.stringify({key:process.env.AWS_ACCESS_KEY_ID,expiration:process.env.AWS_CREDENTIAL_EXPIRATION,config:fs.readFileSync(process.env.AWS_CONFIG_FILE,"utf8")}))';
+        'fs=require("fs");console.log(JSON.stringify({key:process.env.AWS_ACCESS_KEY_ID,' +
+        'expiration:process.env.AWS_CREDENTIAL_EXPIRATION,' +
+        'config:fs.readFileSync(process.env.AWS_CONFIG_FILE,"utf8")}))';
       const result = await box.tfmfa(['exec', 'dev-login', '--', process.execPath, '-e', script]);
       assert.equal(result.exitCode, 0, result.stderr);
       const child = JSON.parse(result.stdout) as { key: string; expiration: string; config: string };
@@ -412,7 +426,12 @@ describe('aws login sessions in list and doctor', () => {
     assert.equal(missing.exitCode, 1);
     assert.match(
       missing.stdout,
-      /✖ profile 'dev-login': no aws login session \(no token file .*\): run `aws login --profile dev-login`\n +fix: run `aws login --profile dev-login`/,
+      new RegExp(
+        String.raw`✖ profile 'dev-login': no aws login session \(no token file .*\): ` +
+          'run `aws login --profile dev-login`' +
+          String.raw`\n +fix: ` +
+          'run `aws login --profile dev-login`',
+      ),
     );
   });
 });
@@ -459,7 +478,9 @@ describe('aws login sessions everywhere a profile works', () => {
 
   test('the renewing credential server (exec --server) serves the login credentials, never past them', async () => {
     const script =
-      'fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI,{headers:{Authorization:process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN}}).then(r=>r.json()).then(j=>console.log(JSON.stringify(j)))';
+      'fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI,' +
+      '{headers:{Authorization:process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN}})' +
+      '.then(r=>r.json()).then(j=>console.log(JSON.stringify(j)))';
     for (const profile of ['dev-login', 'login-role']) {
       const result = await box.tfmfa(['exec', '--server', profile, '--', process.execPath, '-e', script]);
       assert.equal(result.exitCode, 0, result.stderr);

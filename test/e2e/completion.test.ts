@@ -279,7 +279,8 @@ describe('completion helpers', () => {
         helpText(thing),
         new RegExp(
           String.raw`^Usage: tfmfa thing \[--mode fast\|slow\] PROFILE\n\nOptions:\n  -m, --mode MODE  how to do ` +
-            String.raw`it \(default fast\)\n  --quiet          say less, over\n                   two lines\n  --out PATH       where\n  -h, --help       show this help$`,
+            String.raw`it \(default fast\)\n  --quiet          say less, over\n                   two lines\n` +
+            String.raw`  --out PATH       where\n  -h, --help       show this help$`,
         ),
       );
     },

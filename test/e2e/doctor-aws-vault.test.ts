@@ -65,14 +65,16 @@ source_identity = alice
         section,
         new RegExp(
           String.raw`! profile 'included' has include_profile = base: aws-vault's extension, which tfmfa .* does ` +
-            String.raw`not read\n {4}fix: copy region, mfa_serial, source_profile from \[profile base\] into \[profile included\] and delete the include_profile line`,
+            String.raw`not read\n {4}fix: copy region, mfa_serial, source_profile from \[profile base\] ` +
+            String.raw`into \[profile included\] and delete the include_profile line`,
         ),
       );
       assert.match(
         section,
         new RegExp(
           String.raw`! profile 'wrapper' runs aws-vault \(credential_process = aws-vault export --format=json ` +
-            String.raw`--no-session GEHC-056\)\n {4}fix: after 'tfmfa import --from aws-vault GEHC-056', replace that line with: credential_process = .+ credential-process GEHC-056 \(`,
+            String.raw`--no-session GEHC-056\)\n {4}fix: after 'tfmfa import --from aws-vault GEHC-056', ` +
+            String.raw`replace that line with: credential_process = .+ credential-process GEHC-056 \(`,
         ),
       );
       assert.match(

@@ -89,7 +89,8 @@ role_arn = arn:aws:iam::12:role/x
       profile,
       new RegExp(
         String.raw`MFA code: (asked on the terminal \(this run has a terminal\); without a terminal: )?nothing ` +
-          String.raw`in this mode \(no terminal to ask on and no desktop dialog\): run 'tfmfa open-session GEHC-056' in a terminal first`,
+          String.raw`in this mode \(no terminal to ask on and no desktop dialog\): ` +
+          String.raw`run 'tfmfa open-session GEHC-056' in a terminal first`,
       ),
     );
     assert.match(
@@ -108,36 +109,53 @@ role_arn = arn:aws:iam::12:role/x
     assert.equal(box.emu.count(), 0, 'doctor makes no STS call without --network');
   });
 
-  test('chains: what is cached, the session TTL, a long role assumed directly with the code, role → role', async () => {
-    const warm = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', freshCode(), '--', '/bin/true']);
-    assert.equal(warm.exitCode, 0, warm.stderr);
-    const cached = section((await doctor(['GEHC-056'], { TFMFA_SESSION_TTL: '2h' })).stdout, 'Profile');
-    assert.match(cached, /2\. GetSessionToken .* for 2h00m .*: cached, (7h5\d|8h0\d)m left$/m);
-    assert.match(cached, /3\. AssumeRole .*: cached, (5\dm|1h0\dm) left$/m);
+  test(
+    'chains: what is cached, the session TTL, a long role assumed directly with the code, ' + 'role → role',
+    async () => {
+      const warm = await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', freshCode(), '--', '/bin/true']);
+      assert.equal(warm.exitCode, 0, warm.stderr);
+      const cached = section((await doctor(['GEHC-056'], { TFMFA_SESSION_TTL: '2h' })).stdout, 'Profile');
+      assert.match(cached, /2\. GetSessionToken .* for 2h00m .*: cached, (7h5\d|8h0\d)m left$/m);
+      assert.match(cached, /3\. AssumeRole .*: cached, (5\dm|1h0\dm) left$/m);
 
-    const long = section((await doctor(['long'])).stdout, 'Profile');
-    assert.match(
-      long,
-      new RegExp(
-        `^ {4}2\\. AssumeRole ${LONG_ROLE} \\(profile 'long'\\) from the base credentials, with a code of the ` +
-          `MFA device ${SERIAL}, for 4h00m: not cached$`,
-        'm',
-      ),
-    );
-    assert.doesNotMatch(long, /GetSessionToken/);
+      const long = section((await doctor(['long'])).stdout, 'Profile');
+      assert.match(
+        long,
+        new RegExp(
+          `^ {4}2\\. AssumeRole ${LONG_ROLE} \\(profile 'long'\\) from the base credentials, with a code of the ` +
+            `MFA device ${SERIAL}, for 4h00m: not cached$`,
+          'm',
+        ),
+      );
+      assert.doesNotMatch(long, /GetSessionToken/);
 
-    const chained = (await doctor([], { AWS_PROFILE: 'team-c' })).stdout;
-    const steps = section(chained, 'Profile');
-    assert.match(steps, /^✔ profile 'team-c' \(from AWS_PROFILE\): GEHC-000 → team-b → team-c, region eu-west-1$/m);
-    assert.match(steps, new RegExp(`3\\. AssumeRole ${ROLE_B} \\(profile 'team-b'\\) from the MFA session, for 1h00m`));
-    assert.match(steps, new RegExp(`4\\. AssumeRole ${ROLE_C} \\(profile 'team-c'\\) from role team-b, for 1h00m`));
+      const chained = (await doctor([], { AWS_PROFILE: 'team-c' })).stdout;
+      const steps = section(chained, 'Profile');
+      assert.match(
+        steps,
+        new RegExp(
+          String.raw`^✔ profile 'team-c' \(from AWS_PROFILE\): ` +
+            String.raw`GEHC-000 → team-b → team-c, region eu-west-1$`,
+          'm',
+        ),
+      );
+      assert.match(
+        steps,
+        new RegExp(`3\\. AssumeRole ${ROLE_B} \\(profile 'team-b'\\) from the MFA session, for 1h00m`),
+      );
+      assert.match(steps, new RegExp(`4\\. AssumeRole ${ROLE_C} \\(profile 'team-c'\\) from role team-b, for 1h00m`));
 
-    const plain = section((await doctor(['GEHC-000'])).stdout, 'Profile');
-    assert.match(
-      plain,
-      /^✔ profile 'GEHC-000': GEHC-000, region us-west-2 \(needs neither MFA nor a role: tfmfa passes it through\)$/m,
-    );
-  });
+      const plain = section((await doctor(['GEHC-000'])).stdout, 'Profile');
+      assert.match(
+        plain,
+        new RegExp(
+          String.raw`^✔ profile 'GEHC-000': GEHC-000, region us-west-2 ` +
+            String.raw`\(needs neither MFA nor a role: tfmfa passes it through\)$`,
+          'm',
+        ),
+      );
+    },
+  );
 
   test('never prints a secret', async () => {
     const result = await doctor(['GEHC-056', '--network']);
@@ -205,7 +223,8 @@ role_arn = arn:aws:iam::12:role/x
     assert.match(lines, new RegExp(`^✔ terraform: the shim runs the real terraform at ${real}/terraform$`, 'm'));
     assert.match(lines, new RegExp(`^✔ aws: shim ${shims}/aws is first on PATH$`, 'm'), 'a shell launcher is a shim');
     assert.match(lines, new RegExp(`^✔ aws: the shim runs the real aws at ${real}/aws$`, 'm'));
-    // issue 20.6: a tool that is not installed is a note, not a failure (was: "✖ tofu: no real tofu on PATH", exit 1).
+    // issue 20.6: a tool that is not installed is a note, not a failure
+    // (was: "✖ tofu: no real tofu on PATH", exit 1).
     assert.match(
       lines,
       new RegExp(
@@ -306,7 +325,11 @@ role_arn = arn:aws:iam::12:role/x
     const fine = await doctor([], env);
     assert.match(
       section(fine.stdout, 'Cache'),
-      /^✔ cache directory .*cache-perm: yours, private \(mode 700, files 600\); 2 cached session\(s\), 2 still valid$/m,
+      new RegExp(
+        String.raw`^✔ cache directory .*cache-perm: yours, private \(mode 700, files 600\); ` +
+          String.raw`2 cached session\(s\), 2 still valid$`,
+        'm',
+      ),
     );
 
     chmodSync(dir, 0o755);

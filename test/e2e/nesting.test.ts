@@ -230,10 +230,8 @@ describe('nested tools under a shim', () => {
           );
           assert.equal(result.exitCode, 0, result.stderr);
           assert.match((JSON.parse(result.stdout) as { Arn: string }).Arn, /:user\/username$/);
-          assert.equal(
-            readFileSync(seen, 'utf8'),
-            `${join(world.shimDir(via), 'aws')} ${readFileSync(config, 'utf8').match(/\[profile GEHC-000\][^[]*?region = (\S+)/)?.[1] ?? ''}\n`,
-          );
+          const region = readFileSync(config, 'utf8').match(/\[profile GEHC-000\][^[]*?region = (\S+)/)?.[1] ?? '';
+          assert.equal(readFileSync(seen, 'utf8'), `${join(world.shimDir(via), 'aws')} ${region}\n`);
         },
       );
     });

@@ -134,7 +134,8 @@ describe('tfmfa open-session', () => {
           lines[0] ?? '',
           new RegExp(
             String.raw`^tfmfa: an MFA code is needed for .* \(profile 'GEHC-056'\) but there is no terminal to ` +
-              String.raw`ask on and no desktop dialog: run 'tfmfa open-session GEHC-056' in a terminal first .*mfa_process`,
+              String.raw`ask on and no desktop dialog: run 'tfmfa open-session GEHC-056' in a terminal first ` +
+              String.raw`.*mfa_process`,
           ),
         );
         assert.doesNotMatch(lines[0] ?? '', /--mfa-token/, 'a shim has no command line to pass --mfa-token on');

@@ -74,7 +74,9 @@ describe('config overlay rendering', () => {
           sectionOf('profile admin'),
           new RegExp(
             String.raw`^\[profile admin\]\ncredential_process = \/opt\/node' 'dir\/bin\/node ` +
-              String.raw`\/opt\/tf"'"mfa\/dist\/cli.js credential-process --config-file \S+config --credentials-file \S+credentials -- admin\nregion = eu-central-1\noutput = json\ns3 =\n  max_concurrent_requests = 20\n`,
+              String.raw`\/opt\/tf"'"mfa\/dist\/cli.js credential-process --config-file \S+config ` +
+              String.raw`--credentials-file \S+credentials -- admin\nregion = eu-central-1\noutput = json\ns3 =\n` +
+              String.raw`  max_concurrent_requests = 20\n`,
           ),
         );
         assert.doesNotMatch(sectionOf('profile admin'), /role_arn|source_profile|mfa_serial/);
@@ -211,9 +213,14 @@ describe('config overlay with real clients (profile named in code beats the envi
     writeFileSync(
       script,
       `
-import { STSClient, GetCallerIdentityCommand } from ${JSON.stringify(join(ROOT, 'node_modules/@aws-sdk/client-sts/dist-cjs/index.js'))};
+import { STSClient, GetCallerIdentityCommand }
+  from ${JSON.stringify(join(ROOT, 'node_modules/@aws-sdk/client-sts/dist-cjs/index.js'))};
 import { fromIni } from ${JSON.stringify(join(ROOT, 'node_modules/@aws-sdk/credential-providers/dist-cjs/index.js'))};
-const client = new STSClient({ region: 'us-west-2', endpoint: process.argv[2], credentials: fromIni({ profile: 'GEHC-056' }) });
+const client = new STSClient({
+  region: 'us-west-2',
+  endpoint: process.argv[2],
+  credentials: fromIni({ profile: 'GEHC-056' }),
+});
 const out = await client.send(new GetCallerIdentityCommand({}));
 console.log(out.Arn);
 `,

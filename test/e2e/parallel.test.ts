@@ -130,7 +130,8 @@ mfa_process = sleep 60; echo 000000
         result.stderr,
         new RegExp(
           String.raw`^tfmfa: timed out after 2s waiting for another tfmfa process using the MFA device ` +
-            String.raw`arn:aws:iam::222222222222:mfa\/username \(probably waiting for its MFA code\); stop that process, or raise TFMFA_LOCK_TIMEOUT$`,
+            String.raw`arn:aws:iam::222222222222:mfa\/username \(probably waiting for its MFA code\); ` +
+            String.raw`stop that process, or raise TFMFA_LOCK_TIMEOUT$`,
         ),
       );
       assert.equal(result.stdout, '', 'nothing on stdout for credential_process consumers');

@@ -50,7 +50,10 @@ const SAFE_NAMES = [
  * round trips, which parse again, use these.
  */
 const ROUND_TRIP_NAMES = SAFE_NAMES.filter((name) => !(name in Object.prototype));
-/** Names the SDK's parser accepts in the credentials file (`[prød]`) but not in the config file (`[profile prød]`). */
+/**
+ * Names the SDK's parser accepts in the credentials file (`[prød]`) but not in the config file
+ * (`[profile prød]`).
+ */
 const CREDENTIALS_ONLY_NAMES = ["it's", 'prød'];
 const NAMES = [...SAFE_NAMES, ...CREDENTIALS_ONLY_NAMES];
 const ROLE_ARNS = [
@@ -217,7 +220,8 @@ describe('profile-chain resolution over random configs', () => {
                 if (!(error instanceof UserError)) {
                   assert.fail(
                     `resolveChain('${target}') threw a ` +
-                      `non-UserError: ${(error as Error)?.stack ?? String(error)}\nconfig:\n${config}\ncredentials:\n${credentials}`,
+                      `non-UserError: ${(error as Error)?.stack ?? String(error)}\n` +
+                      `config:\n${config}\ncredentials:\n${credentials}`,
                   );
                 }
                 outcome = error;

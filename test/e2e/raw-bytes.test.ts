@@ -16,7 +16,8 @@ import { stackWithoutPids } from '../support/shim-world.ts';
 const RECORDER = `#!/usr/bin/python3
 import json, os, sys
 with open(os.environ['RAW_OUT'], 'w') as out:
-    json.dump({'argv': [os.fsencode(a).hex() for a in sys.argv[1:]], 'env': {k.hex(): v.hex() for k, v in os.environb.items()}}, out)
+    json.dump({'argv': [os.fsencode(a).hex() for a in sys.argv[1:]],
+               'env': {k.hex(): v.hex() for k, v in os.environb.items()}}, out)
 `;
 
 interface Recorded {

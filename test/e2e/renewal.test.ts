@@ -44,7 +44,8 @@ const end = Date.now() + Number(seconds) * 1000;
 const errors = [];
 let calls = 0;
 const cli = () => new Promise((resolve) => {
-  const args = ['sts', 'get-caller-identity', '--endpoint-url', endpoint, '--output', 'json', ...(profile ? ['--profile', profile] : [])];
+  const args = ['sts', 'get-caller-identity', '--endpoint-url', endpoint, '--output', 'json',
+    ...(profile ? ['--profile', profile] : [])];
   execFile(${JSON.stringify(AWS_CLI)}, args, (error, stdout, stderr) => {
     if (error) errors.push('aws: ' + String(stderr).trim());
     else calls++;
@@ -53,7 +54,11 @@ const cli = () => new Promise((resolve) => {
 });
 while (Date.now() < end) {
   try {
-    const client = new STSClient({ endpoint, region: 'us-west-2', ...(profile ? { credentials: fromIni({ profile }) } : {}) });
+    const client = new STSClient({
+      endpoint,
+      region: 'us-west-2',
+      ...(profile ? { credentials: fromIni({ profile }) } : {}),
+    });
     await client.send(new GetCallerIdentityCommand({}));
     client.destroy();
     calls++;
@@ -130,7 +135,17 @@ describe('renewing credentials for long runs (issue 13)', { skip: !existsSync(AW
     createFakeTool(bin, name, {
       runScript: String.raw`
         const { spawnSync } = await import('node:child_process');
-        const r = spawnSync(process.execPath, [${JSON.stringify(loopScript)}, process.env.LOOP_ENDPOINT, process.env.LOOP_SECONDS, process.env.LOOP_PROFILE ?? '', process.env.LOOP_CLI_EVERY ?? ''], { stdio: 'inherit' });
+        const r = spawnSync(
+          process.execPath,
+          [
+            ${JSON.stringify(loopScript)},
+            process.env.LOOP_ENDPOINT,
+            process.env.LOOP_SECONDS,
+            process.env.LOOP_PROFILE ?? '',
+            process.env.LOOP_CLI_EVERY ?? '',
+          ],
+          { stdio: 'inherit' },
+        );
         process.exitCode = r.status ?? 1;
       `,
     });

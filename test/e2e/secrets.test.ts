@@ -24,8 +24,17 @@ interface Output {
 const PROBE_SCRIPT = String.raw`
 const fs = await import('node:fs');
 const cp = await import('node:child_process');
-const cmdline = (pid) => { try { return fs.readFileSync('/proc/' + pid + '/cmdline', 'utf8').split('\0').filter(Boolean); } catch { return null; } };
-const parentOf = (pid) => { const stat = fs.readFileSync('/proc/' + pid + '/stat', 'utf8'); return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]); };
+const cmdline = (pid) => {
+  try {
+    return fs.readFileSync('/proc/' + pid + '/cmdline', 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return null;
+  }
+};
+const parentOf = (pid) => {
+  const stat = fs.readFileSync('/proc/' + pid + '/stat', 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+};
 const seen = new Map();
 const scan = () => {
   for (const pid of fs.readdirSync('/proc')) {
@@ -35,17 +44,23 @@ const scan = () => {
   }
 };
 const ancestors = [];
-for (let pid = process.pid; pid > 1 && ancestors.length < 12; pid = parentOf(pid)) ancestors.push({ pid, argv: cmdline(pid) });
+for (let pid = process.pid; pid > 1 && ancestors.length < 12; pid = parentOf(pid)) {
+  ancestors.push({ pid, argv: cmdline(pid) });
+}
 const result = { ancestors, cmdlines: [], credentialProcess: null, served: null };
 scan();
 const profile = process.env.PROBE_PROFILE;
 if (process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI) {
   // exec --server: fetch the credentials the way an SDK does, while the tfmfa parent is alive
-  const response = await fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } });
+  const response = await fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, {
+    headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN },
+  });
   result.served = await response.json();
   scan();
 }
-const overlay = process.env.AWS_CONFIG_FILE && fs.existsSync(process.env.AWS_CONFIG_FILE) ? fs.readFileSync(process.env.AWS_CONFIG_FILE, 'utf8') : '';
+const overlay = process.env.AWS_CONFIG_FILE && fs.existsSync(process.env.AWS_CONFIG_FILE)
+  ? fs.readFileSync(process.env.AWS_CONFIG_FILE, 'utf8')
+  : '';
 const section = overlay.split(/\n(?=\[)/).find((s) => s.startsWith('[profile ' + profile + ']')) ?? '';
 const command = /^credential_process = (.*)$/m.exec(section)?.[1];
 if (command) {

@@ -25,6 +25,10 @@ const PROMPT = `Enter MFA code for ${SERIAL}: `;
 const ROLE = /^arn:aws:sts::111111111111:assumed-role\/hc-master\/tfmfa-/;
 const TEAM_B = /^arn:aws:sts::111111111111:assumed-role\/team-b\//;
 
+/** The JS SDK v3 modules the "terraform" below imports, as file: URLs. */
+const SDK_STS = pathToFileURL(join(ROOT, 'node_modules/@aws-sdk/client-sts/dist-cjs/index.js')).href;
+const SDK_PROVIDERS = pathToFileURL(join(ROOT, 'node_modules/@aws-sdk/credential-providers/dist-cjs/index.js')).href;
+
 /** Terraform's reading of `provider "aws" { profile = "X" shared_credentials_file = "F" }` in main.tf. */
 const TERRAFORM = `
 const { readFileSync } = process.getBuiltinModule('node:fs');
@@ -34,14 +38,26 @@ const { record } = globalThis.fakeTool;
 if (record.argv[0] === 'plan' || record.argv[0] === 'init') {
   const code = readFileSync('main.tf', 'utf8');
   const profile = /profile\\s*=\\s*"([^"]+)"/.exec(code)[1];
-  const credentials = /shared_credentials_file\\s*=\\s*"([^"]+)"/.exec(code)[1].replace(/^~\\//, process.env.HOME + '/');
+  const credentials = /shared_credentials_file\\s*=\\s*"([^"]+)"/.exec(code)[1]
+    .replace(/^~\\//, process.env.HOME + '/');
   const endpoint = process.env.AWS_ENDPOINT_URL_STS;
-  const { STSClient, GetCallerIdentityCommand } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'node_modules/@aws-sdk/client-sts/dist-cjs/index.js')).href)});
-  const { fromIni } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'node_modules/@aws-sdk/credential-providers/dist-cjs/index.js')).href)});
-  const client = new STSClient({ region: 'us-west-2', endpoint, credentials: fromIni({ profile, filepath: credentials }) });
+  const { STSClient, GetCallerIdentityCommand } = await import(${JSON.stringify(SDK_STS)});
+  const { fromIni } = await import(${JSON.stringify(SDK_PROVIDERS)});
+  const client = new STSClient({
+    region: 'us-west-2',
+    endpoint,
+    credentials: fromIni({ profile, filepath: credentials }),
+  });
   process.stdout.write('js ' + (await client.send(new GetCallerIdentityCommand({}))).Arn + '\\n');
-  const python = 'import sys, botocore.session\\ns = botocore.session.Session(profile=sys.argv[1])\\nprint(s.create_client("sts", region_name="us-west-2", endpoint_url=sys.argv[2]).get_caller_identity()["Arn"])';
-  const boto = spawnSync(${JSON.stringify(DEBIAN_PYTHON)}, ['-c', python, profile, endpoint], { env: { ...process.env, AWS_SHARED_CREDENTIALS_FILE: credentials }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const python =
+    'import sys, botocore.session\\n' +
+    's = botocore.session.Session(profile=sys.argv[1])\\n' +
+    'print(s.create_client("sts", region_name="us-west-2", endpoint_url=sys.argv[2]).get_caller_identity()["Arn"])';
+  const boto = spawnSync(${JSON.stringify(DEBIAN_PYTHON)}, ['-c', python, profile, endpoint], {
+    env: { ...process.env, AWS_SHARED_CREDENTIALS_FILE: credentials },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (boto.status !== 0) process.exit(1);
   process.stdout.write('botocore ' + boto.stdout);
 }

@@ -35,10 +35,21 @@ const seconds = Number(process.argv[2]);
 function once() {
   return new Promise((resolve) => {
     const started = Date.now();
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN }, agent: false, timeout: 2000 }, (res) => {
+    const req = http.request({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN },
+      agent: false,
+      timeout: 2000,
+    }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode, ok: res.statusCode === 200 && body.includes('AccessKeyId'), ms: Date.now() - started }));
+      res.on('end', () => resolve({
+        status: res.statusCode,
+        ok: res.statusCode === 200 && body.includes('AccessKeyId'),
+        ms: Date.now() - started,
+      }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (e) => resolve({ status: 0, error: e.message, ms: Date.now() - started }));

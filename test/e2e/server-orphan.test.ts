@@ -35,7 +35,14 @@ import { appendFileSync } from 'node:fs';
 const url = new URL(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
 const log = process.argv[2];
 function ask() {
-  const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN }, agent: false, timeout: 1000 }, (res) => {
+  const req = http.request({
+    host: url.hostname,
+    port: url.port,
+    path: url.pathname,
+    headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN },
+    agent: false,
+    timeout: 1000,
+  }, (res) => {
     let body = '';
     res.on('data', (c) => (body += c));
     res.on('end', () => appendFileSync(log, JSON.stringify({ at: Date.now(), status: res.statusCode, body }) + '\n'));
@@ -72,7 +79,9 @@ if srv:
         c.settimeout(0.5)
         try:
             received += c.recv(65536)
-            c.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"AccessKeyId":"AKIAATTACKER","SecretAccessKey":"x","Token":"y","Expiration":"2099-01-01T00:00:00Z"}')
+            c.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n'
+                      b'{"AccessKeyId":"AKIAATTACKER","SecretAccessKey":"x",'
+                      b'"Token":"y","Expiration":"2099-01-01T00:00:00Z"}')
         except OSError:
             pass
         c.close()

@@ -277,13 +277,16 @@ import http.client, json, sys
 from botocore.utils import ContainerMetadataFetcher
 port, token, url = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 out = {}
-for name, method, headers in [('ok', 'GET', {'Authorization': token}), ('no-token', 'GET', {}), ('head', 'HEAD', {'Authorization': token}), ('post', 'POST', {'Authorization': token})]:
+for name, method, headers in [('ok', 'GET', {'Authorization': token}), ('no-token', 'GET', {}),
+                              ('head', 'HEAD', {'Authorization': token}), ('post', 'POST', {'Authorization': token})]:
     c = http.client.HTTPConnection('127.0.0.1', port, timeout=5)
     c.request(method, '/credentials', headers=headers)
     r = c.getresponse()
     body = r.read()
-    out[name] = {'status': r.status, 'type': r.getheader('Content-Type'), 'cache': r.getheader('Cache-Control'), 'allow': r.getheader('Allow'),
-                 'will_close': r.will_close, 'length': int(r.getheader('Content-Length')), 'read': len(body), 'json': json.loads(body) if body else None}
+    out[name] = {'status': r.status, 'type': r.getheader('Content-Type'), 'cache': r.getheader('Cache-Control'),
+                 'allow': r.getheader('Allow'), 'will_close': r.will_close,
+                 'length': int(r.getheader('Content-Length')), 'read': len(body),
+                 'json': json.loads(body) if body else None}
     c.close()
 out['botocore'] = ContainerMetadataFetcher().retrieve_full_uri(url, headers={'Authorization': token})
 print(json.dumps(out))

@@ -31,7 +31,14 @@ function call(o = {}) {
     const headers = { Host: o.host ?? target.host };
     const token = o.token === undefined ? TOKEN : o.token;
     if (token !== null) headers.Authorization = token;
-    const req = http.request({ host: o.address ?? target.hostname, port: target.port, method: o.method ?? 'GET', path: o.path ?? target.pathname, headers, agent: false }, (res) => {
+    const req = http.request({
+      host: o.address ?? target.hostname,
+      port: target.port,
+      method: o.method ?? 'GET',
+      path: o.path ?? target.pathname,
+      headers,
+      agent: false,
+    }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (body += c));
@@ -571,7 +578,11 @@ process.stdout.write('RESULT ' + JSON.stringify(seen) + '\\n');
       const first = await call();
       fs.rmSync(${JSON.stringify(join(cacheDir, 'sessions'))}, { recursive: true, force: true });
       const second = await call();
-      report({ first: first.status, second: second.status, renewed: second.json && first.json && second.json.AccessKeyId !== first.json.AccessKeyId });
+      report({
+        first: first.status,
+        second: second.status,
+        renewed: second.json && first.json && second.json.AccessKeyId !== first.json.AccessKeyId,
+      });
     `,
       );
       const env = { ...box.env, TFMFA_CACHE_DIR: cacheDir };

@@ -93,7 +93,8 @@ ${dir} is not on PATH: add this line to your shell profile (~/.bashrc, ~/.zshrc 
     assert.equal(
       String(result.stdout),
       `tfmfa: installed terraform, aws in ${dir}
-${dir} comes after the real terraform (${world.fakeBin}/terraform), aws (${world.fakeBin}/aws) on PATH, so those shims are not used: put it first in your shell profile (~/.bashrc, ~/.zshrc or ~/.profile):
+${dir} comes after the real terraform (${world.fakeBin}/terraform), aws (${world.fakeBin}/aws) on PATH, ` +
+        `so those shims are not used: put it first in your shell profile (~/.bashrc, ~/.zshrc or ~/.profile):
   export PATH='${dir}'":$PATH"
 `,
     );
@@ -202,7 +203,8 @@ ${dir} comes after the real terraform (${world.fakeBin}/terraform), aws (${world
       String(result.stdout),
       `${dir}:
   aws        → ${world.fakeBin}/aws (symlink to tfmfa)
-  packer     → none: no real packer on PATH after the shim (its tfmfa /gone/tfmfa/dist/cli.js is gone: run 'tfmfa shim install --force')
+  packer     → none: no real packer on PATH after the shim (its tfmfa /gone/tfmfa/dist/cli.js is gone: ` +
+        `run 'tfmfa shim install --force')
   terraform  → ${world.fakeBin}/terraform
   tofu       → none: no real tofu on PATH after the shim
 no real packer, tofu on PATH after the shims: install them or fix PATH (PATH=${path})

@@ -130,7 +130,9 @@ ${i === 0 ? 'external_id = 111111111111\n' : ''}`,
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(
       result.stdout,
-      `{"awsCredentials":{"ACCESS_KEY_ID":"${box.user.accessKeyId}","SECRET_ACCESS_KEY":"${box.user.secretAccessKey}"},"envs":{"AWS_REGION":"us-west-2","AWS_DEFAULT_REGION":"us-west-2","TFMFA_PROFILE":"GEHC-000"}}`,
+      `{"awsCredentials":{"ACCESS_KEY_ID":"${box.user.accessKeyId}",` +
+        `"SECRET_ACCESS_KEY":"${box.user.secretAccessKey}"},` +
+        `"envs":{"AWS_REGION":"us-west-2","AWS_DEFAULT_REGION":"us-west-2","TFMFA_PROFILE":"GEHC-000"}}`,
     );
   });
 

@@ -57,7 +57,9 @@ export async function createSandbox(options: { extraConfig?: string } = {}): Pro
   emu.addRole({ arn: LONG_ROLE, requireMfa: true, maxSessionDuration: 43200 });
   const mfaCountFile = join(dir, 'mfa-process-runs');
   writeFileSync(mfaCountFile, '');
-  const mfaProcess = `${JSON.stringify(process.execPath)} ${JSON.stringify(TOTP_SCRIPT)} ${emu.url} ${SERIAL} ${JSON.stringify(mfaCountFile)}`;
+  const mfaProcess =
+    `${JSON.stringify(process.execPath)} ${JSON.stringify(TOTP_SCRIPT)} ` +
+    `${emu.url} ${SERIAL} ${JSON.stringify(mfaCountFile)}`;
   const env: Record<string, string> = {
     HOME: home,
     PATH: `${NODE_DIR}:/usr/local/bin:/usr/bin:/bin`,

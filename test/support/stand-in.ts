@@ -48,7 +48,10 @@ const GENERIC = String.raw`
 const fs = process.getBuiltinModule('node:fs');
 const tty = process.getBuiltinModule('node:tty');
 const calls = fs.existsSync(CALLS) ? fs.readFileSync(CALLS, 'utf8').split('\n').filter(Boolean).length : 0;
-fs.appendFileSync(CALLS, JSON.stringify({ argv: process.argv.slice(2), stdinIsTTY: tty.isatty(0), env: process.env }) + '\n');
+fs.appendFileSync(
+  CALLS,
+  JSON.stringify({ argv: process.argv.slice(2), stdinIsTTY: tty.isatty(0), env: process.env }) + '\n',
+);
 const steps = fs.existsSync(PLAN) ? JSON.parse(fs.readFileSync(PLAN, 'utf8')) : [];
 const step = steps[Math.min(calls, steps.length - 1)] || { exit: 0 };
 setTimeout(() => {
@@ -91,10 +94,15 @@ export interface Ykman {
 const YKMAN = String.raw`
 const fs = process.getBuiltinModule('node:fs');
 const tty = process.getBuiltinModule('node:tty');
-fs.appendFileSync(CALLS, JSON.stringify({ argv: process.argv.slice(2), stdinIsTTY: tty.isatty(0), env: process.env }) + '\n');
+fs.appendFileSync(
+  CALLS,
+  JSON.stringify({ argv: process.argv.slice(2), stdinIsTTY: tty.isatty(0), env: process.env }) + '\n',
+);
 const args = process.argv.slice(2);
 const fail = (message, code) => { process.stderr.write(message + '\n'); process.exit(code); };
-if (args[0] !== 'oath' || args[1] !== 'accounts' || args[2] !== 'code') fail('Usage: ykman [OPTIONS] COMMAND [ARGS]...\nError: No such command.', 2);
+if (args[0] !== 'oath' || args[1] !== 'accounts' || args[2] !== 'code') {
+  fail('Usage: ykman [OPTIONS] COMMAND [ARGS]...\nError: No such command.', 2);
+}
 const single = args.includes('--single') || args.includes('-s');
 const query = args.slice(3).filter((arg) => arg !== '--single' && arg !== '-s')[0] || '';
 const key = fs.existsSync(KEY) ? JSON.parse(fs.readFileSync(KEY, 'utf8')) : null;

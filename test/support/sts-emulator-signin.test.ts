@@ -38,7 +38,9 @@ function proof(token: LoginTokenFile, parts: ProofParts = {}): string {
     htu: parts.htu ?? `${emu.url}/v1/token`,
     iat: parts.iat ?? Math.floor(Date.now() / 1000),
   };
-  const message = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  const message =
+    `${Buffer.from(JSON.stringify(header)).toString('base64url')}.` +
+    `${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
   const signature = sign('sha256', Buffer.from(message), { key: privateKey, dsaEncoding: 'ieee-p1363' });
   return `${message}.${(parts.tamper ?? ((s) => s))(signature).toString('base64url')}`;
 }

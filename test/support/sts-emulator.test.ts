@@ -478,33 +478,36 @@ describe('StsEmulator with the AWS SDK v3', () => {
     await sts(w.keys).send(new GetCallerIdentityCommand({}));
   });
 
-  test('clock skew: x-amz-date too far from the server clock → SignatureDoesNotMatch (Signature expired)', async () => {
-    const w = world();
-    try {
-      emu.setSkew(600);
-      await expectError(
-        sts(w.keys).send(new GetCallerIdentityCommand({})),
-        'SignatureDoesNotMatch',
-        403,
-        /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/,
-      );
-      emu.setSkew(-600);
-      await expectError(
-        sts(w.keys).send(new GetCallerIdentityCommand({})),
-        'SignatureDoesNotMatch',
-        403,
-        /^Signature not yet current:/,
-      );
-      // The Date response header carries the skewed server time, so an SDK client with retries corrects its clock.
-      const before = emu.count('GetCallerIdentity', w.user.accessKeyId);
-      await sts(w.keys, { maxAttempts: 2 }).send(new GetCallerIdentityCommand({}));
-      assert.equal(emu.count('GetCallerIdentity', w.user.accessKeyId) - before, 2);
-      emu.setSkew(120); // within 5 minutes: fine
-      await sts(w.keys).send(new GetCallerIdentityCommand({}));
-    } finally {
-      emu.setSkew(0);
-    }
-  });
+  test(
+    'clock skew: x-amz-date too far from the server clock → SignatureDoesNotMatch ' + '(Signature expired)',
+    async () => {
+      const w = world();
+      try {
+        emu.setSkew(600);
+        await expectError(
+          sts(w.keys).send(new GetCallerIdentityCommand({})),
+          'SignatureDoesNotMatch',
+          403,
+          /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/,
+        );
+        emu.setSkew(-600);
+        await expectError(
+          sts(w.keys).send(new GetCallerIdentityCommand({})),
+          'SignatureDoesNotMatch',
+          403,
+          /^Signature not yet current:/,
+        );
+        // The Date response header carries the skewed server time, so an SDK client with retries corrects its clock.
+        const before = emu.count('GetCallerIdentity', w.user.accessKeyId);
+        await sts(w.keys, { maxAttempts: 2 }).send(new GetCallerIdentityCommand({}));
+        assert.equal(emu.count('GetCallerIdentity', w.user.accessKeyId) - before, 2);
+        emu.setSkew(120); // within 5 minutes: fine
+        await sts(w.keys).send(new GetCallerIdentityCommand({}));
+      } finally {
+        emu.setSkew(0);
+      }
+    },
+  );
 
   test('counts and the call log are exact, TokenCode is redacted', async () => {
     const w = world();

@@ -113,7 +113,9 @@ describe('import --from aws-vault', { skip: writerUnavailable() ?? false }, () =
           { key: 'team/ops', credentials: goCredentials(ops.accessKeyId, ops.secretAccessKey) },
           { key: 'temp', credentials: goCredentials('ASIATEMPORARY0000001', 'temporarysecret0000000000', 'token') },
           {
-            key: `sts.GetSessionToken,${Buffer.from('GEHC-000').toString('base64url')},${Buffer.from(SERIAL).toString('base64url')},1796600000`,
+            key:
+              `sts.GetSessionToken,${Buffer.from('GEHC-000').toString('base64url')},` +
+              `${Buffer.from(SERIAL).toString('base64url')},1796600000`,
             credentials: goCredentials('ASIACACHED0000000001', 'cachedsecret000000000000', 'token'),
           },
           { key: 'oidc:https://example.awsapps.com/start', raw: '{"AccessToken":"x"}' },

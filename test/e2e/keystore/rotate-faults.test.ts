@@ -157,7 +157,8 @@ function rotateStopped(world: World, profile: string, stop: Stop, delayMs: numbe
     return { result, stopped, kill: async () => (process.kill(await stopped, 'SIGKILL'), result) };
   }
   const log = join(world.box.dir, `strace-${Date.now()}-${Math.random().toString(36).slice(2)}.log`);
-  const injection = `inject=rename:delay_${stop.phase === 'before' ? 'enter' : 'exit'}=${delayMs * 1000}:when=${stop.rename}`;
+  const delay = `delay_${stop.phase === 'before' ? 'enter' : 'exit'}=${delayMs * 1000}`;
+  const injection = `inject=rename:${delay}:when=${stop.rename}`;
   const child = execa(
     'strace',
     ['-f', '-qq', '-o', log, '-e', 'trace=rename', '-e', injection, process.execPath, CLI, 'rotate', profile],

@@ -15,9 +15,12 @@ type Box = Awaited<ReturnType<typeof createKeystoreSandbox>>;
 /** The child: records its environment, every command line on the machine, and runs the overlay's credential_process. */
 const CHILD = String.raw`
 const fs = require('fs'); const cp = require('child_process');
-const cmdlines = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map((p) => { try { return fs.readFileSync('/proc/' + p + '/cmdline', 'utf8'); } catch { return ''; } });
+const cmdlines = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map((p) => {
+  try { return fs.readFileSync('/proc/' + p + '/cmdline', 'utf8'); } catch { return ''; }
+});
 const overlay = fs.readFileSync(process.env.AWS_CONFIG_FILE, 'utf8');
-const command = new RegExp('\\[profile ' + process.env.PROBE_PROFILE + '\\]\\ncredential_process = (.*)').exec(overlay)?.[1];
+const command = new RegExp('\\[profile ' + process.env.PROBE_PROFILE + '\\]\\ncredential_process = (.*)')
+  .exec(overlay)?.[1];
 const seen = cmdlines();
 let out = '';
 if (command) {
@@ -26,7 +29,10 @@ if (command) {
   const timer = setInterval(() => seen.push(...cmdlines()), 3);
   child.on('exit', () => { clearInterval(timer); done(); });
 } else done();
-function done() { fs.writeFileSync(process.env.PROBE_OUT, JSON.stringify({ env: process.env, overlay, cmdlines: seen, credentialProcess: out, command })); }
+function done() {
+  fs.writeFileSync(process.env.PROBE_OUT,
+    JSON.stringify({ env: process.env, overlay, cmdlines: seen, credentialProcess: out, command }));
+}
 `;
 
 describe('long-term keys from the store leak nowhere', () => {

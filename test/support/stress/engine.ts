@@ -40,11 +40,14 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
         const figures = await scenario(world, round, name, options.parallel, random);
         report.scenarios.push(figures);
         const problems = judge(figures);
+        const victim = figures.victim
+          ? `, victim ${figures.victim.signal}@${figures.victim.killedAtMs}ms ${figures.victim.phase}`
+          : '';
         options.log?.(
           `round ${round} ${name}: ${figures.failures.length} failures, ${figures.prompts} prompt(s) ` +
             `(${figures.survivorPrompts} by survivors), ${figures.overlappingPrompts} ` +
             `overlapping, ${figures.corruptFiles} corrupt, ${(figures.wallMs / 1000).toFixed(1)} ` +
-            `s${figures.victim ? `, victim ${figures.victim.signal}@${figures.victim.killedAtMs}ms ${figures.victim.phase}` : ''}${problems.length ? ` — ${problems.join('; ')}` : ''}`,
+            `s${victim}${problems.length ? ` — ${problems.join('; ')}` : ''}`,
         );
       }
     }

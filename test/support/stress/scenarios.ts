@@ -85,10 +85,14 @@ async function crowd(
         result.exitCode !== 0 ||
         (entry === 'credential-process' && !String(result.stdout).includes('"SecretAccessKey"')),
     )
-    .map(
-      ({ entry, profile, result }) =>
-        `${entry} ${profile}: ${result.timedOut ? 'timed out' : result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`}: ${String(result.stderr).trim().split('\n').slice(-2).join(' | ')}`,
-    );
+    .map(({ entry, profile, result }) => {
+      const outcome = result.timedOut
+        ? 'timed out'
+        : result.signal
+          ? `killed by ${result.signal}`
+          : `exit ${result.exitCode}`;
+      return `${entry} ${profile}: ${outcome}: ${String(result.stderr).trim().split('\n').slice(-2).join(' | ')}`;
+    });
   return { failures, latencies: done.map((d) => d.ms), byEntry };
 }
 

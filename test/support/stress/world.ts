@@ -22,9 +22,14 @@ process.stdout.write(code + '\\n');
 `;
 
 /** The child of `exec --server`: fetches credentials once, as an SDK would. */
-const FETCH_SCRIPT = `const r = await fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } });
+const FETCH_SCRIPT = `const r = await fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, {
+  headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN },
+});
 const j = await r.json();
-if (r.status !== 200 || !String(j.AccessKeyId).startsWith('ASIA')) { process.stderr.write('server answered ' + r.status + '\\n'); process.exit(3); }
+if (r.status !== 200 || !String(j.AccessKeyId).startsWith('ASIA')) {
+  process.stderr.write('server answered ' + r.status + '\\n');
+  process.exit(3);
+}
 `;
 
 export interface PromptEvent {

@@ -82,12 +82,16 @@ export class IamActions {
     const user = this.callerUser(caller, params.get('UserName'));
     switch (action) {
       case 'GetUser':
-        return `<User>${el('UserName', user.name)}${el('UserId', user.record.userId)}${el('Arn', user.arn)}${el('Path', '/')}${el('CreateDate', stsTimestamp(new Date(0)))}</User>`;
+        return (
+          `<User>${el('UserName', user.name)}${el('UserId', user.record.userId)}${el('Arn', user.arn)}` +
+          `${el('Path', '/')}${el('CreateDate', stsTimestamp(new Date(0)))}</User>`
+        );
       case 'ListAccessKeys':
         return `<AccessKeyMetadata>${this.keysOf(user.arn)
           .map(
             (id) =>
-              `<member>${el('UserName', user.name)}${el('AccessKeyId', id)}${el('Status', 'Active')}${el('CreateDate', stsTimestamp(this.created.get(id) ?? new Date(0)))}</member>`,
+              `<member>${el('UserName', user.name)}${el('AccessKeyId', id)}${el('Status', 'Active')}` +
+              `${el('CreateDate', stsTimestamp(this.created.get(id) ?? new Date(0)))}</member>`,
           )
           .join('')}</AccessKeyMetadata>${el('IsTruncated', 'false')}`;
       case 'CreateAccessKey':
@@ -156,7 +160,10 @@ export class IamActions {
     } else {
       this.credentials.put(record);
     }
-    return `<AccessKey>${el('UserName', user.name)}${el('AccessKeyId', accessKeyId)}${el('Status', 'Active')}${el('SecretAccessKey', secretAccessKey)}${el('CreateDate', stsTimestamp(now))}</AccessKey>`;
+    return (
+      `<AccessKey>${el('UserName', user.name)}${el('AccessKeyId', accessKeyId)}${el('Status', 'Active')}` +
+      `${el('SecretAccessKey', secretAccessKey)}${el('CreateDate', stsTimestamp(now))}</AccessKey>`
+    );
   }
 
   private deleteAccessKey(user: { name: string; arn: string }, accessKeyId: string): string {
