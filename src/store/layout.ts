@@ -10,9 +10,9 @@
  *   <cache>/setpriv-probe.json              whether util-linux setpriv knows --pdeathsig (server/orphan-guard.ts)
  *
  * Also the names of the files tfmfa writes there (with the temp names of atomic writes), so that `clear`
- * removes exactly those. On the shim's hot path: builtins through process.getBuiltinModule.
+ * removes exactly those.
  */
-const { join } = process.getBuiltinModule('node:path');
+import { join } from 'node:path';
 
 export const CACHE_SUBDIRECTORIES = ['sessions', 'tickets', 'overlay', 'locks'] as const;
 
