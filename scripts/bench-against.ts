@@ -9,8 +9,9 @@
  * from /proc, also interleaved. Paths:
  *
  *   launcher: terraform plan        shims/terraform with a ticket → /bin/true named terraform (no Node)
- *   launcher: credential-process    shims/tfmfa credential-process PROFILE, served from the ticket (no Node)
- *   launcher: terragrunt-auth       shims/tfmfa terragrunt-auth PROFILE, served from the ticket (no Node)
+ *   launcher: credential-process    shims/tfmfa-launcher as the overlay's credential_process line runs it, served
+ *                                   from the ticket (no Node: the line names one that does not exist)
+ *   launcher: terragrunt-auth       shims/tfmfa-launcher terragrunt-auth PROFILE, served from the ticket
  *   node: marker (hand-over)        `cli.js __shim terraform plan` with a session in the environment
  *   node: ticket (hand-over)        `cli.js __shim terraform plan` with a ticket
  *   node: credential-process        warm `cli.js credential-process PROFILE` (the ticket cannot serve it)
@@ -71,12 +72,31 @@ const PATHS: Path[] = [
     run: (b) => ({ file: join(b.root, 'shims', 'terraform'), args: ['plan'], env: shimEnv(b, join(b.root, 'shims')) }),
   },
   {
+    // The overlay's credential_process line; a Node that does not exist, so a hand-over fails the run.
     id: 'launcher: credential-process',
-    run: (b) => ({ file: join(b.root, 'shims', 'tfmfa'), args: ['credential-process', PROFILE], env: b.box.env }),
+    run: (b) => ({
+      file: join(b.root, 'shims', 'tfmfa-launcher'),
+      args: [
+        '/nonexistent/node',
+        '/nonexistent/dist/cli.js',
+        'credential-process',
+        '--config-file',
+        b.box.env.AWS_CONFIG_FILE as string,
+        '--credentials-file',
+        b.box.env.AWS_SHARED_CREDENTIALS_FILE as string,
+        '--',
+        PROFILE,
+      ],
+      env: b.box.env,
+    }),
   },
   {
     id: 'launcher: terragrunt-auth',
-    run: (b) => ({ file: join(b.root, 'shims', 'tfmfa'), args: ['terragrunt-auth', PROFILE], env: b.box.env }),
+    run: (b) => ({
+      file: join(b.root, 'shims', 'tfmfa-launcher'),
+      args: ['terragrunt-auth', PROFILE],
+      env: b.box.env,
+    }),
   },
   {
     id: 'node: marker (hand-over)',
@@ -128,6 +148,15 @@ const PATHS: Path[] = [
   },
 ];
 
+/**
+ * TFMFA_BENCH_AGAINST_ENV=NAME=VALUE[,NAME=VALUE...]: set for REF's runs only, e.g. TFMFA_COMPILE_CACHE=0 for a
+ * build that still had the compile cache (before issue 22), to compare the two on the same footing.
+ */
+function refEnvironment(): Record<string, string> {
+  const pairs = (process.env.TFMFA_BENCH_AGAINST_ENV ?? '').split(',').filter(Boolean);
+  return Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+}
+
 /** REF's tree, built, in a temp directory (or REF itself: a tree already built, such as a variant of this one). */
 function buildCommit(ref: string): { root: string; sha: string; temporary: boolean } {
   if (existsSync(join(ref, 'dist', 'cli.js'))) return { root: ref, sha: basename(ref), temporary: false };
@@ -140,8 +169,9 @@ function buildCommit(ref: string): { root: string; sha: string; temporary: boole
   return { root, sha, temporary: true };
 }
 
-async function world(name: string, root: string): Promise<Build> {
+async function world(name: string, root: string, extraEnv: Record<string, string> = {}): Promise<Build> {
   const box = await createSandbox();
+  Object.assign(box.env, extraEnv);
   const cli = join(root, 'dist', 'cli.js');
   const real = join(box.dir, 'real');
   const nodeShims = join(box.dir, 'node-shims');
@@ -181,11 +211,13 @@ export interface AgainstResult {
   runs: number;
   rows: AgainstRow[];
   rss: { thisMb: number; refMb: number; ratio: number };
+  /** What TFMFA_BENCH_AGAINST_ENV set for REF's runs. */
+  refEnv: Record<string, string>;
 }
 
 export async function benchAgainst(ref: string, runs: number, only?: string[]): Promise<AgainstResult> {
   const other = buildCommit(ref);
-  const builds = [await world('this', ROOT), await world(other.sha.slice(0, 7), other.root)];
+  const builds = [await world('this', ROOT), await world(other.sha.slice(0, 7), other.root, refEnvironment())];
   const paths = only ? PATHS.filter((p) => only.some((word) => p.id.includes(word))) : PATHS;
   try {
     builds.forEach(verifyLaunchers);
@@ -215,7 +247,8 @@ export async function benchAgainst(ref: string, runs: number, only?: string[]): 
       return { id: path.id, thisMs: mine, refMs: theirs, ratio: mine / theirs };
     });
     const [thisMb, refMb] = rss.map(median) as [number, number];
-    return { ref, sha: other.sha, runs, rows, rss: { thisMb, refMb, ratio: thisMb / refMb } };
+    const memory = { thisMb, refMb, ratio: thisMb / refMb };
+    return { ref, sha: other.sha, runs, rows, rss: memory, refEnv: refEnvironment() };
   } finally {
     for (const build of builds) await build.box.cleanup();
     if (other.temporary) rmSync(other.root, { recursive: true, force: true });
@@ -236,7 +269,10 @@ export function againstTable(result: AgainstResult): string {
       `   ${ratio.toFixed(3)}  ${verdict(ratio)}`,
   );
   return [
-    `tfmfa bench --against ${result.ref} (${name}): Node ${process.version}, median of ${result.runs} interleaved runs`,
+    `tfmfa bench --against ${result.ref} (${name}): Node ${process.version}, median of ${result.runs} interleaved runs` +
+      Object.entries(result.refEnv)
+        .map(([key, value]) => `, ${key}=${value} for ${name}`)
+        .join(''),
     '',
     `${'path'.padEnd(30)} ${'this ms'.padStart(8)} ${`${name} ms`.padStart(8)}   this/${name} (goal ≤ 1.05)`,
     ...lines,
