@@ -56,14 +56,17 @@ const SHARED: BuildOptions = {
   metafile: true,
 };
 
-/** Every file is an ES module (the package's "type"); .mjs for the lazily loaded ones. */
-const ESM: BuildOptions = {
-  ...SHARED,
-  format: 'esm',
-  // CommonJS packages (which, proper-lockfile...) call require() for Node's built-ins: give each file one.
+/** Every file is an ES module (the package's "type"): cli.js and hot.js, the start files. */
+const ESM: BuildOptions = { ...SHARED, format: 'esm' };
+
+/** The lazily loaded files, .mjs. */
+const LAZY: BuildOptions = {
+  ...ESM,
+  outExtension: { '.js': '.mjs' },
+  // CommonJS packages (which, proper-lockfile...) call require() for Node's built-ins: give each file one. Not the
+  // start files, which hold no package: a `require` there would load node:module at every start.
   banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
 };
-const LAZY: BuildOptions = { ...ESM, outExtension: { '.js': '.mjs' } };
 
 /** `@aws-sdk/client-sts` → `vendor-aws-sdk-client-sts`. */
 function vendorName(specifier: string): string {
@@ -344,6 +347,13 @@ builds.push(
   }),
 );
 
+const startRequires = ['cli.js', 'hot.js'].filter((file) =>
+  /\btypeof require\b/.test(readFileSync(join(dist, file), 'utf8')),
+);
+if (startRequires.length)
+  throw new Error(
+    `bundle: ${startRequires.join(', ')} would call require(), which an ES module lacks: import it lazily`,
+  );
 const misplaced = builds.flatMap(({ metafile }) => (metafile ? outputsOutsideDist(metafile) : ['(no metafile)']));
 if (misplaced.length)
   throw new Error(
