@@ -24,7 +24,8 @@
  * at every start) and against esbuild's own code splitting (12 to 22 chunk files on the shim's paths); the
  * built-ins on first use against plain imports (export, list, a cold exec and server mode 18 to 30 ms slower
  * without). What paid nothing went (issue 22.5): a CommonJS start layer, per-export probing of built-ins in
- * fresh processes, the compile cache, and process.getBuiltinModule() calls in src/ (the bundle does it).
+ * fresh processes, and process.getBuiltinModule() calls in src/ (the bundle does it). The compile cache went in
+ * issue 21 (another user could have swapped what it ran).
  *
  * Layout contract: every output file sits directly in dist/, so the bundled code's `import.meta.url` is
  * dist/: ./cli.js (entry-point.ts), ../package.json (version.ts) and ./launcher.sh (render.ts, copied
