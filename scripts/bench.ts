@@ -34,6 +34,10 @@
  * store's share of a cold session start, scripts/bench-keystore.ts), then S1 and S2 (overlay regeneration and
  * `tfmfa list` over 50,000 profiles, scripts/bench-scale.ts) run after them. To add a side-by-side measurement,
  * write another function like p1() and list it in MEASUREMENTS.
+ *
+ * `npm run bench -- --against REF` instead runs this build side by side with the build of commit REF
+ * (scripts/bench-against.ts): the launcher paths, the Node paths users take by default, a cold exec with its STS
+ * round trips and the server parent's memory, as ratios this/REF (TFMFA_BENCH_ONLY=launcher,cold selects paths).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -42,6 +46,7 @@ import { delimiter, join } from 'node:path';
 import { renderLauncher } from '../src/shim/launcher/render.ts';
 import { LOGIN_ARN, writeLoginToken } from '../test/support/login-session.ts';
 import { CLI, createSandbox, NODE_DIR, ROOT, SERIAL, type Sandbox } from '../test/support/sandbox.ts';
+import { againstTable, benchAgainst } from './bench-against.ts';
 import { benchColdExec } from './bench-cold-exec.ts';
 import { benchCredentialProcess, benchParallel } from './bench-credentials.ts';
 import { benchKeystore } from './bench-keystore.ts';
@@ -61,6 +66,8 @@ interface Measurement {
   subject: Command;
   baseline: Command;
   target: number;
+  /** Run before each round, untimed (P3-login: Node renews the ticket's launcher trust, which lasts a minute). */
+  beforeRound?: () => void;
 }
 
 interface Skipped {
@@ -353,6 +360,8 @@ function p3Login(context: Context): Measurement {
     },
     baseline: { label: "sh -c 'exec /bin/true'", file: '/bin/sh', args: ['-c', 'exec /bin/true'], env },
     target: 3,
+    // No other row runs this profile through Node: a run of more than a minute would outlive the launcher's trust.
+    beforeRound: () => void spawnSync(process.execPath, [CLI, 'credential-process', 'dev-login'], { env }),
   };
 }
 
@@ -499,6 +508,7 @@ function runAll(measurements: Measurement[]): Result[] {
   const samples = measurements.map(() => ({ subject: [] as number[], baseline: [] as number[] }));
   for (let round = -WARMUP; round < RUNS; round++) {
     measurements.forEach((measurement, index) => {
+      measurement.beforeRound?.();
       const pair = samples[index] as { subject: number[]; baseline: number[] };
       const order: Array<'subject' | 'baseline'> = round % 2 === 0 ? ['subject', 'baseline'] : ['baseline', 'subject'];
       for (const side of order) {
@@ -555,7 +565,25 @@ function table(results: Result[], skipped: Skipped[]): string {
     .join('\n');
 }
 
+/** `--against REF`: this build side by side with REF's (scripts/bench-against.ts), instead of the measurements here. */
+async function against(ref: string): Promise<void> {
+  const result = await benchAgainst(ref, RUNS, ONLY);
+  process.stdout.write(`${againstTable(result)}\n`);
+  const file = join(ROOT, 'bench-against-results.json');
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ...result }, null, 2)}\n`,
+  );
+  process.stdout.write(`\nwritten to ${file}\n`);
+}
+
 async function main(): Promise<void> {
+  const at = process.argv.indexOf('--against');
+  if (at >= 0) {
+    const ref = process.argv[at + 1];
+    if (!ref) throw new Error('bench: --against needs a commit (npm run bench -- --against fab2d60)');
+    return against(ref);
+  }
   const context = await setUp();
   try {
     verify(context);

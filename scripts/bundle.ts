@@ -1,36 +1,42 @@
 /**
- * `npm run build` step 1: bundles tfmfa with esbuild into dist/, so that a start loads what its path needs
- * in as few files as possible:
+ * `npm run build` step 1: bundles tfmfa with esbuild into dist/, ES modules, so that a start loads what its path
+ * needs in as few files as possible:
  *
  *   dist/cli.js          src/cli.ts alone (the dispatcher: command mode and shim mode)
  *   dist/hot.js          every module cli.ts reaches by static imports (the shim's marker and pass-through
  *                        paths) and the shim's ticket path (HOT_ROOTS). A shim with a session in its
  *                        environment, or with a valid ticket, loads these two files and nothing else.
- *                        Both are CommonJS (dist/package.json says so): Node starts a CommonJS file about
- *                        2 ms sooner than an ES module here (no module graph to link).
  *   dist/cold.mjs        every module the hot path loads with import() (the command table, the full
  *                        resolution, server mode...) and all they reach, in one file that imports the hot
  *                        modules from hot.js, so no module exists twice (one UserError class, one state).
  *                        Inside it, a module reached only by import() (each command) is initialized when first
- *                        imported. One file rather than a chunk per combination of entries: Node's loader
- *                        spends ~0.2 ms per file, and a cold `exec` loaded 24 of them (~8 ms of P7)
- *   dist/vendor-*.mjs    each package src/ loads with import() (the AWS SDK, execa, prompts, proper-lockfile),
- *                        with what they share in dist/vendor-chunk-*.mjs (lazy-imports.test.ts watches them)
+ *                        imported. hot.js and cold.mjs re-export every name of their modules, so two of them
+ *                        must not export the same name (the build says which).
+ *   dist/vendor-*.mjs    each package src/ loads with import() (the AWS SDK, execa, proper-lockfile...), with
+ *                        what they share in dist/vendor-chunk-*.mjs (lazy-imports.test.ts watches them)
  *
- * Node's built-in modules are reached through process.getBuiltinModule() inside the bundle: a bundle hoists
- * every `import … from 'node:…'` to its top, which would load zlib, http, child_process... at every start for
- * code that never runs.
+ * Node's built-in modules are reached through process.getBuiltinModule() inside the bundle (lazyBuiltins): a
+ * bundle hoists every `import … from 'node:…'` to its top, and Node's ES module facade of a built-in reads every
+ * export, so a start would load fs/promises, readline, crypto, child_process, undici... for code that never runs.
+ *
+ * What each of these pays, measured side by side on the Node paths users take by default (`npm run bench --
+ * --against DIR`, docs/benchmarks.md): the hot/cold split against one file of all of tfmfa (475 KB to compile
+ * at every start) and against esbuild's own code splitting (12 to 22 chunk files on the shim's paths); the
+ * built-ins on first use against plain imports (export, list, a cold exec and server mode 18 to 30 ms slower
+ * without). What paid nothing went (issue 22.5): a CommonJS start layer, per-export probing of built-ins in
+ * fresh processes, and process.getBuiltinModule() calls in src/ (the bundle does it). The compile cache went in
+ * issue 21 (another user could have swapped what it ran).
  *
  * Layout contract: every output file sits directly in dist/, so the bundled code's `import.meta.url` is
  * dist/: ./cli.js (entry-point.ts), ../package.json (version.ts) and ./launcher.sh (render.ts, copied
  * there by build-launcher.ts) resolve as they did from the per-file tsc output.
  *
- * Source maps (dist/*.js.map and *.mjs.map, paths to src/ and node_modules/, no sources inlined) let stack traces point
- * at src/: the stack TFMFA_DEBUG prints is mapped through them (src/output/source-mapped-stack.ts), and Node
- * applies them itself under --enable-source-maps.
+ * Source maps (dist/*.js.map and *.mjs.map, paths to src/ and node_modules/, no sources inlined) let stack traces
+ * point at src/: the stack TFMFA_DEBUG prints is mapped through them (src/output/source-mapped-stack.ts), and
+ * Node applies them itself under --enable-source-maps.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,21 +57,17 @@ const SHARED: BuildOptions = {
   metafile: true,
 };
 
-/** The lazily loaded layers: ES modules (.mjs, whatever dist/package.json says). */
-const COMMON: BuildOptions = {
-  ...SHARED,
-  format: 'esm',
+/** Every file is an ES module (the package's "type"): cli.js and hot.js, the start files. */
+const ESM: BuildOptions = { ...SHARED, format: 'esm' };
+
+/** The lazily loaded files, .mjs. */
+const LAZY: BuildOptions = {
+  ...ESM,
   outExtension: { '.js': '.mjs' },
-  // CommonJS packages (which, proper-lockfile, prompts...) call require() for Node's built-ins: give each file one.
+  // CommonJS packages (which, proper-lockfile...) call require() for Node's built-ins: give each file one. Not the
+  // start files, which hold no package: a `require` there would load node:module at every start.
   banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
 };
-
-/**
- * The start layer (cli.js, hot.js): CommonJS, which Node starts faster than an ES module (no module graph
- * to link, no import.meta); dist/package.json says so. Nothing in it may use import.meta (esbuild would
- * leave it empty): a warning fails the build.
- */
-const START: BuildOptions = { ...SHARED, format: 'cjs' };
 
 /** `@aws-sdk/client-sts` → `vendor-aws-sdk-client-sts`. */
 function vendorName(specifier: string): string {
@@ -112,46 +114,24 @@ function coldModules(hot: ReadonlySet<string>, found: Set<string>): Plugin {
 const WHOLE_BUILTINS = new Set(['process', 'console', 'cluster']);
 
 /**
- * A built-in's exports that can be read without loading another built-in module. The others are left out: `export
- * const { … } = m` reads every export when the chunk loads, and some are lazy (fs.promises and fs.ReadStream load
- * the promise file API and streams; http.WebSocket the fetch client with tls, http2 and zlib; util.setTraceSigInt
- * worker_threads). Code that needs one from a whole built-in (below) reads it from the default export (a named
- * import of it fails the build).
- * Found in fresh Node processes, one export at a time: a process stops at the first export whose reading loads a
- * public built-in (internal ones, such as parseArgs' own, are cheap), and the next one starts without it. Not in
- * this process: here, importing a built-in has already read all its exports.
+ * A built-in's exports that are plain values: its accessors are left out, since `export const { … } = m` reads
+ * every named export when the importer loads, and accessors are how Node loads parts of a built-in lazily
+ * (fs.promises: the promise file API and readline; http.WebSocket: undici with tls, http2 and zlib). Code that
+ * needs one from a whole built-in (below) reads it from the default export (a named import of it fails the
+ * build). Asked of a fresh Node: in this one, a built-in may have been imported, which replaces some accessors.
  */
-const eagerExportsOf = new Map<string, string[]>();
+const valueExportsOf = new Map<string, string[]>();
 
-function eagerExports(id: string): string[] {
-  const known = eagerExportsOf.get(id);
+function valueExports(id: string): string[] {
+  const known = valueExportsOf.get(id);
   if (known) return known;
-  const script = `const m = process.getBuiltinModule(${id}); const skip = JSON.parse(process.env.SKIP);
-    for (const key of Object.keys(m)) {
-      if (skip.includes(key)) continue;
-      const loaded = process.moduleLoadList.length;
-      void m[key];
-      if (process.moduleLoadList.slice(loaded).some((entry) => /^NativeModule (?!internal\\/)/.test(entry))) { process.stdout.write(JSON.stringify({ lazy: key })); process.exit(0); }
-    }
-    process.stdout.write(JSON.stringify({ keys: Object.keys(m) }));`;
-  const lazy: string[] = [];
-  for (;;) {
-    const found = JSON.parse(
-      execFileSync(process.execPath, ['-e', script], {
-        encoding: 'utf8',
-        env: { ...process.env, SKIP: JSON.stringify(lazy) },
-      }),
-    ) as { lazy?: string; keys?: string[] };
-    if (found.lazy !== undefined) {
-      lazy.push(found.lazy);
-      continue;
-    }
-    const keys = (found.keys ?? []).filter(
-      (key) => !lazy.includes(key) && key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key),
-    );
-    eagerExportsOf.set(id, keys);
-    return keys;
-  }
+  const script = `const m = process.getBuiltinModule(${id});
+    const keys = Object.keys(m).filter((key) => !Object.getOwnPropertyDescriptor(m, key).get);
+    process.stdout.write(JSON.stringify(keys));`;
+  const keys = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as string[];
+  const names = keys.filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
+  valueExportsOf.set(id, names);
+  return names;
 }
 
 /**
@@ -163,7 +143,7 @@ function eagerExports(id: string): string[] {
  * of use (Node's own ES module facade of a built-in reads every export: `fs.promises` loads fs/promises and
  * readline, http's WebSocket loads undici). The WHOLE_BUILTINS, the function-valued ones and every `import()`
  * of a built-in (esbuild gives a split chunk's CommonJS module to `import()` as a bare default) are an ES
- * module loaded with its importer, exporting the built-in's eagerExports.
+ * module loaded with its importer, exporting the built-in's valueExports.
  */
 function lazyBuiltins(): Plugin {
   const names = new Set(builtinModules);
@@ -194,7 +174,9 @@ function lazyBuiltins(): Plugin {
           return { contents, loader: 'js' as const };
         }
         return {
-          contents: `const m = process.getBuiltinModule(${id});\nexport default m;\nexport const { ${eagerExports(id).join(', ')} } = m;\n`,
+          contents:
+            `const m = process.getBuiltinModule(${id});\nexport default m;\n` +
+            `export const { ${valueExports(id).join(', ')} } = m;\n`,
           loader: 'js' as const,
         };
       };
@@ -281,7 +263,7 @@ async function hotModuleFiles(entry: string): Promise<Set<string>> {
       ),
   };
   const { metafile } = await build({
-    ...COMMON,
+    ...LAZY,
     entryPoints: HOT_ROOTS,
     outdir: join(dist, 'hot-graph'),
     write: false,
@@ -294,7 +276,10 @@ async function hotModuleFiles(entry: string): Promise<Set<string>> {
   return new Set(inputs.filter((file) => file !== entry && file.startsWith(join(root, 'src') + '/')));
 }
 
-/** hot.js's (and cold.mjs's) entry: re-exports every name of every module; two modules exporting one name fail the build. */
+/**
+ * hot.js's (and cold.mjs's) entry: re-exports every name of every module, so that cold.mjs imports the hot modules'
+ * names from hot.js; two modules exporting one name fail the build.
+ */
 async function hotEntry(hot: ReadonlySet<string>): Promise<string> {
   const { metafile } = await build({
     entryPoints: [...hot],
@@ -331,26 +316,21 @@ const cold = new Set<string>();
 const lazy = new Set<string>();
 const builds: BuildResult[] = [
   await build({
-    ...START,
+    ...ESM,
     entryPoints: { cli: cliEntry },
     plugins: [lazyBuiltins(), hotModules(hot), coldModules(hot, cold), lazyPackages(lazy)],
   }),
   await build({
-    ...START,
+    ...ESM,
     stdin: { contents: await hotEntry(hot), resolveDir: root, sourcefile: 'hot-entry.js' },
     outfile: join(dist, 'hot.js'),
     outdir: undefined,
     plugins: [lazyBuiltins(), coldModules(hot, cold), lazyPackages(lazy)],
   }),
 ];
-const startWarnings = builds.flatMap(({ warnings }) => warnings.map((warning) => warning.text));
-if (startWarnings.length)
-  throw new Error(`bundle: the start layer (CommonJS) must build without warnings: ${startWarnings.join('; ')}`);
-// The start layer's .js files are CommonJS; everything else is .mjs.
-writeFileSync(join(dist, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 builds.push(
   await build({
-    ...COMMON,
+    ...LAZY,
     stdin: { contents: await hotEntry(cold), resolveDir: root, sourcefile: 'cold-entry.js' },
     outfile: join(dist, 'cold.mjs'),
     outdir: undefined,
@@ -359,7 +339,7 @@ builds.push(
 );
 builds.push(
   await build({
-    ...COMMON,
+    ...LAZY,
     entryPoints: Object.fromEntries([...lazy].map((specifier) => [vendorName(specifier), `vendor-entry:${specifier}`])),
     splitting: true,
     chunkNames: 'vendor-chunk-[hash]',
@@ -368,6 +348,13 @@ builds.push(
   }),
 );
 
+const startRequires = ['cli.js', 'hot.js'].filter((file) =>
+  /\btypeof require\b/.test(readFileSync(join(dist, file), 'utf8')),
+);
+if (startRequires.length)
+  throw new Error(
+    `bundle: ${startRequires.join(', ')} would call require(), which an ES module lacks: import it lazily`,
+  );
 const misplaced = builds.flatMap(({ metafile }) => (metafile ? outputsOutsideDist(metafile) : ['(no metafile)']));
 if (misplaced.length)
   throw new Error(

@@ -7,11 +7,11 @@ import type { AwsCredentials } from '../credentials.ts';
  * The token file of an `aws login` session, read without the AWS SDK (a cached session never loads it):
  * `$AWS_LOGIN_CACHE_DIRECTORY` (the AWS tools' own variable), else ~/.aws/login/cache, then
  * `<sha256 hex of the login_session value>.json`. Every way the file can be unusable is one line that names
- * the file and the command that fixes it. Builtins through process.getBuiltinModule (the shim's path).
+ * the file and the command that fixes it.
  */
-const { createHash } = process.getBuiltinModule('node:crypto');
-const { readFileSync } = process.getBuiltinModule('node:fs');
-const { join } = process.getBuiltinModule('node:path');
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * The AWS SDK's login provider refreshes credentials with this little left; tfmfa refreshes through it, so at the

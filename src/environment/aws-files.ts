@@ -7,10 +7,8 @@ import { homeDirectory, setting, VARIABLES } from './variables.ts';
  * real-file variable (set in every tfmfa session, where AWS_CONFIG_FILE names the overlay), then the SDK's
  * variable, then the file in ~/.aws. An empty value counts as unset at every step. The command line comes
  * first because a `credential_process` line that names a file means that file, whatever session it runs in.
- *
- * On the shim's hot path: builtins come through process.getBuiltinModule.
  */
-const { join } = process.getBuiltinModule('node:path');
+import { join } from 'node:path';
 
 export const AWS_FILE_ORDER = {
   config: { flag: 'config-file', real: 'realConfigFile', sdk: 'AWS_CONFIG_FILE', inHome: ['.aws', 'config'] },

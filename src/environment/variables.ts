@@ -5,10 +5,9 @@ import { durationInRange } from './duration.ts';
  * Each entry says what it means, its default and range, and parses the raw value (an invalid value is a
  * one-line error naming the variable). Variables tfmfa sets for its children (the marker, the real files
  * behind the overlay, the shim stack) are listed too, since tfmfa reads them back in nested runs.
- *
- * On the shim's hot path: builtins come through process.getBuiltinModule (no ESM facade to build).
  */
-const { join } = process.getBuiltinModule('node:path');
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -30,8 +29,7 @@ function variable<T>(spec: Variable<T>): Variable<T> {
 
 /** The user's home directory as every AWS tool finds it: HOME, else the account's. */
 export function homeDirectory(env: Env = process.env): string {
-  // node:os only when HOME is unset: every start reads the contract, few need the password database.
-  return env.HOME || process.getBuiltinModule('node:os').homedir();
+  return env.HOME || homedir();
 }
 
 /** Seconds within a range, from `3600`, `90m`, `8h`; empty or unset is the default. */

@@ -5,7 +5,7 @@
  */
 import { homeDirectory } from '../environment/variables.ts';
 
-const { join } = process.getBuiltinModule('node:path');
+import { join } from 'node:path';
 
 export function configDirectory(env: NodeJS.ProcessEnv = process.env): string {
   if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, 'tfmfa');

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * A stack frame's location in a script: `file:///…/dist/cold.mjs:120:7` (an ES module) or `/…/dist/hot.js:120:7`
+ * A stack frame's location in a script: `file:///…/dist/cold.mjs:120:7` (an ES module) or `/…/dist/x.cjs:120:7`
  * (a CommonJS file names its path, spaces and all: inside a frame's parentheses a location runs to the `)`).
  */
 const FRAME = /(?<=\()(?:file:\/\/|\/)[^()]+?\.[cm]?js:\d+:\d+(?=\))|(?:file:\/\/|\/)[^\s()]+?\.[cm]?js:\d+:\d+/g;

@@ -12,9 +12,13 @@
  *    no SO_REUSEPORT), and after tfmfa's death an ask is queued, never answered, and times out in the SDK.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { applyChanges } from '../environment/changes.ts';
 import type { ChildOptions } from '../launch/child.ts';
+import { writeFileAtomic } from '../store/atomic-write.ts';
+import { fileStamp } from '../store/file-stamp.ts';
+import { setprivProbePath } from '../store/layout.ts';
+import { isPrivate } from '../store/private-path.ts';
 
 /** util-linux setpriv, at fixed paths (not through PATH, which the command's environment may have changed). */
 const SETPRIV_PATHS = ['/usr/bin/setpriv', '/bin/setpriv'];
@@ -35,21 +39,62 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
-/**
- * `setpriv --pdeathsig TERM --`, or null: not Linux, no setpriv, a setpriv older than util-linux 2.33 (no
- * --pdeathsig), or a command that cannot be started (which is then started directly, for its one-line error).
- */
-export function parentDeathWrapper(commandFile: string, platform: NodeJS.Platform = process.platform): string[] | null {
-  if (platform !== 'linux' || !isExecutableFile(commandFile)) return null;
-  const setpriv = SETPRIV_PATHS.find(isExecutableFile);
-  if (!setpriv) return null;
+/** Asks setpriv's help whether it knows --pdeathsig (util-linux >= 2.33); undefined when it could not tell. */
+function askSetpriv(setpriv: string): boolean | undefined {
   const help = spawnSync(setpriv, ['--help'], {
     env: applyChanges(process.env),
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
     timeout: 5000,
   });
-  if (!help.stdout?.includes('--pdeathsig')) return null;
+  return help.status === 0 ? help.stdout.includes('--pdeathsig') : undefined;
+}
+
+/**
+ * Whether `setpriv` knows --pdeathsig. The answer is remembered in the cache directory (layout.ts) for that very
+ * file (its real path and stamp: an upgrade asks again), so a long run does not start setpriv twice; the file is
+ * read only where the private-path rule holds for it and its directory.
+ */
+export function knowsPdeathsig(setpriv: string, cacheDir?: string): boolean {
+  const stamp = fileStamp(setpriv);
+  const remembered = cacheDir !== undefined && stamp ? setprivProbePath(cacheDir) : undefined;
+  if (remembered && isPrivate(cacheDir as string, 'dir') && isPrivate(remembered, 'file')) {
+    try {
+      const probe = JSON.parse(readFileSync(remembered, 'utf8')) as {
+        setpriv?: unknown;
+        stamp?: unknown;
+        pdeathsig?: unknown;
+      };
+      if (probe.setpriv === stamp?.real && probe.stamp === stamp?.id && typeof probe.pdeathsig === 'boolean')
+        return probe.pdeathsig;
+    } catch {
+      // unreadable or not JSON: asked again, and rewritten
+    }
+  }
+  const pdeathsig = askSetpriv(setpriv);
+  if (pdeathsig !== undefined && remembered && isPrivate(cacheDir as string, 'dir')) {
+    try {
+      writeFileAtomic(remembered, `${JSON.stringify({ setpriv: stamp?.real, stamp: stamp?.id, pdeathsig })}\n`);
+    } catch {
+      // a cache that cannot be written: the next long run asks again
+    }
+  }
+  return pdeathsig ?? false;
+}
+
+/**
+ * `setpriv --pdeathsig TERM --`, or null: not Linux, no setpriv, a setpriv older than util-linux 2.33 (no
+ * --pdeathsig), or a command that cannot be started (which is then started directly, for its one-line error).
+ * `cacheDir` remembers setpriv's answer (knowsPdeathsig).
+ */
+export function parentDeathWrapper(
+  commandFile: string,
+  platform: NodeJS.Platform = process.platform,
+  cacheDir?: string,
+): string[] | null {
+  if (platform !== 'linux' || !isExecutableFile(commandFile)) return null;
+  const setpriv = SETPRIV_PATHS.find(isExecutableFile);
+  if (!setpriv || !knowsPdeathsig(setpriv, cacheDir)) return null;
   return [setpriv, '--pdeathsig', 'TERM', '--'];
 }
 
@@ -57,8 +102,9 @@ export function parentDeathWrapper(commandFile: string, platform: NodeJS.Platfor
 export function orphanGuard(
   commandFile: string,
   listeningFd: number | undefined,
+  cacheDir?: string,
 ): { options: ChildOptions; description: string } {
-  const wrapper = parentDeathWrapper(commandFile);
+  const wrapper = parentDeathWrapper(commandFile, process.platform, cacheDir);
   const held = listeningFd !== undefined && listeningFd >= 0;
   const options: ChildOptions = {
     ...(wrapper ? { wrapper } : {}),

@@ -75,7 +75,7 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
       if (overlay) changes = mergeChanges(changes, overlayChanges(overlay));
     }
     // The command must not outlive the server unnoticed, nor be served by whoever binds the port next (orphan-guard.ts).
-    const guard = orphanGuard(options.file, server.listeningFd);
+    const guard = orphanGuard(options.file, server.listeningFd, session.cacheDir);
     const child = startChild(
       options.file,
       options.argv,

@@ -1,10 +1,7 @@
 import { UserError } from '../errors.ts';
 
-// On the shim's hot path: an ESM `import ... from 'node:fs'` builds the whole fs facade (fs.promises
-// included), measured at ~7 ms per start; the builtin itself is already loaded.
-const { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } =
-  process.getBuiltinModule('node:fs');
-const { delimiter, join, resolve } = process.getBuiltinModule('node:path');
+import { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
 
 /** The second line of every shell launcher tfmfa generates. */
 export const LAUNCHER_MARKER = '# tfmfa-launcher';

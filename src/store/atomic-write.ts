@@ -1,7 +1,6 @@
 import { UserError } from '../errors.ts';
 
-// On the shim's hot path (a ticket renews its stamp): builtins through process.getBuiltinModule.
-const {
+import {
   closeSync,
   fchmodSync,
   fsyncSync,
@@ -14,8 +13,8 @@ const {
   unlinkSync,
   utimesSync,
   writeSync,
-} = process.getBuiltinModule('node:fs');
-const { dirname, resolve } = process.getBuiltinModule('node:path');
+} from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 let writes = 0;
 

@@ -3,11 +3,9 @@
  * (device, inode, size, modification time in ns), or that there was no file. A ticket is used only while the
  * file the environment names is still that same file, unchanged: never for a file of the same name elsewhere
  * (a relative AWS_CONFIG_FILE in another directory), never after the file was replaced or edited.
- *
- * On the shim's hot path: builtins through process.getBuiltinModule.
  */
-const { lstatSync, realpathSync, statSync } = process.getBuiltinModule('node:fs');
-const { resolve } = process.getBuiltinModule('node:path');
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /** `real` is the absolute real path; `id` is "dev:ino:size:mtimeNs". */
 export interface FileStamp {

@@ -7,11 +7,12 @@
  *                                           links to the user's files when their paths cannot stand in an INI line)
  *   <cache>/locks/salt                      the per-user salt of the lock names
  *   <cache>/locks/<sha256(key)>.cancelled   the last cancelled prompt under that lock (docs/prompt-cancel.md)
+ *   <cache>/setpriv-probe.json              whether util-linux setpriv knows --pdeathsig (server/orphan-guard.ts)
  *
  * Also the names of the files tfmfa writes there (with the temp names of atomic writes), so that `clear`
- * removes exactly those. On the shim's hot path: builtins through process.getBuiltinModule.
+ * removes exactly those.
  */
-const { join } = process.getBuiltinModule('node:path');
+import { join } from 'node:path';
 
 export const CACHE_SUBDIRECTORIES = ['sessions', 'tickets', 'overlay', 'locks'] as const;
 
@@ -66,6 +67,11 @@ export function saltPath(cacheDir: string): string {
 /** The cancellation marker of the lock called `name` (store/cancel-marker.ts). */
 export function cancelMarkerPath(cacheDir: string, name: string): string {
   return join(locksDir(cacheDir), `${name}.cancelled`);
+}
+
+/** What the last `setpriv --help` said, for the setpriv file it asked (server/orphan-guard.ts). */
+export function setprivProbePath(cacheDir: string): string {
+  return join(cacheDir, 'setpriv-probe.json');
 }
 
 /** A temp file of an atomic write: `<name>.<pid>.<n>.tmp`. */

@@ -7,11 +7,9 @@ import { UserError } from '../errors.ts';
  * checks ownership and symlinks with test -O / -L, and trusts modes only as Node last checked them: see
  * ticket-trust.ts): a path tfmfa uses must be a real directory (or regular file), not a symlink, owned by the
  * current user, and closed to group and others.
- *
- * On the shim's hot path: builtins come through process.getBuiltinModule.
  */
-const { existsSync, lstatSync, mkdirSync } = process.getBuiltinModule('node:fs');
-const { dirname } = process.getBuiltinModule('node:path');
+import { existsSync, lstatSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export type PathKind = 'dir' | 'file';
 

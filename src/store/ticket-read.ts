@@ -4,9 +4,7 @@ import { ticketPaths, ticketsDir } from './layout.ts';
 import { isPrivate } from './private-path.ts';
 import { renewLauncherTrustIfDue } from './ticket-trust.ts';
 
-// The shim's hot path: builtins through process.getBuiltinModule, which skips building the ESM namespace of
-// node:fs (measured at ~6 ms of a ~70 ms start).
-const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
+import { readFileSync, statSync } from 'node:fs';
 
 /**
  * The profile's ticket if it is still good: owned by this user and private (with its directories), made for

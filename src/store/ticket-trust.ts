@@ -1,7 +1,7 @@
 import { createFileOnce, writeStampAtomic } from './atomic-write.ts';
 import { clockPath, ticketPaths } from './layout.ts';
 
-const { existsSync, statSync } = process.getBuiltinModule('node:fs');
+import { existsSync, statSync } from 'node:fs';
 import { LAUNCHER_TRUST_SECONDS, SERVE_EXTRA_SECONDS } from './ticket-format.ts';
 
 /**
