@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { selectedProfile } from '../environment/profile.ts';
 import { UserError } from '../errors.ts';
-import { checkMfaToken } from '../mfa/flag.ts';
+import { checkMfaCodeFlag } from '../mfa/flag.ts';
 import { checkPromptName } from '../mfa/prompt-settings.ts';
 import type { SessionRequest } from '../session/profile-session.ts';
 import { PROMPT_DRIVERS } from '../mfa/drivers/index.ts';
@@ -79,6 +79,11 @@ export function requireProfile(command: string, positionals: string[], fallback?
   return profile;
 }
 
+/** `--mfa-token` checked (the one check, before anything else runs), as the request's `mfaCode`. */
+export function mfaCodeOption(values: { 'mfa-token'?: string }): Pick<SessionRequest, 'mfaCode'> {
+  return values['mfa-token'] !== undefined ? { mfaCode: checkMfaCodeFlag(values['mfa-token']) } : {};
+}
+
 /** A session request from the parsed SESSION_OPTIONS. */
 export function sessionRequest(
   profile: string,
@@ -89,7 +94,7 @@ export function sessionRequest(
     profile,
     env,
     useSession: !values['no-session'],
-    ...(values['mfa-token'] !== undefined ? { mfaToken: checkMfaToken(values['mfa-token']) } : {}),
+    ...mfaCodeOption(values),
     ...(values['session-ttl'] !== undefined ? { sessionTtl: values['session-ttl'] } : {}),
     ...(values.prompt !== undefined ? { prompt: checkPromptName(values.prompt, '--prompt') } : {}),
   };

@@ -13,7 +13,7 @@ import { chainIn } from '../config/chain.ts';
 import { profileSession } from '../session/profile-session.ts';
 import { getCallerIdentity } from '../session/sts.ts';
 import { cacheDirectory } from '../environment/variables.ts';
-import { parseCommand, printHelp, SESSION_OPTIONS } from './args.ts';
+import { mfaCodeOption, parseCommand, printHelp, SESSION_OPTIONS } from './args.ts';
 import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
@@ -38,6 +38,7 @@ IAM allows two keys per user: with two already, rotate stops before changing any
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
+  const mfaCode = mfaCodeOption(values);
   const profile = checkProfileName('rotate', positionals[0], positionals.slice(1));
   const files = await loadUserFiles(env);
   const store = openKeyStore(env);
@@ -63,10 +64,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     if (serial) {
       const loaded = chainIn(files, profile, env, Date.now());
       const sessionChain = { ...loaded.chain, roles: [], profiles: [profile], mfaSerial: serial };
-      const session = await profileSession(
-        { profile, env, ...(values['mfa-token'] !== undefined ? { mfaToken: values['mfa-token'] } : {}) },
-        { ...loaded, chain: sessionChain },
-      );
+      const session = await profileSession({ profile, env, ...mfaCode }, { ...loaded, chain: sessionChain });
       signer = session.credentials;
     }
     const iam = await iamClient(signer);

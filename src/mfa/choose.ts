@@ -8,7 +8,7 @@ import { flagSource } from './flag.ts';
 import { processSource } from './process.ts';
 import { findProgram } from './program.ts';
 import { checkPromptName, promptSetting, promptTimeoutSeconds, type PromptChoice } from './prompt-settings.ts';
-import type { MfaCodeSource, MfaRequest, PromptContext } from './types.ts';
+import type { MfaCode, MfaCodeSource, MfaRequest, PromptContext } from './types.ts';
 
 export type { MfaChoice, PromptSurroundings };
 
@@ -27,7 +27,7 @@ export function currentSurroundings(env: NodeJS.ProcessEnv): PromptSurroundings 
  */
 export function decideMfaSource(request: MfaRequest, around: PromptSurroundings): MfaChoice {
   const env = request.env ?? process.env;
-  if (request.flagToken !== undefined) return { source: 'flag', why: '--mfa-token' };
+  if (request.mfaCode !== undefined) return { source: 'flag', why: '--mfa-token' };
   const named = namedPrompt(request, env);
   if (named && named.choice !== 'auto') return explicit(named.choice, named.why, request, around, env);
   if (request.mfaProcess) return { source: 'mfa_process', why: `mfa_process in profile '${request.profile}'` };
@@ -55,7 +55,7 @@ export function chooseMfaSource(request: MfaRequest, around?: PromptSurroundings
   const choice = decideMfaSource(request, surroundings);
   if (choice.source === 'none') throw new UserError(choice.error);
   debug(`MFA code: ${choice.source} (${choice.why})`);
-  if (choice.source === 'flag') return flagSource(request.flagToken as string);
+  if (choice.source === 'flag') return flagSource(request.mfaCode as MfaCode);
   if (choice.source === 'mfa_process') return processSource(request.mfaProcess as string, request.profile);
   const context: PromptContext = {
     serial: request.serial,

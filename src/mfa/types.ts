@@ -9,8 +9,8 @@ export interface MfaCodeSource {
 export interface MfaRequest {
   serial: string;
   profile: string;
-  /** `--mfa-token CODE`. */
-  flagToken?: string;
+  /** `--mfa-token CODE`, checked where the flag is parsed (mfa/flag.ts). */
+  mfaCode?: MfaCode;
   /** The profile's `mfa_process` command. */
   mfaProcess?: string;
   /** `--prompt NAME`. */
@@ -45,4 +45,17 @@ export function normalizeMfaCode(text: string): string {
 
 export function isMfaCode(text: string): boolean {
   return /^\d{6}$/.test(text);
+}
+
+/**
+ * A code given on the command line (`--mfa-token`) or typed at the up-front renewal, already checked: the one
+ * type and name (`mfaCode`) it keeps from the flag to STS. Only `checkMfaCodeFlag` (mfa/flag.ts) and
+ * `asMfaCode` make one, so a path that forgets the check does not typecheck.
+ */
+export type MfaCode = string & { readonly checkedMfaCode: true };
+
+/** `text` as a checked code (spaces dropped), or undefined when it is not six digits. */
+export function asMfaCode(text: string): MfaCode | undefined {
+  const code = normalizeMfaCode(text);
+  return isMfaCode(code) ? (code as MfaCode) : undefined;
 }

@@ -53,7 +53,7 @@ export function sessionNotice(request: SessionRequest, loaded: LoadedChain): Ses
   if (left < ALREADY_STALE_SECONDS)
     return { action: 'none', reason: 'the MFA session is about to end (the first resolution renews it)' };
   if (left >= threshold) return { action: 'none', reason: `the MFA session has ${humanDuration(left)} left` };
-  if (request.mfaToken !== undefined || loaded.chain.mfaProcess)
+  if (request.mfaCode !== undefined || loaded.chain.mfaProcess)
     return { action: 'renew', secondsLeft: left, prompt: false };
   if (terminalAvailable()) return { action: 'renew', secondsLeft: left, prompt: true };
   return { action: 'warn', secondsLeft: left };
@@ -89,7 +89,7 @@ export async function upFrontRequest(request: SessionRequest, loaded: LoadedChai
       allowEmpty: true,
     },
   );
-  if (code !== '') return { ...renewing, mfaToken: code };
+  if (code !== '') return { ...renewing, mfaCode: code };
   debug('the up-front renewal was declined: continuing with the current MFA session');
   return request;
 }

@@ -7,6 +7,7 @@ import { stsRegion } from '../environment/region.ts';
 import { cacheDirectory, lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../environment/variables.ts';
 import type { AwsCredentials } from '../credentials.ts';
 import { kindOfStep } from '../config/kinds/index.ts';
+import type { MfaCode } from '../mfa/types.ts';
 import { cappedFloor } from './margin.ts';
 import { resolveCredentials } from './resolve-credentials.ts';
 
@@ -14,7 +15,8 @@ import { resolveCredentials } from './resolve-credentials.ts';
 export interface SessionRequest {
   profile: string;
   env?: NodeJS.ProcessEnv;
-  mfaToken?: string;
+  /** `--mfa-token`, checked where it was parsed. */
+  mfaCode?: MfaCode;
   /** False with `--no-session`. */
   useSession?: boolean;
   /** `--session-ttl` as given. */
@@ -65,7 +67,7 @@ export async function profileSession(request: SessionRequest, loaded?: LoadedCha
     useSession: request.useSession ?? true,
     sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env),
     region: stsRegion(env, chain.region),
-    ...(request.mfaToken !== undefined ? { mfaToken: request.mfaToken } : {}),
+    ...(request.mfaCode !== undefined ? { mfaCode: request.mfaCode } : {}),
     ...(request.prompt !== undefined ? { prompt: request.prompt } : {}),
     ...(request.shim ? { shim: true } : {}),
     env,

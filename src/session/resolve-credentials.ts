@@ -3,7 +3,7 @@ import type { AwsFilePaths } from '../config/paths.ts';
 import type { Chain } from '../config/types.ts';
 import { debug, warn } from '../debug.ts';
 import { chooseMfaSource, mfaRequestOf } from '../mfa/choose.ts';
-import { MFA_ATTEMPTS } from '../mfa/types.ts';
+import { MFA_ATTEMPTS, type MfaCode } from '../mfa/types.ts';
 import { entryCredentials, SessionCache, type CacheEntry } from '../store/session-cache.ts';
 import { secondsLeft, type AwsCredentials } from '../credentials.ts';
 import { withLock } from '../store/lock.ts';
@@ -28,7 +28,7 @@ export interface SessionOptions {
   lockTimeoutSeconds: number;
   useSession: boolean;
   sessionTtlSeconds: number;
-  mfaToken?: string;
+  mfaCode?: MfaCode;
   /** `--prompt NAME`. */
   prompt?: string;
   /** A shim's run: `--mfa-token` is no remedy. */
@@ -203,8 +203,8 @@ async function runStep(
   if (step.kind === 'get-session-token') {
     const serial = step.mfaSerial;
     if (!serial) return getSessionToken(base, { durationSeconds: step.durationSeconds }, target);
-    return withMfaCode(serial, chain, options, (code) =>
-      getSessionToken(base, { durationSeconds: step.durationSeconds, serialNumber: serial, tokenCode: code }, target),
+    return withMfaCode(serial, chain, options, (mfaCode) =>
+      getSessionToken(base, { durationSeconds: step.durationSeconds, serialNumber: serial, mfaCode }, target),
     );
   }
   const input = {
@@ -218,8 +218,8 @@ async function runStep(
   };
   if (!step.mfaSerial) return assumeRole(base, input, target);
   const serial = step.mfaSerial;
-  return withMfaCode(serial, chain, options, (code) =>
-    assumeRole(base, { ...input, serialNumber: serial, tokenCode: code }, target),
+  return withMfaCode(serial, chain, options, (mfaCode) =>
+    assumeRole(base, { ...input, serialNumber: serial, mfaCode }, target),
   );
 }
 
@@ -228,20 +228,20 @@ async function withMfaCode<T>(
   serial: string,
   chain: Chain,
   options: SessionOptions,
-  call: (code: string) => Promise<T>,
+  call: (mfaCode: string) => Promise<T>,
 ): Promise<T> {
   const source = chooseMfaSource({
     ...mfaRequestOf(chain, options.env),
     serial,
-    ...(options.mfaToken !== undefined ? { flagToken: options.mfaToken } : {}),
+    ...(options.mfaCode !== undefined ? { mfaCode: options.mfaCode } : {}),
     ...(options.prompt !== undefined ? { prompt: options.prompt } : {}),
     ...(options.shim ? { shim: true } : {}),
   });
   let rejection: string | undefined;
   for (let attempt = 1; ; attempt++) {
-    const code = await source.code(attempt, rejection);
+    const mfaCode = await source.code(attempt, rejection);
     try {
-      return await call(code);
+      return await call(mfaCode);
     } catch (error) {
       const retry =
         error instanceof StsError && error.kind === 'mfa-rejected' && source.retryable && attempt < MFA_ATTEMPTS;

@@ -17,7 +17,7 @@ export interface AssumeRoleInput {
   durationSeconds?: number;
   externalId?: string;
   serialNumber?: string;
-  tokenCode?: string;
+  mfaCode?: string;
   /** aws-vault's session_tags, transitive_session_tags and source_identity (config/session-tags.ts). */
   sessionTags?: Array<{ key: string; value: string }>;
   transitiveTagKeys?: string[];
@@ -87,7 +87,7 @@ function toCredentials(result: CredentialsResult['Credentials']): AwsCredentials
 
 export function getSessionToken(
   base: AwsCredentials,
-  input: { durationSeconds: number; serialNumber?: string; tokenCode?: string },
+  input: { durationSeconds: number; serialNumber?: string; mfaCode?: string },
   target: StsTarget,
 ): Promise<AwsCredentials> {
   debug(`STS GetSessionToken for ${input.serialNumber ?? 'no MFA'} (${input.durationSeconds}s) in ${target.region}`);
@@ -98,7 +98,7 @@ export function getSessionToken(
     (sts) =>
       new sts.GetSessionTokenCommand({
         DurationSeconds: input.durationSeconds,
-        ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
+        ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.mfaCode } : {}),
       }),
   );
 }
@@ -137,7 +137,7 @@ export function assumeRole(base: AwsCredentials, input: AssumeRoleInput, target:
         RoleSessionName: input.roleSessionName,
         ...(input.durationSeconds ? { DurationSeconds: input.durationSeconds } : {}),
         ...(input.externalId ? { ExternalId: input.externalId } : {}),
-        ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
+        ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.mfaCode } : {}),
         ...(input.sessionTags?.length
           ? { Tags: input.sessionTags.map((tag) => ({ Key: tag.key, Value: tag.value })) }
           : {}),

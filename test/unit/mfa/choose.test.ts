@@ -12,6 +12,7 @@ import {
 import { promptTimeoutSeconds } from '../../../src/mfa/prompt-settings.ts';
 import { isMfaCode, normalizeMfaCode, type MfaRequest } from '../../../src/mfa/types.ts';
 import { UserError } from '../../../src/errors.ts';
+import { checkMfaCodeFlag } from '../../../src/mfa/flag.ts';
 
 const SERIAL = 'arn:aws:iam::222222222222:mfa/username';
 const around = (over: Partial<PromptSurroundings> & { programs?: string[] } = {}): PromptSurroundings => ({
@@ -25,7 +26,7 @@ const source = (r: MfaRequest, a: PromptSurroundings) => decideMfaSource(r, a).s
 describe('choosing the MFA code source', () => {
   test('order: --mfa-token, --prompt, TFMFA_PROMPT, mfa_process, mfa_prompt, terminal, dialog', () => {
     const all = request({
-      flagToken: '123456',
+      mfaCode: checkMfaCodeFlag('123456'),
       prompt: 'kdialog',
       env: { TFMFA_PROMPT: 'ykman', DISPLAY: ':0' },
       mfaProcess: 'x',
@@ -33,7 +34,7 @@ describe('choosing the MFA code source', () => {
     });
     const a = around({ terminal: true });
     assert.equal(source(all, a), 'flag');
-    const { flagToken: _f, ...noFlag } = all;
+    const { mfaCode: _f, ...noFlag } = all;
     assert.equal(source(noFlag, a), 'kdialog');
     const { prompt: _p, ...noPrompt } = noFlag;
     assert.deepEqual(decideMfaSource(noPrompt, a), { source: 'ykman', why: 'TFMFA_PROMPT' });
@@ -191,11 +192,12 @@ describe('choosing the MFA code source', () => {
 });
 
 test('--mfa-token takes the same shapes as a prompt: "123 456" is the code 123456', async () => {
-  const flag = chooseMfaSource(request({ flagToken: ' 123 456 ' }), around());
+  // Checked once, where the flag is parsed (checkMfaCodeFlag); the source hands on the checked code.
+  const flag = chooseMfaSource(request({ mfaCode: checkMfaCodeFlag(' 123 456 ') }), around());
   assert.equal(flag.name, 'flag');
   assert.equal(await flag.code(1), '123456');
   assert.throws(
-    () => chooseMfaSource(request({ flagToken: '123 45' }), around()),
+    () => chooseMfaSource(request({ mfaCode: checkMfaCodeFlag('123 45') }), around()),
     (error: unknown) => error instanceof UserError && error.exitCode === 2,
   );
 });
