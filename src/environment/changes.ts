@@ -1,6 +1,6 @@
 import type { AwsCredentials } from '../credentials.ts';
 import { regionChanges } from './region.ts';
-import { SECRET_VARIABLE_NAMES, setting, variableName } from './variables.ts';
+import { FOREIGN_SECRET_VARIABLE_NAMES, SECRET_VARIABLE_NAMES, setting, variableName } from './variables.ts';
 
 /**
  * The environment contract of a child process, in one place: the exec path, the shim path, the ticket
@@ -21,7 +21,7 @@ export const PROFILE_VARIABLES = [
 export const SECRET_VARIABLES = SECRET_VARIABLE_NAMES;
 
 /** Other tools' secrets a migrating user may still have exported: aws-vault's file passphrase, for `aws-vault` only. */
-export const FOREIGN_SECRET_VARIABLES = ['AWS_VAULT_FILE_PASSPHRASE'] as const;
+export const FOREIGN_SECRET_VARIABLES = FOREIGN_SECRET_VARIABLE_NAMES;
 
 export type { EnvironmentChanges } from './environment-changes.ts';
 import type { EnvironmentChanges } from './environment-changes.ts';

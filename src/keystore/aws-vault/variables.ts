@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { homeDirectory } from '../../environment/variables.ts';
+import { homeDirectory, withdrawnSecret } from '../../environment/variables.ts';
+
+export const AWS_VAULT_FILE_PASSPHRASE = 'AWS_VAULT_FILE_PASSPHRASE';
 
 /**
  * aws-vault's environment variables: the ones `import --from aws-vault` reads, and every one doctor names with
@@ -70,8 +72,9 @@ export function awsVaultFileDir(env: NodeJS.ProcessEnv): string {
   return dir.startsWith('~') ? join(homeDirectory(env), dir.slice(1)) : dir;
 }
 
+/** AWS_VAULT_FILE_PASSPHRASE: withdrawn from process.env at the start (withdrawSecrets), like tfmfa's own. */
 export function awsVaultFilePassphrase(env: NodeJS.ProcessEnv): string | undefined {
-  return env.AWS_VAULT_FILE_PASSPHRASE;
+  return withdrawnSecret(env, AWS_VAULT_FILE_PASSPHRASE);
 }
 
 /** aws-vault's macOS keychain (AWS_VAULT_KEYCHAIN_NAME, default aws-vault). */
