@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { resolveUserFile } from '../store/atomic-write.ts';
 import { loadUserFiles } from '../config/chain.ts';
@@ -7,7 +8,6 @@ import { checkProfileName, keysFromEnvironment, keysFromTerminal } from '../keys
 import { BACKEND_NAMES, vaultPath, type BackendName } from '../keystore/settings.ts';
 import { chooseBackend, openKeyStore, putKeys, storedEntry, withKeystoreLock } from '../keystore/store.ts';
 import { stsTargetFor, verifyKeys } from '../session/verify-keys.ts';
-import { cacheDirectory } from '../environment/variables.ts';
 import { parseCommand, printHelp } from './args.ts';
 import { defineCommand } from './command.ts';
 
@@ -76,7 +76,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     await putKeys(store, profile, keys, choice.name);
     return { previous: before, added: ensureConfigProfile(files.configPath, profile) };
   });
-  if (previous && previous.accessKeyId !== keys.accessKeyId) dropSessionsOf(cacheDirectory(env), previous.accessKeyId);
+  if (previous && previous.accessKeyId !== keys.accessKeyId)
+    dropSessionsOf(readSettings(env).cacheDir, previous.accessKeyId);
   const where = choice.name === 'keyring' ? 'the OS keyring' : `the encrypted file ${vaultPath(store.settings.dir)}`;
   const lines = [`stored ${keys.accessKeyId} for profile '${profile}' in ${where} (${choice.reason})`];
   if (previous) lines.push(`replaced ${previous.accessKeyId} (${previous.backend})`);

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { NoCredentialsError } from '../config/resolve.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { warn } from '../debug.ts';
@@ -6,7 +7,6 @@ import { clearEverything, clearKeys, clearTicket, ownCacheDir } from '../store/c
 import { chainOf, loadUserFiles } from '../config/chain.ts';
 import { compareNames, requireKnownProfile } from '../views/profiles.ts';
 import { cacheEntries, chainSteps, finalCacheKey } from '../views/sessions.ts';
-import { cacheDirectory } from '../environment/variables.ts';
 import { parseCommand, printHelp } from './args.ts';
 import { defineCommand } from './command.ts';
 
@@ -32,7 +32,7 @@ config and credentials files.`,
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
-  const cacheDir = cacheDirectory(env);
+  const cacheDir = readSettings(env).cacheDir;
   if (positionals.length === 0) return clearAll(cacheDir);
   return clearProfiles(cacheDir, [...new Set(positionals)], env);
 }

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { withGivenFiles } from '../environment/aws-files.ts';
 import { credentialProcessJson } from '../output/credential-json.ts';
 import { SERVER_FLOOR_SECONDS } from '../session/margin.ts';
@@ -39,10 +40,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const profile = requireProfile('credential-process', positionals);
   // SDKs refresh these themselves: like the server's, they leave outside every SDK's refresh window.
   const session = await profileSession({
-    ...sessionRequest(profile, withGivenFiles(env, values), values),
+    ...sessionRequest(profile, withGivenFiles(readSettings(env), values).environment, values),
     minTtlFloor: SERVER_FLOOR_SECONDS,
   });
   process.stdout.write(`${credentialProcessJson(session.credentials)}\n`);
-  renewServedTicket(profile, session, withGivenFiles(env, values));
+  renewServedTicket(profile, session, withGivenFiles(readSettings(env), values).environment);
   return 0;
 }

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { renderSection, type Check } from '../doctor/check.ts';
 import {
@@ -16,7 +17,6 @@ import { shimDirChecks } from '../doctor/shim-dir-checks.ts';
 import { longRunChecks } from '../doctor/long-run-checks.ts';
 import { entryPoint } from '../entry-point.ts';
 import { selectedProfile } from '../environment/profile.ts';
-import { cacheDirectory } from '../environment/variables.ts';
 import { keystoreChecks } from '../doctor/keystore-checks.ts';
 import { awsVaultChecks } from '../doctor/aws-vault-checks.ts';
 import { fixAwsVaultLines } from '../doctor/aws-vault-fix.ts';
@@ -67,9 +67,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
     for (const line of await fixAwsVaultLines(files, env)) process.stdout.write(`tfmfa: ${line}\n`);
     files = await loadUserFiles(env);
   }
-  const { profile, origin } = selectedProfile(env, positionals[0]);
+  const { profile, origin } = selectedProfile(readSettings(env), positionals[0]);
   if (origin === 'argument') requireKnownProfile('doctor', files, profile);
-  const cacheDir = cacheDirectory(env);
+  const cacheDir = readSettings(env).cacheDir;
 
   const sections: Array<[string, Check[]]> = [];
   const entry = entryPoint();

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { basename } from 'node:path';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
@@ -49,7 +50,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const profile = requireProfile('exec', positionals);
   const argvOfChild = commandLine.length > 0 ? commandLine : [env.SHELL || '/bin/sh'];
   const file = findCommand(argvOfChild[0] as string, env.PATH);
-  if (hasSessionFor(env, profile)) {
+  if (hasSessionFor(readSettings(env), profile)) {
     debug(`session for '${profile}' already in the environment: running ${file} unchanged`);
     return replaceProcess(file, argvOfChild, applyChanges(env, { set: {}, unset: [] }));
   }
@@ -70,7 +71,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     overlay: !values['no-overlay'],
   });
   debug(`running ${file} for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);
-  return replaceProcess(file, argvOfChild, applyChanges(env, childChanges(env, changes, region)));
+  return replaceProcess(file, argvOfChild, applyChanges(env, childChanges(readSettings(env), changes, region)));
 }
 
 /** Server mode: forced by --server or --no-server, else for long runs (src/shim/long-run.ts); the choice is logged. */

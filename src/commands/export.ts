@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { childChanges } from '../environment/changes.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';
@@ -52,6 +53,6 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     ...sessionRequest(profile, env, values),
     overlay: !values['no-overlay'],
   });
-  process.stdout.write(formatChanges(childChanges(env, changes, region), format));
+  process.stdout.write(formatChanges(childChanges(readSettings(env), changes, region), format));
   return 0;
 }

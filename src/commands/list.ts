@@ -1,10 +1,10 @@
+import { readSettings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { ARROW, formatDuration, renderTable } from '../views/table.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { compareNames, describeProfiles, type ProfileInfo } from '../views/profiles.ts';
 import { describeSessions, type SessionInfo } from '../views/sessions.ts';
 import { describeLoginSessions } from '../views/login-sessions.ts';
-import { cacheDirectory } from '../environment/variables.ts';
 import { keyLocationLabel } from '../views/key-location.ts';
 import { parseCommand, printHelp } from './args.ts';
 import { defineCommand } from './command.ts';
@@ -50,7 +50,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (values.names) return printNames(env);
 
   const files = await loadUserFiles(env);
-  const cacheDir = cacheDirectory(env);
+  const cacheDir = readSettings(env).cacheDir;
   const profiles = describeProfiles(files, env);
   const sessions = [...describeSessions(cacheDir), ...describeLoginSessions(files, env)];
   if (values.json) {

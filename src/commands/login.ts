@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { warn } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import { chainIn, currentUser, loadUserFiles } from '../config/chain.ts';
@@ -86,7 +87,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   requireKnownProfile('login', userFiles, profile);
   const loaded = chainIn(userFiles, profile, env, loadedAtMs);
   const { chain, paths, files } = loaded;
-  const region = stsRegion(env, chain.region);
+  const region = stsRegion(readSettings(env), chain.region);
   let credentials: AwsCredentials;
   let sessionDuration = duration;
   const plainKeys =

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { chainIn, loadUserFiles } from '../config/chain.ts';
 import { chainNeedsSession } from '../config/resolve.ts';
 import type { AwsFiles } from '../config/files.ts';
@@ -31,12 +32,12 @@ PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, the
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
-  const profiles = positionals.length ? [...new Set(positionals)] : [selectedProfile(env).profile];
+  const profiles = positionals.length ? [...new Set(positionals)] : [selectedProfile(readSettings(env)).profile];
   const loadedAtMs = Date.now();
   const files = await loadUserFiles(env);
   for (const profile of profiles) requireKnownProfile('open-session', files, profile);
   const useSession = !values['no-session'];
-  const ttl = sessionTtlSeconds(values['session-ttl'], env);
+  const ttl = sessionTtlSeconds(values['session-ttl'], readSettings(env));
   const reported = new Set<string>();
   // Every profile's chain first: a profile that does not resolve stops the command before anything is opened.
   const chains = profiles.map((profile) => ({ profile, loaded: chainIn(files, profile, env, loadedAtMs) }));

@@ -1,10 +1,10 @@
+import { readSettings } from '../environment/settings.ts';
 import { backendLabel } from '../keystore/types.ts';
 import { UserError } from '../errors.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { dropSessionsOf } from '../keystore/drop-sessions.ts';
 import { checkProfileName } from '../keystore/key-input.ts';
 import { deleteKeys, openKeyStore, withKeystoreLock } from '../keystore/store.ts';
-import { cacheDirectory } from '../environment/variables.ts';
 import { parseCommand, printHelp } from './args.ts';
 import { defineCommand } from './command.ts';
 
@@ -34,7 +34,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       `remove: profile '${profile}' has no stored keys${plaintext}: 'tfmfa list' shows where each profile's keys are`,
     );
   }
-  const sessions = dropSessionsOf(cacheDirectory(env), removed.accessKeyId);
+  const sessions = dropSessionsOf(readSettings(env).cacheDir, removed.accessKeyId);
   process.stdout.write(
     `tfmfa: removed ${removed.accessKeyId} of profile '${profile}' from the ${backendLabel(removed.backend)}${sessions.length ? `, and ${sessions.length} cached session(s) made from it` : ''}\n`,
   );

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { backendLabel } from '../keystore/types.ts';
 import { UserError } from '../errors.ts';
 import { warn } from '../debug.ts';
@@ -12,7 +13,6 @@ import type { AwsCredentials } from '../credentials.ts';
 import { chainIn } from '../config/chain.ts';
 import { profileSession } from '../session/profile-session.ts';
 import { getCallerIdentity } from '../session/sts.ts';
-import { cacheDirectory } from '../environment/variables.ts';
 import { mfaCodeOption, parseCommand, printHelp, SESSION_OPTIONS } from './args.ts';
 import { defineCommand } from './command.ts';
 
@@ -90,7 +90,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         }
         rotated = await rotateKey(rotation, old);
       }
-      const dropped = dropSessionsOf(cacheDirectory(env), rotated.from);
+      const dropped = dropSessionsOf(readSettings(env).cacheDir, rotated.from);
       if (rotated.unfinished) {
         warn(rotated.unfinished);
         return 1;

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { childChanges, MARKER_VARIABLE, sessionChanges } from '../environment/changes.ts';
 import { terragruntAuthJson, terragruntEnvs } from '../output/terragrunt-json.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';
@@ -28,7 +29,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   // Through the shims' path: the profile's ticket is written (and the launcher's trust renewed), so the next
   // calls through tfmfa-launcher are served without Node.
   const { session } = await sessionEnvironment(sessionRequest(profile, env, values));
-  const changes = childChanges(env, sessionChanges(session.credentials, profile), session.chain.region);
+  const changes = childChanges(readSettings(env), sessionChanges(session.credentials, profile), session.chain.region);
   process.stdout.write(`${terragruntAuthJson(session.credentials, terragruntEnvs(changes, MARKER_VARIABLE))}\n`);
   return 0;
 }

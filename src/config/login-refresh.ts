@@ -1,10 +1,11 @@
+import { readSettings } from '../environment/settings.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { AwsFilePaths } from './paths.ts';
 import { loadAwsFiles } from './load.ts';
 import { serviceEndpoint } from './endpoint.ts';
 import { debug } from '../debug.ts';
-import { cacheDirectory, lockTimeoutSeconds, setting } from '../environment/variables.ts';
+import { setting } from '../environment/variables.ts';
 import { stsRegion } from '../environment/region.ts';
 import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
@@ -45,10 +46,10 @@ export async function refreshLoginCredentials(request: RefreshRequest): Promise<
   try {
     return await withLock(
       {
-        cacheDir: cacheDirectory(env),
+        cacheDir: readSettings(env).cacheDir,
         key: `login|${request.session}`,
         description: `the aws login session of profile '${profile}'`,
-        timeoutSeconds: lockTimeoutSeconds(env),
+        timeoutSeconds: readSettings(env).lockTimeout,
       },
       work,
     );
@@ -98,7 +99,7 @@ async function sdkRefresh(
   const { profile, paths, env } = request;
   const files = await loadAwsFiles(paths);
   const endpoint = serviceEndpoint(files, profile, env, 'signin');
-  const region = stsRegion(env, files.profiles.get(profile)?.region?.trim());
+  const region = stsRegion(readSettings(env), files.profiles.get(profile)?.region?.trim());
   const requestTimeout = setting(env, 'stsTimeout') * 1000;
   const { fromLoginCredentials } = await import('@aws-sdk/credential-providers');
   // The SDK keeps the old credentials when the service fails other than with AccessDenied, and says why only here.

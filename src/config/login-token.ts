@@ -1,5 +1,5 @@
+import { readSettings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
-import { homeDirectory } from '../environment/variables.ts';
 import { privatePathProblem } from '../store/private-path.ts';
 import type { AwsCredentials } from '../credentials.ts';
 
@@ -44,7 +44,7 @@ export function loginCommand(profile: string): string {
 }
 
 export function loginCacheDirectory(env: NodeJS.ProcessEnv): string {
-  return env.AWS_LOGIN_CACHE_DIRECTORY || join(homeDirectory(env), '.aws', 'login', 'cache');
+  return env.AWS_LOGIN_CACHE_DIRECTORY || join(readSettings(env).home, '.aws', 'login', 'cache');
 }
 
 /** Where the token of a `login_session` value is, as the AWS tools compute it. */

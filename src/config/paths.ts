@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { awsFile } from '../environment/aws-files.ts';
 import { keyIndexPath } from '../keystore/location.ts';
 
@@ -16,8 +17,8 @@ export interface AwsFilePaths {
  */
 export function awsFilePaths(env: NodeJS.ProcessEnv = process.env): AwsFilePaths {
   return {
-    configPath: awsFile('config', env),
-    credentialsPath: awsFile('credentials', env),
+    configPath: awsFile('config', readSettings(env)),
+    credentialsPath: awsFile('credentials', readSettings(env)),
     keyIndexPath: keyIndexPath(env),
   };
 }

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { CACHE_SUBDIRECTORIES, sessionsDir } from '../store/layout.ts';
 import { MINIMUM_NODE } from '../node-support.ts';
 import { explainProblem, privatePathProblem, type PathKind } from '../store/private-path.ts';
@@ -8,13 +9,12 @@ import { chainNeedsSession, NoCredentialsError } from '../config/resolve.ts';
 import type { Chain, RoleStep } from '../config/types.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { UserError } from '../errors.ts';
-import { overlayEnabled } from '../environment/variables.ts';
 import { entryCredentials, SessionCache, type CacheEntry } from '../store/session-cache.ts';
 import { describeMfaChoice, mfaRequestOf } from '../mfa/choose.ts';
 import { secondsLeft } from '../credentials.ts';
 import { stsRegion } from '../environment/region.ts';
 import { planChain, ROLE_CHAINING_LIMIT, type PlanStep } from '../session/strategy.ts';
-import { lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../environment/variables.ts';
+import { sessionTtlSeconds } from '../environment/variables.ts';
 import { fail, info, ok, warning, type Check } from './check.ts';
 import { ARROW, formatDuration } from '../views/table.ts';
 import { defaultStsEndpoint, stsEndpoint } from '../config/endpoint.ts';
@@ -152,17 +152,17 @@ export function chainChecks(
   } else {
     let ttl: number | undefined;
     try {
-      ttl = sessionTtlSeconds(undefined, env);
+      ttl = sessionTtlSeconds(undefined, readSettings(env));
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       checks.push(fail(error.message, 'fix or unset TFMFA_SESSION_TTL'));
     }
     for (const [name, read] of [
-      ['TFMFA_MIN_TTL', minimumTtlSeconds],
-      ['TFMFA_LOCK_TIMEOUT', lockTimeoutSeconds],
+      ['TFMFA_MIN_TTL', () => readSettings(env).minTtl],
+      ['TFMFA_LOCK_TIMEOUT', () => readSettings(env).lockTimeout],
     ] as const) {
       try {
-        read(env);
+        read();
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         checks.push(fail(error.message, `fix or unset ${name}`));
@@ -266,7 +266,7 @@ export function terraformChecks(cwd: string, files: AwsFiles, env: NodeJS.Proces
   if (tfFiles.length === 0) return [info(`no *.tf files in ${cwd}`)];
   if (settings.length === 0)
     return [ok(`no provider or backend block in ${tfFiles.length} *.tf file(s) of ${cwd} sets profile`)];
-  const overlay = overlayEnabled(env);
+  const overlay = readSettings(env).overlay;
   return settings.map((setting) => {
     const where = `${setting.file}:${setting.line}: ${setting.block} sets profile = ${setting.expression}`;
     if (setting.profile === null) {
@@ -310,7 +310,7 @@ export async function networkChecks(
   chain: Chain | null,
   cacheDir: string,
 ): Promise<Check[]> {
-  const region = stsRegion(env, chain?.region);
+  const region = stsRegion(readSettings(env), chain?.region);
   let endpoint: string;
   try {
     endpoint = stsEndpoint(files, chain?.profile ?? '', env) ?? defaultStsEndpoint(region);

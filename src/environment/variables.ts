@@ -217,7 +217,7 @@ export const VARIABLES = {
 } as const;
 
 export type VariableKey = keyof typeof VARIABLES;
-type Parsed<K extends VariableKey> = ReturnType<(typeof VARIABLES)[K]['parse']>;
+export type Parsed<K extends VariableKey> = ReturnType<(typeof VARIABLES)[K]['parse']>;
 
 /** The names of the secret variables: no program tfmfa starts gets them (applyChanges in changes.ts). */
 export const SECRET_VARIABLE_NAMES: readonly string[] = Object.values(VARIABLES as Record<string, Variable<unknown>>)
@@ -264,25 +264,9 @@ export function variableName(key: VariableKey): string {
   return VARIABLES[key].name;
 }
 
-export function cacheDirectory(env: Env = process.env): string {
-  return setting(env, 'cacheDir');
-}
-
-export function minimumTtlSeconds(env: Env = process.env): number {
-  return setting(env, 'minTtl');
-}
-
-export function lockTimeoutSeconds(env: Env = process.env): number {
-  return setting(env, 'lockTimeout');
-}
-
-export function overlayEnabled(env: Env = process.env): boolean {
-  return setting(env, 'overlay');
-}
-
 /** The MFA session's lifetime: `--session-ttl` when given, else TFMFA_SESSION_TTL, else 8 h. */
-export function sessionTtlSeconds(flag: string | undefined, env: Env = process.env): number {
-  if (flag === undefined || flag === '') return setting(env, 'sessionTtl');
+export function sessionTtlSeconds(flag: string | undefined, settings: { readonly sessionTtl: number }): number {
+  if (flag === undefined || flag === '') return settings.sessionTtl;
   return durationInRange(
     '--session-ttl',
     flag,

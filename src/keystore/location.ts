@@ -1,15 +1,15 @@
+import { readSettings } from '../environment/settings.ts';
 /**
  * tfmfa's config directory, `$XDG_CONFIG_HOME/tfmfa`, else `~/.config/tfmfa`: where the key store lives (the
  * vault, the non-secret key index, settings.json) and the record of where shims were installed. On the shim's
  * hot path (chain resolution reads the index): nothing heavy.
  */
-import { homeDirectory } from '../environment/variables.ts';
 
 const { join } = process.getBuiltinModule('node:path');
 
 export function configDirectory(env: NodeJS.ProcessEnv = process.env): string {
   if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, 'tfmfa');
-  return join(homeDirectory(env), '.config', 'tfmfa');
+  return join(readSettings(env).home, '.config', 'tfmfa');
 }
 
 /** The non-secret index (profile → backend, access key id) that chain resolution reads. */

@@ -1,9 +1,9 @@
+import { readSettings } from '../environment/settings.ts';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import { ownCacheDir } from '../store/clear.ts';
 import { withLock } from '../store/lock.ts';
 import { removeTicket } from '../store/ticket-write.ts';
-import { cacheDirectory, lockTimeoutSeconds } from '../environment/variables.ts';
 import { FileBackend } from './file-backend.ts';
 import { readKeyIndex, writeKeyIndex, type KeyIndexEntry } from './key-index.ts';
 import { KeyringBackend, keyringStatus } from './keyring-backend.ts';
@@ -30,7 +30,7 @@ export function openKeyStore(env: NodeJS.ProcessEnv = process.env): KeyStore {
   return {
     settings,
     indexPath: keyIndexPath(env),
-    cacheDir: cacheDirectory(env),
+    cacheDir: readSettings(env).cacheDir,
     backend(name) {
       let backend = backends.get(name);
       if (!backend) {
@@ -72,10 +72,10 @@ export async function chooseBackend(
 export function withKeystoreLock<T>(env: NodeJS.ProcessEnv, work: () => Promise<T>): Promise<T> {
   return withLock(
     {
-      cacheDir: cacheDirectory(env),
+      cacheDir: readSettings(env).cacheDir,
       key: 'keystore:file',
       description: 'the key store',
-      timeoutSeconds: lockTimeoutSeconds(env),
+      timeoutSeconds: readSettings(env).lockTimeout,
     },
     work,
   );

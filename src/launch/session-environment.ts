@@ -1,5 +1,5 @@
+import { readSettings } from '../environment/settings.ts';
 import { debug } from '../debug.ts';
-import { minimumTtlSeconds, overlayEnabled } from '../environment/variables.ts';
 import { entryPoint } from '../entry-point.ts';
 import { overlayOrWarn } from '../overlay/overlay.ts';
 import { currentUser, type LoadedChain } from '../config/chain.ts';
@@ -31,7 +31,7 @@ export async function sessionEnvironment(
     { ...request, minTtlFloor: Math.max(request.minTtlFloor ?? 0, STATIC_KEYS_FLOOR_SECONDS) },
     loaded,
   );
-  const overlay = (request.overlay ?? true) && overlayEnabled(env);
+  const overlay = (request.overlay ?? true) && readSettings(env).overlay;
   let changes = sessionChanges(session.credentials, request.profile);
   const written = overlay
     ? overlayOrWarn({
@@ -50,7 +50,7 @@ export async function sessionEnvironment(
     changes = mergeChanges(changes, overlayChanges(written));
   }
   const region = session.chain.region;
-  const minTtl = minimumTtlSeconds(env);
+  const minTtl = readSettings(env).minTtl;
   writeTicket(
     session.cacheDir,
     request.profile,

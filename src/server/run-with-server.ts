@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { debug, warn } from '../debug.ts';
 import { oneLine } from '../errors.ts';
 import {
@@ -8,7 +9,6 @@ import {
   serverChanges,
   type EnvironmentChanges,
 } from '../environment/changes.ts';
-import { overlayEnabled } from '../environment/variables.ts';
 import { entryPoint } from '../entry-point.ts';
 import { overlayOrWarn } from '../overlay/overlay.ts';
 import { currentUser, loadChain, type LoadedChain } from '../config/chain.ts';
@@ -63,7 +63,7 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
   let end: ChildEnd;
   try {
     let changes = serverChanges(server.url, token, profile);
-    if ((options.overlay ?? true) && overlayEnabled(env)) {
+    if ((options.overlay ?? true) && readSettings(env).overlay) {
       const overlay = overlayOrWarn({
         cacheDir: session.cacheDir,
         files: session.files,
@@ -79,7 +79,7 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
     const child = startChild(
       options.file,
       options.argv,
-      applyChanges(env, childChanges(env, changes, session.chain.region, options.extra)),
+      applyChanges(env, childChanges(readSettings(env), changes, session.chain.region, options.extra)),
       guard.options,
     );
     debug(`running ${options.file} (pid ${child.pid ?? '?'}) with the credential server: ${guard.description}`);

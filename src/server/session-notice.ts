@@ -1,7 +1,8 @@
+import { readSettings } from '../environment/settings.ts';
 import type { LoadedChain } from '../config/chain.ts';
 import type { Chain } from '../config/types.ts';
 import { debug, warn } from '../debug.ts';
-import { cacheDirectory, sessionTtlSeconds, setting } from '../environment/variables.ts';
+import { sessionTtlSeconds, setting } from '../environment/variables.ts';
 import { askMfaCode } from '../mfa/code-question.ts';
 import { terminalAvailable } from '../terminal-question.ts';
 import { secondsLeft } from '../credentials.ts';
@@ -32,11 +33,11 @@ export function mfaSessionLeft(request: SessionRequest, chain: Chain): number | 
   const env = request.env ?? process.env;
   const plan = planChain(chain, {
     useSession: request.useSession ?? true,
-    sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env),
+    sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, readSettings(env)),
   });
   const step = plan.steps.find((s) => s.kind === 'get-session-token');
   if (!step) return null;
-  const entry = new SessionCache(cacheDirectory(env)).read(step.cacheKey);
+  const entry = new SessionCache(readSettings(env).cacheDir).read(step.cacheKey);
   return entry ? secondsLeft(entryCredentials(entry)) : null;
 }
 

@@ -1,10 +1,11 @@
+import { readSettings } from '../environment/settings.ts';
 import { loadChain, type LoadedChain } from '../config/chain.ts';
 import type { AwsFilePaths } from '../config/paths.ts';
 import { stsEndpoint } from '../config/endpoint.ts';
 import type { Chain } from '../config/types.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { stsRegion } from '../environment/region.ts';
-import { cacheDirectory, lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../environment/variables.ts';
+import { sessionTtlSeconds } from '../environment/variables.ts';
 import type { AwsCredentials } from '../credentials.ts';
 import { kindOfStep } from '../config/kinds/index.ts';
 import type { MfaCode } from '../mfa/types.ts';
@@ -54,19 +55,19 @@ export interface ProfileSession {
 export async function profileSession(request: SessionRequest, loaded?: LoadedChain): Promise<ProfileSession> {
   const env = request.env ?? process.env;
   const { paths, files, chain, loadedAtMs } = loaded ?? (await loadChain(request.profile, env));
-  const cacheDir = cacheDirectory(env);
+  const cacheDir = readSettings(env).cacheDir;
   const endpoint = stsEndpoint(files, request.profile, env);
   const { credentials, fromCache, lifetimeSeconds } = await resolveCredentials(chain, {
     ...(endpoint ? { endpoint } : {}),
     paths,
     cacheDir,
-    minTtlSeconds: minimumTtlSeconds(env),
+    minTtlSeconds: readSettings(env).minTtl,
     floorSeconds: cappedFloor(request.minTtlFloor ?? 0, kindOfStep(chain.source).floorCapSeconds),
     ...(request.renewSessionBelow !== undefined ? { renewSessionBelowSeconds: request.renewSessionBelow } : {}),
-    lockTimeoutSeconds: lockTimeoutSeconds(env),
+    lockTimeoutSeconds: readSettings(env).lockTimeout,
     useSession: request.useSession ?? true,
-    sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env),
-    region: stsRegion(env, chain.region),
+    sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, readSettings(env)),
+    region: stsRegion(readSettings(env), chain.region),
     ...(request.mfaCode !== undefined ? { mfaCode: request.mfaCode } : {}),
     ...(request.prompt !== undefined ? { prompt: request.prompt } : {}),
     ...(request.shim ? { shim: true } : {}),

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { shQuote, shWord } from '../output/quoting.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import {
@@ -12,7 +13,6 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { homeDirectory } from '../environment/variables.ts';
 import { UserError } from '../errors.ts';
 import { renderLauncher } from './launcher/render.ts';
 import { findRealBinary, isLauncher } from './real-binary.ts';
@@ -42,8 +42,8 @@ export function pathDirectories(env: NodeJS.ProcessEnv, cwd: string): string[] {
 
 /** Where shims go by default: ~/.local/bin if it is on PATH, else ~/bin. */
 export function defaultShimDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  const local = join(homeDirectory(env), '.local', 'bin');
-  return pathDirectories(env, cwd).includes(realOrResolved(local, cwd)) ? local : join(homeDirectory(env), 'bin');
+  const local = join(readSettings(env).home, '.local', 'bin');
+  return pathDirectories(env, cwd).includes(realOrResolved(local, cwd)) ? local : join(readSettings(env).home, 'bin');
 }
 
 export type ShimKind = 'missing' | 'launcher' | 'symlink' | 'other';

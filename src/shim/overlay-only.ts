@@ -1,9 +1,9 @@
+import { readSettings } from '../environment/settings.ts';
 import { currentUser } from '../config/chain.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { debug, warn } from '../debug.ts';
 import { entryPoint } from '../entry-point.ts';
 import { overlayChanges, type EnvironmentChanges } from '../environment/changes.ts';
-import { cacheDirectory, minimumTtlSeconds, overlayEnabled } from '../environment/variables.ts';
 import { UserError } from '../errors.ts';
 import { overlayOrWarn } from '../overlay/overlay.ts';
 import { writeTicket } from '../store/ticket-write.ts';
@@ -33,8 +33,8 @@ export function overlayOnlyChanges(
   env: NodeJS.ProcessEnv,
   ticket: boolean,
 ): EnvironmentChanges {
-  if (!overlayEnabled(env)) return NOTHING;
-  const cacheDir = cacheDirectory(env);
+  if (!readSettings(env).overlay) return NOTHING;
+  const cacheDir = readSettings(env).cacheDir;
   let overlay;
   try {
     overlay = overlayOrWarn({
@@ -55,7 +55,7 @@ export function overlayOnlyChanges(
   );
   const changes = overlayChanges(overlay);
   if (ticket) {
-    const minTtl = minimumTtlSeconds(env);
+    const minTtl = readSettings(env).minTtl;
     const expiration = new Date(loadedAtMs + (minTtl + OVERLAY_TICKET_SECONDS) * 1000);
     writeTicket(
       cacheDir,

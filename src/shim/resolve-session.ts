@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { chainIn, loadUserFiles, type LoadedChain } from '../config/chain.ts';
 import { NoCredentialsError, ProfileNotFoundError, chainNeedsSession } from '../config/resolve.ts';
 import { missingProfileHint } from '../config/suggest.ts';
@@ -27,7 +28,7 @@ export async function shimTarget(tool: string, profile: string, env: NodeJS.Proc
   } catch (error) {
     if (!(error instanceof ProfileNotFoundError || error instanceof NoCredentialsError)) throw error;
     debug(`profile '${profile}': ${error.message}`);
-    const { origin } = selectedProfile(env);
+    const { origin } = selectedProfile(readSettings(env));
     if (error instanceof ProfileNotFoundError && origin !== 'default') {
       // Never silent: a profile the user selected that does not exist. No ticket, so that every run says so.
       warn(

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import {
@@ -37,8 +38,8 @@ export async function runShim(tool: string, args: string[], entryPoint = process
   const argv = [tool, ...args];
   debug(`shim ${tool}: real binary ${real}`);
 
-  if (hasSessionFor(env)) {
-    debug(`session for '${markerProfile(env)}' already in the environment: passing through`);
+  if (hasSessionFor(readSettings(env))) {
+    debug(`session for '${markerProfile(readSettings(env))}' already in the environment: passing through`);
     return replaceProcess(real, argv, applyChanges(env, stack));
   }
   const subcommand = subcommandOf(tool, args);
@@ -49,7 +50,7 @@ export async function runShim(tool: string, args: string[], entryPoint = process
   const longRun = longRunMatch(tool, args, env);
   if (longRun !== null) {
     const { selectedProfile } = await import('../environment/profile.ts');
-    const { profile } = selectedProfile(env);
+    const { profile } = selectedProfile(readSettings(env));
     debug(
       `'${tool} ${longRun}' is a long run (src/shim/long-run.ts, TFMFA_LONG_RUN): server mode for profile '${profile}'`,
     );
@@ -63,10 +64,18 @@ export async function runShim(tool: string, args: string[], entryPoint = process
     debug(
       `profile '${profile}': ticket hit${ticket.changes.set.AWS_ACCESS_KEY_ID ? '' : ' (the config overlay only)'}`,
     );
-    return replaceProcess(real, argv, applyChanges(env, childChanges(env, ticket.changes, ticket.region, stack)));
+    return replaceProcess(
+      real,
+      argv,
+      applyChanges(env, childChanges(readSettings(env), ticket.changes, ticket.region, stack)),
+    );
   }
   debug(`profile '${profile}': no valid ticket, resolving`);
   const { shimSessionChanges } = await import('./resolve-session.ts');
   const session = await shimSessionChanges(tool, profile, env);
-  return replaceProcess(real, argv, applyChanges(env, childChanges(env, session.changes, session.region, stack)));
+  return replaceProcess(
+    real,
+    argv,
+    applyChanges(env, childChanges(readSettings(env), session.changes, session.region, stack)),
+  );
 }

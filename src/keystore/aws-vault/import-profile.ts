@@ -1,5 +1,5 @@
+import { readSettings } from '../../environment/settings.ts';
 import { UserError } from '../../errors.ts';
-import { cacheDirectory } from '../../environment/variables.ts';
 import { ensureConfigProfile } from '../aws-file-edit.ts';
 import { dropSessionsOf } from '../drop-sessions.ts';
 import type { BackendName } from '../settings.ts';
@@ -74,7 +74,7 @@ export async function importProfile(
   }
   const { keys, identity, added } = stored;
   if (existing && existing.accessKeyId !== keys.accessKeyId)
-    dropSessionsOf(cacheDirectory(settings.env), existing.accessKeyId);
+    dropSessionsOf(readSettings(settings.env).cacheDir, existing.accessKeyId);
   const notes = [
     existing ? `replaced ${existing.accessKeyId}` : '',
     added ? `added [${profile === 'default' ? 'default' : `profile ${profile}`}] to ${settings.files.configPath}` : '',

@@ -1,5 +1,6 @@
+import { readSettings } from '../../environment/settings.ts';
 import { join } from 'node:path';
-import { homeDirectory, withdrawnSecret } from '../../environment/variables.ts';
+import { withdrawnSecret } from '../../environment/variables.ts';
 
 export const AWS_VAULT_FILE_PASSPHRASE = 'AWS_VAULT_FILE_PASSPHRASE';
 
@@ -68,8 +69,8 @@ export function awsVaultBackendName(env: NodeJS.ProcessEnv): string | undefined 
 /** The file backend's directory: AWS_VAULT_FILE_DIR (a leading ~ is the home directory), else ~/.awsvault/keys. */
 export function awsVaultFileDir(env: NodeJS.ProcessEnv): string {
   const dir = env.AWS_VAULT_FILE_DIR?.trim();
-  if (!dir) return join(homeDirectory(env), '.awsvault', 'keys');
-  return dir.startsWith('~') ? join(homeDirectory(env), dir.slice(1)) : dir;
+  if (!dir) return join(readSettings(env).home, '.awsvault', 'keys');
+  return dir.startsWith('~') ? join(readSettings(env).home, dir.slice(1)) : dir;
 }
 
 /** AWS_VAULT_FILE_PASSPHRASE: withdrawn from process.env at the start (withdrawSecrets), like tfmfa's own. */

@@ -1,4 +1,4 @@
-import { minimumTtlSeconds, overlayEnabled } from '../../environment/variables.ts';
+import { readSettings } from '../../environment/settings.ts';
 import type { ProfileSession } from '../../session/profile-session.ts';
 import { readTicket } from '../../store/ticket-read.ts';
 
@@ -13,8 +13,8 @@ export function renewServedTicket(
   env: NodeJS.ProcessEnv,
 ): void {
   readTicket(session.cacheDir, profile, {
-    minTtl: minimumTtlSeconds(env),
-    overlay: overlayEnabled(env),
+    minTtl: readSettings(env).minTtl,
+    overlay: readSettings(env).overlay,
     configPath: session.paths.configPath,
     credentialsPath: session.paths.credentialsPath,
   });
