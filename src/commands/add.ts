@@ -50,7 +50,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (values.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(values.backend)) {
     throw new UserError(`add: --backend must be one of ${BACKEND_NAMES.join(', ')}, got '${values.backend}'`, 2);
   }
-  const files = await loadUserFiles(env);
+  const files = await loadUserFiles(readSettings(env));
   resolveUserFile(files.configPath); // a config file that is a link to nothing is refused before anything is stored
   const store = openKeyStore(env);
   const plaintext = files.credentialsSections.get(profile);

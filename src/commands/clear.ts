@@ -53,13 +53,13 @@ function clearAll(cacheDir: string): number {
 }
 
 async function clearProfiles(cacheDir: string, profiles: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const files = await loadUserFiles(env);
+  const files = await loadUserFiles(readSettings(env));
   for (const profile of profiles) requireKnownProfile('clear', files, profile);
   // Which keys to drop, all worked out before anything is removed (unknown profiles have stopped the command).
   const keys = new Set<string>();
   for (const profile of profiles) {
     try {
-      for (const step of chainSteps(chainOf(files, profile, env))) keys.add(step.cacheKey);
+      for (const step of chainSteps(chainOf(files, profile, readSettings(env)))) keys.add(step.cacheKey);
     } catch (error) {
       if (error instanceof NoCredentialsError) continue; // nothing of it is ever cached
       if (!(error instanceof UserError)) throw error;
@@ -96,7 +96,8 @@ function profilesUsing(files: AwsFiles, keys: Set<string>, env: NodeJS.ProcessEn
   const result: string[] = [];
   for (const name of [...files.profiles.keys()].sort(compareNames)) {
     try {
-      if (chainSteps(chainOf(files, name, env)).some((step) => keys.has(step.cacheKey))) result.push(name);
+      if (chainSteps(chainOf(files, name, readSettings(env))).some((step) => keys.has(step.cacheKey)))
+        result.push(name);
     } catch {
       // a profile that does not resolve uses nothing
     }
@@ -115,7 +116,7 @@ function profilesToUntick(
   for (const name of files.profiles.keys()) {
     if (result.has(name)) continue;
     try {
-      const chain = chainOf(files, name, env);
+      const chain = chainOf(files, name, readSettings(env));
       const finals = [finalCacheKey(chain, true), finalCacheKey(chain, false)];
       if (finals.some((key) => key !== undefined && removedKeys.has(key))) result.add(name);
     } catch {

@@ -62,10 +62,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   if (values.help) return printHelp(command);
   if (positionals.length > 1)
     throw new UserError(`doctor: unexpected argument '${positionals[1]}': 'tfmfa doctor' checks one profile`, 2);
-  let files = await loadUserFiles(env);
+  let files = await loadUserFiles(readSettings(env));
   if (values['fix-aws-vault']) {
     for (const line of await fixAwsVaultLines(files, env)) process.stdout.write(`tfmfa: ${line}\n`);
-    files = await loadUserFiles(env);
+    files = await loadUserFiles(readSettings(env));
   }
   const { profile, origin } = selectedProfile(readSettings(env), positionals[0]);
   if (origin === 'argument') requireKnownProfile('doctor', files, profile);

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { openAwsVaultStore } from '../keystore/aws-vault/open-store.ts';
@@ -83,7 +84,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (values.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(values.backend)) {
     throw new UserError(`import: --backend must be one of ${BACKEND_NAMES.join(', ')}, got '${values.backend}'`, 2);
   }
-  const files = await loadUserFiles(env);
+  const files = await loadUserFiles(readSettings(env));
   const keystore = openKeyStore(env);
   const choice =
     values.backend !== undefined

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { resolveUserFile } from '../store/atomic-write.ts';
@@ -41,7 +42,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     return (await import('./import-aws-vault.ts')).run(argv, env);
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
-  const files = await loadUserFiles(env);
+  const files = await loadUserFiles(readSettings(env));
   const importable = new Map<string, LongTermKeys>();
   for (const [name, section] of files.credentialsSections) {
     if (section.aws_access_key_id && section.aws_secret_access_key && !section.aws_session_token) {

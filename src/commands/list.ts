@@ -49,7 +49,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     );
   if (values.names) return printNames(env);
 
-  const files = await loadUserFiles(env);
+  const files = await loadUserFiles(readSettings(env));
   const cacheDir = readSettings(env).cacheDir;
   const profiles = describeProfiles(files, env);
   const sessions = [...describeSessions(cacheDir), ...describeLoginSessions(files, env)];
@@ -73,7 +73,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
 
 async function printNames(env: NodeJS.ProcessEnv): Promise<number> {
   try {
-    const files = await loadUserFiles(env);
+    const files = await loadUserFiles(readSettings(env));
     const names = [...files.profiles.keys()].sort(compareNames);
     if (names.length) process.stdout.write(`${names.join('\n')}\n`);
   } catch {

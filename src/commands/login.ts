@@ -83,9 +83,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (values.destination !== undefined) checkUrl('--destination', values.destination, { allowQuery: true });
 
   const loadedAtMs = Date.now();
-  const userFiles = await loadUserFiles(env);
+  const userFiles = await loadUserFiles(readSettings(env));
   requireKnownProfile('login', userFiles, profile);
-  const loaded = chainIn(userFiles, profile, env, loadedAtMs);
+  const loaded = chainIn(userFiles, profile, readSettings(env), loadedAtMs);
   const { chain, paths, files } = loaded;
   const region = stsRegion(readSettings(env), chain.region);
   let credentials: AwsCredentials;
@@ -101,10 +101,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         `profile '${profile}' has no role: the console session comes from GetFederationToken, which cannot carry MFA (policies requiring MFA will deny it)`,
       );
     const keys = await sourceCredentials(chain.source, paths, env);
-    const endpoint = stsEndpoint(files, profile, env);
+    const endpoint = stsEndpoint(files, profile, readSettings(env));
     credentials = await federationCredentials(
       keys,
-      { name: federatedUserName(currentUser(env)), durationSeconds: duration ?? FEDERATION_DEFAULT },
+      { name: federatedUserName(currentUser(readSettings(env))), durationSeconds: duration ?? FEDERATION_DEFAULT },
       { region, profile, ...(endpoint ? { endpoint } : {}) },
     );
     sessionDuration = undefined; // the federated credentials' own lifetime is the console session's

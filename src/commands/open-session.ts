@@ -34,13 +34,16 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (values.help) return printHelp(command);
   const profiles = positionals.length ? [...new Set(positionals)] : [selectedProfile(readSettings(env)).profile];
   const loadedAtMs = Date.now();
-  const files = await loadUserFiles(env);
+  const files = await loadUserFiles(readSettings(env));
   for (const profile of profiles) requireKnownProfile('open-session', files, profile);
   const useSession = !values['no-session'];
   const ttl = sessionTtlSeconds(values['session-ttl'], readSettings(env));
   const reported = new Set<string>();
   // Every profile's chain first: a profile that does not resolve stops the command before anything is opened.
-  const chains = profiles.map((profile) => ({ profile, loaded: chainIn(files, profile, env, loadedAtMs) }));
+  const chains = profiles.map((profile) => ({
+    profile,
+    loaded: chainIn(files, profile, readSettings(env), loadedAtMs),
+  }));
   for (const { profile, loaded } of chains) {
     if (!chainNeedsSession(loaded.chain)) {
       process.stdout.write(`profile '${profile}' needs neither MFA nor a role: nothing to open\n`);
@@ -104,7 +107,7 @@ function profilesUsing(
   const served: string[] = [];
   for (const name of files.profiles.keys()) {
     try {
-      const { chain } = chainIn(files, name, env, loadedAtMs);
+      const { chain } = chainIn(files, name, readSettings(env), loadedAtMs);
       if (planChain(chain, { useSession, sessionTtlSeconds: ttl }).steps[0]?.cacheKey === key) served.push(name);
     } catch {
       // a profile that does not resolve is served by nothing

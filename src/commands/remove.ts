@@ -26,7 +26,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const store = openKeyStore(env);
   const removed = await withKeystoreLock(env, () => deleteKeys(store, profile));
   if (!removed) {
-    const files = await loadUserFiles(env).catch(() => undefined);
+    const files = await loadUserFiles(readSettings(env)).catch(() => undefined);
     const plaintext = files?.credentialsSections.get(profile)?.aws_access_key_id
       ? ` (its keys are in ${files?.credentialsPath}, not in the store)`
       : '';

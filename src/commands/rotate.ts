@@ -40,7 +40,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (values.help) return printHelp(command);
   const mfaCode = mfaCodeOption(values);
   const profile = checkProfileName('rotate', positionals[0], positionals.slice(1));
-  const files = await loadUserFiles(env);
+  const files = await loadUserFiles(readSettings(env));
   const store = openKeyStore(env);
   const target = stsTargetFor(files, profile, env);
   return withKeystoreLock(env, async () => {
@@ -62,7 +62,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     let signer: AwsCredentials = old;
     const serial = files.profiles.get(profile)?.mfa_serial?.trim();
     if (serial) {
-      const loaded = chainIn(files, profile, env, Date.now());
+      const loaded = chainIn(files, profile, readSettings(env), Date.now());
       const sessionChain = { ...loaded.chain, roles: [], profiles: [profile], mfaSerial: serial };
       const session = await profileSession({ profile, env, ...mfaCode }, { ...loaded, chain: sessionChain });
       signer = session.credentials;

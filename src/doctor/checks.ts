@@ -169,7 +169,7 @@ export function chainChecks(
       }
     }
     try {
-      chain = chainOf(files, profile, env);
+      chain = chainOf(files, profile, readSettings(env));
       const region = chain.region ? `region ${chain.region}` : 'no region in the profile';
       const details = ttl === undefined ? [] : chainDetails(chain, files, cache, ttl);
       const what = chainNeedsSession(chain) ? '' : ' (needs neither MFA nor a role: tfmfa passes it through)';
@@ -193,7 +193,7 @@ export function chainChecks(
   for (const name of [...files.profiles.keys()].sort()) {
     if (name === profile) continue;
     try {
-      chainOf(files, name, env);
+      chainOf(files, name, readSettings(env));
     } catch (error) {
       if (error instanceof NoCredentialsError || !(error instanceof UserError)) continue; // a region-only profile is fine
       checks.push(warning(named(name, error.message), `edit ${files.configPath} (or ${files.credentialsPath})`));
@@ -285,7 +285,7 @@ export function terraformChecks(cwd: string, files: AwsFiles, env: NodeJS.Proces
     }
     let needsSession: boolean;
     try {
-      needsSession = chainNeedsSession(chainOf(files, setting.profile, env));
+      needsSession = chainNeedsSession(chainOf(files, setting.profile, readSettings(env)));
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       return fail(`${where}: ${error.message}`, `fix profile '${setting.profile}' in ${files.configPath}`);
@@ -313,7 +313,7 @@ export async function networkChecks(
   const region = stsRegion(readSettings(env), chain?.region);
   let endpoint: string;
   try {
-    endpoint = stsEndpoint(files, chain?.profile ?? '', env) ?? defaultStsEndpoint(region);
+    endpoint = stsEndpoint(files, chain?.profile ?? '', readSettings(env)) ?? defaultStsEndpoint(region);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return [fail(error.message, 'fix the services setting of the profile')];

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import type { Chain } from '../config/types.ts';
 import { UserError } from '../errors.ts';
 import { secondsLeft } from '../credentials.ts';
@@ -13,7 +14,7 @@ export function loginTokenChecks(chain: Chain | null, env: NodeJS.ProcessEnv): C
   if (chain?.source.kind !== 'login-session') return [];
   const { profile, session } = chain.source;
   try {
-    const { path, token } = readLoginToken(session, profile, env);
+    const { path, token } = readLoginToken(session, profile, readSettings(env));
     checkLoginClock(token, path, profile);
     const left = secondsLeft(loginTokenCredentials(token));
     if (left <= 0) {

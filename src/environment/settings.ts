@@ -39,6 +39,8 @@ export interface OtherInputs {
   /** aws-vault's file passphrase, withdrawn from process.env at the start like tfmfa's own secrets. */
   readonly awsVaultFilePassphrase: string | undefined;
   readonly awsLoginCacheDirectory: string | undefined;
+  readonly awsEndpointUrl: string | undefined;
+  readonly awsIgnoreConfiguredEndpointUrls: string | undefined;
   readonly path: string | undefined;
   readonly pwd: string | undefined;
   readonly shell: string | undefined;
@@ -75,6 +77,8 @@ const OTHER_VARIABLES = {
   awsContainerAuthorizationToken: 'AWS_CONTAINER_AUTHORIZATION_TOKEN',
   awsVault: 'AWS_VAULT',
   awsLoginCacheDirectory: 'AWS_LOGIN_CACHE_DIRECTORY',
+  awsEndpointUrl: 'AWS_ENDPOINT_URL',
+  awsIgnoreConfiguredEndpointUrls: 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
   path: 'PATH',
   pwd: 'PWD',
   shell: 'SHELL',

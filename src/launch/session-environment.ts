@@ -39,7 +39,7 @@ export async function sessionEnvironment(
         files: session.files,
         node: process.execPath,
         entryPoint: entryPoint(),
-        user: currentUser(env),
+        user: currentUser(readSettings(env)),
         profile: request.profile,
       })
     : null;

@@ -44,7 +44,7 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
   const { env } = options;
   const profile = options.request.profile;
   const request = serverRequest(options.request);
-  const loaded = options.loaded ?? (await loadChain(profile, env));
+  const loaded = options.loaded ?? (await loadChain(profile, readSettings(env)));
   // A run must not need a code midway: an MFA session that ends soon is renewed (or warned about) now.
   const session = await profileSession(await upFrontRequest(request, loaded), loaded);
   debug(`server mode for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);
@@ -69,7 +69,7 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
         files: session.files,
         node: process.execPath,
         entryPoint: entryPoint(),
-        user: currentUser(env),
+        user: currentUser(readSettings(env)),
         profile,
       });
       if (overlay) changes = mergeChanges(changes, overlayChanges(overlay));

@@ -54,9 +54,9 @@ export interface ProfileSession {
  */
 export async function profileSession(request: SessionRequest, loaded?: LoadedChain): Promise<ProfileSession> {
   const env = request.env ?? process.env;
-  const { paths, files, chain, loadedAtMs } = loaded ?? (await loadChain(request.profile, env));
+  const { paths, files, chain, loadedAtMs } = loaded ?? (await loadChain(request.profile, readSettings(env)));
   const cacheDir = readSettings(env).cacheDir;
-  const endpoint = stsEndpoint(files, request.profile, env);
+  const endpoint = stsEndpoint(files, request.profile, readSettings(env));
   const { credentials, fromCache, lifetimeSeconds } = await resolveCredentials(chain, {
     ...(endpoint ? { endpoint } : {}),
     paths,

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { kindOfStep } from '../config/kinds/index.ts';
 import type { AwsFilePaths } from '../config/paths.ts';
 import type { SourceStep } from '../config/types.ts';
@@ -12,7 +13,7 @@ export async function sourceCredentials(
 ): Promise<AwsCredentials> {
   const kind = kindOfStep(source);
   try {
-    return await kind.fetch(source, paths, env);
+    return await kind.fetch(source, paths, readSettings(env));
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(

@@ -42,7 +42,7 @@ export function overlayOnlyChanges(
       files,
       node: process.execPath,
       entryPoint: entryPoint(),
-      user: currentUser(env),
+      user: currentUser(readSettings(env)),
     });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;

@@ -19,10 +19,10 @@ export type ShimTarget = { loaded: LoadedChain } | { loaded: null; changes: Envi
 
 export async function shimTarget(tool: string, profile: string, env: NodeJS.ProcessEnv): Promise<ShimTarget> {
   const loadedAtMs = Date.now();
-  const files = await loadUserFiles(env);
+  const files = await loadUserFiles(readSettings(env));
   let ticket = true;
   try {
-    const loaded = chainIn(files, profile, env, loadedAtMs);
+    const loaded = chainIn(files, profile, readSettings(env), loadedAtMs);
     if (chainNeedsSession(loaded.chain)) return { loaded };
     debug(`profile '${profile}' needs neither MFA nor a role`);
   } catch (error) {

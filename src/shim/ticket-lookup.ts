@@ -10,7 +10,7 @@ export function lookUpTicket(env: NodeJS.ProcessEnv): { profile: string; ticket:
   const ticket = readTicket(readSettings(env).cacheDir, profile, {
     minTtl: readSettings(env).minTtl,
     overlay: readSettings(env).overlay,
-    ...awsFilePaths(env),
+    ...awsFilePaths(readSettings(env)),
   });
   return { profile, ticket };
 }

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { loginSession } from '../config/kinds/login-session.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { UserError } from '../errors.ts';
@@ -24,7 +25,7 @@ export function describeLoginSessions(files: AwsFiles, env: NodeJS.ProcessEnv, n
       expired: true,
     };
     try {
-      const { path, token } = readLoginToken(session, name, env);
+      const { path, token } = readLoginToken(session, name, readSettings(env));
       checkLoginClock(token, path, name, nowMs);
       const expiration = loginTokenCredentials(token).expiration as Date;
       const left = (expiration.getTime() - nowMs) / 1000;

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { chainOf } from '../config/chain.ts';
 import { listKindOf, listKindOfStep, type ListKind } from '../config/kinds/index.ts';
 import { ProfileNotFoundError, withoutStackTraces } from '../config/resolve.ts';
@@ -50,7 +51,7 @@ export function describeProfile(files: AwsFiles, name: string, env: NodeJS.Proce
     error: null,
   };
   try {
-    const chain = chainOf(files, name, env, hints);
+    const chain = chainOf(files, name, readSettings(env), hints);
     info.chain = chain.profiles;
     info.source = { profile: chain.source.profile, kind: sourceKind(chain.source) };
     info.mfaSerial = chain.mfaSerial ?? null;

@@ -201,12 +201,11 @@ describe('what a child never gets, and what nested tfmfa reads', () => {
     assert.equal(changes.set.AWS_CONFIG_FILE, '/cache/overlay/x/config');
     const inherited = { TFMFA_CONFIG_FILE: 'aws-config', AWS_CONFIG_FILE: '/cache/overlay/x/config' };
     assert.equal(
-      awsFilePaths(withGivenFiles(readSettings(inherited), { 'config-file': '/home/u/project/aws-config' }).environment)
-        .configPath,
+      awsFilePaths(withGivenFiles(readSettings(inherited), { 'config-file': '/home/u/project/aws-config' })).configPath,
       '/home/u/project/aws-config',
     );
     assert.equal(
-      awsFilePaths(inherited).configPath,
+      awsFilePaths(readSettings(inherited)).configPath,
       'aws-config',
       'without the option the inherited variable still counts',
     );
