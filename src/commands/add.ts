@@ -63,7 +63,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
   const keys = values.env ? keysFromEnvironment(env) : await keysFromTerminal(profile);
   if (!values['no-verify']) {
-    const identity = await verifyKeys(keys, stsTargetFor(files, profile, env));
+    const identity = await verifyKeys(keys, stsTargetFor(files, profile, readSettings(env)));
     process.stderr.write(`tfmfa: the keys work: ${identity.arn}\n`);
   }
   const choice =

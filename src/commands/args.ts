@@ -93,7 +93,7 @@ export function sessionRequest(
 ): SessionRequest {
   return {
     profile,
-    env,
+    settings: readSettings(env),
     useSession: !values['no-session'],
     ...mfaCodeOption(values),
     ...(values['session-ttl'] !== undefined ? { sessionTtl: values['session-ttl'] } : {}),

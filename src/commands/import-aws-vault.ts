@@ -99,7 +99,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     force: values.force === true,
     verify: values['no-verify']
       ? null
-      : async (keys, profile) => (await verifyKeys(keys, stsTargetFor(files, profile, env))).arn,
+      : async (keys, profile) => (await verifyKeys(keys, stsTargetFor(files, profile, readSettings(env)))).arn,
     remove: values.remove === true,
   };
   let sourceWhere = 'aws-vault';

@@ -100,7 +100,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       warn(
         `profile '${profile}' has no role: the console session comes from GetFederationToken, which cannot carry MFA (policies requiring MFA will deny it)`,
       );
-    const keys = await sourceCredentials(chain.source, paths, env);
+    const keys = await sourceCredentials(chain.source, paths, readSettings(env));
     const endpoint = stsEndpoint(files, profile, readSettings(env));
     credentials = await federationCredentials(
       keys,

@@ -42,7 +42,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const profile = checkProfileName('rotate', positionals[0], positionals.slice(1));
   const files = await loadUserFiles(readSettings(env));
   const store = openKeyStore(env);
-  const target = stsTargetFor(files, profile, env);
+  const target = stsTargetFor(files, profile, readSettings(env));
   return withKeystoreLock(env, async () => {
     const entry = storedEntry(store, profile);
     if (!entry)
@@ -64,7 +64,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     if (serial) {
       const loaded = chainIn(files, profile, readSettings(env), Date.now());
       const sessionChain = { ...loaded.chain, roles: [], profiles: [profile], mfaSerial: serial };
-      const session = await profileSession({ profile, env, ...mfaCode }, { ...loaded, chain: sessionChain });
+      const session = await profileSession(
+        { profile, settings: readSettings(env), ...mfaCode },
+        { ...loaded, chain: sessionChain },
+      );
       signer = session.credentials;
     }
     const iam = await iamClient(signer);

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import type { Chain } from '../config/types.ts';
 import { setting, variableName } from '../environment/variables.ts';
 import { humanDuration, mfaSessionLeft } from '../server/session-notice.ts';
@@ -30,7 +31,7 @@ export function longRunChecks(env: NodeJS.ProcessEnv, profile: string, chain: Ch
   let left: number | null;
   try {
     threshold = setting(env, 'sessionNotice');
-    left = mfaSessionLeft({ profile, env }, chain);
+    left = mfaSessionLeft({ profile, settings: readSettings(env) }, chain);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     // A bad TFMFA_SESSION_TTL is the Profile section's to report; a bad TFMFA_SESSION_NOTICE is ours.

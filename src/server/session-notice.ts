@@ -2,7 +2,7 @@ import { readSettings } from '../environment/settings.ts';
 import type { LoadedChain } from '../config/chain.ts';
 import type { Chain } from '../config/types.ts';
 import { debug, warn } from '../debug.ts';
-import { sessionTtlSeconds, setting } from '../environment/variables.ts';
+import { sessionTtlSeconds } from '../environment/variables.ts';
 import { askMfaCode } from '../mfa/code-question.ts';
 import { terminalAvailable } from '../terminal-question.ts';
 import { secondsLeft } from '../credentials.ts';
@@ -30,14 +30,14 @@ export function humanDuration(seconds: number): string {
 
 /** Seconds left on the chain's cached MFA session (GetSessionToken), or null when the chain has none cached. */
 export function mfaSessionLeft(request: SessionRequest, chain: Chain): number | null {
-  const env = request.env ?? process.env;
+  const settings = request.settings ?? readSettings();
   const plan = planChain(chain, {
     useSession: request.useSession ?? true,
-    sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, readSettings(env)),
+    sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, settings),
   });
   const step = plan.steps.find((s) => s.kind === 'get-session-token');
   if (!step) return null;
-  const entry = new SessionCache(readSettings(env).cacheDir).read(step.cacheKey);
+  const entry = new SessionCache(settings.cacheDir).read(step.cacheKey);
   return entry ? secondsLeft(entryCredentials(entry)) : null;
 }
 
@@ -47,7 +47,7 @@ export function mfaSessionLeft(request: SessionRequest, chain: Chain): number | 
  * when a code can be had (terminal, mfa_process, --mfa-token) and warned about once otherwise.
  */
 export function sessionNotice(request: SessionRequest, loaded: LoadedChain): SessionNotice {
-  const threshold = setting(request.env ?? process.env, 'sessionNotice');
+  const threshold = (request.settings ?? readSettings()).sessionNotice;
   if (threshold === 0) return { action: 'none', reason: 'TFMFA_SESSION_NOTICE=0' };
   const left = mfaSessionLeft(request, loaded.chain);
   if (left === null) return { action: 'none', reason: 'no cached MFA session (the first resolution starts one)' };

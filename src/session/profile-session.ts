@@ -1,4 +1,4 @@
-import { readSettings } from '../environment/settings.ts';
+import { readSettings, type Settings } from '../environment/settings.ts';
 import { loadChain, type LoadedChain } from '../config/chain.ts';
 import type { AwsFilePaths } from '../config/paths.ts';
 import { stsEndpoint } from '../config/endpoint.ts';
@@ -15,7 +15,7 @@ import { resolveCredentials } from './resolve-credentials.ts';
 /** What a command asks for: a profile and the session options common to every command. */
 export interface SessionRequest {
   profile: string;
-  env?: NodeJS.ProcessEnv;
+  settings?: Settings;
   /** `--mfa-token`, checked where it was parsed. */
   mfaCode?: MfaCode;
   /** False with `--no-session`. */
@@ -53,25 +53,25 @@ export interface ProfileSession {
  * loaded the profile's chain passes it, so the files are read once.
  */
 export async function profileSession(request: SessionRequest, loaded?: LoadedChain): Promise<ProfileSession> {
-  const env = request.env ?? process.env;
-  const { paths, files, chain, loadedAtMs } = loaded ?? (await loadChain(request.profile, readSettings(env)));
-  const cacheDir = readSettings(env).cacheDir;
-  const endpoint = stsEndpoint(files, request.profile, readSettings(env));
+  const settings = request.settings ?? readSettings();
+  const { paths, files, chain, loadedAtMs } = loaded ?? (await loadChain(request.profile, settings));
+  const cacheDir = settings.cacheDir;
+  const endpoint = stsEndpoint(files, request.profile, settings);
   const { credentials, fromCache, lifetimeSeconds } = await resolveCredentials(chain, {
     ...(endpoint ? { endpoint } : {}),
     paths,
     cacheDir,
-    minTtlSeconds: readSettings(env).minTtl,
+    minTtlSeconds: settings.minTtl,
     floorSeconds: cappedFloor(request.minTtlFloor ?? 0, kindOfStep(chain.source).floorCapSeconds),
     ...(request.renewSessionBelow !== undefined ? { renewSessionBelowSeconds: request.renewSessionBelow } : {}),
-    lockTimeoutSeconds: readSettings(env).lockTimeout,
+    lockTimeoutSeconds: settings.lockTimeout,
     useSession: request.useSession ?? true,
-    sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, readSettings(env)),
-    region: stsRegion(readSettings(env), chain.region),
+    sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, settings),
+    region: stsRegion(settings, chain.region),
     ...(request.mfaCode !== undefined ? { mfaCode: request.mfaCode } : {}),
     ...(request.prompt !== undefined ? { prompt: request.prompt } : {}),
     ...(request.shim ? { shim: true } : {}),
-    env,
+    settings,
   });
   return {
     paths,

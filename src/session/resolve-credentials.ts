@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { kindOfStep } from '../config/kinds/index.ts';
 import type { AwsFilePaths } from '../config/paths.ts';
 import type { Chain } from '../config/types.ts';
@@ -33,8 +34,8 @@ export interface SessionOptions {
   prompt?: string;
   /** A shim's run: `--mfa-token` is no remedy. */
   shim?: boolean;
-  /** The run's environment (TFMFA_PROMPT, DISPLAY...); default process.env. */
-  env?: NodeJS.ProcessEnv;
+  /** The run's settings (TFMFA_PROMPT, DISPLAY...); default process.env's. */
+  settings?: Settings;
   region: string;
   endpoint?: string;
 }
@@ -68,11 +69,11 @@ export async function resolveCredentials(chain: Chain, options: SessionOptions):
   plan.clamped.forEach((note) => debug(note));
   const last = plan.steps[plan.steps.length - 1];
   if (!last)
-    return { credentials: await sourceCredentials(chain.source, options.paths, options.env), fromCache: false };
+    return { credentials: await sourceCredentials(chain.source, options.paths, options.settings), fromCache: false };
   // What is made from a source bound to it (an `aws login` session) is served only while that source is
   // alive (fetched, refreshed if need be, first) and never past it: a cached role keeps its own expiry on disk.
   const bound = kindOfStep(chain.source).boundToSource
-    ? await sourceCredentials(chain.source, options.paths, options.env)
+    ? await sourceCredentials(chain.source, options.paths, options.settings)
     : undefined;
   const cache = openCache(options.cacheDir);
   const hit = options.renewSessionBelowSeconds === undefined ? freshEntry(cache, last, lastMargin(options)) : null;
@@ -170,7 +171,7 @@ async function runPlan(
       }
     }
     if (start === steps.length - 1 && credentials) return { credentials, fromCache: true, lifetimeSeconds: lifetime };
-    credentials ??= bound ?? (await sourceCredentials(chain.source, options.paths, options.env));
+    credentials ??= bound ?? (await sourceCredentials(chain.source, options.paths, options.settings));
     try {
       for (let i = start + 1; i < steps.length; i++) {
         const step = steps[i] as PlanStep;
@@ -231,7 +232,7 @@ async function withMfaCode<T>(
   call: (mfaCode: string) => Promise<T>,
 ): Promise<T> {
   const source = chooseMfaSource({
-    ...mfaRequestOf(chain, options.env),
+    ...mfaRequestOf(chain, options.settings?.environment),
     serial,
     ...(options.mfaCode !== undefined ? { mfaCode: options.mfaCode } : {}),
     ...(options.prompt !== undefined ? { prompt: options.prompt } : {}),

@@ -48,7 +48,7 @@ export async function shimSessionChanges(
 ): Promise<SessionEnvironment | { changes: EnvironmentChanges; region?: undefined }> {
   const target = await shimTarget(tool, profile, env);
   if (!target.loaded) return { changes: target.changes };
-  const prepared = await sessionEnvironment({ profile, env, shim: true }, target.loaded);
+  const prepared = await sessionEnvironment({ profile, settings: readSettings(env), shim: true }, target.loaded);
   debug(`profile '${profile}': ${prepared.session.fromCache ? 'cached session' : 'new session'}, ticket written`);
   return prepared;
 }

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { debug } from '../debug.ts';
 import { applyChanges, mergeChanges, type EnvironmentChanges } from '../environment/changes.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
@@ -21,7 +22,7 @@ export async function shimServe(
   debug(`profile '${profile}': server mode`);
   const { runWithServer } = await import('../server/run-with-server.ts');
   return runWithServer({
-    request: { profile, env, shim: true },
+    request: { profile, settings: readSettings(env), shim: true },
     file: real,
     argv,
     env,

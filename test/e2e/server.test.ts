@@ -1,3 +1,4 @@
+import { readSettings } from '../../src/environment/settings.ts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -144,7 +145,7 @@ describe('credential server building blocks', () => {
   });
 
   test('served credentials keep at least 16 minutes; --mfa-token is dropped after the first resolution', () => {
-    assert.equal(serverRequest({ profile: 'p', env: {} }).minTtlFloor, SERVER_FLOOR_SECONDS);
+    assert.equal(serverRequest({ profile: 'p', settings: readSettings({}) }).minTtlFloor, SERVER_FLOOR_SECONDS);
     assert.equal(SERVER_FLOOR_SECONDS, 16 * 60, "outside botocore's 15-minute advisory refresh window");
     const later = withoutMfaCode({ profile: 'p', mfaCode: checkMfaCodeFlag('123456'), useSession: false });
     assert.ok(!('mfaCode' in later));
