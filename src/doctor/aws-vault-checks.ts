@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import type { AwsFiles } from '../config/files.ts';
 import { entryPoint } from '../entry-point.ts';
@@ -43,7 +44,7 @@ export function awsVaultCommandProfile(command: string): string | null {
 
 /** How the config should run tfmfa: the tfmfa on PATH, else this Node and this entry point. */
 export function tfmfaCommand(env: NodeJS.ProcessEnv): string {
-  const onPath = findProgram('tfmfa', env);
+  const onPath = findProgram('tfmfa', readSettings(env));
   return onPath ? shWord(onPath) : `${shWord(process.execPath)} ${shWord(entryPoint())}`;
 }
 
@@ -115,7 +116,7 @@ export function awsVaultChecks(files: AwsFiles, env: NodeJS.ProcessEnv): Check[]
         `aws-vault's encrypted files hold ${itemCount} item(s) in ${fileDir}: 'tfmfa import --from aws-vault' copies the long-term keys among them`,
       ),
     );
-  const awsVault = findProgram('aws-vault', env);
+  const awsVault = findProgram('aws-vault', readSettings(env));
   if (awsVault)
     checks.push(
       info(

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 /** Where an MFA code comes from. `attempt` counts from 1; a rejected code leads to the next attempt if `retryable`. */
 export interface MfaCodeSource {
   /** 'flag', 'mfa_process' or a prompt driver's name (drivers/index.ts). */
@@ -21,14 +22,14 @@ export interface MfaRequest {
   ykmanAccount?: string;
   /** True when the run is a shim's: it has no command line of its own, so `--mfa-token` cannot help. */
   shim?: boolean;
-  env?: NodeJS.ProcessEnv;
+  settings?: Settings;
 }
 
 /** What a driver needs to ask for a code. */
 export interface PromptContext {
   serial: string;
   profile: string;
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
   timeoutSeconds: number;
   /** The YubiKey OATH account holding the device's secret: the profile's `mfa_ykman_account`, else the device ARN. */
   account: string;

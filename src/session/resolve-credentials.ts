@@ -232,7 +232,7 @@ async function withMfaCode<T>(
   call: (mfaCode: string) => Promise<T>,
 ): Promise<T> {
   const source = chooseMfaSource({
-    ...mfaRequestOf(chain, options.settings?.environment),
+    ...mfaRequestOf(chain, options.settings),
     serial,
     ...(options.mfaCode !== undefined ? { mfaCode: options.mfaCode } : {}),
     ...(options.prompt !== undefined ? { prompt: options.prompt } : {}),

@@ -1,3 +1,4 @@
+import { readSettings } from '../../environment/settings.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import { UserError } from '../../errors.ts';
 import { findProgram } from '../../mfa/program.ts';
@@ -20,7 +21,7 @@ function hasFiles(dir: string): boolean {
 }
 
 function exportStore(env: NodeJS.ProcessEnv, backend: string | undefined, why: string): AwsVaultStore {
-  const program = findProgram('aws-vault', env);
+  const program = findProgram('aws-vault', readSettings(env));
   if (!program)
     throw new UserError(
       `import --from aws-vault: ${why}, which tfmfa reads through 'aws-vault export', but aws-vault is not on PATH: install it (or put it on PATH) and run the import again`,
@@ -30,7 +31,7 @@ function exportStore(env: NodeJS.ProcessEnv, backend: string | undefined, why: s
 }
 
 function keychainStore(env: NodeJS.ProcessEnv): AwsVaultStore {
-  const program = findProgram('security', env);
+  const program = findProgram('security', readSettings(env));
   if (!program)
     throw new UserError(
       "import --from aws-vault: the keychain backend is read with macOS's 'security' program, which is not on PATH",
@@ -68,7 +69,7 @@ export async function openAwsVaultStore(
     if (store) return store;
     if (hasFiles(fileDir)) return new FileStore(fileDir, passphrase);
   }
-  if (findProgram('aws-vault', env))
+  if (findProgram('aws-vault', readSettings(env)))
     return exportStore(env, undefined, 'no aws-vault store tfmfa reads itself was found');
   throw new UserError(
     `import --from aws-vault: found no aws-vault store: no Secret Service collection 'awsvault', no files in ${fileDir}, no aws-vault on PATH: set AWS_VAULT_BACKEND (and AWS_VAULT_FILE_DIR) as aws-vault has them`,

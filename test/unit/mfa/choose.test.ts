@@ -3,14 +3,19 @@
 // real shim run and `exec` with no terminal.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  chooseMfaSource,
-  decideMfaSource,
-  describeMfaChoice,
-  type PromptSurroundings,
-} from '../../../src/mfa/choose.ts';
-import { promptTimeoutSeconds } from '../../../src/mfa/prompt-settings.ts';
-import { isMfaCode, normalizeMfaCode, type MfaRequest } from '../../../src/mfa/types.ts';
+import * as choose from '../../../src/mfa/choose.ts';
+import type { PromptSurroundings } from '../../../src/mfa/choose.ts';
+import * as promptSettings from '../../../src/mfa/prompt-settings.ts';
+import { isMfaCode, normalizeMfaCode, type MfaRequest as SettingsRequest } from '../../../src/mfa/types.ts';
+import { readSettings } from '../../../src/environment/settings.ts';
+
+/** The request with its environment as a plain object; the functions get it read into Settings. */
+type MfaRequest = Omit<SettingsRequest, 'settings'> & { env?: Record<string, string> };
+const withSettings = ({ env = {}, ...rest }: MfaRequest): SettingsRequest => ({ ...rest, settings: readSettings(env) });
+const decideMfaSource = (r: MfaRequest, a: PromptSurroundings) => choose.decideMfaSource(withSettings(r), a);
+const chooseMfaSource = (r: MfaRequest, a?: PromptSurroundings) => choose.chooseMfaSource(withSettings(r), a);
+const describeMfaChoice = (r: MfaRequest, a?: PromptSurroundings) => choose.describeMfaChoice(withSettings(r), a);
+const promptTimeoutSeconds = (env: Record<string, string>) => promptSettings.promptTimeoutSeconds(readSettings(env));
 import { UserError } from '../../../src/errors.ts';
 import { checkMfaCodeFlag } from '../../../src/mfa/flag.ts';
 
