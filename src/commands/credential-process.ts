@@ -44,6 +44,6 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     minTtlFloor: SERVER_FLOOR_SECONDS,
   });
   process.stdout.write(`${credentialProcessJson(session.credentials)}\n`);
-  renewServedTicket(profile, session, withGivenFiles(readSettings(env), values).environment);
+  renewServedTicket(profile, session, withGivenFiles(readSettings(env), values));
   return 0;
 }

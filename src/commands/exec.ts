@@ -83,7 +83,7 @@ function useServer(
   if (values.server) return (debug('server mode: --server'), true);
   if (values['no-server']) return (debug('static keys: --no-server'), false);
   const tool = basename(argv[0] as string);
-  const match = longRunMatch(tool, argv.slice(1), env);
+  const match = longRunMatch(tool, argv.slice(1), readSettings(env));
   if (match === null)
     return (
       debug(`static keys: '${tool} ${subcommandOf(tool, argv.slice(1))}' is not a long run (TFMFA_LONG_RUN)`),

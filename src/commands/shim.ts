@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { entryPoint } from '../entry-point.ts';
@@ -96,13 +97,13 @@ function install(argv: string[], env: NodeJS.ProcessEnv): number {
   if (values.help) return printHelp(installCommand);
   const names = positionals.length > 0 ? [...new Set(positionals)] : DEFAULT_SHIM_NAMES;
   const result = installShims({
-    dir: values.dir ?? defaultShimDir(env),
+    dir: values.dir ?? defaultShimDir(readSettings(env)),
     names,
     force: values.force ?? false,
     entry: entryPoint(),
-    env,
+    settings: readSettings(env),
   });
-  rememberShimDir(result.dir, env);
+  rememberShimDir(result.dir, readSettings(env));
   print(
     `tfmfa: installed ${result.installed.join(', ')} in ${result.dir}${result.replaced.length ? ` (replaced ${result.replaced.join(', ')})` : ''}`,
   );
@@ -116,10 +117,12 @@ function list(argv: string[], env: NodeJS.ProcessEnv): number {
   if (positionals.length > 0)
     throw new UserError(`shim list: unexpected argument '${positionals[0]}': run 'tfmfa shim list --help'`, 2);
   const entry = entryPoint();
-  const dirs = values.dir ? [values.dir] : shimDirs(env, entry, { onPath: true });
-  const found = dirs.map((dir) => ({ dir, shims: listShims(dir, entry, env) })).filter(({ shims }) => shims.length > 0);
+  const dirs = values.dir ? [values.dir] : shimDirs(readSettings(env), entry, { onPath: true });
+  const found = dirs
+    .map((dir) => ({ dir, shims: listShims(dir, entry, readSettings(env)) }))
+    .filter(({ shims }) => shims.length > 0);
   if (found.length === 0) {
-    const dir = values.dir ?? defaultShimDir(env);
+    const dir = values.dir ?? defaultShimDir(readSettings(env));
     print(`no tfmfa shims in ${dir}: run 'tfmfa shim install${values.dir ? ` --dir ${dir}` : ''}'`);
     return 0;
   }
@@ -138,7 +141,7 @@ function list(argv: string[], env: NodeJS.ProcessEnv): number {
       dir,
       shims.map((s) => s.name),
       entry,
-      env,
+      readSettings(env),
     ))
       print(line);
   }
@@ -158,7 +161,7 @@ function uninstall(argv: string[], env: NodeJS.ProcessEnv): number {
   const entry = entryPoint();
   if (values.dir === undefined) {
     // Every directory install wrote to, or the default one: each where the shims (or the NAMEs) are.
-    const dirs = shimDirs(env, entry);
+    const dirs = shimDirs(readSettings(env), entry);
     const holding = dirs.filter((dir) => holdsShims(dir, entry, positionals.length ? positionals : undefined));
     if (holding.length > 0) {
       const results = holding.map((dir) =>
@@ -166,7 +169,7 @@ function uninstall(argv: string[], env: NodeJS.ProcessEnv): number {
       );
       for (const result of results) {
         print(`tfmfa: removed ${result.removed.join(', ')} from ${result.dir}`);
-        if (!holdsShims(result.dir, entry)) forgetShimDir(result.dir, env);
+        if (!holdsShims(result.dir, entry)) forgetShimDir(result.dir, readSettings(env));
       }
       const removed = new Set(results.flatMap((r) => r.removed));
       const absent = positionals.filter((name) => !removed.has(name));
@@ -174,10 +177,10 @@ function uninstall(argv: string[], env: NodeJS.ProcessEnv): number {
       return 0;
     }
   }
-  const result = uninstallShims({ dir: values.dir ?? defaultShimDir(env), names: positionals, entry });
+  const result = uninstallShims({ dir: values.dir ?? defaultShimDir(readSettings(env)), names: positionals, entry });
   if (result.removed.length > 0) print(`tfmfa: removed ${result.removed.join(', ')} from ${result.dir}`);
   if (result.absent.length > 0) print(`tfmfa: not installed in ${result.dir}: ${result.absent.join(', ')}`);
   if (result.removed.length === 0 && result.absent.length === 0) print(`no tfmfa shims in ${result.dir}`);
-  if (!holdsShims(result.dir, entry)) forgetShimDir(result.dir, env);
+  if (!holdsShims(result.dir, entry)) forgetShimDir(result.dir, readSettings(env));
   return 0;
 }

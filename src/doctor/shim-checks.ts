@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { setting } from '../environment/variables.ts';
 import { MAX_SHIM_DEPTH, parseStack, STACK_VARIABLE } from '../shim/loop-guard.ts';
 import { lstatSync, realpathSync, statSync } from 'node:fs';
@@ -113,7 +114,7 @@ export function shimChecks(tool: string, env: NodeJS.ProcessEnv, entryPoint: str
   }
   let real: string;
   try {
-    real = findRealBinary(tool, env, entryPoint, cwd);
+    real = findRealBinary(tool, readSettings(env), entryPoint, cwd);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     checks.push(missingRealTool(tool, firstShim, env, entryPoint, cwd));
@@ -148,7 +149,7 @@ function uninstallCommand(
   entryPoint: string,
   cwd: string,
 ): string {
-  const found = shimDirs(env, entryPoint, { cwd }).some(
+  const found = shimDirs(readSettings(env), entryPoint, { cwd }).some(
     (dir) => realOrResolved(dir, cwd) === realOrResolved(shim.dir, cwd),
   );
   return `tfmfa shim uninstall ${found ? '' : `--dir ${shWord(shim.dir)} `}${tool}`;

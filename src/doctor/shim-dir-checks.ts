@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { exportLine, listShims, pathDirectories, realOrResolved } from '../shim/install.ts';
 import { shimDirs } from '../shim/shim-dirs.ts';
 import { warning, type Check } from './check.ts';
@@ -7,11 +8,11 @@ import { warning, type Check } from './check.ts';
  * warning with the line to add. Directories on PATH are the per-tool checks' business.
  */
 export function shimDirChecks(env: NodeJS.ProcessEnv, entryPoint: string, cwd = process.cwd()): Check[] {
-  const onPath = new Set(pathDirectories(env, cwd));
+  const onPath = new Set(pathDirectories(readSettings(env), cwd));
   const checks: Check[] = [];
-  for (const dir of shimDirs(env, entryPoint, { cwd })) {
+  for (const dir of shimDirs(readSettings(env), entryPoint, { cwd })) {
     if (onPath.has(realOrResolved(dir, cwd))) continue;
-    const names = listShims(dir, entryPoint, env, cwd).map((shim) => shim.name);
+    const names = listShims(dir, entryPoint, readSettings(env), cwd).map((shim) => shim.name);
     if (names.length === 0) continue;
     checks.push(
       warning(

@@ -11,7 +11,13 @@ export type ProfileOrigin = 'argument' | 'AWS_PROFILE' | 'AWS_DEFAULT_PROFILE' |
  */
 export const PROFILE_ORDER = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', variableName('defaultProfile')] as const;
 
-export function selectedProfile(settings: Settings, given?: string): { profile: string; origin: ProfileOrigin } {
+/** The profile a run uses and where it came from: selected once per run, then passed on as a value. */
+export interface SelectedProfile {
+  profile: string;
+  origin: ProfileOrigin;
+}
+
+export function selectedProfile(settings: Settings, given?: string): SelectedProfile {
   if (given !== undefined) return { profile: given, origin: 'argument' };
   if (settings.awsProfile) return { profile: settings.awsProfile, origin: 'AWS_PROFILE' };
   if (settings.awsDefaultProfile) return { profile: settings.awsDefaultProfile, origin: 'AWS_DEFAULT_PROFILE' };

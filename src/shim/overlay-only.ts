@@ -1,4 +1,4 @@
-import { readSettings } from '../environment/settings.ts';
+import { type Settings } from '../environment/settings.ts';
 import { currentUser } from '../config/chain.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { debug, warn } from '../debug.ts';
@@ -30,11 +30,11 @@ export function overlayOnlyChanges(
   profile: string,
   files: AwsFiles,
   loadedAtMs: number,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   ticket: boolean,
 ): EnvironmentChanges {
-  if (!readSettings(env).overlay) return NOTHING;
-  const cacheDir = readSettings(env).cacheDir;
+  if (!settings.overlay) return NOTHING;
+  const cacheDir = settings.cacheDir;
   let overlay;
   try {
     overlay = overlayOrWarn({
@@ -42,7 +42,7 @@ export function overlayOnlyChanges(
       files,
       node: process.execPath,
       entryPoint: entryPoint(),
-      user: currentUser(readSettings(env)),
+      user: currentUser(settings),
     });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
@@ -55,7 +55,7 @@ export function overlayOnlyChanges(
   );
   const changes = overlayChanges(overlay);
   if (ticket) {
-    const minTtl = readSettings(env).minTtl;
+    const minTtl = settings.minTtl;
     const expiration = new Date(loadedAtMs + (minTtl + OVERLAY_TICKET_SECONDS) * 1000);
     writeTicket(
       cacheDir,

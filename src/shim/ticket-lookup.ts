@@ -1,16 +1,13 @@
-import { readSettings } from '../environment/settings.ts';
 import { awsFilePaths } from '../config/paths.ts';
-import { selectedProfile } from '../environment/profile.ts';
+import type { Settings } from '../environment/settings.ts';
 import type { Ticket } from '../store/ticket-format.ts';
 import { readTicket } from '../store/ticket-read.ts';
 
-/** The shim's profile and its ticket, if one is valid for the current settings (src/store/ticket-read.ts decides). */
-export function lookUpTicket(env: NodeJS.ProcessEnv): { profile: string; ticket: Ticket | null } {
-  const { profile } = selectedProfile(readSettings(env));
-  const ticket = readTicket(readSettings(env).cacheDir, profile, {
-    minTtl: readSettings(env).minTtl,
-    overlay: readSettings(env).overlay,
-    ...awsFilePaths(readSettings(env)),
+/** The profile's ticket, if one is valid for the current settings (src/store/ticket-read.ts decides). */
+export function lookUpTicket(profile: string, settings: Settings): Ticket | null {
+  return readTicket(settings.cacheDir, profile, {
+    minTtl: settings.minTtl,
+    overlay: settings.overlay,
+    ...awsFilePaths(settings),
   });
-  return { profile, ticket };
 }

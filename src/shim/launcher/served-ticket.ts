@@ -1,4 +1,4 @@
-import { readSettings } from '../../environment/settings.ts';
+import { type Settings } from '../../environment/settings.ts';
 import type { ProfileSession } from '../../session/profile-session.ts';
 import { readTicket } from '../../store/ticket-read.ts';
 
@@ -10,11 +10,11 @@ import { readTicket } from '../../store/ticket-read.ts';
 export function renewServedTicket(
   profile: string,
   session: Pick<ProfileSession, 'cacheDir' | 'paths'>,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
 ): void {
   readTicket(session.cacheDir, profile, {
-    minTtl: readSettings(env).minTtl,
-    overlay: readSettings(env).overlay,
+    minTtl: settings.minTtl,
+    overlay: settings.overlay,
     configPath: session.paths.configPath,
     credentialsPath: session.paths.credentialsPath,
   });
