@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     }
     if (COMMAND_NAMES.has(invokedAs)) {
       const { runCommand } = await import('./commands/index.ts');
-      return await runCommand(args);
+      return await runCommand(args, settings);
     }
     return await runShim(invokedAs, args, settings);
   } catch (error) {

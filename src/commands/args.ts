@@ -1,4 +1,4 @@
-import { readSettings } from '../environment/settings.ts';
+import { readSettings, type Settings } from '../environment/settings.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { selectedProfile } from '../environment/profile.ts';
 import { UserError } from '../errors.ts';
@@ -88,12 +88,12 @@ export function mfaCodeOption(values: { 'mfa-token'?: string }): Pick<SessionReq
 /** A session request from the parsed SESSION_OPTIONS. */
 export function sessionRequest(
   profile: string,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   values: { 'mfa-token'?: string; prompt?: string; 'no-session'?: boolean; 'session-ttl'?: string },
 ): SessionRequest {
   return {
     profile,
-    settings: readSettings(env),
+    settings,
     useSession: !values['no-session'],
     ...mfaCodeOption(values),
     ...(values['session-ttl'] !== undefined ? { sessionTtl: values['session-ttl'] } : {}),

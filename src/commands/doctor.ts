@@ -1,4 +1,4 @@
-import { readSettings } from '../environment/settings.ts';
+import { readSettings, type Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { renderSection, type Check } from '../doctor/check.ts';
 import {
@@ -57,32 +57,36 @@ PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, the
   positionals: { kind: 'profile' },
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+export async function run(argv: string[], settings: Settings = readSettings(), cwd = process.cwd()): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   if (positionals.length > 1)
     throw new UserError(`doctor: unexpected argument '${positionals[1]}': 'tfmfa doctor' checks one profile`, 2);
-  let files = await loadUserFiles(readSettings(env));
+  let files = await loadUserFiles(settings);
   if (values['fix-aws-vault']) {
-    for (const line of await fixAwsVaultLines(files, env)) process.stdout.write(`tfmfa: ${line}\n`);
-    files = await loadUserFiles(readSettings(env));
+    for (const line of await fixAwsVaultLines(files, settings.environment)) process.stdout.write(`tfmfa: ${line}\n`);
+    files = await loadUserFiles(settings);
   }
-  const { profile, origin } = selectedProfile(readSettings(env), positionals[0]);
+  const { profile, origin } = selectedProfile(settings, positionals[0]);
   if (origin === 'argument') requireKnownProfile('doctor', files, profile);
-  const cacheDir = readSettings(env).cacheDir;
+  const cacheDir = settings.cacheDir;
 
   const sections: Array<[string, Check[]]> = [];
   const entry = entryPoint();
-  sections.push(['tfmfa', [nodeCheck(), ...installChecks(version(), entry, env)]]);
-  sections.push(['Shims', [...allShimChecks(env, entry, cwd), ...shimDirChecks(env, entry, cwd)]]);
-  const chain = chainChecks(files, profile, origin, env, cacheDir);
-  sections.push(['Profile', [...chain.checks, ...loginTokenChecks(chain.chain, env)]]);
-  sections.push(['Key store', await keystoreChecks(files, env)]);
-  sections.push(['aws-vault', awsVaultChecks(files, env)]);
-  sections.push(['Long runs', longRunChecks(env, profile, chain.chain)]);
+  sections.push(['tfmfa', [nodeCheck(), ...installChecks(version(), entry, settings.environment)]]);
+  sections.push([
+    'Shims',
+    [...allShimChecks(settings.environment, entry, cwd), ...shimDirChecks(settings.environment, entry, cwd)],
+  ]);
+  const chain = chainChecks(files, profile, origin, settings.environment, cacheDir);
+  sections.push(['Profile', [...chain.checks, ...loginTokenChecks(chain.chain, settings.environment)]]);
+  sections.push(['Key store', await keystoreChecks(files, settings.environment)]);
+  sections.push(['aws-vault', awsVaultChecks(files, settings.environment)]);
+  sections.push(['Long runs', longRunChecks(settings.environment, profile, chain.chain)]);
   sections.push(['Cache', cacheChecks(cacheDir)]);
-  sections.push(['Terraform files', terraformChecks(cwd, files, env)]);
-  if (values.network) sections.push(['Network', await networkChecks(env, files, chain.chain, cacheDir)]);
+  sections.push(['Terraform files', terraformChecks(cwd, files, settings.environment)]);
+  if (values.network)
+    sections.push(['Network', await networkChecks(settings.environment, files, chain.chain, cacheDir)]);
 
   const all = sections.flatMap(([, checks]) => checks);
   const failures = all.filter((check) => check.status === 'fail').length;

@@ -1,4 +1,4 @@
-import { readSettings } from '../environment/settings.ts';
+import { type Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { ARROW, formatDuration, renderTable } from '../views/table.ts';
 import { loadUserFiles } from '../config/chain.ts';
@@ -39,7 +39,7 @@ live: keyring or file (tfmfa's key store, see 'tfmfa add'), plaintext (an AWS fi
   positionals: { kind: 'none' },
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   if (positionals.length > 0)
@@ -47,12 +47,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       `list: unexpected argument '${positionals[0]}': 'tfmfa list' takes no profile (try 'tfmfa doctor ${positionals[0]}')`,
       2,
     );
-  if (values.names) return printNames(env);
+  if (values.names) return printNames(settings);
 
-  const files = await loadUserFiles(readSettings(env));
-  const cacheDir = readSettings(env).cacheDir;
-  const profiles = describeProfiles(files, env);
-  const sessions = [...describeSessions(cacheDir), ...describeLoginSessions(files, env)];
+  const files = await loadUserFiles(settings);
+  const cacheDir = settings.cacheDir;
+  const profiles = describeProfiles(files, settings.environment);
+  const sessions = [...describeSessions(cacheDir), ...describeLoginSessions(files, settings.environment)];
   if (values.json) {
     const document = {
       version: 1,
@@ -71,9 +71,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   return 0;
 }
 
-async function printNames(env: NodeJS.ProcessEnv): Promise<number> {
+async function printNames(settings: Settings): Promise<number> {
   try {
-    const files = await loadUserFiles(readSettings(env));
+    const files = await loadUserFiles(settings);
     const names = [...files.profiles.keys()].sort(compareNames);
     if (names.length) process.stdout.write(`${names.join('\n')}\n`);
   } catch {

@@ -1,4 +1,4 @@
-import { readSettings } from '../environment/settings.ts';
+import { type Settings } from '../environment/settings.ts';
 import { backendLabel } from '../keystore/types.ts';
 import { UserError } from '../errors.ts';
 import { warn } from '../debug.ts';
@@ -35,22 +35,22 @@ IAM allows two keys per user: with two already, rotate stops before changing any
   positionals: { kind: 'profile' },
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   const mfaCode = mfaCodeOption(values);
   const profile = checkProfileName('rotate', positionals[0], positionals.slice(1));
-  const files = await loadUserFiles(readSettings(env));
-  const store = openKeyStore(env);
-  const target = stsTargetFor(files, profile, readSettings(env));
-  return withKeystoreLock(env, async () => {
+  const files = await loadUserFiles(settings);
+  const store = openKeyStore(settings.environment);
+  const target = stsTargetFor(files, profile, settings);
+  return withKeystoreLock(settings.environment, async () => {
     const entry = storedEntry(store, profile);
     if (!entry)
       throw new UserError(
         `rotate: profile '${profile}' has no stored keys: store them first ('tfmfa import ${profile}' or 'tfmfa add ${profile}')`,
         2,
       );
-    const old = await fetchStoredKeys(profile, entry, env);
+    const old = await fetchStoredKeys(profile, entry, settings.environment);
     const identity = await getCallerIdentity(old, target);
     const userName = iamUserName(identity.arn);
     if (!userName)
@@ -62,12 +62,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     let signer: AwsCredentials = old;
     const serial = files.profiles.get(profile)?.mfa_serial?.trim();
     if (serial) {
-      const loaded = chainIn(files, profile, readSettings(env), Date.now());
+      const loaded = chainIn(files, profile, settings, Date.now());
       const sessionChain = { ...loaded.chain, roles: [], profiles: [profile], mfaSerial: serial };
-      const session = await profileSession(
-        { profile, settings: readSettings(env), ...mfaCode },
-        { ...loaded, chain: sessionChain },
-      );
+      const session = await profileSession({ profile, settings, ...mfaCode }, { ...loaded, chain: sessionChain });
       signer = session.credentials;
     }
     const iam = await iamClient(signer);
@@ -93,7 +90,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         }
         rotated = await rotateKey(rotation, old);
       }
-      const dropped = dropSessionsOf(readSettings(env).cacheDir, rotated.from);
+      const dropped = dropSessionsOf(settings.cacheDir, rotated.from);
       if (rotated.unfinished) {
         warn(rotated.unfinished);
         return 1;

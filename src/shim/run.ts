@@ -7,6 +7,7 @@ import {
   markerProfile,
   type EnvironmentChanges,
 } from '../environment/changes.ts';
+import { selectedProfile } from '../environment/profile.ts';
 import type { Settings } from '../environment/settings.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
 import { pushStack } from './loop-guard.ts';
@@ -53,7 +54,6 @@ export async function runShim(
     return replaceProcess(real, argv, applyChanges(settings.environment, stack));
   }
   const longRun = longRunMatch(tool, args, settings);
-  const { selectedProfile } = await import('../environment/profile.ts');
   const selected = selectedProfile(settings);
   const profile = selected.profile;
   if (longRun !== null) {
