@@ -1,4 +1,4 @@
-import { type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { NoCredentialsError } from '../config/resolve.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { warn } from '../debug.ts';

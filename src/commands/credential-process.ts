@@ -1,4 +1,4 @@
-import { type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { withGivenFiles } from '../environment/aws-files.ts';
 import { credentialProcessJson } from '../output/credential-json.ts';
 import { SERVER_FLOOR_SECONDS } from '../session/margin.ts';

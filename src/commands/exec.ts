@@ -1,4 +1,4 @@
-import { type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { basename } from 'node:path';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
@@ -62,7 +62,7 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
       request: sessionRequest(profile, settings, values),
       file,
       argv: argvOfChild,
-      env: settings.environment,
+      settings,
       overlay: !values['no-overlay'],
     });
   }

@@ -1,4 +1,4 @@
-import { type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { childChanges } from '../environment/changes.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';

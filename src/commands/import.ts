@@ -1,4 +1,4 @@
-import { type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { resolveUserFile } from '../store/atomic-write.ts';

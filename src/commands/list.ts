@@ -1,4 +1,4 @@
-import { type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { ARROW, formatDuration, renderTable } from '../views/table.ts';
 import { loadUserFiles } from '../config/chain.ts';

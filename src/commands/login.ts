@@ -1,4 +1,4 @@
-import { type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { warn } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import { chainIn, currentUser, loadUserFiles } from '../config/chain.ts';

@@ -1,4 +1,4 @@
-import { type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { chainIn, loadUserFiles } from '../config/chain.ts';
 import { chainNeedsSession } from '../config/resolve.ts';
 import type { AwsFiles } from '../config/files.ts';

@@ -1,4 +1,4 @@
-import { type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { backendLabel } from '../keystore/types.ts';
 import { UserError } from '../errors.ts';
 import { loadUserFiles } from '../config/chain.ts';

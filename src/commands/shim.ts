@@ -1,4 +1,4 @@
-import { type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { entryPoint } from '../entry-point.ts';

@@ -1,4 +1,4 @@
-import { type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { childChanges, MARKER_VARIABLE, sessionChanges } from '../environment/changes.ts';
 import { terragruntAuthJson, terragruntEnvs } from '../output/terragrunt-json.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';

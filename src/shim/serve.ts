@@ -28,7 +28,7 @@ export async function shimServe(
     request: { profile, settings, shim: true },
     file: real,
     argv,
-    env: settings.environment,
+    settings,
     extra: stack,
     loaded: target.loaded,
   });
