@@ -52,7 +52,7 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
   }
   const files = await loadUserFiles(settings);
   resolveUserFile(files.configPath); // a config file that is a link to nothing is refused before anything is stored
-  const store = openKeyStore(settings.environment);
+  const store = openKeyStore(settings);
   const plaintext = files.credentialsSections.get(profile);
   if (!values.env && plaintext?.aws_access_key_id && plaintext.aws_secret_access_key && !plaintext.aws_session_token) {
     // Asking for keys the credentials file already holds would leave a plaintext copy behind: move them instead.
@@ -61,7 +61,7 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
       2,
     );
   }
-  const keys = values.env ? keysFromEnvironment(settings.environment) : await keysFromTerminal(profile);
+  const keys = values.env ? keysFromEnvironment(settings) : await keysFromTerminal(profile);
   if (!values['no-verify']) {
     const identity = await verifyKeys(keys, stsTargetFor(files, profile, settings));
     process.stderr.write(`tfmfa: the keys work: ${identity.arn}\n`);
@@ -69,9 +69,9 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
   const choice =
     values.backend !== undefined
       ? { name: values.backend as BackendName, reason: 'chosen with --backend' }
-      : await chooseBackend(store.settings, settings.environment);
+      : await chooseBackend(store.settings, settings);
   // The config file is edited under the same lock: concurrent adds each keep their section.
-  const { previous, added } = await withKeystoreLock(settings.environment, async () => {
+  const { previous, added } = await withKeystoreLock(settings, async () => {
     const before = storedEntry(store, profile);
     await putKeys(store, profile, keys, choice.name);
     return { previous: before, added: ensureConfigProfile(files.configPath, profile) };

@@ -1,4 +1,4 @@
-import { readSettings, type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { selectedProfile } from '../environment/profile.ts';
 import { UserError } from '../errors.ts';
@@ -72,8 +72,8 @@ function parseCommandArgs<T extends Options>(command: string, argv: string[], op
  * The command's PROFILE: the argument; where the command lets it default (`fallback`), the profile order every
  * shim uses (AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, default).
  */
-export function requireProfile(command: string, positionals: string[], fallback?: NodeJS.ProcessEnv): string {
-  const profile = fallback ? selectedProfile(readSettings(fallback), positionals[0]).profile : positionals[0];
+export function requireProfile(command: string, positionals: string[], fallback?: Settings): string {
+  const profile = fallback ? selectedProfile(fallback, positionals[0]).profile : positionals[0];
   if (!profile) throw new UserError(`${command}: no profile given: run 'tfmfa ${command} PROFILE'`, 2);
   if (positionals.length > 1)
     throw new UserError(`${command}: unexpected argument '${positionals[1]}': run 'tfmfa ${command} --help'`, 2);

@@ -3,7 +3,6 @@ import { UserError } from '../errors.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { openAwsVaultStore } from '../keystore/aws-vault/open-store.ts';
 import { cacheKind } from '../keystore/aws-vault/items.ts';
-import { awsVaultFilePassphrase } from '../keystore/aws-vault/variables.ts';
 import { BACKEND_NAMES, vaultPath, type BackendName } from '../keystore/settings.ts';
 import {
   importProfile,
@@ -53,7 +52,7 @@ asks for what it needs itself. aws-vault's items are left as they are unless --r
 /** aws-vault's file passphrase: AWS_VAULT_FILE_PASSPHRASE, else asked once on the terminal (not echoed). */
 function passphraseFrom(settings: Settings, dir: () => string): () => Promise<string> {
   return async () => {
-    const given = awsVaultFilePassphrase(settings.environment);
+    const given = settings.awsVaultFilePassphrase;
     if (given !== undefined) return given;
     if (!terminalAvailable())
       throw new ImportAborted(
@@ -85,14 +84,14 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
     throw new UserError(`import: --backend must be one of ${BACKEND_NAMES.join(', ')}, got '${values.backend}'`, 2);
   }
   const files = await loadUserFiles(settings);
-  const keystore = openKeyStore(settings.environment);
+  const keystore = openKeyStore(settings);
   const choice =
     values.backend !== undefined
       ? { name: values.backend as BackendName, reason: 'chosen with --backend' }
-      : await chooseBackend(keystore.settings, settings.environment);
+      : await chooseBackend(keystore.settings, settings);
   const importing: ImportSettings = {
     files,
-    env: settings.environment,
+    settings,
     keystore,
     backend: choice.name,
     where: choice.name === 'keyring' ? 'the OS keyring' : `the encrypted file ${vaultPath(keystore.settings.dir)}`,
@@ -104,7 +103,7 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
   };
   let sourceWhere = 'aws-vault';
   const source = await openAwsVaultStore(
-    settings.environment,
+    settings,
     passphraseFrom(settings, () => sourceWhere),
   );
   sourceWhere = source.where;

@@ -75,8 +75,8 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
   withoutKeyLines(readFileSync(files.credentialsPath, 'utf8'), new Set(names));
   checkKeysRemovable(files.credentialsPath);
   resolveUserFile(files.configPath); // a config file that is a link to nothing is refused before anything is stored
-  const store = openKeyStore(settings.environment);
-  const choice = await chooseBackend(store.settings, settings.environment);
+  const store = openKeyStore(settings);
+  const choice = await chooseBackend(store.settings, settings);
   const where = choice.name === 'keyring' ? 'the OS keyring' : 'the encrypted file';
   const plan = `store the keys of ${names.map((n) => `'${n}'`).join(', ')} in ${where} (${choice.reason}) and remove them from ${files.credentialsPath}`;
   if (!values.yes) {
@@ -93,7 +93,7 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
     }
   }
   // Stored first: a crash from here on leaves both copies (the stored one wins), never none.
-  const added = await withKeystoreLock(settings.environment, async () => {
+  const added = await withKeystoreLock(settings, async () => {
     for (const [name, pair] of keys) await putKeys(store, name, pair, choice.name);
     const sections = names.filter((name) => ensureConfigProfile(files.configPath, name));
     removeKeyLines(files.credentialsPath, new Set(names));

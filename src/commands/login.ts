@@ -67,7 +67,7 @@ const FEDERATION_DEFAULT = 3600;
 export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
-  const profile = requireProfile('login', positionals, settings.environment);
+  const profile = requireProfile('login', positionals, settings);
   let duration: number | undefined;
   if (values.duration !== undefined) {
     duration = parseDuration('--duration', values.duration);

@@ -23,8 +23,8 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   const profile = checkProfileName('remove', positionals[0], positionals.slice(1));
-  const store = openKeyStore(settings.environment);
-  const removed = await withKeystoreLock(settings.environment, () => deleteKeys(store, profile));
+  const store = openKeyStore(settings);
+  const removed = await withKeystoreLock(settings, () => deleteKeys(store, profile));
   if (!removed) {
     const files = await loadUserFiles(settings).catch(() => undefined);
     const plaintext = files?.credentialsSections.get(profile)?.aws_access_key_id

@@ -41,16 +41,16 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
   const mfaCode = mfaCodeOption(values);
   const profile = checkProfileName('rotate', positionals[0], positionals.slice(1));
   const files = await loadUserFiles(settings);
-  const store = openKeyStore(settings.environment);
+  const store = openKeyStore(settings);
   const target = stsTargetFor(files, profile, settings);
-  return withKeystoreLock(settings.environment, async () => {
+  return withKeystoreLock(settings, async () => {
     const entry = storedEntry(store, profile);
     if (!entry)
       throw new UserError(
         `rotate: profile '${profile}' has no stored keys: store them first ('tfmfa import ${profile}' or 'tfmfa add ${profile}')`,
         2,
       );
-    const old = await fetchStoredKeys(profile, entry, settings.environment);
+    const old = await fetchStoredKeys(profile, entry, settings);
     const identity = await getCallerIdentity(old, target);
     const userName = iamUserName(identity.arn);
     if (!userName)

@@ -25,7 +25,7 @@ and every other call waits for that session (same cache and lock as exec).
 export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
-  const profile = requireProfile('terragrunt-auth', positionals, settings.environment);
+  const profile = requireProfile('terragrunt-auth', positionals, settings);
   // Through the shims' path: the profile's ticket is written (and the launcher's trust renewed), so the next
   // calls through tfmfa-launcher are served without Node.
   const { session } = await sessionEnvironment(sessionRequest(profile, settings, values));

@@ -19,6 +19,6 @@ export function awsFilePaths(settings: Settings = readSettings()): AwsFilePaths 
   return {
     configPath: awsFile('config', settings),
     credentialsPath: awsFile('credentials', settings),
-    keyIndexPath: keyIndexPath(settings.environment),
+    keyIndexPath: keyIndexPath(settings),
   };
 }

@@ -50,7 +50,7 @@ export function tfmfaCommand(env: NodeJS.ProcessEnv): string {
 
 export function awsVaultChecks(files: AwsFiles, env: NodeJS.ProcessEnv): Check[] {
   const checks: Check[] = [];
-  for (const variable of awsVaultVariablesIn(env)) {
+  for (const variable of awsVaultVariablesIn(readSettings(env))) {
     if (variable.name === 'AWS_VAULT') {
       checks.push(
         warning(
@@ -103,7 +103,7 @@ export function awsVaultChecks(files: AwsFiles, env: NodeJS.ProcessEnv): Check[]
       );
     }
   }
-  const fileDir = awsVaultFileDir(env);
+  const fileDir = awsVaultFileDir(readSettings(env));
   let itemCount = 0;
   try {
     itemCount = existsSync(fileDir) ? readdirSync(fileDir).filter((entry) => !entry.startsWith('.')).length : 0;

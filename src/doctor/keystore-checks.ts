@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { UserError } from '../errors.ts';
 import { chooseBackend } from '../keystore/store.ts';
@@ -14,8 +15,8 @@ import { compareNames } from '../views/profiles.ts';
 export async function keystoreChecks(files: AwsFiles, env: NodeJS.ProcessEnv): Promise<Check[]> {
   const checks: Check[] = [];
   try {
-    const settings = keystoreSettings(env);
-    const choice = await chooseBackend(settings, env);
+    const settings = keystoreSettings(readSettings(env));
+    const choice = await chooseBackend(settings, readSettings(env));
     const where = choice.name === 'keyring' ? 'the OS keyring' : `the encrypted file ${vaultPath(settings.dir)}`;
     checks.push(ok(`new keys ('tfmfa add', 'import') go to ${where}: ${choice.reason}`));
   } catch (error) {
@@ -26,7 +27,7 @@ export async function keystoreChecks(files: AwsFiles, env: NodeJS.ProcessEnv): P
   if (stored.length)
     checks.push(info(`stored keys: ${stored.map(([name, entry]) => `'${name}' (${entry.backend})`).join(', ')}`));
   try {
-    for (const [name, entry] of readKeyIndex(keyIndexPath(env))) {
+    for (const [name, entry] of readKeyIndex(keyIndexPath(readSettings(env)))) {
       if (entry.rotation)
         checks.push(
           warning(

@@ -1,4 +1,12 @@
-import { homeDirectory, setting, VARIABLES, withdrawnSecret, type Parsed, type VariableKey } from './variables.ts';
+import {
+  FOREIGN_SECRET_VARIABLE_NAMES,
+  homeDirectory,
+  setting,
+  VARIABLES,
+  withdrawnSecret,
+  type Parsed,
+  type VariableKey,
+} from './variables.ts';
 
 /**
  * The environment read once: one value built at each entry point (command mode, shim mode) and passed down
@@ -122,12 +130,13 @@ Object.defineProperties(prototype, {
   },
   awsVaultFilePassphrase: {
     get(this: { environment: Env }) {
-      return withdrawnSecret(this.environment, 'AWS_VAULT_FILE_PASSPHRASE');
+      return withdrawnSecret(this.environment, FOREIGN_SECRET_VARIABLE_NAMES[0]);
     },
   },
   otherVariable: {
     value(this: { environment: Env }, name: string) {
-      return this.environment[name];
+      // aws-vault's passphrase is withdrawn from process.env at the start: still seen as set.
+      return withdrawnSecret(this.environment, name);
     },
   },
 });

@@ -15,7 +15,7 @@ import { SHIM_TOOLS } from './tools.ts';
  * must not make tfmfa forget where its shims are.
  */
 export function shimDirsRecord(settings: Settings): string {
-  return join(configDirectory(settings.environment), 'shim-dirs');
+  return join(configDirectory(settings), 'shim-dirs');
 }
 
 export function recordedShimDirs(settings: Settings): string[] {

@@ -32,7 +32,7 @@ export const storedKeys: SourceKind<StoredKeysSource, 'stored'> = {
   },
   async fetch(step, _paths, settings) {
     const { fetchStoredKeys } = await import('../../keystore/store.ts');
-    return fetchStoredKeys(step.profile, step, settings.environment);
+    return fetchStoredKeys(step.profile, step, settings);
   },
   origin: () => "tfmfa's key store",
   describe: (step) =>
