@@ -64,7 +64,7 @@ export async function run(argv: string[], settings: Settings = readSettings(), c
     throw new UserError(`doctor: unexpected argument '${positionals[1]}': 'tfmfa doctor' checks one profile`, 2);
   let files = await loadUserFiles(settings);
   if (values['fix-aws-vault']) {
-    for (const line of await fixAwsVaultLines(files, settings.environment)) process.stdout.write(`tfmfa: ${line}\n`);
+    for (const line of await fixAwsVaultLines(files, settings)) process.stdout.write(`tfmfa: ${line}\n`);
     files = await loadUserFiles(settings);
   }
   const { profile, origin } = selectedProfile(settings, positionals[0]);
@@ -73,20 +73,16 @@ export async function run(argv: string[], settings: Settings = readSettings(), c
 
   const sections: Array<[string, Check[]]> = [];
   const entry = entryPoint();
-  sections.push(['tfmfa', [nodeCheck(), ...installChecks(version(), entry, settings.environment)]]);
-  sections.push([
-    'Shims',
-    [...allShimChecks(settings.environment, entry, cwd), ...shimDirChecks(settings.environment, entry, cwd)],
-  ]);
-  const chain = chainChecks(files, profile, origin, settings.environment, cacheDir);
-  sections.push(['Profile', [...chain.checks, ...loginTokenChecks(chain.chain, settings.environment)]]);
-  sections.push(['Key store', await keystoreChecks(files, settings.environment)]);
-  sections.push(['aws-vault', awsVaultChecks(files, settings.environment)]);
-  sections.push(['Long runs', longRunChecks(settings.environment, profile, chain.chain)]);
+  sections.push(['tfmfa', [nodeCheck(), ...installChecks(version(), entry, settings)]]);
+  sections.push(['Shims', [...allShimChecks(settings, entry, cwd), ...shimDirChecks(settings, entry, cwd)]]);
+  const chain = chainChecks(files, profile, origin, settings, cacheDir);
+  sections.push(['Profile', [...chain.checks, ...loginTokenChecks(chain.chain, settings)]]);
+  sections.push(['Key store', await keystoreChecks(files, settings)]);
+  sections.push(['aws-vault', awsVaultChecks(files, settings)]);
+  sections.push(['Long runs', longRunChecks(settings, profile, chain.chain)]);
   sections.push(['Cache', cacheChecks(cacheDir)]);
-  sections.push(['Terraform files', terraformChecks(cwd, files, settings.environment)]);
-  if (values.network)
-    sections.push(['Network', await networkChecks(settings.environment, files, chain.chain, cacheDir)]);
+  sections.push(['Terraform files', terraformChecks(cwd, files, settings)]);
+  if (values.network) sections.push(['Network', await networkChecks(settings, files, chain.chain, cacheDir)]);
 
   const all = sections.flatMap(([, checks]) => checks);
   const failures = all.filter((check) => check.status === 'fail').length;

@@ -51,8 +51,8 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
 
   const files = await loadUserFiles(settings);
   const cacheDir = settings.cacheDir;
-  const profiles = describeProfiles(files, settings.environment);
-  const sessions = [...describeSessions(cacheDir), ...describeLoginSessions(files, settings.environment)];
+  const profiles = describeProfiles(files, settings);
+  const sessions = [...describeSessions(cacheDir), ...describeLoginSessions(files, settings)];
   if (values.json) {
     const document = {
       version: 1,

@@ -127,7 +127,7 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
     process.stdout.write(`${url}\n`);
     return 0;
   }
-  const opener = await openInBrowser(url, settings.environment);
+  const opener = await openInBrowser(url, settings);
   process.stderr.write(`tfmfa: opened the AWS console for '${profile}' with ${opener}\n`);
   return 0;
 }

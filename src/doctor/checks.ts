@@ -1,4 +1,4 @@
-import { readSettings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { CACHE_SUBDIRECTORIES, sessionsDir } from '../store/layout.ts';
 import { MINIMUM_NODE } from '../node-support.ts';
 import { explainProblem, privatePathProblem, type PathKind } from '../store/private-path.ts';
@@ -36,10 +36,10 @@ export function nodeCheck(nodeVersion = process.versions.node): Check {
   );
 }
 
-export function installChecks(version: string, entryPoint: string, env: NodeJS.ProcessEnv): Check[] {
+export function installChecks(version: string, entryPoint: string, settings: Settings): Check[] {
   const checks = [ok(`tfmfa ${version} at ${entryPoint}`)];
   const self = realOrSelf(entryPoint);
-  const onPath = (env.PATH ?? '')
+  const onPath = (settings.path ?? '')
     .split(delimiter)
     .filter(Boolean)
     .map((dir) => join(resolve(dir), 'tfmfa'))
@@ -128,7 +128,7 @@ export function chainChecks(
   files: AwsFiles,
   profile: string,
   origin: string,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   cacheDir: string,
 ): ChainCheckResult {
   const checks: Check[] = [];
@@ -152,14 +152,14 @@ export function chainChecks(
   } else {
     let ttl: number | undefined;
     try {
-      ttl = sessionTtlSeconds(undefined, readSettings(env));
+      ttl = sessionTtlSeconds(undefined, settings);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       checks.push(fail(error.message, 'fix or unset TFMFA_SESSION_TTL'));
     }
     for (const [name, read] of [
-      ['TFMFA_MIN_TTL', () => readSettings(env).minTtl],
-      ['TFMFA_LOCK_TIMEOUT', () => readSettings(env).lockTimeout],
+      ['TFMFA_MIN_TTL', () => settings.minTtl],
+      ['TFMFA_LOCK_TIMEOUT', () => settings.lockTimeout],
     ] as const) {
       try {
         read();
@@ -169,7 +169,7 @@ export function chainChecks(
       }
     }
     try {
-      chain = chainOf(files, profile, readSettings(env));
+      chain = chainOf(files, profile, settings);
       const region = chain.region ? `region ${chain.region}` : 'no region in the profile';
       const details = ttl === undefined ? [] : chainDetails(chain, files, cache, ttl);
       const what = chainNeedsSession(chain) ? '' : ' (needs neither MFA nor a role: tfmfa passes it through)';
@@ -193,7 +193,7 @@ export function chainChecks(
   for (const name of [...files.profiles.keys()].sort()) {
     if (name === profile) continue;
     try {
-      chainOf(files, name, readSettings(env));
+      chainOf(files, name, settings);
     } catch (error) {
       if (error instanceof NoCredentialsError || !(error instanceof UserError)) continue; // a region-only profile is fine
       checks.push(warning(named(name, error.message), `edit ${files.configPath} (or ${files.credentialsPath})`));
@@ -261,13 +261,13 @@ export function cacheChecks(cacheDir: string): Check[] {
 }
 
 /** `profile = "…"` in provider and backend blocks of the current directory's `*.tf` files. */
-export function terraformChecks(cwd: string, files: AwsFiles, env: NodeJS.ProcessEnv): Check[] {
-  const { files: tfFiles, settings } = directoryProfileSettings(cwd);
+export function terraformChecks(cwd: string, files: AwsFiles, settings: Settings): Check[] {
+  const { files: tfFiles, settings: blocks } = directoryProfileSettings(cwd);
   if (tfFiles.length === 0) return [info(`no *.tf files in ${cwd}`)];
-  if (settings.length === 0)
+  if (blocks.length === 0)
     return [ok(`no provider or backend block in ${tfFiles.length} *.tf file(s) of ${cwd} sets profile`)];
-  const overlay = readSettings(env).overlay;
-  return settings.map((setting) => {
+  const overlay = settings.overlay;
+  return blocks.map((setting) => {
     const where = `${setting.file}:${setting.line}: ${setting.block} sets profile = ${setting.expression}`;
     if (setting.profile === null) {
       return overlay
@@ -285,7 +285,7 @@ export function terraformChecks(cwd: string, files: AwsFiles, env: NodeJS.Proces
     }
     let needsSession: boolean;
     try {
-      needsSession = chainNeedsSession(chainOf(files, setting.profile, readSettings(env)));
+      needsSession = chainNeedsSession(chainOf(files, setting.profile, settings));
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       return fail(`${where}: ${error.message}`, `fix profile '${setting.profile}' in ${files.configPath}`);
@@ -305,15 +305,15 @@ export function terraformChecks(cwd: string, files: AwsFiles, env: NodeJS.Proces
 
 /** STS reachability: GetCallerIdentity with the profile's cached credentials, else a plain HTTPS request. */
 export async function networkChecks(
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   files: AwsFiles,
   chain: Chain | null,
   cacheDir: string,
 ): Promise<Check[]> {
-  const region = stsRegion(readSettings(env), chain?.region);
+  const region = stsRegion(settings, chain?.region);
   let endpoint: string;
   try {
-    endpoint = stsEndpoint(files, chain?.profile ?? '', readSettings(env)) ?? defaultStsEndpoint(region);
+    endpoint = stsEndpoint(files, chain?.profile ?? '', settings) ?? defaultStsEndpoint(region);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return [fail(error.message, 'fix the services setting of the profile')];

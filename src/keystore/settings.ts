@@ -1,4 +1,4 @@
-import { type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyIndexPath, configDirectory } from './location.ts';

@@ -1,4 +1,4 @@
-import { type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import { ownCacheDir } from '../store/clear.ts';

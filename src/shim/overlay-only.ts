@@ -1,4 +1,4 @@
-import { type Settings } from '../environment/settings.ts';
+import type { Settings } from '../environment/settings.ts';
 import { currentUser } from '../config/chain.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { debug, warn } from '../debug.ts';

@@ -1,4 +1,4 @@
-import { type Settings } from '../../environment/settings.ts';
+import type { Settings } from '../../environment/settings.ts';
 import { UserError } from '../../errors.ts';
 import { ensureConfigProfile } from '../aws-file-edit.ts';
 import { dropSessionsOf } from '../drop-sessions.ts';

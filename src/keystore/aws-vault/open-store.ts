@@ -1,4 +1,4 @@
-import { type Settings } from '../../environment/settings.ts';
+import type { Settings } from '../../environment/settings.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import { UserError } from '../../errors.ts';
 import { findProgram } from '../../mfa/program.ts';

@@ -1,4 +1,4 @@
-import { type Settings } from '../../environment/settings.ts';
+import type { Settings } from '../../environment/settings.ts';
 import { join } from 'node:path';
 
 export const AWS_VAULT_FILE_PASSPHRASE = 'AWS_VAULT_FILE_PASSPHRASE';

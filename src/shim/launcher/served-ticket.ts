@@ -1,4 +1,4 @@
-import { type Settings } from '../../environment/settings.ts';
+import type { Settings } from '../../environment/settings.ts';
 import type { ProfileSession } from '../../session/profile-session.ts';
 import { readTicket } from '../../store/ticket-read.ts';
 
