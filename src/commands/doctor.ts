@@ -1,4 +1,4 @@
-import { readSettings, type Settings } from '../environment/settings.ts';
+import { type Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { renderSection, type Check } from '../doctor/check.ts';
 import {
@@ -57,7 +57,7 @@ PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, the
   positionals: { kind: 'profile' },
 });
 
-export async function run(argv: string[], settings: Settings = readSettings(), cwd = process.cwd()): Promise<number> {
+export async function run(argv: string[], settings: Settings, cwd = process.cwd()): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   if (positionals.length > 1)

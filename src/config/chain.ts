@@ -1,4 +1,4 @@
-import { type Settings, readSettings } from '../environment/settings.ts';
+import { type Settings } from '../environment/settings.ts';
 import { userInfo } from 'node:os';
 import { loadAwsFiles } from './load.ts';
 import { awsFilePaths, type AwsFilePaths } from './paths.ts';
@@ -53,7 +53,7 @@ export function chainIn(files: AwsFiles, profile: string, settings: Settings, lo
 }
 
 /** Loads the user's files and resolves a profile's chain. */
-export async function loadChain(profile: string, settings: Settings = readSettings()): Promise<LoadedChain> {
+export async function loadChain(profile: string, settings: Settings): Promise<LoadedChain> {
   const loadedAtMs = Date.now();
   return chainIn(await loadUserFiles(settings), profile, settings, loadedAtMs);
 }

@@ -1,4 +1,4 @@
-import { readSettings, type Settings } from '../environment/settings.ts';
+import { type Settings } from '../environment/settings.ts';
 import { awsFile } from '../environment/aws-files.ts';
 import { keyIndexPath } from '../keystore/location.ts';
 
@@ -15,7 +15,7 @@ export interface AwsFilePaths {
  * AWS_CONFIG_FILE names the overlay and TFMFA_CONFIG_FILE / TFMFA_CREDENTIALS_FILE the user's real files, which
  * tfmfa itself reads; files given on the command line come first (withGivenFiles).
  */
-export function awsFilePaths(settings: Settings = readSettings()): AwsFilePaths {
+export function awsFilePaths(settings: Settings): AwsFilePaths {
   return {
     configPath: awsFile('config', settings),
     credentialsPath: awsFile('credentials', settings),

@@ -89,6 +89,7 @@ export function chainDetails(
   files: AwsFiles,
   cache: SessionCache | null,
   sessionTtl: number,
+  settings: Settings,
   nowMs = Date.now(),
 ): string[] {
   const plan = planChain(chain, { useSession: true, sessionTtlSeconds: sessionTtl });
@@ -111,7 +112,7 @@ export function chainDetails(
   });
   if (chain.mfaSerial) {
     lines.push(
-      `MFA code: ${describeMfaChoice(mfaRequestOf(chain))}; one code opens the session for every role on the device`,
+      `MFA code: ${describeMfaChoice(mfaRequestOf(chain, settings))}; one code opens the session for every role on the device`,
     );
   }
   if (plan.steps.length === 0) lines.push('no STS call: tfmfa hands these credentials over as they are');
@@ -171,7 +172,7 @@ export function chainChecks(
     try {
       chain = chainOf(files, profile, settings);
       const region = chain.region ? `region ${chain.region}` : 'no region in the profile';
-      const details = ttl === undefined ? [] : chainDetails(chain, files, cache, ttl);
+      const details = ttl === undefined ? [] : chainDetails(chain, files, cache, ttl, settings);
       const what = chainNeedsSession(chain) ? '' : ' (needs neither MFA nor a role: tfmfa passes it through)';
       const from =
         origin === 'argument'

@@ -1,4 +1,4 @@
-import { type Settings, readSettings } from '../environment/settings.ts';
+import { type Settings } from '../environment/settings.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -95,7 +95,7 @@ export interface KeyringStatus {
  * (otherwise libdbus might autolaunch a bus that dies with this process), and writing then deleting a probe
  * item must succeed, which a locked keyring refuses (or never answers).
  */
-export async function keyringStatus(settings: Settings = readSettings()): Promise<KeyringStatus> {
+export async function keyringStatus(settings: Settings): Promise<KeyringStatus> {
   if (process.platform === 'linux') {
     const runtimeBus = settings.xdgRuntimeDir ? join(settings.xdgRuntimeDir, 'bus') : undefined;
     if (!settings.dbusSessionBusAddress && !(runtimeBus && existsSync(runtimeBus))) {

@@ -1,4 +1,3 @@
-import { readSettings } from '../environment/settings.ts';
 import { debug } from '../debug.ts';
 import { entryPoint } from '../entry-point.ts';
 import { overlayOrWarn } from '../overlay/overlay.ts';
@@ -25,7 +24,7 @@ export async function sessionEnvironment(
   request: SessionRequest & { overlay?: boolean },
   loaded?: LoadedChain,
 ): Promise<SessionEnvironment> {
-  const settings = request.settings ?? readSettings();
+  const settings = request.settings;
   // Static keys cannot be renewed once handed over: they leave with at least 15 minutes (capped by the lifetime).
   const session = await profileSession(
     { ...request, minTtlFloor: Math.max(request.minTtlFloor ?? 0, STATIC_KEYS_FLOOR_SECONDS) },

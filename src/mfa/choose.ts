@@ -1,4 +1,4 @@
-import { type Settings, readSettings } from '../environment/settings.ts';
+import { type Settings } from '../environment/settings.ts';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import type { MfaChoice, PromptSurroundings } from './choice.ts';
@@ -27,7 +27,7 @@ export function currentSurroundings(settings: Settings): PromptSurroundings {
  * desktop dialog if a graphical session is available; else an error naming what would work in this mode.
  */
 export function decideMfaSource(request: MfaRequest, around: PromptSurroundings): MfaChoice {
-  const settings = request.settings ?? readSettings();
+  const settings = request.settings;
   if (request.mfaCode !== undefined) return { source: 'flag', why: '--mfa-token' };
   const named = namedPrompt(request, settings);
   if (named && named.choice !== 'auto') return explicit(named.choice, named.why, request, around, settings);
@@ -52,7 +52,7 @@ export function decideMfaSource(request: MfaRequest, around: PromptSurroundings)
 
 /** The MFA code source for this run (see decideMfaSource). */
 export function chooseMfaSource(request: MfaRequest, around?: PromptSurroundings): MfaCodeSource {
-  const settings = request.settings ?? readSettings();
+  const settings = request.settings;
   const surroundings = around ?? currentSurroundings(settings);
   const choice = decideMfaSource(request, surroundings);
   if (choice.source === 'none') throw new UserError(choice.error);
@@ -72,7 +72,7 @@ export function chooseMfaSource(request: MfaRequest, around?: PromptSurroundings
 
 /** One line for `doctor`: the source a run would use now and why, and without a terminal if that differs. */
 export function describeMfaChoice(request: MfaRequest, around?: PromptSurroundings): string {
-  const surroundings = around ?? currentSurroundings(request.settings ?? readSettings());
+  const surroundings = around ?? currentSurroundings(request.settings);
   return describeChoice(request, surroundings, decideMfaSource);
 }
 
@@ -158,7 +158,7 @@ export interface ChainMfaSettings {
 }
 
 /** The request a run of this chain would make (what `doctor` describes), in this process's environment. */
-export function mfaRequestOf(chain: ChainMfaSettings, settings: Settings = readSettings()): MfaRequest {
+export function mfaRequestOf(chain: ChainMfaSettings, settings: Settings): MfaRequest {
   return {
     serial: chain.mfaSerial ?? '',
     profile: chain.profile,

@@ -22,7 +22,7 @@ export interface MfaRequest {
   ykmanAccount?: string;
   /** True when the run is a shim's: it has no command line of its own, so `--mfa-token` cannot help. */
   shim?: boolean;
-  settings?: Settings;
+  settings: Settings;
 }
 
 /** What a driver needs to ask for a code. */

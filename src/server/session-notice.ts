@@ -1,4 +1,3 @@
-import { readSettings } from '../environment/settings.ts';
 import type { LoadedChain } from '../config/chain.ts';
 import type { Chain } from '../config/types.ts';
 import { debug, warn } from '../debug.ts';
@@ -30,7 +29,7 @@ export function humanDuration(seconds: number): string {
 
 /** Seconds left on the chain's cached MFA session (GetSessionToken), or null when the chain has none cached. */
 export function mfaSessionLeft(request: SessionRequest, chain: Chain): number | null {
-  const settings = request.settings ?? readSettings();
+  const settings = request.settings;
   const plan = planChain(chain, {
     useSession: request.useSession ?? true,
     sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, settings),
@@ -47,7 +46,7 @@ export function mfaSessionLeft(request: SessionRequest, chain: Chain): number | 
  * when a code can be had (terminal, mfa_process, --mfa-token) and warned about once otherwise.
  */
 export function sessionNotice(request: SessionRequest, loaded: LoadedChain): SessionNotice {
-  const threshold = (request.settings ?? readSettings()).sessionNotice;
+  const threshold = request.settings.sessionNotice;
   if (threshold === 0) return { action: 'none', reason: 'TFMFA_SESSION_NOTICE=0' };
   const left = mfaSessionLeft(request, loaded.chain);
   if (left === null) return { action: 'none', reason: 'no cached MFA session (the first resolution starts one)' };

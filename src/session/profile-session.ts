@@ -1,4 +1,4 @@
-import { readSettings, type Settings } from '../environment/settings.ts';
+import { type Settings } from '../environment/settings.ts';
 import { loadChain, type LoadedChain } from '../config/chain.ts';
 import type { AwsFilePaths } from '../config/paths.ts';
 import { stsEndpoint } from '../config/endpoint.ts';
@@ -15,7 +15,7 @@ import { resolveCredentials } from './resolve-credentials.ts';
 /** What a command asks for: a profile and the session options common to every command. */
 export interface SessionRequest {
   profile: string;
-  settings?: Settings;
+  settings: Settings;
   /** `--mfa-token`, checked where it was parsed. */
   mfaCode?: MfaCode;
   /** False with `--no-session`. */
@@ -53,7 +53,7 @@ export interface ProfileSession {
  * loaded the profile's chain passes it, so the files are read once.
  */
 export async function profileSession(request: SessionRequest, loaded?: LoadedChain): Promise<ProfileSession> {
-  const settings = request.settings ?? readSettings();
+  const settings = request.settings;
   const { paths, files, chain, loadedAtMs } = loaded ?? (await loadChain(request.profile, settings));
   const cacheDir = settings.cacheDir;
   const endpoint = stsEndpoint(files, request.profile, settings);

@@ -34,8 +34,8 @@ export interface SessionOptions {
   prompt?: string;
   /** A shim's run: `--mfa-token` is no remedy. */
   shim?: boolean;
-  /** The run's settings (TFMFA_PROMPT, DISPLAY...); default process.env's. */
-  settings?: Settings;
+  /** The run's settings (TFMFA_PROMPT, DISPLAY...). */
+  settings: Settings;
   region: string;
   endpoint?: string;
 }

@@ -1,4 +1,4 @@
-import { readSettings, type Settings } from '../environment/settings.ts';
+import { type Settings } from '../environment/settings.ts';
 import { kindOfStep } from '../config/kinds/index.ts';
 import type { AwsFilePaths } from '../config/paths.ts';
 import type { SourceStep } from '../config/types.ts';
@@ -9,7 +9,7 @@ import type { AwsCredentials } from '../credentials.ts';
 export async function sourceCredentials(
   source: SourceStep,
   paths: AwsFilePaths,
-  settings: Settings = readSettings(),
+  settings: Settings,
 ): Promise<AwsCredentials> {
   const kind = kindOfStep(source);
   try {

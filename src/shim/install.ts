@@ -1,4 +1,4 @@
-import { readSettings, type Settings } from '../environment/settings.ts';
+import { type Settings } from '../environment/settings.ts';
 import { shQuote, shWord } from '../output/quoting.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import {
@@ -41,7 +41,7 @@ export function pathDirectories(settings: Settings, cwd: string): string[] {
 }
 
 /** Where shims go by default: ~/.local/bin if it is on PATH, else ~/bin. */
-export function defaultShimDir(settings: Settings = readSettings(), cwd = process.cwd()): string {
+export function defaultShimDir(settings: Settings, cwd = process.cwd()): string {
   const local = join(settings.home, '.local', 'bin');
   return pathDirectories(settings, cwd).includes(realOrResolved(local, cwd)) ? local : join(settings.home, 'bin');
 }

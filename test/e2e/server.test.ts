@@ -147,7 +147,12 @@ describe('credential server building blocks', () => {
   test('served credentials keep at least 16 minutes; --mfa-token is dropped after the first resolution', () => {
     assert.equal(serverRequest({ profile: 'p', settings: readSettings({}) }).minTtlFloor, SERVER_FLOOR_SECONDS);
     assert.equal(SERVER_FLOOR_SECONDS, 16 * 60, "outside botocore's 15-minute advisory refresh window");
-    const later = withoutMfaCode({ profile: 'p', mfaCode: checkMfaCodeFlag('123456'), useSession: false });
+    const later = withoutMfaCode({
+      profile: 'p',
+      settings: readSettings({}),
+      mfaCode: checkMfaCodeFlag('123456'),
+      useSession: false,
+    });
     assert.ok(!('mfaCode' in later));
     assert.equal(later.useSession, false);
   });
@@ -159,7 +164,7 @@ describe('credential server building blocks', () => {
     const seen: Array<string | undefined> = [];
     const lines: string[] = [];
     const supply = credentialSupplier(
-      { profile: 'prod', mfaCode: checkMfaCodeFlag('123456') },
+      { profile: 'prod', settings: readSettings({}), mfaCode: checkMfaCodeFlag('123456') },
       {
         log: (line) => lines.push(line),
         resolve: async (request) => {
