@@ -105,7 +105,7 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
     credentials = await federationCredentials(
       keys,
       { name: federatedUserName(currentUser(settings)), durationSeconds: duration ?? FEDERATION_DEFAULT },
-      { region, profile, ...(endpoint ? { endpoint } : {}) },
+      { region, profile, ...(endpoint ? { endpoint } : {}), settings },
     );
     sessionDuration = undefined; // the federated credentials' own lifetime is the console session's
   } else {

@@ -58,7 +58,7 @@ export function chooseMfaSource(request: MfaRequest, around?: PromptSurroundings
   if (choice.source === 'none') throw new UserError(choice.error);
   debug(`MFA code: ${choice.source} (${choice.why})`);
   if (choice.source === 'flag') return flagSource(request.mfaCode as MfaCode);
-  if (choice.source === 'mfa_process') return processSource(request.mfaProcess as string, request.profile);
+  if (choice.source === 'mfa_process') return processSource(request.mfaProcess as string, request.profile, settings);
   const context: PromptContext = {
     serial: request.serial,
     profile: request.profile,

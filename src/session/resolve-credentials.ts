@@ -155,6 +155,7 @@ async function runPlan(
     region: options.region,
     profile: chain.profile,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    settings: options.settings,
   };
   // A cached source that STS no longer accepts (revoked, expired early) is dropped once and rebuilt, never in a loop.
   for (let round = 0; ; round++) {

@@ -1,5 +1,5 @@
 import { debug } from '../debug.ts';
-import { setting } from '../environment/variables.ts';
+import type { Settings } from '../environment/settings.ts';
 import type { AwsCredentials } from '../credentials.ts';
 import { classifyStsError } from './sts-errors.ts';
 
@@ -9,6 +9,8 @@ export interface StsTarget {
   profile: string;
   /** From the profile's settings (see config/endpoint.ts); undefined for the SDK's default endpoint. */
   endpoint?: string;
+  /** TFMFA_STS_TIMEOUT, read (and checked) only when a request is made. */
+  settings: Pick<Settings, 'stsTimeout'>;
 }
 
 export interface AssumeRoleInput {
@@ -25,8 +27,8 @@ export interface AssumeRoleInput {
 }
 
 /** STS request timeout (`TFMFA_STS_TIMEOUT`, validated by the environment contract). */
-function timeoutMs(): number {
-  return setting(process.env, 'stsTimeout') * 1000;
+function timeoutMs(target: StsTarget): number {
+  return target.settings.stsTimeout * 1000;
 }
 
 type StsModule = typeof import('@aws-sdk/client-sts');
@@ -49,7 +51,7 @@ async function send(
   >,
 ): Promise<AwsCredentials> {
   const sts = await import('@aws-sdk/client-sts');
-  const requestTimeout = timeoutMs();
+  const requestTimeout = timeoutMs(target);
   const client = new sts.STSClient({
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
@@ -157,7 +159,7 @@ export interface CallerIdentity {
 export async function getCallerIdentity(base: AwsCredentials, target: StsTarget): Promise<CallerIdentity> {
   debug(`STS GetCallerIdentity in ${target.region}`);
   const sts = await import('@aws-sdk/client-sts');
-  const requestTimeout = timeoutMs();
+  const requestTimeout = timeoutMs(target);
   const client = new sts.STSClient({
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),

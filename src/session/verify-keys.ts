@@ -9,7 +9,7 @@ import type { LongTermKeys } from '../keystore/types.ts';
 export function stsTargetFor(files: AwsFiles, profile: string, settings: Settings): StsTarget {
   const region = stsRegion(settings, files.profiles.get(profile)?.region?.trim());
   const endpoint = stsEndpoint(files, profile, settings);
-  return { region, profile, ...(endpoint ? { endpoint } : {}) };
+  return { region, profile, ...(endpoint ? { endpoint } : {}), settings };
 }
 
 /** One GetCallerIdentity with the keys: they exist and the secret matches. */
