@@ -150,7 +150,8 @@ function list(argv: string[], settings: Settings): number {
   ];
   if (missing.length)
     print(
-      `no real ${missing.join(', ')} on PATH after the shims: install ${missing.length === 1 ? 'it' : 'them'} or fix PATH (PATH=${settings.path ?? ''})`,
+      `no real ${missing.join(', ')} on PATH after the shims: ` +
+        `install ${missing.length === 1 ? 'it' : 'them'} or fix PATH (PATH=${settings.path ?? ''})`,
     );
   return 0;
 }

@@ -54,7 +54,8 @@ export function awsVaultChecks(files: AwsFiles, settings: Settings): Check[] {
     if (variable.name === 'AWS_VAULT') {
       checks.push(
         warning(
-          `AWS_VAULT is set ('${settings.awsVault}'): this shell runs inside 'aws-vault exec', and its AWS_* keys win over profiles in most tools`,
+          `AWS_VAULT is set ('${settings.awsVault}'): this shell runs inside 'aws-vault exec', ` +
+            'and its AWS_* keys win over profiles in most tools',
           "leave that shell (exit) and run tfmfa from a plain one; tfmfa's own marker is TFMFA_PROFILE",
         ),
       );
@@ -97,7 +98,8 @@ export function awsVaultChecks(files: AwsFiles, settings: Settings): Check[] {
       checks.push(
         warning(
           `profile '${name}' runs aws-vault (credential_process = ${command})`,
-          `after 'tfmfa import --from aws-vault ${target}', replace that line with: credential_process = ${tfmfaCommand(settings)} credential-process ${shWord(target)}` +
+          `after 'tfmfa import --from aws-vault ${target}', replace that line with: ` +
+            `credential_process = ${tfmfaCommand(settings)} credential-process ${shWord(target)}` +
             ' (\'tfmfa doctor --fix-aws-vault\' does it, asking first; or drop the wrapper profile: with tfmfa exec and the shims, profile = "…" blocks work through the overlay)',
         ),
       );

@@ -112,7 +112,8 @@ export function chainDetails(
   });
   if (chain.mfaSerial) {
     lines.push(
-      `MFA code: ${describeMfaChoice(mfaRequestOf(chain, settings))}; one code opens the session for every role on the device`,
+      `MFA code: ${describeMfaChoice(mfaRequestOf(chain, settings))}; ` +
+        'one code opens the session for every role on the device',
     );
   }
   if (plan.steps.length === 0) lines.push('no STS call: tfmfa hands these credentials over as they are');

@@ -301,7 +301,7 @@ mfa_serial = ${SERIAL}
     assert.equal(lastTool().AWS_VAULT_FILE_PASSPHRASE, undefined, "exec's command does not get aws-vault's passphrase");
   });
 
-  test("aws-vault's passphrase is withdrawn too: a credential_process source run by the AWS SDK does not see it", async () => {
+  test("aws-vault's passphrase is withdrawn: a credential_process source run by the SDK does not see it", async () => {
     world.box.emu.advance(30);
     const foreign = { AWS_VAULT_FILE_PASSPHRASE: 'for-aws-vault-only' };
     ok(await tfmfa(['exec', 'via-cp', '--', join(world.fakeBin, 'terraform')], env(foreign)), 'credential_process');

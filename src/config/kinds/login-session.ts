@@ -61,5 +61,6 @@ export const loginSession: SourceKind<LoginSessionSource, 'login'> = {
   },
   origin: () => 'aws login',
   describe: (step) =>
-    `aws login session ${step.session} of profile '${step.profile}' (token ${loginTokenPath(step.session, readSettings())})`,
+    `aws login session ${step.session} of profile '${step.profile}' ` +
+    `(token ${loginTokenPath(step.session, readSettings())})`,
 };
