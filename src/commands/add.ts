@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { resolveUserFile } from '../store/atomic-write.ts';
 import { loadUserFiles } from '../config/chain.ts';
@@ -7,7 +8,6 @@ import { checkProfileName, keysFromEnvironment, keysFromTerminal } from '../keys
 import { BACKEND_NAMES, vaultPath, type BackendName } from '../keystore/settings.ts';
 import { chooseBackend, openKeyStore, putKeys, storedEntry, withKeystoreLock } from '../keystore/store.ts';
 import { stsTargetFor, verifyKeys } from '../session/verify-keys.ts';
-import { cacheDirectory } from '../environment/variables.ts';
 import { parseCommand, printHelp } from './args.ts';
 import { defineCommand } from './command.ts';
 
@@ -43,16 +43,16 @@ passphrase is asked on the terminal or taken from TFMFA_FILE_PASSPHRASE. TFMFA_B
   positionals: { kind: 'profile' },
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   const profile = checkProfileName('add', positionals[0], positionals.slice(1));
   if (values.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(values.backend)) {
     throw new UserError(`add: --backend must be one of ${BACKEND_NAMES.join(', ')}, got '${values.backend}'`, 2);
   }
-  const files = await loadUserFiles(env);
+  const files = await loadUserFiles(settings);
   resolveUserFile(files.configPath); // a config file that is a link to nothing is refused before anything is stored
-  const store = openKeyStore(env);
+  const store = openKeyStore(settings);
   const plaintext = files.credentialsSections.get(profile);
   if (!values.env && plaintext?.aws_access_key_id && plaintext.aws_secret_access_key && !plaintext.aws_session_token) {
     // Asking for keys the credentials file already holds would leave a plaintext copy behind: move them instead.
@@ -61,22 +61,22 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       2,
     );
   }
-  const keys = values.env ? keysFromEnvironment(env) : await keysFromTerminal(profile);
+  const keys = values.env ? keysFromEnvironment(settings) : await keysFromTerminal(profile);
   if (!values['no-verify']) {
-    const identity = await verifyKeys(keys, stsTargetFor(files, profile, env));
+    const identity = await verifyKeys(keys, stsTargetFor(files, profile, settings));
     process.stderr.write(`tfmfa: the keys work: ${identity.arn}\n`);
   }
   const choice =
     values.backend !== undefined
       ? { name: values.backend as BackendName, reason: 'chosen with --backend' }
-      : await chooseBackend(store.settings, env);
+      : await chooseBackend(store.settings, settings);
   // The config file is edited under the same lock: concurrent adds each keep their section.
-  const { previous, added } = await withKeystoreLock(env, async () => {
+  const { previous, added } = await withKeystoreLock(settings, async () => {
     const before = storedEntry(store, profile);
     await putKeys(store, profile, keys, choice.name);
     return { previous: before, added: ensureConfigProfile(files.configPath, profile) };
   });
-  if (previous && previous.accessKeyId !== keys.accessKeyId) dropSessionsOf(cacheDirectory(env), previous.accessKeyId);
+  if (previous && previous.accessKeyId !== keys.accessKeyId) dropSessionsOf(settings.cacheDir, previous.accessKeyId);
   const where = choice.name === 'keyring' ? 'the OS keyring' : `the encrypted file ${vaultPath(store.settings.dir)}`;
   const lines = [`stored ${keys.accessKeyId} for profile '${profile}' in ${where} (${choice.reason})`];
   if (previous) lines.push(`replaced ${previous.accessKeyId} (${previous.backend})`);

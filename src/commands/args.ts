@@ -1,7 +1,8 @@
+import type { Settings } from '../environment/settings.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { selectedProfile } from '../environment/profile.ts';
 import { UserError } from '../errors.ts';
-import { checkMfaToken } from '../mfa/flag.ts';
+import { checkMfaCodeFlag } from '../mfa/flag.ts';
 import { checkPromptName } from '../mfa/prompt-settings.ts';
 import type { SessionRequest } from '../session/profile-session.ts';
 import { PROMPT_DRIVERS } from '../mfa/drivers/index.ts';
@@ -71,7 +72,7 @@ function parseCommandArgs<T extends Options>(command: string, argv: string[], op
  * The command's PROFILE: the argument; where the command lets it default (`fallback`), the profile order every
  * shim uses (AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, default).
  */
-export function requireProfile(command: string, positionals: string[], fallback?: NodeJS.ProcessEnv): string {
+export function requireProfile(command: string, positionals: string[], fallback?: Settings): string {
   const profile = fallback ? selectedProfile(fallback, positionals[0]).profile : positionals[0];
   if (!profile) throw new UserError(`${command}: no profile given: run 'tfmfa ${command} PROFILE'`, 2);
   if (positionals.length > 1)
@@ -79,17 +80,22 @@ export function requireProfile(command: string, positionals: string[], fallback?
   return profile;
 }
 
+/** `--mfa-token` checked (the one check, before anything else runs), as the request's `mfaCode`. */
+export function mfaCodeOption(values: { 'mfa-token'?: string }): Pick<SessionRequest, 'mfaCode'> {
+  return values['mfa-token'] !== undefined ? { mfaCode: checkMfaCodeFlag(values['mfa-token']) } : {};
+}
+
 /** A session request from the parsed SESSION_OPTIONS. */
 export function sessionRequest(
   profile: string,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   values: { 'mfa-token'?: string; prompt?: string; 'no-session'?: boolean; 'session-ttl'?: string },
 ): SessionRequest {
   return {
     profile,
-    env,
+    settings,
     useSession: !values['no-session'],
-    ...(values['mfa-token'] !== undefined ? { mfaToken: checkMfaToken(values['mfa-token']) } : {}),
+    ...mfaCodeOption(values),
     ...(values['session-ttl'] !== undefined ? { sessionTtl: values['session-ttl'] } : {}),
     ...(values.prompt !== undefined ? { prompt: checkPromptName(values.prompt, '--prompt') } : {}),
   };

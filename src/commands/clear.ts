@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { NoCredentialsError } from '../config/resolve.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { warn } from '../debug.ts';
@@ -6,7 +7,6 @@ import { clearEverything, clearKeys, clearTicket, ownCacheDir } from '../store/c
 import { chainOf, loadUserFiles } from '../config/chain.ts';
 import { compareNames, requireKnownProfile } from '../views/profiles.ts';
 import { cacheEntries, chainSteps, finalCacheKey } from '../views/sessions.ts';
-import { cacheDirectory } from '../environment/variables.ts';
 import { parseCommand, printHelp } from './args.ts';
 import { defineCommand } from './command.ts';
 
@@ -29,12 +29,12 @@ config and credentials files.`,
   tfmfa clear prod staging  # forget what prod and staging use`,
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
-  const cacheDir = cacheDirectory(env);
+  const cacheDir = settings.cacheDir;
   if (positionals.length === 0) return clearAll(cacheDir);
-  return clearProfiles(cacheDir, [...new Set(positionals)], env);
+  return clearProfiles(cacheDir, [...new Set(positionals)], settings);
 }
 
 function clearAll(cacheDir: string): number {
@@ -52,14 +52,14 @@ function clearAll(cacheDir: string): number {
   return 0;
 }
 
-async function clearProfiles(cacheDir: string, profiles: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const files = await loadUserFiles(env);
+async function clearProfiles(cacheDir: string, profiles: string[], settings: Settings): Promise<number> {
+  const files = await loadUserFiles(settings);
   for (const profile of profiles) requireKnownProfile('clear', files, profile);
   // Which keys to drop, all worked out before anything is removed (unknown profiles have stopped the command).
   const keys = new Set<string>();
   for (const profile of profiles) {
     try {
-      for (const step of chainSteps(chainOf(files, profile, env))) keys.add(step.cacheKey);
+      for (const step of chainSteps(chainOf(files, profile, settings))) keys.add(step.cacheKey);
     } catch (error) {
       if (error instanceof NoCredentialsError) continue; // nothing of it is ever cached
       if (!(error instanceof UserError)) throw error;
@@ -74,13 +74,13 @@ async function clearProfiles(cacheDir: string, profiles: string[], env: NodeJS.P
   const removed = exists ? clearKeys(cacheDir, keys) : [];
   lines.push(...removed.map((entry) => `removed ${entry.label}`));
   if (exists) {
-    const tickets = profilesToUntick(files, profiles, new Set(removed.map((entry) => entry.key)), env).filter(
+    const tickets = profilesToUntick(files, profiles, new Set(removed.map((entry) => entry.key)), settings).filter(
       (profile) => clearTicket(cacheDir, profile),
     );
     if (tickets.length) lines.push(`removed the tickets of ${tickets.map((p) => `'${p}'`).join(', ')}`);
   }
   const sessionKeys = new Set(removed.filter((entry) => entry.kind === 'session').map((entry) => entry.key));
-  const sharing = profilesUsing(files, sessionKeys, env).filter((name) => !profiles.includes(name));
+  const sharing = profilesUsing(files, sessionKeys, settings).filter((name) => !profiles.includes(name));
   if (sharing.length)
     lines.push(
       `note: ${sharing.map((p) => `'${p}'`).join(', ')} used the same MFA session: their next new role session asks for an MFA code`,
@@ -91,12 +91,12 @@ async function clearProfiles(cacheDir: string, profiles: string[], env: NodeJS.P
 }
 
 /** The profiles whose chains use any of these cache keys. */
-function profilesUsing(files: AwsFiles, keys: Set<string>, env: NodeJS.ProcessEnv): string[] {
+function profilesUsing(files: AwsFiles, keys: Set<string>, settings: Settings): string[] {
   if (keys.size === 0) return [];
   const result: string[] = [];
   for (const name of [...files.profiles.keys()].sort(compareNames)) {
     try {
-      if (chainSteps(chainOf(files, name, env)).some((step) => keys.has(step.cacheKey))) result.push(name);
+      if (chainSteps(chainOf(files, name, settings)).some((step) => keys.has(step.cacheKey))) result.push(name);
     } catch {
       // a profile that does not resolve uses nothing
     }
@@ -105,17 +105,12 @@ function profilesUsing(files: AwsFiles, keys: Set<string>, env: NodeJS.ProcessEn
 }
 
 /** The named profiles, and every other profile whose final credentials were among the removed entries. */
-function profilesToUntick(
-  files: AwsFiles,
-  named: string[],
-  removedKeys: Set<string>,
-  env: NodeJS.ProcessEnv,
-): string[] {
+function profilesToUntick(files: AwsFiles, named: string[], removedKeys: Set<string>, settings: Settings): string[] {
   const result = new Set(named);
   for (const name of files.profiles.keys()) {
     if (result.has(name)) continue;
     try {
-      const chain = chainOf(files, name, env);
+      const chain = chainOf(files, name, settings);
       const finals = [finalCacheKey(chain, true), finalCacheKey(chain, false)];
       if (finals.some((key) => key !== undefined && removedKeys.has(key))) result.add(name);
     } catch {

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import type { PositionalKind } from '../completion/command-spec.ts';
 
 /**
@@ -40,7 +41,8 @@ export interface CommandDeclaration<O extends OptionTable = OptionTable> {
 /** One module per command, loaded only when that command runs. */
 export interface CommandModule {
   command: CommandDeclaration;
-  run(argv: string[]): Promise<number>;
+  /** `settings`: read once at the entry point (cli.ts). */
+  run(argv: string[], settings: Settings): Promise<number>;
 }
 
 export type CommandTable = Readonly<Record<string, () => Promise<CommandModule>>>;

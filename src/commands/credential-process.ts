@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { withGivenFiles } from '../environment/aws-files.ts';
 import { credentialProcessJson } from '../output/credential-json.ts';
 import { SERVER_FLOOR_SECONDS } from '../session/margin.ts';
@@ -33,16 +34,17 @@ In ~/.aws/config, with absolute paths (not every SDK runs credential_process thr
   positionals: { kind: 'profile' },
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   const profile = requireProfile('credential-process', positionals);
   // SDKs refresh these themselves: like the server's, they leave outside every SDK's refresh window.
+  const withFiles = withGivenFiles(settings, values);
   const session = await profileSession({
-    ...sessionRequest(profile, withGivenFiles(env, values), values),
+    ...sessionRequest(profile, withFiles, values),
     minTtlFloor: SERVER_FLOOR_SECONDS,
   });
   process.stdout.write(`${credentialProcessJson(session.credentials)}\n`);
-  renewServedTicket(profile, session, withGivenFiles(env, values));
+  renewServedTicket(profile, session, withFiles);
   return 0;
 }

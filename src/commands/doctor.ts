@@ -1,3 +1,4 @@
+import { type Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { renderSection, type Check } from '../doctor/check.ts';
 import {
@@ -16,7 +17,6 @@ import { shimDirChecks } from '../doctor/shim-dir-checks.ts';
 import { longRunChecks } from '../doctor/long-run-checks.ts';
 import { entryPoint } from '../entry-point.ts';
 import { selectedProfile } from '../environment/profile.ts';
-import { cacheDirectory } from '../environment/variables.ts';
 import { keystoreChecks } from '../doctor/keystore-checks.ts';
 import { awsVaultChecks } from '../doctor/aws-vault-checks.ts';
 import { fixAwsVaultLines } from '../doctor/aws-vault-fix.ts';
@@ -57,32 +57,32 @@ PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, the
   positionals: { kind: 'profile' },
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+export async function run(argv: string[], settings: Settings, cwd = process.cwd()): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   if (positionals.length > 1)
     throw new UserError(`doctor: unexpected argument '${positionals[1]}': 'tfmfa doctor' checks one profile`, 2);
-  let files = await loadUserFiles(env);
+  let files = await loadUserFiles(settings);
   if (values['fix-aws-vault']) {
-    for (const line of await fixAwsVaultLines(files, env)) process.stdout.write(`tfmfa: ${line}\n`);
-    files = await loadUserFiles(env);
+    for (const line of await fixAwsVaultLines(files, settings)) process.stdout.write(`tfmfa: ${line}\n`);
+    files = await loadUserFiles(settings);
   }
-  const { profile, origin } = selectedProfile(env, positionals[0]);
+  const { profile, origin } = selectedProfile(settings, positionals[0]);
   if (origin === 'argument') requireKnownProfile('doctor', files, profile);
-  const cacheDir = cacheDirectory(env);
+  const cacheDir = settings.cacheDir;
 
   const sections: Array<[string, Check[]]> = [];
   const entry = entryPoint();
-  sections.push(['tfmfa', [nodeCheck(), ...installChecks(version(), entry, env)]]);
-  sections.push(['Shims', [...allShimChecks(env, entry, cwd), ...shimDirChecks(env, entry, cwd)]]);
-  const chain = chainChecks(files, profile, origin, env, cacheDir);
-  sections.push(['Profile', [...chain.checks, ...loginTokenChecks(chain.chain, env)]]);
-  sections.push(['Key store', await keystoreChecks(files, env)]);
-  sections.push(['aws-vault', awsVaultChecks(files, env)]);
-  sections.push(['Long runs', longRunChecks(env, profile, chain.chain)]);
+  sections.push(['tfmfa', [nodeCheck(), ...installChecks(version(), entry, settings)]]);
+  sections.push(['Shims', [...allShimChecks(settings, entry, cwd), ...shimDirChecks(settings, entry, cwd)]]);
+  const chain = chainChecks(files, profile, origin, settings, cacheDir);
+  sections.push(['Profile', [...chain.checks, ...loginTokenChecks(chain.chain, settings)]]);
+  sections.push(['Key store', await keystoreChecks(files, settings)]);
+  sections.push(['aws-vault', awsVaultChecks(files, settings)]);
+  sections.push(['Long runs', longRunChecks(settings, profile, chain.chain)]);
   sections.push(['Cache', cacheChecks(cacheDir)]);
-  sections.push(['Terraform files', terraformChecks(cwd, files, env)]);
-  if (values.network) sections.push(['Network', await networkChecks(env, files, chain.chain, cacheDir)]);
+  sections.push(['Terraform files', terraformChecks(cwd, files, settings)]);
+  if (values.network) sections.push(['Network', await networkChecks(settings, files, chain.chain, cacheDir)]);
 
   const all = sections.flatMap(([, checks]) => checks);
   const failures = all.filter((check) => check.status === 'fail').length;

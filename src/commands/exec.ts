@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { basename } from 'node:path';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
@@ -42,47 +43,43 @@ Example:
   tfmfa exec prod -- terraform plan -detailed-exitcode`,
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const { own, command: commandLine } = splitAtCommand(argv, command.options);
   const { values, positionals } = parseCommand(command, own);
   if (values.help) return printHelp(command);
   const profile = requireProfile('exec', positionals);
-  const argvOfChild = commandLine.length > 0 ? commandLine : [env.SHELL || '/bin/sh'];
-  const file = findCommand(argvOfChild[0] as string, env.PATH);
-  if (hasSessionFor(env, profile)) {
+  const argvOfChild = commandLine.length > 0 ? commandLine : [settings.shell || '/bin/sh'];
+  const file = findCommand(argvOfChild[0] as string, settings.path);
+  if (hasSessionFor(settings, profile)) {
     debug(`session for '${profile}' already in the environment: running ${file} unchanged`);
-    return replaceProcess(file, argvOfChild, applyChanges(env, { set: {}, unset: [] }));
+    return replaceProcess(file, argvOfChild, applyChanges(settings.environment, { set: {}, unset: [] }));
   }
   if (values.server && values['no-server'])
     throw new UserError('exec: --server and --no-server contradict each other: give one', 2);
-  if (useServer(argvOfChild, env, values)) {
+  if (useServer(argvOfChild, settings, values)) {
     const { runWithServer } = await import('../server/run-with-server.ts');
     return runWithServer({
-      request: sessionRequest(profile, env, values),
+      request: sessionRequest(profile, settings, values),
       file,
       argv: argvOfChild,
-      env,
+      settings,
       overlay: !values['no-overlay'],
     });
   }
   const { session, changes, region } = await sessionEnvironment({
-    ...sessionRequest(profile, env, values),
+    ...sessionRequest(profile, settings, values),
     overlay: !values['no-overlay'],
   });
   debug(`running ${file} for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);
-  return replaceProcess(file, argvOfChild, applyChanges(env, childChanges(env, changes, region)));
+  return replaceProcess(file, argvOfChild, applyChanges(settings.environment, childChanges(settings, changes, region)));
 }
 
 /** Server mode: forced by --server or --no-server, else for long runs (src/shim/long-run.ts); the choice is logged. */
-function useServer(
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-  values: { server?: boolean; 'no-server'?: boolean },
-): boolean {
+function useServer(argv: string[], settings: Settings, values: { server?: boolean; 'no-server'?: boolean }): boolean {
   if (values.server) return (debug('server mode: --server'), true);
   if (values['no-server']) return (debug('static keys: --no-server'), false);
   const tool = basename(argv[0] as string);
-  const match = longRunMatch(tool, argv.slice(1), env);
+  const match = longRunMatch(tool, argv.slice(1), settings);
   if (match === null)
     return (
       debug(`static keys: '${tool} ${subcommandOf(tool, argv.slice(1))}' is not a long run (TFMFA_LONG_RUN)`),

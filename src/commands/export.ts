@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { childChanges } from '../environment/changes.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';
@@ -34,7 +35,7 @@ profile's keys, and AWS_CONFIG_FILE naming the config overlay, so that a profile
   positionals: { kind: 'profile' },
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   const format = values.format ?? 'sh';
@@ -43,15 +44,15 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
   const profile = requireProfile('export', positionals);
   if (format === 'json') {
-    const session = await profileSession(sessionRequest(profile, env, values));
+    const session = await profileSession(sessionRequest(profile, settings, values));
     process.stdout.write(`${credentialProcessJson(session.credentials)}\n`);
     return 0;
   }
   // exec's variables exactly: the session's keys and marker, the overlay (unless off), the region rule.
   const { changes, region } = await sessionEnvironment({
-    ...sessionRequest(profile, env, values),
+    ...sessionRequest(profile, settings, values),
     overlay: !values['no-overlay'],
   });
-  process.stdout.write(formatChanges(childChanges(env, changes, region), format));
+  process.stdout.write(formatChanges(childChanges(settings, changes, region), format));
   return 0;
 }

@@ -1,8 +1,8 @@
+import type { Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { openAwsVaultStore } from '../keystore/aws-vault/open-store.ts';
 import { cacheKind } from '../keystore/aws-vault/items.ts';
-import { awsVaultFilePassphrase } from '../keystore/aws-vault/variables.ts';
 import { BACKEND_NAMES, vaultPath, type BackendName } from '../keystore/settings.ts';
 import {
   importProfile,
@@ -50,9 +50,9 @@ asks for what it needs itself. aws-vault's items are left as they are unless --r
 });
 
 /** aws-vault's file passphrase: AWS_VAULT_FILE_PASSPHRASE, else asked once on the terminal (not echoed). */
-function passphraseFrom(env: NodeJS.ProcessEnv, dir: () => string): () => Promise<string> {
+function passphraseFrom(settings: Settings, dir: () => string): () => Promise<string> {
   return async () => {
-    const given = awsVaultFilePassphrase(env);
+    const given = settings.awsVaultFilePassphrase;
     if (given !== undefined) return given;
     if (!terminalAvailable())
       throw new ImportAborted(
@@ -67,7 +67,7 @@ function passphraseFrom(env: NodeJS.ProcessEnv, dir: () => string): () => Promis
   };
 }
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   if (values.from !== 'aws-vault')
@@ -83,28 +83,28 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (values.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(values.backend)) {
     throw new UserError(`import: --backend must be one of ${BACKEND_NAMES.join(', ')}, got '${values.backend}'`, 2);
   }
-  const files = await loadUserFiles(env);
-  const keystore = openKeyStore(env);
+  const files = await loadUserFiles(settings);
+  const keystore = openKeyStore(settings);
   const choice =
     values.backend !== undefined
       ? { name: values.backend as BackendName, reason: 'chosen with --backend' }
-      : await chooseBackend(keystore.settings, env);
-  const settings: ImportSettings = {
+      : await chooseBackend(keystore.settings, settings);
+  const importing: ImportSettings = {
     files,
-    env,
+    settings,
     keystore,
     backend: choice.name,
     where: choice.name === 'keyring' ? 'the OS keyring' : `the encrypted file ${vaultPath(keystore.settings.dir)}`,
     force: values.force === true,
     verify: values['no-verify']
       ? null
-      : async (keys, profile) => (await verifyKeys(keys, stsTargetFor(files, profile, env))).arn,
+      : async (keys, profile) => (await verifyKeys(keys, stsTargetFor(files, profile, settings))).arn,
     remove: values.remove === true,
   };
   let sourceWhere = 'aws-vault';
   const source = await openAwsVaultStore(
-    env,
-    passphraseFrom(env, () => sourceWhere),
+    settings,
+    passphraseFrom(settings, () => sourceWhere),
   );
   sourceWhere = source.where;
   const say = (line: string) => process.stdout.write(`tfmfa: ${line}\n`);
@@ -131,7 +131,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         failures++;
         say(`aws-vault '${profile}': not imported: ${source.where} has no item for it`);
       } else {
-        const outcome = await importProfile(source, profile, settings);
+        const outcome = await importProfile(source, profile, importing);
         if (outcome.failed) failures++;
         say(outcome.line);
       }

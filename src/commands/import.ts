@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { resolveUserFile } from '../store/atomic-write.ts';
@@ -35,13 +36,13 @@ Asks before changing the file. The backend is chosen as for 'tfmfa add'.`,
   positionals: { kind: 'profiles' },
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   // `--from aws-vault` is another source with its own options: src/commands/import-aws-vault.ts.
   if (argv.some((arg) => arg === '--from' || arg.startsWith('--from=')))
-    return (await import('./import-aws-vault.ts')).run(argv, env);
+    return (await import('./import-aws-vault.ts')).run(argv, settings);
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
-  const files = await loadUserFiles(env);
+  const files = await loadUserFiles(settings);
   const importable = new Map<string, LongTermKeys>();
   for (const [name, section] of files.credentialsSections) {
     if (section.aws_access_key_id && section.aws_secret_access_key && !section.aws_session_token) {
@@ -74,8 +75,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   withoutKeyLines(readFileSync(files.credentialsPath, 'utf8'), new Set(names));
   checkKeysRemovable(files.credentialsPath);
   resolveUserFile(files.configPath); // a config file that is a link to nothing is refused before anything is stored
-  const store = openKeyStore(env);
-  const choice = await chooseBackend(store.settings, env);
+  const store = openKeyStore(settings);
+  const choice = await chooseBackend(store.settings, settings);
   const where = choice.name === 'keyring' ? 'the OS keyring' : 'the encrypted file';
   const plan = `store the keys of ${names.map((n) => `'${n}'`).join(', ')} in ${where} (${choice.reason}) and remove them from ${files.credentialsPath}`;
   if (!values.yes) {
@@ -92,7 +93,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     }
   }
   // Stored first: a crash from here on leaves both copies (the stored one wins), never none.
-  const added = await withKeystoreLock(env, async () => {
+  const added = await withKeystoreLock(settings, async () => {
     for (const [name, pair] of keys) await putKeys(store, name, pair, choice.name);
     const sections = names.filter((name) => ensureConfigProfile(files.configPath, name));
     removeKeyLines(files.credentialsPath, new Set(names));

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { version } from '../version.ts';
 import { helpText, type CommandTable } from './command.ts';
@@ -35,7 +36,7 @@ the real tool found later on PATH with the AWS_PROFILE session. 'tfmfa COMMAND -
 Options: -h, --help; -v, --version`;
 }
 
-export async function runCommand(argv: string[]): Promise<number> {
+export async function runCommand(argv: string[], settings: Settings): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     const summaries = await Promise.all(
@@ -58,5 +59,5 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!load) {
     throw new UserError(`unknown command '${name}': run 'tfmfa --help' for the list`, 2);
   }
-  return (await load()).run(rest);
+  return (await load()).run(rest, settings);
 }

@@ -1,10 +1,10 @@
+import type { Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { ARROW, formatDuration, renderTable } from '../views/table.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { compareNames, describeProfiles, type ProfileInfo } from '../views/profiles.ts';
 import { describeSessions, type SessionInfo } from '../views/sessions.ts';
 import { describeLoginSessions } from '../views/login-sessions.ts';
-import { cacheDirectory } from '../environment/variables.ts';
 import { keyLocationLabel } from '../views/key-location.ts';
 import { parseCommand, printHelp } from './args.ts';
 import { defineCommand } from './command.ts';
@@ -39,7 +39,7 @@ live: keyring or file (tfmfa's key store, see 'tfmfa add'), plaintext (an AWS fi
   positionals: { kind: 'none' },
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   if (positionals.length > 0)
@@ -47,12 +47,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       `list: unexpected argument '${positionals[0]}': 'tfmfa list' takes no profile (try 'tfmfa doctor ${positionals[0]}')`,
       2,
     );
-  if (values.names) return printNames(env);
+  if (values.names) return printNames(settings);
 
-  const files = await loadUserFiles(env);
-  const cacheDir = cacheDirectory(env);
-  const profiles = describeProfiles(files, env);
-  const sessions = [...describeSessions(cacheDir), ...describeLoginSessions(files, env)];
+  const files = await loadUserFiles(settings);
+  const cacheDir = settings.cacheDir;
+  const profiles = describeProfiles(files, settings);
+  const sessions = [...describeSessions(cacheDir), ...describeLoginSessions(files, settings)];
   if (values.json) {
     const document = {
       version: 1,
@@ -71,9 +71,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   return 0;
 }
 
-async function printNames(env: NodeJS.ProcessEnv): Promise<number> {
+async function printNames(settings: Settings): Promise<number> {
   try {
-    const files = await loadUserFiles(env);
+    const files = await loadUserFiles(settings);
     const names = [...files.profiles.keys()].sort(compareNames);
     if (names.length) process.stdout.write(`${names.join('\n')}\n`);
   } catch {

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { warn } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import { chainIn, currentUser, loadUserFiles } from '../config/chain.ts';
@@ -18,7 +19,7 @@ import { profileSession } from '../session/profile-session.ts';
 import { stsRegion } from '../environment/region.ts';
 import { sourceCredentials } from '../session/source-credentials.ts';
 import { parseDuration } from '../environment/duration.ts';
-import { setting, variableName } from '../environment/variables.ts';
+import { variableName } from '../environment/variables.ts';
 import { parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS } from './args.ts';
 import { defineCommand } from './command.ts';
 
@@ -63,17 +64,17 @@ const CONSOLE_MIN = 900;
 const CONSOLE_MAX = 43200;
 const FEDERATION_DEFAULT = 3600;
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
-  const profile = requireProfile('login', positionals, env);
+  const profile = requireProfile('login', positionals, settings);
   let duration: number | undefined;
   if (values.duration !== undefined) {
     duration = parseDuration('--duration', values.duration);
     if (duration < CONSOLE_MIN || duration > CONSOLE_MAX)
       throw new UserError(`--duration must be between 15m and 12h (console sessions), got '${values.duration}'`, 2);
   }
-  const federationOverride = values['federation-url'] ?? setting(env, 'federationUrl');
+  const federationOverride = values['federation-url'] ?? settings.federationUrl;
   if (federationOverride !== undefined)
     checkUrl(
       values['federation-url'] !== undefined ? '--federation-url' : variableName('federationUrl'),
@@ -82,11 +83,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (values.destination !== undefined) checkUrl('--destination', values.destination, { allowQuery: true });
 
   const loadedAtMs = Date.now();
-  const userFiles = await loadUserFiles(env);
+  const userFiles = await loadUserFiles(settings);
   requireKnownProfile('login', userFiles, profile);
-  const loaded = chainIn(userFiles, profile, env, loadedAtMs);
+  const loaded = chainIn(userFiles, profile, settings, loadedAtMs);
   const { chain, paths, files } = loaded;
-  const region = stsRegion(env, chain.region);
+  const region = stsRegion(settings, chain.region);
   let credentials: AwsCredentials;
   let sessionDuration = duration;
   const plainKeys =
@@ -99,16 +100,16 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       warn(
         `profile '${profile}' has no role: the console session comes from GetFederationToken, which cannot carry MFA (policies requiring MFA will deny it)`,
       );
-    const keys = await sourceCredentials(chain.source, paths, env);
-    const endpoint = stsEndpoint(files, profile, env);
+    const keys = await sourceCredentials(chain.source, paths, settings);
+    const endpoint = stsEndpoint(files, profile, settings);
     credentials = await federationCredentials(
       keys,
-      { name: federatedUserName(currentUser(env)), durationSeconds: duration ?? FEDERATION_DEFAULT },
-      { region, profile, ...(endpoint ? { endpoint } : {}) },
+      { name: federatedUserName(currentUser(settings)), durationSeconds: duration ?? FEDERATION_DEFAULT },
+      { region, profile, ...(endpoint ? { endpoint } : {}), settings },
     );
     sessionDuration = undefined; // the federated credentials' own lifetime is the console session's
   } else {
-    const session = await profileSession(sessionRequest(profile, env, values), loaded);
+    const session = await profileSession(sessionRequest(profile, settings, values), loaded);
     credentials = session.credentials;
     if (!credentials.sessionToken) {
       throw new UserError(
@@ -126,7 +127,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     process.stdout.write(`${url}\n`);
     return 0;
   }
-  const opener = await openInBrowser(url, env);
+  const opener = await openInBrowser(url, settings);
   process.stderr.write(`tfmfa: opened the AWS console for '${profile}' with ${opener}\n`);
   return 0;
 }

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { chainIn, loadUserFiles } from '../config/chain.ts';
 import { chainNeedsSession } from '../config/resolve.ts';
 import type { AwsFiles } from '../config/files.ts';
@@ -28,31 +29,34 @@ PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, the
   tfmfa open-session prod staging --session-ttl 12h`,
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
-  const profiles = positionals.length ? [...new Set(positionals)] : [selectedProfile(env).profile];
+  const profiles = positionals.length ? [...new Set(positionals)] : [selectedProfile(settings).profile];
   const loadedAtMs = Date.now();
-  const files = await loadUserFiles(env);
+  const files = await loadUserFiles(settings);
   for (const profile of profiles) requireKnownProfile('open-session', files, profile);
   const useSession = !values['no-session'];
-  const ttl = sessionTtlSeconds(values['session-ttl'], env);
+  const ttl = sessionTtlSeconds(values['session-ttl'], settings);
   const reported = new Set<string>();
   // Every profile's chain first: a profile that does not resolve stops the command before anything is opened.
-  const chains = profiles.map((profile) => ({ profile, loaded: chainIn(files, profile, env, loadedAtMs) }));
+  const chains = profiles.map((profile) => ({
+    profile,
+    loaded: chainIn(files, profile, settings, loadedAtMs),
+  }));
   for (const { profile, loaded } of chains) {
     if (!chainNeedsSession(loaded.chain)) {
       process.stdout.write(`profile '${profile}' needs neither MFA nor a role: nothing to open\n`);
       continue;
     }
-    const { session } = await sessionEnvironment(sessionRequest(profile, env, values), loaded);
+    const { session } = await sessionEnvironment(sessionRequest(profile, settings, values), loaded);
     const cache = new SessionCache(session.cacheDir);
     const steps = planChain(loaded.chain, { useSession, sessionTtlSeconds: ttl }).steps;
     const mfaSession = steps[0]?.kind === 'get-session-token' ? steps[0] : undefined;
     if (mfaSession && !reported.has(mfaSession.cacheKey)) {
       reported.add(mfaSession.cacheKey);
       const entry = cache.read(mfaSession.cacheKey);
-      const served = profilesUsing(files, env, loadedAtMs, mfaSession.cacheKey, useSession, ttl);
+      const served = profilesUsing(files, settings, loadedAtMs, mfaSession.cacheKey, useSession, ttl);
       process.stdout.write(
         `${mfaSession.label}: ${entry ? lasts(entry.expiration) : 'not cached (the cache directory is not usable)'}\n`,
       );
@@ -94,7 +98,7 @@ function lasts(expiration: string): string {
 /** Every profile whose chain starts from the MFA session `key` (the profiles that session serves), sorted. */
 function profilesUsing(
   files: AwsFiles,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   loadedAtMs: number,
   key: string,
   useSession: boolean,
@@ -103,7 +107,7 @@ function profilesUsing(
   const served: string[] = [];
   for (const name of files.profiles.keys()) {
     try {
-      const { chain } = chainIn(files, name, env, loadedAtMs);
+      const { chain } = chainIn(files, name, settings, loadedAtMs);
       if (planChain(chain, { useSession, sessionTtlSeconds: ttl }).steps[0]?.cacheKey === key) served.push(name);
     } catch {
       // a profile that does not resolve is served by nothing

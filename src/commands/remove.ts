@@ -1,10 +1,10 @@
+import type { Settings } from '../environment/settings.ts';
 import { backendLabel } from '../keystore/types.ts';
 import { UserError } from '../errors.ts';
 import { loadUserFiles } from '../config/chain.ts';
 import { dropSessionsOf } from '../keystore/drop-sessions.ts';
 import { checkProfileName } from '../keystore/key-input.ts';
 import { deleteKeys, openKeyStore, withKeystoreLock } from '../keystore/store.ts';
-import { cacheDirectory } from '../environment/variables.ts';
 import { parseCommand, printHelp } from './args.ts';
 import { defineCommand } from './command.ts';
 
@@ -19,14 +19,14 @@ key itself stays valid in IAM (deactivate or delete it there if it should stop w
   positionals: { kind: 'profile' },
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
   const profile = checkProfileName('remove', positionals[0], positionals.slice(1));
-  const store = openKeyStore(env);
-  const removed = await withKeystoreLock(env, () => deleteKeys(store, profile));
+  const store = openKeyStore(settings);
+  const removed = await withKeystoreLock(settings, () => deleteKeys(store, profile));
   if (!removed) {
-    const files = await loadUserFiles(env).catch(() => undefined);
+    const files = await loadUserFiles(settings).catch(() => undefined);
     const plaintext = files?.credentialsSections.get(profile)?.aws_access_key_id
       ? ` (its keys are in ${files?.credentialsPath}, not in the store)`
       : '';
@@ -34,7 +34,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       `remove: profile '${profile}' has no stored keys${plaintext}: 'tfmfa list' shows where each profile's keys are`,
     );
   }
-  const sessions = dropSessionsOf(cacheDirectory(env), removed.accessKeyId);
+  const sessions = dropSessionsOf(settings.cacheDir, removed.accessKeyId);
   process.stdout.write(
     `tfmfa: removed ${removed.accessKeyId} of profile '${profile}' from the ${backendLabel(removed.backend)}${sessions.length ? `, and ${sessions.length} cached session(s) made from it` : ''}\n`,
   );

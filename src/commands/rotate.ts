@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { backendLabel } from '../keystore/types.ts';
 import { UserError } from '../errors.ts';
 import { warn } from '../debug.ts';
@@ -12,8 +13,7 @@ import type { AwsCredentials } from '../credentials.ts';
 import { chainIn } from '../config/chain.ts';
 import { profileSession } from '../session/profile-session.ts';
 import { getCallerIdentity } from '../session/sts.ts';
-import { cacheDirectory } from '../environment/variables.ts';
-import { parseCommand, printHelp, SESSION_OPTIONS } from './args.ts';
+import { mfaCodeOption, parseCommand, printHelp, SESSION_OPTIONS } from './args.ts';
 import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
@@ -35,21 +35,22 @@ IAM allows two keys per user: with two already, rotate stops before changing any
   positionals: { kind: 'profile' },
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
+  const mfaCode = mfaCodeOption(values);
   const profile = checkProfileName('rotate', positionals[0], positionals.slice(1));
-  const files = await loadUserFiles(env);
-  const store = openKeyStore(env);
-  const target = stsTargetFor(files, profile, env);
-  return withKeystoreLock(env, async () => {
+  const files = await loadUserFiles(settings);
+  const store = openKeyStore(settings);
+  const target = stsTargetFor(files, profile, settings);
+  return withKeystoreLock(settings, async () => {
     const entry = storedEntry(store, profile);
     if (!entry)
       throw new UserError(
         `rotate: profile '${profile}' has no stored keys: store them first ('tfmfa import ${profile}' or 'tfmfa add ${profile}')`,
         2,
       );
-    const old = await fetchStoredKeys(profile, entry, env);
+    const old = await fetchStoredKeys(profile, entry, settings);
     const identity = await getCallerIdentity(old, target);
     const userName = iamUserName(identity.arn);
     if (!userName)
@@ -61,12 +62,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     let signer: AwsCredentials = old;
     const serial = files.profiles.get(profile)?.mfa_serial?.trim();
     if (serial) {
-      const loaded = chainIn(files, profile, env, Date.now());
+      const loaded = chainIn(files, profile, settings, Date.now());
       const sessionChain = { ...loaded.chain, roles: [], profiles: [profile], mfaSerial: serial };
-      const session = await profileSession(
-        { profile, env, ...(values['mfa-token'] !== undefined ? { mfaToken: values['mfa-token'] } : {}) },
-        { ...loaded, chain: sessionChain },
-      );
+      const session = await profileSession({ profile, settings, ...mfaCode }, { ...loaded, chain: sessionChain });
       signer = session.credentials;
     }
     const iam = await iamClient(signer);
@@ -92,7 +90,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         }
         rotated = await rotateKey(rotation, old);
       }
-      const dropped = dropSessionsOf(cacheDirectory(env), rotated.from);
+      const dropped = dropSessionsOf(settings.cacheDir, rotated.from);
       if (rotated.unfinished) {
         warn(rotated.unfinished);
         return 1;

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { entryPoint } from '../entry-point.ts';
@@ -80,29 +81,29 @@ function print(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined)
     throw new UserError("shim: which subcommand? install, list or uninstall: run 'tfmfa shim --help'", 2);
   if (sub === '-h' || sub === '--help' || sub === 'help') return printHelp(command);
-  if (sub === 'install') return install(rest, env);
-  if (sub === 'list') return list(rest, env);
-  if (sub === 'uninstall') return uninstall(rest, env);
+  if (sub === 'install') return install(rest, settings);
+  if (sub === 'list') return list(rest, settings);
+  if (sub === 'uninstall') return uninstall(rest, settings);
   throw new UserError(`shim: unknown subcommand '${sub}': use install, list or uninstall (run 'tfmfa shim --help')`, 2);
 }
 
-function install(argv: string[], env: NodeJS.ProcessEnv): number {
+function install(argv: string[], settings: Settings): number {
   const { values, positionals } = parseCommand(installCommand, argv);
   if (values.help) return printHelp(installCommand);
   const names = positionals.length > 0 ? [...new Set(positionals)] : DEFAULT_SHIM_NAMES;
   const result = installShims({
-    dir: values.dir ?? defaultShimDir(env),
+    dir: values.dir ?? defaultShimDir(settings),
     names,
     force: values.force ?? false,
     entry: entryPoint(),
-    env,
+    settings,
   });
-  rememberShimDir(result.dir, env);
+  rememberShimDir(result.dir, settings);
   print(
     `tfmfa: installed ${result.installed.join(', ')} in ${result.dir}${result.replaced.length ? ` (replaced ${result.replaced.join(', ')})` : ''}`,
   );
@@ -110,16 +111,18 @@ function install(argv: string[], env: NodeJS.ProcessEnv): number {
   return 0;
 }
 
-function list(argv: string[], env: NodeJS.ProcessEnv): number {
+function list(argv: string[], settings: Settings): number {
   const { values, positionals } = parseCommand(listCommand, argv);
   if (values.help) return printHelp(listCommand);
   if (positionals.length > 0)
     throw new UserError(`shim list: unexpected argument '${positionals[0]}': run 'tfmfa shim list --help'`, 2);
   const entry = entryPoint();
-  const dirs = values.dir ? [values.dir] : shimDirs(env, entry, { onPath: true });
-  const found = dirs.map((dir) => ({ dir, shims: listShims(dir, entry, env) })).filter(({ shims }) => shims.length > 0);
+  const dirs = values.dir ? [values.dir] : shimDirs(settings, entry, { onPath: true });
+  const found = dirs
+    .map((dir) => ({ dir, shims: listShims(dir, entry, settings) }))
+    .filter(({ shims }) => shims.length > 0);
   if (found.length === 0) {
-    const dir = values.dir ?? defaultShimDir(env);
+    const dir = values.dir ?? defaultShimDir(settings);
     print(`no tfmfa shims in ${dir}: run 'tfmfa shim install${values.dir ? ` --dir ${dir}` : ''}'`);
     return 0;
   }
@@ -138,7 +141,7 @@ function list(argv: string[], env: NodeJS.ProcessEnv): number {
       dir,
       shims.map((s) => s.name),
       entry,
-      env,
+      settings,
     ))
       print(line);
   }
@@ -147,18 +150,19 @@ function list(argv: string[], env: NodeJS.ProcessEnv): number {
   ];
   if (missing.length)
     print(
-      `no real ${missing.join(', ')} on PATH after the shims: install ${missing.length === 1 ? 'it' : 'them'} or fix PATH (PATH=${env.PATH ?? ''})`,
+      `no real ${missing.join(', ')} on PATH after the shims: ` +
+        `install ${missing.length === 1 ? 'it' : 'them'} or fix PATH (PATH=${settings.path ?? ''})`,
     );
   return 0;
 }
 
-function uninstall(argv: string[], env: NodeJS.ProcessEnv): number {
+function uninstall(argv: string[], settings: Settings): number {
   const { values, positionals } = parseCommand(uninstallCommand, argv);
   if (values.help) return printHelp(uninstallCommand);
   const entry = entryPoint();
   if (values.dir === undefined) {
     // Every directory install wrote to, or the default one: each where the shims (or the NAMEs) are.
-    const dirs = shimDirs(env, entry);
+    const dirs = shimDirs(settings, entry);
     const holding = dirs.filter((dir) => holdsShims(dir, entry, positionals.length ? positionals : undefined));
     if (holding.length > 0) {
       const results = holding.map((dir) =>
@@ -166,7 +170,7 @@ function uninstall(argv: string[], env: NodeJS.ProcessEnv): number {
       );
       for (const result of results) {
         print(`tfmfa: removed ${result.removed.join(', ')} from ${result.dir}`);
-        if (!holdsShims(result.dir, entry)) forgetShimDir(result.dir, env);
+        if (!holdsShims(result.dir, entry)) forgetShimDir(result.dir, settings);
       }
       const removed = new Set(results.flatMap((r) => r.removed));
       const absent = positionals.filter((name) => !removed.has(name));
@@ -174,10 +178,10 @@ function uninstall(argv: string[], env: NodeJS.ProcessEnv): number {
       return 0;
     }
   }
-  const result = uninstallShims({ dir: values.dir ?? defaultShimDir(env), names: positionals, entry });
+  const result = uninstallShims({ dir: values.dir ?? defaultShimDir(settings), names: positionals, entry });
   if (result.removed.length > 0) print(`tfmfa: removed ${result.removed.join(', ')} from ${result.dir}`);
   if (result.absent.length > 0) print(`tfmfa: not installed in ${result.dir}: ${result.absent.join(', ')}`);
   if (result.removed.length === 0 && result.absent.length === 0) print(`no tfmfa shims in ${result.dir}`);
-  if (!holdsShims(result.dir, entry)) forgetShimDir(result.dir, env);
+  if (!holdsShims(result.dir, entry)) forgetShimDir(result.dir, settings);
   return 0;
 }

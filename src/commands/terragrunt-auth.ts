@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { childChanges, MARKER_VARIABLE, sessionChanges } from '../environment/changes.ts';
 import { terragruntAuthJson, terragruntEnvs } from '../output/terragrunt-json.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';
@@ -21,14 +22,14 @@ and every other call waits for that session (same cache and lock as exec).
   positionals: { kind: 'profile' },
 });
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
-  const profile = requireProfile('terragrunt-auth', positionals, env);
+  const profile = requireProfile('terragrunt-auth', positionals, settings);
   // Through the shims' path: the profile's ticket is written (and the launcher's trust renewed), so the next
   // calls through tfmfa-launcher are served without Node.
-  const { session } = await sessionEnvironment(sessionRequest(profile, env, values));
-  const changes = childChanges(env, sessionChanges(session.credentials, profile), session.chain.region);
+  const { session } = await sessionEnvironment(sessionRequest(profile, settings, values));
+  const changes = childChanges(settings, sessionChanges(session.credentials, profile), session.chain.region);
   process.stdout.write(`${terragruntAuthJson(session.credentials, terragruntEnvs(changes, MARKER_VARIABLE))}\n`);
   return 0;
 }

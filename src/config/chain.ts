@@ -1,3 +1,4 @@
+import { type Settings } from '../environment/settings.ts';
 import { userInfo } from 'node:os';
 import { loadAwsFiles } from './load.ts';
 import { awsFilePaths, type AwsFilePaths } from './paths.ts';
@@ -14,12 +15,12 @@ import type { AwsFiles } from './files.ts';
 let loginName: string | undefined;
 
 /** The login name (looked up once per process: `list` resolves every profile), or $USER / $LOGNAME. */
-export function currentUser(env: NodeJS.ProcessEnv): string {
+export function currentUser(settings: Settings): string {
   try {
     loginName ??= userInfo().username;
     return loginName;
   } catch {
-    return env.USER || env.LOGNAME || 'user';
+    return settings.user || 'user';
   }
 }
 
@@ -32,27 +33,27 @@ export interface LoadedChain {
 }
 
 /** The user's files, as every command reads them. */
-export function loadUserFiles(env: NodeJS.ProcessEnv): Promise<AwsFiles> {
-  return loadAwsFiles(awsFilePaths(env));
+export function loadUserFiles(settings: Settings): Promise<AwsFiles> {
+  return loadAwsFiles(awsFilePaths(settings));
 }
 
 /** Resolves a profile's chain in files already read (`hints`: see ResolveOptions). */
-export function chainOf(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv, hints = true): Chain {
-  return resolveChain(files, profile, { user: currentUser(env), nowMs: Date.now(), hints });
+export function chainOf(files: AwsFiles, profile: string, settings: Settings, hints = true): Chain {
+  return resolveChain(files, profile, { user: currentUser(settings), nowMs: Date.now(), hints });
 }
 
 /** Resolves a profile's chain in files already read (at `loadedAtMs`), keeping where they came from. */
-export function chainIn(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv, loadedAtMs: number): LoadedChain {
+export function chainIn(files: AwsFiles, profile: string, settings: Settings, loadedAtMs: number): LoadedChain {
   return {
     paths: { configPath: files.configPath, credentialsPath: files.credentialsPath },
     files,
-    chain: chainOf(files, profile, env),
+    chain: chainOf(files, profile, settings),
     loadedAtMs,
   };
 }
 
 /** Loads the user's files and resolves a profile's chain. */
-export async function loadChain(profile: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedChain> {
+export async function loadChain(profile: string, settings: Settings): Promise<LoadedChain> {
   const loadedAtMs = Date.now();
-  return chainIn(await loadUserFiles(env), profile, env, loadedAtMs);
+  return chainIn(await loadUserFiles(settings), profile, settings, loadedAtMs);
 }

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import type { AwsFiles } from './files.ts';
 
@@ -8,22 +9,23 @@ import type { AwsFiles } from './files.ts';
  * default (regional) endpoint. The SDK reads the file settings only for AWS_PROFILE's profile, so tfmfa
  * resolves them for the profile it is working on and passes the result to the client.
  */
-export function stsEndpoint(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv): string | undefined {
-  return serviceEndpoint(files, profile, env, 'sts');
+export function stsEndpoint(files: AwsFiles, profile: string, settings: Settings): string | undefined {
+  return serviceEndpoint(files, profile, settings, 'sts');
 }
 
 /** The same rule for any service (`signin` for `aws login` sessions): AWS_ENDPOINT_URL_<SERVICE>, `<service>.endpoint_url`. */
 export function serviceEndpoint(
   files: AwsFiles,
   profile: string,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   service: 'sts' | 'signin',
 ): string | undefined {
   const section = files.profiles.get(profile) ?? {};
   const ignore =
-    (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? section.ignore_configured_endpoint_urls ?? '').toLowerCase() === 'true';
+    (settings.awsIgnoreConfiguredEndpointUrls ?? section.ignore_configured_endpoint_urls ?? '').toLowerCase() ===
+    'true';
   if (ignore) return undefined;
-  const fromEnv = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || env.AWS_ENDPOINT_URL;
+  const fromEnv = settings.otherVariable(`AWS_ENDPOINT_URL_${service.toUpperCase()}`) || settings.awsEndpointUrl;
   if (fromEnv) return fromEnv;
   if (section.services) {
     const services = files.services.get(section.services);

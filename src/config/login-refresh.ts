@@ -1,10 +1,10 @@
+import type { Settings } from '../environment/settings.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { AwsFilePaths } from './paths.ts';
 import { loadAwsFiles } from './load.ts';
 import { serviceEndpoint } from './endpoint.ts';
 import { debug } from '../debug.ts';
-import { cacheDirectory, lockTimeoutSeconds, setting } from '../environment/variables.ts';
 import { stsRegion } from '../environment/region.ts';
 import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
@@ -34,21 +34,21 @@ export interface RefreshRequest {
   profile: string;
   session: string;
   paths: AwsFilePaths;
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
   /** Refresh when the credentials have less than this left. */
   refreshBelowSeconds: number;
 }
 
 export async function refreshLoginCredentials(request: RefreshRequest): Promise<AwsCredentials> {
-  const { profile, env } = request;
+  const { profile, settings } = request;
   const work = () => refreshUnlocked(request);
   try {
     return await withLock(
       {
-        cacheDir: cacheDirectory(env),
+        cacheDir: settings.cacheDir,
         key: `login|${request.session}`,
         description: `the aws login session of profile '${profile}'`,
-        timeoutSeconds: lockTimeoutSeconds(env),
+        timeoutSeconds: settings.lockTimeout,
       },
       work,
     );
@@ -59,9 +59,9 @@ export async function refreshLoginCredentials(request: RefreshRequest): Promise<
 }
 
 async function refreshUnlocked(request: RefreshRequest): Promise<AwsCredentials> {
-  const { profile, session, env } = request;
+  const { profile, session, settings } = request;
   // Another process may have refreshed while this one waited for the lock.
-  const { path, token } = readLoginToken(session, profile, env);
+  const { path, token } = readLoginToken(session, profile, settings);
   checkLoginClock(token, path, profile);
   const current = loginTokenCredentials(token);
   if (secondsUntil(current.expiration) >= request.refreshBelowSeconds) return current;
@@ -95,11 +95,11 @@ async function sdkRefresh(
   request: RefreshRequest,
   workDir: string,
 ): Promise<{ credentials: AwsCredentials; warning?: string }> {
-  const { profile, paths, env } = request;
+  const { profile, paths, settings } = request;
   const files = await loadAwsFiles(paths);
-  const endpoint = serviceEndpoint(files, profile, env, 'signin');
-  const region = stsRegion(env, files.profiles.get(profile)?.region?.trim());
-  const requestTimeout = setting(env, 'stsTimeout') * 1000;
+  const endpoint = serviceEndpoint(files, profile, settings, 'signin');
+  const region = stsRegion(settings, files.profiles.get(profile)?.region?.trim());
+  const requestTimeout = settings.stsTimeout * 1000;
   const { fromLoginCredentials } = await import('@aws-sdk/credential-providers');
   // The SDK keeps the old credentials when the service fails other than with AccessDenied, and says why only here.
   let warning: string | undefined;

@@ -1,5 +1,5 @@
+import type { Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
-import { homeDirectory } from '../environment/variables.ts';
 import { privatePathProblem } from '../store/private-path.ts';
 import type { AwsCredentials } from '../credentials.ts';
 
@@ -43,13 +43,13 @@ export function loginCommand(profile: string): string {
   return `aws login --profile ${profile}`;
 }
 
-export function loginCacheDirectory(env: NodeJS.ProcessEnv): string {
-  return env.AWS_LOGIN_CACHE_DIRECTORY || join(homeDirectory(env), '.aws', 'login', 'cache');
+export function loginCacheDirectory(settings: Settings): string {
+  return settings.awsLoginCacheDirectory || join(settings.home, '.aws', 'login', 'cache');
 }
 
 /** Where the token of a `login_session` value is, as the AWS tools compute it. */
-export function loginTokenPath(session: string, env: NodeJS.ProcessEnv): string {
-  return join(loginCacheDirectory(env), `${createHash('sha256').update(session, 'utf8').digest('hex')}.json`);
+export function loginTokenPath(session: string, settings: Settings): string {
+  return join(loginCacheDirectory(settings), `${createHash('sha256').update(session, 'utf8').digest('hex')}.json`);
 }
 
 function unusable(profile: string, what: string): UserError {
@@ -117,9 +117,9 @@ function nonEmpty(value: unknown): boolean {
 export function readLoginToken(
   session: string,
   profile: string,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
 ): { path: string; token: LoginToken } {
-  const path = loginTokenPath(session, env);
+  const path = loginTokenPath(session, settings);
   return { path, token: parseLoginToken(readPrivate(path, profile), path, profile) };
 }
 

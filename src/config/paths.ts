@@ -1,3 +1,4 @@
+import { type Settings } from '../environment/settings.ts';
 import { awsFile } from '../environment/aws-files.ts';
 import { keyIndexPath } from '../keystore/location.ts';
 
@@ -14,10 +15,10 @@ export interface AwsFilePaths {
  * AWS_CONFIG_FILE names the overlay and TFMFA_CONFIG_FILE / TFMFA_CREDENTIALS_FILE the user's real files, which
  * tfmfa itself reads; files given on the command line come first (withGivenFiles).
  */
-export function awsFilePaths(env: NodeJS.ProcessEnv = process.env): AwsFilePaths {
+export function awsFilePaths(settings: Settings): AwsFilePaths {
   return {
-    configPath: awsFile('config', env),
-    credentialsPath: awsFile('credentials', env),
-    keyIndexPath: keyIndexPath(env),
+    configPath: awsFile('config', settings),
+    credentialsPath: awsFile('credentials', settings),
+    keyIndexPath: keyIndexPath(settings),
   };
 }

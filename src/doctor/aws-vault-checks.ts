@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import type { AwsFiles } from '../config/files.ts';
 import { entryPoint } from '../entry-point.ts';
@@ -42,18 +43,19 @@ export function awsVaultCommandProfile(command: string): string | null {
 }
 
 /** How the config should run tfmfa: the tfmfa on PATH, else this Node and this entry point. */
-export function tfmfaCommand(env: NodeJS.ProcessEnv): string {
-  const onPath = findProgram('tfmfa', env);
+export function tfmfaCommand(settings: Settings): string {
+  const onPath = findProgram('tfmfa', settings);
   return onPath ? shWord(onPath) : `${shWord(process.execPath)} ${shWord(entryPoint())}`;
 }
 
-export function awsVaultChecks(files: AwsFiles, env: NodeJS.ProcessEnv): Check[] {
+export function awsVaultChecks(files: AwsFiles, settings: Settings): Check[] {
   const checks: Check[] = [];
-  for (const variable of awsVaultVariablesIn(env)) {
+  for (const variable of awsVaultVariablesIn(settings)) {
     if (variable.name === 'AWS_VAULT') {
       checks.push(
         warning(
-          `AWS_VAULT is set ('${env.AWS_VAULT}'): this shell runs inside 'aws-vault exec', and its AWS_* keys win over profiles in most tools`,
+          `AWS_VAULT is set ('${settings.awsVault}'): this shell runs inside 'aws-vault exec', ` +
+            'and its AWS_* keys win over profiles in most tools',
           "leave that shell (exit) and run tfmfa from a plain one; tfmfa's own marker is TFMFA_PROFILE",
         ),
       );
@@ -96,13 +98,14 @@ export function awsVaultChecks(files: AwsFiles, env: NodeJS.ProcessEnv): Check[]
       checks.push(
         warning(
           `profile '${name}' runs aws-vault (credential_process = ${command})`,
-          `after 'tfmfa import --from aws-vault ${target}', replace that line with: credential_process = ${tfmfaCommand(env)} credential-process ${shWord(target)}` +
+          `after 'tfmfa import --from aws-vault ${target}', replace that line with: ` +
+            `credential_process = ${tfmfaCommand(settings)} credential-process ${shWord(target)}` +
             ' (\'tfmfa doctor --fix-aws-vault\' does it, asking first; or drop the wrapper profile: with tfmfa exec and the shims, profile = "…" blocks work through the overlay)',
         ),
       );
     }
   }
-  const fileDir = awsVaultFileDir(env);
+  const fileDir = awsVaultFileDir(settings);
   let itemCount = 0;
   try {
     itemCount = existsSync(fileDir) ? readdirSync(fileDir).filter((entry) => !entry.startsWith('.')).length : 0;
@@ -115,7 +118,7 @@ export function awsVaultChecks(files: AwsFiles, env: NodeJS.ProcessEnv): Check[]
         `aws-vault's encrypted files hold ${itemCount} item(s) in ${fileDir}: 'tfmfa import --from aws-vault' copies the long-term keys among them`,
       ),
     );
-  const awsVault = findProgram('aws-vault', env);
+  const awsVault = findProgram('aws-vault', settings);
   if (awsVault)
     checks.push(
       info(

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { readFileSync, statSync } from 'node:fs';
 import type { AwsFiles } from '../config/files.ts';
 import { UserError } from '../errors.ts';
@@ -45,7 +46,7 @@ export function withCredentialProcess(text: string, profile: string, command: st
 }
 
 /** Asks, profile by profile, and rewrites the lines agreed to. Returns what was done, one line each. */
-export async function fixAwsVaultLines(files: AwsFiles, env: NodeJS.ProcessEnv): Promise<string[]> {
+export async function fixAwsVaultLines(files: AwsFiles, settings: Settings): Promise<string[]> {
   const candidates = [...files.profiles].flatMap(([name, section]) => {
     const target = section.credential_process ? awsVaultCommandProfile(section.credential_process) : null;
     return target ? [{ name, target }] : [];
@@ -59,7 +60,7 @@ export async function fixAwsVaultLines(files: AwsFiles, env: NodeJS.ProcessEnv):
   const done: string[] = [];
   for (const { name, target } of candidates) {
     const text = readFileSync(files.configPath, 'utf8');
-    const command = `${tfmfaCommand(env)} credential-process ${shWord(target)}`;
+    const command = `${tfmfaCommand(settings)} credential-process ${shWord(target)}`;
     const changed = withCredentialProcess(text, name, command);
     if (changed === null) {
       done.push(`profile '${name}': its credential_process is not in ${files.configPath}: change it by hand`);

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { CACHE_SUBDIRECTORIES, sessionsDir } from '../store/layout.ts';
 import { MINIMUM_NODE } from '../node-support.ts';
 import { explainProblem, privatePathProblem, type PathKind } from '../store/private-path.ts';
@@ -8,13 +9,12 @@ import { chainNeedsSession, NoCredentialsError } from '../config/resolve.ts';
 import type { Chain, RoleStep } from '../config/types.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { UserError } from '../errors.ts';
-import { overlayEnabled } from '../environment/variables.ts';
 import { entryCredentials, SessionCache, type CacheEntry } from '../store/session-cache.ts';
 import { describeMfaChoice, mfaRequestOf } from '../mfa/choose.ts';
 import { secondsLeft } from '../credentials.ts';
 import { stsRegion } from '../environment/region.ts';
 import { planChain, ROLE_CHAINING_LIMIT, type PlanStep } from '../session/strategy.ts';
-import { lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../environment/variables.ts';
+import { sessionTtlSeconds } from '../environment/variables.ts';
 import { fail, info, ok, warning, type Check } from './check.ts';
 import { ARROW, formatDuration } from '../views/table.ts';
 import { defaultStsEndpoint, stsEndpoint } from '../config/endpoint.ts';
@@ -36,10 +36,10 @@ export function nodeCheck(nodeVersion = process.versions.node): Check {
   );
 }
 
-export function installChecks(version: string, entryPoint: string, env: NodeJS.ProcessEnv): Check[] {
+export function installChecks(version: string, entryPoint: string, settings: Settings): Check[] {
   const checks = [ok(`tfmfa ${version} at ${entryPoint}`)];
   const self = realOrSelf(entryPoint);
-  const onPath = (env.PATH ?? '')
+  const onPath = (settings.path ?? '')
     .split(delimiter)
     .filter(Boolean)
     .map((dir) => join(resolve(dir), 'tfmfa'))
@@ -89,6 +89,7 @@ export function chainDetails(
   files: AwsFiles,
   cache: SessionCache | null,
   sessionTtl: number,
+  settings: Settings,
   nowMs = Date.now(),
 ): string[] {
   const plan = planChain(chain, { useSession: true, sessionTtlSeconds: sessionTtl });
@@ -111,7 +112,8 @@ export function chainDetails(
   });
   if (chain.mfaSerial) {
     lines.push(
-      `MFA code: ${describeMfaChoice(mfaRequestOf(chain))}; one code opens the session for every role on the device`,
+      `MFA code: ${describeMfaChoice(mfaRequestOf(chain, settings))}; ` +
+        'one code opens the session for every role on the device',
     );
   }
   if (plan.steps.length === 0) lines.push('no STS call: tfmfa hands these credentials over as they are');
@@ -128,7 +130,7 @@ export function chainChecks(
   files: AwsFiles,
   profile: string,
   origin: string,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   cacheDir: string,
 ): ChainCheckResult {
   const checks: Check[] = [];
@@ -152,26 +154,26 @@ export function chainChecks(
   } else {
     let ttl: number | undefined;
     try {
-      ttl = sessionTtlSeconds(undefined, env);
+      ttl = sessionTtlSeconds(undefined, settings);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       checks.push(fail(error.message, 'fix or unset TFMFA_SESSION_TTL'));
     }
     for (const [name, read] of [
-      ['TFMFA_MIN_TTL', minimumTtlSeconds],
-      ['TFMFA_LOCK_TIMEOUT', lockTimeoutSeconds],
+      ['TFMFA_MIN_TTL', () => settings.minTtl],
+      ['TFMFA_LOCK_TIMEOUT', () => settings.lockTimeout],
     ] as const) {
       try {
-        read(env);
+        read();
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         checks.push(fail(error.message, `fix or unset ${name}`));
       }
     }
     try {
-      chain = chainOf(files, profile, env);
+      chain = chainOf(files, profile, settings);
       const region = chain.region ? `region ${chain.region}` : 'no region in the profile';
-      const details = ttl === undefined ? [] : chainDetails(chain, files, cache, ttl);
+      const details = ttl === undefined ? [] : chainDetails(chain, files, cache, ttl, settings);
       const what = chainNeedsSession(chain) ? '' : ' (needs neither MFA nor a role: tfmfa passes it through)';
       const from =
         origin === 'argument'
@@ -193,7 +195,7 @@ export function chainChecks(
   for (const name of [...files.profiles.keys()].sort()) {
     if (name === profile) continue;
     try {
-      chainOf(files, name, env);
+      chainOf(files, name, settings);
     } catch (error) {
       if (error instanceof NoCredentialsError || !(error instanceof UserError)) continue; // a region-only profile is fine
       checks.push(warning(named(name, error.message), `edit ${files.configPath} (or ${files.credentialsPath})`));
@@ -261,13 +263,13 @@ export function cacheChecks(cacheDir: string): Check[] {
 }
 
 /** `profile = "…"` in provider and backend blocks of the current directory's `*.tf` files. */
-export function terraformChecks(cwd: string, files: AwsFiles, env: NodeJS.ProcessEnv): Check[] {
-  const { files: tfFiles, settings } = directoryProfileSettings(cwd);
+export function terraformChecks(cwd: string, files: AwsFiles, settings: Settings): Check[] {
+  const { files: tfFiles, settings: blocks } = directoryProfileSettings(cwd);
   if (tfFiles.length === 0) return [info(`no *.tf files in ${cwd}`)];
-  if (settings.length === 0)
+  if (blocks.length === 0)
     return [ok(`no provider or backend block in ${tfFiles.length} *.tf file(s) of ${cwd} sets profile`)];
-  const overlay = overlayEnabled(env);
-  return settings.map((setting) => {
+  const overlay = settings.overlay;
+  return blocks.map((setting) => {
     const where = `${setting.file}:${setting.line}: ${setting.block} sets profile = ${setting.expression}`;
     if (setting.profile === null) {
       return overlay
@@ -285,7 +287,7 @@ export function terraformChecks(cwd: string, files: AwsFiles, env: NodeJS.Proces
     }
     let needsSession: boolean;
     try {
-      needsSession = chainNeedsSession(chainOf(files, setting.profile, env));
+      needsSession = chainNeedsSession(chainOf(files, setting.profile, settings));
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       return fail(`${where}: ${error.message}`, `fix profile '${setting.profile}' in ${files.configPath}`);
@@ -305,15 +307,15 @@ export function terraformChecks(cwd: string, files: AwsFiles, env: NodeJS.Proces
 
 /** STS reachability: GetCallerIdentity with the profile's cached credentials, else a plain HTTPS request. */
 export async function networkChecks(
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   files: AwsFiles,
   chain: Chain | null,
   cacheDir: string,
 ): Promise<Check[]> {
-  const region = stsRegion(env, chain?.region);
+  const region = stsRegion(settings, chain?.region);
   let endpoint: string;
   try {
-    endpoint = stsEndpoint(files, chain?.profile ?? '', env) ?? defaultStsEndpoint(region);
+    endpoint = stsEndpoint(files, chain?.profile ?? '', settings) ?? defaultStsEndpoint(region);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return [fail(error.message, 'fix the services setting of the profile')];

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { UserError } from '../errors.ts';
 import { chooseBackend } from '../keystore/store.ts';
@@ -11,12 +12,12 @@ import { compareNames } from '../views/profiles.ts';
  * doctor's key store section: which backend new keys go to and why, what is stored where, and every profile
  * whose long-term keys are still in plaintext (with the `tfmfa import` line that fixes it).
  */
-export async function keystoreChecks(files: AwsFiles, env: NodeJS.ProcessEnv): Promise<Check[]> {
+export async function keystoreChecks(files: AwsFiles, settings: Settings): Promise<Check[]> {
   const checks: Check[] = [];
   try {
-    const settings = keystoreSettings(env);
-    const choice = await chooseBackend(settings, env);
-    const where = choice.name === 'keyring' ? 'the OS keyring' : `the encrypted file ${vaultPath(settings.dir)}`;
+    const keystore = keystoreSettings(settings);
+    const choice = await chooseBackend(keystore, settings);
+    const where = choice.name === 'keyring' ? 'the OS keyring' : `the encrypted file ${vaultPath(keystore.dir)}`;
     checks.push(ok(`new keys ('tfmfa add', 'import') go to ${where}: ${choice.reason}`));
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
@@ -26,7 +27,7 @@ export async function keystoreChecks(files: AwsFiles, env: NodeJS.ProcessEnv): P
   if (stored.length)
     checks.push(info(`stored keys: ${stored.map(([name, entry]) => `'${name}' (${entry.backend})`).join(', ')}`));
   try {
-    for (const [name, entry] of readKeyIndex(keyIndexPath(env))) {
+    for (const [name, entry] of readKeyIndex(keyIndexPath(settings))) {
       if (entry.rotation)
         checks.push(
           warning(

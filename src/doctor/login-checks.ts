@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import type { Chain } from '../config/types.ts';
 import { UserError } from '../errors.ts';
 import { secondsLeft } from '../credentials.ts';
@@ -9,11 +10,11 @@ import { fail, ok, warning, type Check } from './check.ts';
  * The `aws login` token behind a chain, if it has one: present, readable, the user's and 0600, a sane expiry
  * (never a secret: the path and the time left).
  */
-export function loginTokenChecks(chain: Chain | null, env: NodeJS.ProcessEnv): Check[] {
+export function loginTokenChecks(chain: Chain | null, settings: Settings): Check[] {
   if (chain?.source.kind !== 'login-session') return [];
   const { profile, session } = chain.source;
   try {
-    const { path, token } = readLoginToken(session, profile, env);
+    const { path, token } = readLoginToken(session, profile, settings);
     checkLoginClock(token, path, profile);
     const left = secondsLeft(loginTokenCredentials(token));
     if (left <= 0) {

@@ -1,5 +1,6 @@
+import type { Settings } from '../environment/settings.ts';
 import type { Chain } from '../config/types.ts';
-import { setting, variableName } from '../environment/variables.ts';
+import { variableName } from '../environment/variables.ts';
 import { humanDuration, mfaSessionLeft } from '../server/session-notice.ts';
 import { LONG_RUN, LONG_RUN_OFF } from '../shim/long-run.ts';
 import { UserError } from '../errors.ts';
@@ -9,8 +10,8 @@ import { fail, info, warning, type Check } from './check.ts';
  * `tfmfa doctor`'s "Long runs" section: which commands get the renewing credential server and how to change
  * that, and whether the profile's MFA session will last a long run started now.
  */
-export function longRunChecks(env: NodeJS.ProcessEnv, profile: string, chain: Chain | null): Check[] {
-  const override = setting(env, 'longRun');
+export function longRunChecks(settings: Settings, profile: string, chain: Chain | null): Check[] {
+  const override = settings.longRun;
   const list = Object.entries(LONG_RUN)
     .map(([tool, entries]) => `${tool} ${entries.join(', ')}`)
     .join('; ');
@@ -29,8 +30,8 @@ export function longRunChecks(env: NodeJS.ProcessEnv, profile: string, chain: Ch
   let threshold: number;
   let left: number | null;
   try {
-    threshold = setting(env, 'sessionNotice');
-    left = mfaSessionLeft({ profile, env }, chain);
+    threshold = settings.sessionNotice;
+    left = mfaSessionLeft({ profile, settings: settings }, chain);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     // A bad TFMFA_SESSION_TTL is the Profile section's to report; a bad TFMFA_SESSION_NOTICE is ours.

@@ -1,4 +1,4 @@
-import { setting } from '../environment/variables.ts';
+import type { Settings } from '../environment/settings.ts';
 import { MAX_SHIM_DEPTH, parseStack, STACK_VARIABLE } from '../shim/loop-guard.ts';
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
@@ -34,14 +34,14 @@ function realpathOrNull(path: string): { real: string | null; loop: boolean } {
 /** Every file named `tool` on PATH, in PATH order (duplicates once), with what it is. */
 export function pathCandidates(
   tool: string,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   entryPoint: string,
   cwd = process.cwd(),
 ): PathCandidate[] {
   const self = realpathOrNull(entryPoint).real ?? entryPoint;
   const seen = new Set<string>();
   const found: PathCandidate[] = [];
-  for (const entry of (env.PATH ?? '').split(delimiter)) {
+  for (const entry of (settings.path ?? '').split(delimiter)) {
     const dir = entry === '' ? cwd : resolve(cwd, entry);
     const path = join(dir, tool);
     if (seen.has(path)) continue;
@@ -90,8 +90,8 @@ function exportPath(dir: string): string {
 }
 
 /** The shim checks of `tfmfa doctor` for one tool, or nothing when no shim for it is on PATH. */
-export function shimChecks(tool: string, env: NodeJS.ProcessEnv, entryPoint: string, cwd = process.cwd()): Check[] {
-  const candidates = pathCandidates(tool, env, entryPoint, cwd);
+export function shimChecks(tool: string, settings: Settings, entryPoint: string, cwd = process.cwd()): Check[] {
+  const candidates = pathCandidates(tool, settings, entryPoint, cwd);
   const checks: Check[] = [];
   for (const loop of candidates.filter((c) => c.loop)) {
     checks.push(fail(`${tool}: ${loop.path} is a symlink loop`, `remove or repoint it (ls -l ${loop.path})`));
@@ -113,10 +113,10 @@ export function shimChecks(tool: string, env: NodeJS.ProcessEnv, entryPoint: str
   }
   let real: string;
   try {
-    real = findRealBinary(tool, env, entryPoint, cwd);
+    real = findRealBinary(tool, settings, entryPoint, cwd);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    checks.push(missingRealTool(tool, firstShim, env, entryPoint, cwd));
+    checks.push(missingRealTool(tool, firstShim, settings, entryPoint, cwd));
     return checks;
   }
   const realIndex = candidates.findIndex((c) => c.path === real);
@@ -144,20 +144,20 @@ export function shimChecks(tool: string, env: NodeJS.ProcessEnv, entryPoint: str
 function uninstallCommand(
   tool: string,
   shim: PathCandidate,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   entryPoint: string,
   cwd: string,
 ): string {
-  const found = shimDirs(env, entryPoint, { cwd }).some(
+  const found = shimDirs(settings, entryPoint, { cwd }).some(
     (dir) => realOrResolved(dir, cwd) === realOrResolved(shim.dir, cwd),
   );
   return `tfmfa shim uninstall ${found ? '' : `--dir ${shWord(shim.dir)} `}${tool}`;
 }
 
 /** Files named `tool` on PATH that are there but cannot run (a dangling symlink, no execute permission). */
-function brokenInstalls(tool: string, env: NodeJS.ProcessEnv, cwd: string): Array<{ path: string; why: string }> {
+function brokenInstalls(tool: string, settings: Settings, cwd: string): Array<{ path: string; why: string }> {
   const broken: Array<{ path: string; why: string }> = [];
-  for (const entry of (env.PATH ?? '').split(delimiter)) {
+  for (const entry of (settings.path ?? '').split(delimiter)) {
     const path = join(entry === '' ? cwd : resolve(cwd, entry), tool);
     if (broken.some((b) => b.path === path) || executableFile(path)) continue;
     try {
@@ -180,12 +180,12 @@ function brokenInstalls(tool: string, env: NodeJS.ProcessEnv, cwd: string): Arra
 function missingRealTool(
   tool: string,
   shim: PathCandidate,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   entryPoint: string,
   cwd: string,
 ): Check {
-  const uninstall = uninstallCommand(tool, shim, env, entryPoint, cwd);
-  const [broken] = brokenInstalls(tool, env, cwd);
+  const uninstall = uninstallCommand(tool, shim, settings, entryPoint, cwd);
+  const [broken] = brokenInstalls(tool, settings, cwd);
   if (broken) {
     return warning(
       `${tool}: ${broken.path} is ${broken.why}, so the shim ${shim.path} has no real ${tool} to run`,
@@ -198,15 +198,15 @@ function missingRealTool(
 }
 
 /** Shim checks for every tool; an info line when none is on PATH. */
-export function allShimChecks(env: NodeJS.ProcessEnv, entryPoint: string, cwd = process.cwd()): Check[] {
+export function allShimChecks(settings: Settings, entryPoint: string, cwd = process.cwd()): Check[] {
   const checks: Check[] = [];
   const without: string[] = [];
   for (const tool of SHIM_TOOLS) {
-    const forTool = shimChecks(tool, env, entryPoint, cwd);
+    const forTool = shimChecks(tool, settings, entryPoint, cwd);
     if (forTool.length === 0) without.push(tool);
     checks.push(...forTool);
   }
-  const stack = setting(env, 'shimStack');
+  const stack = settings.shimStack;
   if (stack) {
     const depth = parseStack(stack).length;
     checks.push(

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { exportLine, listShims, pathDirectories, realOrResolved } from '../shim/install.ts';
 import { shimDirs } from '../shim/shim-dirs.ts';
 import { warning, type Check } from './check.ts';
@@ -6,12 +7,12 @@ import { warning, type Check } from './check.ts';
  * Shims `tfmfa shim install` put in a directory that is not on PATH (the PATH checks cannot see them): a
  * warning with the line to add. Directories on PATH are the per-tool checks' business.
  */
-export function shimDirChecks(env: NodeJS.ProcessEnv, entryPoint: string, cwd = process.cwd()): Check[] {
-  const onPath = new Set(pathDirectories(env, cwd));
+export function shimDirChecks(settings: Settings, entryPoint: string, cwd = process.cwd()): Check[] {
+  const onPath = new Set(pathDirectories(settings, cwd));
   const checks: Check[] = [];
-  for (const dir of shimDirs(env, entryPoint, { cwd })) {
+  for (const dir of shimDirs(settings, entryPoint, { cwd })) {
     if (onPath.has(realOrResolved(dir, cwd))) continue;
-    const names = listShims(dir, entryPoint, env, cwd).map((shim) => shim.name);
+    const names = listShims(dir, entryPoint, settings, cwd).map((shim) => shim.name);
     if (names.length === 0) continue;
     checks.push(
       warning(

@@ -1,4 +1,5 @@
-import { homeDirectory, setting, VARIABLES } from './variables.ts';
+import { readSettings, type Settings } from './settings.ts';
+import { VARIABLES } from './variables.ts';
 
 /**
  * Which AWS config and credentials file tfmfa reads: one rule for Node and for the shell launcher (whose
@@ -11,11 +12,18 @@ import { homeDirectory, setting, VARIABLES } from './variables.ts';
 import { join } from 'node:path';
 
 export const AWS_FILE_ORDER = {
-  config: { flag: 'config-file', real: 'realConfigFile', sdk: 'AWS_CONFIG_FILE', inHome: ['.aws', 'config'] },
+  config: {
+    flag: 'config-file',
+    real: 'realConfigFile',
+    sdk: 'AWS_CONFIG_FILE',
+    field: 'awsConfigFile',
+    inHome: ['.aws', 'config'],
+  },
   credentials: {
     flag: 'credentials-file',
     real: 'realCredentialsFile',
     sdk: 'AWS_SHARED_CREDENTIALS_FILE',
+    field: 'awsSharedCredentialsFile',
     inHome: ['.aws', 'credentials'],
   },
 } as const;
@@ -25,18 +33,18 @@ export type AwsFileKind = keyof typeof AWS_FILE_ORDER;
 /** Files named on the command line, by flag (`config-file`, `credentials-file`). */
 export type GivenFiles = Partial<Record<(typeof AWS_FILE_ORDER)[AwsFileKind]['flag'], string>>;
 
-/** The file of `kind` under the rule, for this environment (after `withGivenFiles` when flags were given). */
-export function awsFile(kind: AwsFileKind, env: NodeJS.ProcessEnv): string {
+/** The file of `kind` under the rule, for these settings (after `withGivenFiles` when flags were given). */
+export function awsFile(kind: AwsFileKind, settings: Settings): string {
   const order = AWS_FILE_ORDER[kind];
-  return setting(env, order.real) || env[order.sdk] || join(homeDirectory(env), ...order.inHome);
+  return settings[order.real] || settings[order.field] || join(settings.home, ...order.inHome);
 }
 
 /**
- * The environment with the files given on the command line put first: each given file becomes both the
- * real-file variable and the SDK's variable, so tfmfa and every SDK it calls read it.
+ * The settings with the files given on the command line put first: each given file becomes both the
+ * real-file variable and the SDK's variable (in the environment too), so tfmfa and every SDK it calls read it.
  */
-export function withGivenFiles(env: NodeJS.ProcessEnv, given: GivenFiles): NodeJS.ProcessEnv {
-  const result = { ...env };
+export function withGivenFiles(settings: Settings, given: GivenFiles): Settings {
+  const result = { ...settings.environment };
   for (const order of Object.values(AWS_FILE_ORDER)) {
     const file = given[order.flag];
     if (file) {
@@ -44,7 +52,7 @@ export function withGivenFiles(env: NodeJS.ProcessEnv, given: GivenFiles): NodeJ
       result[order.sdk] = file;
     }
   }
-  return result;
+  return readSettings(result);
 }
 
 /** The rule as a POSIX sh expansion of the launcher's variable holding the flag's value (empty when not given). */

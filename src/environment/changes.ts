@@ -1,6 +1,7 @@
 import type { AwsCredentials } from '../credentials.ts';
 import { regionChanges } from './region.ts';
-import { SECRET_VARIABLE_NAMES, setting, variableName } from './variables.ts';
+import type { Settings } from './settings.ts';
+import { FOREIGN_SECRET_VARIABLE_NAMES, SECRET_VARIABLE_NAMES, variableName } from './variables.ts';
 
 /**
  * The environment contract of a child process, in one place: the exec path, the shim path, the ticket
@@ -21,7 +22,7 @@ export const PROFILE_VARIABLES = [
 export const SECRET_VARIABLES = SECRET_VARIABLE_NAMES;
 
 /** Other tools' secrets a migrating user may still have exported: aws-vault's file passphrase, for `aws-vault` only. */
-export const FOREIGN_SECRET_VARIABLES = ['AWS_VAULT_FILE_PASSPHRASE'] as const;
+export const FOREIGN_SECRET_VARIABLES = FOREIGN_SECRET_VARIABLE_NAMES;
 
 export type { EnvironmentChanges } from './environment-changes.ts';
 import type { EnvironmentChanges } from './environment-changes.ts';
@@ -50,7 +51,7 @@ export function mergeChanges(a: EnvironmentChanges, b: EnvironmentChanges): Envi
  * region rule decided on `current`, then `extra` (the shim stack), later ones winning.
  */
 export function childChanges(
-  current: NodeJS.ProcessEnv,
+  current: Settings,
   changes: EnvironmentChanges,
   region: string | undefined,
   extra?: EnvironmentChanges,
@@ -83,19 +84,19 @@ export function applyChanges(
 }
 
 /** The profile named by ours or aws-vault's marker, if any. */
-export function markerProfile(env: NodeJS.ProcessEnv): string | undefined {
-  return setting(env, 'marker') || env[AWS_VAULT_MARKER] || undefined;
+export function markerProfile(settings: Settings): string | undefined {
+  return settings.marker || settings.awsVault || undefined;
 }
 
 /**
  * A session is already in the environment for `profile` (any profile when omitted): ours or aws-vault's marker,
  * with either keys or an `exec --server` credential endpoint.
  */
-export function hasSessionFor(env: NodeJS.ProcessEnv, profile?: string): boolean {
-  const marker = markerProfile(env);
+export function hasSessionFor(settings: Settings, profile?: string): boolean {
+  const marker = markerProfile(settings);
   if (!marker) return false;
-  const keys = Boolean(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY);
-  const endpoint = Boolean(env.AWS_CONTAINER_CREDENTIALS_FULL_URI && env.AWS_CONTAINER_AUTHORIZATION_TOKEN);
+  const keys = Boolean(settings.awsAccessKeyId && settings.awsSecretAccessKey);
+  const endpoint = Boolean(settings.awsContainerCredentialsFullUri && settings.awsContainerAuthorizationToken);
   if (!keys && !endpoint) return false;
   return profile === undefined || marker === profile;
 }

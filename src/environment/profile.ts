@@ -1,4 +1,5 @@
-import { setting, variableName } from './variables.ts';
+import type { Settings } from './settings.ts';
+import { variableName } from './variables.ts';
 
 /** Where the profile came from: the command line, one of the variables, or the `default` fallback. */
 export type ProfileOrigin = 'argument' | 'AWS_PROFILE' | 'AWS_DEFAULT_PROFILE' | 'TFMFA_DEFAULT_PROFILE' | 'default';
@@ -10,11 +11,17 @@ export type ProfileOrigin = 'argument' | 'AWS_PROFILE' | 'AWS_DEFAULT_PROFILE' |
  */
 export const PROFILE_ORDER = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', variableName('defaultProfile')] as const;
 
-export function selectedProfile(env: NodeJS.ProcessEnv, given?: string): { profile: string; origin: ProfileOrigin } {
+/** The profile a run uses and where it came from: selected once per run, then passed on as a value. */
+export interface SelectedProfile {
+  profile: string;
+  origin: ProfileOrigin;
+}
+
+export function selectedProfile(settings: Settings, given?: string): SelectedProfile {
   if (given !== undefined) return { profile: given, origin: 'argument' };
-  if (env.AWS_PROFILE) return { profile: env.AWS_PROFILE, origin: 'AWS_PROFILE' };
-  if (env.AWS_DEFAULT_PROFILE) return { profile: env.AWS_DEFAULT_PROFILE, origin: 'AWS_DEFAULT_PROFILE' };
-  const fallback = setting(env, 'defaultProfile');
+  if (settings.awsProfile) return { profile: settings.awsProfile, origin: 'AWS_PROFILE' };
+  if (settings.awsDefaultProfile) return { profile: settings.awsDefaultProfile, origin: 'AWS_DEFAULT_PROFILE' };
+  const fallback = settings.defaultProfile;
   if (fallback) return { profile: fallback, origin: 'TFMFA_DEFAULT_PROFILE' };
   return { profile: 'default', origin: 'default' };
 }

@@ -215,23 +215,30 @@ export const VARIABLES = {
 } as const;
 
 export type VariableKey = keyof typeof VARIABLES;
-type Parsed<K extends VariableKey> = ReturnType<(typeof VARIABLES)[K]['parse']>;
+export type Parsed<K extends VariableKey> = ReturnType<(typeof VARIABLES)[K]['parse']>;
 
 /** The names of the secret variables: no program tfmfa starts gets them (applyChanges in changes.ts). */
 export const SECRET_VARIABLE_NAMES: readonly string[] = Object.values(VARIABLES as Record<string, Variable<unknown>>)
   .filter((spec) => spec.secret)
   .map((spec) => spec.name);
 
-/** Secrets withdrawn from process.env at the start, still read by `setting`. */
+/**
+ * Other tools' secrets a migrating user may still have exported: aws-vault's file passphrase, read by
+ * `import --from aws-vault` and handed to the `aws-vault` child only (keystore/aws-vault/child-env.ts).
+ */
+export const FOREIGN_SECRET_VARIABLE_NAMES = ['AWS_VAULT_FILE_PASSPHRASE'] as const;
+
+/** Secrets withdrawn from process.env at the start, still read by `setting` and `withdrawnSecret`. */
 const withdrawn: Record<string, string> = {};
 
 /**
- * Takes the secret variables out of `env` (process.env, at the entry point) and keeps them here for `setting`:
- * a program started without an explicit environment, by tfmfa or by the AWS SDK (a credential_process
- * source), inherits process.env, so a secret must not be there.
+ * Takes the secret variables, tfmfa's and other tools' (FOREIGN_SECRET_VARIABLE_NAMES), out of `env`
+ * (process.env, at the entry point) and keeps them here for `setting` and `withdrawnSecret`: a program started
+ * without an explicit environment, by tfmfa or by the AWS SDK (a credential_process source), inherits
+ * process.env, so a secret must not be there.
  */
 export function withdrawSecrets(env: Env = process.env): void {
-  for (const name of SECRET_VARIABLE_NAMES) {
+  for (const name of [...SECRET_VARIABLE_NAMES, ...FOREIGN_SECRET_VARIABLE_NAMES]) {
     const value = env[name];
     if (value === undefined) continue;
     withdrawn[name] = value;
@@ -239,10 +246,15 @@ export function withdrawSecrets(env: Env = process.env): void {
   }
 }
 
+/** A secret as `env` holds it, else as withdrawn from process.env at the start. */
+export function withdrawnSecret(env: Env, name: string): string | undefined {
+  return env[name] ?? withdrawn[name];
+}
+
 /** The one reader of tfmfa's variables. */
 export function setting<K extends VariableKey>(env: Env, key: K): Parsed<K> {
   const spec = VARIABLES[key] as Variable<Parsed<K>>;
-  return spec.parse(env[spec.name] ?? (spec.secret ? withdrawn[spec.name] : undefined), env);
+  return spec.parse(spec.secret ? withdrawnSecret(env, spec.name) : env[spec.name], env);
 }
 
 /** The variable's name, for messages and for the environment tfmfa gives its children. */
@@ -250,25 +262,9 @@ export function variableName(key: VariableKey): string {
   return VARIABLES[key].name;
 }
 
-export function cacheDirectory(env: Env = process.env): string {
-  return setting(env, 'cacheDir');
-}
-
-export function minimumTtlSeconds(env: Env = process.env): number {
-  return setting(env, 'minTtl');
-}
-
-export function lockTimeoutSeconds(env: Env = process.env): number {
-  return setting(env, 'lockTimeout');
-}
-
-export function overlayEnabled(env: Env = process.env): boolean {
-  return setting(env, 'overlay');
-}
-
 /** The MFA session's lifetime: `--session-ttl` when given, else TFMFA_SESSION_TTL, else 8 h. */
-export function sessionTtlSeconds(flag: string | undefined, env: Env = process.env): number {
-  if (flag === undefined || flag === '') return setting(env, 'sessionTtl');
+export function sessionTtlSeconds(flag: string | undefined, settings: { readonly sessionTtl: number }): number {
+  if (flag === undefined || flag === '') return settings.sessionTtl;
   return durationInRange(
     '--session-ttl',
     flag,

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { askRequired } from './terminal-prompt.ts';
 import { checkKeys, type LongTermKeys } from './types.ts';
@@ -21,12 +22,12 @@ export function checkProfileName(command: string, profile: string | undefined, e
 }
 
 /** `--env`: the keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (long-term only: no session token). */
-export function keysFromEnvironment(env: NodeJS.ProcessEnv): LongTermKeys {
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+export function keysFromEnvironment(settings: Settings): LongTermKeys {
+  const accessKeyId = settings.awsAccessKeyId;
+  const secretAccessKey = settings.awsSecretAccessKey;
   if (!accessKeyId || !secretAccessKey)
     throw new UserError('add --env: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY', 2);
-  if (env.AWS_SESSION_TOKEN)
+  if (settings.awsSessionToken)
     throw new UserError(
       'add --env: AWS_SESSION_TOKEN is set, so these are temporary keys: only long-term keys (AKIA…) belong in the key store',
       2,

@@ -1,3 +1,4 @@
+import { type Settings } from '../environment/settings.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -94,10 +95,10 @@ export interface KeyringStatus {
  * (otherwise libdbus might autolaunch a bus that dies with this process), and writing then deleting a probe
  * item must succeed, which a locked keyring refuses (or never answers).
  */
-export async function keyringStatus(env: NodeJS.ProcessEnv = process.env): Promise<KeyringStatus> {
+export async function keyringStatus(settings: Settings): Promise<KeyringStatus> {
   if (process.platform === 'linux') {
-    const runtimeBus = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'bus') : undefined;
-    if (!env.DBUS_SESSION_BUS_ADDRESS && !(runtimeBus && existsSync(runtimeBus))) {
+    const runtimeBus = settings.xdgRuntimeDir ? join(settings.xdgRuntimeDir, 'bus') : undefined;
+    if (!settings.dbusSessionBusAddress && !(runtimeBus && existsSync(runtimeBus))) {
       return {
         usable: false,
         reason: 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service',

@@ -1,8 +1,9 @@
+import type { Settings } from '../environment/settings.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyIndexPath, configDirectory } from './location.ts';
 import { UserError } from '../errors.ts';
-import { setting, variableName } from '../environment/variables.ts';
+import { variableName } from '../environment/variables.ts';
 
 /** The two places long-term keys can live. */
 export type BackendName = 'keyring' | 'file';
@@ -29,10 +30,10 @@ export function vaultPath(dir: string): string {
   return join(dir, 'vault.json');
 }
 
-export function keystoreSettings(env: NodeJS.ProcessEnv = process.env): KeystoreSettings {
-  const dir = configDirectory(env);
-  const settings: KeystoreSettings = { dir, rotateWaitSeconds: setting(env, 'rotateWait') };
-  const fromEnv = setting(env, 'backend');
+export function keystoreSettings(settings: Settings): KeystoreSettings {
+  const dir = configDirectory(settings);
+  const keystore: KeystoreSettings = { dir, rotateWaitSeconds: settings.rotateWait };
+  const fromEnv = settings.backend;
   const settingsFile = join(dir, 'settings.json');
   const fromFile = fromEnv ? undefined : configuredBackend(settingsFile);
   const chosen = fromEnv || fromFile;
@@ -41,12 +42,12 @@ export function keystoreSettings(env: NodeJS.ProcessEnv = process.env): Keystore
     if (!(BACKEND_NAMES as readonly string[]).includes(chosen)) {
       throw new UserError(`${origin} is '${chosen}': use one of ${BACKEND_NAMES.join(', ')}`, 2);
     }
-    settings.backend = chosen as BackendName;
-    settings.backendOrigin = origin;
+    keystore.backend = chosen as BackendName;
+    keystore.backendOrigin = origin;
   }
-  const passphrase = setting(env, 'filePassphrase');
-  if (passphrase !== undefined) settings.passphrase = passphrase;
-  return settings;
+  const passphrase = settings.filePassphrase;
+  if (passphrase !== undefined) keystore.passphrase = passphrase;
+  return keystore;
 }
 
 function configuredBackend(path: string): string | undefined {

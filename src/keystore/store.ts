@@ -1,9 +1,9 @@
+import type { Settings } from '../environment/settings.ts';
 import { debug } from '../debug.ts';
 import { UserError } from '../errors.ts';
 import { ownCacheDir } from '../store/clear.ts';
 import { withLock } from '../store/lock.ts';
 import { removeTicket } from '../store/ticket-write.ts';
-import { cacheDirectory, lockTimeoutSeconds } from '../environment/variables.ts';
 import { FileBackend } from './file-backend.ts';
 import { readKeyIndex, writeKeyIndex, type KeyIndexEntry } from './key-index.ts';
 import { KeyringBackend, keyringStatus } from './keyring-backend.ts';
@@ -24,17 +24,17 @@ export interface KeyStore {
   backend(name: BackendName): KeyBackend;
 }
 
-export function openKeyStore(env: NodeJS.ProcessEnv = process.env): KeyStore {
-  const settings = keystoreSettings(env);
+export function openKeyStore(settings: Settings): KeyStore {
+  const keystore = keystoreSettings(settings);
   const backends = new Map<BackendName, KeyBackend>();
   return {
-    settings,
-    indexPath: keyIndexPath(env),
-    cacheDir: cacheDirectory(env),
+    settings: keystore,
+    indexPath: keyIndexPath(settings),
+    cacheDir: settings.cacheDir,
     backend(name) {
       let backend = backends.get(name);
       if (!backend) {
-        backend = name === 'keyring' ? new KeyringBackend() : fileBackend(settings);
+        backend = name === 'keyring' ? new KeyringBackend() : fileBackend(keystore);
         backends.set(name, backend);
       }
       return backend;
@@ -55,12 +55,9 @@ export interface BackendChoice {
 }
 
 /** Where new keys go: TFMFA_BACKEND / settings.json, else the OS keyring when usable, else the encrypted file. */
-export async function chooseBackend(
-  settings: KeystoreSettings,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<BackendChoice> {
-  if (settings.backend) return { name: settings.backend, reason: `set by ${settings.backendOrigin}` };
-  const status = await keyringStatus(env);
+export async function chooseBackend(keystore: KeystoreSettings, settings: Settings): Promise<BackendChoice> {
+  if (keystore.backend) return { name: keystore.backend, reason: `set by ${keystore.backendOrigin}` };
+  const status = await keyringStatus(settings);
   if (status.usable) return { name: 'keyring', reason: status.reason };
   return {
     name: 'file',
@@ -69,13 +66,13 @@ export async function chooseBackend(
 }
 
 /** Runs `work` holding the key store's lock (the same mechanism as the MFA lock, another key). */
-export function withKeystoreLock<T>(env: NodeJS.ProcessEnv, work: () => Promise<T>): Promise<T> {
+export function withKeystoreLock<T>(settings: Settings, work: () => Promise<T>): Promise<T> {
   return withLock(
     {
-      cacheDir: cacheDirectory(env),
+      cacheDir: settings.cacheDir,
       key: 'keystore:file',
       description: 'the key store',
-      timeoutSeconds: lockTimeoutSeconds(env),
+      timeoutSeconds: settings.lockTimeout,
     },
     work,
   );
@@ -158,9 +155,9 @@ export async function deleteKeys(store: KeyStore, profile: string): Promise<KeyI
 export async function fetchStoredKeys(
   profile: string,
   expected: { backend: BackendName; accessKeyId: string },
-  env: NodeJS.ProcessEnv = process.env,
+  settings: Settings,
 ): Promise<LongTermKeys> {
-  const store = openKeyStore(env);
+  const store = openKeyStore(settings);
   debug(`reading the keys of '${profile}' from the ${expected.backend} key store`);
   const keys = await store.backend(expected.backend).get(profile);
   if (!keys) {

@@ -1,5 +1,4 @@
 import { debug } from '../debug.ts';
-import { minimumTtlSeconds, overlayEnabled } from '../environment/variables.ts';
 import { entryPoint } from '../entry-point.ts';
 import { overlayOrWarn } from '../overlay/overlay.ts';
 import { currentUser, type LoadedChain } from '../config/chain.ts';
@@ -25,13 +24,13 @@ export async function sessionEnvironment(
   request: SessionRequest & { overlay?: boolean },
   loaded?: LoadedChain,
 ): Promise<SessionEnvironment> {
-  const env = request.env ?? process.env;
+  const settings = request.settings;
   // Static keys cannot be renewed once handed over: they leave with at least 15 minutes (capped by the lifetime).
   const session = await profileSession(
     { ...request, minTtlFloor: Math.max(request.minTtlFloor ?? 0, STATIC_KEYS_FLOOR_SECONDS) },
     loaded,
   );
-  const overlay = (request.overlay ?? true) && overlayEnabled(env);
+  const overlay = (request.overlay ?? true) && settings.overlay;
   let changes = sessionChanges(session.credentials, request.profile);
   const written = overlay
     ? overlayOrWarn({
@@ -39,7 +38,7 @@ export async function sessionEnvironment(
         files: session.files,
         node: process.execPath,
         entryPoint: entryPoint(),
-        user: currentUser(env),
+        user: currentUser(settings),
         profile: request.profile,
       })
     : null;
@@ -50,7 +49,7 @@ export async function sessionEnvironment(
     changes = mergeChanges(changes, overlayChanges(written));
   }
   const region = session.chain.region;
-  const minTtl = minimumTtlSeconds(env);
+  const minTtl = settings.minTtl;
   writeTicket(
     session.cacheDir,
     request.profile,

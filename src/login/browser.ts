@@ -1,9 +1,11 @@
+import type { Settings } from '../environment/settings.ts';
 import { applyChanges } from '../environment/changes.ts';
 import { UserError } from '../errors.ts';
 
 /** The program that opens a URL: `$BROWSER` (its first entry), else `open` on macOS, `xdg-open` elsewhere. */
-export function browserCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
-  const fromEnv = env.BROWSER?.split(':')
+export function browserCommand(settings: Settings, platform: NodeJS.Platform = process.platform): string {
+  const fromEnv = settings.browser
+    ?.split(':')
     .map((s) => s.trim())
     .find(Boolean);
   if (fromEnv) return fromEnv;
@@ -14,13 +16,13 @@ export function browserCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
  * Starts the browser on `url`, detached, and returns once it has started (not when it exits). The URL is a
  * credential: it goes only to the program's arguments, never into a message.
  */
-export async function openInBrowser(url: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const command = browserCommand(env);
+export async function openInBrowser(url: string, settings: Settings): Promise<string> {
+  const command = browserCommand(settings);
   const { execa } = await import('execa');
   const child = execa(command, [url], {
     detached: true,
     stdio: 'ignore',
-    env: applyChanges(env),
+    env: applyChanges(settings.environment),
     extendEnv: false,
     reject: false,
     cleanup: false,

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.ts';
 import { askOnTerminal } from '../terminal-question.ts';
-import { isMfaCode, normalizeMfaCode } from './types.ts';
+import { asMfaCode, normalizeMfaCode, type MfaCode } from './types.ts';
 
 export interface CodeQuestion {
   /** Shown above the question the first time (a previous rejection, say). */
@@ -18,7 +18,7 @@ export interface CodeQuestion {
  * apps show it), then six digits. Ctrl-C or Ctrl-D cancel (exit 130). The one loop behind every terminal
  * question for a code: the terminal prompt driver and the long run's up-front renewal.
  */
-export async function askMfaCode(question: string, options: CodeQuestion): Promise<string> {
+export async function askMfaCode(question: string, options: CodeQuestion): Promise<MfaCode | ''> {
   const deadline = options.timeout && Date.now() + options.timeout.seconds * 1000;
   let note = options.note;
   for (;;) {
@@ -30,8 +30,9 @@ export async function askMfaCode(question: string, options: CodeQuestion): Promi
     // askOnTerminal times out only when given a limit, so only with options.timeout.
     if ('timedOut' in reply) throw (options.timeout as NonNullable<CodeQuestion['timeout']>).error();
     if ('cancelled' in reply) throw new UserError('MFA prompt cancelled', 130);
-    const code = normalizeMfaCode(reply.answer);
-    if (isMfaCode(code) || (options.allowEmpty && code === '')) return code;
+    const code = asMfaCode(reply.answer);
+    if (code !== undefined) return code;
+    if (options.allowEmpty && normalizeMfaCode(reply.answer) === '') return '';
     note = options.retryNote;
   }
 }

@@ -35,7 +35,7 @@ export function dialogSource(dialog: DialogProgram, context: PromptContext): Mfa
     name: dialog.driver,
     retryable: true,
     async code(attempt, previousRejection) {
-      const file = findProgram(dialog.program, context.env);
+      const file = findProgram(dialog.program, context.settings);
       if (!file)
         throw new UserError(`${dialog.program} is not installed (MFA prompt '${dialog.driver}'): ${dialog.install}`);
       const deadline = Date.now() + context.timeoutSeconds * 1000;
@@ -45,7 +45,7 @@ export function dialogSource(dialog: DialogProgram, context: PromptContext): Mfa
         if (secondsLeft <= 0) throw timeoutError(dialog.driver, context);
         const text = `${note ? `${note}\n` : ''}Enter the 6-digit code of the MFA device ${context.serial}`;
         const outcome = await runProgram(file, dialog.args(dialogTitle(context.profile), text, secondsLeft), {
-          env: context.env,
+          env: context.settings.environment,
           timeoutSeconds: secondsLeft + (dialog.timedOut ? BACKSTOP_SECONDS : 0),
         });
         const code = answer(dialog, outcome, context);

@@ -1,4 +1,5 @@
 import { applyChanges } from '../environment/changes.ts';
+import type { Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 import { isMfaCode, normalizeMfaCode, type MfaCodeSource } from './types.ts';
 
@@ -8,7 +9,7 @@ const MFA_PROCESS_TIMEOUT_MS = 60_000;
  * aws-vault's `mfa_process`: a command (run by /bin/sh, like credential_process) whose stdout is the code,
  * e.g. `ykman oath accounts code --single my-aws`. Its stderr goes to ours so touch prompts are seen.
  */
-export function processSource(command: string, profile: string): MfaCodeSource {
+export function processSource(command: string, profile: string, settings: Settings): MfaCodeSource {
   return {
     name: 'mfa_process',
     retryable: true,
@@ -16,7 +17,7 @@ export function processSource(command: string, profile: string): MfaCodeSource {
       const { execa } = await import('execa');
       const result = await execa(command, {
         shell: true,
-        env: applyChanges(process.env),
+        env: applyChanges(settings.environment),
         extendEnv: false,
         stdin: 'ignore',
         stderr: 'inherit',

@@ -1,10 +1,11 @@
+import type { Settings } from '../environment/settings.ts';
 import { spawn } from 'node:child_process';
 import which from 'which';
 import { applyChanges } from '../environment/changes.ts';
 
 /** The first executable file named `name` on PATH, or undefined (the same lookup as the commands exec runs). */
-export function findProgram(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  return which.sync(name, { nothrow: true, path: env.PATH ?? '' }) ?? undefined;
+export function findProgram(name: string, settings: Settings): string | undefined {
+  return which.sync(name, { nothrow: true, path: settings.path ?? '' }) ?? undefined;
 }
 
 export type ProgramOutcome =
@@ -14,6 +15,7 @@ export type ProgramOutcome =
   | { kind: 'failed'; message: string };
 
 export interface ProgramOptions {
+  /** The environment the program's is built from (applyChanges). */
   env: NodeJS.ProcessEnv;
   timeoutSeconds: number;
   /** Called with each line the program writes on stderr, as it comes. */

@@ -1,5 +1,6 @@
+import type { Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
-import { setting, variableName } from '../environment/variables.ts';
+import { variableName } from '../environment/variables.ts';
 import { PROMPT_DRIVERS, type PromptDriver } from './drivers/index.ts';
 
 /** `auto` (the default order) or a driver. */
@@ -13,12 +14,12 @@ export function checkPromptName(value: string, origin: string): PromptChoice {
 }
 
 /** `TFMFA_PROMPT`: the driver every run uses unless `--prompt` says otherwise; undefined when unset. */
-export function promptSetting(env: NodeJS.ProcessEnv): PromptChoice | undefined {
-  const value = setting(env, 'prompt')?.trim();
+export function promptSetting(settings: Settings): PromptChoice | undefined {
+  const value = settings.prompt?.trim();
   return value ? checkPromptName(value, variableName('prompt')) : undefined;
 }
 
 /** `TFMFA_PROMPT_TIMEOUT`: how long a prompt waits for an answer, in seconds (default 120; 5s..1h, `90`, `2m`). */
-export function promptTimeoutSeconds(env: NodeJS.ProcessEnv): number {
-  return setting(env, 'promptTimeout');
+export function promptTimeoutSeconds(settings: Settings): number {
+  return settings.promptTimeout;
 }

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { spawn } from 'node:child_process';
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { applyChanges } from '../environment/changes.ts';
@@ -6,12 +7,12 @@ import { findProgram } from './program.ts';
 /** Where a "touch your key" notice can reach the user now. */
 export type NoticeChannel = 'terminal' | 'notification' | 'stderr';
 
-export function noticeChannel(env: NodeJS.ProcessEnv, terminal: boolean): NoticeChannel {
+export function noticeChannel(settings: Settings, terminal: boolean): NoticeChannel {
   if (terminal) return 'terminal';
-  const graphical = Boolean(env.DISPLAY || env.WAYLAND_DISPLAY) || process.platform === 'darwin';
+  const graphical = Boolean(settings.display || settings.waylandDisplay) || process.platform === 'darwin';
   if (
     graphical &&
-    (findProgram('notify-send', env) || (process.platform === 'darwin' && findProgram('osascript', env)))
+    (findProgram('notify-send', settings) || (process.platform === 'darwin' && findProgram('osascript', settings)))
   )
     return 'notification';
   return 'stderr';
@@ -21,7 +22,7 @@ export function noticeChannel(env: NodeJS.ProcessEnv, terminal: boolean): Notice
  * Tells the user to touch the key where they will see it: on the controlling terminal if there is one, else
  * as a desktop notification (notify-send; osascript on macOS), else on stderr.
  */
-export function showTouchNotice(message: string, channel: NoticeChannel, env: NodeJS.ProcessEnv): void {
+export function showTouchNotice(message: string, channel: NoticeChannel, settings: Settings): void {
   if (channel === 'terminal') {
     try {
       const fd = openSync('/dev/tty', 'w');
@@ -33,7 +34,7 @@ export function showTouchNotice(message: string, channel: NoticeChannel, env: No
     }
   }
   if (channel === 'notification') {
-    const notifier = findProgram('notify-send', env);
+    const notifier = findProgram('notify-send', settings);
     const [file, args] = notifier
       ? [notifier, ['--app-name', 'tfmfa', '--expire-time', '15000', 'tfmfa', message]]
       : [
@@ -48,7 +49,7 @@ export function showTouchNotice(message: string, channel: NoticeChannel, env: No
             message,
           ],
         ];
-    const child = spawn(file, args, { env: applyChanges(env), stdio: 'ignore', detached: false });
+    const child = spawn(file, args, { env: applyChanges(settings.environment), stdio: 'ignore', detached: false });
     child.on('error', () => toStderr(message));
     child.unref();
     return;

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 /** Where an MFA code comes from. `attempt` counts from 1; a rejected code leads to the next attempt if `retryable`. */
 export interface MfaCodeSource {
   /** 'flag', 'mfa_process' or a prompt driver's name (drivers/index.ts). */
@@ -9,8 +10,8 @@ export interface MfaCodeSource {
 export interface MfaRequest {
   serial: string;
   profile: string;
-  /** `--mfa-token CODE`. */
-  flagToken?: string;
+  /** `--mfa-token CODE`, checked where the flag is parsed (mfa/flag.ts). */
+  mfaCode?: MfaCode;
   /** The profile's `mfa_process` command. */
   mfaProcess?: string;
   /** `--prompt NAME`. */
@@ -21,14 +22,14 @@ export interface MfaRequest {
   ykmanAccount?: string;
   /** True when the run is a shim's: it has no command line of its own, so `--mfa-token` cannot help. */
   shim?: boolean;
-  env?: NodeJS.ProcessEnv;
+  settings: Settings;
 }
 
 /** What a driver needs to ask for a code. */
 export interface PromptContext {
   serial: string;
   profile: string;
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
   timeoutSeconds: number;
   /** The YubiKey OATH account holding the device's secret: the profile's `mfa_ykman_account`, else the device ARN. */
   account: string;
@@ -45,4 +46,17 @@ export function normalizeMfaCode(text: string): string {
 
 export function isMfaCode(text: string): boolean {
   return /^\d{6}$/.test(text);
+}
+
+/**
+ * A code given on the command line (`--mfa-token`) or typed at the up-front renewal, already checked: the one
+ * type and name (`mfaCode`) it keeps from the flag to STS. Only `checkMfaCodeFlag` (mfa/flag.ts) and
+ * `asMfaCode` make one, so a path that forgets the check does not typecheck.
+ */
+export type MfaCode = string & { readonly checkedMfaCode: true };
+
+/** `text` as a checked code (spaces dropped), or undefined when it is not six digits. */
+export function asMfaCode(text: string): MfaCode | undefined {
+  const code = normalizeMfaCode(text);
+  return isMfaCode(code) ? (code as MfaCode) : undefined;
 }

@@ -1,3 +1,4 @@
+import { readSettings } from '../environment/settings.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +8,6 @@ import { SECRET_KEYS } from '../config/kinds/static-keys.ts';
 import { chainNeedsSession, resolveChain, withoutStackTraces } from '../config/resolve.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { debug, warnOnce } from '../debug.ts';
-import { homeDirectory } from '../environment/variables.ts';
 import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { overlayPaths, overlayRoot } from '../store/layout.ts';
@@ -64,7 +64,7 @@ export interface RenderedOverlay {
 
 /** A path as the SDK's loader opens it: `~/` is the home directory (HOME, as the SDK finds it), not a folder named ~. */
 function asTheSdkOpensIt(path: string): string {
-  return path.startsWith('~/') ? join(homeDirectory(), path.slice(2)) : path;
+  return path.startsWith('~/') ? join(readSettings().home, path.slice(2)) : path;
 }
 
 /** The identities of the user's two files, as the overlay is bound to them. */

@@ -9,8 +9,8 @@ export function serverRequest(request: SessionRequest): SessionRequest {
 }
 
 /** The same request without `--mfa-token`: a TOTP code is accepted once, so only the first resolution uses it. */
-export function withoutMfaToken(request: SessionRequest): SessionRequest {
-  const { mfaToken: _used, renewSessionBelow: _done, ...rest } = request;
+export function withoutMfaCode(request: SessionRequest): SessionRequest {
+  const { mfaCode: _used, renewSessionBelow: _done, ...rest } = request;
   return rest;
 }
 
@@ -33,7 +33,7 @@ export interface SupplierOptions {
  */
 export function credentialSupplier(request: SessionRequest, options: SupplierOptions): Supplier {
   const resolve = options.resolve ?? profileSession;
-  const later = withoutMfaToken(request);
+  const later = withoutMfaCode(request);
   let running: Promise<AwsCredentials> | undefined;
   let lastLogged: string | undefined;
   const once = async (): Promise<AwsCredentials> => {

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { debug, warn } from '../debug.ts';
 import { oneLine } from '../errors.ts';
 import {
@@ -8,7 +9,6 @@ import {
   serverChanges,
   type EnvironmentChanges,
 } from '../environment/changes.ts';
-import { overlayEnabled } from '../environment/variables.ts';
 import { entryPoint } from '../entry-point.ts';
 import { overlayOrWarn } from '../overlay/overlay.ts';
 import { currentUser, loadChain, type LoadedChain } from '../config/chain.ts';
@@ -26,7 +26,7 @@ export interface RunWithServerOptions {
   /** The resolved command file and its argv (argv[0] as the user typed it). */
   file: string;
   argv: string[];
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
   /** False with `--no-overlay`; the overlay is also off with TFMFA_OVERLAY=0. */
   overlay?: boolean;
   /** Applied last to the child's environment (the shim's stack). */
@@ -41,10 +41,10 @@ export interface RunWithServerOptions {
  * outlive a one-hour role session. The first resolution (and any prompt) happens before the command starts.
  */
 export async function runWithServer(options: RunWithServerOptions): Promise<number> {
-  const { env } = options;
+  const { settings } = options;
   const profile = options.request.profile;
   const request = serverRequest(options.request);
-  const loaded = options.loaded ?? (await loadChain(profile, env));
+  const loaded = options.loaded ?? (await loadChain(profile, settings));
   // A run must not need a code midway: an MFA session that ends soon is renewed (or warned about) now.
   const session = await profileSession(await upFrontRequest(request, loaded), loaded);
   debug(`server mode for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);
@@ -63,13 +63,13 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
   let end: ChildEnd;
   try {
     let changes = serverChanges(server.url, token, profile);
-    if ((options.overlay ?? true) && overlayEnabled(env)) {
+    if ((options.overlay ?? true) && settings.overlay) {
       const overlay = overlayOrWarn({
         cacheDir: session.cacheDir,
         files: session.files,
         node: process.execPath,
         entryPoint: entryPoint(),
-        user: currentUser(env),
+        user: currentUser(settings),
         profile,
       });
       if (overlay) changes = mergeChanges(changes, overlayChanges(overlay));
@@ -79,7 +79,7 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
     const child = startChild(
       options.file,
       options.argv,
-      applyChanges(env, childChanges(env, changes, session.chain.region, options.extra)),
+      applyChanges(settings.environment, childChanges(settings, changes, session.chain.region, options.extra)),
       guard.options,
     );
     debug(`running ${options.file} (pid ${child.pid ?? '?'}) with the credential server: ${guard.description}`);

@@ -1,7 +1,7 @@
 import type { LoadedChain } from '../config/chain.ts';
 import type { Chain } from '../config/types.ts';
 import { debug, warn } from '../debug.ts';
-import { cacheDirectory, sessionTtlSeconds, setting } from '../environment/variables.ts';
+import { sessionTtlSeconds } from '../environment/variables.ts';
 import { askMfaCode } from '../mfa/code-question.ts';
 import { terminalAvailable } from '../terminal-question.ts';
 import { secondsLeft } from '../credentials.ts';
@@ -29,14 +29,14 @@ export function humanDuration(seconds: number): string {
 
 /** Seconds left on the chain's cached MFA session (GetSessionToken), or null when the chain has none cached. */
 export function mfaSessionLeft(request: SessionRequest, chain: Chain): number | null {
-  const env = request.env ?? process.env;
+  const settings = request.settings;
   const plan = planChain(chain, {
     useSession: request.useSession ?? true,
-    sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env),
+    sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, settings),
   });
   const step = plan.steps.find((s) => s.kind === 'get-session-token');
   if (!step) return null;
-  const entry = new SessionCache(cacheDirectory(env)).read(step.cacheKey);
+  const entry = new SessionCache(settings.cacheDir).read(step.cacheKey);
   return entry ? secondsLeft(entryCredentials(entry)) : null;
 }
 
@@ -46,14 +46,14 @@ export function mfaSessionLeft(request: SessionRequest, chain: Chain): number | 
  * when a code can be had (terminal, mfa_process, --mfa-token) and warned about once otherwise.
  */
 export function sessionNotice(request: SessionRequest, loaded: LoadedChain): SessionNotice {
-  const threshold = setting(request.env ?? process.env, 'sessionNotice');
+  const threshold = request.settings.sessionNotice;
   if (threshold === 0) return { action: 'none', reason: 'TFMFA_SESSION_NOTICE=0' };
   const left = mfaSessionLeft(request, loaded.chain);
   if (left === null) return { action: 'none', reason: 'no cached MFA session (the first resolution starts one)' };
   if (left < ALREADY_STALE_SECONDS)
     return { action: 'none', reason: 'the MFA session is about to end (the first resolution renews it)' };
   if (left >= threshold) return { action: 'none', reason: `the MFA session has ${humanDuration(left)} left` };
-  if (request.mfaToken !== undefined || loaded.chain.mfaProcess)
+  if (request.mfaCode !== undefined || loaded.chain.mfaProcess)
     return { action: 'renew', secondsLeft: left, prompt: false };
   if (terminalAvailable()) return { action: 'renew', secondsLeft: left, prompt: true };
   return { action: 'warn', secondsLeft: left };
@@ -89,7 +89,7 @@ export async function upFrontRequest(request: SessionRequest, loaded: LoadedChai
       allowEmpty: true,
     },
   );
-  if (code !== '') return { ...renewing, mfaToken: code };
+  if (code !== '') return { ...renewing, mfaCode: code };
   debug('the up-front renewal was declined: continuing with the current MFA session');
   return request;
 }

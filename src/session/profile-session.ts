@@ -1,20 +1,23 @@
+import { type Settings } from '../environment/settings.ts';
 import { loadChain, type LoadedChain } from '../config/chain.ts';
 import type { AwsFilePaths } from '../config/paths.ts';
 import { stsEndpoint } from '../config/endpoint.ts';
 import type { Chain } from '../config/types.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { stsRegion } from '../environment/region.ts';
-import { cacheDirectory, lockTimeoutSeconds, minimumTtlSeconds, sessionTtlSeconds } from '../environment/variables.ts';
+import { sessionTtlSeconds } from '../environment/variables.ts';
 import type { AwsCredentials } from '../credentials.ts';
 import { kindOfStep } from '../config/kinds/index.ts';
+import type { MfaCode } from '../mfa/types.ts';
 import { cappedFloor } from './margin.ts';
 import { resolveCredentials } from './resolve-credentials.ts';
 
 /** What a command asks for: a profile and the session options common to every command. */
 export interface SessionRequest {
   profile: string;
-  env?: NodeJS.ProcessEnv;
-  mfaToken?: string;
+  settings: Settings;
+  /** `--mfa-token`, checked where it was parsed. */
+  mfaCode?: MfaCode;
   /** False with `--no-session`. */
   useSession?: boolean;
   /** `--session-ttl` as given. */
@@ -50,25 +53,25 @@ export interface ProfileSession {
  * loaded the profile's chain passes it, so the files are read once.
  */
 export async function profileSession(request: SessionRequest, loaded?: LoadedChain): Promise<ProfileSession> {
-  const env = request.env ?? process.env;
-  const { paths, files, chain, loadedAtMs } = loaded ?? (await loadChain(request.profile, env));
-  const cacheDir = cacheDirectory(env);
-  const endpoint = stsEndpoint(files, request.profile, env);
+  const settings = request.settings;
+  const { paths, files, chain, loadedAtMs } = loaded ?? (await loadChain(request.profile, settings));
+  const cacheDir = settings.cacheDir;
+  const endpoint = stsEndpoint(files, request.profile, settings);
   const { credentials, fromCache, lifetimeSeconds } = await resolveCredentials(chain, {
     ...(endpoint ? { endpoint } : {}),
     paths,
     cacheDir,
-    minTtlSeconds: minimumTtlSeconds(env),
+    minTtlSeconds: settings.minTtl,
     floorSeconds: cappedFloor(request.minTtlFloor ?? 0, kindOfStep(chain.source).floorCapSeconds),
     ...(request.renewSessionBelow !== undefined ? { renewSessionBelowSeconds: request.renewSessionBelow } : {}),
-    lockTimeoutSeconds: lockTimeoutSeconds(env),
+    lockTimeoutSeconds: settings.lockTimeout,
     useSession: request.useSession ?? true,
-    sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, env),
-    region: stsRegion(env, chain.region),
-    ...(request.mfaToken !== undefined ? { mfaToken: request.mfaToken } : {}),
+    sessionTtlSeconds: sessionTtlSeconds(request.sessionTtl, settings),
+    region: stsRegion(settings, chain.region),
+    ...(request.mfaCode !== undefined ? { mfaCode: request.mfaCode } : {}),
     ...(request.prompt !== undefined ? { prompt: request.prompt } : {}),
     ...(request.shim ? { shim: true } : {}),
-    env,
+    settings,
   });
   return {
     paths,

@@ -1,9 +1,10 @@
+import type { Settings } from '../environment/settings.ts';
 import { kindOfStep } from '../config/kinds/index.ts';
 import type { AwsFilePaths } from '../config/paths.ts';
 import type { Chain } from '../config/types.ts';
 import { debug, warn } from '../debug.ts';
 import { chooseMfaSource, mfaRequestOf } from '../mfa/choose.ts';
-import { MFA_ATTEMPTS } from '../mfa/types.ts';
+import { MFA_ATTEMPTS, type MfaCode } from '../mfa/types.ts';
 import { entryCredentials, SessionCache, type CacheEntry } from '../store/session-cache.ts';
 import { secondsLeft, type AwsCredentials } from '../credentials.ts';
 import { withLock } from '../store/lock.ts';
@@ -28,13 +29,13 @@ export interface SessionOptions {
   lockTimeoutSeconds: number;
   useSession: boolean;
   sessionTtlSeconds: number;
-  mfaToken?: string;
+  mfaCode?: MfaCode;
   /** `--prompt NAME`. */
   prompt?: string;
   /** A shim's run: `--mfa-token` is no remedy. */
   shim?: boolean;
-  /** The run's environment (TFMFA_PROMPT, DISPLAY...); default process.env. */
-  env?: NodeJS.ProcessEnv;
+  /** The run's settings (TFMFA_PROMPT, DISPLAY...). */
+  settings: Settings;
   region: string;
   endpoint?: string;
 }
@@ -68,11 +69,11 @@ export async function resolveCredentials(chain: Chain, options: SessionOptions):
   plan.clamped.forEach((note) => debug(note));
   const last = plan.steps[plan.steps.length - 1];
   if (!last)
-    return { credentials: await sourceCredentials(chain.source, options.paths, options.env), fromCache: false };
+    return { credentials: await sourceCredentials(chain.source, options.paths, options.settings), fromCache: false };
   // What is made from a source bound to it (an `aws login` session) is served only while that source is
   // alive (fetched, refreshed if need be, first) and never past it: a cached role keeps its own expiry on disk.
   const bound = kindOfStep(chain.source).boundToSource
-    ? await sourceCredentials(chain.source, options.paths, options.env)
+    ? await sourceCredentials(chain.source, options.paths, options.settings)
     : undefined;
   const cache = openCache(options.cacheDir);
   const hit = options.renewSessionBelowSeconds === undefined ? freshEntry(cache, last, lastMargin(options)) : null;
@@ -154,6 +155,7 @@ async function runPlan(
     region: options.region,
     profile: chain.profile,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    settings: options.settings,
   };
   // A cached source that STS no longer accepts (revoked, expired early) is dropped once and rebuilt, never in a loop.
   for (let round = 0; ; round++) {
@@ -170,7 +172,7 @@ async function runPlan(
       }
     }
     if (start === steps.length - 1 && credentials) return { credentials, fromCache: true, lifetimeSeconds: lifetime };
-    credentials ??= bound ?? (await sourceCredentials(chain.source, options.paths, options.env));
+    credentials ??= bound ?? (await sourceCredentials(chain.source, options.paths, options.settings));
     try {
       for (let i = start + 1; i < steps.length; i++) {
         const step = steps[i] as PlanStep;
@@ -203,8 +205,8 @@ async function runStep(
   if (step.kind === 'get-session-token') {
     const serial = step.mfaSerial;
     if (!serial) return getSessionToken(base, { durationSeconds: step.durationSeconds }, target);
-    return withMfaCode(serial, chain, options, (code) =>
-      getSessionToken(base, { durationSeconds: step.durationSeconds, serialNumber: serial, tokenCode: code }, target),
+    return withMfaCode(serial, chain, options, (mfaCode) =>
+      getSessionToken(base, { durationSeconds: step.durationSeconds, serialNumber: serial, mfaCode }, target),
     );
   }
   const input = {
@@ -218,8 +220,8 @@ async function runStep(
   };
   if (!step.mfaSerial) return assumeRole(base, input, target);
   const serial = step.mfaSerial;
-  return withMfaCode(serial, chain, options, (code) =>
-    assumeRole(base, { ...input, serialNumber: serial, tokenCode: code }, target),
+  return withMfaCode(serial, chain, options, (mfaCode) =>
+    assumeRole(base, { ...input, serialNumber: serial, mfaCode }, target),
   );
 }
 
@@ -228,20 +230,20 @@ async function withMfaCode<T>(
   serial: string,
   chain: Chain,
   options: SessionOptions,
-  call: (code: string) => Promise<T>,
+  call: (mfaCode: string) => Promise<T>,
 ): Promise<T> {
   const source = chooseMfaSource({
-    ...mfaRequestOf(chain, options.env),
+    ...mfaRequestOf(chain, options.settings),
     serial,
-    ...(options.mfaToken !== undefined ? { flagToken: options.mfaToken } : {}),
+    ...(options.mfaCode !== undefined ? { mfaCode: options.mfaCode } : {}),
     ...(options.prompt !== undefined ? { prompt: options.prompt } : {}),
     ...(options.shim ? { shim: true } : {}),
   });
   let rejection: string | undefined;
   for (let attempt = 1; ; attempt++) {
-    const code = await source.code(attempt, rejection);
+    const mfaCode = await source.code(attempt, rejection);
     try {
-      return await call(code);
+      return await call(mfaCode);
     } catch (error) {
       const retry =
         error instanceof StsError && error.kind === 'mfa-rejected' && source.retryable && attempt < MFA_ATTEMPTS;

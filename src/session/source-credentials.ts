@@ -1,3 +1,4 @@
+import { type Settings } from '../environment/settings.ts';
 import { kindOfStep } from '../config/kinds/index.ts';
 import type { AwsFilePaths } from '../config/paths.ts';
 import type { SourceStep } from '../config/types.ts';
@@ -8,11 +9,11 @@ import type { AwsCredentials } from '../credentials.ts';
 export async function sourceCredentials(
   source: SourceStep,
   paths: AwsFilePaths,
-  env: NodeJS.ProcessEnv = process.env,
+  settings: Settings,
 ): Promise<AwsCredentials> {
   const kind = kindOfStep(source);
   try {
-    return await kind.fetch(source, paths, env);
+    return await kind.fetch(source, paths, settings);
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(

@@ -1,5 +1,5 @@
 import { debug } from '../debug.ts';
-import { setting } from '../environment/variables.ts';
+import type { Settings } from '../environment/settings.ts';
 import type { AwsCredentials } from '../credentials.ts';
 import { classifyStsError } from './sts-errors.ts';
 
@@ -9,6 +9,8 @@ export interface StsTarget {
   profile: string;
   /** From the profile's settings (see config/endpoint.ts); undefined for the SDK's default endpoint. */
   endpoint?: string;
+  /** TFMFA_STS_TIMEOUT, read (and checked) only when a request is made. */
+  settings: Pick<Settings, 'stsTimeout'>;
 }
 
 export interface AssumeRoleInput {
@@ -17,7 +19,7 @@ export interface AssumeRoleInput {
   durationSeconds?: number;
   externalId?: string;
   serialNumber?: string;
-  tokenCode?: string;
+  mfaCode?: string;
   /** aws-vault's session_tags, transitive_session_tags and source_identity (config/session-tags.ts). */
   sessionTags?: Array<{ key: string; value: string }>;
   transitiveTagKeys?: string[];
@@ -25,8 +27,8 @@ export interface AssumeRoleInput {
 }
 
 /** STS request timeout (`TFMFA_STS_TIMEOUT`, validated by the environment contract). */
-function timeoutMs(): number {
-  return setting(process.env, 'stsTimeout') * 1000;
+function timeoutMs(target: StsTarget): number {
+  return target.settings.stsTimeout * 1000;
 }
 
 type StsModule = typeof import('@aws-sdk/client-sts');
@@ -49,7 +51,7 @@ async function send(
   >,
 ): Promise<AwsCredentials> {
   const sts = await import('@aws-sdk/client-sts');
-  const requestTimeout = timeoutMs();
+  const requestTimeout = timeoutMs(target);
   const client = new sts.STSClient({
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
@@ -87,7 +89,7 @@ function toCredentials(result: CredentialsResult['Credentials']): AwsCredentials
 
 export function getSessionToken(
   base: AwsCredentials,
-  input: { durationSeconds: number; serialNumber?: string; tokenCode?: string },
+  input: { durationSeconds: number; serialNumber?: string; mfaCode?: string },
   target: StsTarget,
 ): Promise<AwsCredentials> {
   debug(`STS GetSessionToken for ${input.serialNumber ?? 'no MFA'} (${input.durationSeconds}s) in ${target.region}`);
@@ -98,7 +100,7 @@ export function getSessionToken(
     (sts) =>
       new sts.GetSessionTokenCommand({
         DurationSeconds: input.durationSeconds,
-        ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
+        ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.mfaCode } : {}),
       }),
   );
 }
@@ -137,7 +139,7 @@ export function assumeRole(base: AwsCredentials, input: AssumeRoleInput, target:
         RoleSessionName: input.roleSessionName,
         ...(input.durationSeconds ? { DurationSeconds: input.durationSeconds } : {}),
         ...(input.externalId ? { ExternalId: input.externalId } : {}),
-        ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
+        ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.mfaCode } : {}),
         ...(input.sessionTags?.length
           ? { Tags: input.sessionTags.map((tag) => ({ Key: tag.key, Value: tag.value })) }
           : {}),
@@ -157,7 +159,7 @@ export interface CallerIdentity {
 export async function getCallerIdentity(base: AwsCredentials, target: StsTarget): Promise<CallerIdentity> {
   debug(`STS GetCallerIdentity in ${target.region}`);
   const sts = await import('@aws-sdk/client-sts');
-  const requestTimeout = timeoutMs();
+  const requestTimeout = timeoutMs(target);
   const client = new sts.STSClient({
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),

@@ -1,13 +1,15 @@
+import { stsRegion } from '../environment/region.ts';
+import type { Settings } from '../environment/settings.ts';
 import { stsEndpoint } from '../config/endpoint.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { getCallerIdentity, type CallerIdentity, type StsTarget } from './sts.ts';
 import type { LongTermKeys } from '../keystore/types.ts';
 
 /** Where STS calls for a profile go (its region and endpoint settings), even before the profile exists. */
-export function stsTargetFor(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv): StsTarget {
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || files.profiles.get(profile)?.region?.trim() || 'us-east-1';
-  const endpoint = stsEndpoint(files, profile, env);
-  return { region, profile, ...(endpoint ? { endpoint } : {}) };
+export function stsTargetFor(files: AwsFiles, profile: string, settings: Settings): StsTarget {
+  const region = stsRegion(settings, files.profiles.get(profile)?.region?.trim());
+  const endpoint = stsEndpoint(files, profile, settings);
+  return { region, profile, ...(endpoint ? { endpoint } : {}), settings };
 }
 
 /** One GetCallerIdentity with the keys: they exist and the secret matches. */

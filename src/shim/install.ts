@@ -1,3 +1,4 @@
+import { type Settings } from '../environment/settings.ts';
 import { shQuote, shWord } from '../output/quoting.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import {
@@ -12,7 +13,6 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { homeDirectory } from '../environment/variables.ts';
 import { UserError } from '../errors.ts';
 import { renderLauncher } from './launcher/render.ts';
 import { findRealBinary, isLauncher } from './real-binary.ts';
@@ -36,14 +36,14 @@ export function realOrResolved(path: string, cwd: string): string {
 }
 
 /** PATH entries as directories (an empty entry is the current directory), by real path where they exist. */
-export function pathDirectories(env: NodeJS.ProcessEnv, cwd: string): string[] {
-  return (env.PATH ?? '').split(delimiter).map((entry) => realOrResolved(entry === '' ? '.' : entry, cwd));
+export function pathDirectories(settings: Settings, cwd: string): string[] {
+  return (settings.path ?? '').split(delimiter).map((entry) => realOrResolved(entry === '' ? '.' : entry, cwd));
 }
 
 /** Where shims go by default: ~/.local/bin if it is on PATH, else ~/bin. */
-export function defaultShimDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  const local = join(homeDirectory(env), '.local', 'bin');
-  return pathDirectories(env, cwd).includes(realOrResolved(local, cwd)) ? local : join(homeDirectory(env), 'bin');
+export function defaultShimDir(settings: Settings, cwd = process.cwd()): string {
+  const local = join(settings.home, '.local', 'bin');
+  return pathDirectories(settings, cwd).includes(realOrResolved(local, cwd)) ? local : join(settings.home, 'bin');
 }
 
 export type ShimKind = 'missing' | 'launcher' | 'symlink' | 'other';
@@ -135,7 +135,7 @@ export function installShims(options: {
   names: readonly string[];
   force: boolean;
   entry: string;
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
   cwd?: string;
 }): InstallResult {
   const cwd = options.cwd ?? process.cwd();
@@ -172,7 +172,7 @@ export function installShims(options: {
     dir,
     installed: [...options.names],
     replaced: kinds.filter(([, kind]) => kind !== 'missing').map(([name]) => name),
-    advice: pathAdvice(dir, options.names, options.entry, options.env, cwd),
+    advice: pathAdvice(dir, options.names, options.entry, options.settings, cwd),
   };
 }
 
@@ -189,10 +189,10 @@ export function pathAdvice(
   dir: string,
   names: readonly string[],
   entry: string,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   cwd = process.cwd(),
 ): string[] {
-  const entries = pathDirectories(env, cwd);
+  const entries = pathDirectories(settings, cwd);
   const position = entries.indexOf(realOrResolved(dir, cwd));
   if (position < 0) {
     return [
@@ -239,7 +239,7 @@ export interface ListedShim {
 }
 
 /** The tfmfa shims in `dir` and the real binary each reaches now (the Node shim's rules). */
-export function listShims(dir: string, entry: string, env: NodeJS.ProcessEnv, cwd = process.cwd()): ListedShim[] {
+export function listShims(dir: string, entry: string, settings: Settings, cwd = process.cwd()): ListedShim[] {
   const absolute = resolve(cwd, dir);
   let names: string[];
   try {
@@ -261,7 +261,7 @@ export function listShims(dir: string, entry: string, env: NodeJS.ProcessEnv, cw
       shim.problem = `'${name}' is not a tool name a shim can stand for`;
     } else {
       try {
-        shim.real = findRealBinary(name, env, entry, cwd);
+        shim.real = findRealBinary(name, settings, entry, cwd);
       } catch (error) {
         if (!(error instanceof UserError) || error.exitCode !== 127) throw error;
         shim.problem = `no real ${name} on PATH after the shim`;

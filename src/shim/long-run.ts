@@ -1,4 +1,4 @@
-import { setting } from '../environment/variables.ts';
+import type { Settings } from '../environment/settings.ts';
 import { overrideFor, subcommandIndex } from './command-lists.ts';
 
 /**
@@ -31,8 +31,8 @@ function listFor(tool: string, override: string | undefined): readonly string[] 
 }
 
 /** Why `tool args` is a long run (the entry that matched), or null when it is not. */
-export function longRunMatch(tool: string, args: readonly string[], env: NodeJS.ProcessEnv): string | null {
-  const list = listFor(tool, setting(env, 'longRun'));
+export function longRunMatch(tool: string, args: readonly string[], settings: Settings): string | null {
+  const list = listFor(tool, settings.longRun);
   const subcommand = args[subcommandIndex(tool, args)];
   for (const entry of list) {
     if (entry.startsWith('--') ? args.includes(entry) : entry === subcommand) return entry;

@@ -1,4 +1,5 @@
-import { setting, variableName } from '../environment/variables.ts';
+import type { Settings } from '../environment/settings.ts';
+import { variableName } from '../environment/variables.ts';
 import { UserError } from '../errors.ts';
 
 /**
@@ -50,12 +51,12 @@ export function parseStack(stack: string): StackEntry[] {
 
 /** The stack with this start pushed, or a UserError (exit 126) when the start is a loop. */
 export function pushStack(
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   tool: string,
   realBinary: string,
   pid = process.pid,
 ): Record<string, string> {
-  const stack = setting(env, 'shimStack');
+  const stack = settings.shimStack;
   const entries = parseStack(stack);
   const fix = `make it call the real ${tool} by its full path`;
   if (entries.some((entry) => entry.tool === tool && entry.binary === realBinary && entry.pid === pid)) {

@@ -1,9 +1,9 @@
+import type { Settings } from '../environment/settings.ts';
 import { currentUser } from '../config/chain.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { debug, warn } from '../debug.ts';
 import { entryPoint } from '../entry-point.ts';
 import { overlayChanges, type EnvironmentChanges } from '../environment/changes.ts';
-import { cacheDirectory, minimumTtlSeconds, overlayEnabled } from '../environment/variables.ts';
 import { UserError } from '../errors.ts';
 import { overlayOrWarn } from '../overlay/overlay.ts';
 import { writeTicket } from '../store/ticket-write.ts';
@@ -30,11 +30,11 @@ export function overlayOnlyChanges(
   profile: string,
   files: AwsFiles,
   loadedAtMs: number,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   ticket: boolean,
 ): EnvironmentChanges {
-  if (!overlayEnabled(env)) return NOTHING;
-  const cacheDir = cacheDirectory(env);
+  if (!settings.overlay) return NOTHING;
+  const cacheDir = settings.cacheDir;
   let overlay;
   try {
     overlay = overlayOrWarn({
@@ -42,7 +42,7 @@ export function overlayOnlyChanges(
       files,
       node: process.execPath,
       entryPoint: entryPoint(),
-      user: currentUser(env),
+      user: currentUser(settings),
     });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
@@ -55,7 +55,7 @@ export function overlayOnlyChanges(
   );
   const changes = overlayChanges(overlay);
   if (ticket) {
-    const minTtl = minimumTtlSeconds(env);
+    const minTtl = settings.minTtl;
     const expiration = new Date(loadedAtMs + (minTtl + OVERLAY_TICKET_SECONDS) * 1000);
     writeTicket(
       cacheDir,

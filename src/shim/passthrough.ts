@@ -1,4 +1,4 @@
-import { setting } from '../environment/variables.ts';
+import type { Settings } from '../environment/settings.ts';
 import { overrideFor, subcommandIndex } from './command-lists.ts';
 
 /**
@@ -16,9 +16,9 @@ export const PASSTHROUGH: Readonly<Record<string, readonly string[]>> = {
   aws: ['', '--version', 'help', 'configure', 'login', 'logout'],
 };
 
-export function isPassthrough(tool: string, args: readonly string[], env: NodeJS.ProcessEnv): boolean {
+export function isPassthrough(tool: string, args: readonly string[], settings: Settings): boolean {
   const list =
-    overrideFor(tool, setting(env, 'passthrough')) ??
+    overrideFor(tool, settings.passthrough) ??
     (Object.hasOwn(PASSTHROUGH, tool) ? (PASSTHROUGH[tool] as readonly string[]) : []);
   return list.includes(args[subcommandIndex(tool, args)] ?? '');
 }

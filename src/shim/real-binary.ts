@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { UserError } from '../errors.ts';
 
 import { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } from 'node:fs';
@@ -39,7 +40,7 @@ export function executableFile(path: string): boolean {
  * The first executable named `tool` on PATH that is not tfmfa: not the entry point (by real path, so symlink
  * chains, duplicate and relative PATH entries all count) and not a tfmfa shell launcher.
  */
-export function findRealBinary(tool: string, env: NodeJS.ProcessEnv, entryPoint: string, cwd = process.cwd()): string {
+export function findRealBinary(tool: string, settings: Settings, entryPoint: string, cwd = process.cwd()): string {
   let self: string;
   try {
     self = realpathSync(entryPoint);
@@ -47,7 +48,7 @@ export function findRealBinary(tool: string, env: NodeJS.ProcessEnv, entryPoint:
     self = entryPoint;
   }
   const seen = new Set<string>();
-  const entries = (env.PATH ?? '').split(delimiter);
+  const entries = (settings.path ?? '').split(delimiter);
   for (const entry of entries) {
     const candidate = join(entry === '' ? cwd : resolve(cwd, entry), tool);
     if (seen.has(candidate) || !executableFile(candidate)) continue;

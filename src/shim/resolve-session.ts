@@ -3,7 +3,8 @@ import { NoCredentialsError, ProfileNotFoundError, chainNeedsSession } from '../
 import { missingProfileHint } from '../config/suggest.ts';
 import { debug, warn } from '../debug.ts';
 import type { EnvironmentChanges } from '../environment/changes.ts';
-import { selectedProfile } from '../environment/profile.ts';
+import type { SelectedProfile } from '../environment/profile.ts';
+import type { Settings } from '../environment/settings.ts';
 import { sessionEnvironment, type SessionEnvironment } from '../launch/session-environment.ts';
 import { overlayOnlyChanges } from './overlay-only.ts';
 
@@ -16,18 +17,18 @@ import { overlayOnlyChanges } from './overlay-only.ts';
  */
 export type ShimTarget = { loaded: LoadedChain } | { loaded: null; changes: EnvironmentChanges };
 
-export async function shimTarget(tool: string, profile: string, env: NodeJS.ProcessEnv): Promise<ShimTarget> {
+export async function shimTarget(tool: string, selected: SelectedProfile, settings: Settings): Promise<ShimTarget> {
+  const { profile, origin } = selected;
   const loadedAtMs = Date.now();
-  const files = await loadUserFiles(env);
+  const files = await loadUserFiles(settings);
   let ticket = true;
   try {
-    const loaded = chainIn(files, profile, env, loadedAtMs);
+    const loaded = chainIn(files, profile, settings, loadedAtMs);
     if (chainNeedsSession(loaded.chain)) return { loaded };
     debug(`profile '${profile}' needs neither MFA nor a role`);
   } catch (error) {
     if (!(error instanceof ProfileNotFoundError || error instanceof NoCredentialsError)) throw error;
     debug(`profile '${profile}': ${error.message}`);
-    const { origin } = selectedProfile(env);
     if (error instanceof ProfileNotFoundError && origin !== 'default') {
       // Never silent: a profile the user selected that does not exist. No ticket, so that every run says so.
       warn(
@@ -36,18 +37,19 @@ export async function shimTarget(tool: string, profile: string, env: NodeJS.Proc
       ticket = false;
     }
   }
-  return { loaded: null, changes: overlayOnlyChanges(profile, files, loadedAtMs, env, ticket) };
+  return { loaded: null, changes: overlayOnlyChanges(profile, files, loadedAtMs, settings, ticket) };
 }
 
 /** The shim's slow path: the environment changes for the profile (writing its ticket), or the overlay only (see shimTarget). */
 export async function shimSessionChanges(
   tool: string,
-  profile: string,
-  env: NodeJS.ProcessEnv,
+  selected: SelectedProfile,
+  settings: Settings,
 ): Promise<SessionEnvironment | { changes: EnvironmentChanges; region?: undefined }> {
-  const target = await shimTarget(tool, profile, env);
+  const profile = selected.profile;
+  const target = await shimTarget(tool, selected, settings);
   if (!target.loaded) return { changes: target.changes };
-  const prepared = await sessionEnvironment({ profile, env, shim: true }, target.loaded);
+  const prepared = await sessionEnvironment({ profile, settings, shim: true }, target.loaded);
   debug(`profile '${profile}': ${prepared.session.fromCache ? 'cached session' : 'new session'}, ticket written`);
   return prepared;
 }

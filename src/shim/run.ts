@@ -7,6 +7,8 @@ import {
   markerProfile,
   type EnvironmentChanges,
 } from '../environment/changes.ts';
+import { selectedProfile } from '../environment/profile.ts';
+import type { Settings } from '../environment/settings.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
 import { pushStack } from './loop-guard.ts';
 import { longRunMatch } from './long-run.ts';
@@ -23,50 +25,63 @@ import { isToolName } from './tools.ts';
  *
  * Startup time is the product here: this module imports only what the marker and pass-through paths need;
  * the ticket path (./ticket-lookup.ts) and the full resolution (./resolve-session.ts) load on demand.
+ * `settings` are read once at the entry point (cli.ts); the profile is selected once, here, and passed on.
  */
-export async function runShim(tool: string, args: string[], entryPoint = process.argv[1] ?? ''): Promise<number> {
+export async function runShim(
+  tool: string,
+  args: string[],
+  settings: Settings,
+  entryPoint = process.argv[1] ?? '',
+): Promise<number> {
   if (!isToolName(tool)) {
     throw new UserError(
       `'${tool}' is not a tool name a shim can stand for: name the symlink after the tool (terraform, aws, ...)`,
       2,
     );
   }
-  const env = process.env;
-  const real = findRealBinary(tool, env, entryPoint);
-  const stack: EnvironmentChanges = { set: pushStack(env, tool, real), unset: [] };
+  const real = findRealBinary(tool, settings, entryPoint);
+  const stack: EnvironmentChanges = { set: pushStack(settings, tool, real), unset: [] };
   const argv = [tool, ...args];
   debug(`shim ${tool}: real binary ${real}`);
 
-  if (hasSessionFor(env)) {
-    debug(`session for '${markerProfile(env)}' already in the environment: passing through`);
-    return replaceProcess(real, argv, applyChanges(env, stack));
+  if (hasSessionFor(settings)) {
+    debug(`session for '${markerProfile(settings)}' already in the environment: passing through`);
+    return replaceProcess(real, argv, applyChanges(settings.environment, stack));
   }
   const subcommand = subcommandOf(tool, args);
-  if (isPassthrough(tool, args, env)) {
+  if (isPassthrough(tool, args, settings)) {
     debug(`'${tool} ${subcommand}' needs no credentials: passing through`);
-    return replaceProcess(real, argv, applyChanges(env, stack));
+    return replaceProcess(real, argv, applyChanges(settings.environment, stack));
   }
-  const longRun = longRunMatch(tool, args, env);
+  const longRun = longRunMatch(tool, args, settings);
+  const selected = selectedProfile(settings);
+  const profile = selected.profile;
   if (longRun !== null) {
-    const { selectedProfile } = await import('../environment/profile.ts');
-    const { profile } = selectedProfile(env);
     debug(
       `'${tool} ${longRun}' is a long run (src/shim/long-run.ts, TFMFA_LONG_RUN): server mode for profile '${profile}'`,
     );
     const { shimServe } = await import('./serve.ts');
-    return shimServe(tool, profile, real, argv, stack, env);
+    return shimServe(tool, selected, real, argv, stack, settings);
   }
   debug(`'${tool} ${subcommand}' is not a long run: static keys`);
   const { lookUpTicket } = await import('./ticket-lookup.ts');
-  const { profile, ticket } = lookUpTicket(env);
+  const ticket = lookUpTicket(profile, settings);
   if (ticket) {
     debug(
       `profile '${profile}': ticket hit${ticket.changes.set.AWS_ACCESS_KEY_ID ? '' : ' (the config overlay only)'}`,
     );
-    return replaceProcess(real, argv, applyChanges(env, childChanges(env, ticket.changes, ticket.region, stack)));
+    return replaceProcess(
+      real,
+      argv,
+      applyChanges(settings.environment, childChanges(settings, ticket.changes, ticket.region, stack)),
+    );
   }
   debug(`profile '${profile}': no valid ticket, resolving`);
   const { shimSessionChanges } = await import('./resolve-session.ts');
-  const session = await shimSessionChanges(tool, profile, env);
-  return replaceProcess(real, argv, applyChanges(env, childChanges(env, session.changes, session.region, stack)));
+  const session = await shimSessionChanges(tool, selected, settings);
+  return replaceProcess(
+    real,
+    argv,
+    applyChanges(settings.environment, childChanges(settings, session.changes, session.region, stack)),
+  );
 }

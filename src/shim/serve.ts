@@ -1,3 +1,5 @@
+import type { SelectedProfile } from '../environment/profile.ts';
+import type { Settings } from '../environment/settings.ts';
 import { debug } from '../debug.ts';
 import { applyChanges, mergeChanges, type EnvironmentChanges } from '../environment/changes.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
@@ -10,21 +12,23 @@ import { shimTarget } from './resolve-session.ts';
  */
 export async function shimServe(
   tool: string,
-  profile: string,
+  selected: SelectedProfile,
   real: string,
   argv: string[],
   stack: EnvironmentChanges,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
 ): Promise<number> {
-  const target = await shimTarget(tool, profile, env);
-  if (!target.loaded) return replaceProcess(real, argv, applyChanges(env, mergeChanges(target.changes, stack)));
+  const profile = selected.profile;
+  const target = await shimTarget(tool, selected, settings);
+  if (!target.loaded)
+    return replaceProcess(real, argv, applyChanges(settings.environment, mergeChanges(target.changes, stack)));
   debug(`profile '${profile}': server mode`);
   const { runWithServer } = await import('../server/run-with-server.ts');
   return runWithServer({
-    request: { profile, env, shim: true },
+    request: { profile, settings, shim: true },
     file: real,
     argv,
-    env,
+    settings,
     extra: stack,
     loaded: target.loaded,
   });

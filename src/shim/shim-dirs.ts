@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { configDirectory } from '../keystore/location.ts';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -13,15 +14,15 @@ import { SHIM_TOOLS } from './tools.ts';
  * `uninstall` forgets a directory once no shim is left in it. Not a secret, and not the cache: `tfmfa clear`
  * must not make tfmfa forget where its shims are.
  */
-export function shimDirsRecord(env: NodeJS.ProcessEnv): string {
-  return join(configDirectory(env), 'shim-dirs');
+export function shimDirsRecord(settings: Settings): string {
+  return join(configDirectory(settings), 'shim-dirs');
 }
 
-export function recordedShimDirs(env: NodeJS.ProcessEnv): string[] {
+export function recordedShimDirs(settings: Settings): string[] {
   try {
     return [
       ...new Set(
-        readFileSync(shimDirsRecord(env), 'utf8')
+        readFileSync(shimDirsRecord(settings), 'utf8')
           .split('\n')
           .filter((line) => line.startsWith('/')),
       ),
@@ -31,8 +32,8 @@ export function recordedShimDirs(env: NodeJS.ProcessEnv): string[] {
   }
 }
 
-function writeRecord(env: NodeJS.ProcessEnv, dirs: string[]): void {
-  const path = shimDirsRecord(env);
+function writeRecord(settings: Settings, dirs: string[]): void {
+  const path = shimDirsRecord(settings);
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     writeFileAtomic(path, dirs.map((dir) => `${dir}\n`).join(''), 0o644);
@@ -42,16 +43,16 @@ function writeRecord(env: NodeJS.ProcessEnv, dirs: string[]): void {
   }
 }
 
-export function rememberShimDir(dir: string, env: NodeJS.ProcessEnv): void {
-  const dirs = recordedShimDirs(env);
-  if (!dirs.includes(dir)) writeRecord(env, [...dirs, dir]);
+export function rememberShimDir(dir: string, settings: Settings): void {
+  const dirs = recordedShimDirs(settings);
+  if (!dirs.includes(dir)) writeRecord(settings, [...dirs, dir]);
 }
 
-export function forgetShimDir(dir: string, env: NodeJS.ProcessEnv): void {
-  const dirs = recordedShimDirs(env);
+export function forgetShimDir(dir: string, settings: Settings): void {
+  const dirs = recordedShimDirs(settings);
   if (dirs.includes(dir))
     writeRecord(
-      env,
+      settings,
       dirs.filter((d) => d !== dir),
     );
 }
@@ -81,14 +82,14 @@ function sameDir(a: string, b: string): boolean {
  * shim copied by hand). Each directory once (by real path), in that order.
  */
 export function shimDirs(
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
   entry: string,
   options: { onPath?: boolean; cwd?: string } = {},
 ): string[] {
   const cwd = options.cwd ?? process.cwd();
-  const candidates = [defaultShimDir(env, cwd), ...recordedShimDirs(env).filter((dir) => existsSync(dir))];
+  const candidates = [defaultShimDir(settings, cwd), ...recordedShimDirs(settings).filter((dir) => existsSync(dir))];
   if (options.onPath) {
-    for (const entryDir of (env.PATH ?? '').split(delimiter)) {
+    for (const entryDir of (settings.path ?? '').split(delimiter)) {
       const dir = resolve(cwd, entryDir === '' ? '.' : entryDir);
       if (holdsShims(dir, entry, SHIM_TOOLS)) candidates.push(dir);
     }

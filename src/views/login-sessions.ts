@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { loginSession } from '../config/kinds/login-session.ts';
 import type { AwsFiles } from '../config/files.ts';
 import { UserError } from '../errors.ts';
@@ -9,7 +10,7 @@ import type { SessionInfo } from './sessions.ts';
  * The `aws login` sessions of the user's login_session profiles, as `tfmfa list` shows sessions: the time
  * its credentials have left (tfmfa refreshes them when they are used), or why the token cannot be used.
  */
-export function describeLoginSessions(files: AwsFiles, env: NodeJS.ProcessEnv, nowMs = Date.now()): SessionInfo[] {
+export function describeLoginSessions(files: AwsFiles, settings: Settings, nowMs = Date.now()): SessionInfo[] {
   const sessions: SessionInfo[] = [];
   for (const name of [...files.profiles.keys()].sort(compareNames)) {
     const section = files.profiles.get(name) ?? {};
@@ -24,7 +25,7 @@ export function describeLoginSessions(files: AwsFiles, env: NodeJS.ProcessEnv, n
       expired: true,
     };
     try {
-      const { path, token } = readLoginToken(session, name, env);
+      const { path, token } = readLoginToken(session, name, settings);
       checkLoginClock(token, path, name, nowMs);
       const expiration = loginTokenCredentials(token).expiration as Date;
       const left = (expiration.getTime() - nowMs) / 1000;

@@ -1,3 +1,4 @@
+import type { Settings } from '../environment/settings.ts';
 import { chainOf } from '../config/chain.ts';
 import { listKindOf, listKindOfStep, type ListKind } from '../config/kinds/index.ts';
 import { ProfileNotFoundError, withoutStackTraces } from '../config/resolve.ts';
@@ -36,7 +37,7 @@ export function sourceKind(source: SourceStep): ProfileKind {
   return listKindOfStep(source);
 }
 
-export function describeProfile(files: AwsFiles, name: string, env: NodeJS.ProcessEnv, hints = true): ProfileInfo {
+export function describeProfile(files: AwsFiles, name: string, settings: Settings, hints = true): ProfileInfo {
   const section = files.profiles.get(name) ?? {};
   const info: ProfileInfo = {
     name,
@@ -50,7 +51,7 @@ export function describeProfile(files: AwsFiles, name: string, env: NodeJS.Proce
     error: null,
   };
   try {
-    const chain = chainOf(files, name, env, hints);
+    const chain = chainOf(files, name, settings, hints);
     info.chain = chain.profiles;
     info.source = { profile: chain.source.profile, kind: sourceKind(chain.source) };
     info.mfaSerial = chain.mfaSerial ?? null;
@@ -63,9 +64,9 @@ export function describeProfile(files: AwsFiles, name: string, env: NodeJS.Proce
 }
 
 /** Every profile of the user's files, sorted by name (errors without "did you mean": the list shows every name). */
-export function describeProfiles(files: AwsFiles, env: NodeJS.ProcessEnv): ProfileInfo[] {
+export function describeProfiles(files: AwsFiles, settings: Settings): ProfileInfo[] {
   return withoutStackTraces(() =>
-    [...files.profiles.keys()].sort(compareNames).map((name) => describeProfile(files, name, env, false)),
+    [...files.profiles.keys()].sort(compareNames).map((name) => describeProfile(files, name, settings, false)),
   );
 }
 

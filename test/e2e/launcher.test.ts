@@ -5,6 +5,7 @@
 // test/support/shim-world.ts): a two-line sh script that logs one line and execs dist/cli.js. A run that
 // leaves the log alone never started Node. One test also proves it the blunt way: a launcher whose entry
 // points nowhere (and no tfmfa on PATH, no dist/ beside it) still runs the tool with a valid ticket.
+import { readSettings } from '../../src/environment/settings.ts';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
@@ -884,7 +885,7 @@ describe('shell launcher', () => {
         for (const command of commands) {
           const args = command === '' ? [] : [command, 'x'];
           const env = baseEnv({ TFMFA_CACHE_DIR: cold });
-          assert.ok(isPassthrough(tool, args, env));
+          assert.ok(isPassthrough(tool, args, readSettings(env)));
           const fallbacks = world.fallbacks();
           const outcome = await runAs('launcher', tool, args, env);
           assert.equal(world.fallbacks(), fallbacks, `${tool} ${command}`);
@@ -901,7 +902,7 @@ describe('shell launcher', () => {
       "a tool name Node's pass-through table does not know (constructor, __proto__) is just " + 'another tool',
       async () => {
         for (const name of ['constructor', '__proto__', 'toString']) {
-          assert.equal(isPassthrough(name, ['version'], {}), false, name);
+          assert.equal(isPassthrough(name, ['version'], readSettings({})), false, name);
         }
       },
     );

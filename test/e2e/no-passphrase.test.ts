@@ -314,6 +314,16 @@ mfa_serial = ${SERIAL}
     },
   );
 
+  test("aws-vault's passphrase is withdrawn: a credential_process source run by the SDK does not see it", async () => {
+    world.box.emu.advance(30);
+    const foreign = { AWS_VAULT_FILE_PASSPHRASE: 'for-aws-vault-only' };
+    ok(await tfmfa(['exec', 'via-cp', '--', join(world.fakeBin, 'terraform')], env(foreign)), 'credential_process');
+    const source = lastLine('credential-process.jsonl');
+    record('credential_process source, aws-vault passphrase set', source);
+    assert.equal(source.AWS_VAULT_FILE_PASSPHRASE, undefined, "no aws-vault passphrase in the source's environment");
+    assert.ok(!Object.values(source).includes('for-aws-vault-only'), 'under no name');
+  });
+
   test('every place in src/ that starts a program is listed, and every listed run happened', () => {
     const found = Object.fromEntries(startSites());
     assert.deepEqual(found, Object.fromEntries(Object.entries(SITES).map(([file, site]) => [file, site.count])));

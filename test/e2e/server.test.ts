@@ -1,3 +1,4 @@
+import { readSettings } from '../../src/environment/settings.ts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,9 +7,10 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { checkRequest, isLoopbackAddress, newToken, tokenMatches } from '../../src/server/auth.ts';
 import { SERVER_UNSET } from '../../src/environment/changes.ts';
 import { containerCredentials, startCredentialServer } from '../../src/server/credential-server.ts';
-import { credentialSupplier, explain, serverRequest, withoutMfaToken } from '../../src/server/renewal.ts';
+import { credentialSupplier, explain, serverRequest, withoutMfaCode } from '../../src/server/renewal.ts';
 import { SERVER_FLOOR_SECONDS } from '../../src/session/margin.ts';
 import { UserError } from '../../src/errors.ts';
+import { checkMfaCodeFlag } from '../../src/mfa/flag.ts';
 import type { ProfileSession } from '../../src/session/profile-session.ts';
 import { createFakeTool, readRecords, type FakeToolRecord } from '../support/fake-tool.ts';
 import { portRefuses } from '../support/ports.ts';
@@ -150,10 +152,15 @@ describe('credential server building blocks', () => {
   });
 
   test('served credentials keep at least 16 minutes; --mfa-token is dropped after the first resolution', () => {
-    assert.equal(serverRequest({ profile: 'p', env: {} }).minTtlFloor, SERVER_FLOOR_SECONDS);
+    assert.equal(serverRequest({ profile: 'p', settings: readSettings({}) }).minTtlFloor, SERVER_FLOOR_SECONDS);
     assert.equal(SERVER_FLOOR_SECONDS, 16 * 60, "outside botocore's 15-minute advisory refresh window");
-    const later = withoutMfaToken({ profile: 'p', mfaToken: '123456', useSession: false });
-    assert.ok(!('mfaToken' in later));
+    const later = withoutMfaCode({
+      profile: 'p',
+      settings: readSettings({}),
+      mfaCode: checkMfaCodeFlag('123456'),
+      useSession: false,
+    });
+    assert.ok(!('mfaCode' in later));
     assert.equal(later.useSession, false);
   });
 
@@ -164,12 +171,12 @@ describe('credential server building blocks', () => {
     const seen: Array<string | undefined> = [];
     const lines: string[] = [];
     const supply = credentialSupplier(
-      { profile: 'prod', mfaToken: '123456' },
+      { profile: 'prod', settings: readSettings({}), mfaCode: checkMfaCodeFlag('123456') },
       {
         log: (line) => lines.push(line),
         resolve: async (request) => {
           calls++;
-          seen.push(request.mfaToken);
+          seen.push(request.mfaCode);
           await new Promise<void>((resolve) => (release = resolve));
           if (fail) throw fail;
           return { credentials: creds(`ASIA${calls}`) } as unknown as ProfileSession;

@@ -1,3 +1,4 @@
+import type { Settings } from '../../environment/settings.ts';
 import type { AwsFilePaths } from '../paths.ts';
 import type { AwsFiles, ProfileSection } from '../files.ts';
 import type { AwsCredentials } from '../../credentials.ts';
@@ -24,7 +25,7 @@ export interface SourceKind<
   detect(section: ProfileSection, files: AwsFiles, profile: string): boolean;
   parse(profile: string, section: ProfileSection, files: AwsFiles): S;
   /** The base credentials (loads the SDK's providers only where it needs them). */
-  fetch(step: S, paths: AwsFilePaths, env: NodeJS.ProcessEnv): Promise<AwsCredentials>;
+  fetch(step: S, paths: AwsFilePaths, settings: Settings): Promise<AwsCredentials>;
   /** True when no AWS tool reads this kind itself (tfmfa's key store, `aws login`): tfmfa always serves it. */
   readonly toolsCannotRead?: boolean;
   /** True when credentials derived from it must not outlive it (roles assumed from an `aws login` session). */

@@ -1,3 +1,4 @@
+import { readSettings } from '../../environment/settings.ts';
 import { UserError } from '../../errors.ts';
 import {
   checkLoginClock,
@@ -42,17 +43,24 @@ export const loginSession: SourceKind<LoginSessionSource, 'login'> = {
       );
     return { kind: 'login-session', profile, session };
   },
-  async fetch(step, paths, env) {
-    const { path, token } = readLoginToken(step.session, step.profile, env);
+  async fetch(step, paths, settings) {
+    const { path, token } = readLoginToken(step.session, step.profile, settings);
     checkLoginClock(token, path, step.profile);
     const credentials = loginTokenCredentials(token);
     // The AWS SDK's own refresh threshold: the refresh (its code) happens exactly when tfmfa asks for one.
     const refreshBelowSeconds = LOGIN_REFRESH_SECONDS;
     if (secondsUntil(credentials.expiration) >= refreshBelowSeconds) return credentials;
     const { refreshLoginCredentials } = await import('../login-refresh.ts');
-    return refreshLoginCredentials({ profile: step.profile, session: step.session, paths, env, refreshBelowSeconds });
+    return refreshLoginCredentials({
+      profile: step.profile,
+      session: step.session,
+      paths,
+      settings,
+      refreshBelowSeconds,
+    });
   },
   origin: () => 'aws login',
   describe: (step) =>
-    `aws login session ${step.session} of profile '${step.profile}' (token ${loginTokenPath(step.session, process.env)})`,
+    `aws login session ${step.session} of profile '${step.profile}' ` +
+    `(token ${loginTokenPath(step.session, readSettings())})`,
 };

@@ -30,9 +30,9 @@ export const storedKeys: SourceKind<StoredKeysSource, 'stored'> = {
     if (!entry) throw new Error(`no stored keys for ${profile}`);
     return { kind: 'stored-keys', profile, backend: entry.backend, accessKeyId: entry.accessKeyId };
   },
-  async fetch(step, _paths, env) {
+  async fetch(step, _paths, settings) {
     const { fetchStoredKeys } = await import('../../keystore/store.ts');
-    return fetchStoredKeys(step.profile, step, env);
+    return fetchStoredKeys(step.profile, step, settings);
   },
   origin: () => "tfmfa's key store",
   describe: (step) =>

@@ -1,3 +1,4 @@
+import type { Settings } from '../../environment/settings.ts';
 import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { splitSignature, WireReader, WireWriter } from './dbus-wire.ts';
@@ -25,9 +26,9 @@ export class DbusError extends Error {
 }
 
 /** The socket paths to try, from DBUS_SESSION_BUS_ADDRESS (unix:path= / unix:abstract=), else $XDG_RUNTIME_DIR/bus. */
-export function sessionBusPaths(env: NodeJS.ProcessEnv): string[] {
+export function sessionBusPaths(settings: Settings): string[] {
   const paths: string[] = [];
-  for (const address of (env.DBUS_SESSION_BUS_ADDRESS ?? '').split(';')) {
+  for (const address of (settings.dbusSessionBusAddress ?? '').split(';')) {
     const match = /^unix:(.*)$/.exec(address.trim());
     if (!match) continue;
     const keys = new Map(
@@ -39,7 +40,7 @@ export function sessionBusPaths(env: NodeJS.ProcessEnv): string[] {
     if (keys.has('path')) paths.push(keys.get('path') as string);
     else if (keys.has('abstract')) paths.push(`\0${keys.get('abstract') as string}`);
   }
-  if (!env.DBUS_SESSION_BUS_ADDRESS && env.XDG_RUNTIME_DIR) paths.push(join(env.XDG_RUNTIME_DIR, 'bus'));
+  if (!settings.dbusSessionBusAddress && settings.xdgRuntimeDir) paths.push(join(settings.xdgRuntimeDir, 'bus'));
   return paths;
 }
 
@@ -73,8 +74,8 @@ export class DbusConnection {
   }
 
   /** Connects to the session bus and says Hello; rejects in `timeoutMs` when nothing answers. */
-  static async open(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<DbusConnection> {
-    const paths = sessionBusPaths(env);
+  static async open(settings: Settings, timeoutMs: number): Promise<DbusConnection> {
+    const paths = sessionBusPaths(settings);
     if (paths.length === 0) throw new Error('no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)');
     let last: Error | undefined;
     for (const path of paths) {

@@ -1,3 +1,4 @@
+import type { Settings } from '../../environment/settings.ts';
 import { spawn } from 'node:child_process';
 import { childEnvironment } from './child-env.ts';
 import { cacheKind, parseCredentialsJson, type ItemContent } from './items.ts';
@@ -17,9 +18,9 @@ export class ExportStore implements AwsVaultStore {
   private readonly program: string;
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor(program: string, backend: string | undefined, env: NodeJS.ProcessEnv) {
+  constructor(program: string, backend: string | undefined, settings: Settings) {
     this.program = program;
-    this.env = childEnvironment(env, true);
+    this.env = childEnvironment(settings, true);
     this.name = 'aws-vault export';
     this.where = `aws-vault (${program}${backend ? `, backend ${backend}` : ''})`;
   }

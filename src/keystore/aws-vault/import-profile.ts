@@ -1,5 +1,5 @@
+import type { Settings } from '../../environment/settings.ts';
 import { UserError } from '../../errors.ts';
-import { cacheDirectory } from '../../environment/variables.ts';
 import { ensureConfigProfile } from '../aws-file-edit.ts';
 import { dropSessionsOf } from '../drop-sessions.ts';
 import type { BackendName } from '../settings.ts';
@@ -13,7 +13,7 @@ export class ImportAborted extends UserError {}
 export interface ImportSettings {
   /** The AWS files in use: only the config file's path (where a missing [profile NAME] is added). */
   files: { configPath: string };
-  env: NodeJS.ProcessEnv;
+  settings: Settings;
   keystore: KeyStore;
   backend: BackendName;
   /** How the chosen backend is named in messages. */
@@ -63,7 +63,7 @@ export async function importProfile(
       return { line: `${what}: skipped: temporary keys (with a session token), not long-term keys`, failed: false };
     const keys = content.keys;
     const identity = settings.verify ? ` (${await settings.verify(keys, profile)})` : '';
-    const added = await withKeystoreLock(settings.env, async () => {
+    const added = await withKeystoreLock(settings.settings, async () => {
       await putKeys(settings.keystore, profile, keys, settings.backend);
       return ensureConfigProfile(settings.files.configPath, profile);
     });
@@ -74,7 +74,7 @@ export async function importProfile(
   }
   const { keys, identity, added } = stored;
   if (existing && existing.accessKeyId !== keys.accessKeyId)
-    dropSessionsOf(cacheDirectory(settings.env), existing.accessKeyId);
+    dropSessionsOf(settings.settings.cacheDir, existing.accessKeyId);
   const notes = [
     existing ? `replaced ${existing.accessKeyId}` : '',
     added ? `added [${profile === 'default' ? 'default' : `profile ${profile}`}] to ${settings.files.configPath}` : '',

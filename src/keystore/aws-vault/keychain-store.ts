@@ -1,3 +1,4 @@
+import type { Settings } from '../../environment/settings.ts';
 import { runProgram, lastLine } from '../../mfa/program.ts';
 import { childEnvironment } from './child-env.ts';
 import { parseCredentialsJson, type ItemContent } from './items.ts';
@@ -19,11 +20,11 @@ export class KeychainStore implements AwsVaultStore {
   private readonly program: string;
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor(program: string, keychainName: string, env: NodeJS.ProcessEnv) {
+  constructor(program: string, keychainName: string, settings: Settings) {
     this.program = program;
     this.keychain = `${keychainName}.keychain`;
     this.where = `the macOS keychain ${this.keychain}`;
-    this.env = childEnvironment(env, false);
+    this.env = childEnvironment(settings, false);
   }
 
   async keys(): Promise<string[]> {

@@ -1,3 +1,4 @@
+import type { Settings } from '../../environment/settings.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import { UserError } from '../../errors.ts';
 import { findProgram } from '../../mfa/program.ts';
@@ -19,24 +20,24 @@ function hasFiles(dir: string): boolean {
   }
 }
 
-function exportStore(env: NodeJS.ProcessEnv, backend: string | undefined, why: string): AwsVaultStore {
-  const program = findProgram('aws-vault', env);
+function exportStore(settings: Settings, backend: string | undefined, why: string): AwsVaultStore {
+  const program = findProgram('aws-vault', settings);
   if (!program)
     throw new UserError(
       `import --from aws-vault: ${why}, which tfmfa reads through 'aws-vault export', but aws-vault is not on PATH: install it (or put it on PATH) and run the import again`,
       2,
     );
-  return new ExportStore(program, backend, env);
+  return new ExportStore(program, backend, settings);
 }
 
-function keychainStore(env: NodeJS.ProcessEnv): AwsVaultStore {
-  const program = findProgram('security', env);
+function keychainStore(settings: Settings): AwsVaultStore {
+  const program = findProgram('security', settings);
   if (!program)
     throw new UserError(
       "import --from aws-vault: the keychain backend is read with macOS's 'security' program, which is not on PATH",
       2,
     );
-  return new KeychainStore(program, awsVaultKeychainName(env), env);
+  return new KeychainStore(program, awsVaultKeychainName(settings), settings);
 }
 
 /**
@@ -44,16 +45,13 @@ function keychainStore(env: NodeJS.ProcessEnv): AwsVaultStore {
  * (the keychain on macOS; on Linux the Secret Service when its 'awsvault' collection exists, else the encrypted
  * files when there are any; elsewhere, or when neither exists, the installed aws-vault).
  */
-export async function openAwsVaultStore(
-  env: NodeJS.ProcessEnv,
-  passphrase: () => Promise<string>,
-): Promise<AwsVaultStore> {
-  const backend = awsVaultBackendName(env);
-  const fileDir = awsVaultFileDir(env);
+export async function openAwsVaultStore(settings: Settings, passphrase: () => Promise<string>): Promise<AwsVaultStore> {
+  const backend = awsVaultBackendName(settings);
+  const fileDir = awsVaultFileDir(settings);
   if (backend === 'file') return new FileStore(fileDir, passphrase);
-  if (backend === 'keychain') return keychainStore(env);
+  if (backend === 'keychain') return keychainStore(settings);
   if (backend === 'secret-service') {
-    const store = await SecretServiceStore.open(env);
+    const store = await SecretServiceStore.open(settings);
     if (!store)
       throw new UserError(
         "import --from aws-vault: AWS_VAULT_BACKEND is secret-service, but the D-Bus session bus has no Secret Service collection 'awsvault' (run this in your desktop session, or unset AWS_VAULT_BACKEND)",
@@ -61,15 +59,15 @@ export async function openAwsVaultStore(
       );
     return store;
   }
-  if (backend) return exportStore(env, backend, `AWS_VAULT_BACKEND is '${backend}'`);
-  if (process.platform === 'darwin') return keychainStore(env);
+  if (backend) return exportStore(settings, backend, `AWS_VAULT_BACKEND is '${backend}'`);
+  if (process.platform === 'darwin') return keychainStore(settings);
   if (process.platform === 'linux') {
-    const store = await SecretServiceStore.open(env);
+    const store = await SecretServiceStore.open(settings);
     if (store) return store;
     if (hasFiles(fileDir)) return new FileStore(fileDir, passphrase);
   }
-  if (findProgram('aws-vault', env))
-    return exportStore(env, undefined, 'no aws-vault store tfmfa reads itself was found');
+  if (findProgram('aws-vault', settings))
+    return exportStore(settings, undefined, 'no aws-vault store tfmfa reads itself was found');
   throw new UserError(
     `import --from aws-vault: found no aws-vault store: no Secret Service collection 'awsvault', no files in ${fileDir}, no aws-vault on PATH: set AWS_VAULT_BACKEND (and AWS_VAULT_FILE_DIR) as aws-vault has them`,
     2,

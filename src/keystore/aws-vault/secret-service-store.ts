@@ -1,3 +1,4 @@
+import type { Settings } from '../../environment/settings.ts';
 import { DbusConnection, DbusError } from './dbus-client.ts';
 import { parseKeyringItem, type ItemContent } from './items.ts';
 import type { AwsVaultStore } from './store.ts';
@@ -27,10 +28,10 @@ export class SecretServiceStore implements AwsVaultStore {
   }
 
   /** Connects; null when there is no bus or no `awsvault` collection on it (aws-vault never stored anything there). */
-  static async open(env: NodeJS.ProcessEnv): Promise<SecretServiceStore | null> {
+  static async open(settings: Settings): Promise<SecretServiceStore | null> {
     let bus: DbusConnection;
     try {
-      bus = await DbusConnection.open(env, TIMEOUT_MS);
+      bus = await DbusConnection.open(settings, TIMEOUT_MS);
     } catch {
       return null;
     }

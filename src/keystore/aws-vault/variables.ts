@@ -1,5 +1,7 @@
+import type { Settings } from '../../environment/settings.ts';
 import { join } from 'node:path';
-import { homeDirectory } from '../../environment/variables.ts';
+
+export const AWS_VAULT_FILE_PASSPHRASE = 'AWS_VAULT_FILE_PASSPHRASE';
 
 /**
  * aws-vault's environment variables: the ones `import --from aws-vault` reads, and every one doctor names with
@@ -54,27 +56,23 @@ export const AWS_VAULT_VARIABLES: readonly AwsVaultVariable[] = [
   },
 ];
 
-/** The aws-vault variables set in `env` (name and counterpart), in the table's order. */
-export function awsVaultVariablesIn(env: NodeJS.ProcessEnv): AwsVaultVariable[] {
-  return AWS_VAULT_VARIABLES.filter((variable) => env[variable.name] !== undefined && env[variable.name] !== '');
+/** The aws-vault variables set (name and counterpart), in the table's order. */
+export function awsVaultVariablesIn(settings: Settings): AwsVaultVariable[] {
+  return AWS_VAULT_VARIABLES.filter((variable) => Boolean(settings.otherVariable(variable.name)));
 }
 
-export function awsVaultBackendName(env: NodeJS.ProcessEnv): string | undefined {
-  return env.AWS_VAULT_BACKEND?.trim() || undefined;
+export function awsVaultBackendName(settings: Settings): string | undefined {
+  return settings.otherVariable('AWS_VAULT_BACKEND')?.trim() || undefined;
 }
 
 /** The file backend's directory: AWS_VAULT_FILE_DIR (a leading ~ is the home directory), else ~/.awsvault/keys. */
-export function awsVaultFileDir(env: NodeJS.ProcessEnv): string {
-  const dir = env.AWS_VAULT_FILE_DIR?.trim();
-  if (!dir) return join(homeDirectory(env), '.awsvault', 'keys');
-  return dir.startsWith('~') ? join(homeDirectory(env), dir.slice(1)) : dir;
-}
-
-export function awsVaultFilePassphrase(env: NodeJS.ProcessEnv): string | undefined {
-  return env.AWS_VAULT_FILE_PASSPHRASE;
+export function awsVaultFileDir(settings: Settings): string {
+  const dir = settings.otherVariable('AWS_VAULT_FILE_DIR')?.trim();
+  if (!dir) return join(settings.home, '.awsvault', 'keys');
+  return dir.startsWith('~') ? join(settings.home, dir.slice(1)) : dir;
 }
 
 /** aws-vault's macOS keychain (AWS_VAULT_KEYCHAIN_NAME, default aws-vault). */
-export function awsVaultKeychainName(env: NodeJS.ProcessEnv): string {
-  return env.AWS_VAULT_KEYCHAIN_NAME?.trim() || 'aws-vault';
+export function awsVaultKeychainName(settings: Settings): string {
+  return settings.otherVariable('AWS_VAULT_KEYCHAIN_NAME')?.trim() || 'aws-vault';
 }

@@ -1,3 +1,4 @@
+import type { Settings } from '../../environment/settings.ts';
 import type { MfaCodeSource, PromptContext } from '../types.ts';
 
 /**
@@ -17,7 +18,7 @@ export interface PromptDriverDefinition<N extends string = string> {
     /** Why it was chosen, for TFMFA_DEBUG and doctor (unix: the session and the program are added). */
     readonly why?: string;
     /** Ahead of the other dialogs of its platform in this desktop session (kdialog under KDE). */
-    readonly preferredIn?: (env: NodeJS.ProcessEnv) => boolean;
+    readonly preferredIn?: (settings: Settings) => boolean;
   };
   source(context: PromptContext): MfaCodeSource;
 }

@@ -13,6 +13,10 @@ export const KDIALOG: DialogProgram = {
 export const kdialog = defineDriver({
   name: 'kdialog',
   title: 'a kdialog dialog',
-  desktop: { platform: 'unix', program: 'kdialog', preferredIn: (env) => /kde/i.test(env.XDG_CURRENT_DESKTOP ?? '') },
+  desktop: {
+    platform: 'unix',
+    program: 'kdialog',
+    preferredIn: (settings) => /kde/i.test(settings.xdgCurrentDesktop ?? ''),
+  },
   source: (context) => dialogSource(KDIALOG, context),
 });

@@ -17,20 +17,20 @@ function ykmanSource(context: PromptContext): MfaCodeSource {
     name: 'ykman',
     retryable: true,
     async code() {
-      const file = findProgram('ykman', context.env);
+      const file = findProgram('ykman', context.settings);
       if (!file)
         throw new UserError(`ykman is not installed (MFA prompt 'ykman' for profile '${context.profile}'): ${INSTALL}`);
       let touched = false;
       const outcome = await runProgram(file, ['oath', 'accounts', 'code', '--single', context.account], {
-        env: context.env,
+        env: context.settings.environment,
         timeoutSeconds: context.timeoutSeconds,
         onStderrLine(line) {
           if (touched || !/touch/i.test(line)) return;
           touched = true;
           showTouchNotice(
             `Touch your YubiKey to give the MFA code for profile '${context.profile}' (${context.account})`,
-            noticeChannel(context.env, context.terminal),
-            context.env,
+            noticeChannel(context.settings, context.terminal),
+            context.settings,
           );
         },
       });

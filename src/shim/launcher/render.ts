@@ -1,6 +1,6 @@
+import { readSettings } from '../../environment/settings.ts';
 import { readFileSync } from 'node:fs';
 import { SHELL_FRAGMENTS, variableNameFor } from '../../environment/shell-fragments.ts';
-import { minimumTtlSeconds } from '../../environment/variables.ts';
 import { shQuote } from '../../output/quoting.ts';
 import { DIGITS, TICKET_HEADER, TICKET_NAME, TICKET_PROFILE } from '../../store/ticket-format.ts';
 import { GLOBAL_OPTIONS } from '../command-lists.ts';
@@ -96,7 +96,7 @@ export function renderLauncher(options: LauncherOptions = {}): string {
     ...SHELL_FRAGMENTS,
     ENTRY: shQuote(entry),
     LAUNCHER_MARKER,
-    DEFAULT_MIN_TTL: String(minimumTtlSeconds({})),
+    DEFAULT_MIN_TTL: String(readSettings({}).minTtl),
     TICKET_HEADER: shQuote(TICKET_HEADER),
     TICKET_NAME_PREFIXES: 'AWS_?*|TFMFA_?*',
     PASSTHROUGH_CASES: passthroughCases(),

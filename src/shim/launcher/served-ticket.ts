@@ -1,4 +1,4 @@
-import { minimumTtlSeconds, overlayEnabled } from '../../environment/variables.ts';
+import type { Settings } from '../../environment/settings.ts';
 import type { ProfileSession } from '../../session/profile-session.ts';
 import { readTicket } from '../../store/ticket-read.ts';
 
@@ -10,11 +10,11 @@ import { readTicket } from '../../store/ticket-read.ts';
 export function renewServedTicket(
   profile: string,
   session: Pick<ProfileSession, 'cacheDir' | 'paths'>,
-  env: NodeJS.ProcessEnv,
+  settings: Settings,
 ): void {
   readTicket(session.cacheDir, profile, {
-    minTtl: minimumTtlSeconds(env),
-    overlay: overlayEnabled(env),
+    minTtl: settings.minTtl,
+    overlay: settings.overlay,
     configPath: session.paths.configPath,
     credentialsPath: session.paths.credentialsPath,
   });

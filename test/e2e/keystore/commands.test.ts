@@ -282,6 +282,20 @@ describe('tfmfa rotate', () => {
   });
   after(() => box.cleanup());
 
+  test('a malformed --mfa-token: the same one line as exec, exit 2, before anything is read or rotated', async () => {
+    const keys = box.emu.iam.keysOf(user.arn);
+    const before = await stored();
+    const exec = await box.tfmfa(['exec', 'bob', '--mfa-token', '12', '--', 'true']);
+    assert.equal(exec.exitCode, 2, exec.stderr);
+    oneLine(exec.stderr);
+    // bob has no mfa_serial: without the check where the flag is parsed, rotate would not look at the code.
+    const rotate = await box.tfmfa(['rotate', 'bob', '--mfa-token', '12']);
+    assert.equal(rotate.exitCode, 2, rotate.stderr);
+    assert.equal(rotate.stderr, exec.stderr);
+    assert.deepEqual(await stored(), before);
+    assert.deepEqual(box.emu.iam.keysOf(user.arn), keys);
+  });
+
   test('a profile without stored keys: refused', async () => {
     const result = await box.tfmfa(['rotate', 'GEHC-000']);
     assert.equal(result.exitCode, 2);

@@ -9,6 +9,7 @@
 // that publishes the N-th key store write, or an IAM/STS call the emulator holds without answering), then
 // SIGKILLed; ENOSPC comes from a full tmpfs mounted over the key store directory (root only); IAM errors from
 // the emulator's fault injection.
+import { readSettings } from '../../../src/environment/settings.ts';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -103,7 +104,12 @@ class World {
   async works(keys: LongTermKeys | null): Promise<boolean> {
     if (!keys) return false;
     try {
-      await getCallerIdentity(keys, { region: 'us-east-1', profile: 'check', endpoint: this.box.emu.url });
+      await getCallerIdentity(keys, {
+        region: 'us-east-1',
+        profile: 'check',
+        endpoint: this.box.emu.url,
+        settings: readSettings(process.env),
+      });
       return true;
     } catch {
       return false;

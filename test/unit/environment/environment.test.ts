@@ -13,6 +13,7 @@ import {
   sessionChanges,
 } from '../../../src/environment/changes.ts';
 import { withGivenFiles } from '../../../src/environment/aws-files.ts';
+import { readSettings } from '../../../src/environment/settings.ts';
 import { awsFilePaths } from '../../../src/config/paths.ts';
 import { regionChanges } from '../../../src/environment/region.ts';
 
@@ -49,12 +50,17 @@ describe('child environment contract', () => {
   });
 
   test('region rule: AWS_REGION, else AWS_DEFAULT_REGION, else the profile; the missing one is filled', () => {
-    assert.deepEqual(regionChanges({}, 'us-west-2').set, { AWS_REGION: 'us-west-2', AWS_DEFAULT_REGION: 'us-west-2' });
-    assert.deepEqual(regionChanges({ AWS_REGION: 'eu-west-1' }, 'us-west-2').set, { AWS_DEFAULT_REGION: 'eu-west-1' });
-    assert.deepEqual(regionChanges({ AWS_DEFAULT_REGION: 'ap-south-1' }, 'us-west-2').set, {
+    assert.deepEqual(regionChanges(readSettings({}), 'us-west-2').set, {
+      AWS_REGION: 'us-west-2',
+      AWS_DEFAULT_REGION: 'us-west-2',
+    });
+    assert.deepEqual(regionChanges(readSettings({ AWS_REGION: 'eu-west-1' }), 'us-west-2').set, {
+      AWS_DEFAULT_REGION: 'eu-west-1',
+    });
+    assert.deepEqual(regionChanges(readSettings({ AWS_DEFAULT_REGION: 'ap-south-1' }), 'us-west-2').set, {
       AWS_REGION: 'ap-south-1',
     });
-    assert.deepEqual(regionChanges({}, undefined).set, {});
+    assert.deepEqual(regionChanges(readSettings({}), undefined).set, {});
   });
 
   test('mergeChanges: a later set wins over an earlier unset of the same name', () => {
@@ -70,12 +76,16 @@ describe('child environment contract', () => {
       AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:1/c',
       AWS_CONTAINER_AUTHORIZATION_TOKEN: 't',
     };
-    assert.equal(hasSessionFor({ TFMFA_PROFILE: 'p', ...keys }, 'p'), true);
-    assert.equal(hasSessionFor({ TFMFA_PROFILE: 'p', ...endpoint }), true, 'exec --server children count as a session');
-    assert.equal(hasSessionFor({ AWS_VAULT: 'p', ...keys }, 'p'), true);
-    assert.equal(hasSessionFor({ TFMFA_PROFILE: 'p', ...keys }, 'q'), false);
-    assert.equal(hasSessionFor({ TFMFA_PROFILE: 'p' }), false);
-    assert.equal(hasSessionFor({ ...keys }), false);
+    assert.equal(hasSessionFor(readSettings({ TFMFA_PROFILE: 'p', ...keys }), 'p'), true);
+    assert.equal(
+      hasSessionFor(readSettings({ TFMFA_PROFILE: 'p', ...endpoint })),
+      true,
+      'exec --server children count as a session',
+    );
+    assert.equal(hasSessionFor(readSettings({ AWS_VAULT: 'p', ...keys }), 'p'), true);
+    assert.equal(hasSessionFor(readSettings({ TFMFA_PROFILE: 'p', ...keys }), 'q'), false);
+    assert.equal(hasSessionFor(readSettings({ TFMFA_PROFILE: 'p' })), false);
+    assert.equal(hasSessionFor(readSettings({ ...keys })), false);
   });
 });
 
@@ -90,20 +100,26 @@ describe('the profile order and its shell fragment', () => {
   };
 
   test('AWS_PROFILE, else AWS_DEFAULT_PROFILE, else TFMFA_DEFAULT_PROFILE, else default; an argument wins', () => {
-    assert.deepEqual(selectedProfile({ AWS_PROFILE: 'a', AWS_DEFAULT_PROFILE: 'b', TFMFA_DEFAULT_PROFILE: 'c' }), {
-      profile: 'a',
-      origin: 'AWS_PROFILE',
-    });
-    assert.deepEqual(selectedProfile({ AWS_DEFAULT_PROFILE: 'b', TFMFA_DEFAULT_PROFILE: 'c' }), {
+    assert.deepEqual(
+      selectedProfile(readSettings({ AWS_PROFILE: 'a', AWS_DEFAULT_PROFILE: 'b', TFMFA_DEFAULT_PROFILE: 'c' })),
+      {
+        profile: 'a',
+        origin: 'AWS_PROFILE',
+      },
+    );
+    assert.deepEqual(selectedProfile(readSettings({ AWS_DEFAULT_PROFILE: 'b', TFMFA_DEFAULT_PROFILE: 'c' })), {
       profile: 'b',
       origin: 'AWS_DEFAULT_PROFILE',
     });
-    assert.deepEqual(selectedProfile({ AWS_PROFILE: '', TFMFA_DEFAULT_PROFILE: 'c' }), {
+    assert.deepEqual(selectedProfile(readSettings({ AWS_PROFILE: '', TFMFA_DEFAULT_PROFILE: 'c' })), {
       profile: 'c',
       origin: 'TFMFA_DEFAULT_PROFILE',
     });
-    assert.deepEqual(selectedProfile({}), { profile: 'default', origin: 'default' });
-    assert.deepEqual(selectedProfile({ AWS_PROFILE: 'a' }, 'given'), { profile: 'given', origin: 'argument' });
+    assert.deepEqual(selectedProfile(readSettings({})), { profile: 'default', origin: 'default' });
+    assert.deepEqual(selectedProfile(readSettings({ AWS_PROFILE: 'a' }), 'given'), {
+      profile: 'given',
+      origin: 'argument',
+    });
   });
 
   for (const shell of ['sh', 'dash', 'bash']) {
@@ -119,7 +135,7 @@ describe('the profile order and its shell fragment', () => {
           env: { PATH: process.env.PATH ?? '', ...env },
           encoding: 'utf8',
         });
-        assert.equal(out, selectedProfile(env).profile, JSON.stringify(env));
+        assert.equal(out, selectedProfile(readSettings(env)).profile, JSON.stringify(env));
       }
     });
   }
@@ -185,11 +201,11 @@ describe('what a child never gets, and what nested tfmfa reads', () => {
     assert.equal(changes.set.AWS_CONFIG_FILE, '/cache/overlay/x/config');
     const inherited = { TFMFA_CONFIG_FILE: 'aws-config', AWS_CONFIG_FILE: '/cache/overlay/x/config' };
     assert.equal(
-      awsFilePaths(withGivenFiles(inherited, { 'config-file': '/home/u/project/aws-config' })).configPath,
+      awsFilePaths(withGivenFiles(readSettings(inherited), { 'config-file': '/home/u/project/aws-config' })).configPath,
       '/home/u/project/aws-config',
     );
     assert.equal(
-      awsFilePaths(inherited).configPath,
+      awsFilePaths(readSettings(inherited)).configPath,
       'aws-config',
       'without the option the inherited variable still counts',
     );

@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cacheKind, parseCredentialsJson, parseKeyringItem } from '../../../src/keystore/aws-vault/items.ts';
 import { decodeFileName } from '../../../src/keystore/aws-vault/file-store.ts';
-import { sessionBusPaths } from '../../../src/keystore/aws-vault/dbus-client.ts';
+import { sessionBusPaths as sessionBusPathsOf } from '../../../src/keystore/aws-vault/dbus-client.ts';
+import { readSettings } from '../../../src/environment/settings.ts';
+
+const sessionBusPaths = (env: Record<string, string>) => sessionBusPathsOf(readSettings(env));
 
 const KEYS = {
   AccessKeyID: 'AKIAIOSFODNN7EXAMPLE',

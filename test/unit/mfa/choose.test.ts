@@ -3,15 +3,21 @@
 // real shim run and `exec` with no terminal.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  chooseMfaSource,
-  decideMfaSource,
-  describeMfaChoice,
-  type PromptSurroundings,
-} from '../../../src/mfa/choose.ts';
-import { promptTimeoutSeconds } from '../../../src/mfa/prompt-settings.ts';
-import { isMfaCode, normalizeMfaCode, type MfaRequest } from '../../../src/mfa/types.ts';
+import * as choose from '../../../src/mfa/choose.ts';
+import type { PromptSurroundings } from '../../../src/mfa/choose.ts';
+import * as promptSettings from '../../../src/mfa/prompt-settings.ts';
+import { isMfaCode, normalizeMfaCode, type MfaRequest as SettingsRequest } from '../../../src/mfa/types.ts';
+import { readSettings } from '../../../src/environment/settings.ts';
+
+/** The request with its environment as a plain object; the functions get it read into Settings. */
+type MfaRequest = Omit<SettingsRequest, 'settings'> & { env?: Record<string, string> };
+const withSettings = ({ env = {}, ...rest }: MfaRequest): SettingsRequest => ({ ...rest, settings: readSettings(env) });
+const decideMfaSource = (r: MfaRequest, a: PromptSurroundings) => choose.decideMfaSource(withSettings(r), a);
+const chooseMfaSource = (r: MfaRequest, a?: PromptSurroundings) => choose.chooseMfaSource(withSettings(r), a);
+const describeMfaChoice = (r: MfaRequest, a?: PromptSurroundings) => choose.describeMfaChoice(withSettings(r), a);
+const promptTimeoutSeconds = (env: Record<string, string>) => promptSettings.promptTimeoutSeconds(readSettings(env));
 import { UserError } from '../../../src/errors.ts';
+import { checkMfaCodeFlag } from '../../../src/mfa/flag.ts';
 
 const SERIAL = 'arn:aws:iam::222222222222:mfa/username';
 const around = (over: Partial<PromptSurroundings> & { programs?: string[] } = {}): PromptSurroundings => ({
@@ -25,7 +31,7 @@ const source = (r: MfaRequest, a: PromptSurroundings) => decideMfaSource(r, a).s
 describe('choosing the MFA code source', () => {
   test('order: --mfa-token, --prompt, TFMFA_PROMPT, mfa_process, mfa_prompt, terminal, dialog', () => {
     const all = request({
-      flagToken: '123456',
+      mfaCode: checkMfaCodeFlag('123456'),
       prompt: 'kdialog',
       env: { TFMFA_PROMPT: 'ykman', DISPLAY: ':0' },
       mfaProcess: 'x',
@@ -33,7 +39,7 @@ describe('choosing the MFA code source', () => {
     });
     const a = around({ terminal: true });
     assert.equal(source(all, a), 'flag');
-    const { flagToken: _f, ...noFlag } = all;
+    const { mfaCode: _f, ...noFlag } = all;
     assert.equal(source(noFlag, a), 'kdialog');
     const { prompt: _p, ...noPrompt } = noFlag;
     assert.deepEqual(decideMfaSource(noPrompt, a), { source: 'ykman', why: 'TFMFA_PROMPT' });
@@ -191,11 +197,12 @@ describe('choosing the MFA code source', () => {
 });
 
 test('--mfa-token takes the same shapes as a prompt: "123 456" is the code 123456', async () => {
-  const flag = chooseMfaSource(request({ flagToken: ' 123 456 ' }), around());
+  // Checked once, where the flag is parsed (checkMfaCodeFlag); the source hands on the checked code.
+  const flag = chooseMfaSource(request({ mfaCode: checkMfaCodeFlag(' 123 456 ') }), around());
   assert.equal(flag.name, 'flag');
   assert.equal(await flag.code(1), '123456');
   assert.throws(
-    () => chooseMfaSource(request({ flagToken: '123 45' }), around()),
+    () => chooseMfaSource(request({ mfaCode: checkMfaCodeFlag('123 45') }), around()),
     (error: unknown) => error instanceof UserError && error.exitCode === 2,
   );
 });

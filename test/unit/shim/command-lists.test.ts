@@ -1,3 +1,4 @@
+import { readSettings } from '../../../src/environment/settings.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { subcommandIndex, subcommandOf } from '../../../src/shim/command-lists.ts';
@@ -23,16 +24,16 @@ test("another tool's arguments are not taken for the AWS CLI's options", () => {
 });
 
 test('pass-through sees the subcommand after the global options', () => {
-  assert.equal(isPassthrough('aws', ['--profile', 'GEHC-056', 'configure', 'list'], {}), true);
+  assert.equal(isPassthrough('aws', ['--profile', 'GEHC-056', 'configure', 'list'], readSettings({})), true);
   assert.equal(
-    isPassthrough('aws', ['--profile', 'configure', 's3', 'ls'], {}),
+    isPassthrough('aws', ['--profile', 'configure', 's3', 'ls'], readSettings({})),
     false,
     'a value that looks like a subcommand is a value',
   );
-  assert.equal(isPassthrough('aws', ['--profile', 'GEHC-056', 's3', 'ls'], {}), false);
+  assert.equal(isPassthrough('aws', ['--profile', 'GEHC-056', 's3', 'ls'], readSettings({})), false);
 });
 
 test("aws login and logout run straight through: they write the user's own config and login cache, not the overlay", () => {
-  assert.equal(isPassthrough('aws', ['login', '--profile', 'dev'], {}), true);
-  assert.equal(isPassthrough('aws', ['--profile', 'dev', 'logout'], {}), true);
+  assert.equal(isPassthrough('aws', ['login', '--profile', 'dev'], readSettings({})), true);
+  assert.equal(isPassthrough('aws', ['--profile', 'dev', 'logout'], readSettings({})), true);
 });

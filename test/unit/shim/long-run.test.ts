@@ -1,9 +1,10 @@
+import { readSettings } from '../../../src/environment/settings.ts';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { LONG_RUN, longRunMatch } from '../../../src/shim/long-run.ts';
 
 const isLongRun = (tool: string, args: readonly string[], env: NodeJS.ProcessEnv) =>
-  longRunMatch(tool, args, env) !== null;
+  longRunMatch(tool, args, readSettings(env)) !== null;
 import {
   MIN_USEFUL_SECONDS,
   requiredSeconds,
@@ -26,12 +27,12 @@ describe('the long-run list (server mode by default)', () => {
   });
 
   test("terragrunt: run, run-all, terraform's long subcommands, and --all anywhere; packer build", () => {
-    assert.equal(longRunMatch('terragrunt', ['run', '--all', 'plan'], {}), 'run');
-    assert.equal(longRunMatch('terragrunt', ['run-all', 'apply'], {}), 'run-all');
-    assert.equal(longRunMatch('terragrunt', ['apply'], {}), 'apply');
-    assert.equal(longRunMatch('terragrunt', ['--non-interactive', 'output', '--all'], {}), '--all');
-    assert.equal(longRunMatch('terragrunt', ['output'], {}), null);
-    assert.equal(longRunMatch('terragrunt', ['hclfmt'], {}), null);
+    assert.equal(longRunMatch('terragrunt', ['run', '--all', 'plan'], readSettings({})), 'run');
+    assert.equal(longRunMatch('terragrunt', ['run-all', 'apply'], readSettings({})), 'run-all');
+    assert.equal(longRunMatch('terragrunt', ['apply'], readSettings({})), 'apply');
+    assert.equal(longRunMatch('terragrunt', ['--non-interactive', 'output', '--all'], readSettings({})), '--all');
+    assert.equal(longRunMatch('terragrunt', ['output'], readSettings({})), null);
+    assert.equal(longRunMatch('terragrunt', ['hclfmt'], readSettings({})), null);
     assert.ok(isLongRun('packer', ['build', 'x.pkr.hcl'], {}));
     assert.ok(!isLongRun('packer', ['validate'], {}));
     assert.ok(!isLongRun('aws', ['s3', 'sync', 'a', 'b'], {}), 'the AWS CLI stays on the fast path');

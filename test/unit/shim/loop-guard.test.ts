@@ -1,4 +1,5 @@
 // The loop rule (src/shim/loop-guard.ts) on its own: what the stack records, and when a start is refused.
+import { readSettings } from '../../../src/environment/settings.ts';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { UserError } from '../../../src/errors.ts';
@@ -6,7 +7,7 @@ import { MAX_SHIM_DEPTH, parseStack, pushStack, stackEntry } from '../../../src/
 
 const TF = '/usr/local/bin/terraform';
 const push = (stack: string | undefined, tool: string, binary: string, pid: number) =>
-  pushStack(stack === undefined ? {} : { TFMFA_SHIM_STACK: stack }, tool, binary, pid).TFMFA_SHIM_STACK;
+  pushStack(readSettings(stack === undefined ? {} : { TFMFA_SHIM_STACK: stack }), tool, binary, pid).TFMFA_SHIM_STACK;
 const refusal = (run: () => unknown) => {
   try {
     run();
