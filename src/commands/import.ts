@@ -10,6 +10,7 @@ import { chooseBackend, openKeyStore, putKeys, withKeystoreLock } from '../keyst
 import { checkKeys, type LongTermKeys } from '../keystore/types.ts';
 import { parseCommand, printHelp } from './args.ts';
 import { defineCommand } from './command.ts';
+import { command as fromAwsVault } from './import-aws-vault-command.ts';
 
 export const command = defineCommand({
   name: 'import',
@@ -34,6 +35,8 @@ Asks before changing the file. The backend is chosen as for 'tfmfa add'.`,
     yes: { type: 'boolean', short: 'y', help: 'do not ask (for scripts)' },
   },
   positionals: { kind: 'profiles' },
+  // `--from aws-vault` has options of its own (--force, --remove, --no-verify, --backend).
+  subcommands: [fromAwsVault],
 });
 
 export async function run(argv: string[], settings: Settings): Promise<number> {

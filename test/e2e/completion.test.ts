@@ -144,6 +144,12 @@ describe('tfmfa completion', () => {
         "a subcommand's flags",
       );
       assert.deepEqual(await complete(['tfmfa', 'exec', '--prompt', 'z']), ['zenity'], 'the prompt drivers');
+      assert.deepEqual(
+        await complete(['tfmfa', 'import', '--']),
+        ['--backend', '--force', '--from', '--help', '--no-verify', '--remove', '--yes'],
+        "import --from aws-vault's own flags",
+      );
+      assert.deepEqual(await complete(['tfmfa', 'import', '--backend', '']), ['file', 'keyring']);
     });
 
     test("exec: after the profile comes the command, then the command's own arguments", async () => {
