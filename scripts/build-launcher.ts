@@ -1,7 +1,8 @@
 /**
  * `npm run build` step after the bundle: writes the package's shell launchers into shims/ (tfmfa, the command
  * package.json's "bin" names, which serves credential-process and terragrunt-auth from a ticket; tfmfa-launcher; one
- * file per default tool), all the same content from src/shim/launcher/launcher.sh (rendered by render.ts), as real files with mode
+ * file per default tool), all the same content from src/shim/launcher/launcher.sh (rendered by render.ts), as real
+ * files with mode
  * 0755 (npm pack drops symlinks). Package copies find the Node entry as ../dist/cli.js beside them.
  */
 import { chmodSync, copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';

@@ -10,6 +10,9 @@ import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { CLI, createSandbox, SERIAL } from '../test/support/sandbox.ts';
 
+/** The SDK's STS client, for the stand-in `aws sts get-caller-identity` when the AWS CLI is missing. */
+const STS_CLIENT = new URL('../node_modules/@aws-sdk/client-sts/dist-cjs/index.js', import.meta.url).pathname;
+
 const AWS_CLI = '/usr/bin/aws';
 
 function hasTerminal(): boolean {
@@ -40,7 +43,7 @@ try {
   if (!existsSync(AWS_CLI)) {
     writeFileSync(
       whoAmI[1] as string,
-      `import { STSClient, GetCallerIdentityCommand } from ${JSON.stringify(new URL('../node_modules/@aws-sdk/client-sts/dist-cjs/index.js', import.meta.url).pathname)};
+      `import { STSClient, GetCallerIdentityCommand } from ${JSON.stringify(STS_CLIENT)};
 const out = await new STSClient({ endpoint: process.argv[2] }).send(new GetCallerIdentityCommand({}));
 console.log(out.Arn);\n`,
     );
@@ -75,11 +78,13 @@ console.log(out.Arn);\n`,
     say("No terminal here: the MFA code comes from the profile's mfa_process instead of a prompt.");
   }
   await run(
-    `1. First run: ${interactive ? 'one MFA prompt' : 'one MFA code from mfa_process'}, then GetSessionToken + AssumeRole`,
+    `1. First run: ${interactive ? 'one MFA prompt' : 'one MFA code from mfa_process'}, then GetSessionToken + ` +
+      `AssumeRole`,
   );
   await run(`2. Second run: the cached session answers, ${interactive ? 'no prompt' : 'no code needed'}, no STS call`);
   say(
-    `STS calls made: GetSessionToken ${box.emu.count('GetSessionToken')}, AssumeRole ${box.emu.count('AssumeRole')} (the second run made none)`,
+    `STS calls made: GetSessionToken ${box.emu.count('GetSessionToken')}, ` +
+      `AssumeRole ${box.emu.count('AssumeRole')} (the second run made none)`,
   );
 } finally {
   await box.cleanup();

@@ -14,7 +14,10 @@ export function unsupportedNodeNotice(version: string): string | null {
     .map((part) => Number.parseInt(part, 10));
   const { major: needMajor, minor: needMinor } = MINIMUM_NODE;
   if (major > needMajor || (major === needMajor && minor >= needMinor)) return null;
-  return `tfmfa: Node ${version.replace(/^v/, '')} is not supported (tfmfa needs Node ${needMajor}.${needMinor} or newer): install Node 24 LTS and put it first on PATH`;
+  return (
+    `tfmfa: Node ${version.replace(/^v/, '')} is not supported (tfmfa needs ` +
+    `Node ${needMajor}.${needMinor} or newer): install Node 24 LTS and put it first on PATH`
+  );
 }
 
 /** Says it once on stderr when the running Node is unsupported, and silences the SDK's warning about it. */

@@ -57,7 +57,8 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
   if (!values.env && plaintext?.aws_access_key_id && plaintext.aws_secret_access_key && !plaintext.aws_session_token) {
     // Asking for keys the credentials file already holds would leave a plaintext copy behind: move them instead.
     throw new UserError(
-      `add: ${files.credentialsPath} already holds the keys of '${profile}': run 'tfmfa import ${profile}' to move them into the key store (or remove them from that file first to add other keys)`,
+      `add: ${files.credentialsPath} already holds the keys of '${profile}': run 'tfmfa import ${profile}' to ` +
+        `move them into the key store (or remove them from that file first to add other keys)`,
       2,
     );
   }
@@ -83,7 +84,8 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
   if (added) lines.push(`added [${profile === 'default' ? 'default' : `profile ${profile}`}] to ${files.configPath}`);
   if (files.credentialsSections.get(profile)?.aws_secret_access_key) {
     lines.push(
-      `${files.credentialsPath} still has plaintext keys for '${profile}' (the stored ones win): remove them, or run 'tfmfa import ${profile}' instead`,
+      `${files.credentialsPath} still has plaintext keys for '${profile}' (the stored ones win): remove them, ` +
+        `or run 'tfmfa import ${profile}' instead`,
     );
   }
   process.stdout.write(`${lines.map((line) => `tfmfa: ${line}`).join('\n')}\n`);

@@ -45,7 +45,8 @@ function clearAll(cacheDir: string): number {
   if (result.overlays) lines.push(`removed ${result.overlays} config overlay(s) whose AWS files are gone`);
   if (result.keptOverlays)
     lines.push(
-      `kept ${result.keptOverlays} config overlay(s): commands running in a session may read them (they hold no secret)`,
+      `kept ${result.keptOverlays} config overlay(s): commands running in a session may read them (they hold ` +
+        `no secret)`,
     );
   if (lines.length === 0) lines.push(`nothing cached in ${cacheDir}`);
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -83,7 +84,8 @@ async function clearProfiles(cacheDir: string, profiles: string[], settings: Set
   const sharing = profilesUsing(files, sessionKeys, settings).filter((name) => !profiles.includes(name));
   if (sharing.length)
     lines.push(
-      `note: ${sharing.map((p) => `'${p}'`).join(', ')} used the same MFA session: their next new role session asks for an MFA code`,
+      `note: ${sharing.map((p) => `'${p}'`).join(', ')} used the same MFA session: their next new role session ` +
+        `asks for an MFA code`,
     );
   if (lines.length === 0) lines.push(`nothing cached for ${profiles.map((p) => `'${p}'`).join(', ')}`);
   process.stdout.write(`${lines.join('\n')}\n`);

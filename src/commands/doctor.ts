@@ -47,11 +47,15 @@ PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, the
   options: {
     network: {
       type: 'boolean',
-      help: "also check that STS answers through the configured endpoint (GetCallerIdentity with the profile's cached credentials, else a plain HTTPS request)",
+      help:
+        "also check that STS answers through the configured endpoint (GetCallerIdentity with the profile's " +
+        'cached credentials, else a plain HTTPS request)',
     },
     'fix-aws-vault': {
       type: 'boolean',
-      help: 'point each credential_process = aws-vault ... line at tfmfa, asking on the terminal before each change (nothing else in the config changes)',
+      help:
+        'point each credential_process = aws-vault ... line at tfmfa, asking on the terminal before each ' +
+        'change (nothing else in the config changes)',
     },
   },
   positionals: { kind: 'profile' },

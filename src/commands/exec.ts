@@ -31,7 +31,9 @@ profile = "X" works too (TFMFA_OVERLAY=0 or --no-overlay turns this off).`,
     'no-overlay': { type: 'boolean', help: 'do not point the child at the config overlay' },
     server: {
       type: 'boolean',
-      help: 'stay the parent and serve self-renewing credentials to the command over a local ECS-style endpoint (for runs that outlive a one-hour role session)',
+      help:
+        'stay the parent and serve self-renewing credentials to the command over a local ECS-style ' +
+        'endpoint (for runs that outlive a one-hour role session)',
     },
     'no-server': { type: 'boolean', help: 'hand the command static keys even when it is a long run' },
   },

@@ -24,7 +24,8 @@ function passphraseFrom(settings: Settings, dir: () => string): () => Promise<st
     if (given !== undefined) return given;
     if (!terminalAvailable())
       throw new ImportAborted(
-        "import --from aws-vault: no terminal to ask for aws-vault's passphrase on: set AWS_VAULT_FILE_PASSPHRASE, or run tfmfa from a terminal",
+        "import --from aws-vault: no terminal to ask for aws-vault's passphrase on: set " +
+          'AWS_VAULT_FILE_PASSPHRASE, or run tfmfa from a terminal',
         2,
       );
     return askRequired(`aws-vault's passphrase (of ${dir()}):`, { secret: true, what: "aws-vault's passphrase" }).catch(
@@ -88,7 +89,8 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
     const wanted = positionals.length ? [...new Set(positionals)] : profiles;
     if (caches.length && !positionals.length)
       say(
-        `aws-vault: skipped ${caches.length} cached session(s) and token(s) (${[...new Set(caches.map((key) => cacheKind(key)))].join(', ')}): not long-term keys`,
+        `aws-vault: skipped ${caches.length} cached session(s) and token(s) ` +
+          `(${[...new Set(caches.map((key) => cacheKind(key)))].join(', ')}): not long-term keys`,
       );
     if (wanted.length === 0) say(`aws-vault: no profile with long-term keys in ${source.where}: nothing to import`);
     for (const profile of wanted) {
@@ -109,7 +111,8 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
   }
   if (failures)
     process.stderr.write(
-      `tfmfa: import --from aws-vault: ${failures} profile(s) not imported or not removed, as said above; nothing was changed for them\n`,
+      `tfmfa: import --from aws-vault: ${failures} profile(s) not imported or not removed, as said above; ` +
+        `nothing was changed for them\n`,
     );
   return failures ? 1 : 0;
 }

@@ -81,7 +81,9 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
   const store = openKeyStore(settings);
   const choice = await chooseBackend(store.settings, settings);
   const where = choice.name === 'keyring' ? 'the OS keyring' : 'the encrypted file';
-  const plan = `store the keys of ${names.map((n) => `'${n}'`).join(', ')} in ${where} (${choice.reason}) and remove them from ${files.credentialsPath}`;
+  const plan =
+    `store the keys of ${names.map((n) => `'${n}'`).join(', ')} in ${where} (${choice.reason}) and ` +
+    `remove them from ${files.credentialsPath}`;
   if (!values.yes) {
     const answer = await askRequired(`tfmfa will ${plan}. Continue? [y/N]`, {
       secret: false,
@@ -103,7 +105,8 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
     return sections;
   });
   const lines = [
-    `imported ${keys.map(([name, pair]) => `'${name}' (${pair.accessKeyId})`).join(', ')} into ${where}; removed their key lines from ${files.credentialsPath}`,
+    `imported ${keys.map(([name, pair]) => `'${name}' (${pair.accessKeyId})`).join(', ')} into ${where}; ` +
+      `removed their key lines from ${files.credentialsPath}`,
   ];
   if (added.length) lines.push(`added ${added.map((n) => `[profile ${n}]`).join(', ')} to ${files.configPath}`);
   process.stdout.write(`${lines.map((line) => `tfmfa: ${line}`).join('\n')}\n`);

@@ -18,7 +18,8 @@ and the source chain, or the configuration error of a profile that does not reso
 tfmfa has cached and the 'aws login' sessions of login_session profiles (what they are, for which profile, and
 the time left). Never prints a secret.
 
-Kinds: static (access keys in a plaintext file), stored (access keys in tfmfa's key store), role (role_arn), sso, process (credential_process), login (login_session: 'aws login'), credential_source,
+Kinds: static (access keys in a plaintext file), stored (access keys in tfmfa's key store), role (role_arn),
+sso, process (credential_process), login (login_session: 'aws login'), credential_source,
 none (no credentials of its own, e.g. only a region). KEYS: where the profile's own long-term keys
 live: keyring or file (tfmfa's key store, see 'tfmfa add'), plaintext (an AWS file), - (none).`,
   options: {
@@ -44,7 +45,8 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
   if (values.help) return printHelp(command);
   if (positionals.length > 0)
     throw new UserError(
-      `list: unexpected argument '${positionals[0]}': 'tfmfa list' takes no profile (try 'tfmfa doctor ${positionals[0]}')`,
+      `list: unexpected argument '${positionals[0]}': 'tfmfa list' takes no profile (try 'tfmfa ` +
+        `doctor ${positionals[0]}')`,
       2,
     );
   if (values.names) return printNames(settings);
@@ -93,7 +95,8 @@ function renderProfiles(profiles: ProfileInfo[], configPath: string, credentials
     p.region ?? '-',
     p.error ? `error: ${p.error}` : (p.chain ?? []).join(ARROW),
   ]);
-  return `Profiles (${configPath}, ${credentialsPath}):\n${renderTable(['PROFILE', 'KIND', 'KEYS', 'ROLE', 'MFA DEVICE', 'REGION', 'CHAIN'], rows)}`;
+  const table = renderTable(['PROFILE', 'KIND', 'KEYS', 'ROLE', 'MFA DEVICE', 'REGION', 'CHAIN'], rows);
+  return `Profiles (${configPath}, ${credentialsPath}):\n${table}`;
 }
 
 function renderSessions(sessions: SessionInfo[], cacheDir: string): string {

@@ -46,12 +46,16 @@ standard output, and tfmfa never writes it anywhere else.`,
     duration: {
       type: 'string',
       value: 'DUR',
-      help: "console session length, 15m..12h (e.g. 2h); for role credentials AWS may refuse it when the role was reached by role chaining (default: AWS's, 1 hour)",
+      help:
+        'console session length, 15m..12h (e.g. 2h); for role credentials AWS may refuse it when the role ' +
+        "was reached by role chaining (default: AWS's, 1 hour)",
     },
     'federation-url': {
       type: 'string',
       value: 'URL',
-      help: "federation endpoint (default: https://signin.aws.amazon.com/federation or the partition's; TFMFA_FEDERATION_URL)",
+      help:
+        "federation endpoint (default: https://signin.aws.amazon.com/federation or the partition's; " +
+        'TFMFA_FEDERATION_URL)',
     },
     ...SESSION_OPTIONS,
   },
@@ -98,7 +102,8 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
     // the long-term keys call it directly, so no MFA code is asked for.
     if (chain.mfaSerial)
       warn(
-        `profile '${profile}' has no role: the console session comes from GetFederationToken, which cannot carry MFA (policies requiring MFA will deny it)`,
+        `profile '${profile}' has no role: the console session comes from GetFederationToken, which cannot ` +
+          `carry MFA (policies requiring MFA will deny it)`,
       );
     const keys = await sourceCredentials(chain.source, paths, settings);
     const endpoint = stsEndpoint(files, profile, settings);
@@ -113,7 +118,8 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
     credentials = session.credentials;
     if (!credentials.sessionToken) {
       throw new UserError(
-        `profile '${profile}' gives long-term keys from ${chain.source.kind.replace('-', ' ')}: the console needs temporary credentials: use a profile with a role`,
+        `profile '${profile}' gives long-term keys from ${chain.source.kind.replace('-', ' ')}: the console ` +
+          `needs temporary credentials: use a profile with a role`,
       );
     }
   }

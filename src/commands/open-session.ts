@@ -78,7 +78,9 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
     const source = loaded.chain.source;
     if (!final && source.kind === 'login-session' && session.credentials.expiration) {
       process.stdout.write(
-        `profile '${profile}': aws login session ${source.session}: ${lasts(session.credentials.expiration.toISOString())} (refreshed through the sign-in service while the aws login session lasts)\n`,
+        `profile '${profile}': aws login ` +
+          `session ${source.session}: ${lasts(session.credentials.expiration.toISOString())} (refreshed ` +
+          `through the sign-in service while the aws login session lasts)\n`,
       );
     }
   }

@@ -35,8 +35,8 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
     );
   }
   const sessions = dropSessionsOf(settings.cacheDir, removed.accessKeyId);
-  process.stdout.write(
-    `tfmfa: removed ${removed.accessKeyId} of profile '${profile}' from the ${backendLabel(removed.backend)}${sessions.length ? `, and ${sessions.length} cached session(s) made from it` : ''}\n`,
-  );
+  const dropped = sessions.length ? `, and ${sessions.length} cached session(s) made from it` : '';
+  const from = `the ${backendLabel(removed.backend)}${dropped}`;
+  process.stdout.write(`tfmfa: removed ${removed.accessKeyId} of profile '${profile}' from ${from}\n`);
   return 0;
 }

@@ -47,7 +47,8 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
     const entry = storedEntry(store, profile);
     if (!entry)
       throw new UserError(
-        `rotate: profile '${profile}' has no stored keys: store them first ('tfmfa import ${profile}' or 'tfmfa add ${profile}')`,
+        `rotate: profile '${profile}' has no stored keys: store them first ('tfmfa import ${profile}' or ` +
+          `'tfmfa add ${profile}')`,
         2,
       );
     const old = await fetchStoredKeys(profile, entry, settings);
@@ -55,7 +56,8 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
     const userName = iamUserName(identity.arn);
     if (!userName)
       throw new UserError(
-        `rotate: the keys of '${profile}' belong to ${identity.arn}, not an IAM user: only IAM user keys can be rotated; nothing changed`,
+        `rotate: the keys of '${profile}' belong to ${identity.arn}, not an IAM user: only IAM user keys can ` +
+          `be rotated; nothing changed`,
       );
 
     // IAM calls carry MFA when the profile has a device (policies commonly require it for key management).
@@ -85,7 +87,9 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
         if (existing.length >= 2) {
           const others = existing.map((key) => key.accessKeyId).filter((id) => id !== old.accessKeyId);
           throw new UserError(
-            `rotate: IAM user ${userName} already has two access keys (${existing.map((k) => k.accessKeyId).join(', ')}), the most IAM allows: delete the unused one ('${deleteCommand(userName, others[0] ?? '…')}') and run rotate again; nothing changed`,
+            `rotate: IAM user ${userName} already has two access keys ` +
+              `(${existing.map((k) => k.accessKeyId).join(', ')}), the most IAM allows: delete the unused one ` +
+              `('${deleteCommand(userName, others[0] ?? '…')}') and run rotate again; nothing changed`,
           );
         }
         rotated = await rotateKey(rotation, old);
@@ -96,7 +100,9 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
         return 1;
       }
       process.stdout.write(
-        `tfmfa: rotated '${profile}': ${rotated.from} → ${rotated.to} (stored in the ${backendLabel(entry.backend)}; old key deleted in IAM${dropped.length ? `; ${dropped.length} cached session(s) of the old key dropped` : ''})\n`,
+        `tfmfa: rotated '${profile}': ${rotated.from} → ${rotated.to} (stored in ` +
+          `the ${backendLabel(entry.backend)}; old key deleted in ` +
+          `IAM${dropped.length ? `; ${dropped.length} cached session(s) of the old key dropped` : ''})\n`,
       );
       return 0;
     } finally {

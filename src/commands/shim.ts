@@ -105,7 +105,8 @@ function install(argv: string[], settings: Settings): number {
   });
   rememberShimDir(result.dir, settings);
   print(
-    `tfmfa: installed ${result.installed.join(', ')} in ${result.dir}${result.replaced.length ? ` (replaced ${result.replaced.join(', ')})` : ''}`,
+    `tfmfa: installed ${result.installed.join(', ')} ` +
+      `in ${result.dir}${result.replaced.length ? ` (replaced ${result.replaced.join(', ')})` : ''}`,
   );
   for (const line of result.advice) print(line);
   return 0;

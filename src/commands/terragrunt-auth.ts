@@ -17,7 +17,8 @@ to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, then default (the sh
 
 Terragrunt calls it concurrently, once per unit: the MFA code is asked once, on the terminal (/dev/tty),
 and every other call waits for that session (same cache and lock as exec).
-  export TG_AUTH_PROVIDER_CMD='tfmfa terragrunt-auth'      # or: terragrunt run --all plan --auth-provider-cmd 'tfmfa terragrunt-auth prod'`,
+  export TG_AUTH_PROVIDER_CMD='tfmfa terragrunt-auth'
+  terragrunt run --all plan --auth-provider-cmd 'tfmfa terragrunt-auth prod'   # or per run`,
   options: SESSION_OPTIONS,
   positionals: { kind: 'profile' },
 });

@@ -33,14 +33,20 @@ export function bashScript(specs: CommandSpec[]): string {
   const top = [...specs.map((s) => s.name), '--help', '--version'].join(' ');
   const cases = specs.map((spec) => {
     const flags = spec.flags.map((f) => f.name).join(' ');
-    return `        ${spec.name}) flags=${shQuote(flags)}; valued=${shQuote(valuedFlags(spec).join(' '))}; kind=${kindName(spec)}; words=${shQuote(words(spec).join(' '))} ;;`;
+    return (
+      `        ${spec.name}) flags=${shQuote(flags)}; valued=${shQuote(valuedFlags(spec).join(' '))}; ` +
+      `kind=${kindName(spec)}; words=${shQuote(words(spec).join(' '))} ;;`
+    );
   });
   const choiceCases = specs.flatMap((spec) =>
     withChoices(spec).map((flag) => {
       const patterns = [flag.name, ...(flag.short ? [flag.short] : [])]
         .map((name) => shQuote(`${spec.name} ${name}`))
         .join('|');
-      return `            ${patterns}) COMPREPLY=($(compgen -W ${shQuote(flag.choices.join(' '))} -- "$cur")); return 0 ;;`;
+      return (
+        `            ${patterns}) COMPREPLY=($(compgen -W ${shQuote(flag.choices.join(' '))} -- "$cur")); ` +
+        `return 0 ;;`
+      );
     }),
   );
   return `# tfmfa completion for bash: commands, flags, and the profile names of your AWS config (read as you type).
@@ -121,7 +127,10 @@ export function zshScript(specs: CommandSpec[]): string {
   const commands = specs.map((s) => zshItem(s.name, s.summary)).join(' ');
   const cases = specs.map((spec) => {
     const flags = spec.flags.map((f) => zshItem(f.name, f.description)).join(' ');
-    return `        (${spec.name}) flags=(${flags}); valued=(${valuedFlags(spec).map(shQuote).join(' ')}); kind=${kindName(spec)}; wordlist=(${words(spec).map(shQuote).join(' ')}) ;;`;
+    return (
+      `        (${spec.name}) flags=(${flags}); valued=(${valuedFlags(spec).map(shQuote).join(' ')}); ` +
+      `kind=${kindName(spec)}; wordlist=(${words(spec).map(shQuote).join(' ')}) ;;`
+    );
   });
   const choiceCases = specs.flatMap((spec) =>
     withChoices(spec).map((flag) => {

@@ -13,7 +13,10 @@ export function stsEndpoint(files: AwsFiles, profile: string, settings: Settings
   return serviceEndpoint(files, profile, settings, 'sts');
 }
 
-/** The same rule for any service (`signin` for `aws login` sessions): AWS_ENDPOINT_URL_<SERVICE>, `<service>.endpoint_url`. */
+/**
+ * The same rule for any service (`signin` for `aws login` sessions): AWS_ENDPOINT_URL_<SERVICE>,
+ * `<service>.endpoint_url`.
+ */
 export function serviceEndpoint(
   files: AwsFiles,
   profile: string,
@@ -31,7 +34,8 @@ export function serviceEndpoint(
     const services = files.services.get(section.services);
     if (!services)
       throw new UserError(
-        `profile '${profile}' names services = ${section.services}, but there is no [services ${section.services}] section in ${files.configPath}`,
+        `profile '${profile}' names services = ${section.services}, but there is no ` +
+          `[services ${section.services}] section in ${files.configPath}`,
         2,
       );
     const url = services[`${service}.endpoint_url`];

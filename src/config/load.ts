@@ -13,7 +13,8 @@ function checkReadable(path: string, variable: string): void {
   if (!stat) return;
   if (stat.isDirectory())
     throw new UserError(
-      `${path} is a directory, not an AWS ${variable === 'AWS_CONFIG_FILE' ? 'config' : 'credentials'} file: fix ${variable}`,
+      `${path} is a directory, not an AWS ${variable === 'AWS_CONFIG_FILE' ? 'config' : 'credentials'} file: ` +
+        `fix ${variable}`,
       2,
     );
   try {
@@ -28,7 +29,8 @@ function checkReadable(path: string, variable: string): void {
   const blocked = /^\s*\[\s*((?:profile\s+)?__proto__)\s*\]/m.exec(readFileSync(path, 'utf8'));
   if (blocked)
     throw new UserError(
-      `${path}: the section [${blocked[1]}] is not allowed (the AWS SDKs reject the whole file for it): rename or remove it`,
+      `${path}: the section [${blocked[1]}] is not allowed (the AWS SDKs reject the whole file for it): rename ` +
+        `or remove it`,
       2,
     );
 }

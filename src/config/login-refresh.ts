@@ -66,7 +66,8 @@ async function refreshUnlocked(request: RefreshRequest): Promise<AwsCredentials>
   const current = loginTokenCredentials(token);
   if (secondsUntil(current.expiration) >= request.refreshBelowSeconds) return current;
   debug(
-    `aws login credentials of '${profile}' have ${Math.round(secondsUntil(current.expiration))}s left: refreshing through the sign-in service`,
+    `aws login credentials of '${profile}' have ${Math.round(secondsUntil(current.expiration))}s left: ` +
+      `refreshing through the sign-in service`,
   );
   const original = readFileSync(path, 'utf8');
   const workDir = mkdtempSync(join(dirname(path), '.tfmfa-refresh-'));
@@ -78,7 +79,8 @@ async function refreshUnlocked(request: RefreshRequest): Promise<AwsCredentials>
     if (refreshed === original) {
       // The SDK answers with the old credentials when the service fails for a reason other than AccessDenied.
       throw new UserError(
-        `profile '${profile}': the aws login session could not be refreshed${warning ? ` (${warning})` : ''}: run \`${loginCommand(profile)}\``,
+        `profile '${profile}': the aws login session could not be refreshed${warning ? ` (${warning})` : ''}: ` +
+          `run \`${loginCommand(profile)}\``,
       );
     }
     parseLoginToken(refreshed, `refreshed by the sign-in service for ${path}`, profile);
@@ -90,7 +92,10 @@ async function refreshUnlocked(request: RefreshRequest): Promise<AwsCredentials>
   }
 }
 
-/** The SDK's refresh, on the copy in `workDir`: the endpoint and region are tfmfa's resolution of the profile's settings. */
+/**
+ * The SDK's refresh, on the copy in `workDir`: the endpoint and region are tfmfa's resolution of the profile's
+ * settings.
+ */
 async function sdkRefresh(
   request: RefreshRequest,
   workDir: string,
@@ -147,7 +152,8 @@ async function sdkRefresh(
       ?.replace(/\s*Please re-?authenticate[^.]*\.?/i, '')
       .trim();
     throw new UserError(
-      `profile '${profile}': the aws login session could not be refreshed (${message}): run \`${loginCommand(profile)}\``,
+      `profile '${profile}': the aws login session could not be refreshed (${message}): run ` +
+        `\`${loginCommand(profile)}\``,
     );
   } finally {
     if (saved === undefined) delete process.env.AWS_LOGIN_CACHE_DIRECTORY;

@@ -62,21 +62,26 @@ function readPrivate(path: string, profile: string): string {
   if (found?.problem === 'missing') throw unusable(profile, `no aws login session (no token file ${path})`);
   if (found?.problem === 'wrong-type')
     throw new UserError(
-      `profile '${profile}': the aws login token ${path} is ${found.symlink ? 'a symlink' : 'not a regular file'}: remove it and run \`${loginCommand(profile)}\``,
+      `profile '${profile}': the aws login token ${path} ` +
+        `is ${found.symlink ? 'a symlink' : 'not a regular file'}: remove it and run \`${loginCommand(profile)}\``,
     );
   if (found?.problem === 'foreign-owner')
     throw new UserError(
-      `profile '${profile}': the aws login token ${path} is owned by uid ${found.uid}, not you (uid ${found.me}): remove it and run \`${loginCommand(profile)}\``,
+      `profile '${profile}': the aws login token ${path} is owned by uid ${found.uid}, not you ` +
+        `(uid ${found.me}): remove it and run \`${loginCommand(profile)}\``,
     );
   if (found?.problem === 'open-mode')
     throw new UserError(
-      `profile '${profile}': the aws login token ${path} is open to other users (mode ${found.mode}): run 'chmod 600 ${path}' (and \`${loginCommand(profile)}\` if others may have read it)`,
+      `profile '${profile}': the aws login token ${path} is open to other users (mode ${found.mode}): run ` +
+        `'chmod 600 ${path}' (and \`${loginCommand(profile)}\` if others may have read it)`,
     );
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
     throw new UserError(
-      `profile '${profile}': cannot read the aws login token ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): fix its permissions or run \`${loginCommand(profile)}\``,
+      `profile '${profile}': cannot read the aws login token ${path} ` +
+        `(${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): fix its permissions or run ` +
+        `\`${loginCommand(profile)}\``,
     );
   }
 }
@@ -141,7 +146,9 @@ export function checkLoginClock(token: LoginToken, path: string, profile: string
   const left = (Date.parse(token.accessToken.expiresAt) - nowMs) / 1000;
   if (left > LOGIN_CREDENTIALS_MAX_SECONDS + CLOCK_SLACK_SECONDS) {
     throw new UserError(
-      `profile '${profile}': the aws login token ${path} expires in ${Math.round(left / 60)} minutes, but its credentials last at most ${LOGIN_CREDENTIALS_MAX_SECONDS / 60}: this machine's clock is behind; synchronise it (e.g. 'timedatectl set-ntp true')`,
+      `profile '${profile}': the aws login token ${path} expires in ${Math.round(left / 60)} minutes, but its ` +
+        `credentials last at most ${LOGIN_CREDENTIALS_MAX_SECONDS / 60}: this machine's clock is behind; ` +
+        `synchronise it (e.g. 'timedatectl set-ntp true')`,
     );
   }
 }

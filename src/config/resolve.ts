@@ -34,7 +34,8 @@ export function resolveChain(files: AwsFiles, target: string, options: ResolveOp
     if (!section) throw missingProfile(files, name, target, visited, options.hints ?? true);
     if (seen.has(name))
       throw new UserError(
-        `source_profile cycle: ${[...visited, name].join(' → ')}: make one of these profiles use long-term keys or credential_source`,
+        `source_profile cycle: ${[...visited, name].join(' → ')}: make one of these profiles use long-term ` +
+          `keys or credential_source`,
         2,
       );
     visited.push(name);
@@ -74,12 +75,14 @@ function baseSource(files: AwsFiles, name: string, section: ProfileSection, targ
   if (kind) return kind.parse(name, section, files);
   if (name === target) {
     throw new NoCredentialsError(
-      `profile '${name}' has no credentials and no role_arn: add aws_access_key_id/aws_secret_access_key, role_arn with source_profile, credential_process or SSO settings`,
+      `profile '${name}' has no credentials and no role_arn: add aws_access_key_id/aws_secret_access_key, ` +
+        `role_arn with source_profile, credential_process or SSO settings`,
       2,
     );
   }
   throw new UserError(
-    `profile '${name}' (a source_profile of '${target}') has no credentials: add aws_access_key_id/aws_secret_access_key to ${files.credentialsPath}`,
+    `profile '${name}' (a source_profile of '${target}') has no credentials: add ` +
+      `aws_access_key_id/aws_secret_access_key to ${files.credentialsPath}`,
     2,
   );
 }

@@ -5,7 +5,10 @@ export function missingProfileHint(files: AwsFiles, name: string): string {
   const suggestions = closestNames(name, files.profiles.keys());
   if (suggestions.length) return `did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?`;
   if (files.profiles.size > 0)
-    return `'tfmfa list' shows the ${files.profiles.size} profile(s) defined in ${files.configPath} and ${files.credentialsPath}`;
+    return (
+      `'tfmfa list' shows the ${files.profiles.size} profile(s) defined in ${files.configPath} ` +
+      `and ${files.credentialsPath}`
+    );
   return `no profiles are defined in ${files.configPath} or ${files.credentialsPath}`;
 }
 

@@ -66,12 +66,9 @@ export function awsVaultChecks(files: AwsFiles, settings: Settings): Check[] {
   const names = [...files.profiles.keys()].sort(compareNames);
   for (const key of UNDERSTOOD) {
     const users = names.filter((name) => files.profiles.get(name)?.[key]?.trim());
-    if (users.length)
-      checks.push(
-        ok(
-          `${key} (aws-vault's) in ${users.map((n) => `'${n}'`).join(', ')}: ${key === 'mfa_process' ? 'runs to get the MFA code' : 'passed to AssumeRole'}, as aws-vault does`,
-        ),
-      );
+    if (!users.length) continue;
+    const use = key === 'mfa_process' ? 'runs to get the MFA code' : 'passed to AssumeRole';
+    checks.push(ok(`${key} (aws-vault's) in ${users.map((n) => `'${n}'`).join(', ')}: ${use}, as aws-vault does`));
   }
   for (const name of names) {
     const section = files.profiles.get(name) ?? {};
@@ -83,10 +80,12 @@ export function awsVaultChecks(files: AwsFiles, settings: Settings): Check[] {
         : [];
       checks.push(
         warning(
-          `profile '${name}' has include_profile = ${included}: aws-vault's extension, which tfmfa (like the AWS SDKs, Terraform and the AWS CLI) does not read`,
+          `profile '${name}' has include_profile = ${included}: aws-vault's extension, which tfmfa (like the ` +
+            `AWS SDKs, Terraform and the AWS CLI) does not read`,
           from
             ? missing.length
-              ? `copy ${missing.join(', ')} from [profile ${included}] into [profile ${name}] and delete the include_profile line`
+              ? `copy ${missing.join(', ')} from [profile ${included}] into [profile ${name}] and delete the ` +
+                `include_profile line`
               : `[profile ${name}] already has every setting of '${included}': delete the include_profile line`
             : `profile '${included}' does not exist: delete the include_profile line`,
         ),
@@ -100,7 +99,8 @@ export function awsVaultChecks(files: AwsFiles, settings: Settings): Check[] {
           `profile '${name}' runs aws-vault (credential_process = ${command})`,
           `after 'tfmfa import --from aws-vault ${target}', replace that line with: ` +
             `credential_process = ${tfmfaCommand(settings)} credential-process ${shWord(target)}` +
-            ' (\'tfmfa doctor --fix-aws-vault\' does it, asking first; or drop the wrapper profile: with tfmfa exec and the shims, profile = "…" blocks work through the overlay)',
+            " ('tfmfa doctor --fix-aws-vault' does it, asking first; or drop the wrapper profile: with tfmfa " +
+            'exec and the shims, profile = "…" blocks work through the overlay)',
         ),
       );
     }
@@ -115,14 +115,16 @@ export function awsVaultChecks(files: AwsFiles, settings: Settings): Check[] {
   if (itemCount)
     checks.push(
       info(
-        `aws-vault's encrypted files hold ${itemCount} item(s) in ${fileDir}: 'tfmfa import --from aws-vault' copies the long-term keys among them`,
+        `aws-vault's encrypted files hold ${itemCount} item(s) in ${fileDir}: 'tfmfa import --from aws-vault' ` +
+          `copies the long-term keys among them`,
       ),
     );
   const awsVault = findProgram('aws-vault', settings);
   if (awsVault)
     checks.push(
       info(
-        `aws-vault is installed (${awsVault}): 'tfmfa import --from aws-vault' copies the keys it holds; docs/migrating-from-aws-vault.md compares the commands`,
+        `aws-vault is installed (${awsVault}): 'tfmfa import --from aws-vault' copies the keys it holds; ` +
+          `docs/migrating-from-aws-vault.md compares the commands`,
       ),
     );
   if (checks.length === 0) checks.push(ok('no aws-vault settings, variables or keys found'));

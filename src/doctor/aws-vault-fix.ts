@@ -54,7 +54,8 @@ export async function fixAwsVaultLines(files: AwsFiles, settings: Settings): Pro
   if (candidates.length === 0) return ['no credential_process = aws-vault lines in the config: nothing to change'];
   if (!terminalAvailable())
     throw new UserError(
-      'doctor --fix-aws-vault asks before changing each line and needs a terminal: run it from one (or make the change doctor shows by hand)',
+      'doctor --fix-aws-vault asks before changing each line and needs a terminal: run it from one (or make ' +
+        'the change doctor shows by hand)',
       2,
     );
   const done: string[] = [];
@@ -79,7 +80,8 @@ export async function fixAwsVaultLines(files: AwsFiles, settings: Settings): Pro
     }
     writeFileAtomic(files.configPath, changed, statSync(files.configPath).mode & 0o777);
     done.push(
-      `profile '${name}': credential_process now runs tfmfa (run 'tfmfa import --from aws-vault ${target}' if its keys are still only in aws-vault)`,
+      `profile '${name}': credential_process now runs tfmfa (run 'tfmfa import --from aws-vault ${target}' if ` +
+        `its keys are still only in aws-vault)`,
     );
   }
   return done;

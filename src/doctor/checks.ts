@@ -53,7 +53,8 @@ export function installChecks(version: string, entryPoint: string, settings: Set
   if (!onPath) {
     checks.push(
       info(
-        `'tfmfa' is not on PATH: the shell completion scripts call it by name (npm install -g tfmfa, or link ${entryPoint} as tfmfa into a directory on PATH)`,
+        `'tfmfa' is not on PATH: the shell completion scripts call it by name (npm install -g tfmfa, or ` +
+          `link ${entryPoint} as tfmfa into a directory on PATH)`,
       ),
     );
   } else if (realOrSelf(onPath) !== self) {
@@ -80,7 +81,8 @@ function cacheState(cache: SessionCache | null, step: PlanStep, nowMs: number): 
 function roleDuration(step: { durationSeconds?: number }, role: RoleStep): string {
   if (step.durationSeconds === undefined) return `${formatDuration(ROLE_CHAINING_LIMIT)} (STS default)`;
   const clamped = role.durationSeconds !== undefined && role.durationSeconds !== step.durationSeconds;
-  return `${formatDuration(step.durationSeconds)}${clamped ? ` (duration_seconds ${role.durationSeconds} lowered: AWS limits chained roles to 1 hour)` : ''}`;
+  const lowered = ` (duration_seconds ${role.durationSeconds} lowered: AWS limits chained roles to 1 hour)`;
+  return `${formatDuration(step.durationSeconds)}${clamped ? lowered : ''}`;
 }
 
 /** The chain of a profile, step by step: where the base credentials come from, then each STS call. */
@@ -98,8 +100,12 @@ export function chainDetails(
   plan.steps.forEach((step, index) => {
     const state = cacheState(cache, step, nowMs);
     if (step.kind === 'get-session-token') {
+      const mfa = step.mfaSerial
+        ? `with the MFA device ${step.mfaSerial}`
+        : 'without MFA (stored keys never leave tfmfa)';
       lines.push(
-        `${index + 2}. GetSessionToken ${step.mfaSerial ? `with the MFA device ${step.mfaSerial}` : 'without MFA (stored keys never leave tfmfa)'}, for ${formatDuration(step.durationSeconds)} (TFMFA_SESSION_TTL / --session-ttl): ${state}`,
+        `${index + 2}. GetSessionToken ${mfa}, ` +
+          `for ${formatDuration(step.durationSeconds)} (TFMFA_SESSION_TTL / --session-ttl): ${state}`,
       );
       from = 'the MFA session';
     } else {
@@ -140,7 +146,8 @@ export function chainChecks(
     if (origin === 'default') {
       checks.push(
         info(
-          `no profile checked: no profile given, AWS_PROFILE is not set and there is no [default] profile (run 'tfmfa doctor PROFILE')`,
+          `no profile checked: no profile given, AWS_PROFILE is not set and there is no [default] profile (run ` +
+            `'tfmfa doctor PROFILE')`,
         ),
       );
     } else {
@@ -197,7 +204,8 @@ export function chainChecks(
     try {
       chainOf(files, name, settings);
     } catch (error) {
-      if (error instanceof NoCredentialsError || !(error instanceof UserError)) continue; // a region-only profile is fine
+      // a region-only profile is fine
+      if (error instanceof NoCredentialsError || !(error instanceof UserError)) continue;
       checks.push(warning(named(name, error.message), `edit ${files.configPath} (or ${files.credentialsPath})`));
     }
   }
@@ -257,7 +265,8 @@ export function cacheChecks(cacheDir: string): Check[] {
   const live = sessions.filter((entry) => secondsLeft(entryCredentials(entry)) > 0).length;
   return [
     ok(
-      `cache directory ${cacheDir}: yours, private (mode 700, files 600); ${sessions.length} cached session(s), ${live} still valid`,
+      `cache directory ${cacheDir}: yours, private (mode 700, files 600); ${sessions.length} cached ` +
+        `session(s), ${live} still valid`,
     ),
   ];
 }
@@ -275,7 +284,8 @@ export function terraformChecks(cwd: string, files: AwsFiles, settings: Settings
       return overlay
         ? ok(`${where}: the config overlay covers whichever profile of your config it names`)
         : warning(
-            `${where}, and the config overlay is off (TFMFA_OVERLAY=0): if that profile needs MFA or a role, Terraform will fail on it`,
+            `${where}, and the config overlay is off (TFMFA_OVERLAY=0): if that profile needs MFA or a role, ` +
+              `Terraform will fail on it`,
             'unset TFMFA_OVERLAY',
           );
     }
@@ -295,12 +305,16 @@ export function terraformChecks(cwd: string, files: AwsFiles, settings: Settings
     if (!needsSession) return ok(`${where}: that profile needs neither MFA nor a role, Terraform can use it as it is`);
     if (!overlay) {
       return fail(
-        `${where}, but the config overlay is off (TFMFA_OVERLAY=0): Terraform reads that profile itself, ignores the session tfmfa puts in the environment, and fails on its MFA/role (AssumeRoleTokenProviderNotSetError)`,
-        `unset TFMFA_OVERLAY (or set it to 1), or remove profile = from the block and choose the profile with tfmfa exec / AWS_PROFILE`,
+        `${where}, but the config overlay is off (TFMFA_OVERLAY=0): Terraform reads that profile itself, ` +
+          `ignores the session tfmfa puts in the environment, and fails on its MFA/role ` +
+          `(AssumeRoleTokenProviderNotSetError)`,
+        `unset TFMFA_OVERLAY (or set it to 1), or remove profile = from the block and choose the profile with ` +
+          `tfmfa exec / AWS_PROFILE`,
       );
     }
     return ok(
-      `${where}: handled: under tfmfa exec or a shim, AWS_CONFIG_FILE points at the config overlay, where that profile gets its credentials from 'tfmfa credential-process'`,
+      `${where}: handled: under tfmfa exec or a shim, AWS_CONFIG_FILE points at the config overlay, where that ` +
+        `profile gets its credentials from 'tfmfa credential-process'`,
     );
   });
 }
@@ -329,7 +343,8 @@ export async function networkChecks(
     if (result.ok)
       return [
         ok(
-          `STS at ${endpoint} (${region}) answers: GetCallerIdentity with the cached credentials of '${chain.profile}' → ${result.arn}`,
+          `STS at ${endpoint} (${region}) answers: GetCallerIdentity with the cached credentials of ` +
+            `'${chain.profile}' → ${result.arn}`,
         ),
       ];
     return [fail(`GetCallerIdentity through ${endpoint} (${region}) failed: ${result.reason}`, fix)];
@@ -338,7 +353,8 @@ export async function networkChecks(
   if (result.ok)
     return [
       ok(
-        `STS endpoint ${endpoint} (${region}) is reachable (HTTP ${result.status}; no cached credentials to call GetCallerIdentity with)`,
+        `STS endpoint ${endpoint} (${region}) is reachable (HTTP ${result.status}; no cached credentials to ` +
+          `call GetCallerIdentity with)`,
       ),
     ];
   return [fail(`cannot reach the STS endpoint ${endpoint} (${region}): ${result.reason}`, fix)];

@@ -31,7 +31,8 @@ export async function keystoreChecks(files: AwsFiles, settings: Settings): Promi
       if (entry.rotation)
         checks.push(
           warning(
-            `profile '${name}': a 'tfmfa rotate' was interrupted (${entry.rotation.from} → ${entry.rotation.to}); its stored key still works`,
+            `profile '${name}': a 'tfmfa rotate' was interrupted (${entry.rotation.from} ` +
+              `→ ${entry.rotation.to}); its stored key still works`,
             `tfmfa rotate ${name} (finishes or undoes it)`,
           ),
         );
@@ -46,7 +47,8 @@ export async function keystoreChecks(files: AwsFiles, settings: Settings): Promi
     if (inStore) {
       checks.push(
         warning(
-          `profile '${name}' has keys both in the key store (${inStore.backend}, ${inStore.accessKeyId}) and in plaintext in ${plaintext}: the stored ones are used`,
+          `profile '${name}' has keys both in the key store (${inStore.backend}, ${inStore.accessKeyId}) and ` +
+            `in plaintext in ${plaintext}: the stored ones are used`,
           `delete the aws_access_key_id / aws_secret_access_key lines of '${name}' from ${plaintext}`,
         ),
       );

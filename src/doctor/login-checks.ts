@@ -20,14 +20,17 @@ export function loginTokenChecks(chain: Chain | null, settings: Settings): Check
     if (left <= 0) {
       return [
         warning(
-          `aws login token ${path} of '${profile}': yours, private (600); its credentials expired ${formatDuration(-left)} ago: tfmfa refreshes them on the next use while the sign-in session lasts (up to 12 h)`,
+          `aws login token ${path} of '${profile}': yours, private (600); its credentials ` +
+            `expired ${formatDuration(-left)} ago: tfmfa refreshes them on the next use while the sign-in ` +
+            `session lasts (up to 12 h)`,
           `if that fails, run \`${loginCommand(profile)}\``,
         ),
       ];
     }
     return [
       ok(
-        `aws login token ${path} of '${profile}': yours, private (600); credentials valid ${formatDuration(left)} more (refreshed by tfmfa through the sign-in service)`,
+        `aws login token ${path} of '${profile}': yours, private (600); credentials ` +
+          `valid ${formatDuration(left)} more (refreshed by tfmfa through the sign-in service)`,
       ),
     ];
   } catch (error) {

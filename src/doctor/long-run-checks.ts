@@ -15,14 +15,19 @@ export function longRunChecks(settings: Settings, profile: string, chain: Chain 
   const list = Object.entries(LONG_RUN)
     .map(([tool, entries]) => `${tool} ${entries.join(', ')}`)
     .join('; ');
+  const replaced = override
+    ? `; ${variableName('longRun')}="${override}" replaces the list for the tools it names`
+    : '';
   const rule =
     override === LONG_RUN_OFF
       ? `server mode is off (${variableName('longRun')}=0): every command gets static keys`
-      : `long runs get tfmfa's credential server (tfmfa stays the parent and renews the role before any SDK would see it expire): ${list}${override ? `; ${variableName('longRun')}="${override}" replaces the list for the tools it names` : ''}`;
+      : `long runs get tfmfa's credential server (tfmfa stays the parent and renews the role before any SDK ` +
+        `would see it expire): ${list}${replaced}`;
   const checks = [
     info(rule, [
       'every other command gets static keys with at least 15 minutes left (the role is re-assumed first when needed)',
-      `change the list per tool: ${variableName('longRun')}="terraform:apply,destroy tofu:" (empty after the colon: never); ${variableName('longRun')}=0 turns it off`,
+      `change the list per tool: ${variableName('longRun')}="terraform:apply,destroy tofu:" (empty after the ` +
+        `colon: never); ${variableName('longRun')}=0 turns it off`,
       "for one command: 'tfmfa exec --server' or 'tfmfa exec --no-server'",
     ]),
   ];
@@ -44,14 +49,16 @@ export function longRunChecks(settings: Settings, profile: string, chain: Chain 
   if (left < threshold) {
     checks.push(
       warning(
-        `the MFA session for '${profile}' ends in ${humanDuration(left)}: a long run started now asks for a code first (${notice})`,
+        `the MFA session for '${profile}' ends in ${humanDuration(left)}: a long run started now asks for a ` +
+          `code first (${notice})`,
         `start a new session in a terminal before a long run, or lower ${variableName('sessionNotice')}`,
       ),
     );
   } else {
     checks.push(
       info(
-        `the MFA session for '${profile}' has ${humanDuration(left)} left: long runs started now need no code midway (${notice})`,
+        `the MFA session for '${profile}' has ${humanDuration(left)} left: long runs started now need no code ` +
+          `midway (${notice})`,
       ),
     );
   }

@@ -132,7 +132,8 @@ export function shimChecks(tool: string, settings: Settings, entryPoint: string,
   if (callsToolByName(real, tool)) {
     checks.push(
       warning(
-        `${tool}: ${real} is a script that runs '${tool}' by name: that goes back through the shim (a loop tfmfa stops with an error)`,
+        `${tool}: ${real} is a script that runs '${tool}' by name: that goes back through the shim (a loop ` +
+          `tfmfa stops with an error)`,
         `make the script run the real ${tool} by its full path`,
       ),
     );
@@ -193,7 +194,8 @@ function missingRealTool(
     );
   }
   return info(
-    `${tool}: not installed, so its shim ${shim.path} has nothing to run yet (it will once ${tool} is installed; if you do not use ${tool}: ${uninstall})`,
+    `${tool}: not installed, so its shim ${shim.path} has nothing to run yet (it will once ${tool} is ` +
+      `installed; if you do not use ${tool}: ${uninstall})`,
   );
 }
 
@@ -211,14 +213,16 @@ export function allShimChecks(settings: Settings, entryPoint: string, cwd = proc
     const depth = parseStack(stack).length;
     checks.push(
       info(
-        `running under a tfmfa shim: ${depth} of at most ${MAX_SHIM_DEPTH} nested shim starts (${STACK_VARIABLE}=${stack})`,
+        `running under a tfmfa shim: ${depth} of at most ${MAX_SHIM_DEPTH} nested shim starts ` +
+          `(${STACK_VARIABLE}=${stack})`,
       ),
     );
   }
   if (without.length === SHIM_TOOLS.length) {
     checks.push(
       info(
-        `no tfmfa shims on PATH for ${SHIM_TOOLS.join(', ')} (optional: 'tfmfa shim --help'; 'tfmfa exec' works without them)`,
+        `no tfmfa shims on PATH for ${SHIM_TOOLS.join(', ')} (optional: 'tfmfa shim --help'; 'tfmfa exec' ` +
+          `works without them)`,
       ),
     );
   } else if (without.length) {

@@ -65,7 +65,8 @@ const NO_CHANGES: EnvironmentChanges = { set: {}, unset: [] };
 /**
  * The one builder of the environment of every program tfmfa starts (the command of exec and of a shim, mfa_process,
  * a prompt dialog, ykman, notify-send, the browser): a copy of `env` with the changes applied and without
- * tfmfa's secrets (SECRET_VARIABLES) or another tool's (FOREIGN_SECRET_VARIABLES), whatever `env` or the changes hold; only string values survive (as execve
+ * tfmfa's secrets (SECRET_VARIABLES) or another tool's (FOREIGN_SECRET_VARIABLES), whatever `env` or the changes
+ * hold; only string values survive (as execve
  * needs). A nested tfmfa (the overlay's credential_process) gets no passphrase either: it asks on the terminal.
  */
 export function applyChanges(

@@ -8,15 +8,21 @@ import { CACHE_FALLBACK, SECRET_VARIABLE_NAMES, VARIABLES, type VariableKey } fr
  * launcher and Node cannot drift apart: the profile order, the cache directory, the marker, and the names of
  * tfmfa's variables. Each expansion reads the environment only; none runs a command.
  */
+/** `${XDG_CACHE_HOME:+$XDG_CACHE_HOME/tfmfa}` */
+const xdgCacheDir = `\${${CACHE_FALLBACK.base}:+$${CACHE_FALLBACK.base}/${CACHE_FALLBACK.name}}`;
+
 export const SHELL_FRAGMENTS = {
   /** `${AWS_PROFILE:-${AWS_DEFAULT_PROFILE:-${TFMFA_DEFAULT_PROFILE:-default}}}` */
   PROFILE_ORDER: PROFILE_ORDER.reduceRight((inner, name) => `\${${name}:-${inner}}`, 'default'),
   /** `${TFMFA_CACHE_DIR:-${XDG_CACHE_HOME:+$XDG_CACHE_HOME/tfmfa}}`: empty when only the HOME fallback is left. */
-  CACHE_DIR: `\${${VARIABLES.cacheDir.name}:-\${${CACHE_FALLBACK.base}:+$${CACHE_FALLBACK.base}/${CACHE_FALLBACK.name}}}`,
+  CACHE_DIR: `\${${VARIABLES.cacheDir.name}:-${xdgCacheDir}}`,
   CACHE_DIR_HOME: `$HOME/${CACHE_FALLBACK.inHome}/${CACHE_FALLBACK.name}`,
   /** Non-empty when ours or aws-vault's marker is set (markerProfile in changes.ts). */
   MARKER: `\${${MARKER_VARIABLE}:-\${${AWS_VAULT_MARKER}-}}`,
-  /** The AWS files (aws-files.ts): the launcher's `--config-file` / `--credentials-file` value, then the variables; empty when only ~/.aws is left. */
+  /**
+   * The AWS files (aws-files.ts): the launcher's `--config-file` / `--credentials-file` value, then the variables;
+   * empty when only ~/.aws is left.
+   */
   CONFIG_FILE: awsFileShellExpansion('config', '_tf_ocfg'),
   CREDENTIALS_FILE: awsFileShellExpansion('credentials', '_tf_ocred'),
   /** tfmfa's secrets and other tools', unset before the launcher execs the real tool (applyChanges in changes.ts). */

@@ -18,7 +18,10 @@ export interface Variable<T> {
   /** The default, as the README shows it. */
   default: string;
   meaning: string;
-  /** A secret (the key store's passphrase): withdrawn from process.env at the start, never in a started program's environment. */
+  /**
+   * A secret (the key store's passphrase): withdrawn from process.env at the start, never in a started program's
+   * environment.
+   */
   secret?: true;
   parse(raw: string | undefined, env: Env): T;
 }
@@ -116,7 +119,8 @@ export const VARIABLES = {
     setBy: 'user',
     default: 'the built-in list',
     meaning:
-      'commands that get the renewing credential server instead of static keys, per tool: "terraform:apply tofu:" (0: none)',
+      'commands that get the renewing credential server instead of static keys, per tool: "terraform:apply ' +
+      'tofu:" (0: none)',
     parse: text,
   }),
   sessionNotice: variable({

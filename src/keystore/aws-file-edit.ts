@@ -104,12 +104,14 @@ export function withoutKeyLines(text: string, profiles: ReadonlySet<string>): st
             // join that sub-section. Rare; refuse rather than change what the SDK reads.
             if (closesSubSection)
               throw new UserError(
-                `cannot remove the ${key} line of [${current}] without changing how the lines after it are read (it ends the indented block above it): move it above that block and run import again`,
+                `cannot remove the ${key} line of [${current}] without changing how the lines after it are ` +
+                  `read (it ends the indented block above it): move it above that block and run import again`,
                 2,
               );
             if (continuesAValue(parts, index))
               throw new UserError(
-                `cannot remove the ${key} line of [${current}] without changing what the AWS CLI reads (an indented line continues a value there): remove the indentation around it and run import again`,
+                `cannot remove the ${key} line of [${current}] without changing what the AWS CLI reads (an ` +
+                  `indented line continues a value there): remove the indentation around it and run import again`,
                 2,
               );
             if (section) section.removed = true;
@@ -159,7 +161,8 @@ export function checkKeysRemovable(credentialsPath: string): void {
   const stat = statSync(credentialsPath, { throwIfNoEntry: false });
   if (stat && stat.nlink > 1) {
     throw new UserError(
-      `${credentialsPath} has ${stat.nlink} hard links: replacing it would leave the keys readable through the others; remove the other links (find / -xdev -samefile ${credentialsPath}) and run import again`,
+      `${credentialsPath} has ${stat.nlink} hard links: replacing it would leave the keys readable through the ` +
+        `others; remove the other links (find / -xdev -samefile ${credentialsPath}) and run import again`,
       2,
     );
   }
@@ -178,7 +181,8 @@ export function removeKeyLines(credentialsPath: string, profiles: ReadonlySet<st
   const after = readOrEmpty(credentialsPath);
   if (withoutKeyLines(after, profiles) !== after)
     throw new UserError(
-      `the key lines are still in ${credentialsPath} after it was rewritten (was it replaced meanwhile?): remove them by hand`,
+      `the key lines are still in ${credentialsPath} after it was rewritten (was it replaced meanwhile?): ` +
+        `remove them by hand`,
       1,
     );
   return true;

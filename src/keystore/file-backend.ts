@@ -83,7 +83,8 @@ export class FileBackend implements KeyBackend {
     } catch (error) {
       if (!(error instanceof VaultDamagedError)) throw error;
       throw new UserError(
-        `the key vault ${this.path} is damaged (${error.message}): restore it from a backup, or move it away and add the keys again`,
+        `the key vault ${this.path} is damaged (${error.message}): restore it from a backup, or move it away ` +
+          `and add the keys again`,
       );
     }
     let plaintext: string | undefined;
@@ -97,7 +98,8 @@ export class FileBackend implements KeyBackend {
         this.unlocked = undefined;
         if (key === NO_OTHER_PASSPHRASE || attempt >= PASSPHRASE_TRIES) {
           throw new UserError(
-            `cannot open the key vault ${this.path}: ${error.message} (check TFMFA_FILE_PASSPHRASE or the passphrase you typed)`,
+            `cannot open the key vault ${this.path}: ${error.message} (check TFMFA_FILE_PASSPHRASE or the ` +
+              `passphrase you typed)`,
           );
         }
       }

@@ -9,7 +9,8 @@ export function checkProfileName(command: string, profile: string | undefined, e
   // Not echoed: someone may have typed a key there (tfmfa never takes keys from the command line).
   if (extra.length > 0)
     throw new UserError(
-      `${command}: takes one PROFILE, got ${extra.length + 1} arguments (keys are never taken from the command line): run 'tfmfa ${command} --help'`,
+      `${command}: takes one PROFILE, got ${extra.length + 1} arguments (keys are never taken from the command ` +
+        `line): run 'tfmfa ${command} --help'`,
       2,
     );
   if (!/^[\w+=,.@:/-]{1,128}$/.test(profile) || profile === '__proto__') {
@@ -29,7 +30,8 @@ export function keysFromEnvironment(settings: Settings): LongTermKeys {
     throw new UserError('add --env: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY', 2);
   if (settings.awsSessionToken)
     throw new UserError(
-      'add --env: AWS_SESSION_TOKEN is set, so these are temporary keys: only long-term keys (AKIA…) belong in the key store',
+      'add --env: AWS_SESSION_TOKEN is set, so these are temporary keys: only long-term keys (AKIA…) belong in ' +
+        'the key store',
       2,
     );
   return checkKeys({ accessKeyId, secretAccessKey }, 'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY');

@@ -17,7 +17,8 @@ async function binding(): Promise<Binding> {
     return await import('@napi-rs/keyring');
   } catch (error) {
     throw new UserError(
-      `the OS keyring binding (@napi-rs/keyring) cannot load on this system (${(error as Error).message.split('\n')[0]}): use the encrypted file (TFMFA_BACKEND=file)`,
+      `the OS keyring binding (@napi-rs/keyring) cannot load on this system ` +
+        `(${(error as Error).message.split('\n')[0]}): use the encrypted file (TFMFA_BACKEND=file)`,
     );
   }
 }
@@ -36,7 +37,8 @@ function keyringError(what: string, profile: string, error: unknown): UserError 
       ? `no answer within ${TIMEOUT_MS / 1000}s (a locked keyring waiting for its password?)`
       : (error as Error).message.split('\n')[0];
   return new UserError(
-    `OS keyring: cannot ${what} the keys of profile '${profile}': ${reason}: unlock the keyring, or use the encrypted file (TFMFA_BACKEND=file)`,
+    `OS keyring: cannot ${what} the keys of profile '${profile}': ${reason}: unlock the keyring, or use the ` +
+      `encrypted file (TFMFA_BACKEND=file)`,
   );
 }
 
@@ -59,7 +61,8 @@ export class KeyringBackend implements KeyBackend {
       // fall through
     }
     throw new UserError(
-      `OS keyring: the item of profile '${profile}' (service ${KEYRING_SERVICE}) is not tfmfa's: remove it ('tfmfa remove ${profile}') and add the keys again`,
+      `OS keyring: the item of profile '${profile}' (service ${KEYRING_SERVICE}) is not tfmfa's: remove it ` +
+        `('tfmfa remove ${profile}') and add the keys again`,
     );
   }
 

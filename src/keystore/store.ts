@@ -162,12 +162,14 @@ export async function fetchStoredKeys(
   const keys = await store.backend(expected.backend).get(profile);
   if (!keys) {
     throw new UserError(
-      `profile '${profile}': the key index lists keys ${expected.accessKeyId} in the ${expected.backend} store, but they are not there: run 'tfmfa add ${profile}' again (or 'tfmfa remove ${profile}')`,
+      `profile '${profile}': the key index lists keys ${expected.accessKeyId} in the ${expected.backend} ` +
+        `store, but they are not there: run 'tfmfa add ${profile}' again (or 'tfmfa remove ${profile}')`,
     );
   }
   if (keys.accessKeyId !== expected.accessKeyId)
     debug(
-      `the ${expected.backend} store holds ${keys.accessKeyId} for '${profile}', the index says ${expected.accessKeyId} (an interrupted rotate?)`,
+      `the ${expected.backend} store holds ${keys.accessKeyId} for '${profile}', the index ` +
+        `says ${expected.accessKeyId} (an interrupted rotate?)`,
     );
   return keys;
 }

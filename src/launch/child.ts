@@ -31,7 +31,10 @@ const IGNORED: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
 
 /** How the server mode starts its command (src/server/orphan-guard.ts); nothing by default. */
 export interface ChildOptions {
-  /** A program that execs the command (its arguments up to the command's path): the command's argv[0] becomes its path. */
+  /**
+   * A program that execs the command (its arguments up to the command's path): the command's argv[0] becomes its
+   * path.
+   */
   wrapper?: string[];
   /** The command's file descriptors from 3 on: an open descriptor of ours to hand over, or 'ignore' (closed). */
   extraFds?: Array<number | 'ignore'>;

@@ -37,7 +37,8 @@ export async function openInBrowser(url: string, settings: Settings): Promise<st
           : `${command} could not be started (${error.code ?? 'error'})`;
       reject(
         new UserError(
-          `cannot open a browser: ${why}: set BROWSER to your browser's command, or run with --stdout and open the URL yourself`,
+          `cannot open a browser: ${why}: set BROWSER to your browser's command, or run with --stdout and open ` +
+            `the URL yourself`,
         ),
       );
     });

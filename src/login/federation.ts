@@ -89,7 +89,8 @@ export async function getSigninToken(
     const reason =
       err.name === 'TimeoutError' ? `no answer in ${TIMEOUT_MS / 1000}s` : (err.cause?.code ?? 'network error');
     throw new UserError(
-      `cannot reach the AWS federation endpoint ${federationUrl} (${reason}): check the network or --federation-url / TFMFA_FEDERATION_URL`,
+      `cannot reach the AWS federation endpoint ${federationUrl} (${reason}): check the network or ` +
+        `--federation-url / TFMFA_FEDERATION_URL`,
     );
   }
   const body = await response.text();

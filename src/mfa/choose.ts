@@ -46,7 +46,9 @@ export function decideMfaSource(request: MfaRequest, around: PromptSurroundings)
     source: 'none',
     reason,
     remedies: fixes,
-    error: `an MFA code is needed for ${request.serial} (profile '${request.profile}') but there is ${reason}: ${fixes}`,
+    error:
+      `an MFA code is needed for ${request.serial} (profile '${request.profile}') but there ` +
+      `is ${reason}: ${fixes}`,
   };
 }
 
@@ -142,7 +144,8 @@ function remedies(request: MfaRequest, around: PromptSurroundings, settings: Set
   if (session && around.platform !== 'darwin' && around.platform !== 'win32') {
     const [first, ...others] = platformDialogs(around.platform, settings).map((dialog) => dialog.name);
     options.push(
-      `install ${[first, ...others].join(' or ')} for a dialog on this desktop (${session}; TFMFA_PROMPT=${first} picks it)`,
+      `install ${[first, ...others].join(' or ')} for a dialog on this desktop (${session}; ` +
+        `TFMFA_PROMPT=${first} picks it)`,
     );
   }
   return `${options.slice(0, -1).join(', ')}, or ${options.at(-1)}`;

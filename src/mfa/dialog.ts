@@ -52,7 +52,8 @@ export function dialogSource(dialog: DialogProgram, context: PromptContext): Mfa
         if (isMfaCode(code)) return code;
         if (entry >= MALFORMED_LIMIT)
           throw new UserError(
-            `the ${dialog.driver} dialog got no 6-digit code in ${MALFORMED_LIMIT} tries: run again and enter the code your MFA device shows`,
+            `the ${dialog.driver} dialog got no 6-digit code in ${MALFORMED_LIMIT} tries: run again and enter ` +
+              `the code your MFA device shows`,
           );
         note = 'The code is 6 digits.';
       }
@@ -67,7 +68,8 @@ function answer(dialog: DialogProgram, outcome: ProgramOutcome, context: PromptC
       throw new UserError(`${dialog.program} is not installed (MFA prompt '${dialog.driver}'): ${dialog.install}`);
     case 'failed':
       throw new UserError(
-        `${dialog.program} could not be started (${outcome.message}): check the installation or choose another MFA prompt (TFMFA_PROMPT)`,
+        `${dialog.program} could not be started (${outcome.message}): check the installation or choose another ` +
+          `MFA prompt (TFMFA_PROMPT)`,
       );
     case 'timeout':
       throw timeoutError(dialog.driver, context);
@@ -76,13 +78,16 @@ function answer(dialog: DialogProgram, outcome: ProgramOutcome, context: PromptC
       if (dialog.timedOut?.(outcome.exitCode, outcome.stderr)) throw timeoutError(dialog.driver, context);
       if (dialog.cancelled(outcome.exitCode, outcome.stderr)) throw new UserError('MFA prompt cancelled', 130);
       throw new UserError(
-        `${dialog.program} failed (exit ${outcome.exitCode}${lastLine(outcome.stderr) ? `: ${lastLine(outcome.stderr)}` : ''}): check that a desktop session is reachable (DISPLAY, WAYLAND_DISPLAY) or choose another MFA prompt (TFMFA_PROMPT)`,
+        `${dialog.program} failed ` +
+          `(exit ${outcome.exitCode}${lastLine(outcome.stderr) ? `: ${lastLine(outcome.stderr)}` : ''}): check ` +
+          `that a desktop session is reachable (DISPLAY, WAYLAND_DISPLAY) or choose another MFA prompt (TFMFA_PROMPT)`,
       );
   }
 }
 
 export function timeoutError(driver: string, context: PromptContext): UserError {
   return new UserError(
-    `no MFA code was entered within ${context.timeoutSeconds}s (${driver} prompt for profile '${context.profile}'): run again, or allow more time with TFMFA_PROMPT_TIMEOUT`,
+    `no MFA code was entered within ${context.timeoutSeconds}s (${driver} prompt for profile ` +
+      `'${context.profile}'): run again, or allow more time with TFMFA_PROMPT_TIMEOUT`,
   );
 }

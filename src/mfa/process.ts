@@ -29,13 +29,16 @@ export function processSource(command: string, profile: string, settings: Settin
         throw new UserError(`mfa_process of profile '${profile}' did not finish within 60s: check the command`);
       if (result.exitCode !== 0) {
         throw new UserError(
-          `mfa_process of profile '${profile}' failed (${result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`}): check the command '${command}'`,
+          `mfa_process of profile '${profile}' failed ` +
+            `(${result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`}): check the command ` +
+            `'${command}'`,
         );
       }
       const code = normalizeMfaCode(String(result.stdout));
       if (!isMfaCode(code)) {
         throw new UserError(
-          `mfa_process of profile '${profile}' did not print a 6-digit code (got ${code.length} characters): fix the command so that its only output is the code`,
+          `mfa_process of profile '${profile}' did not print a 6-digit code (got ${code.length} characters): ` +
+            `fix the command so that its only output is the code`,
         );
       }
       return code;

@@ -37,7 +37,8 @@ export function dotenvQuote(value: string): string {
 
 /**
  * Why a value cannot be written for every dotenv reader, or null when it can: a line break (Node drops a
- * carriage return, direnv and line-based loaders end the value at a newline), `${` (python-dotenv expands it in any quotes), `\\` or a final `\` (python-dotenv unescapes them in single
+ * carriage return, direnv and line-based loaders end the value at a newline), `${` (python-dotenv expands it in any
+ * quotes), `\\` or a final `\` (python-dotenv unescapes them in single
  * quotes), or a ' together with one of " $ ` \ (sh expands those in the double quotes a ' needs).
  */
 export function dotenvProblem(value: string): string | null {

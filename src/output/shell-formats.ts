@@ -34,7 +34,8 @@ export function formatChanges(changes: EnvironmentChanges, format: ExportFormat)
     // Never the value itself: it may be a secret.
     if (problem)
       throw new UserError(
-        `cannot write ${name} as dotenv: its value has ${problem}, which some dotenv reader would misread: use --format sh or json`,
+        `cannot write ${name} as dotenv: its value has ${problem}, which some dotenv reader would misread: use ` +
+          `--format sh or json`,
       );
   }
   const lines = [

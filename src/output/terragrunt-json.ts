@@ -4,7 +4,8 @@ import type { AwsCredentials } from '../credentials.ts';
 /**
  * Terragrunt's auth-provider contract (schema v2): `awsCredentials` and `envs`, nothing else. One line, no
  * spaces, keys in this exact order, so the shell launcher can print the same bytes from a ticket:
- *   {"awsCredentials":{"ACCESS_KEY_ID":…,"SECRET_ACCESS_KEY":…,"SESSION_TOKEN":…},"envs":{"AWS_REGION":…,"AWS_DEFAULT_REGION":…,"TFMFA_PROFILE":…}}
+ * {"awsCredentials":{"ACCESS_KEY_ID":…,"SECRET_ACCESS_KEY":…,"SESSION_TOKEN":…},
+ *  "envs":{"AWS_REGION":…,"AWS_DEFAULT_REGION":…,"TFMFA_PROFILE":…}}   (on one line)
  * SESSION_TOKEN is left out for long-term keys; `envs` holds what `terragruntEnvs` chose, in its order.
  */
 export function terragruntAuthJson(credentials: AwsCredentials, envs: Record<string, string>): string {

@@ -28,7 +28,10 @@ export function configNameProblem(name: string): string | null {
 /** A section name of the credentials file (`[name]`), read the same by every parser. */
 export function credentialsNameProblem(name: string): string | null {
   if (/[\s#;[\]\\]/u.test(name) || /[\p{Cc}]/u.test(name))
-    return 'its name has a space, #, ;, a bracket, a backslash or a control character, which not every SDK reads the same';
+    return (
+      'its name has a space, #, ;, a bracket, a backslash or a control character, which not every SDK ' +
+      'reads the same'
+    );
   if (name === 'DEFAULT') return 'botocore applies a section named DEFAULT to every profile';
   if (name in Object.prototype) return "the JS SDK's parser mishandles a section with this name";
   if (name === '') return 'its name is empty';

@@ -62,7 +62,10 @@ export interface RenderedOverlay {
   omitted: Map<string, string>;
 }
 
-/** A path as the SDK's loader opens it: `~/` is the home directory (HOME, as the SDK finds it), not a folder named ~. */
+/**
+ * A path as the SDK's loader opens it: `~/` is the home directory (HOME, as the SDK finds it), not a folder named
+ * ~.
+ */
 function asTheSdkOpensIt(path: string): string {
   return path.startsWith('~/') ? join(readSettings().home, path.slice(2)) : path;
 }
@@ -100,7 +103,8 @@ function commandPrefix(context: OverlayContext, files: CommandFiles): string {
     const problem = commandWordProblem(path);
     if (problem)
       throw new UserError(
-        `config overlay: the path ${JSON.stringify(path)} contains ${problem}, so no credential_process line can name it for every SDK: move it, or run with --no-overlay (TFMFA_OVERLAY=0)`,
+        `config overlay: the path ${JSON.stringify(path)} contains ${problem}, so no credential_process line ` +
+          `can name it for every SDK: move it, or run with --no-overlay (TFMFA_OVERLAY=0)`,
         2,
       );
   }
@@ -247,7 +251,8 @@ export function ensureOverlay(context: OverlayContext): Overlay {
   const problem = context.profile !== undefined ? omitted.get(context.profile) : undefined;
   if (problem)
     throw new UserError(
-      `profile '${context.profile}' cannot be written into the config overlay: ${problem}; rename it, or run with --no-overlay (TFMFA_OVERLAY=0)`,
+      `profile '${context.profile}' cannot be written into the config overlay: ${problem}; rename it, or run ` +
+        `with --no-overlay (TFMFA_OVERLAY=0)`,
       2,
     );
   return {
@@ -273,7 +278,8 @@ export function overlayOrWarn(context: OverlayContext): Overlay | null {
     else
       warnOnce(
         'overlay',
-        `config overlay skipped (${(error as Error).message}): profiles named in code (provider "aws" { profile = … }) will not get tfmfa's session`,
+        `config overlay skipped (${(error as Error).message}): profiles named in code (provider "aws" { ` +
+          `profile = … }) will not get tfmfa's session`,
       );
     debug(`config overlay skipped: ${(error as Error).message}`);
     return null;

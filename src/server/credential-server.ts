@@ -28,7 +28,10 @@ export interface CredentialServer {
   port: number;
   /** The `AWS_CONTAINER_CREDENTIALS_FULL_URI` for the child. */
   url: string;
-  /** The listening socket's file descriptor (Unix), for the child to hold (orphan-guard.ts); undefined where unknown. */
+  /**
+   * The listening socket's file descriptor (Unix), for the child to hold (orphan-guard.ts); undefined where
+   * unknown.
+   */
   listeningFd: number | undefined;
   /** Stops listening and drops every connection (waiting ones included). */
   close(): Promise<void>;

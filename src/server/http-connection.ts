@@ -32,7 +32,10 @@ export function malformed(status: number, reason: string): JsonResponse {
   return { status, body: { code: 'InvalidRequest', message: reason } };
 }
 
-/** Serves the one request of a socket from a server made with `allowHalfOpen: true`. `onEvent` gets one line per outcome. */
+/**
+ * Serves the one request of a socket from a server made with `allowHalfOpen: true`. `onEvent` gets one line per
+ * outcome.
+ */
 export function serveConnection(
   socket: Socket,
   answer: Answer,
@@ -86,7 +89,8 @@ export function serveConnection(
   });
   socket.on('end', () => {
     peerEnded = true;
-    // A client that gives up before its head is complete gets nothing; one that half-closes after it still gets its answer.
+    // A client that gives up before its head is complete gets nothing; one that half-closes after it still gets its
+    // answer.
     if (stage === 'head') socket.destroy();
     else if (stage === 'answered') socket.destroySoon();
   });

@@ -52,7 +52,10 @@ export class RequestHeadReader {
   private buffer: Buffer = Buffer.alloc(0);
   /** Bytes already checked for line endings. */
   private scanned = 0;
-  /** False until the request line's LF: bytes before it are printable ASCII, so a TLS hello or binary junk is refused at once. */
+  /**
+   * False until the request line's LF: bytes before it are printable ASCII, so a TLS hello or binary junk is
+   * refused at once.
+   */
   private requestLineDone = false;
   private outcome: HeadOutcome = { state: 'incomplete' };
 

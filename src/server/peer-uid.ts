@@ -5,7 +5,8 @@
  * any number of connections (the server batches them). During a flood the tables hold tens of thousands of lines
  * and the kernel takes a few hundred milliseconds to print them, so they are read on libuv's thread pool (the
  * server keeps accepting meanwhile) and scanned as bytes through one reused buffer (building strings from them
- * would cost the very memory the caps are there to save). Elsewhere, or when /proc cannot be read, nothing is found: the peer is unknown.
+ * would cost the very memory the caps are there to save). Elsewhere, or when /proc cannot be read, nothing is
+ * found: the peer is unknown.
  */
 import { close, open, read } from 'node:fs';
 

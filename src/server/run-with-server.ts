@@ -51,7 +51,8 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
   if (defaultProfileShadows(session.files)) {
     const instead = profile === 'default' ? '' : ` and may use it instead of '${profile}'`;
     warn(
-      `the 'default' profile in your AWS files has credentials of its own: SDKs in the command rank it ahead of the credential server${instead}`,
+      `the 'default' profile in your AWS files has credentials of its own: SDKs in the command rank it ahead ` +
+        `of the credential server${instead}`,
     );
   }
 
@@ -74,7 +75,8 @@ export async function runWithServer(options: RunWithServerOptions): Promise<numb
       });
       if (overlay) changes = mergeChanges(changes, overlayChanges(overlay));
     }
-    // The command must not outlive the server unnoticed, nor be served by whoever binds the port next (orphan-guard.ts).
+    // The command must not outlive the server unnoticed, nor be served by whoever binds the port next
+    // (orphan-guard.ts).
     const guard = orphanGuard(options.file, server.listeningFd, session.cacheDir);
     const child = startChild(
       options.file,

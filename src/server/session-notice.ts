@@ -73,7 +73,8 @@ export async function upFrontRequest(request: SessionRequest, loaded: LoadedChai
   const left = humanDuration(notice.secondsLeft);
   if (notice.action === 'warn') {
     warn(
-      `the MFA session for profile '${profile}' ends in ${left} and there is no terminal to ask for a code: a run that lasts longer fails then; run 'tfmfa open-session ${profile}' in a terminal first`,
+      `the MFA session for profile '${profile}' ends in ${left} and there is no terminal to ask for a code: a ` +
+        `run that lasts longer fails then; run 'tfmfa open-session ${profile}' in a terminal first`,
     );
     return request;
   }

@@ -144,7 +144,8 @@ export async function resumeRotation(
   }
   if (stored.accessKeyId === marker.to) {
     throw new UserError(
-      `rotate: ${unfinished}: the stored key ${marker.to} is no longer in IAM: store a working key with 'tfmfa add ${r.profile}'`,
+      `rotate: ${unfinished}: the stored key ${marker.to} is no longer in IAM: store a working key with 'tfmfa ` +
+        `add ${r.profile}'`,
     );
   }
   // NEW was deleted in IAM (an undo), or was created but its secret never stored (nobody has it): undo.
@@ -153,14 +154,17 @@ export async function resumeRotation(
       await r.iam.deleteAccessKey(r.userName, marker.to);
     } catch (error) {
       throw new UserError(
-        `rotate: ${unfinished}: its new key was never stored, and deleting it failed (${(error as Error).message}): the key store holds ${stored.accessKeyId}, which works; delete ${marker.to} with '${deleteCommand(r.userName, marker.to)}' or ${again(r.profile)}`,
+        `rotate: ${unfinished}: its new key was never stored, and deleting it failed ` +
+          `(${(error as Error).message}): the key store holds ${stored.accessKeyId}, which works; ` +
+          `delete ${marker.to} with '${deleteCommand(r.userName, marker.to)}' or ${again(r.profile)}`,
       );
     }
   }
   const left = await clearRotation(r);
   if (left)
     throw new UserError(
-      `rotate: ${unfinished} is undone in IAM, but its note in the key store could not be cleared (${left}): the key store holds ${stored.accessKeyId}, which works; ${again(r.profile)}`,
+      `rotate: ${unfinished} is undone in IAM, but its note in the key store could not be cleared (${left}): ` +
+        `the key store holds ${stored.accessKeyId}, which works; ${again(r.profile)}`,
     );
   process.stderr.write(`tfmfa: undid ${unfinished}: '${r.profile}' keeps ${stored.accessKeyId}\n`);
   return 'undone';
@@ -201,7 +205,8 @@ async function finish(r: Rotation, p: Progress): Promise<Rotated> {
       updateEntry(r.store, r.profile, (entry) => ({ ...entry, accessKeyId: to, addedAt: new Date().toISOString() }));
     } catch (error) {
       throw new UserError(
-        `rotate: the new key ${to} is stored and works, but the key index could not be updated (${(error as Error).message}); IAM still has ${p.from} too: ${again(r.profile)}`,
+        `rotate: the new key ${to} is stored and works, but the key index could not be updated ` +
+          `(${(error as Error).message}); IAM still has ${p.from} too: ${again(r.profile)}`,
       );
     }
   }
@@ -213,7 +218,10 @@ async function finish(r: Rotation, p: Progress): Promise<Rotated> {
       return {
         from: p.from,
         to,
-        unfinished: `the new key ${to} is stored and works, but the old key ${p.from} is still active in IAM (${(error as Error).message}): delete it with '${deleteCommand(r.userName, p.from)}'${left ? ` (and ${again(r.profile)}: ${left})` : ''}`,
+        unfinished:
+          `the new key ${to} is stored and works, but the old key ${p.from} is still active in IAM ` +
+          `(${(error as Error).message}): delete it with ` +
+          `'${deleteCommand(r.userName, p.from)}'${left ? ` (and ${again(r.profile)}: ${left})` : ''}`,
       };
     }
   }
@@ -222,7 +230,8 @@ async function finish(r: Rotation, p: Progress): Promise<Rotated> {
     from: p.from,
     to,
     unfinished: left
-      ? `rotated, but the staged copy or the note of the rotation is left in the key store (${left}): ${again(r.profile)}`
+      ? `rotated, but the staged copy or the note of the rotation is left in the key store ` +
+        `(${left}): ${again(r.profile)}`
       : null,
   };
 }
@@ -250,18 +259,25 @@ async function undo(r: Rotation, created: string, kept: string, reason: string):
   );
   if (holds !== kept) {
     return new UserError(
-      `${reason}; the key store holds ${holds ?? 'no readable key'} for '${r.profile}', IAM has ${kept} and ${created}: ${again(r.profile)}`,
+      `${reason}; the key store holds ${holds ?? 'no readable key'} for '${r.profile}', IAM has ${kept} ` +
+        `and ${created}: ${again(r.profile)}`,
     );
   }
   try {
     await r.iam.deleteAccessKey(r.userName, created);
   } catch (error) {
     return new UserError(
-      `${reason}; could not delete the new key ${created} either (${(error as Error).message}): the key store holds ${kept}, which still works; IAM also has ${created}: delete it with '${deleteCommand(r.userName, created)}' (or ${again(r.profile)})`,
+      `${reason}; could not delete the new key ${created} either (${(error as Error).message}): the key store ` +
+        `holds ${kept}, which still works; IAM also has ${created}: delete it with ` +
+        `'${deleteCommand(r.userName, created)}' (or ${again(r.profile)})`,
     );
   }
   const left = await clearRotation(r);
+  const note = left
+    ? `; the note of the rotation is left in the key store (${left}): the next 'tfmfa rotate ${r.profile}' clears it`
+    : '';
   return new UserError(
-    `${reason}; deleted the new key ${created} again: IAM and the key store hold only ${kept}, which still works${left ? `; the note of the rotation is left in the key store (${left}): the next 'tfmfa rotate ${r.profile}' clears it` : ''}`,
+    `${reason}; deleted the new key ${created} again: ` +
+      `IAM and the key store hold only ${kept}, which still works${note}`,
   );
 }

@@ -17,7 +17,8 @@ export async function sourceCredentials(
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(
-      `profile '${source.profile}': could not get credentials from ${kind.origin(source)}: ${(error as Error).message.split('\n')[0]}`,
+      `profile '${source.profile}': could not get credentials ` +
+        `from ${kind.origin(source)}: ${(error as Error).message.split('\n')[0]}`,
     );
   }
 }

@@ -100,7 +100,8 @@ export function planChain(chain: Chain, options: StrategyOptions): Plan {
     let durationSeconds = role.durationSeconds;
     if (chained && durationSeconds !== undefined && durationSeconds > ROLE_CHAINING_LIMIT) {
       plan.clamped.push(
-        `${role.profile}: duration_seconds ${durationSeconds} lowered to ${ROLE_CHAINING_LIMIT} (AWS limits chained roles to 1 hour)`,
+        `${role.profile}: duration_seconds ${durationSeconds} lowered to ${ROLE_CHAINING_LIMIT} (AWS limits ` +
+          `chained roles to 1 hour)`,
       );
       durationSeconds = ROLE_CHAINING_LIMIT;
     }

@@ -48,21 +48,25 @@ export function classifyStsError(action: string, error: unknown, profile: string
     return new StsError(
       'invalid-key',
       code,
-      `STS ${action} failed: the access key of profile '${profile}' is not valid (InvalidClientTokenId): check aws_access_key_id in your AWS credentials file, or create a new key`,
+      `STS ${action} failed: the access key of profile '${profile}' is not valid (InvalidClientTokenId): check ` +
+        `aws_access_key_id in your AWS credentials file, or create a new key`,
     );
   }
   if (code === 'RequestExpired' || (code === 'SignatureDoesNotMatch' && /expired|time/i.test(message))) {
     return new StsError(
       'clock',
       code,
-      `STS ${action} failed: the request time was refused (${code}): this machine's clock is off by more than 5 minutes; synchronise it (e.g. 'timedatectl set-ntp true')`,
+      `STS ${action} failed: the request time was refused (${code}): this machine's clock is off by more than ` +
+        `5 minutes; synchronise it (e.g. 'timedatectl set-ntp true')`,
     );
   }
   if (code === 'SignatureDoesNotMatch') {
     return new StsError(
       'bad-secret',
       code,
-      `STS ${action} failed: the secret access key for profile '${profile}' does not match its key id (SignatureDoesNotMatch): check aws_secret_access_key in your AWS credentials file (a wrong clock can cause this too)`,
+      `STS ${action} failed: the secret access key for profile '${profile}' does not match its key id ` +
+        `(SignatureDoesNotMatch): check aws_secret_access_key in your AWS credentials file (a wrong clock can ` +
+        `cause this too)`,
     );
   }
   const network =
@@ -75,7 +79,8 @@ export function classifyStsError(action: string, error: unknown, profile: string
     return new StsError(
       'unreachable',
       code,
-      `cannot reach STS for ${action} (${network ?? code}: ${message}): check your network, proxy, and any endpoint_url / AWS_ENDPOINT_URL_STS setting (TFMFA_STS_TIMEOUT sets the timeout)`,
+      `cannot reach STS for ${action} (${network ?? code}: ${message}): check your network, proxy, and any ` +
+        `endpoint_url / AWS_ENDPOINT_URL_STS setting (TFMFA_STS_TIMEOUT sets the timeout)`,
     );
   }
   return new StsError('other', code, `STS ${action} failed: ${code}: ${message}`);

@@ -127,7 +127,8 @@ export function getFederationToken(
 
 export function assumeRole(base: AwsCredentials, input: AssumeRoleInput, target: StsTarget): Promise<AwsCredentials> {
   debug(
-    `STS AssumeRole ${input.roleArn}${input.serialNumber ? ` with MFA ${input.serialNumber}` : ''} (${input.durationSeconds ?? 'default'}s) in ${target.region}`,
+    `STS AssumeRole ${input.roleArn}${input.serialNumber ? ` with MFA ${input.serialNumber}` : ''} ` +
+      `(${input.durationSeconds ?? 'default'}s) in ${target.region}`,
   );
   return send(
     'AssumeRole',

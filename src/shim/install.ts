@@ -150,7 +150,9 @@ export function installShims(options: {
   const foreign = kinds.filter(([, kind]) => kind === 'other').map(([name]) => join(dir, name));
   if (foreign.length > 0 && !options.force) {
     throw new UserError(
-      `shim install: ${foreign.join(', ')} ${foreign.length === 1 ? 'exists and is' : 'exist and are'} not a tfmfa shim: move ${foreign.length === 1 ? 'it' : 'them'} away, pick another --dir, or pass --force to replace ${foreign.length === 1 ? 'it' : 'them'}`,
+      `shim install: ${foreign.join(', ')} ${foreign.length === 1 ? 'exists and is' : 'exist and are'} not a ` +
+        `tfmfa shim: move ${foreign.length === 1 ? 'it' : 'them'} away, pick another --dir, or pass --force to ` +
+        `replace ${foreign.length === 1 ? 'it' : 'them'}`,
     );
   }
   try {
@@ -196,7 +198,8 @@ export function pathAdvice(
   const position = entries.indexOf(realOrResolved(dir, cwd));
   if (position < 0) {
     return [
-      `${dir} is not on PATH: add this line to your shell profile (~/.bashrc, ~/.zshrc or ~/.profile), then start a new shell:`,
+      `${dir} is not on PATH: add this line to your shell profile (~/.bashrc, ~/.zshrc or ~/.profile), then ` +
+        `start a new shell:`,
       exportLine(dir),
     ];
   }
@@ -212,7 +215,8 @@ export function pathAdvice(
   }
   if (shadowed.length === 0) return [];
   return [
-    `${dir} comes after the real ${shadowed.join(', ')} on PATH, so those shims are not used: put it first in your shell profile (~/.bashrc, ~/.zshrc or ~/.profile):`,
+    `${dir} comes after the real ${shadowed.join(', ')} on PATH, so those shims are not used: put it first in ` +
+      `your shell profile (~/.bashrc, ~/.zshrc or ~/.profile):`,
     exportLine(dir),
   ];
 }
@@ -296,7 +300,8 @@ export function uninstallShims(options: { dir: string; names: readonly string[];
   const foreign = kinds.filter(([, kind]) => kind === 'other').map(([name]) => join(dir, name));
   if (foreign.length > 0) {
     throw new UserError(
-      `shim uninstall: ${foreign.join(', ')} ${foreign.length === 1 ? 'is' : 'are'} not a tfmfa shim: left alone (nothing removed); remove ${foreign.length === 1 ? 'it' : 'them'} yourself if you mean to`,
+      `shim uninstall: ${foreign.join(', ')} ${foreign.length === 1 ? 'is' : 'are'} not a tfmfa shim: left ` +
+        `alone (nothing removed); remove ${foreign.length === 1 ? 'it' : 'them'} yourself if you mean to`,
     );
   }
   const removed: string[] = [];

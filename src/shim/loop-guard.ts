@@ -61,13 +61,16 @@ export function pushStack(
   const fix = `make it call the real ${tool} by its full path`;
   if (entries.some((entry) => entry.tool === tool && entry.binary === realBinary && entry.pid === pid)) {
     throw new UserError(
-      `loop: the ${tool} shim would start ${realBinary} again, and ${realBinary} came straight back to the shim without running anything (it runs '${tool}' by name, which finds the shim first on PATH): ${fix}`,
+      `loop: the ${tool} shim would start ${realBinary} again, and ${realBinary} came straight back to the ` +
+        `shim without running anything (it runs '${tool}' by name, which finds the shim first on PATH): ${fix}`,
       126,
     );
   }
   if (entries.length >= MAX_SHIM_DEPTH) {
     throw new UserError(
-      `loop: the ${tool} shim would start ${realBinary} again, but ${entries.length} real binaries already run nested under tfmfa shims (${STACK_VARIABLE}, at most ${MAX_SHIM_DEPTH}): a wrapper probably runs '${tool}' by name back through the shim: ${fix}`,
+      `loop: the ${tool} shim would start ${realBinary} again, but ${entries.length} real binaries already run ` +
+        `nested under tfmfa shims (${STACK_VARIABLE}, at most ${MAX_SHIM_DEPTH}): a wrapper probably runs ` +
+        `'${tool}' by name back through the shim: ${fix}`,
       126,
     );
   }

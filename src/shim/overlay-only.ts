@@ -51,7 +51,8 @@ export function overlayOnlyChanges(
   }
   if (!overlay) return NOTHING;
   debug(
-    `profile '${profile}': no session of its own, the tool gets the config overlay (${overlay.rewritten.length} profile(s) through credential_process)`,
+    `profile '${profile}': no session of its own, the tool gets the config overlay ` +
+      `(${overlay.rewritten.length} profile(s) through credential_process)`,
   );
   const changes = overlayChanges(overlay);
   if (ticket) {

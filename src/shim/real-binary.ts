@@ -63,7 +63,8 @@ export function findRealBinary(tool: string, settings: Settings, entryPoint: str
     return candidate;
   }
   throw new UserError(
-    `no real ${tool} found on PATH after the tfmfa shim (${entries.filter(Boolean).join(delimiter) || 'PATH is empty'}): install ${tool} or fix PATH`,
+    `no real ${tool} found on PATH after the tfmfa shim ` +
+      `(${entries.filter(Boolean).join(delimiter) || 'PATH is empty'}): install ${tool} or fix PATH`,
     127,
   );
 }

@@ -40,7 +40,10 @@ export async function shimTarget(tool: string, selected: SelectedProfile, settin
   return { loaded: null, changes: overlayOnlyChanges(profile, files, loadedAtMs, settings, ticket) };
 }
 
-/** The shim's slow path: the environment changes for the profile (writing its ticket), or the overlay only (see shimTarget). */
+/**
+ * The shim's slow path: the environment changes for the profile (writing its ticket), or the overlay only (see
+ * shimTarget).
+ */
 export async function shimSessionChanges(
   tool: string,
   selected: SelectedProfile,

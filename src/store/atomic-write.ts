@@ -39,7 +39,10 @@ export class WriteFailedError extends Error {
 function explainWriteFailure(code: string, dir: string): string {
   switch (code) {
     case 'ENOSPC':
-      return `no space left on the device (ENOSPC): free some space on the file system of ${dir} and run the command again`;
+      return (
+        `no space left on the device (ENOSPC): free some space on the file system of ${dir} and run the ` +
+        `command again`
+      );
     case 'EDQUOT':
       return `disk quota exceeded (EDQUOT): free some space or raise the quota, then run the command again`;
     case 'EFBIG':
@@ -146,7 +149,9 @@ export function resolveUserFile(path: string): string {
     }
     throw new UserFileError(
       error,
-      `${path} is a symlink to ${target}, which does not exist (${(error as NodeJS.ErrnoException).code ?? 'ENOENT'}): create that file, or remove the link, and run the command again`,
+      `${path} is a symlink to ${target}, which does not exist ` +
+        `(${(error as NodeJS.ErrnoException).code ?? 'ENOENT'}): create that file, or remove the link, and run ` +
+        `the command again`,
     );
   }
 }

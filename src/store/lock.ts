@@ -61,7 +61,9 @@ export async function withLock<T>(options: LockOptions, work: () => Promise<T>):
     if (cancellation) throw sharedCancellation(options.key, cancellation);
     if (Date.now() >= deadline) {
       throw new UserError(
-        `timed out after ${options.timeoutSeconds}s waiting for another tfmfa process using ${options.description} (probably waiting for its MFA code); stop that process, or raise TFMFA_LOCK_TIMEOUT`,
+        `timed out after ${options.timeoutSeconds}s waiting for another tfmfa process ` +
+          `using ${options.description} (probably waiting for its MFA code); stop that process, or raise ` +
+          `TFMFA_LOCK_TIMEOUT`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -49,7 +49,10 @@ export function explainProblem(
   switch (found.problem) {
     case 'wrong-type':
       return {
-        what: `${path} is ${found.symlink ? 'a symlink' : `not a ${kind === 'dir' ? 'directory' : 'regular file'}`}: tfmfa refuses to use it`,
+        what:
+          `${path} ` +
+          `is ${found.symlink ? 'a symlink' : `not a ${kind === 'dir' ? 'directory' : 'regular file'}`}: tfmfa ` +
+          `refuses to use it`,
         fix: `remove it (rm -r ${path}) or ${elsewhere}`,
       };
     case 'foreign-owner':
@@ -91,16 +94,19 @@ export function checkPrivate(
       return false;
     case 'wrong-type':
       throw new UserError(
-        `${role.name} path ${path} is not a ${kind === 'dir' ? 'directory' : 'regular file'} (or is a symlink): remove it${or('elsewhere')}`,
+        `${role.name} path ${path} is not a ${kind === 'dir' ? 'directory' : 'regular file'} (or is a ` +
+          `symlink): remove it${or('elsewhere')}`,
       );
     case 'foreign-owner':
       throw new UserError(
-        `${noun} ${path} is owned by uid ${found.uid}, not you (uid ${found.me}): remove it${or('to a directory of your own')}`,
+        `${noun} ${path} is owned by uid ${found.uid}, not you (uid ${found.me}): remove ` +
+          `it${or('to a directory of your own')}`,
       );
     case 'open-mode':
       if (options.allowOpenMode) return true;
       throw new UserError(
-        `${noun} ${path} is open to other users (mode ${found.mode}): run 'chmod ${kind === 'dir' ? '700' : '600'} ${path}'`,
+        `${noun} ${path} is open to other users (mode ${found.mode}): run ` +
+          `'chmod ${kind === 'dir' ? '700' : '600'} ${path}'`,
       );
   }
 }
@@ -119,7 +125,9 @@ export function ensurePrivateDir(path: string, role: PathRole = CACHE): void {
     mkdirSync(path, { recursive: true, mode: 0o700 });
   } catch (error) {
     const reason = realMkdirError(path, error as Error).message;
-    const message = `cannot create ${role.name} directory ${path}: ${reason}${role.elsewhere ? `; ${role.elsewhere} to a writable directory` : ''}`;
+    const message =
+      `cannot create ${role.name} ` +
+      `directory ${path}: ${reason}${role.elsewhere ? `; ${role.elsewhere} to a writable directory` : ''}`;
     throw role === CACHE ? new CacheUnavailableError(message) : new UserError(message, 2);
   }
   checkPrivate(path, 'dir', { role });

@@ -79,7 +79,8 @@ export class SessionCache {
     } catch (error) {
       warnOnce(
         'cache-unavailable',
-        `cannot write the session cache (${(error as NodeJS.ErrnoException).code ?? (error as Error).message} in ${this.sessionsDir}): continuing without caching`,
+        `cannot write the session cache (${(error as NodeJS.ErrnoException).code ?? (error as Error).message} ` +
+          `in ${this.sessionsDir}): continuing without caching`,
       );
       return false;
     }

@@ -17,7 +17,7 @@ function home(file: string): string {
 describe('architecture', () => {
   const graph = importGraph(SRC);
 
-  test('the import graph is read (a file that imports nothing and is imported by nothing would be a sign it is not)', () => {
+  test('the import graph is read (a file that imports nothing and is imported by nothing would say it is not)', () => {
     assert.ok(graph.size > 50, `${graph.size} files`);
     assert.ok(graph.get('cli.ts')?.includes('shim/run.ts'), 'cli.ts imports shim/run.ts (dynamically)');
     assert.ok(graph.get('launch/replace-process.ts')?.includes('launch/child.ts'));
@@ -27,18 +27,22 @@ describe('architecture', () => {
     assert.deepEqual(cycles(graph), []);
   });
 
-  test('no import cycle between folders, type-only imports included (launch/, store/, overlay/ and the rest import one way)', () => {
-    const folders = new Map<string, string[]>();
-    for (const [file, targets] of graph) {
-      const from = home(file);
-      const to = [...new Set(targets.map(home))].filter((target) => target !== from);
-      folders.set(from, [...new Set([...(folders.get(from) ?? []), ...to])]);
-    }
-    assert.deepEqual(cycles(folders), []);
-    assert.ok(
-      !(folders.get('store/') ?? []).includes('launch/') && !(folders.get('overlay/') ?? []).includes('launch/'),
-    );
-  });
+  test(
+    'no import cycle between folders, type-only imports included (launch/, store/, overlay/ and the ' +
+      'rest import one way)',
+    () => {
+      const folders = new Map<string, string[]>();
+      for (const [file, targets] of graph) {
+        const from = home(file);
+        const to = [...new Set(targets.map(home))].filter((target) => target !== from);
+        folders.set(from, [...new Set([...(folders.get(from) ?? []), ...to])]);
+      }
+      assert.deepEqual(cycles(folders), []);
+      assert.ok(
+        !(folders.get('store/') ?? []).includes('launch/') && !(folders.get('overlay/') ?? []).includes('launch/'),
+      );
+    },
+  );
 
   test('the cycle finder finds a cycle', () => {
     assert.deepEqual(

@@ -12,7 +12,8 @@ export { credentialSource, role, staticKeys, storedKeys };
 
 /**
  * The kinds of base credentials a profile can have, in precedence order: keys in tfmfa's key store, then the
- * SDKs' own order (static keys rank ahead of credential_process, which ranks ahead of SSO, then `aws login`). `credential_source` is reached only from a role profile.
+ * SDKs' own order (static keys rank ahead of credential_process, which ranks ahead of SSO, then `aws login`).
+ * `credential_source` is reached only from a role profile.
  * Adding a kind: one new file, and its place in this list (what sets a kind apart from the others, e.g. that no
  * tool reads it or that it is short-lived, is a declared property of SourceKind, honoured where it matters).
  */

@@ -38,7 +38,8 @@ export const loginSession: SourceKind<LoginSessionSource, 'login'> = {
     const session = (section.login_session ?? '').trim();
     if (!PRINCIPAL_ARN.test(session))
       throw new UserError(
-        `profile '${profile}': login_session '${session}' is not the principal ARN \`aws login\` writes: run \`aws login --profile ${profile}\` to set it again`,
+        `profile '${profile}': login_session '${session}' is not the principal ARN \`aws login\` writes: run ` +
+          `\`aws login --profile ${profile}\` to set it again`,
         2,
       );
     return { kind: 'login-session', profile, session };

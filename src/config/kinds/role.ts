@@ -12,7 +12,10 @@ export interface RoleStep {
   /** From `duration_seconds`; absent means STS's default (3600). */
   durationSeconds?: number;
   roleSessionName: string;
-  /** True when `role_session_name` is configured (else roleSessionName is the per-run default, which has the time in it). */
+  /**
+   * True when `role_session_name` is configured (else roleSessionName is the per-run default, which has the time in
+   * it).
+   */
   sessionNameConfigured?: boolean;
   /** The profile's own `mfa_serial`, or the one it inherits from its source profile. */
   mfaSerial?: string;

@@ -16,7 +16,8 @@ export const sso: SourceKind<SsoSource, 'sso'> = {
   parse(profile, section, files) {
     if (section.sso_session && !files.ssoSessions.has(section.sso_session)) {
       throw new UserError(
-        `profile '${profile}' names sso_session '${section.sso_session}' but there is no [sso-session ${section.sso_session}] section in ${files.configPath}`,
+        `profile '${profile}' names sso_session '${section.sso_session}' but there is no ` +
+          `[sso-session ${section.sso_session}] section in ${files.configPath}`,
         2,
       );
     }

@@ -13,7 +13,7 @@ export interface StaticKeysSource {
 /** The keys that hold a secret: never copied into the overlay, never cached. */
 export const SECRET_KEYS = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'] as const;
 
-/** `aws_access_key_id` + `aws_secret_access_key` (and optionally `aws_session_token`), in either file. */
+/** `aws_access_key_idaws_secret_access_key` (and optionally `aws_session_token`), in either file. */
 export const staticKeys: SourceKind<StaticKeysSource, 'static'> = {
   step: 'static-keys',
   listName: 'static',
@@ -45,6 +45,9 @@ export const staticKeys: SourceKind<StaticKeysSource, 'static'> = {
     const where = files.credentialsSections.get(step.profile)?.aws_access_key_id
       ? files.credentialsPath
       : files.configPath;
-    return `${step.sessionToken ? 'temporary keys (aws_session_token)' : 'long-term access keys'} of profile '${step.profile}' (${where})`;
+    return (
+      `${step.sessionToken ? 'temporary keys (aws_session_token)' : 'long-term access keys'} of profile ` +
+      `'${step.profile}' (${where})`
+    );
   },
 };

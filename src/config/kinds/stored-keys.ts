@@ -36,7 +36,8 @@ export const storedKeys: SourceKind<StoredKeysSource, 'stored'> = {
   },
   origin: () => "tfmfa's key store",
   describe: (step) =>
-    `long-term access keys ${step.accessKeyId} of profile '${step.profile}' in tfmfa's key store (${backendLabel(step.backend)})`,
+    `long-term access keys ${step.accessKeyId} of profile '${step.profile}' in tfmfa's key store ` +
+    `(${backendLabel(step.backend)})`,
 };
 
 /** The stored-keys entries of the index at `indexPath`; profiles only the index knows are added (empty). */

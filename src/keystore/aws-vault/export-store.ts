@@ -64,7 +64,8 @@ export class ExportStore implements AwsVaultStore {
         else
           reject(
             new Error(
-              `'aws-vault ${args[0]}' failed (${signal ? `killed by ${signal}` : `exit ${code}`}; its message is above)`,
+              `'aws-vault ${args[0]}' failed (${signal ? `killed by ${signal}` : `exit ${code}`}; its message ` +
+                `is above)`,
             ),
           );
       });

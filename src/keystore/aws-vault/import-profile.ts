@@ -52,7 +52,9 @@ export async function importProfile(
   const existing = storedEntry(settings.keystore, profile);
   if (existing && !settings.force) {
     return {
-      line: `${what}: already in tfmfa's key store (${existing.accessKeyId}, ${existing.backend}): kept (--force replaces it)`,
+      line:
+        `${what}: already in tfmfa's key store (${existing.accessKeyId}, ${existing.backend}): kept ` +
+        `(--force replaces it)`,
       failed: false,
     };
   }
@@ -91,7 +93,9 @@ export async function importProfile(
     }
   }
   return {
-    line: `${what}: imported ${keys.accessKeyId}${identity} into ${settings.where}${notes.length ? ` (${notes.join('; ')})` : ''}${removed}`,
+    line:
+      `${what}: imported ${keys.accessKeyId}${identity} ` +
+      `into ${settings.where}${notes.length ? ` (${notes.join('; ')})` : ''}${removed}`,
     failed,
   };
 }

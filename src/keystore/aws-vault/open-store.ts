@@ -24,7 +24,8 @@ function exportStore(settings: Settings, backend: string | undefined, why: strin
   const program = findProgram('aws-vault', settings);
   if (!program)
     throw new UserError(
-      `import --from aws-vault: ${why}, which tfmfa reads through 'aws-vault export', but aws-vault is not on PATH: install it (or put it on PATH) and run the import again`,
+      `import --from aws-vault: ${why}, which tfmfa reads through 'aws-vault export', but aws-vault is not on ` +
+        `PATH: install it (or put it on PATH) and run the import again`,
       2,
     );
   return new ExportStore(program, backend, settings);
@@ -54,7 +55,8 @@ export async function openAwsVaultStore(settings: Settings, passphrase: () => Pr
     const store = await SecretServiceStore.open(settings);
     if (!store)
       throw new UserError(
-        "import --from aws-vault: AWS_VAULT_BACKEND is secret-service, but the D-Bus session bus has no Secret Service collection 'awsvault' (run this in your desktop session, or unset AWS_VAULT_BACKEND)",
+        'import --from aws-vault: AWS_VAULT_BACKEND is secret-service, but the D-Bus session bus has no Secret ' +
+          "Service collection 'awsvault' (run this in your desktop session, or unset AWS_VAULT_BACKEND)",
         2,
       );
     return store;
@@ -69,7 +71,8 @@ export async function openAwsVaultStore(settings: Settings, passphrase: () => Pr
   if (findProgram('aws-vault', settings))
     return exportStore(settings, undefined, 'no aws-vault store tfmfa reads itself was found');
   throw new UserError(
-    `import --from aws-vault: found no aws-vault store: no Secret Service collection 'awsvault', no files in ${fileDir}, no aws-vault on PATH: set AWS_VAULT_BACKEND (and AWS_VAULT_FILE_DIR) as aws-vault has them`,
+    `import --from aws-vault: found no aws-vault store: no Secret Service collection 'awsvault', no files ` +
+      `in ${fileDir}, no aws-vault on PATH: set AWS_VAULT_BACKEND (and AWS_VAULT_FILE_DIR) as aws-vault has them`,
     2,
   );
 }

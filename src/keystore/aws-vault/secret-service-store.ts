@@ -89,7 +89,8 @@ export class SecretServiceStore implements AwsVaultStore {
     );
     if (prompt !== '/')
       throw new Error(
-        "the 'awsvault' collection is locked: unlock it (run any aws-vault command, or use Seahorse) and run the import again",
+        "the 'awsvault' collection is locked: unlock it (run any aws-vault command, or use Seahorse) and run " +
+          'the import again',
       );
   }
 

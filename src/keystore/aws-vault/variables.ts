@@ -52,7 +52,8 @@ export const AWS_VAULT_VARIABLES: readonly AwsVaultVariable[] = [
   {
     name: 'AWS_VAULT',
     counterpart:
-      'TFMFA_PROFILE (set by tfmfa for the commands it starts; a leftover AWS_VAULT means this shell runs inside aws-vault exec)',
+      'TFMFA_PROFILE (set by tfmfa for the commands it starts; a leftover AWS_VAULT means this shell runs ' +
+      'inside aws-vault exec)',
   },
 ];
 

@@ -7,7 +7,8 @@ import { defineDriver } from './driver.ts';
  */
 export const OSASCRIPT_LINES = [
   'on run argv',
-  'set r to display dialog (item 1 of argv) default answer "" with hidden answer with title (item 2 of argv) buttons {"Cancel", "OK"} default button "OK" cancel button "Cancel" giving up after ((item 3 of argv) as integer)',
+  'set r to display dialog (item 1 of argv) default answer "" with hidden answer with title (item 2 of argv) ' +
+    'buttons {"Cancel", "OK"} default button "OK" cancel button "Cancel" giving up after ((item 3 of argv) as integer)',
   'if gave up of r then error "no answer" number -1712',
   'return text returned of r',
   'end run',

@@ -6,7 +6,8 @@ import { isMfaCode, normalizeMfaCode, type MfaCodeSource, type PromptContext } f
 import { defineDriver } from './driver.ts';
 
 const INSTALL =
-  'install YubiKey Manager (Debian/Ubuntu: apt install yubikey-manager; macOS: brew install ykman; or pip install yubikey-manager)';
+  'install YubiKey Manager (Debian/Ubuntu: apt install yubikey-manager; macOS: brew install ykman; or pip ' +
+  'install yubikey-manager)';
 
 /**
  * A YubiKey's OATH-TOTP code through `ykman oath accounts code --single ACCOUNT`. When the account needs a
@@ -42,11 +43,13 @@ function ykmanSource(context: PromptContext): MfaCodeSource {
       if (outcome.exitCode !== 0) {
         if (/no yubikey/i.test(outcome.stderr))
           throw new UserError(
-            `no YubiKey detected for profile '${context.profile}': insert the key (and close other apps using it), then run again`,
+            `no YubiKey detected for profile '${context.profile}': insert the key (and close other apps using ` +
+              `it), then run again`,
           );
         if (/no .*match|no account/i.test(outcome.stderr)) {
           throw new UserError(
-            `the YubiKey has no OATH account '${context.account}': add it (ykman oath accounts add) or name the right one with mfa_ykman_account in profile '${context.profile}'`,
+            `the YubiKey has no OATH account '${context.account}': add it (ykman oath accounts add) or name ` +
+              `the right one with mfa_ykman_account in profile '${context.profile}'`,
           );
         }
         throw new UserError(
@@ -56,7 +59,8 @@ function ykmanSource(context: PromptContext): MfaCodeSource {
       const code = normalizeMfaCode(outcome.stdout);
       if (!isMfaCode(code))
         throw new UserError(
-          `ykman printed no 6-digit code for account '${context.account}' (got ${code.length} characters): check that it is a 6-digit TOTP account ('ykman oath accounts list')`,
+          `ykman printed no 6-digit code for account '${context.account}' (got ${code.length} characters): ` +
+            `check that it is a 6-digit TOTP account ('ykman oath accounts list')`,
         );
       return code;
     },

@@ -20,9 +20,11 @@ import { TOOL_NAME } from '../tools.ts';
  * what it shares with Node, filled in from their TypeScript sources so the two paths cannot drift:
  *   @ENTRY@              the Node entry point, single-quoted ('' for the package's own copies)
  *   @LAUNCHER_MARKER@    the marker line by which tfmfa recognises its launchers
- *   @PROFILE_ORDER@ @CACHE_DIR@ @CACHE_DIR_HOME@ @MARKER@ @CONFIG_FILE@ @CREDENTIALS_FILE@ (+ _HOME)   the environment contract's rules (shell-fragments.ts)
+ * @PROFILE_ORDER@ @CACHE_DIR@ @CACHE_DIR_HOME@ @MARKER@ @CONFIG_FILE@ @CREDENTIALS_FILE@ (+ _HOME) the environment
+ * contract's rules (shell-fragments.ts)
  *   @VAR_<key>@          a variable's name from the contract table (variables.ts)
- *   @DEFAULT_MIN_TTL@ @TICKET_HEADER@ @TICKET_NAME_PREFIXES@ @PASSTHROUGH_CASES@ @GLOBAL_OPTION_CASES@ @MAX_SHIM_DEPTH@ @LONG_RUN_CASES@ @LONG_RUN_OFF@ @DIGITS_*@ (ticket-format.ts)
+ * @DEFAULT_MIN_TTL@ @TICKET_HEADER@ @TICKET_NAME_PREFIXES@ @PASSTHROUGH_CASES@ @GLOBAL_OPTION_CASES@
+ * @MAX_SHIM_DEPTH@ @LONG_RUN_CASES@ @LONG_RUN_OFF@ @DIGITS_*@ (ticket-format.ts)
  *   @SECRET_VARIABLES@   tfmfa's secret variables, unset before the real tool runs
  *   @CLASH@              every internal `_tf_*` variable: set in the environment, the launcher hands over to Node
  */
@@ -61,7 +63,10 @@ function globalOptionCases(): string {
   return lines.join('\n');
 }
 
-/** LONG_RUN as shell: a subcommand entry matches $_tf_arg, a `--flag` entry any argument (longRunMatch in long-run.ts). */
+/**
+ * LONG_RUN as shell: a subcommand entry matches $_tf_arg, a `--flag` entry any argument (longRunMatch in
+ * long-run.ts).
+ */
 function longRunCases(): string {
   const lines: string[] = [];
   for (const [tool, entries] of Object.entries(LONG_RUN)) {
@@ -86,7 +91,8 @@ export function renderLauncher(options: LauncherOptions = {}): string {
   for (const [regex, source] of TRANSLATED) {
     if (regex.source !== source)
       throw new Error(
-        `launcher template: ${source} changed to ${regex.source}: update the shell patterns in src/shim/launcher/launcher.sh`,
+        `launcher template: ${source} changed to ${regex.source}: update the shell patterns in ` +
+          `src/shim/launcher/launcher.sh`,
       );
   }
   const entry = options.entry ?? '';

@@ -145,7 +145,8 @@ mfa_process = echo 123456
       /credential_source 'Laptop' is not supported: use one of Environment, Ec2InstanceMetadata, EcsContainer/,
     );
     const viaProcess = await resolve(
-      '[profile src]\ncredential_process = /bin/get-creds --x\n[profile r]\nsource_profile = src\nrole_arn = arn:aws:iam::111111111111:role/x\n',
+      '[profile src]\ncredential_process = /bin/get-creds --x\n[profile r]\nsource_profile = src\nrole_arn = ' +
+        'arn:aws:iam::111111111111:role/x\n',
       '',
       'r',
     );
@@ -175,7 +176,8 @@ mfa_process = echo 123456
 
   test('bad values name the profile, the key and the fix', async () => {
     const role = (extra: string) =>
-      `[profile b]\naws_access_key_id = AKIAB\naws_secret_access_key = s\n[profile r]\nsource_profile = b\nrole_arn = arn:aws:iam::111111111111:role/x\n${extra}\n`;
+      `[profile b]\naws_access_key_id = AKIAB\naws_secret_access_key = s\n[profile r]\nsource_profile = ` +
+      `b\nrole_arn = arn:aws:iam::111111111111:role/x\n${extra}\n`;
     await assert.rejects(
       resolve(role('mfa_serial = my-phone'), '', 'r'),
       /profile 'r': mfa_serial 'my-phone' is not valid: expected an MFA device ARN/,
@@ -192,7 +194,8 @@ mfa_process = echo 123456
     );
     await assert.rejects(
       resolve(
-        '[profile r]\nsource_profile = r2\nrole_arn = not-an-arn\n[profile r2]\naws_access_key_id = A\naws_secret_access_key = s\n',
+        '[profile r]\nsource_profile = r2\nrole_arn = not-an-arn\n[profile r2]\naws_access_key_id = ' +
+          'A\naws_secret_access_key = s\n',
         '',
         'r',
       ),

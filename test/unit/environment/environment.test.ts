@@ -141,7 +141,8 @@ describe('the profile order and its shell fragment', () => {
   }
 
   test('the cache directory fragment and the contract agree (TFMFA_CACHE_DIR, XDG_CACHE_HOME, HOME)', () => {
-    const script = `_c="${SHELL_FRAGMENTS.CACHE_DIR}"; [ -n "$_c" ] || _c="${SHELL_FRAGMENTS.CACHE_DIR_HOME}"; printf %s "$_c"`;
+    const { CACHE_DIR, CACHE_DIR_HOME } = SHELL_FRAGMENTS;
+    const script = `_c="${CACHE_DIR}"; [ -n "$_c" ] || _c="${CACHE_DIR_HOME}"; printf %s "$_c"`;
     for (const env of [
       { HOME: '/h' },
       { HOME: '/h', XDG_CACHE_HOME: '/x' },

@@ -109,7 +109,7 @@ describe(
       );
     });
 
-    test('a PBKDF2 count out of range or not an integer is refused (a hostile file cannot ask for hours of work)', async () => {
+    test('a PBKDF2 count out of range or not an integer is refused (a hostile file cannot ask for hours)', async () => {
       for (const p2c of [999, 1_000_001, 1e12, 8192.5, '8192', null]) {
         await assert.rejects(
           decryptAwsVaultJwe(

@@ -95,18 +95,25 @@ describe('choosing the MFA code source', () => {
     assert.equal(source(request(), around({ platform: 'win32', programs: ['powershell'] })), 'powershell');
   });
 
-  test('nothing fits: one line naming open-session with the profile, --mfa-token (not for a shim), mfa_process and mfa_prompt', () => {
-    const plain = decideMfaSource(request(), around());
-    assert.equal(plain.source, 'none');
-    assert.equal(
-      plain.source === 'none' && plain.error,
-      `an MFA code is needed for ${SERIAL} (profile 'prod') but there is no terminal to ask on and no desktop dialog: run 'tfmfa open-session prod' in a terminal first (later runs use the cached session), pass --mfa-token CODE, or set mfa_process (a command that prints the code) or mfa_prompt (e.g. ykman) in profile 'prod'`,
-    );
-    const shim = decideMfaSource(request({ shim: true }), around());
-    assert.ok(
-      shim.source === 'none' && !shim.error.includes('--mfa-token') && shim.error.includes('tfmfa open-session prod'),
-    );
-  });
+  test(
+    'nothing fits: one line naming open-session with the profile, --mfa-token (not for a shim), ' +
+      'mfa_process and mfa_prompt',
+    () => {
+      const plain = decideMfaSource(request(), around());
+      assert.equal(plain.source, 'none');
+      assert.equal(
+        plain.source === 'none' && plain.error,
+        `an MFA code is needed for ${SERIAL} (profile 'prod') but there is no terminal to ask on and no desktop ` +
+          `dialog: run 'tfmfa open-session prod' in a terminal first (later runs use the cached session), pass ` +
+          `--mfa-token CODE, or set mfa_process (a command that prints the code) or mfa_prompt (e.g. ykman) in ` +
+          `profile 'prod'`,
+      );
+      const shim = decideMfaSource(request({ shim: true }), around());
+      assert.ok(
+        shim.source === 'none' && !shim.error.includes('--mfa-token') && shim.error.includes('tfmfa open-session prod'),
+      );
+    },
+  );
 
   test('a display without zenity or kdialog: the message says to install one and how TFMFA_PROMPT picks it', () => {
     const x11 = decideMfaSource(request({ shim: true, env: { DISPLAY: ':0' } }), around({ programs: [] }));
@@ -131,7 +138,10 @@ describe('choosing the MFA code source', () => {
     assert.ok(choice.source === 'none');
     assert.match(
       choice.error,
-      /^the MFA prompt 'terminal' \(TFMFA_PROMPT\) needs a terminal and this run has none: run 'tfmfa open-session prod'/,
+      new RegExp(
+        String.raw`^the MFA prompt 'terminal' \(TFMFA_PROMPT\) needs a terminal and this run has none: run ` +
+          String.raw`'tfmfa open-session prod'`,
+      ),
     );
     assert.throws(
       () => chooseMfaSource(request({ env: { TFMFA_PROMPT: 'terminal' } }), around()),
@@ -151,7 +161,8 @@ describe('choosing the MFA code source', () => {
           error instanceof UserError &&
           error.exitCode === 2 &&
           error.message ===
-            `${origin}: unknown MFA prompt 'gui': use one of auto, terminal, zenity, kdialog, osascript, powershell, ykman`,
+            `${origin}: unknown MFA prompt 'gui': use one of auto, terminal, zenity, kdialog, osascript, ` +
+              `powershell, ykman`,
       );
     }
     assert.equal(promptTimeoutSeconds({}), 120);
@@ -183,11 +194,15 @@ describe('choosing the MFA code source', () => {
     );
     assert.equal(
       describeMfaChoice(request({ env: { DISPLAY: ':5' } }), around({ terminal: true })),
-      'asked on the terminal (this run has a terminal); without a terminal: a zenity dialog (no terminal; desktop session (DISPLAY=:5) and zenity installed)',
+      'asked on the terminal (this run has a terminal); without a terminal: a zenity dialog (no terminal; ' +
+        'desktop session (DISPLAY=:5) and zenity installed)',
     );
     assert.match(
       describeMfaChoice(request(), around({ terminal: true })),
-      /; without a terminal: nothing in this mode \(no terminal to ask on and no desktop dialog\): run 'tfmfa open-session prod' in a terminal first .*, or set mfa_process/,
+      new RegExp(
+        String.raw`; without a terminal: nothing in this mode \(no terminal to ask on and no desktop dialog\): ` +
+          String.raw`run 'tfmfa open-session prod' in a terminal first .*, or set mfa_process`,
+      ),
     );
     assert.match(
       describeMfaChoice(request({ env: { TFMFA_PROMPT: 'bogus' } }), around()),

@@ -26,7 +26,8 @@ describe('terragrunt auth JSON', () => {
     );
     assert.equal(
       terragruntAuthJson(KEYS, envs),
-      '{"awsCredentials":{"ACCESS_KEY_ID":"ASIAEXAMPLE","SECRET_ACCESS_KEY":"se/cr+et=","SESSION_TOKEN":"tok/en+="},"envs":{"AWS_REGION":"eu-west-1","AWS_DEFAULT_REGION":"eu-west-1","TFMFA_PROFILE":"prod"}}',
+      '{"awsCredentials":{"ACCESS_KEY_ID":"ASIAEXAMPLE","SECRET_ACCESS_KEY":"se/cr+et=","SESSION_TOKEN":"tok/en+="},' +
+        '"envs":{"AWS_REGION":"eu-west-1","AWS_DEFAULT_REGION":"eu-west-1","TFMFA_PROFILE":"prod"}}',
     );
   });
 

@@ -5,7 +5,8 @@ import { HEAD_LIMIT, parseHead, RequestHeadReader, type HeadOutcome } from '../.
 import { responseBytes } from '../../../src/server/http-response.ts';
 
 const GOOD =
-  'GET /credentials HTTP/1.1\r\nHost: 127.0.0.1:4321\r\nAuthorization: tok\r\nUser-Agent: aws-sdk-js/3\r\nAccept: */*\r\n\r\n';
+  'GET /credentials HTTP/1.1\r\nHost: 127.0.0.1:4321\r\nAuthorization: tok\r\nUser-Agent: ' +
+  'aws-sdk-js/3\r\nAccept: */*\r\n\r\n';
 
 function read(text: string | Buffer): HeadOutcome {
   return new RequestHeadReader().push(typeof text === 'string' ? Buffer.from(text, 'latin1') : text);
@@ -79,7 +80,7 @@ describe('request heads', () => {
     assert.equal(status('\r\nGET / HTTP/1.1\r\n\r\n'), 400, 'no empty line before the request line');
   });
 
-  test('malformed header lines: 400 (obs-fold, no colon, space before the colon, bad names, controls in values)', () => {
+  test('malformed header lines: 400 (obs-fold, no colon, space before colon, bad names, controls in values)', () => {
     for (const line of [
       'Host 127.0.0.1:1',
       ': value',
@@ -158,7 +159,7 @@ describe('request heads', () => {
     assert.equal(outcome.head.headers.get('x-empty'), '');
   });
 
-  test('a value that is a long run of spaces and then a letter is read in linear time (no token needed to send it)', () => {
+  test('a value that is a long run of spaces and then a letter is read in linear time (no token needed)', () => {
     const head = `GET /credentials HTTP/1.1\r\nHost: 127.0.0.1:4321\r\nX: a${' '.repeat(HEAD_LIMIT - 60)}a\r\n\r\n`;
     const started = process.hrtime.bigint();
     for (let i = 0; i < 50; i++) assert.equal(read(head).state, 'complete');

@@ -53,7 +53,7 @@ describe('role cache key', () => {
     assert.equal(new Set(Object.values(keys)).size, 5, JSON.stringify(keys, null, 1));
   });
 
-  test('the default session name (it has the time in it) does not change the key from one run to the next', async () => {
+  test('the default session name (it has the time in it) does not change the key between runs', async () => {
     const first = await keysAt(Date.UTC(2026, 10, 24, 12));
     const later = await keysAt(Date.UTC(2026, 10, 24, 13));
     assert.deepEqual(later, first);

@@ -21,9 +21,10 @@ const chain = (extra: Partial<Chain>): Chain => ({
 });
 const OPTIONS = { useSession: true, sessionTtlSeconds: 28800 };
 const kinds = (c: Chain, o = OPTIONS) =>
-  planChain(c, o).steps.map(
-    (s) =>
-      `${s.kind}${s.kind === 'assume-role' ? `:${s.role.profile}:${s.durationSeconds ?? '-'}:${s.mfaSerial ? 'code' : 'nocode'}` : `:${s.durationSeconds}`}`,
+  planChain(c, o).steps.map((s) =>
+    s.kind === 'assume-role'
+      ? `${s.kind}:${s.role.profile}:${s.durationSeconds ?? '-'}:${s.mfaSerial ? 'code' : 'nocode'}`
+      : `${s.kind}:${s.durationSeconds}`,
   );
 
 describe('session strategy', () => {

@@ -33,7 +33,10 @@ test('pass-through sees the subcommand after the global options', () => {
   assert.equal(isPassthrough('aws', ['--profile', 'GEHC-056', 's3', 'ls'], readSettings({})), false);
 });
 
-test("aws login and logout run straight through: they write the user's own config and login cache, not the overlay", () => {
-  assert.equal(isPassthrough('aws', ['login', '--profile', 'dev'], readSettings({})), true);
-  assert.equal(isPassthrough('aws', ['--profile', 'dev', 'logout'], readSettings({})), true);
-});
+test(
+  "aws login and logout run straight through: they write the user's own config and login cache, not " + 'the overlay',
+  () => {
+    assert.equal(isPassthrough('aws', ['login', '--profile', 'dev'], readSettings({})), true);
+    assert.equal(isPassthrough('aws', ['--profile', 'dev', 'logout'], readSettings({})), true);
+  },
+);

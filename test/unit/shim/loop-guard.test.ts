@@ -44,7 +44,10 @@ describe('loop guard', () => {
     assert.equal(error.exitCode, 126);
     assert.match(
       error.message,
-      /^loop: the terraform shim would start \/wrap\/terraform again, and \/wrap\/terraform came straight back to the shim without running anything .*full path$/,
+      new RegExp(
+        String.raw`^loop: the terraform shim would start \/wrap\/terraform again, and \/wrap\/terraform came ` +
+          String.raw`straight back to the shim without running anything .*full path$`,
+      ),
     );
   });
 
@@ -66,7 +69,8 @@ describe('loop guard', () => {
     assert.match(
       error.message,
       new RegExp(
-        `but ${MAX_SHIM_DEPTH} real binaries already run nested under tfmfa shims \\(TFMFA_SHIM_STACK, at most ${MAX_SHIM_DEPTH}\\)`,
+        `but ${MAX_SHIM_DEPTH} real binaries already run nested under tfmfa shims \\(TFMFA_SHIM_STACK, at ` +
+          `most ${MAX_SHIM_DEPTH}\\)`,
       ),
     );
     assert.ok(push(deep.split('|').slice(1).join('|'), 'terragrunt', '/usr/bin/terragrunt', 1));

@@ -104,7 +104,7 @@ describe('a cancelled prompt under the lock', () => {
     assert.equal(await waiter, 'waiter ran');
   });
 
-  test('a lock without shareCancellation (the key store) keeps the old behaviour: the waiter runs its work', async () => {
+  test('a lock without shareCancellation (the key store) keeps the old way: the waiter runs its work', async () => {
     const dir = cacheDir();
     const entered = gate();
     const cancel = gate();
