@@ -85,17 +85,21 @@ export function mfaCodeOption(values: { 'mfa-token'?: string }): Pick<SessionReq
   return values['mfa-token'] !== undefined ? { mfaCode: checkMfaCodeFlag(values['mfa-token']) } : {};
 }
 
-/** A session request from the parsed SESSION_OPTIONS. */
+/**
+ * A session request from the parsed SESSION_OPTIONS; `mfaCode` is what mfaCodeOption gave, checked by the command
+ * right after parsing (before any path that ends without a session).
+ */
 export function sessionRequest(
   profile: string,
   settings: Settings,
-  values: { 'mfa-token'?: string; prompt?: string; 'no-session'?: boolean; 'session-ttl'?: string },
+  values: { prompt?: string; 'no-session'?: boolean; 'session-ttl'?: string },
+  mfaCode: Pick<SessionRequest, 'mfaCode'>,
 ): SessionRequest {
   return {
     profile,
     settings,
     useSession: !values['no-session'],
-    ...mfaCodeOption(values),
+    ...mfaCode,
     ...(values['session-ttl'] !== undefined ? { sessionTtl: values['session-ttl'] } : {}),
     ...(values.prompt !== undefined ? { prompt: checkPromptName(values.prompt, '--prompt') } : {}),
   };

@@ -4,7 +4,7 @@ import { credentialProcessJson } from '../output/credential-json.ts';
 import { SERVER_FLOOR_SECONDS } from '../session/margin.ts';
 import { profileSession } from '../session/profile-session.ts';
 import { renewServedTicket } from '../shim/launcher/served-ticket.ts';
-import { parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS } from './args.ts';
+import { mfaCodeOption, parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS } from './args.ts';
 import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
@@ -37,11 +37,12 @@ In ~/.aws/config, with absolute paths (not every SDK runs credential_process thr
 export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
+  const mfaCode = mfaCodeOption(values);
   const profile = requireProfile('credential-process', positionals);
   // SDKs refresh these themselves: like the server's, they leave outside every SDK's refresh window.
   const withFiles = withGivenFiles(settings, values);
   const session = await profileSession({
-    ...sessionRequest(profile, withFiles, values),
+    ...sessionRequest(profile, withFiles, values, mfaCode),
     minTtlFloor: SERVER_FLOOR_SECONDS,
   });
   process.stdout.write(`${credentialProcessJson(session.credentials)}\n`);

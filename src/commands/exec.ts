@@ -6,7 +6,15 @@ import { applyChanges, childChanges, hasSessionFor } from '../environment/change
 import { findCommand } from '../launch/find-command.ts';
 import { replaceProcess } from '../launch/replace-process.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';
-import { parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS, splitAtCommand } from './args.ts';
+import {
+  mfaCodeOption,
+  parseCommand,
+  printHelp,
+  requireProfile,
+  sessionRequest,
+  SESSION_OPTIONS,
+  splitAtCommand,
+} from './args.ts';
 import { defineCommand } from './command.ts';
 import { longRunMatch } from '../shim/long-run.ts';
 import { subcommandOf } from '../shim/command-lists.ts';
@@ -49,6 +57,7 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
   const { own, command: commandLine } = splitAtCommand(argv, command.options);
   const { values, positionals } = parseCommand(command, own);
   if (values.help) return printHelp(command);
+  const mfaCode = mfaCodeOption(values);
   const profile = requireProfile('exec', positionals);
   const argvOfChild = commandLine.length > 0 ? commandLine : [settings.shell || '/bin/sh'];
   const file = findCommand(argvOfChild[0] as string, settings.path);
@@ -61,7 +70,7 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
   if (useServer(argvOfChild, settings, values)) {
     const { runWithServer } = await import('../server/run-with-server.ts');
     return runWithServer({
-      request: sessionRequest(profile, settings, values),
+      request: sessionRequest(profile, settings, values, mfaCode),
       file,
       argv: argvOfChild,
       settings,
@@ -69,7 +78,7 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
     });
   }
   const { session, changes, region } = await sessionEnvironment({
-    ...sessionRequest(profile, settings, values),
+    ...sessionRequest(profile, settings, values, mfaCode),
     overlay: !values['no-overlay'],
   });
   debug(`running ${file} for profile '${profile}' (${session.fromCache ? 'cached session' : 'new session'})`);

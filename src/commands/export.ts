@@ -5,7 +5,7 @@ import { sessionEnvironment } from '../launch/session-environment.ts';
 import { credentialProcessJson } from '../output/credential-json.ts';
 import { EXPORT_FORMATS, formatChanges, isExportFormat } from '../output/shell-formats.ts';
 import { profileSession } from '../session/profile-session.ts';
-import { parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS } from './args.ts';
+import { mfaCodeOption, parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS } from './args.ts';
 import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
@@ -38,19 +38,20 @@ profile's keys, and AWS_CONFIG_FILE naming the config overlay, so that a profile
 export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
+  const mfaCode = mfaCodeOption(values);
   const format = values.format ?? 'sh';
   if (format !== 'json' && !isExportFormat(format)) {
     throw new UserError(`export: unknown format '${format}': use one of ${EXPORT_FORMATS.join(', ')}, json`, 2);
   }
   const profile = requireProfile('export', positionals);
   if (format === 'json') {
-    const session = await profileSession(sessionRequest(profile, settings, values));
+    const session = await profileSession(sessionRequest(profile, settings, values, mfaCode));
     process.stdout.write(`${credentialProcessJson(session.credentials)}\n`);
     return 0;
   }
   // exec's variables exactly: the session's keys and marker, the overlay (unless off), the region rule.
   const { changes, region } = await sessionEnvironment({
-    ...sessionRequest(profile, settings, values),
+    ...sessionRequest(profile, settings, values, mfaCode),
     overlay: !values['no-overlay'],
   });
   process.stdout.write(formatChanges(childChanges(settings, changes, region), format));

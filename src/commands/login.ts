@@ -20,7 +20,7 @@ import { stsRegion } from '../environment/region.ts';
 import { sourceCredentials } from '../session/source-credentials.ts';
 import { parseDuration } from '../environment/duration.ts';
 import { variableName } from '../environment/variables.ts';
-import { parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS } from './args.ts';
+import { mfaCodeOption, parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS } from './args.ts';
 import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
@@ -71,6 +71,7 @@ const FEDERATION_DEFAULT = 3600;
 export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
+  const mfaCode = mfaCodeOption(values);
   const profile = requireProfile('login', positionals, settings);
   let duration: number | undefined;
   if (values.duration !== undefined) {
@@ -114,7 +115,7 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
     );
     sessionDuration = undefined; // the federated credentials' own lifetime is the console session's
   } else {
-    const session = await profileSession(sessionRequest(profile, settings, values), loaded);
+    const session = await profileSession(sessionRequest(profile, settings, values, mfaCode), loaded);
     credentials = session.credentials;
     if (!credentials.sessionToken) {
       throw new UserError(

@@ -9,7 +9,7 @@ import { planChain } from '../session/strategy.ts';
 import { SessionCache } from '../store/session-cache.ts';
 import { compareNames, requireKnownProfile } from '../views/profiles.ts';
 import { formatDuration } from '../views/table.ts';
-import { parseCommand, printHelp, sessionRequest, SESSION_OPTIONS } from './args.ts';
+import { mfaCodeOption, parseCommand, printHelp, sessionRequest, SESSION_OPTIONS } from './args.ts';
 import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
@@ -32,6 +32,7 @@ PROFILE defaults to AWS_PROFILE, AWS_DEFAULT_PROFILE, TFMFA_DEFAULT_PROFILE, the
 export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
+  const mfaCode = mfaCodeOption(values);
   const profiles = positionals.length ? [...new Set(positionals)] : [selectedProfile(settings).profile];
   const loadedAtMs = Date.now();
   const files = await loadUserFiles(settings);
@@ -49,7 +50,7 @@ export async function run(argv: string[], settings: Settings): Promise<number> {
       process.stdout.write(`profile '${profile}' needs neither MFA nor a role: nothing to open\n`);
       continue;
     }
-    const { session } = await sessionEnvironment(sessionRequest(profile, settings, values), loaded);
+    const { session } = await sessionEnvironment(sessionRequest(profile, settings, values, mfaCode), loaded);
     const cache = new SessionCache(session.cacheDir);
     const steps = planChain(loaded.chain, { useSession, sessionTtlSeconds: ttl }).steps;
     const mfaSession = steps[0]?.kind === 'get-session-token' ? steps[0] : undefined;

@@ -2,7 +2,7 @@ import type { Settings } from '../environment/settings.ts';
 import { childChanges, MARKER_VARIABLE, sessionChanges } from '../environment/changes.ts';
 import { terragruntAuthJson, terragruntEnvs } from '../output/terragrunt-json.ts';
 import { sessionEnvironment } from '../launch/session-environment.ts';
-import { parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS } from './args.ts';
+import { mfaCodeOption, parseCommand, printHelp, requireProfile, sessionRequest, SESSION_OPTIONS } from './args.ts';
 import { defineCommand } from './command.ts';
 
 export const command = defineCommand({
@@ -26,10 +26,11 @@ and every other call waits for that session (same cache and lock as exec).
 export async function run(argv: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseCommand(command, argv);
   if (values.help) return printHelp(command);
+  const mfaCode = mfaCodeOption(values);
   const profile = requireProfile('terragrunt-auth', positionals, settings);
   // Through the shims' path: the profile's ticket is written (and the launcher's trust renewed), so the next
   // calls through tfmfa-launcher are served without Node.
-  const { session } = await sessionEnvironment(sessionRequest(profile, settings, values));
+  const { session } = await sessionEnvironment(sessionRequest(profile, settings, values, mfaCode));
   const changes = childChanges(settings, sessionChanges(session.credentials, profile), session.chain.region);
   process.stdout.write(`${terragruntAuthJson(session.credentials, terragruntEnvs(changes, MARKER_VARIABLE))}\n`);
   return 0;

@@ -215,6 +215,31 @@ describe('tfmfa exec', () => {
     assert.match(malformed.stderr, /--mfa-token must be the 6-digit code/);
   });
 
+  test('a malformed --mfa-token is one line, exit 2, on the paths that end without a session too', async () => {
+    const withSession = { ...box.env, TFMFA_PROFILE: 'GEHC-056', AWS_ACCESS_KEY_ID: 'A', AWS_SECRET_ACCESS_KEY: 'B' };
+    const cases: Array<[string[], NodeJS.ProcessEnv]> = [
+      // the session is already in the environment: exec would run the command unchanged
+      [['exec', 'GEHC-056', '--mfa-token', 'abc', '--', tool.path], withSession],
+      // a profile that needs no session: open-session has nothing to open
+      [['open-session', 'plain', '--mfa-token', 'abc'], box.env],
+      // plain keys: login signs in with GetFederationToken, no session
+      [['login', 'plain', '--mfa-token', 'abc', '--stdout'], box.env],
+      [['export', 'GEHC-056', '--mfa-token', 'abc'], box.env],
+      [['credential-process', 'GEHC-056', '--mfa-token', 'abc'], box.env],
+      [['terragrunt-auth', 'GEHC-056', '--mfa-token', 'abc'], box.env],
+    ];
+    for (const [args, env] of cases) {
+      const result = await box.tfmfa(args, { env });
+      assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.equal(
+        result.stderr,
+        'tfmfa: --mfa-token must be the 6-digit code your MFA device shows now',
+        args.join(' '),
+      );
+      assert.equal(result.stdout, '', args.join(' '));
+    }
+  });
+
   test('usage errors: one line, exit 2', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['exec'], /exec: no profile given/],

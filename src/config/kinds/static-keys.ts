@@ -13,7 +13,7 @@ export interface StaticKeysSource {
 /** The keys that hold a secret: never copied into the overlay, never cached. */
 export const SECRET_KEYS = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'] as const;
 
-/** `aws_access_key_idaws_secret_access_key` (and optionally `aws_session_token`), in either file. */
+/** `aws_access_key_id` + `aws_secret_access_key` (and optionally `aws_session_token`), in either file. */
 export const staticKeys: SourceKind<StaticKeysSource, 'static'> = {
   step: 'static-keys',
   listName: 'static',
