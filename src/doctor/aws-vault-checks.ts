@@ -1,6 +1,7 @@
 import type { Settings } from '../environment/settings.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import type { AwsFiles } from '../config/files.ts';
+import { awsVaultAt, commandWords } from '../config/kinds/credential-process.ts';
 import { entryPoint } from '../entry-point.ts';
 import { awsVaultFileDir, awsVaultVariablesIn } from '../keystore/aws-vault/variables.ts';
 import { findProgram } from '../mfa/program.ts';
@@ -20,11 +21,8 @@ const UNDERSTOOD = ['mfa_process', 'session_tags', 'transitive_session_tags', 's
 
 /** The profile an `aws-vault export|exec … PROFILE` command names, or null when it is not one. */
 export function awsVaultCommandProfile(command: string): string | null {
-  const words = command
-    .trim()
-    .split(/\s+/)
-    .map((word) => word.replace(/^['"]|['"]$/g, ''));
-  const at = words.findIndex((word) => /(^|\/)aws-vault(\.exe)?$/.test(word));
+  const words = commandWords(command);
+  const at = awsVaultAt(words);
   if (at < 0) return null;
   const sub = words[at + 1];
   if (sub !== 'export' && sub !== 'exec') return null;

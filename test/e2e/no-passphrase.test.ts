@@ -102,6 +102,16 @@ describe('no program tfmfa starts gets the vault passphrase', () => {
           AccessKeyId: box.user.accessKeyId,
           SecretAccessKey: box.user.secretAccessKey,
         });
+        // aws-vault as a credential_process source (no aws-vault package here: a stand-in that, like aws-vault's
+        // file backend run without a terminal, gives keys only with AWS_VAULT_FILE_PASSPHRASE set).
+        const awsVault = join(box.dir, 'aws-vault');
+        writeFileSync(
+          awsVault,
+          `#!/bin/sh\n${dump('aws-vault-source.jsonl')}\n` +
+            `[ "$AWS_VAULT_FILE_PASSPHRASE" = for-aws-vault-only ] || { echo 'aws-vault: no passphrase' >&2; exit 1; }\n` +
+            `printf '%s\\n' '${keys}'\n`,
+          { mode: 0o755 },
+        );
         return `[profile mp]
 source_profile = GEHC-000
 role_arn = ${ROLE_B}
@@ -109,6 +119,13 @@ mfa_serial = ${SERIAL}
 mfa_process = ${dump('mfa-process.jsonl')} && ${box.mfaProcess}
 [profile cp-source]
 credential_process = sh -c '${dump('credential-process.jsonl')} && echo ${keys.replace(/"/g, '\\"')}'
+[profile av-source]
+credential_process = ${awsVault} export --format=json av-source
+[profile via-av]
+source_profile = av-source
+role_arn = ${ROLE_B}
+mfa_serial = ${SERIAL}
+mfa_process = ${box.mfaProcess}
 [profile via-cp]
 source_profile = cp-source
 role_arn = ${ROLE_B}
@@ -322,6 +339,17 @@ mfa_serial = ${SERIAL}
     record('credential_process source, aws-vault passphrase set', source);
     assert.equal(source.AWS_VAULT_FILE_PASSPHRASE, undefined, "no aws-vault passphrase in the source's environment");
     assert.ok(!Object.values(source).includes('for-aws-vault-only'), 'under no name');
+  });
+
+  test("a credential_process source that is aws-vault gets aws-vault's passphrase, and nothing else of tfmfa's", async () => {
+    world.box.emu.advance(30);
+    const foreign = { AWS_VAULT_FILE_PASSPHRASE: 'for-aws-vault-only' };
+    ok(await tfmfa(['exec', 'via-av', '--', join(world.fakeBin, 'terraform')], env(foreign)), 'aws-vault source');
+    const source = lastLine('aws-vault-source.jsonl');
+    assert.equal(source.AWS_VAULT_FILE_PASSPHRASE, 'for-aws-vault-only', 'aws-vault reads it, as it did before tfmfa');
+    assert.equal(source[CANARY], 'yes', 'the environment is the one tfmfa built from its own');
+    assert.equal(source[NAME], undefined, 'no tfmfa passphrase');
+    assert.equal(lastTool().AWS_VAULT_FILE_PASSPHRASE, undefined, 'the command tfmfa runs does not get it');
   });
 
   test('every place in src/ that starts a program is listed, and every listed run happened', () => {

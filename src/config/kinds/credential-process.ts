@@ -1,9 +1,23 @@
+import { FOREIGN_SECRET_VARIABLE_NAMES } from '../../environment/variables.ts';
 import { present, providerInit, type SourceKind } from './kind.ts';
 
 export interface CredentialProcessSource {
   kind: 'credential-process';
   profile: string;
   command: string;
+}
+
+/** The words of a command line, quotes around a word dropped: a rough split, enough to recognise a program. */
+export function commandWords(command: string): string[] {
+  return command
+    .trim()
+    .split(/\s+/)
+    .map((word) => word.replace(/^['"]|['"]$/g, ''));
+}
+
+/** Where aws-vault is among `words` (its path or name), or -1. */
+export function awsVaultAt(words: readonly string[]): number {
+  return words.findIndex((word) => /(^|\/)aws-vault(\.exe)?$/.test(word));
 }
 
 /** `credential_process`: an external command printing credentials as JSON, run by the SDK's own provider. */
@@ -18,9 +32,22 @@ export const credentialProcess: SourceKind<CredentialProcessSource, 'process'> =
     profile,
     command: (section.credential_process ?? '').trim(),
   }),
-  async fetch(step, paths) {
+  async fetch(step, paths, settings) {
     const { fromProcess } = await import('@aws-sdk/credential-providers');
-    return fromProcess(providerInit(step.profile, paths))();
+    const provider = fromProcess(providerInit(step.profile, paths));
+    const passphrase = awsVaultAt(commandWords(step.command)) >= 0 ? settings.awsVaultFilePassphrase : undefined;
+    if (passphrase === undefined) return provider();
+    // `credential_process = aws-vault …`: aws-vault's file backend reads its passphrase from the environment,
+    // and the SDK starts the command with process.env, from which it was withdrawn: put back for this one call.
+    const name = FOREIGN_SECRET_VARIABLE_NAMES[0];
+    const saved = process.env[name];
+    process.env[name] = passphrase;
+    try {
+      return await provider();
+    } finally {
+      if (saved === undefined) delete process.env[name];
+      else process.env[name] = saved;
+    }
   },
   origin: () => 'credential_process',
   describe: (step) => `credential_process of profile '${step.profile}'`,
