@@ -11,7 +11,12 @@
  *                        modules from hot.js, so no module exists twice (one UserError class, one state).
  *                        Inside it, a module reached only by import() (each command) is initialized when first
  *                        imported. hot.js and cold.mjs re-export every name of their modules, so two of them
- *                        must not export the same name (the build says which).
+ *                        must not export the same name (the build says which). The rarely run commands are not
+ *                        in it (below): cold.mjs also exports the names of its modules that they import.
+ *   dist/command-*.mjs   each rarely run command (RARE_COMMANDS: add, completion, doctor, import, login, remove,
+ *                        rotate, shim) and what only they reach, shared in dist/command-chunk-*.mjs (esbuild's
+ *                        code splitting), importing the hot and cold modules from hot.js and cold.mjs. So that
+ *                        the default paths do not compile them: cold.mjs is 255 KB instead of 436 KB.
  *   dist/vendor-*.mjs    each package src/ loads with import() (the AWS SDK, execa, proper-lockfile...), with
  *                        what they share in dist/vendor-chunk-*.mjs (lazy-imports.test.ts watches them)
  *
@@ -23,7 +28,7 @@
  * --against DIR`, docs/benchmarks.md): the hot/cold split against one file of all of tfmfa (475 KB to compile
  * at every start) and against esbuild's own code splitting (12 to 22 chunk files on the shim's paths); the
  * built-ins on first use against plain imports (export, list, a cold exec and server mode 18 to 30 ms slower
- * without). What paid nothing went (issue 22.5): a CommonJS start layer, per-export probing of built-ins in
+ * without); the rare commands' own files against keeping them in cold.mjs (see docs/benchmarks.md). What paid nothing went (issue 22.5): a CommonJS start layer, per-export probing of built-ins in
  * fresh processes, and process.getBuiltinModule() calls in src/ (the bundle does it). The compile cache went in
  * issue 21 (another user could have swapped what it ran).
  *
