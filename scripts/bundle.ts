@@ -11,7 +11,12 @@
  *                        modules from hot.js, so no module exists twice (one UserError class, one state).
  *                        Inside it, a module reached only by import() (each command) is initialized when first
  *                        imported. hot.js and cold.mjs re-export every name of their modules, so two of them
- *                        must not export the same name (the build says which).
+ *                        must not export the same name (the build says which). The rarely run commands are not
+ *                        in it (below): cold.mjs also exports the names of its modules that they import.
+ *   dist/command-*.mjs   each rarely run command (RARE_COMMANDS: add, completion, doctor, import, login, remove,
+ *                        rotate, shim) and what only they reach, shared in dist/command-chunk-*.mjs (esbuild's
+ *                        code splitting), importing the hot and cold modules from hot.js and cold.mjs. So that
+ *                        the default paths do not compile them: cold.mjs is 255 KB instead of 436 KB.
  *   dist/vendor-*.mjs    each package src/ loads with import() (the AWS SDK, execa, proper-lockfile...), with
  *                        what they share in dist/vendor-chunk-*.mjs (lazy-imports.test.ts watches them)
  *
@@ -23,7 +28,7 @@
  * --against DIR`, docs/benchmarks.md): the hot/cold split against one file of all of tfmfa (475 KB to compile
  * at every start) and against esbuild's own code splitting (12 to 22 chunk files on the shim's paths); the
  * built-ins on first use against plain imports (export, list, a cold exec and server mode 18 to 30 ms slower
- * without). What paid nothing went (issue 22.5): a CommonJS start layer, per-export probing of built-ins in
+ * without); the rare commands' own files against keeping them in cold.mjs (see docs/benchmarks.md). What paid nothing went (issue 22.5): a CommonJS start layer, per-export probing of built-ins in
  * fresh processes, and process.getBuiltinModule() calls in src/ (the bundle does it). The compile cache went in
  * issue 21 (another user could have swapped what it ran).
  *
@@ -307,6 +312,95 @@ async function hotEntry(hot: ReadonlySet<string>): Promise<string> {
   return lines.join('\n');
 }
 
+/**
+ * The commands users rarely run: not on a default path (a shim's resolution, exec, credential-process, export,
+ * terragrunt-auth, list, server mode), each in dist/command-NAME.mjs, what only they reach in
+ * dist/command-chunk-*.mjs, so that the default paths do not compile them with cold.mjs.
+ */
+const RARE_COMMANDS = ['add', 'completion', 'doctor', 'import', 'login', 'remove', 'rotate', 'shim'];
+const rareCommandFile = (name: string) => join(root, 'src', 'commands', `${name}.ts`);
+const RARE_FILES = new Map(RARE_COMMANDS.map((name) => [rareCommandFile(name), `./command-${name}.mjs`]));
+
+/** cold.mjs's `import()` of a rare command becomes `import('./command-NAME.mjs')`. */
+function rareCommands(): Plugin {
+  return {
+    name: 'rare-commands',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (args) => {
+        const file = importedFile(args);
+        const out = file && args.kind === 'dynamic-import' ? RARE_FILES.get(file) : undefined;
+        return out ? { path: out, external: true } : undefined;
+      });
+    },
+  };
+}
+
+const COLD_SPECIFIER = 'tfmfa-cold-module:';
+
+/**
+ * The rare commands' imports of cold modules: from `./cold.mjs` (`as` = 'cold.mjs'), or, to learn which names
+ * cold.mjs must export for them, from `tfmfa-cold-module:FILE` (`as` = 'by-file'). An `import()` of a cold
+ * module would get cold.mjs's namespace, which lacks that module's names: the build refuses it.
+ */
+function coldImports(cold: ReadonlySet<string>, as: 'cold.mjs' | 'by-file'): Plugin {
+  return {
+    name: 'cold-imports',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (args) => {
+        const file = importedFile(args);
+        if (!file || !cold.has(file)) return undefined;
+        if (args.kind === 'dynamic-import')
+          throw new Error(`bundle: ${args.importer} imports ${file} with import(): import it statically`);
+        return { path: as === 'cold.mjs' ? './cold.mjs' : `${COLD_SPECIFIER}${file}`, external: true };
+      });
+    },
+  };
+}
+
+/** The names each cold module must export for the rare commands, read from the import statements esbuild wrote. */
+function coldNamesImported(result: BuildResult & { outputFiles?: Array<{ text: string }> }): Map<string, Set<string>> {
+  const names = new Map<string, Set<string>>();
+  const statement = new RegExp(
+    `import\\s*(\\{[^}]*\\}|\\*\\s*as\\s+[\\w$]+|[\\w$]+)\\s*from\\s*"${COLD_SPECIFIER}([^"]+)"`,
+    'g',
+  );
+  for (const output of result.outputFiles ?? [])
+    for (const [, clause, file] of output.text.matchAll(statement)) {
+      if (!clause?.startsWith('{'))
+        throw new Error(`bundle: a rare command imports ${file} as a whole: import its names`);
+      const set = names.get(file!) ?? new Set<string>();
+      for (const part of clause.slice(1, -1).split(',')) if (part.trim()) set.add(part.trim().split(/\s+as\s+/)[0]!);
+      names.set(file!, set);
+    }
+  return names;
+}
+
+/** cold.mjs's entry: its entries' names (hotEntry) and, for the rare commands, the names they import. */
+async function coldEntry(entries: ReadonlySet<string>, imported: Map<string, Set<string>>): Promise<string> {
+  const lines = [await hotEntry(entries)];
+  const owner = new Map<string, string>();
+  for (const line of lines[0]!.split('\n'))
+    for (const [, list, file] of line.matchAll(/export \{ ([^}]*) \} from (".*");/g))
+      for (const name of list!.split(', ')) owner.set(name, JSON.parse(file!) as string);
+  for (const [file, names] of imported) {
+    const missing = [...names].filter((name) => {
+      if (!owner.has(name)) return true;
+      if (owner.get(name) === file) return false;
+      throw new Error(
+        `bundle: ${name} is exported by both ${owner.get(name)} and ${file}: cold.mjs needs one; rename one`,
+      );
+    });
+    missing.forEach((name) => owner.set(name, file));
+    if (missing.length) lines.push(`export { ${missing.join(', ')} } from ${JSON.stringify(file)};`);
+  }
+  return lines.join('\n');
+}
+
+function sourceFiles(metafile: Metafile | undefined): Set<string> {
+  const inputs = Object.values(metafile?.outputs ?? {}).flatMap((output) => Object.keys(output.inputs));
+  return new Set(inputs.map((file) => resolve(root, file)).filter((file) => file.startsWith(join(root, 'src') + '/')));
+}
+
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist);
 
@@ -328,13 +422,35 @@ const builds: BuildResult[] = [
     plugins: [lazyBuiltins(), coldModules(hot, cold), lazyPackages(lazy)],
   }),
 ];
+const COLD: BuildOptions = {
+  ...LAZY,
+  outfile: join(dist, 'cold.mjs'),
+  outdir: undefined,
+  plugins: [rareCommands(), lazyBuiltins(), hotModules(hot), lazyPackages(lazy)],
+};
+const coldSource = (contents: string) => ({ contents, resolveDir: root, sourcefile: 'cold-entry.js' });
+const coldFiles = sourceFiles(
+  (await build({ ...COLD, stdin: coldSource(await hotEntry(cold)), write: false, sourcemap: false })).metafile,
+);
+for (const file of RARE_FILES.keys())
+  if (coldFiles.has(file)) throw new Error(`bundle: ${file} is a rare command, but a default path imports it`);
+const RARE: BuildOptions = {
+  ...LAZY,
+  entryPoints: Object.fromEntries(RARE_COMMANDS.map((name) => [`command-${name}`, rareCommandFile(name)])),
+  splitting: true,
+  chunkNames: 'command-chunk-[hash]',
+};
+const rareTrial = await build({
+  ...RARE,
+  write: false,
+  sourcemap: false,
+  plugins: [lazyBuiltins(), hotModules(hot), coldImports(coldFiles, 'by-file'), lazyPackages(lazy)],
+});
+builds.push(await build({ ...COLD, stdin: coldSource(await coldEntry(cold, coldNamesImported(rareTrial))) }));
 builds.push(
   await build({
-    ...LAZY,
-    stdin: { contents: await hotEntry(cold), resolveDir: root, sourcefile: 'cold-entry.js' },
-    outfile: join(dist, 'cold.mjs'),
-    outdir: undefined,
-    plugins: [lazyBuiltins(), hotModules(hot), lazyPackages(lazy)],
+    ...RARE,
+    plugins: [lazyBuiltins(), hotModules(hot), coldImports(coldFiles, 'cold.mjs'), lazyPackages(lazy)],
   }),
 );
 builds.push(

@@ -119,6 +119,61 @@ describe('the hot path loads no heavy module', () => {
     assert.deepEqual([...new Set(loaded().map((line) => line.replace(/^\d+ .*\/dist\//, '')))], ['cli.js', 'hot.js']);
   });
 
+  // The commands users rarely run, and what only they use (scripts/bundle.ts keeps them in dist/command-*.mjs).
+  const RARE_SOURCES = new RegExp(
+    'src/commands/(add|completion|doctor|import|import-aws-vault|login|remove|rotate|shim)\\.ts$' +
+      '|src/doctor/|src/keystore/aws-vault/',
+  );
+  const sourcesOf = (files: string[]) =>
+    files.flatMap((file) => {
+      const map = `${file.replace(/^\d+ file:\/\//, '')}.map`;
+      return (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] }).sources;
+    });
+
+  test('exec, credential-process, export, list and server mode load no rarely run command', async () => {
+    rmSync(log(), { force: true });
+    const env = tracedEnv({ RECORD_IMPORTS_MATCH: '/dist/[^/]+$' });
+    const serverMode: Record<string, string | undefined> = {
+      ...env,
+      AWS_PROFILE: 'GEHC-056',
+      PATH: `${shimDir}:${join(box.dir, 'bin')}:${box.env.PATH}`,
+    };
+    delete serverMode.TFMFA_LONG_RUN; // the sandbox turns server mode off
+    box.emu.advance(30);
+    const runs = [
+      await box.tfmfa(['exec', 'GEHC-056', '--mfa-token', box.emu.currentCode(SERIAL), '--', tool.path], { env }),
+      await box.tfmfa(['credential-process', 'GEHC-056'], { env }),
+      await box.tfmfa(['export', 'GEHC-056'], { env }),
+      await box.tfmfa(['list'], { env }),
+      await execa(join(shimDir, 'terraform'), ['apply'], {
+        env: serverMode,
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+      }),
+    ];
+    for (const run of runs) assert.equal(run.exitCode, 0, run.stderr);
+    assert.equal(readRecords(tool.recordsFile).at(-1)?.argv.at(-1), 'apply');
+    const sources = sourcesOf([...new Set(loaded())]);
+    assert.ok(
+      sources.some((source) => source.endsWith('src/commands/exec.ts')),
+      'the maps list the bundled sources',
+    );
+    assert.deepEqual(
+      sources.filter((source) => RARE_SOURCES.test(source)),
+      [],
+    );
+  });
+
+  test('a rarely run command (doctor) loads its own file, and it works', async () => {
+    rmSync(log(), { force: true });
+    const doctor = await box.tfmfa(['doctor'], { env: tracedEnv({ RECORD_IMPORTS_MATCH: '/dist/[^/]+$' }) });
+    assert.ok(
+      sourcesOf([...new Set(loaded())]).some((source) => source.endsWith('src/commands/doctor.ts')),
+      `${doctor.stdout}${doctor.stderr}`,
+    );
+  });
+
   test(
     'the bundle keeps them out of the files every start loads (dist/cli.js, dist/hot.js): their ' +
       'source maps name none',
