@@ -290,7 +290,8 @@ export function againstTable(result: AgainstResult): string {
       `   ${ratio.toFixed(3)}  ${verdict(ratio)}`,
   );
   return [
-    `tfmfa bench --against ${result.ref} (${name}): Node ${process.version}, median of ${result.runs} interleaved runs` +
+    `tfmfa bench --against ${result.ref} (${name}): Node ${process.version}, median of ${result.runs} ` +
+      `interleaved runs` +
       Object.entries(result.refEnv)
         .map(([key, value]) => `, ${key}=${value} for ${name}`)
         .join(''),

@@ -15,7 +15,7 @@
  *   TG       (information) warm `tfmfa terragrunt-auth` in Node vs `sh -c 'exec /bin/true'` (the goal, ≤ 3×,
  *            is for when the shell launcher serves it)
  *   P3-fast  tfmfa-launcher serving a warm `credential-process` from the ticket (the overlay's line)
- *                                               vs  `aws configure export-credentials` (static keys)   goal ≥ 50× faster
+ * vs `aws configure export-credentials` (static keys) goal ≥ 50× faster
  *   TG-fast  tfmfa-launcher serving a warm `terragrunt-auth` from the ticket
  *                                               vs  `sh -c 'exec /bin/true'`      target ≤ 3×
  *   P3-login tfmfa-launcher serving a warm `credential-process` for an `aws login` (login_session) profile from
@@ -248,7 +248,9 @@ function awsVault(context: Context): Measurement | Skipped {
     return {
       id: 'aws-vault',
       title,
-      skipped: `aws-vault found (${found}) but TFMFA_BENCH_AWS_VAULT_PROFILE does not name a profile with a cached session`,
+      skipped:
+        `aws-vault found (${found}) but TFMFA_BENCH_AWS_VAULT_PROFILE does not name a profile with a ` +
+        `cached session`,
     };
   return {
     id: 'aws-vault',
@@ -272,7 +274,10 @@ function awsVault(context: Context): Measurement | Skipped {
 /** P3-fast's goal: the launcher at least this many times faster than the AWS CLI (a ratio target of 1/50). */
 const P3_FAST_GOAL = 50;
 
-/** tfmfa-launcher with no Node reachable (nor in P3-fast's overlay form): a hand-over fails the run instead of timing Node. */
+/**
+ * tfmfa-launcher with no Node reachable (nor in P3-fast's overlay form): a hand-over fails the run instead of
+ * timing Node.
+ */
 function servingLauncher(context: Context): string {
   const path = join(context.dir, 'serving', 'tfmfa-launcher');
   if (!existsSync(path)) {
@@ -283,7 +288,9 @@ function servingLauncher(context: Context): string {
 }
 
 function p3Fast(context: Context): Measurement | Skipped {
-  const title = `tfmfa-launcher credential-process (warm ticket) vs aws configure export-credentials (goal ≥ ${P3_FAST_GOAL}× faster)`;
+  const title =
+    `tfmfa-launcher credential-process (warm ticket) vs aws configure export-credentials (goal ` +
+    `≥ ${P3_FAST_GOAL}× faster)`;
   if (!existsSync('/usr/bin/aws')) return { id: 'P3-fast', title, skipped: 'no AWS CLI' };
   const env = { ...context.box.env };
   const files = [
@@ -327,7 +334,10 @@ function tgFast(context: Context): Measurement {
   };
 }
 
-/** A login_session profile in files of its own (the other rows' tickets stay bound to theirs), signed in, its ticket written. */
+/**
+ * A login_session profile in files of its own (the other rows' tickets stay bound to theirs), signed in, its ticket
+ * written.
+ */
 function p3Login(context: Context): Measurement {
   const dir = join(context.dir, 'login');
   const files = { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') };
@@ -597,7 +607,8 @@ async function main(): Promise<void> {
     }
     const results = runAll(measurements);
     process.stdout.write(
-      `tfmfa bench: Node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, median of ${RUNS} interleaved runs each\n\n${table(results, skipped)}\n`,
+      `tfmfa bench: Node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, median ` +
+        `of ${RUNS} interleaved runs each\n\n${table(results, skipped)}\n`,
     );
     const p6 = results.find((r) => r.id === 'P6');
     let p6Summary: { addedMs: number; rssMb: number; met: boolean } | null = null;
@@ -607,8 +618,10 @@ async function main(): Promise<void> {
       const addedMs = p6.subjectMedianMs - p6.baselineMedianMs;
       p6Summary = { addedMs, rssMb, met: addedMs < P6_ADDED_MS_GOAL && rssMb < P6_RSS_MB_GOAL };
       process.stdout.write(
-        `\nP6  server mode adds ${addedMs.toFixed(1)} ms to a shim-launched terraform apply (goal < ${P6_ADDED_MS_GOAL} ms); ` +
-          `waiting parent RSS ${rssMb.toFixed(1)} MB (goal < ${P6_RSS_MB_GOAL} MB) ${p6Summary.met ? 'ok' : 'MISSED'}\n`,
+        `\nP6  server mode adds ${addedMs.toFixed(1)} ms to a shim-launched terraform apply (goal ` +
+          `< ${P6_ADDED_MS_GOAL} ms); ` +
+          `waiting parent RSS ${rssMb.toFixed(1)} MB (goal < ${P6_RSS_MB_GOAL} ` +
+          `MB) ${p6Summary.met ? 'ok' : 'MISSED'}\n`,
       );
     }
     // P3 and P4 need STS answers from the emulator in this process, so they run asynchronously, after the rest.
@@ -616,26 +629,38 @@ async function main(): Promise<void> {
     const p7 = !ONLY || ONLY.includes('P7') ? await benchColdExec(context.box, context.emptyScript) : null;
     const p4 = !ONLY || ONLY.includes('P4') ? await benchParallel(context.box) : null;
     const p3Fast = results.find((r) => r.id === 'P3-fast');
-    if (p3Fast)
+    if (p3Fast) {
+      const faster = `${(1 / p3Fast.ratio).toFixed(0)}× faster (goal ≥ ${P3_FAST_GOAL}×)`;
+      const verdict = `${faster} ${p3Fast.met ? 'ok' : 'MISSED'}`;
       process.stdout.write(
-        `\nP3-fast  warm credential_process through tfmfa-launcher ${p3Fast.subjectMedianMs.toFixed(1)} ms vs aws configure export-credentials ${p3Fast.baselineMedianMs.toFixed(1)} ms: ${(1 / p3Fast.ratio).toFixed(0)}× faster (goal ≥ ${P3_FAST_GOAL}×) ${p3Fast.met ? 'ok' : 'MISSED'}\n`,
+        `\nP3-fast  warm credential_process through tfmfa-launcher ${p3Fast.subjectMedianMs.toFixed(1)} ms vs ` +
+          `aws configure export-credentials ${p3Fast.baselineMedianMs.toFixed(1)} ms: ${verdict}\n`,
       );
+    }
     if (p3) {
+      const verdict =
+        p3.ratio === null
+          ? 'skipped'
+          : `tfmfa ${p3.ratio.toFixed(1)}× faster (Node target ≥ 5×) ${p3.met ? 'ok' : 'MISSED'}; ` +
+            '≥ 50× is the goal once the launcher serves it';
       process.stdout.write(
-        `\nP3  warm tfmfa credential-process (Node) ${p3.tfmfaMs.toFixed(1)} ms vs aws configure export-credentials ${p3.awsCliMs === null ? '(no AWS CLI)' : `${p3.awsCliMs.toFixed(1)} ms`}: ` +
-          `${p3.ratio === null ? 'skipped' : `tfmfa ${p3.ratio.toFixed(1)}× faster (Node target ≥ 5×) ${p3.met ? 'ok' : 'MISSED'}; ≥ 50× is the goal once the launcher serves it`}\n`,
+        `\nP3  warm tfmfa credential-process (Node) ${p3.tfmfaMs.toFixed(1)} ms vs aws configure ` +
+          `export-credentials ${p3.awsCliMs === null ? '(no AWS CLI)' : `${p3.awsCliMs.toFixed(1)} ms`}: ${verdict}\n`,
       );
     }
     if (p7) {
       process.stdout.write(
-        `P7  cold tfmfa exec → /bin/true without prompt and STS ${p7.coldExecMs.toFixed(1)} ms (STS round trips taken off: ${p7.stsMs.toFixed(1)} ms) vs bare Node ${p7.bareNodeMs.toFixed(1)} ms: ` +
+        `P7  cold tfmfa exec → /bin/true without prompt and STS ${p7.coldExecMs.toFixed(1)} ms (STS round ` +
+          `trips taken off: ${p7.stsMs.toFixed(1)} ms) vs bare Node ${p7.bareNodeMs.toFixed(1)} ms: ` +
           `${p7.ratio.toFixed(2)}× (target ≤ ${p7.target}×) ${p7.met ? 'ok' : 'MISSED'}\n`,
       );
     }
     if (p4) {
       process.stdout.write(
-        `P4  ${p4.parallel} parallel credential-process, 3 roles, cold cache: ${p4.prompts} prompt, ${p4.getSessionToken} GetSessionToken, ${p4.assumeRole} AssumeRole; ` +
-          `wall ${p4.wallMs.toFixed(0)} ms = ${p4.ratio.toFixed(1)}× one warm call (${p4.singleWarmMs.toFixed(0)} ms)\n`,
+        `P4  ${p4.parallel} parallel credential-process, 3 roles, cold cache: ${p4.prompts} ` +
+          `prompt, ${p4.getSessionToken} GetSessionToken, ${p4.assumeRole} AssumeRole; ` +
+          `wall ${p4.wallMs.toFixed(0)} ms = ${p4.ratio.toFixed(1)}× one warm call ` +
+          `(${p4.singleWarmMs.toFixed(0)} ms)\n`,
       );
     }
     const p5 = !ONLY || ONLY.includes('P5') ? await benchKeystore(context.box) : null;
@@ -645,22 +670,37 @@ async function main(): Promise<void> {
           ? `keyring skipped (${p5.keyringSkipped})`
           : `keyring ${p5.keyringReadMs.toFixed(1)} ms of ${p5.coldKeyringMs?.toFixed(0)} ms`;
       process.stdout.write(
-        `P5  key store read in a cold session start: file ${p5.fileReadMs.toFixed(0)} ms of ${p5.coldFileMs.toFixed(0)} ms, ${keyring} (cached runs never read it)\n`,
+        `P5  key store read in a cold session start: file ${p5.fileReadMs.toFixed(0)} ms ` +
+          `of ${p5.coldFileMs.toFixed(0)} ms, ${keyring} (cached runs never read it)\n`,
       );
     }
     const scale = !ONLY || ONLY.includes('S1') || ONLY.includes('S2') ? await benchScale() : null;
     if (scale) {
       const cpu = (ms: number | null) => (ms === null ? '' : `, CPU ${ms.toFixed(0)} ms`);
       process.stdout.write(
-        `S1  overlay regeneration, ${scale.profiles} profiles: ${scale.overlayMs.toFixed(0)} ms${cpu(scale.overlayCpuMs)} (target < ${scale.overlayTargetMs} ms)\n` +
-          `S2  tfmfa list, ${scale.profiles} profiles: ${scale.listMs.toFixed(0)} ms${cpu(scale.listCpuMs)} (target < ${scale.listTargetMs} ms) ${scale.met ? 'ok' : 'MISSED'}\n`,
+        `S1  overlay regeneration, ${scale.profiles} profiles: ${scale.overlayMs.toFixed(0)} ` +
+          `ms${cpu(scale.overlayCpuMs)} (target < ${scale.overlayTargetMs} ms)\n` +
+          `S2  tfmfa list, ${scale.profiles} profiles: ${scale.listMs.toFixed(0)} ms${cpu(scale.listCpuMs)} ` +
+          `(target < ${scale.listTargetMs} ms) ${scale.met ? 'ok' : 'MISSED'}\n`,
       );
     }
     const file = join(ROOT, 'bench-results.json');
-    writeFileSync(
-      file,
-      `${JSON.stringify({ date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, runs: RUNS, results, skipped, p3, p4, p5, p6: p6Summary, p7, scale }, null, 2)}\n`,
-    );
+    const report = {
+      date: new Date().toISOString(),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpus: cpus().length,
+      runs: RUNS,
+      results,
+      skipped,
+      p3,
+      p4,
+      p5,
+      p6: p6Summary,
+      p7,
+      scale,
+    };
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`\nwritten to ${file}\n`);
   } finally {
     await context.box.cleanup();

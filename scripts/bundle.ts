@@ -28,7 +28,8 @@
  * --against DIR`, docs/benchmarks.md): the hot/cold split against one file of all of tfmfa (475 KB to compile
  * at every start) and against esbuild's own code splitting (12 to 22 chunk files on the shim's paths); the
  * built-ins on first use against plain imports (export, list, a cold exec and server mode 18 to 30 ms slower
- * without); the rare commands' own files against keeping them in cold.mjs (see docs/benchmarks.md). What paid nothing went (issue 22.5): a CommonJS start layer, per-export probing of built-ins in
+ * without); the rare commands' own files against keeping them in cold.mjs (see docs/benchmarks.md). What paid
+ * nothing went (issue 22.5): a CommonJS start layer, per-export probing of built-ins in
  * fresh processes, and process.getBuiltinModule() calls in src/ (the bundle does it). The compile cache went in
  * issue 21 (another user could have swapped what it ran).
  *
@@ -97,7 +98,10 @@ function hotModules(hot: ReadonlySet<string>): Plugin {
   };
 }
 
-/** The hot files' `import()` of one of tfmfa's own modules becomes `import('./cold.mjs')` (which exports all their names), recorded in `found`. */
+/**
+ * The hot files' `import()` of one of tfmfa's own modules becomes `import('./cold.mjs')` (which exports all their
+ * names), recorded in `found`.
+ */
 function coldModules(hot: ReadonlySet<string>, found: Set<string>): Plugin {
   return {
     name: 'cold-modules',
@@ -303,7 +307,8 @@ async function hotEntry(hot: ReadonlySet<string>): Promise<string> {
     for (const name of output.exports) {
       if (owner.has(name))
         throw new Error(
-          `bundle: ${name} is exported by both ${owner.get(name)} and ${file}: hot.js needs one name per export; rename one`,
+          `bundle: ${name} is exported by both ${owner.get(name)} and ${file}: hot.js needs one name per ` +
+            `export; rename one`,
         );
       owner.set(name, file);
     }
@@ -481,5 +486,6 @@ const files = builds
   .flatMap(({ metafile }) => Object.keys(metafile?.outputs ?? {}))
   .filter((file) => /\.m?js$/.test(file));
 process.stdout.write(
-  `bundle: dist/cli.js + hot.js (${hot.size} modules), ${files.length - 2} lazily loaded files (${cold.size} cold entries; packages ${[...lazy].sort().join(', ')})\n`,
+  `bundle: dist/cli.js + hot.js (${hot.size} modules), ${files.length - 2} lazily loaded files (${cold.size} ` +
+    `cold entries; packages ${[...lazy].sort().join(', ')})\n`,
 );

@@ -108,7 +108,8 @@ describe('no program tfmfa starts gets the vault passphrase', () => {
         writeFileSync(
           awsVault,
           `#!/bin/sh\n${dump('aws-vault-source.jsonl')}\n` +
-            `[ "$AWS_VAULT_FILE_PASSPHRASE" = for-aws-vault-only ] || { echo 'aws-vault: no passphrase' >&2; exit 1; }\n` +
+            `[ "$AWS_VAULT_FILE_PASSPHRASE" = for-aws-vault-only ] || ` +
+            `{ echo 'aws-vault: no passphrase' >&2; exit 1; }\n` +
             `printf '%s\\n' '${keys}'\n`,
           { mode: 0o755 },
         );
@@ -341,7 +342,7 @@ mfa_serial = ${SERIAL}
     assert.ok(!Object.values(source).includes('for-aws-vault-only'), 'under no name');
   });
 
-  test("a credential_process source that is aws-vault gets aws-vault's passphrase, and nothing else of tfmfa's", async () => {
+  test("a credential_process source that is aws-vault gets aws-vault's passphrase, nothing of tfmfa's", async () => {
     world.box.emu.advance(30);
     const foreign = { AWS_VAULT_FILE_PASSPHRASE: 'for-aws-vault-only' };
     ok(await tfmfa(['exec', 'via-av', '--', join(world.fakeBin, 'terraform')], env(foreign)), 'aws-vault source');
