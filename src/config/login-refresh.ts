@@ -1,3 +1,4 @@
+import { withProcessVariable } from '../environment/process-variable.ts';
 import type { Settings } from '../environment/settings.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -133,11 +134,9 @@ async function sdkRefresh(
       },
     },
   });
-  // The SDK reads the token directory from process.env alone: pointed at the copy for this one call.
-  const saved = process.env.AWS_LOGIN_CACHE_DIRECTORY;
-  process.env.AWS_LOGIN_CACHE_DIRECTORY = workDir;
   try {
-    const credentials = await provider();
+    // The SDK reads the token directory from process.env alone: pointed at the copy for this one call.
+    const credentials = await withProcessVariable('AWS_LOGIN_CACHE_DIRECTORY', workDir, provider);
     const served = {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
@@ -155,8 +154,5 @@ async function sdkRefresh(
       `profile '${profile}': the aws login session could not be refreshed (${message}): run ` +
         `\`${loginCommand(profile)}\``,
     );
-  } finally {
-    if (saved === undefined) delete process.env.AWS_LOGIN_CACHE_DIRECTORY;
-    else process.env.AWS_LOGIN_CACHE_DIRECTORY = saved;
   }
 }

@@ -1,3 +1,4 @@
+import { withProcessVariable } from '../../environment/process-variable.ts';
 import { FOREIGN_SECRET_VARIABLE_NAMES } from '../../environment/variables.ts';
 import { present, providerInit, type SourceKind } from './kind.ts';
 
@@ -39,15 +40,7 @@ export const credentialProcess: SourceKind<CredentialProcessSource, 'process'> =
     if (passphrase === undefined) return provider();
     // `credential_process = aws-vault …`: aws-vault's file backend reads its passphrase from the environment,
     // and the SDK starts the command with process.env, from which it was withdrawn: put back for this one call.
-    const name = FOREIGN_SECRET_VARIABLE_NAMES[0];
-    const saved = process.env[name];
-    process.env[name] = passphrase;
-    try {
-      return await provider();
-    } finally {
-      if (saved === undefined) delete process.env[name];
-      else process.env[name] = saved;
-    }
+    return withProcessVariable(FOREIGN_SECRET_VARIABLE_NAMES[0], passphrase, provider);
   },
   origin: () => 'credential_process',
   describe: (step) => `credential_process of profile '${step.profile}'`,
