@@ -95,7 +95,7 @@ export function chainDetails(
   nowMs = Date.now(),
 ): string[] {
   const plan = planChain(chain, { useSession: true, sessionTtlSeconds: sessionTtl });
-  const lines = [`1. ${kindOfStep(chain.source).describe(chain.source, files)}`];
+  const lines = [`1. ${kindOfStep(chain.source).describe(chain.source, files, settings)}`];
   let from = 'the base credentials';
   plan.steps.forEach((step, index) => {
     const state = cacheState(cache, step, nowMs);

@@ -35,7 +35,7 @@ export interface SourceKind<
   /** Where the credentials come from, in a few words (for errors). */
   origin(step: S): string;
   /** One line for doctor: where the credentials come from. Never a secret. */
-  describe(step: S, files: AwsFiles): string;
+  describe(step: S, files: AwsFiles, settings: Settings): string;
 }
 
 /** The profile/file arguments the SDK's providers take, for the profile a step came from. */

@@ -1,4 +1,3 @@
-import { readSettings } from '../../environment/settings.ts';
 import { UserError } from '../../errors.ts';
 import {
   checkLoginClock,
@@ -61,7 +60,7 @@ export const loginSession: SourceKind<LoginSessionSource, 'login'> = {
     });
   },
   origin: () => 'aws login',
-  describe: (step) =>
+  describe: (step, _files, settings) =>
     `aws login session ${step.session} of profile '${step.profile}' ` +
-    `(token ${loginTokenPath(step.session, readSettings())})`,
+    `(token ${loginTokenPath(step.session, settings)})`,
 };
