@@ -57,8 +57,9 @@ function askSetpriv(setpriv: string): boolean | undefined {
  */
 export function knowsPdeathsig(setpriv: string, cacheDir?: string): boolean {
   const stamp = fileStamp(setpriv);
-  const remembered = cacheDir !== undefined && stamp ? setprivProbePath(cacheDir) : undefined;
-  if (remembered && isPrivate(cacheDir as string, 'dir') && isPrivate(remembered, 'file')) {
+  // The answer is read and written only in a cache directory the private-path rule holds for.
+  const remembered = stamp && cacheDir !== undefined && isPrivate(cacheDir, 'dir') ? setprivProbePath(cacheDir) : null;
+  if (remembered && isPrivate(remembered, 'file')) {
     try {
       const probe = JSON.parse(readFileSync(remembered, 'utf8')) as {
         setpriv?: unknown;
@@ -72,7 +73,7 @@ export function knowsPdeathsig(setpriv: string, cacheDir?: string): boolean {
     }
   }
   const pdeathsig = askSetpriv(setpriv);
-  if (pdeathsig !== undefined && remembered && isPrivate(cacheDir as string, 'dir')) {
+  if (pdeathsig !== undefined && remembered) {
     try {
       writeFileAtomic(remembered, `${JSON.stringify({ setpriv: stamp?.real, stamp: stamp?.id, pdeathsig })}\n`);
     } catch {
