@@ -25,57 +25,13 @@ type Env = NodeJS.ProcessEnv;
 /** The contract's variables, parsed (variables.ts says what each means, its default and range). */
 export type ContractSettings = { readonly [K in VariableKey]: Parsed<K> };
 
-export interface OtherInputs {
-  /** The raw environment: only for building a child's (applyChanges); everything else reads a field. */
-  readonly environment: Env;
-  /** HOME, else the account's home directory. */
-  readonly home: string;
-  readonly awsProfile: string | undefined;
-  readonly awsDefaultProfile: string | undefined;
-  readonly awsRegion: string | undefined;
-  readonly awsDefaultRegion: string | undefined;
-  /** The SDK's AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE as set (aws-files.ts resolves the file). */
-  readonly awsConfigFile: string | undefined;
-  readonly awsSharedCredentialsFile: string | undefined;
-  readonly awsAccessKeyId: string | undefined;
-  readonly awsSecretAccessKey: string | undefined;
-  readonly awsSessionToken: string | undefined;
-  readonly awsContainerCredentialsFullUri: string | undefined;
-  readonly awsContainerAuthorizationToken: string | undefined;
-  /** aws-vault's marker (AWS_VAULT): the profile of the aws-vault session this shell runs in. */
-  readonly awsVault: string | undefined;
-  /** aws-vault's file passphrase, withdrawn from process.env at the start like tfmfa's own secrets. */
-  readonly awsVaultFilePassphrase: string | undefined;
-  readonly awsLoginCacheDirectory: string | undefined;
-  readonly awsEndpointUrl: string | undefined;
-  readonly awsIgnoreConfiguredEndpointUrls: string | undefined;
-  readonly path: string | undefined;
-  readonly pwd: string | undefined;
-  readonly shell: string | undefined;
-  /** USER, else LOGNAME. */
-  readonly user: string | undefined;
-  readonly browser: string | undefined;
-  readonly display: string | undefined;
-  readonly waylandDisplay: string | undefined;
-  readonly dbusSessionBusAddress: string | undefined;
-  readonly xdgRuntimeDir: string | undefined;
-  readonly xdgConfigHome: string | undefined;
-  readonly xdgCurrentDesktop: string | undefined;
-  /**
-   * A variable of another tool's table, by name: aws-vault's (keystore/aws-vault/variables.ts) and the SDK's
-   * endpoint variables (AWS_ENDPOINT_URL_<SERVICE>, config/endpoint.ts).
-   */
-  otherVariable(name: string): string | undefined;
-}
-
-export type Settings = ContractSettings & OtherInputs;
-
-/** The inputs that are not tfmfa's, by field: the variable each one reads. */
+/** The inputs that are not tfmfa's, by field: the variable each one reads as it is set. */
 const OTHER_VARIABLES = {
   awsProfile: 'AWS_PROFILE',
   awsDefaultProfile: 'AWS_DEFAULT_PROFILE',
   awsRegion: 'AWS_REGION',
   awsDefaultRegion: 'AWS_DEFAULT_REGION',
+  /** The SDK's files as set (aws-files.ts resolves the file). */
   awsConfigFile: 'AWS_CONFIG_FILE',
   awsSharedCredentialsFile: 'AWS_SHARED_CREDENTIALS_FILE',
   awsAccessKeyId: 'AWS_ACCESS_KEY_ID',
@@ -83,6 +39,7 @@ const OTHER_VARIABLES = {
   awsSessionToken: 'AWS_SESSION_TOKEN',
   awsContainerCredentialsFullUri: 'AWS_CONTAINER_CREDENTIALS_FULL_URI',
   awsContainerAuthorizationToken: 'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+  /** aws-vault's marker: the profile of the aws-vault session this shell runs in. */
   awsVault: 'AWS_VAULT',
   awsLoginCacheDirectory: 'AWS_LOGIN_CACHE_DIRECTORY',
   awsEndpointUrl: 'AWS_ENDPOINT_URL',
@@ -97,7 +54,25 @@ const OTHER_VARIABLES = {
   xdgRuntimeDir: 'XDG_RUNTIME_DIR',
   xdgConfigHome: 'XDG_CONFIG_HOME',
   xdgCurrentDesktop: 'XDG_CURRENT_DESKTOP',
-} as const satisfies Partial<Record<keyof OtherInputs, string>>;
+} as const;
+
+export type OtherInputs = { readonly [K in keyof typeof OTHER_VARIABLES]: string | undefined } & {
+  /** The raw environment: only for building a child's (applyChanges); everything else reads a field. */
+  readonly environment: Env;
+  /** HOME, else the account's home directory. */
+  readonly home: string;
+  /** USER, else LOGNAME. */
+  readonly user: string | undefined;
+  /** aws-vault's file passphrase, withdrawn from process.env at the start like tfmfa's own secrets. */
+  readonly awsVaultFilePassphrase: string | undefined;
+  /**
+   * A variable of another tool's table, by name: aws-vault's (keystore/aws-vault/variables.ts) and the SDK's
+   * endpoint variables (AWS_ENDPOINT_URL_<SERVICE>, config/endpoint.ts).
+   */
+  otherVariable(name: string): string | undefined;
+};
+
+export type Settings = ContractSettings & OtherInputs;
 
 /** The prototype of every Settings: lazy, memoised getters over `environment`. */
 const prototype: object = Object.create(null);
